@@ -1,0 +1,176 @@
+//! The event loop: the one owner of state. Sources send owned updates over a bounded
+//! channel; keys map to actions; a frame is drawn only when something visible changed.
+
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, eyre};
+use crossterm::event::{Event, EventStream, KeyEvent, KeyEventKind};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::action::{Action, Keymap};
+use crate::config::Config;
+use crate::model::dashboard::{Dashboard, ModelConfig};
+use crate::sources::{self, Update, now_ms};
+use crate::ui::{self, View, theme::Theme};
+
+/// Shortest time between two frames (about 30 fps).
+const FRAME: Duration = Duration::from_millis(33);
+
+/// The application state.
+pub struct App {
+    pub cfg: Config,
+    pub target_name: String,
+    pub target_url: String,
+    pub dashboard: Dashboard,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub show_help: bool,
+    pub quit: bool,
+}
+
+impl App {
+    /// Builds the state for `cfg`.
+    ///
+    /// Errors: no target URL, or a module pattern that is not a regex.
+    pub fn new(cfg: Config) -> Result<App> {
+        let target_url =
+            cfg.target.url.clone().ok_or_else(|| {
+                eyre!("no target: pass --target URL or set target.url in the config")
+            })?;
+        let module_pattern =
+            regex::Regex::new(&cfg.modules.pattern).map_err(|e| eyre!("modules.pattern: {e}"))?;
+        let dashboard = Dashboard::new(ModelConfig {
+            profile: cfg.target.profile.clone(),
+            custom_profile: cfg.custom_profile.clone(),
+            range: cfg.window.range,
+            history: cfg.window.history,
+            interval: cfg.scrape.interval,
+            module_pattern,
+        });
+        Ok(App {
+            target_name: cfg.target_name(),
+            target_url,
+            dashboard,
+            keymap: Keymap::default(),
+            theme: Theme::default(),
+            show_help: false,
+            quit: false,
+            cfg,
+        })
+    }
+
+    /// A read-only view for drawing at `now_ms`.
+    pub fn view(&self, now_ms: i64) -> View<'_> {
+        View {
+            target_name: &self.target_name,
+            target_url: &self.target_url,
+            dashboard: &self.dashboard,
+            thresholds: &self.cfg.thresholds,
+            keymap: &self.keymap,
+            theme: &self.theme,
+            now_ms,
+            window: self.cfg.window.range,
+            history: self.cfg.window.history,
+            show_help: self.show_help,
+        }
+    }
+
+    /// Applies a source's update to the model.
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::Scrape { t_ms, result } => self.dashboard.apply_scrape(t_ms, result),
+            Update::Health { t_ms, result } => self.dashboard.apply_health(t_ms, result),
+        }
+    }
+
+    /// Handles a key; returns whether anything visible changed.
+    pub fn on_key(&mut self, ev: &KeyEvent) -> bool {
+        if ev.kind == KeyEventKind::Release {
+            return false;
+        }
+        match self.keymap.action(ev) {
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::ToggleHelp) => self.show_help = !self.show_help,
+            Some(Action::Back) if self.show_help => self.show_help = false,
+            Some(Action::Back) | None => return false,
+        }
+        true
+    }
+
+    /// What time-dependent text shows: the age of the last good scrape in whole seconds.
+    /// A tick redraws only when this changes.
+    fn clock(&self, now_ms: i64) -> Option<i64> {
+        self.dashboard
+            .status
+            .scrape
+            .age_secs(now_ms)
+            .map(|s| s.floor() as i64)
+    }
+}
+
+/// Starts the sources, takes the terminal and runs until the operator quits or a
+/// SIGTERM/SIGHUP/SIGINT arrives. The terminal is restored on every exit path.
+pub async fn run(cfg: Config) -> Result<()> {
+    let mut app = App::new(cfg)?;
+    let (tx, rx) = mpsc::channel(64);
+    let tasks = sources::spawn(&app.cfg, &app.target_url, tx)?;
+    let mut terminal = crate::tui::init()?;
+    let result = event_loop(&mut app, &mut terminal, rx).await;
+    crate::tui::restore();
+    for t in tasks {
+        t.abort();
+    }
+    result
+}
+
+async fn event_loop(
+    app: &mut App,
+    terminal: &mut DefaultTerminal,
+    mut rx: mpsc::Receiver<Update>,
+) -> Result<()> {
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut signals = crate::tui::Signals::new()?;
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    let mut drawn_clock = None;
+    loop {
+        if dirty && last_draw.elapsed() >= FRAME {
+            let now = now_ms();
+            terminal.draw(|f| ui::draw(f, &app.view(now)))?;
+            drawn_clock = app.clock(now);
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let frame_due = last_draw + FRAME;
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => dirty |= app.on_key(&k),
+                Some(Ok(Event::Resize(_, _))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(eyre!("terminal input failed: {e}")),
+                None => app.quit = true,
+            },
+            Some(u) = rx.recv() => {
+                app.apply(u);
+                while let Ok(more) = rx.try_recv() {
+                    app.apply(more);
+                }
+                dirty = true;
+            }
+            _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
+            _ = tokio::time::sleep_until(frame_due), if dirty => {}
+            name = signals.recv() => {
+                tracing::info!(signal = name, "quitting on signal");
+                app.quit = true;
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Command-line interface. Flags override the config file; secrets are never taken from argv.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::profile::ProfileChoice;
+
+/// `mcptop`: a terminal dashboard for MCP servers in production.
+#[derive(Debug, Parser)]
+#[command(name = "mcptop", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub watch: WatchArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by every mode that watches a target.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WatchArgs {
+    /// Base URL of the MCP server to scrape (its `/metrics` and `/health`), e.g. http://127.0.0.1:8080
+    #[arg(long, short = 't', global = true, value_name = "URL")]
+    pub target: Option<String>,
+
+    /// Config file (TOML). Default: $XDG_CONFIG_HOME/mcptop/config.toml when it exists.
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        value_name = "PATH",
+        env = "MCPTOP_CONFIG"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Scrape interval, e.g. 1s, 2s, 500ms [config: scrape.interval, default 2s]
+    #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub interval: Option<Duration>,
+
+    /// Timeout of one scrape or health request [config: scrape.timeout, default 1.5s]
+    #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Range of rate() and quantiles, like PromQL `[5m]` [config: window.range, default 5m]
+    #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub window: Option<Duration>,
+
+    /// How much history the timeline keeps and shows [config: window.history, default 1h]
+    #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub history: Option<Duration>,
+
+    /// Metric profile: auto, otel-mcp, http or custom (custom needs [profile.custom] in the config)
+    #[arg(long, global = true, value_name = "PROFILE")]
+    pub profile: Option<ProfileChoice>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the bundled demo MCP server on 127.0.0.1 and watch it
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Port to listen on (127.0.0.1 only); 0 picks a free one
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Run only the server (for Prometheus or other tools to scrape); no TUI
+    #[arg(long)]
+    pub serve_only: bool,
+
+    /// Mean tools/call rate of the built-in load generator, per second
+    #[arg(long, default_value_t = 5.0, value_name = "PER_SECOND")]
+    pub rate: f64,
+
+    /// Fraction of tool calls that fail (0..1)
+    #[arg(long, default_value_t = 0.02, value_name = "RATIO")]
+    pub error_ratio: f64,
+
+    /// Start without the load generator
+    #[arg(long)]
+    pub no_load: bool,
+}

@@ -1,0 +1,238 @@
+//! Configuration: a TOML file with built-in defaults; CLI flags override it.
+//!
+//! Unknown keys are errors naming the file, line and key (`deny_unknown_fields`).
+
+mod error;
+mod file;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use error::ConfigError;
+
+use crate::cli::WatchArgs;
+use crate::model::profile::{CustomProfile, ProfileChoice};
+
+/// The whole configuration, after defaults, file and flags are merged.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub target: TargetConfig,
+    pub scrape: ScrapeConfig,
+    pub window: WindowConfig,
+    pub thresholds: Thresholds,
+    pub modules: ModulesConfig,
+    pub custom_profile: Option<CustomProfile>,
+}
+
+/// The MCP server to watch.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TargetConfig {
+    /// Base URL; `/metrics` and `/health` are appended.
+    pub url: Option<String>,
+    /// Name shown in the header; default: the URL's host:port.
+    pub name: Option<String>,
+    /// Which metrics mean requests, errors and latency.
+    pub profile: ProfileChoice,
+}
+
+/// How the target is scraped.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScrapeConfig {
+    /// Time between two scrapes (and health checks).
+    #[serde(with = "humantime_serde")]
+    pub interval: Duration,
+    /// Timeout of one request, connect included.
+    #[serde(with = "humantime_serde")]
+    pub timeout: Duration,
+    /// Largest `/metrics` body accepted, in bytes; larger bodies fail the scrape.
+    pub max_body_bytes: u64,
+}
+
+impl Default for ScrapeConfig {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(2),
+            timeout: Duration::from_millis(1500),
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Time ranges of the computations.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WindowConfig {
+    /// Range of `rate()` and quantiles, like PromQL `[5m]`.
+    #[serde(with = "humantime_serde")]
+    pub range: Duration,
+    /// History kept for the timeline (memory is bounded by it).
+    #[serde(with = "humantime_serde")]
+    pub history: Duration,
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        Self {
+            range: Duration::from_secs(300),
+            history: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// Warn/critical thresholds of the tiles. Defaults are the KPIs of the operations manual:
+/// error rate < 1%, P95 < 3 s, P99 < 5 s; critical at the paging levels (5%, 5 s, 10 s).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Error ratio (0..1) at which the tile warns.
+    pub error_rate_warn: f64,
+    /// Error ratio (0..1) at which the tile is critical.
+    pub error_rate_crit: f64,
+    #[serde(with = "humantime_serde")]
+    pub p95_warn: Duration,
+    #[serde(with = "humantime_serde")]
+    pub p95_crit: Duration,
+    #[serde(with = "humantime_serde")]
+    pub p99_warn: Duration,
+    #[serde(with = "humantime_serde")]
+    pub p99_crit: Duration,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            error_rate_warn: 0.01,
+            error_rate_crit: 0.05,
+            p95_warn: Duration::from_secs(3),
+            p95_crit: Duration::from_secs(5),
+            p99_warn: Duration::from_secs(5),
+            p99_crit: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How tool names map to modules for "Tool calls by module".
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModulesConfig {
+    /// Regex applied to the tool name; its first capture group is the module
+    /// (the whole match when it has no group). Default: text before the first `.` or `_`.
+    pub pattern: String,
+}
+
+impl Default for ModulesConfig {
+    fn default() -> Self {
+        Self {
+            pattern: "^([^._]+)".to_string(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the config: `--config PATH` (must exist), else the default path when it exists,
+    /// else built-in defaults; then applies the flags.
+    ///
+    /// Errors: unreadable file; TOML or schema errors as `file:line:col: message (key ...)`.
+    pub fn load(args: &WatchArgs) -> Result<Config, ConfigError> {
+        let mut cfg = match &args.config {
+            Some(path) => file::read(path)?,
+            None => match default_path() {
+                Some(path) if path.exists() => file::read(&path)?,
+                _ => Config::default(),
+            },
+        };
+        cfg.apply_flags(args);
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Parses a config from TOML text; `origin` names the file in errors.
+    pub fn from_toml(text: &str, origin: &Path) -> Result<Config, ConfigError> {
+        let cfg = file::parse(text, origin)?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn apply_flags(&mut self, args: &WatchArgs) {
+        if let Some(t) = &args.target {
+            self.target.url = Some(t.clone());
+        }
+        if let Some(p) = &args.profile {
+            self.target.profile = p.clone();
+        }
+        if let Some(d) = args.interval {
+            self.scrape.interval = d;
+        }
+        if let Some(d) = args.timeout {
+            self.scrape.timeout = d;
+        }
+        if let Some(d) = args.window {
+            self.window.range = d;
+        }
+        if let Some(d) = args.history {
+            self.window.history = d;
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.scrape.interval < Duration::from_millis(100) {
+            return Err(ConfigError::invalid(
+                "scrape.interval",
+                "must be at least 100ms",
+            ));
+        }
+        if self.window.range < self.scrape.interval * 2 {
+            return Err(ConfigError::invalid(
+                "window.range",
+                "must be at least twice scrape.interval (rate needs two samples)",
+            ));
+        }
+        if self.window.history < self.window.range {
+            return Err(ConfigError::invalid(
+                "window.history",
+                "must be at least window.range",
+            ));
+        }
+        if regex::Regex::new(&self.modules.pattern).is_err() {
+            return Err(ConfigError::invalid(
+                "modules.pattern",
+                "is not a valid regex",
+            ));
+        }
+        if self.target.profile == ProfileChoice::Custom && self.custom_profile.is_none() {
+            return Err(ConfigError::invalid(
+                "target.profile",
+                "is \"custom\" but the config has no [custom_profile] table",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The name shown for the target: `target.name`, else the URL's host:port.
+    pub fn target_name(&self) -> String {
+        if let Some(n) = &self.target.name {
+            return n.clone();
+        }
+        let url = self.target.url.as_deref().unwrap_or("");
+        reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+            })
+            .unwrap_or_else(|| url.to_string())
+    }
+}
+
+/// `$XDG_CONFIG_HOME/mcptop/config.toml` (or the platform's equivalent).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "mcptop").map(|d| d.config_dir().join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests;

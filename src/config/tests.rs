@@ -1,0 +1,82 @@
+use std::path::Path;
+
+use super::*;
+
+const SAMPLE: &str = include_str!("sample.toml");
+
+#[test]
+fn shipped_sample_parses_and_equals_defaults() {
+    let cfg = Config::from_toml(SAMPLE, Path::new("sample.toml")).expect("sample parses");
+    assert_eq!(cfg, Config::default());
+}
+
+#[test]
+fn unknown_key_names_file_line_and_key() {
+    let text = "[target]\nurl = \"http://x\"\n\n[scrape]\ninterval = \"2s\"\nintervall = \"3s\"\n";
+    let err = Config::from_toml(text, Path::new("/etc/mcptop.toml")).unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with("/etc/mcptop.toml:6:1: key `scrape.intervall`"),
+        "{shown}"
+    );
+    assert!(shown.contains("unknown field"), "{shown}");
+}
+
+#[test]
+fn unknown_table_is_named() {
+    let text = "[target]\nurl = \"http://x\"\n[scrap]\ninterval = \"2s\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.starts_with("c.toml:3:"), "{shown}");
+    assert!(shown.contains("key `scrap`"), "{shown}");
+}
+
+#[test]
+fn bad_duration_names_key() {
+    let text = "[window]\nrange = \"5 parsecs\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.starts_with("c.toml:2:"), "{shown}");
+    assert!(shown.contains("key `window.range`"), "{shown}");
+}
+
+#[test]
+fn flags_override_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "[target]\nurl = \"http://a:1\"\n[scrape]\ninterval = \"5s\"\n",
+    )
+    .expect("write");
+    let args = WatchArgs {
+        config: Some(path),
+        target: Some("http://b:2".into()),
+        interval: Some(Duration::from_secs(1)),
+        ..Default::default()
+    };
+    let cfg = Config::load(&args).expect("loads");
+    assert_eq!(cfg.target.url.as_deref(), Some("http://b:2"));
+    assert_eq!(cfg.scrape.interval, Duration::from_secs(1));
+    assert_eq!(cfg.target_name(), "b:2");
+}
+
+#[test]
+fn missing_explicit_config_is_an_error() {
+    let args = WatchArgs {
+        config: Some("/nonexistent/mcptop.toml".into()),
+        ..Default::default()
+    };
+    let err = Config::load(&args).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("/nonexistent/mcptop.toml: cannot read config")
+    );
+}
+
+#[test]
+fn window_shorter_than_two_intervals_is_rejected() {
+    let text = "[scrape]\ninterval = \"10s\"\n[window]\nrange = \"15s\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).unwrap_err();
+    assert!(err.to_string().contains("window.range"), "{err}");
+}

@@ -1,0 +1,15 @@
+//! mcptop: a terminal dashboard for MCP servers in production.
+//!
+//! Sources fetch ([`sources`]), one owner holds state ([`app`], [`model`]) and pure
+//! functions draw a read-only view ([`ui`]).
+
+pub mod action;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod logging;
+pub mod model;
+pub mod sources;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,188 @@
+//! The model of one target: the series it keeps, its status and the numbers derived from
+//! them. Fed with owned scrape and health results; knows nothing of HTTP or terminals.
+
+use std::time::Duration;
+
+use regex::Regex;
+
+use super::profile::{CustomProfile, Profile, ProfileChoice};
+use super::series::{Sample, SeriesKey, SeriesStore};
+use super::stats::{self, Stats};
+use super::status::{HealthInfo, TargetStatus};
+use super::timeline::Timeline;
+
+/// One sample of a scrape, owned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScrapedSample {
+    pub key: SeriesKey,
+    pub value: f64,
+    /// The exposition's own timestamp (ms), when it gave one; else the scrape time is used
+    /// (as Prometheus with `honor_timestamps: true`).
+    pub timestamp_ms: Option<i64>,
+}
+
+/// A successful scrape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scrape {
+    /// When the scrape started, Unix ms: the samples' time.
+    pub t_ms: i64,
+    /// How long it took.
+    pub duration: Duration,
+    /// Size of the body, bytes.
+    pub bytes: usize,
+    pub samples: Vec<ScrapedSample>,
+}
+
+/// Settings of the model.
+#[derive(Debug, Clone)]
+pub struct ModelConfig {
+    pub profile: ProfileChoice,
+    pub custom_profile: Option<CustomProfile>,
+    /// Rate window, like `[5m]`.
+    pub range: Duration,
+    /// History kept for the timeline.
+    pub history: Duration,
+    /// Scrape interval.
+    pub interval: Duration,
+    /// Module pattern, see [`stats::module_of`].
+    pub module_pattern: Regex,
+}
+
+/// State of one watched target.
+#[derive(Debug)]
+pub struct Dashboard {
+    cfg: ModelConfig,
+    profile: Option<Profile>,
+    /// Why no profile is active, when none is.
+    pub profile_problem: Option<String>,
+    /// Request counters and process metrics, kept for the whole history.
+    counters: SeriesStore,
+    /// Latency buckets, kept for the rate window only.
+    buckets: SeriesStore,
+    pub status: TargetStatus,
+    pub stats: Stats,
+    pub timeline: Timeline,
+}
+
+impl Dashboard {
+    pub fn new(cfg: ModelConfig) -> Dashboard {
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let counters = SeriesStore::new(cfg.history + cfg.interval);
+        let buckets = SeriesStore::new(cfg.range + cfg.interval * 2);
+        let timeline = Timeline::new(ms(cfg.history), ms(cfg.interval));
+        Dashboard {
+            cfg,
+            profile: None,
+            profile_problem: None,
+            counters,
+            buckets,
+            status: TargetStatus::default(),
+            stats: Stats::default(),
+            timeline,
+        }
+    }
+
+    /// The active profile, once resolved.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_ref()
+    }
+
+    /// Range of the rate window, ms.
+    pub fn range_ms(&self) -> i64 {
+        i64::try_from(self.cfg.range.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// Applies a scrape result at `t_ms` and recomputes the numbers.
+    pub fn apply_scrape(&mut self, t_ms: i64, result: Result<Scrape, String>) {
+        match result {
+            Ok(scrape) => {
+                self.status.scrape.record_ok(t_ms);
+                self.status.scrape_duration_secs = Some(scrape.duration.as_secs_f64());
+                self.status.scrape_bytes = Some(scrape.bytes);
+                self.ingest(&scrape);
+            }
+            Err(e) => self.status.scrape.record_err(t_ms, e),
+        }
+    }
+
+    /// Applies a health-check result at `t_ms`.
+    pub fn apply_health(&mut self, t_ms: i64, result: Result<HealthInfo, String>) {
+        match result {
+            Ok(info) => {
+                self.status.health.record_ok(t_ms);
+                self.status.health_info = Some(info);
+            }
+            Err(e) => self.status.health.record_err(t_ms, e),
+        }
+    }
+
+    fn ingest(&mut self, scrape: &Scrape) {
+        if self.profile.is_none() {
+            let names = scrape.samples.iter().map(|s| s.key.name.as_str());
+            match Profile::resolve(&self.cfg.profile, self.cfg.custom_profile.as_ref(), names) {
+                Ok(Some(p)) => {
+                    self.profile = Some(p);
+                    self.profile_problem = None;
+                }
+                Ok(None) => {
+                    self.profile_problem = Some(
+                        "no known request metric in /metrics (otel-mcp or http); set a profile"
+                            .into(),
+                    );
+                }
+                Err(e) => self.profile_problem = Some(e),
+            }
+        }
+        let Some(profile) = &self.profile else {
+            return;
+        };
+        for s in &scrape.samples {
+            let name = s.key.name.as_str();
+            if !profile.wants(name) {
+                continue;
+            }
+            let sample = Sample {
+                t_ms: s.timestamp_ms.unwrap_or(scrape.t_ms),
+                v: s.value,
+            };
+            let store = if profile.keeps_history(name) {
+                &mut self.counters
+            } else {
+                &mut self.buckets
+            };
+            store.push(&s.key, sample);
+        }
+        self.counters.trim(scrape.t_ms);
+        self.buckets.trim(scrape.t_ms);
+        self.recompute(scrape.t_ms);
+    }
+
+    fn recompute(&mut self, eval_ms: i64) {
+        let Some(profile) = &self.profile else {
+            return;
+        };
+        self.stats = stats::compute(
+            profile,
+            &self.counters,
+            &self.buckets,
+            &self.cfg.module_pattern,
+            eval_ms,
+            self.range_ms(),
+        );
+        self.timeline.update(profile, &self.counters, eval_ms);
+    }
+
+    /// Series held, for the status line and memory accounting.
+    pub fn series_count(&self) -> usize {
+        self.counters.series_count() + self.buckets.series_count()
+    }
+
+    /// Samples held.
+    pub fn sample_count(&self) -> usize {
+        self.counters.sample_count() + self.buckets.sample_count()
+    }
+}
+
+#[cfg(test)]
+#[path = "dashboard_tests.rs"]
+mod tests;

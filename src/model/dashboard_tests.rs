@@ -1,0 +1,163 @@
+use std::time::Duration;
+
+use super::*;
+use crate::model::profile::ProfileKind;
+
+const BUCKETS: [&str; 5] = ["0.1", "0.2", "0.5", "1", "+Inf"];
+
+fn model() -> Dashboard {
+    Dashboard::new(ModelConfig {
+        profile: ProfileChoice::Auto,
+        custom_profile: None,
+        range: Duration::from_secs(300),
+        history: Duration::from_secs(3600),
+        interval: Duration::from_secs(2),
+        module_pattern: Regex::new("^([^._]+)").expect("regex"),
+    })
+}
+
+fn key(name: &str, tool: &str, err: &str, le: Option<&str>) -> SeriesKey {
+    let mut labels = vec![
+        ("mcp_method_name", "tools/call".to_string()),
+        ("gen_ai_tool_name", tool.to_string()),
+        ("error_type", err.to_string()),
+    ];
+    if let Some(le) = le {
+        labels.push(("le", le.to_string()));
+    }
+    SeriesKey::new(name, labels)
+}
+
+/// A scrape at `t_s` seconds of counters that grew at constant rates since 0:
+/// notion.search 1/s ok (all 0.3 s), github.list_issues 0.45/s ok + 0.05/s tool_error.
+fn scrape(t_s: i64) -> Scrape {
+    let t = t_s as f64;
+    let mut samples = Vec::new();
+    for (tool, err, rate) in [
+        ("notion.search", "", 1.0),
+        ("github.list_issues", "", 0.45),
+        ("github.list_issues", "tool_error", 0.05),
+    ] {
+        let count = rate * t;
+        samples.push(ScrapedSample {
+            key: key(
+                "mcp_server_operation_duration_seconds_count",
+                tool,
+                err,
+                None,
+            ),
+            value: count,
+            timestamp_ms: None,
+        });
+        for le in BUCKETS {
+            let v = if le == "0.1" || le == "0.2" {
+                0.0
+            } else {
+                count
+            };
+            samples.push(ScrapedSample {
+                key: key(
+                    "mcp_server_operation_duration_seconds_bucket",
+                    tool,
+                    err,
+                    Some(le),
+                ),
+                value: v,
+                timestamp_ms: None,
+            });
+        }
+    }
+    samples.push(ScrapedSample {
+        key: SeriesKey::new(
+            "process_resident_memory_bytes",
+            Vec::<(String, String)>::new(),
+        ),
+        value: 42e6,
+        timestamp_ms: None,
+    });
+    Scrape {
+        t_ms: t_s * 1000,
+        duration: Duration::from_millis(5),
+        bytes: 1000,
+        samples,
+    }
+}
+
+#[test]
+fn steady_load_gives_prometheus_numbers() {
+    let mut m = model();
+    for t in (0..=600).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    assert_eq!(m.profile().map(|p| p.kind), Some(ProfileKind::OtelMcp));
+    let s = &m.stats;
+    let req = s.req_per_sec.expect("rate");
+    assert!((req - 1.5).abs() < 1e-9, "req/s {req}");
+    assert!((s.req_per_min().expect("rpm") - 90.0).abs() < 1e-6);
+    let ratio = s.error_ratio.expect("ratio");
+    assert!((ratio - 0.05 / 1.5).abs() < 1e-9, "ratio {ratio}");
+    // Every observation in (0.2, 0.5]: quantile interpolates inside that bucket.
+    let p95 = s.p95.expect("p95");
+    assert!((p95 - (0.2 + 0.3 * 0.95)).abs() < 1e-9, "p95 {p95}");
+    assert_eq!(s.modules[0].module, "notion");
+    assert!((s.modules[0].share - 1.0 / 1.5).abs() < 1e-9);
+    assert_eq!(s.modules[1].module, "github");
+    assert_eq!(s.resident_memory_bytes, Some(42e6));
+    assert!(m.timeline.points().count() > 10);
+    assert!(
+        m.timeline
+            .points()
+            .all(|p| (p.req_per_sec - 1.5).abs() < 1e-6)
+    );
+}
+
+#[test]
+fn failed_scrape_keeps_last_numbers_and_counts_failures() {
+    let mut m = model();
+    for t in (0..=20).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    let before = m.stats.clone();
+    m.apply_scrape(22_000, Err("cannot connect".into()));
+    m.apply_scrape(24_000, Err("cannot connect".into()));
+    assert_eq!(m.stats, before);
+    assert_eq!(m.status.scrape.consecutive_failures, 2);
+    assert_eq!(m.status.scrape.age_secs(24_000), Some(4.0));
+}
+
+#[test]
+fn history_is_bounded() {
+    let mut m = Dashboard::new(ModelConfig {
+        history: Duration::from_secs(60),
+        range: Duration::from_secs(30),
+        ..model().cfg
+    });
+    for t in (0..=600).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    // 3 counter series + memory at ~31 samples, 15 bucket series at ~17 samples.
+    assert!(m.sample_count() <= 4 * 32 + 15 * 18, "{}", m.sample_count());
+    assert!(m.timeline.points().all(|p| p.t_ms > 540_000));
+}
+
+#[test]
+fn unknown_metrics_say_so() {
+    let mut m = model();
+    let s = Scrape {
+        t_ms: 0,
+        duration: Duration::ZERO,
+        bytes: 0,
+        samples: vec![ScrapedSample {
+            key: SeriesKey::new("up", Vec::<(String, String)>::new()),
+            value: 1.0,
+            timestamp_ms: None,
+        }],
+    };
+    m.apply_scrape(0, Ok(s));
+    assert!(m.profile().is_none());
+    assert!(
+        m.profile_problem
+            .as_deref()
+            .is_some_and(|p| p.contains("no known request metric"))
+    );
+}

@@ -1,0 +1,156 @@
+//! The few PromQL aggregations the dashboard needs, evaluated directly over a
+//! [`SeriesStore`] at one instant `eval_ms` with a `[range_ms]` window.
+//!
+//! Each function documents the PromQL expression it computes. `pred` plays
+//! the role of the label matchers `{...}`; it sees the whole [`SeriesKey`].
+//! Series with fewer than 2 samples in the window contribute nothing, as in
+//! Prometheus, where `rate` emits no element for them.
+//!
+//! Sums use Neumaier-compensated summation, as the Prometheus 3.x `sum`
+//! aggregation (`kahanSumInc`, promql/engine.go and promql/functions.go).
+//! Series are summed in [`SeriesKey`] order, so results are deterministic but
+//! may differ from Prometheus in the last bits where its series order differs.
+
+use std::collections::BTreeMap;
+
+use super::promql::{histogram_quantile, rate};
+use super::series::{SeriesKey, SeriesStore};
+
+/// `sum(rate(name{pred}[range]))` — None when no series has 2 samples in range.
+///
+/// Units: per second. `eval_ms`, `range_ms` in milliseconds; window is
+/// `(eval_ms - range_ms, eval_ms]`.
+#[must_use]
+pub fn sum_rate(
+    store: &SeriesStore,
+    name: &str,
+    pred: impl Fn(&SeriesKey) -> bool,
+    eval_ms: i64,
+    range_ms: i64,
+) -> Option<f64> {
+    let mut sum: Option<KahanSum> = None;
+    for (_, series) in store.select(name).filter(|(key, _)| pred(key)) {
+        if let Some(r) = rate(series, eval_ms, range_ms) {
+            sum.get_or_insert_with(KahanSum::default).add(r);
+        }
+    }
+    sum.map(KahanSum::value)
+}
+
+/// `sum by (label) (rate(...))` -> `Vec<(label value, per-second rate)>` sorted
+/// by rate desc then value; series without the label go under "".
+///
+/// `sum by (by) (rate(name{pred}[range]))`. A group appears only when at
+/// least one of its series has 2 samples in the window. NaN rates sort last.
+#[must_use]
+pub fn sum_rate_by(
+    store: &SeriesStore,
+    name: &str,
+    pred: impl Fn(&SeriesKey) -> bool,
+    by: &str,
+    eval_ms: i64,
+    range_ms: i64,
+) -> Vec<(String, f64)> {
+    let mut groups: BTreeMap<&str, KahanSum> = BTreeMap::new();
+    for (key, series) in store.select(name).filter(|(key, _)| pred(key)) {
+        if let Some(r) = rate(series, eval_ms, range_ms) {
+            groups
+                .entry(key.label(by).unwrap_or(""))
+                .or_default()
+                .add(r);
+        }
+    }
+    let mut out: Vec<(String, f64)> = groups
+        .into_iter()
+        .map(|(value, sum)| (value.to_owned(), sum.value()))
+        .collect();
+    out.sort_by(|a, b| {
+        a.1.is_nan()
+            .cmp(&b.1.is_nan())
+            .then_with(|| b.1.total_cmp(&a.1))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    out
+}
+
+/// `histogram_quantile(q, sum by (le) (rate(name_bucket{pred}[range])))` —
+/// `bucket_name` is the full _bucket name; `le` parsed as f64 ("+Inf" -> inf);
+/// None when no data, Some(NaN) where Prometheus gives NaN.
+///
+/// Units: the result is in the unit of the `le` bounds (e.g. seconds).
+/// Series whose `le` is missing or not a float are skipped, as Prometheus
+/// drops them (with a warning annotation). `sum by (le)` groups by the exact
+/// `le` string; groups whose strings parse to the same bound ("1" and "1.0")
+/// are then merged by [`histogram_quantile`], as in Prometheus.
+/// "No data" means no bucket series had 2 samples in the window.
+#[must_use]
+pub fn quantile_over_rate(
+    store: &SeriesStore,
+    bucket_name: &str,
+    pred: impl Fn(&SeriesKey) -> bool,
+    q: f64,
+    eval_ms: i64,
+    range_ms: i64,
+) -> Option<f64> {
+    let mut by_le: BTreeMap<&str, (f64, KahanSum)> = BTreeMap::new();
+    for (key, series) in store.select(bucket_name).filter(|(key, _)| pred(key)) {
+        let Some(le_str) = key.label("le") else {
+            continue;
+        };
+        let Some(le) = parse_le(le_str) else {
+            continue;
+        };
+        if let Some(r) = rate(series, eval_ms, range_ms) {
+            by_le
+                .entry(le_str)
+                .or_insert_with(|| (le, KahanSum::default()))
+                .1
+                .add(r);
+        }
+    }
+    if by_le.is_empty() {
+        return None;
+    }
+    let mut buckets: Vec<(f64, f64)> = by_le
+        .into_values()
+        .map(|(le, sum)| (le, sum.value()))
+        .collect();
+    Some(histogram_quantile(q, &mut buckets))
+}
+
+/// Parses an `le` label value like Go `strconv.ParseFloat` does for the
+/// forms exporters emit: decimal/exponent notation, "+Inf"/"-Inf"/"Inf"
+/// (any case), "NaN". Surrounding whitespace is rejected, as in Go.
+fn parse_le(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok()
+}
+
+/// Neumaier-compensated running sum, as Prometheus `kahanSumInc`: the
+/// compensation is reset when the running sum becomes infinite.
+#[derive(Debug, Default, Clone, Copy)]
+struct KahanSum {
+    sum: f64,
+    c: f64,
+}
+
+impl KahanSum {
+    fn add(&mut self, inc: f64) {
+        let t = self.sum + inc;
+        if t.is_infinite() {
+            self.c = 0.0;
+        } else if self.sum.abs() >= inc.abs() {
+            self.c += (self.sum - t) + inc;
+        } else {
+            self.c += (inc - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    fn value(self) -> f64 {
+        self.sum + self.c
+    }
+}
+
+#[cfg(test)]
+#[path = "query_tests.rs"]
+mod tests;

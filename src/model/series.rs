@@ -1,0 +1,240 @@
+//! Time-bounded, in-memory sample storage.
+//!
+//! Shape: metric name -> (series key -> samples ordered by strictly
+//! increasing timestamp). Timestamps are Unix epoch **milliseconds** (`i64`),
+//! values are `f64` as in the Prometheus data model.
+//!
+//! Retention is applied by [`SeriesStore::trim`] only; [`SeriesStore::push`]
+//! never drops data on its own.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::Duration;
+
+/// One observation: timestamp in Unix epoch milliseconds and its value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Unix epoch milliseconds.
+    pub t_ms: i64,
+    /// Sample value (unit is whatever the metric measures).
+    pub v: f64,
+}
+
+/// Identity of a series: metric name plus label pairs.
+///
+/// `labels` is sorted by label name and holds each name at most once (the
+/// last value given wins). Labels with an empty value are dropped, because in
+/// Prometheus an empty label value is the same as the label being absent.
+/// The metric name is kept apart and is not repeated as a `__name__` label.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SeriesKey {
+    /// Metric name, e.g. `mcp_requests_total`.
+    pub name: String,
+    /// `(label name, label value)` pairs sorted by label name.
+    pub labels: Vec<(String, String)>,
+}
+
+impl SeriesKey {
+    /// Builds a key, sorting labels by name, keeping the last value of a
+    /// repeated name and dropping empty values.
+    #[must_use]
+    pub fn new(
+        name: &str,
+        labels: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        let mut pairs: Vec<(String, String)> = labels
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        // Stable sort keeps input order among equal names, so the last one
+        // given ends up last in its run; dedup keeps the first of a run, so
+        // reverse first to keep the last given value.
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|next, kept| next.0 == kept.0);
+        pairs.retain(|(_, v)| !v.is_empty());
+        Self {
+            name: name.to_owned(),
+            labels: pairs,
+        }
+    }
+
+    /// Value of label `name`, if present (binary search, labels are sorted).
+    #[must_use]
+    pub fn label(&self, name: &str) -> Option<&str> {
+        self.labels
+            .binary_search_by(|(k, _)| k.as_str().cmp(name))
+            .ok()
+            .and_then(|i| self.labels.get(i))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Samples of one series, timestamps strictly increasing.
+#[derive(Debug, Clone, Default)]
+pub struct Series {
+    samples: VecDeque<Sample>,
+}
+
+impl Series {
+    /// All samples, oldest first, as the two halves of the ring buffer
+    /// (read the first slice, then the second).
+    #[must_use]
+    pub fn samples(&self) -> (&[Sample], &[Sample]) {
+        self.samples.as_slices()
+    }
+
+    /// Number of stored samples.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// True when no sample is stored.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// Newest sample.
+    #[must_use]
+    pub fn last(&self) -> Option<Sample> {
+        self.samples.back().copied()
+    }
+
+    /// Samples with `start_excl_ms < t_ms <= end_incl_ms`, oldest first: the
+    /// left-open window PromQL range selectors use (Prometheus >= 3.0).
+    ///
+    /// A borrowed view found by binary search: O(log n), no allocation.
+    pub fn range(
+        &self,
+        start_excl_ms: i64,
+        end_incl_ms: i64,
+    ) -> impl DoubleEndedIterator<Item = Sample> + ExactSizeIterator + Clone + '_ {
+        let lo = self.samples.partition_point(|s| s.t_ms <= start_excl_ms);
+        let hi = self
+            .samples
+            .partition_point(|s| s.t_ms <= end_incl_ms)
+            .max(lo);
+        self.samples.range(lo..hi).copied()
+    }
+
+    /// Appends if `s` is newer than the last sample; false (and nothing
+    /// stored) otherwise, as Prometheus rejects out-of-order samples.
+    pub fn push(&mut self, s: Sample) -> bool {
+        if self.last().is_some_and(|last| s.t_ms <= last.t_ms) {
+            return false;
+        }
+        self.samples.push_back(s);
+        true
+    }
+
+    /// Drops samples with `t_ms < cutoff_ms`; returns how many were dropped.
+    fn trim_before(&mut self, cutoff_ms: i64) -> usize {
+        let n = self.samples.partition_point(|s| s.t_ms < cutoff_ms);
+        self.samples.drain(..n);
+        n
+    }
+}
+
+/// All series, indexed by metric name so [`SeriesStore::select`] only visits
+/// the series of one metric.
+///
+/// Within one name, series live in a `BTreeMap` ordered by [`SeriesKey`], so
+/// iteration (and hence floating-point summation order in queries) is
+/// deterministic from frame to frame.
+#[derive(Debug, Clone)]
+pub struct SeriesStore {
+    retention_ms: i64,
+    by_name: HashMap<String, BTreeMap<SeriesKey, Series>>,
+    samples: usize,
+}
+
+impl SeriesStore {
+    /// Empty store keeping `retention` of history (saturates at `i64::MAX` ms).
+    #[must_use]
+    pub fn new(retention: Duration) -> Self {
+        Self {
+            retention_ms: i64::try_from(retention.as_millis()).unwrap_or(i64::MAX),
+            by_name: HashMap::new(),
+            samples: 0,
+        }
+    }
+
+    /// Retention window in milliseconds.
+    #[must_use]
+    pub fn retention_ms(&self) -> i64 {
+        self.retention_ms
+    }
+
+    /// Appends; a sample with t_ms <= the series' last t_ms is ignored
+    /// (returns false) as Prometheus rejects out-of-order samples.
+    ///
+    /// The key is cloned only when the series is new.
+    pub fn push(&mut self, key: &SeriesKey, s: Sample) -> bool {
+        let added = if let Some(series) = self
+            .by_name
+            .get_mut(key.name.as_str())
+            .and_then(|m| m.get_mut(key))
+        {
+            series.push(s)
+        } else {
+            let mut series = Series::default();
+            series.push(s);
+            self.by_name
+                .entry(key.name.clone())
+                .or_default()
+                .insert(key.clone(), series);
+            true
+        };
+        if added {
+            self.samples += 1;
+        }
+        added
+    }
+
+    /// Drops samples older than now_ms - retention and series left empty.
+    ///
+    /// A sample at exactly `now_ms - retention` is kept.
+    pub fn trim(&mut self, now_ms: i64) {
+        let cutoff = now_ms.saturating_sub(self.retention_ms);
+        let mut dropped = 0;
+        self.by_name.retain(|_, series_map| {
+            series_map.retain(|_, series| {
+                dropped += series.trim_before(cutoff);
+                !series.is_empty()
+            });
+            !series_map.is_empty()
+        });
+        self.samples -= dropped;
+    }
+
+    /// All series of metric `name`, ordered by key; empty when unknown.
+    pub fn select<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a SeriesKey, &'a Series)> + 'a {
+        self.by_name.get(name).into_iter().flat_map(|m| m.iter())
+    }
+
+    /// The series stored under `key`, if any.
+    #[must_use]
+    pub fn get(&self, key: &SeriesKey) -> Option<&Series> {
+        self.by_name.get(key.name.as_str())?.get(key)
+    }
+
+    /// Number of series currently held.
+    #[must_use]
+    pub fn series_count(&self) -> usize {
+        self.by_name.values().map(BTreeMap::len).sum()
+    }
+
+    /// Number of samples currently held, over all series (O(1)).
+    #[must_use]
+    pub fn sample_count(&self) -> usize {
+        self.samples
+    }
+}
+
+#[cfg(test)]
+#[path = "series_tests.rs"]
+mod tests;

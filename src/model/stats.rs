@@ -1,0 +1,173 @@
+//! The tiles' numbers: request rate, error ratio, latency quantiles and tool calls by
+//! module, evaluated like PromQL over the rate window.
+
+use regex::Regex;
+
+use super::profile::Profile;
+use super::query::{quantile_over_rate, sum_rate, sum_rate_by};
+use super::series::{SeriesKey, SeriesStore};
+
+/// Share of tool calls of one module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleShare {
+    /// Module name, e.g. "notion" for "notion.search".
+    pub module: String,
+    /// Tool calls per second, `sum by (module) (rate(...[range]))`.
+    pub per_sec: f64,
+    /// Fraction (0..1) of all tool calls.
+    pub share: f64,
+}
+
+/// Numbers at one evaluation time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Evaluation time, Unix ms.
+    pub eval_ms: i64,
+    /// `sum(rate(requests[range]))`, requests per second; `None` until two samples exist.
+    pub req_per_sec: Option<f64>,
+    /// `sum(rate(requests{error}[range]))`, errors per second.
+    pub err_per_sec: Option<f64>,
+    /// errors / requests (0..1); `None` without requests (PromQL would give NaN).
+    pub error_ratio: Option<f64>,
+    /// Latency quantiles in seconds, `histogram_quantile(q, sum by (le) (rate(bucket[range])))`;
+    /// `None` when there is no data or Prometheus would answer NaN.
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    /// Tool calls by module, largest first.
+    pub modules: Vec<ModuleShare>,
+    /// `process_resident_memory_bytes`, latest sample, bytes.
+    pub resident_memory_bytes: Option<f64>,
+    /// How much of the window the request samples cover, ms: less than the window while
+    /// mcptop warms up (rate then divides by the whole window, as Prometheus does).
+    pub data_span_ms: Option<i64>,
+}
+
+impl Stats {
+    /// Requests per minute (`req_per_sec * 60`).
+    pub fn req_per_min(&self) -> Option<f64> {
+        self.req_per_sec.map(|r| r * 60.0)
+    }
+}
+
+/// Evaluates every tile at `eval_ms` over `(eval_ms - range_ms, eval_ms]`.
+///
+/// `counters` holds the request counters and process metrics; `buckets` the latency
+/// histogram's `_bucket` series. `module_re`'s first capture group (or whole match) names
+/// the module of a tool; a tool it does not match is its own module.
+pub fn compute(
+    profile: &Profile,
+    counters: &SeriesStore,
+    buckets: &SeriesStore,
+    module_re: &Regex,
+    eval_ms: i64,
+    range_ms: i64,
+) -> Stats {
+    let (req, err) = request_rates(profile, counters, eval_ms, range_ms);
+    let error_ratio = match (req, err) {
+        (Some(r), Some(e)) if r > 0.0 => Some(e / r),
+        (Some(r), None) if r > 0.0 => Some(0.0),
+        _ => None,
+    };
+    let quantile = |q: f64| {
+        profile.latency_bucket.as_deref().and_then(|name| {
+            quantile_over_rate(buckets, name, |_| true, q, eval_ms, range_ms)
+                .filter(|v| !v.is_nan())
+        })
+    };
+    Stats {
+        eval_ms,
+        req_per_sec: req,
+        err_per_sec: err.or(req.map(|_| 0.0)),
+        error_ratio,
+        p50: quantile(0.5),
+        p95: quantile(0.95),
+        p99: quantile(0.99),
+        modules: modules(profile, counters, module_re, eval_ms, range_ms),
+        resident_memory_bytes: counters
+            .select("process_resident_memory_bytes")
+            .filter_map(|(_, s)| s.last())
+            .map(|s| s.v)
+            .reduce(f64::max),
+        data_span_ms: counters
+            .select(&profile.requests)
+            .filter_map(|(_, s)| s.range(eval_ms - range_ms, eval_ms).next())
+            .map(|s| eval_ms - s.t_ms)
+            .max(),
+    }
+}
+
+/// `(sum(rate(requests)), sum(rate(requests{error})))` per second at `eval_ms`.
+pub fn request_rates(
+    profile: &Profile,
+    counters: &SeriesStore,
+    eval_ms: i64,
+    range_ms: i64,
+) -> (Option<f64>, Option<f64>) {
+    let is_err = |k: &SeriesKey| profile.is_error(k.label(&profile.error_label));
+    (
+        sum_rate(counters, &profile.requests, |_| true, eval_ms, range_ms),
+        sum_rate(counters, &profile.requests, is_err, eval_ms, range_ms),
+    )
+}
+
+fn modules(
+    profile: &Profile,
+    counters: &SeriesStore,
+    module_re: &Regex,
+    eval_ms: i64,
+    range_ms: i64,
+) -> Vec<ModuleShare> {
+    let Some(tool_label) = profile.tool_label.as_deref() else {
+        return Vec::new();
+    };
+    let is_tool_call = |k: &SeriesKey| match &profile.tool_call_matcher {
+        Some((label, value)) => k.label(label) == Some(value.as_str()),
+        None => true,
+    };
+    let by_tool = sum_rate_by(
+        counters,
+        &profile.requests,
+        is_tool_call,
+        tool_label,
+        eval_ms,
+        range_ms,
+    );
+    let mut by_module: Vec<ModuleShare> = Vec::new();
+    for (tool, rate) in by_tool {
+        if tool.is_empty() {
+            continue;
+        }
+        let module = module_of(&tool, module_re);
+        match by_module.iter_mut().find(|m| m.module == module) {
+            Some(m) => m.per_sec += rate,
+            None => by_module.push(ModuleShare {
+                module: module.to_string(),
+                per_sec: rate,
+                share: 0.0,
+            }),
+        }
+    }
+    let total: f64 = by_module.iter().map(|m| m.per_sec).sum();
+    for m in &mut by_module {
+        m.share = if total > 0.0 { m.per_sec / total } else { 0.0 };
+    }
+    by_module.sort_by(|a, b| {
+        b.per_sec
+            .total_cmp(&a.per_sec)
+            .then_with(|| a.module.cmp(&b.module))
+    });
+    by_module
+}
+
+/// The module of a tool: `re`'s first capture group, else its whole match, else the name.
+pub fn module_of<'a>(tool: &'a str, re: &Regex) -> &'a str {
+    match re.captures(tool) {
+        Some(c) => c.get(1).or_else(|| c.get(0)).map_or(tool, |m| m.as_str()),
+        None => tool,
+    }
+}
+
+#[cfg(test)]
+#[path = "stats_tests.rs"]
+mod tests;

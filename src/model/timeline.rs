@@ -1,0 +1,97 @@
+//! The request timeline: request and error rates at evenly spaced, aligned points.
+//!
+//! Points sit on multiples of `step` (Unix time), so a past point never changes and each
+//! scrape adds at most the points that became due plus one live point at the newest
+//! sample. The range of each point's `rate()` follows Grafana's `$__rate_interval`:
+//! `max(step, 4 * scrape interval)`.
+
+use std::collections::VecDeque;
+
+use super::profile::Profile;
+use super::series::SeriesStore;
+use super::stats::request_rates;
+
+/// One point of the timeline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Unix ms.
+    pub t_ms: i64,
+    /// Requests per second.
+    pub req_per_sec: f64,
+    /// Errors per second.
+    pub err_per_sec: f64,
+}
+
+/// Timeline over the history window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// Distance between points, ms.
+    pub step_ms: i64,
+    /// Range of each point's rate, ms.
+    pub range_ms: i64,
+    /// Points kept, ms.
+    pub history_ms: i64,
+    points: VecDeque<Point>,
+    live: Option<Point>,
+    /// Next aligned point not yet evaluated.
+    next_ms: Option<i64>,
+}
+
+/// Points a timeline aims for over its history.
+const POINTS: i64 = 360;
+
+impl Timeline {
+    /// A timeline of `history_ms` for a source scraped every `interval_ms`.
+    pub fn new(history_ms: i64, interval_ms: i64) -> Timeline {
+        let step_ms = (history_ms / POINTS).max(interval_ms).max(1);
+        Timeline {
+            step_ms,
+            range_ms: step_ms.max(4 * interval_ms),
+            history_ms,
+            points: VecDeque::new(),
+            live: None,
+            next_ms: None,
+        }
+    }
+
+    /// Adds the aligned points due up to `eval_ms` and recomputes the live point.
+    pub fn update(&mut self, profile: &Profile, counters: &SeriesStore, eval_ms: i64) {
+        let first_due = eval_ms - self.history_ms;
+        let aligned_first = first_due.div_euclid(self.step_ms) * self.step_ms + self.step_ms;
+        let mut next = self.next_ms.unwrap_or(aligned_first).max(aligned_first);
+        while next <= eval_ms {
+            if let Some(p) = self.point(profile, counters, next) {
+                self.points.push_back(p);
+            }
+            next += self.step_ms;
+        }
+        self.next_ms = Some(next);
+        while self.points.front().is_some_and(|p| p.t_ms <= first_due) {
+            self.points.pop_front();
+        }
+        self.live = self
+            .point(profile, counters, eval_ms)
+            .filter(|_| self.points.back().is_none_or(|p| p.t_ms < eval_ms));
+    }
+
+    fn point(&self, profile: &Profile, counters: &SeriesStore, t_ms: i64) -> Option<Point> {
+        let (req, err) = request_rates(profile, counters, t_ms, self.range_ms);
+        req.map(|r| Point {
+            t_ms,
+            req_per_sec: r,
+            err_per_sec: err.unwrap_or(0.0),
+        })
+    }
+
+    /// Every point, oldest first, the live one last.
+    pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.points.iter().copied().chain(self.live)
+    }
+
+    /// Forgets every point (e.g. when the profile changes).
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.live = None;
+        self.next_ms = None;
+    }
+}

@@ -1,0 +1,67 @@
+//! The health source: polls `/health` (`{"status":"ok","version":"x.y.z"}`).
+
+use std::time::Duration;
+
+use reqwest::{Client, StatusCode, Url};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::http::{read_capped, short_error, status_error};
+use super::{Update, now_ms};
+use crate::model::status::HealthInfo;
+
+#[derive(Deserialize)]
+struct Body {
+    status: Option<String>,
+    version: Option<String>,
+}
+
+/// Checks `url` every `interval` until the receiver is dropped.
+pub async fn run(client: Client, url: Url, interval: Duration, tx: mpsc::Sender<Update>) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let t_ms = now_ms();
+        let result = check_once(&client, &url).await;
+        if tx.send(Update::Health { t_ms, result }).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// One check. A 2xx answer is healthy when its JSON `status` is "ok", "healthy", "up" or
+/// "pass" (or absent, or the body is not JSON); a 404 means the server has no health
+/// endpoint, which is not a failure.
+///
+/// Errors: connection, timeout, non-2xx status, or another `status` value.
+pub async fn check_once(client: &Client, url: &Url) -> Result<HealthInfo, String> {
+    let resp = client
+        .get(url.clone())
+        .send()
+        .await
+        .map_err(|e| short_error(&e))?;
+    if resp.status() == StatusCode::NOT_FOUND {
+        return Ok(HealthInfo {
+            status: "no /health".into(),
+            version: None,
+        });
+    }
+    if !resp.status().is_success() {
+        return Err(format!("/health: {}", status_error(resp).await));
+    }
+    let body = read_capped(resp, 64 * 1024).await?;
+    let parsed: Option<Body> = serde_json::from_slice(&body).ok();
+    let (status, version) = match parsed {
+        Some(b) => (b.status.unwrap_or_else(|| "ok".into()), b.version),
+        None => ("ok".into(), None),
+    };
+    if matches!(
+        status.to_ascii_lowercase().as_str(),
+        "ok" | "healthy" | "up" | "pass"
+    ) {
+        Ok(HealthInfo { status, version })
+    } else {
+        Err(format!("/health says status \"{status}\""))
+    }
+}

@@ -1,0 +1,110 @@
+//! The HTTP plumbing the sources share: one client with timeouts, bounded bodies and short
+//! error texts fit for a panel.
+
+use std::time::Duration;
+
+use reqwest::{Client, Response, Url};
+
+/// Builds the client: verified TLS, a timeout on every request (connect, headers and body).
+///
+/// Errors: the TLS backend cannot be initialised.
+pub fn client(timeout: Duration) -> Result<Client, String> {
+    Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("mcptop/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build HTTP client: {}", short_error(&e)))
+}
+
+/// `/metrics` and `/health` URLs of a target given as a base URL (or as its `/metrics` URL).
+///
+/// Errors: the text is not an absolute http(s) URL.
+pub fn endpoints(target: &str) -> Result<(Url, Url), String> {
+    let mut base = Url::parse(target).map_err(|e| format!("bad target URL `{target}`: {e}"))?;
+    if !matches!(base.scheme(), "http" | "https") {
+        return Err(format!(
+            "bad target URL `{target}`: scheme must be http or https"
+        ));
+    }
+    let path = base.path().trim_end_matches('/').to_string();
+    let root = path.strip_suffix("/metrics").unwrap_or(&path).to_string();
+    base.set_query(None);
+    let mut metrics = base.clone();
+    metrics.set_path(&format!("{root}/metrics"));
+    let mut health = base;
+    health.set_path(&format!("{root}/health"));
+    Ok((metrics, health))
+}
+
+/// Reads a response body of at most `max_bytes`, failing (without buffering the rest) when
+/// it is larger.
+pub async fn read_capped(mut resp: Response, max_bytes: u64) -> Result<Vec<u8>, String> {
+    if let Some(len) = resp.content_length().filter(|len| *len > max_bytes) {
+        return Err(format!(
+            "body of {len} bytes exceeds the cap of {max_bytes} bytes"
+        ));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| short_error(&e))? {
+        if body.len() as u64 + chunk.len() as u64 > max_bytes {
+            return Err(format!("body exceeds the cap of {max_bytes} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A one-line description of a request error: what failed, not the whole chain.
+pub fn short_error(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "timed out".into();
+    }
+    let mut root: &dyn std::error::Error = e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let detail = root.to_string();
+    if e.is_connect() {
+        format!("cannot connect: {detail}")
+    } else if e.is_decode() || e.is_body() {
+        format!("bad response body: {detail}")
+    } else {
+        detail
+    }
+}
+
+/// `HTTP 503 Service Unavailable: <start of body>` for a non-success answer.
+pub async fn status_error(resp: Response) -> String {
+    let status = resp.status();
+    let body = read_capped(resp, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let first: String = first.chars().take(120).collect();
+    if first.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("HTTP {status}: {first}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoints;
+
+    #[test]
+    fn endpoints_from_base_or_metrics_url() {
+        let (m, h) = endpoints("http://127.0.0.1:8080").expect("ok");
+        assert_eq!(m.as_str(), "http://127.0.0.1:8080/metrics");
+        assert_eq!(h.as_str(), "http://127.0.0.1:8080/health");
+        let (m, h) = endpoints("https://mcp.example/app/metrics").expect("ok");
+        assert_eq!(m.as_str(), "https://mcp.example/app/metrics");
+        assert_eq!(h.as_str(), "https://mcp.example/app/health");
+        assert!(endpoints("ftp://x").is_err());
+        assert!(endpoints("not a url").is_err());
+    }
+}

@@ -1,0 +1,53 @@
+//! Sources: tokio tasks that fetch and send owned [`Update`]s to the app over a bounded
+//! channel. They never touch the app's state.
+
+pub mod health;
+pub mod http;
+pub mod scrape;
+
+use crate::model::dashboard::Scrape;
+use crate::model::status::HealthInfo;
+
+/// What a source reports.
+#[derive(Debug)]
+pub enum Update {
+    /// A `/metrics` scrape finished at `t_ms` (Unix ms of its start).
+    Scrape {
+        t_ms: i64,
+        result: Result<Scrape, String>,
+    },
+    /// A `/health` check finished.
+    Health {
+        t_ms: i64,
+        result: Result<HealthInfo, String>,
+    },
+}
+
+/// Unix time now, ms.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Spawns the scrape and health sources of `target_url`.
+///
+/// Errors: a bad target URL or an HTTP client that cannot be built.
+pub fn spawn(
+    cfg: &crate::config::Config,
+    target_url: &str,
+    tx: tokio::sync::mpsc::Sender<Update>,
+) -> color_eyre::Result<Vec<tokio::task::JoinHandle<()>>> {
+    let (metrics, health_url) =
+        http::endpoints(target_url).map_err(color_eyre::eyre::Report::msg)?;
+    let client = http::client(cfg.scrape.timeout).map_err(color_eyre::eyre::Report::msg)?;
+    let interval = cfg.scrape.interval;
+    Ok(vec![
+        tokio::spawn(scrape::run(
+            client.clone(),
+            metrics,
+            interval,
+            cfg.scrape.max_body_bytes,
+            tx.clone(),
+        )),
+        tokio::spawn(health::run(client, health_url, interval, tx)),
+    ])
+}

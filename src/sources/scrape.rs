@@ -1,0 +1,97 @@
+//! The scrape source: polls `/metrics`, parses text 0.0.4 or OpenMetrics 1.0 and sends
+//! owned samples.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, Url};
+use tokio::sync::mpsc;
+
+use super::http::{read_capped, short_error, status_error};
+use super::{Update, now_ms};
+use crate::model::dashboard::{Scrape, ScrapedSample};
+use crate::model::exposition::{self, Format};
+use crate::model::series::SeriesKey;
+
+/// What the scraper asks for, like Prometheus: OpenMetrics first, then text 0.0.4.
+pub const ACCEPT: &str =
+    "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+/// Scrapes `url` every `interval` until the receiver is dropped.
+pub async fn run(
+    client: Client,
+    url: Url,
+    interval: Duration,
+    max_bytes: u64,
+    tx: mpsc::Sender<Update>,
+) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let t_ms = now_ms();
+        let result = scrape_once(&client, &url, max_bytes, t_ms).await;
+        if let Err(e) = &result {
+            tracing::debug!(%url, error = %e, "scrape failed");
+        }
+        if tx.send(Update::Scrape { t_ms, result }).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// One scrape: GET, bounded body, parse. `t_ms` becomes the samples' time.
+///
+/// Errors: connection, timeout, non-2xx status, body over `max_bytes`, not UTF-8, or a
+/// malformed exposition (with its line number).
+pub async fn scrape_once(
+    client: &Client,
+    url: &Url,
+    max_bytes: u64,
+    t_ms: i64,
+) -> Result<Scrape, String> {
+    let started = Instant::now();
+    let resp = client
+        .get(url.clone())
+        .header(reqwest::header::ACCEPT, ACCEPT)
+        .send()
+        .await
+        .map_err(|e| short_error(&e))?;
+    if !resp.status().is_success() {
+        return Err(status_error(resp).await);
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = read_capped(resp, max_bytes).await?;
+    let bytes = body.len();
+    let text = String::from_utf8(body).map_err(|e| format!("/metrics is not UTF-8: {e}"))?;
+    let samples = parse(&text, Format::from_content_type(&content_type))?;
+    Ok(Scrape {
+        t_ms,
+        duration: started.elapsed(),
+        bytes,
+        samples,
+    })
+}
+
+/// Parses an exposition into owned samples.
+///
+/// Errors: `line N: message` for the first malformed line.
+pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
+    let expo = exposition::parse(text, format).map_err(|e| format!("bad exposition: {e}"))?;
+    Ok(expo
+        .samples
+        .into_iter()
+        .map(|s| ScrapedSample {
+            key: SeriesKey::new(
+                s.name,
+                s.labels.into_iter().map(|(k, v)| (k, v.into_owned())),
+            ),
+            value: s.value,
+            timestamp_ms: s.timestamp_ms,
+        })
+        .collect())
+}

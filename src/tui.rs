@@ -1,0 +1,59 @@
+//! Terminal set-up and tear-down, and the signals that end the program cleanly.
+
+use color_eyre::eyre::Result;
+use ratatui::DefaultTerminal;
+
+/// Enters raw mode and the alternate screen. `ratatui::init` also installs a panic hook that
+/// restores the terminal before the panic report is printed.
+pub fn init() -> Result<DefaultTerminal> {
+    Ok(ratatui::try_init()?)
+}
+
+/// Leaves raw mode and the alternate screen. Safe to call more than once.
+pub fn restore() {
+    ratatui::restore();
+}
+
+/// SIGTERM, SIGHUP and SIGINT as one stream, so the loop can quit and restore the terminal.
+pub struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Errors: the signal handlers cannot be installed.
+    pub fn new() -> Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// Waits for the next signal; returns its name.
+    pub async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.hup.recv() => "SIGHUP",
+                _ = self.int.recv() => "SIGINT",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The header line (target, up/down, version, profile, scrape age) and the error banner.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::View;
+use super::format;
+use crate::model::status::Up;
+
+/// Draws the header; segments that do not fit the width are left out from the least
+/// important (scrape duration, warm-up note, window) up.
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let status = &view.dashboard.status;
+    // (priority: lower is kept first, spans)
+    let mut segments: Vec<(u8, Vec<Span>)> = Vec::new();
+    segments.push((
+        0,
+        vec![
+            Span::styled(" mcptop ", t.title()),
+            Span::styled(
+                view.target_name.to_string(),
+                t.text().add_modifier(Modifier::BOLD),
+            ),
+        ],
+    ));
+    segments.push((
+        0,
+        vec![match status.up() {
+            Up::Up => Span::styled("● UP", Style::new().fg(t.ok).add_modifier(Modifier::BOLD)),
+            Up::Down => Span::styled(
+                format!("✖ DOWN ({} failed)", status.consecutive_failures()),
+                Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+            ),
+            Up::Unknown => Span::styled("… connecting", t.muted()),
+        }],
+    ));
+    if let Some(v) = status
+        .health_info
+        .as_ref()
+        .and_then(|h| h.version.as_deref())
+    {
+        segments.push((2, vec![Span::styled(format!("v{v}"), t.text())]));
+    }
+    let profile = view
+        .dashboard
+        .profile()
+        .map_or_else(|| "detecting".to_string(), |p| p.kind.to_string());
+    segments.push((
+        3,
+        vec![
+            Span::styled("profile ", t.muted()),
+            Span::styled(profile, t.text()),
+        ],
+    ));
+    match status.scrape.age_secs(view.now_ms) {
+        Some(age) => {
+            let label = if status.scrape.is_ok() {
+                "scraped "
+            } else {
+                "last good "
+            };
+            segments.push((
+                1,
+                vec![
+                    Span::styled(label, t.muted()),
+                    Span::styled(format!("{} ago", format::age(age)), t.text()),
+                ],
+            ));
+        }
+        None => segments.push((1, vec![Span::styled("no data yet", t.muted())])),
+    }
+    if let Some(d) = status
+        .scrape_duration_secs
+        .filter(|_| status.scrape.is_ok())
+    {
+        segments.push((
+            5,
+            vec![Span::styled(format!("({})", format::latency(d)), t.muted())],
+        ));
+    }
+    segments.push((
+        4,
+        vec![
+            Span::styled("window ", t.muted()),
+            Span::styled(format::span(view.window), t.text()),
+        ],
+    ));
+    let window_ms = view.window.as_millis() as i64;
+    if let Some(span) = view
+        .dashboard
+        .stats
+        .data_span_ms
+        .filter(|s| *s * 10 < window_ms * 9)
+    {
+        segments.push((
+            4,
+            vec![Span::styled(
+                format!("warming up: {} of data", format::age(span as f64 / 1000.0)),
+                Style::new().fg(t.warn),
+            )],
+        ));
+    }
+    let width = |segs: &[(u8, Vec<Span>)]| -> usize {
+        segs.iter()
+            .map(|(_, s)| s.iter().map(Span::width).sum::<usize>() + 2)
+            .sum()
+    };
+    while width(&segments) > area.width as usize {
+        let Some(drop) = segments
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, (p, _))| (*p, *i))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        if segments[drop].0 == 0 {
+            break;
+        }
+        segments.remove(drop);
+    }
+    let mut spans = Vec::new();
+    for (i, (_, seg)) in segments.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("  ", t.muted()));
+        }
+        spans.extend(seg);
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// The error line under the header, when a source is failing or no profile matches.
+pub fn banner(view: &View) -> Option<Line<'static>> {
+    let t = view.theme;
+    let status = &view.dashboard.status;
+    if let Some(err) = status.error() {
+        let tail = match status.scrape.age_secs(view.now_ms) {
+            Some(age) => format!("  (numbers are from {} ago)", format::age(age)),
+            None => "  (no good data yet)".into(),
+        };
+        return Some(Line::from(vec![
+            Span::styled(" ✖ ", Style::new().fg(t.crit).add_modifier(Modifier::BOLD)),
+            Span::styled(err.to_string(), Style::new().fg(t.crit)),
+            Span::styled(tail, t.muted()),
+        ]));
+    }
+    view.dashboard.profile_problem.as_ref().map(|p| {
+        Line::from(vec![
+            Span::styled(" ! ", Style::new().fg(t.warn).add_modifier(Modifier::BOLD)),
+            Span::styled(p.clone(), Style::new().fg(t.warn)),
+        ])
+    })
+}

@@ -1,0 +1,64 @@
+//! Threshold levels of a value: colour plus a symbol and a word, never colour alone.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use super::theme::Theme;
+
+/// How a value compares with its thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    NoData,
+    Ok,
+    Warn,
+    Crit,
+}
+
+impl Level {
+    /// Level of `v` against `warn` and `crit` (greater or equal breaches).
+    pub fn of(v: Option<f64>, warn: f64, crit: f64) -> Level {
+        match v {
+            None => Level::NoData,
+            Some(v) if v >= crit => Level::Crit,
+            Some(v) if v >= warn => Level::Warn,
+            Some(_) => Level::Ok,
+        }
+    }
+
+    /// `✔`, `▲`, `✖`, or `·` without data.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Level::NoData => "·",
+            Level::Ok => "✔",
+            Level::Warn => "▲",
+            Level::Crit => "✖",
+        }
+    }
+
+    /// `ok`, `warn`, `CRIT`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::NoData => "no data",
+            Level::Ok => "ok",
+            Level::Warn => "warn",
+            Level::Crit => "CRIT",
+        }
+    }
+
+    pub fn color(self, theme: &Theme) -> Color {
+        match self {
+            Level::NoData => theme.muted,
+            Level::Ok => theme.ok,
+            Level::Warn => theme.warn,
+            Level::Crit => theme.crit,
+        }
+    }
+
+    pub fn style(self, theme: &Theme) -> Style {
+        let s = Style::new().fg(self.color(theme));
+        if self == Level::Crit {
+            s.add_modifier(Modifier::BOLD)
+        } else {
+            s
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The footer: key hints from the keymap and what the model holds.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::View;
+use crate::action::Action;
+
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let mut spans = Vec::new();
+    for action in [Action::ToggleHelp, Action::Quit] {
+        if let Some(k) = view.keymap.key_for(action) {
+            spans.push(Span::styled(
+                format!(" {} ", k.label()),
+                t.text().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::styled(format!(" {}  ", short(action)), t.muted()));
+        }
+    }
+    let right = format!(
+        "{} series · {} samples ",
+        view.dashboard.series_count(),
+        view.dashboard.sample_count()
+    );
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(right.chars().count() as u16),
+    ])
+    .areas(area);
+    Line::from(spans).render(left_area, buf);
+    Line::styled(right, t.muted()).render(right_area, buf);
+}
+
+fn short(a: Action) -> &'static str {
+    match a {
+        Action::ToggleHelp => "help",
+        Action::Quit => "quit",
+        Action::Back => "back",
+    }
+}

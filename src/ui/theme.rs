@@ -1,0 +1,117 @@
+//! Colours, loaded from `themes/*.toml` (embedded at build time).
+
+use std::str::FromStr;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+const DEFAULT: &str = include_str!("../../themes/default.toml");
+
+/// Every colour the panels use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub name: String,
+    pub text: Color,
+    pub muted: Color,
+    pub border: Color,
+    pub title: Color,
+    pub accent: Color,
+    pub ok: Color,
+    pub warn: Color,
+    pub crit: Color,
+    pub requests: Color,
+    pub errors: Color,
+    pub bar: Color,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    name: String,
+    colors: Colors,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Colors {
+    text: String,
+    muted: String,
+    border: String,
+    title: String,
+    accent: String,
+    ok: String,
+    warn: String,
+    crit: String,
+    requests: String,
+    errors: String,
+    bar: String,
+}
+
+impl Theme {
+    /// Parses a theme file.
+    ///
+    /// Errors: TOML or schema errors, or a colour ratatui cannot parse (named in the text).
+    pub fn from_toml(text: &str) -> Result<Theme, String> {
+        let f: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let c = |key: &str, v: &str| {
+            Color::from_str(v).map_err(|_| format!("colors.{key}: unknown colour `{v}`"))
+        };
+        let k = &f.colors;
+        Ok(Theme {
+            name: f.name,
+            text: c("text", &k.text)?,
+            muted: c("muted", &k.muted)?,
+            border: c("border", &k.border)?,
+            title: c("title", &k.title)?,
+            accent: c("accent", &k.accent)?,
+            ok: c("ok", &k.ok)?,
+            warn: c("warn", &k.warn)?,
+            crit: c("crit", &k.crit)?,
+            requests: c("requests", &k.requests)?,
+            errors: c("errors", &k.errors)?,
+            bar: c("bar", &k.bar)?,
+        })
+    }
+
+    pub fn text(&self) -> Style {
+        Style::new().fg(self.text)
+    }
+
+    pub fn muted(&self) -> Style {
+        Style::new().fg(self.muted)
+    }
+
+    pub fn border(&self) -> Style {
+        Style::new().fg(self.border)
+    }
+
+    pub fn title(&self) -> Style {
+        Style::new().fg(self.title).add_modifier(Modifier::BOLD)
+    }
+}
+
+impl Default for Theme {
+    /// The embedded `themes/default.toml` (a test proves it parses).
+    fn default() -> Self {
+        Theme::from_toml(DEFAULT).unwrap_or_else(|e| panic!("embedded default theme: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_default_theme_parses() {
+        let t = Theme::from_toml(DEFAULT).expect("parses");
+        assert_eq!(t.name, "default");
+        assert_eq!(t.ok, Color::Green);
+    }
+
+    #[test]
+    fn bad_colour_is_named() {
+        let bad = DEFAULT.replace("ok = \"green\"", "ok = \"greenish\"");
+        let err = Theme::from_toml(&bad).unwrap_err();
+        assert!(err.contains("colors.ok"), "{err}");
+    }
+}

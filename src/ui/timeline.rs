@@ -1,0 +1,112 @@
+//! The request timeline: requests and errors per second over the history window.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Widget};
+
+use super::View;
+use super::format;
+
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let tl = &view.dashboard.timeline;
+    let title = Line::from(vec![
+        Span::styled(
+            format!(" Request timeline ({}) ", format::span(view.history)),
+            t.title(),
+        ),
+        Span::styled("━ req/s ", Style::new().fg(t.requests)),
+        Span::styled("━ errors/s ", Style::new().fg(t.errors)),
+        Span::styled(
+            format!(
+                "rate[{}] ",
+                format::span(std::time::Duration::from_millis(tl.range_ms.max(0) as u64))
+            ),
+            t.muted(),
+        ),
+    ]);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(title);
+    let end = view.now_ms as f64 / 1000.0;
+    let start = end - view.history.as_secs_f64();
+    let (mut req, mut err) = (Vec::new(), Vec::new());
+    let mut max: f64 = 0.0;
+    for p in tl.points() {
+        let x = p.t_ms as f64 / 1000.0;
+        if x < start {
+            continue;
+        }
+        req.push((x, p.req_per_sec));
+        err.push((x, p.err_per_sec));
+        max = max.max(p.req_per_sec).max(p.err_per_sec);
+    }
+    if req.is_empty() {
+        Paragraph::new(Line::styled(
+            "no points yet: rate() needs two scrapes",
+            t.muted(),
+        ))
+        .block(block)
+        .render(area, buf);
+        return;
+    }
+    let top = nice_ceiling(max);
+    let history = format::span(view.history);
+    let half = format::span(view.history / 2);
+    let datasets = vec![
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(t.requests))
+            .data(&req),
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(t.errors))
+            .data(&err),
+    ];
+    Chart::new(datasets)
+        .block(block)
+        .x_axis(
+            Axis::default()
+                .bounds([start, end])
+                .style(t.muted())
+                .labels([format!("-{history}"), format!("-{half}"), "now".into()]),
+        )
+        .y_axis(Axis::default().bounds([0.0, top]).style(t.muted()).labels([
+            "0".to_string(),
+            format::number(top / 2.0),
+            format::number(top),
+        ]))
+        .render(area, buf);
+}
+
+/// The smallest of 1, 2, 2.5, 5 times a power of ten that is >= `v` (axis top).
+fn nice_ceiling(v: f64) -> f64 {
+    if !v.is_finite() || v <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|c| *c >= v)
+        .unwrap_or(10.0 * mag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_ceiling;
+
+    #[test]
+    fn axis_top_is_round() {
+        assert_eq!(nice_ceiling(7.3), 10.0);
+        assert_eq!(nice_ceiling(0.42), 0.5);
+        assert_eq!(nice_ceiling(120.0), 200.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+}

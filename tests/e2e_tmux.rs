@@ -1,0 +1,140 @@
+//! End to end: the real binary in tmux (`mcptop demo`), as an operator would use it.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Tmux {
+        Tmux {
+            socket: format!("mcptop-{tag}-{}", std::process::id()),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn capture(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", "main"])
+    }
+
+    fn keys(&self, keys: &str) {
+        self.cmd(&["send-keys", "-t", "main", keys]);
+    }
+
+    /// Polls the pane until `pred` holds; panics with the last screen after `timeout`.
+    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn shell_quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+#[test]
+fn demo_shows_numbers_help_and_restores_terminal() {
+    if !support::require_program("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
+    let script = format!(
+        "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state {bin} demo --interval 1s --rate 20; \
+         echo EXIT=$?; stty -a | tr -s ' ;\\n' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 30",
+        d = shell_quote(dir.path()),
+        bin = shell_quote(bin),
+    );
+    let tmux = Tmux::new("e2e");
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "main",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "sh",
+        "-c",
+        &script,
+    ]);
+
+    // The tiles fill in once two scrapes exist.
+    let screen = tmux.wait_for("tiles with numbers", Duration::from_secs(60), |s| {
+        s.contains("req/s") && s.contains('%') && (s.contains("ms") || s.contains("s "))
+    });
+    assert!(screen.contains("Requests/min"), "{screen}");
+    assert!(screen.contains("Error rate"), "{screen}");
+    assert!(screen.contains("P95 latency"), "{screen}");
+    assert!(screen.contains("● UP"), "{screen}");
+    assert!(screen.contains("profile otel-mcp"), "{screen}");
+    let numbers = screen
+        .lines()
+        .find(|l| l.contains("req/s"))
+        .expect("detail line");
+    assert!(numbers.chars().any(|c| c.is_ascii_digit()), "{numbers}");
+
+    // Help opens over the dashboard and closes with Esc.
+    tmux.keys("?");
+    let help = tmux.wait_for("help overlay", Duration::from_secs(5), |s| {
+        s.contains("Help: keys")
+    });
+    assert!(help.contains("quit"), "{help}");
+    tmux.keys("Escape");
+    tmux.wait_for("help closed", Duration::from_secs(5), |s| {
+        !s.contains("Help: keys")
+    });
+
+    // q quits; the shell after it sees a cooked terminal and the main screen.
+    tmux.keys("q");
+    let after = tmux.wait_for("exit", Duration::from_secs(10), |s| s.contains("EXIT="));
+    assert!(after.contains("EXIT=0"), "{after}");
+    let modes = after.lines().find(|l| l.contains("icanon")).unwrap_or("");
+    assert!(
+        modes.split_whitespace().any(|w| w == "icanon"),
+        "terminal left raw: {after}"
+    );
+    assert!(
+        modes.split_whitespace().any(|w| w == "echo"),
+        "echo left off: {after}"
+    );
+    assert!(
+        !after.contains("Requests/min"),
+        "alternate screen not left: {after}"
+    );
+}
