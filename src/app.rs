@@ -49,6 +49,7 @@ impl App {
             history: cfg.window.history,
             interval: cfg.scrape.interval,
             module_pattern,
+            module_label: cfg.modules.label.clone(),
         });
         Ok(App {
             target_name: cfg.target_name(),

@@ -36,6 +36,7 @@ async fn computed_request_rate_matches_server_call_count() {
         history: Duration::from_secs(60),
         interval,
         module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
+        module_label: None,
     });
     // Our own store of the tools/call counters and, beside each scrape, the server's count.
     let mut store = SeriesStore::new(Duration::from_secs(60));

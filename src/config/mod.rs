@@ -120,6 +120,9 @@ impl Default for Thresholds {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ModulesConfig {
+    /// Label naming the tool (or module) of a request; default: the profile's
+    /// (`gen_ai_tool_name` for otel-mcp).
+    pub label: Option<String>,
     /// Regex applied to the tool name; its first capture group is the module
     /// (the whole match when it has no group). Default: text before the first `.` or `_`.
     pub pattern: String,
@@ -128,6 +131,7 @@ pub struct ModulesConfig {
 impl Default for ModulesConfig {
     fn default() -> Self {
         Self {
+            label: None,
             pattern: "^([^._]+)".to_string(),
         }
     }

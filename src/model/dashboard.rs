@@ -46,6 +46,8 @@ pub struct ModelConfig {
     pub interval: Duration,
     /// Module pattern, see [`stats::module_of`].
     pub module_pattern: Regex,
+    /// Label to read the tool name from instead of the profile's.
+    pub module_label: Option<String>,
 }
 
 /// State of one watched target.
@@ -120,7 +122,10 @@ impl Dashboard {
         if self.profile.is_none() {
             let names = scrape.samples.iter().map(|s| s.key.name.as_str());
             match Profile::resolve(&self.cfg.profile, self.cfg.custom_profile.as_ref(), names) {
-                Ok(Some(p)) => {
+                Ok(Some(mut p)) => {
+                    if let Some(label) = &self.cfg.module_label {
+                        p.tool_label = Some(label.clone());
+                    }
                     self.profile = Some(p);
                     self.profile_problem = None;
                 }

@@ -13,6 +13,7 @@ fn model() -> Dashboard {
         history: Duration::from_secs(3600),
         interval: Duration::from_secs(2),
         module_pattern: Regex::new("^([^._]+)").expect("regex"),
+        module_label: None,
     })
 }
 

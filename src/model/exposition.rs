@@ -1,34 +1,607 @@
-// TEMP STUB
+//! Zero-copy parser for the Prometheus text exposition format 0.0.4 and
+//! OpenMetrics 1.0 text format.
+//!
+//! One pass over the input, one line at a time; names and label values borrow
+//! from the input and only a value containing an escape sequence is copied.
+//! Like Prometheus' scraper, the first malformed line fails the whole parse
+//! with its 1-based line number.
+//!
+//! Deliberate leniencies, in both formats: blanks and tabs in any number
+//! between tokens and inside `{...}`, leading/trailing blanks, blank lines,
+//! CRLF line endings, type names of either format in `# TYPE`, unknown escape
+//! sequences kept verbatim, and Prometheus 3 quoted UTF-8 names
+//! (`{"my.metric", a="b"} 1`, `# TYPE "my.metric" gauge`).
+//! Strictness kept from the specs: a trailing comma in a label set is allowed
+//! only in text format; OpenMetrics allows no comment other than
+//! `# HELP`/`# TYPE`/`# UNIT`/`# EOF`, needs `# EOF` last, and only blank
+//! lines may follow it; exemplars exist only in OpenMetrics; a second
+//! `# HELP`, `# TYPE` or `# UNIT` for one name is an error.
+
 use std::borrow::Cow;
-#[derive(Clone, Copy, Debug, PartialEq)]
+use std::collections::HashMap;
+use std::fmt;
+
+/// Exposition format of a scrape body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Prometheus text format 0.0.4 (`text/plain; version=0.0.4`).
     Text,
+    /// OpenMetrics 1.0 text format (`application/openmetrics-text`).
     OpenMetrics,
 }
+
 impl Format {
-    pub fn from_content_type(_ct: &str) -> Format {
-        Format::Text
+    /// Picks the format from an HTTP `Content-Type` value: media type
+    /// `application/openmetrics-text` (any parameters, any case) gives
+    /// [`Format::OpenMetrics`]; anything else, including an empty string,
+    /// gives [`Format::Text`].
+    pub fn from_content_type(ct: &str) -> Format {
+        let media = ct.split(';').next().unwrap_or_default().trim();
+        if media.eq_ignore_ascii_case("application/openmetrics-text") {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        }
     }
 }
+
+/// Metric family type declared by `# TYPE`. Text-format `untyped` maps to
+/// [`MetricType::Unknown`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricType {
+    Counter,
+    Gauge,
+    Histogram,
+    GaugeHistogram,
+    Summary,
+    Info,
+    StateSet,
+    Unknown,
+}
+
+impl MetricType {
+    /// Parses a `# TYPE` keyword (`counter`, `gauge`, `histogram`,
+    /// `gaugehistogram`, `summary`, `info`, `stateset`, `unknown`,
+    /// `untyped`); case-sensitive, `None` for anything else.
+    pub fn from_keyword(word: &str) -> Option<MetricType> {
+        Some(match word {
+            "counter" => MetricType::Counter,
+            "gauge" => MetricType::Gauge,
+            "histogram" => MetricType::Histogram,
+            "gaugehistogram" => MetricType::GaugeHistogram,
+            "summary" => MetricType::Summary,
+            "info" => MetricType::Info,
+            "stateset" => MetricType::StateSet,
+            "unknown" | "untyped" => MetricType::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// Label pairs `(name, value)` in exposition order. Values are unescaped:
+/// `Cow::Borrowed` from the input unless an escape forced a copy.
+pub type Labels<'a> = Vec<(&'a str, Cow<'a, str>)>;
+
+/// One sample line.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sample<'a> {
+    /// Full sample name as exposed, suffix included (e.g. `foo_bucket`).
     pub name: &'a str,
-    pub labels: Vec<(&'a str, Cow<'a, str>)>,
+    /// Labels in exposition order (the metric name is not among them).
+    pub labels: Labels<'a>,
+    /// Value; `NaN`, `+Inf` and `-Inf` are kept as such.
     pub value: f64,
+    /// Timestamp in milliseconds since the Unix epoch: text format gives
+    /// integer ms, OpenMetrics float seconds (rounded to the nearest ms).
+    pub timestamp_ms: Option<i64>,
+    /// OpenMetrics exemplar (`... # {trace_id="x"} 0.5 1520879607.789`).
+    pub exemplar: Option<Exemplar<'a>>,
+}
+
+/// An OpenMetrics exemplar attached to a sample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exemplar<'a> {
+    /// Exemplar labels in exposition order, unescaped.
+    pub labels: Labels<'a>,
+    /// Exemplar value.
+    pub value: f64,
+    /// Timestamp in milliseconds (given in float seconds).
     pub timestamp_ms: Option<i64>,
 }
-pub struct Exposition<'a> {
-    pub samples: Vec<Sample<'a>>,
+
+/// Metadata of one metric family, merged from its `# TYPE`, `# HELP` and
+/// `# UNIT` lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Family<'a> {
+    /// Family name as written in the metadata line (no sample suffix in
+    /// OpenMetrics; in text format whatever the exporter wrote).
+    pub name: &'a str,
+    /// Declared type; `Unknown` when only `# HELP`/`# UNIT` was given.
+    pub metric_type: MetricType,
+    /// Unescaped `# HELP` text (`Some("")` for an empty docstring).
+    pub help: Option<Cow<'a, str>>,
+    /// `# UNIT` (OpenMetrics only; may be `Some("")`).
+    pub unit: Option<&'a str>,
 }
-#[derive(Debug)]
+
+/// A parsed scrape body, borrowing from the input.
+#[derive(Clone, Debug)]
+pub struct Exposition<'a> {
+    /// Format the body was parsed as.
+    pub format: Format,
+    /// Samples in exposition order.
+    pub samples: Vec<Sample<'a>>,
+    /// Families in order of their first metadata line.
+    pub families: Vec<Family<'a>>,
+    /// `# EOF` was seen (OpenMetrics; always `false` for text format).
+    pub saw_eof: bool,
+    /// Family name -> (index into `families`, HELP/TYPE/UNIT bits seen).
+    index: HashMap<&'a str, (usize, u8)>,
+}
+
+/// Suffixes a sample name may add to its family name, and the family types
+/// that produce them.
+const SUFFIXES: &[(&str, &[MetricType])] = {
+    use MetricType::*;
+    &[
+        ("_total", &[Counter]),
+        ("_bucket", &[Histogram, GaugeHistogram]),
+        ("_count", &[Histogram, Summary]),
+        ("_sum", &[Histogram, Summary]),
+        ("_created", &[Counter, Histogram, Summary]),
+        ("_gcount", &[GaugeHistogram]),
+        ("_gsum", &[GaugeHistogram]),
+        ("_info", &[Info]),
+    ]
+};
+
+impl<'a> Exposition<'a> {
+    /// Rebuilds the name index used by [`Exposition::family`] and
+    /// [`Exposition::type_of`]; call it after renaming entries of
+    /// `families` (adding or removing entries is detected without it).
+    pub fn reindex(&mut self) {
+        self.index = self
+            .families
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name, (i, 0)))
+            .collect();
+    }
+
+    /// Declared family with exactly this name: an O(1) index lookup, a
+    /// linear scan if entries were added to or removed from `families`.
+    pub fn family(&self, name: &str) -> Option<&Family<'a>> {
+        match self
+            .index
+            .get(name)
+            .and_then(|&(i, _)| self.families.get(i))
+        {
+            Some(f) if f.name == name => Some(f),
+            None if self.index.len() == self.families.len() => None,
+            _ => self.families.iter().find(|f| f.name == name),
+        }
+    }
+
+    /// Family a sample belongs to: a family named exactly `sample_name`, or
+    /// one whose name plus a suffix its type produces (`_bucket`, `_count`,
+    /// `_sum`, `_total`, `_created`, `_info`, `_gcount`, `_gsum`) gives
+    /// `sample_name`. `None` when no declared family matches.
+    pub fn family_of(&self, sample_name: &str) -> Option<&Family<'a>> {
+        self.family(sample_name).or_else(|| {
+            SUFFIXES.iter().find_map(|(suffix, types)| {
+                let base = sample_name.strip_suffix(suffix)?;
+                self.family(base).filter(|f| types.contains(&f.metric_type))
+            })
+        })
+    }
+
+    /// Type of the family a sample belongs to (see [`Exposition::family_of`]);
+    /// `None` when undeclared.
+    pub fn type_of(&self, sample_name: &str) -> Option<MetricType> {
+        self.family_of(sample_name).map(|f| f.metric_type)
+    }
+}
+
+/// Why a body failed to parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
+    /// 1-based line number of the offending line (for a missing `# EOF`, the
+    /// line after the last line).
     pub line: usize,
+    /// What was expected and what was found.
     pub message: String,
 }
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}: {}", self.line, self.message)
     }
 }
-pub fn parse(_input: &str, _format: Format) -> Result<Exposition<'_>, ParseError> {
-    Ok(Exposition { samples: vec![] })
+
+impl std::error::Error for ParseError {}
+
+const HELP: u8 = 1;
+const TYPE: u8 = 2;
+const UNIT: u8 = 4;
+
+/// Parses a whole scrape body.
+///
+/// Returns every sample and family metadata line, in order. Errors on the
+/// first malformed line (bad name, label set, value or timestamp, unknown
+/// type, duplicate metadata; in OpenMetrics also stray comments, content
+/// after `# EOF` or a missing `# EOF`). Empty text-format input is an empty,
+/// valid exposition.
+pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> {
+    let om = format == Format::OpenMetrics;
+    let lines = input.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut exp = Exposition {
+        format,
+        samples: Vec::with_capacity(lines),
+        families: Vec::new(),
+        saw_eof: false,
+        index: HashMap::new(),
+    };
+    let mut no = 0;
+    for raw in input.split('\n') {
+        no += 1;
+        let text = raw.trim_matches(|c| c == ' ' || c == '\t' || c == '\r');
+        if text.is_empty() {
+            continue;
+        }
+        let mut line = Line {
+            s: text,
+            pos: 0,
+            no,
+            om,
+        };
+        if exp.saw_eof {
+            return Err(line.err("expected nothing after # EOF"));
+        }
+        if text.starts_with('#') {
+            line.pos = 1;
+            line.comment(&mut exp)?;
+        } else {
+            exp.samples.push(line.sample()?);
+        }
+    }
+    if om && !exp.saw_eof {
+        let after_last = if input.ends_with('\n') || input.is_empty() {
+            no
+        } else {
+            no + 1
+        };
+        return Err(ParseError {
+            line: after_last,
+            message: "missing # EOF".into(),
+        });
+    }
+    Ok(exp)
 }
+
+/// Cursor over one trimmed, non-empty line.
+struct Line<'a> {
+    s: &'a str,
+    pos: usize,
+    no: usize,
+    om: bool,
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b == b':'
+}
+
+fn is_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b':'
+}
+
+impl<'a> Line<'a> {
+    fn err(&self, message: impl Into<String>) -> ParseError {
+        ParseError {
+            line: self.no,
+            message: message.into(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.pos).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.s.len()
+    }
+
+    /// Skips blanks and tabs; true if any were skipped.
+    fn blank(&mut self) -> bool {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    /// Takes one byte matching `first`, then bytes matching `rest` (ASCII
+    /// predicates, so slicing stays on char boundaries); may be empty.
+    fn take(&mut self, first: fn(u8) -> bool, rest: fn(u8) -> bool) -> &'a str {
+        let start = self.pos;
+        if self.peek().is_some_and(first) {
+            self.pos += 1;
+            while self.peek().is_some_and(rest) {
+                self.pos += 1;
+            }
+        }
+        &self.s[start..self.pos]
+    }
+
+    /// Next run of non-blank characters (possibly empty).
+    fn token(&mut self) -> &'a str {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b != b' ' && b != b'\t') {
+            self.pos += 1;
+        }
+        &self.s[start..self.pos]
+    }
+
+    /// Quoted string at `"`; returns it unescaped (`\\`, `\"`, `\n`).
+    fn quoted(&mut self, what: &str) -> Result<Cow<'a, str>, ParseError> {
+        let start = self.pos + 1;
+        let bytes = self.s.as_bytes();
+        let mut i = start;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(unescape(&self.s[start..i], true));
+                }
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+        Err(self.err(format!("expected closing '\"' of {what}")))
+    }
+
+    /// Quoted name; names must borrow, so escapes are rejected.
+    fn quoted_name(&mut self) -> Result<&'a str, ParseError> {
+        match self.quoted("quoted name")? {
+            Cow::Borrowed(s) if !s.is_empty() => Ok(s),
+            Cow::Borrowed(_) => Err(self.err("expected a non-empty quoted name")),
+            Cow::Owned(_) => Err(self.err("escape sequences in quoted names are not supported")),
+        }
+    }
+
+    /// Metric name (bare or quoted) in a metadata line, followed by a blank
+    /// or the end of the line.
+    fn meta_name(&mut self, kw: &str) -> Result<&'a str, ParseError> {
+        let name = if self.peek() == Some(b'"') {
+            self.quoted_name()?
+        } else {
+            self.take(is_name_start, is_name_char)
+        };
+        if name.is_empty() || !(self.blank() || self.at_end()) {
+            return Err(self.err(format!("expected metric name after # {kw}")));
+        }
+        Ok(name)
+    }
+
+    /// Comment line, cursor after `#`.
+    fn comment(&mut self, exp: &mut Exposition<'a>) -> Result<(), ParseError> {
+        self.blank();
+        let kw = self.token();
+        self.blank();
+        let flag =
+            match (kw, self.om) {
+                ("HELP", _) => HELP,
+                ("TYPE", _) => TYPE,
+                ("UNIT", true) => UNIT,
+                ("EOF", true) if self.at_end() => {
+                    exp.saw_eof = true;
+                    return Ok(());
+                }
+                ("EOF", true) => return Err(self.err("expected end of line after # EOF")),
+                (_, true) => return Err(self.err(
+                    "expected HELP, TYPE, UNIT or EOF after '#' (OpenMetrics has no free comments)",
+                )),
+                _ => return Ok(()),
+            };
+        let name = self.meta_name(kw)?;
+        let (idx, seen) = exp.index.entry(name).or_insert_with(|| {
+            let (metric_type, help, unit) = (MetricType::Unknown, None, None);
+            exp.families.push(Family {
+                name,
+                metric_type,
+                help,
+                unit,
+            });
+            (exp.families.len() - 1, 0)
+        });
+        if *seen & flag != 0 {
+            return Err(self.err(format!("duplicate # {kw} for {name}")));
+        }
+        *seen |= flag;
+        let rest = &self.s[self.pos..];
+        let family = &mut exp.families[*idx];
+        match flag {
+            // Text-format HELP escapes only `\\` and `\n`; OpenMetrics also `\"`.
+            HELP => family.help = Some(unescape(rest, self.om)),
+            TYPE => match MetricType::from_keyword(self.token()) {
+                Some(t) if self.at_end() => family.metric_type = t,
+                _ => return Err(self.err(format!("expected a metric type (counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown, untyped), got '{rest}'"))),
+            },
+            _ => {
+                family.unit = Some(self.token());
+                if !self.at_end() {
+                    return Err(self.err("expected end of line after unit"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Label set at `{`. With `allow_name`, a leading quoted string not
+    /// followed by `=` is returned as the metric name.
+    fn labels(&mut self, allow_name: bool) -> Result<(Option<&'a str>, Labels<'a>), ParseError> {
+        self.pos += 1;
+        let (mut name, mut labels, mut after_comma) = (None, Vec::new(), false);
+        loop {
+            self.blank();
+            let label = match self.peek() {
+                Some(b'}') if after_comma && self.om => {
+                    return Err(self
+                        .err("expected label name after ',' (no trailing comma in OpenMetrics)"));
+                }
+                Some(b'}') => break,
+                Some(b'"') => self.quoted_name()?,
+                _ => self.take(
+                    |b| b.is_ascii_alphabetic() || b == b'_',
+                    |b| b.is_ascii_alphanumeric() || b == b'_',
+                ),
+            };
+            if label.is_empty() {
+                return Err(self.err("expected label name or '}'"));
+            }
+            self.blank();
+            if allow_name
+                && labels.is_empty()
+                && name.is_none()
+                && matches!(self.peek(), Some(b',' | b'}'))
+            {
+                name = Some(label);
+            } else {
+                if self.peek() != Some(b'=') {
+                    return Err(self.err(format!("expected '=' after label name {label}")));
+                }
+                self.pos += 1;
+                self.blank();
+                if self.peek() != Some(b'"') {
+                    return Err(self.err(format!("expected '\"' to open value of label {label}")));
+                }
+                labels.push((label, self.quoted("label value")?));
+                self.blank();
+            }
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    after_comma = true;
+                }
+                Some(b'}') => break,
+                _ => return Err(self.err("expected ',' or '}' after label")),
+            }
+        }
+        self.pos += 1;
+        Ok((name, labels))
+    }
+
+    fn value(&mut self, what: &str) -> Result<f64, ParseError> {
+        let tok = self.token();
+        tok.parse().map_err(|_| {
+            self.err(format!(
+                "expected {what} (float, NaN, +Inf or -Inf), got '{tok}'"
+            ))
+        })
+    }
+
+    /// Timestamp token in ms: integer ms (text) or float seconds (OpenMetrics).
+    fn timestamp(&mut self, seconds: bool) -> Result<i64, ParseError> {
+        let tok = self.token();
+        let (ms, unit) = if seconds {
+            let ms = tok.parse::<f64>().map(|s| (s * 1000.0).round());
+            let ok = ms.ok().filter(|ms| ms.is_finite() && ms.abs() < 9.2e18);
+            (ok.map(|ms| ms as i64), "float seconds")
+        } else {
+            (tok.parse::<i64>().ok(), "integer milliseconds")
+        };
+        ms.ok_or_else(|| self.err(format!("expected timestamp in {unit}, got '{tok}'")))
+    }
+
+    /// Optional timestamp then end of line (or, in OpenMetrics, an exemplar).
+    fn tail(&mut self, sample: bool) -> Result<(Option<i64>, Option<Exemplar<'a>>), ParseError> {
+        let mut ts = None;
+        if self.blank() && !self.at_end() && self.peek() != Some(b'#') {
+            ts = Some(self.timestamp(self.om)?);
+            self.blank();
+        }
+        if self.at_end() {
+            return Ok((ts, None));
+        }
+        if !(sample && self.om && self.peek() == Some(b'#')) {
+            return Err(self.err(format!(
+                "expected end of line, got '{}'",
+                &self.s[self.pos..]
+            )));
+        }
+        self.pos += 1;
+        self.blank();
+        if self.peek() != Some(b'{') {
+            return Err(self.err("expected '{' to open exemplar labels after '#'"));
+        }
+        let (_, labels) = self.labels(false)?;
+        self.blank();
+        let value = self.value("exemplar value")?;
+        let (timestamp_ms, _) = self.tail(false)?;
+        Ok((
+            ts,
+            Some(Exemplar {
+                labels,
+                value,
+                timestamp_ms,
+            }),
+        ))
+    }
+
+    fn sample(&mut self) -> Result<Sample<'a>, ParseError> {
+        let (mut name, mut labels) = (self.take(is_name_start, is_name_char), Vec::new());
+        let mut spaced = self.blank();
+        if self.peek() == Some(b'{') {
+            let (quoted, l) = self.labels(name.is_empty())?;
+            (name, labels, spaced) = (quoted.unwrap_or(name), l, true);
+            self.blank();
+        }
+        if name.is_empty() {
+            return Err(self.err("expected metric name"));
+        }
+        if self.at_end() {
+            return Err(self.err(format!("expected value after {name}")));
+        }
+        if !spaced {
+            return Err(self.err(format!(
+                "expected blank or '{{' after metric name {name}, got '{}'",
+                &self.s[self.pos..]
+            )));
+        }
+        let value = self.value("sample value")?;
+        let (timestamp_ms, exemplar) = self.tail(true)?;
+        Ok(Sample {
+            name,
+            labels,
+            value,
+            timestamp_ms,
+            exemplar,
+        })
+    }
+}
+
+/// Decodes `\\`, `\n` and (if `quote`) `\"`; other escapes stay verbatim.
+/// Borrows `s` when it has no backslash.
+fn unescape(s: &str, quote: bool) -> Cow<'_, str> {
+    if !s.contains('\\') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let (decoded, skip) = match rest.as_bytes().get(i + 1) {
+            Some(b'\\') => ('\\', 2),
+            Some(b'n') => ('\n', 2),
+            Some(b'"') if quote => ('"', 2),
+            _ => ('\\', 1),
+        };
+        out.push(decoded);
+        rest = &rest[i + skip..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+#[path = "exposition_tests.rs"]
+mod tests;

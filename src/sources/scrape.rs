@@ -95,3 +95,36 @@ pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_gives_owned_series_with_decoded_labels() {
+        let text = "# TYPE a counter\na_total{path=\"x,y\",q=\"say \\\"hi\\\"\"} 3 1700000000000\n";
+        let samples = parse(text, Format::Text).expect("parses");
+        assert_eq!(samples.len(), 1);
+        assert_eq!(samples[0].key.name, "a_total");
+        assert_eq!(samples[0].key.label("path"), Some("x,y"));
+        assert_eq!(samples[0].key.label("q"), Some("say \"hi\""));
+        assert_eq!(samples[0].timestamp_ms, Some(1_700_000_000_000));
+    }
+
+    #[test]
+    fn malformed_exposition_names_the_line() {
+        let err = parse("ok 1\nbroken{\n", Format::Text).unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn openmetrics_seconds_become_milliseconds() {
+        let text = "# TYPE a gauge\na 1 1520879607.789\n# EOF\n";
+        let samples = parse(
+            text,
+            Format::from_content_type("application/openmetrics-text; version=1.0.0"),
+        )
+        .expect("parses");
+        assert_eq!(samples[0].timestamp_ms, Some(1_520_879_607_789));
+    }
+}
