@@ -162,3 +162,20 @@ fn unknown_metrics_say_so() {
             .is_some_and(|p| p.contains("no known request metric"))
     );
 }
+
+#[test]
+fn server_restart_is_a_counter_reset_not_a_negative_rate() {
+    let mut m = model();
+    for t in (0..=300).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    // The server restarts at 300 s: counters start again from zero.
+    for t in (302..=600).step_by(2) {
+        let mut s = scrape(t - 301);
+        s.t_ms = t * 1000;
+        m.apply_scrape(t * 1000, Ok(s));
+    }
+    let req = m.stats.req_per_sec.expect("rate");
+    assert!((req - 1.5).abs() < 0.05, "req/s across the reset {req}");
+    assert!(m.timeline.points().all(|p| p.req_per_sec >= 0.0));
+}
