@@ -27,7 +27,10 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             ),
         ],
     ));
-    segments.push((6, vec![Span::styled(view.target_url.to_string(), t.muted())]));
+    segments.push((
+        6,
+        vec![Span::styled(view.target_url.to_string(), t.muted())],
+    ));
     segments.push((
         0,
         vec![match status.up() {
