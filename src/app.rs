@@ -53,7 +53,7 @@ impl App {
         });
         Ok(App {
             target_name: cfg.target_name(),
-            target_url,
+            target_url: crate::sources::http::redact(&target_url),
             dashboard,
             keymap: Keymap::default(),
             theme: Theme::default(),
@@ -75,6 +75,7 @@ impl App {
             now_ms,
             window: self.cfg.window.range,
             history: self.cfg.window.history,
+            stale_after: self.cfg.scrape.interval * 2 + self.cfg.scrape.timeout(),
             show_help: self.show_help,
         }
     }
@@ -117,13 +118,12 @@ impl App {
 pub async fn run(cfg: Config) -> Result<()> {
     let mut app = App::new(cfg)?;
     let (tx, rx) = mpsc::channel(64);
-    let tasks = sources::spawn(&app.cfg, &app.target_url, tx)?;
+    let url = app.cfg.target.url.clone().unwrap_or_default();
+    let mut tasks = sources::spawn(&app.cfg, &url, tx)?;
     let mut terminal = crate::tui::init()?;
-    let result = event_loop(&mut app, &mut terminal, rx).await;
+    let result = event_loop(&mut app, &mut terminal, rx, &mut tasks).await;
     crate::tui::restore();
-    for t in tasks {
-        t.abort();
-    }
+    tasks.abort_all();
     result
 }
 
@@ -131,6 +131,7 @@ async fn event_loop(
     app: &mut App,
     terminal: &mut DefaultTerminal,
     mut rx: mpsc::Receiver<Update>,
+    tasks: &mut tokio::task::JoinSet<()>,
 ) -> Result<()> {
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
@@ -165,6 +166,15 @@ async fn event_loop(
             }
             _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
             _ = tokio::time::sleep_until(frame_due), if dirty => {}
+            Some(ended) = tasks.join_next() => {
+                // Sources loop until the app drops the channel: one ending is a bug.
+                let why = match ended {
+                    Err(e) if e.is_panic() => "panicked".to_string(),
+                    Err(e) => e.to_string(),
+                    Ok(()) => "stopped".to_string(),
+                };
+                return Err(eyre!("a source task {why}; see the log"));
+            }
             name = signals.recv() => {
                 tracing::info!(signal = name, "quitting on signal");
                 app.quit = true;

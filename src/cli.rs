@@ -39,7 +39,7 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub interval: Option<Duration>,
 
-    /// Timeout of one scrape or health request [config: scrape.timeout, default 1.5s]
+    /// Timeout of one scrape or health request [config: scrape.timeout, default: the smaller of 1.5s and the interval]
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Option<Duration>,
 
@@ -51,7 +51,7 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub history: Option<Duration>,
 
-    /// Metric profile: auto, otel-mcp, http or custom (custom needs [profile.custom] in the config)
+    /// Metric profile: auto, otel-mcp, http or custom (custom needs [custom_profile] in the config)
     #[arg(long, global = true, value_name = "PROFILE")]
     pub profile: Option<ProfileChoice>,
 }

@@ -66,18 +66,11 @@ fn key_at(text: &str, line: usize, message: &str) -> Option<String> {
         .split_once('=')
         .map(|(k, _)| k.trim().trim_matches('"').to_string())
         .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let header = here
-        .trim()
-        .strip_prefix('[')
-        .map(|h| h.trim_end_matches(']').to_string());
+    let header = table_name(here);
     let table = lines[..line.saturating_sub(1).min(lines.len())]
         .iter()
         .rev()
-        .find_map(|l| {
-            let t = l.trim();
-            (t.starts_with('[') && !t.starts_with("[["))
-                .then(|| t.trim_matches(['[', ']']).trim().to_string())
-        });
+        .find_map(|l| table_name(l));
     if header.is_some() {
         // The error is on a `[table]` line: the table name itself is the key.
         return named.or(header);
@@ -86,6 +79,17 @@ fn key_at(text: &str, line: usize, message: &str) -> Option<String> {
         (Some(k), Some(t)) => Some(format!("{t}.{k}")),
         (k, _) => k,
     }
+}
+
+/// `scrape` for a `[scrape]  # comment` line; `None` for other lines and `[[arrays]]`.
+fn table_name(line: &str) -> Option<String> {
+    let t = line.trim_start();
+    if t.starts_with("[[") {
+        return None;
+    }
+    let rest = t.strip_prefix('[')?;
+    rest.split_once(']')
+        .map(|(name, _)| name.trim().to_string())
 }
 
 impl fmt::Display for ConfigError {
@@ -107,7 +111,7 @@ impl fmt::Display for ConfigError {
                 }
                 write!(f, "{message}")
             }
-            ConfigError::Invalid { key, message } => write!(f, "config key `{key}` {message}"),
+            ConfigError::Invalid { key, message } => write!(f, "{key} {message}"),
         }
     }
 }

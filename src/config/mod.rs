@@ -46,18 +46,27 @@ pub struct ScrapeConfig {
     /// Time between two scrapes (and health checks).
     #[serde(with = "humantime_serde")]
     pub interval: Duration,
-    /// Timeout of one request, connect included.
+    /// Timeout of one request, connect included; default: the smaller of 1.5 s and the
+    /// interval (see [`ScrapeConfig::timeout`]).
     #[serde(with = "humantime_serde")]
-    pub timeout: Duration,
+    pub timeout: Option<Duration>,
     /// Largest `/metrics` body accepted, in bytes; larger bodies fail the scrape.
     pub max_body_bytes: u64,
+}
+
+impl ScrapeConfig {
+    /// The effective request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+            .unwrap_or_else(|| Duration::from_millis(1500).min(self.interval))
+    }
 }
 
 impl Default for ScrapeConfig {
     fn default() -> Self {
         Self {
             interval: Duration::from_secs(2),
-            timeout: Duration::from_millis(1500),
+            timeout: None,
             max_body_bytes: 16 * 1024 * 1024,
         }
     }
@@ -101,6 +110,31 @@ pub struct Thresholds {
     pub p99_warn: Duration,
     #[serde(with = "humantime_serde")]
     pub p99_crit: Duration,
+}
+
+impl Thresholds {
+    /// Errors: a ratio outside (0, 1], or a warn level above its critical level.
+    fn validate(&self) -> Result<(), ConfigError> {
+        let ratio = |v: f64| v > 0.0 && v <= 1.0;
+        if !ratio(self.error_rate_warn) || !ratio(self.error_rate_crit) {
+            return Err(ConfigError::invalid(
+                "thresholds.error_rate_warn/error_rate_crit",
+                "are ratios between 0 and 1 (0.05 means 5%)",
+            ));
+        }
+        let pairs = [
+            (
+                "thresholds.error_rate_warn",
+                self.error_rate_warn <= self.error_rate_crit,
+            ),
+            ("thresholds.p95_warn", self.p95_warn <= self.p95_crit),
+            ("thresholds.p99_warn", self.p99_warn <= self.p99_crit),
+        ];
+        match pairs.iter().find(|(_, ok)| !ok) {
+            Some((key, _)) => Err(ConfigError::invalid(key, "must not exceed its _crit level")),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Default for Thresholds {
@@ -173,7 +207,7 @@ impl Config {
             self.scrape.interval = d;
         }
         if let Some(d) = args.timeout {
-            self.scrape.timeout = d;
+            self.scrape.timeout = Some(d);
         }
         if let Some(d) = args.window {
             self.window.range = d;
@@ -186,22 +220,29 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         if self.scrape.interval < Duration::from_millis(100) {
             return Err(ConfigError::invalid(
-                "scrape.interval",
+                "scrape.interval (--interval)",
                 "must be at least 100ms",
+            ));
+        }
+        if self.scrape.timeout() > self.scrape.interval {
+            return Err(ConfigError::invalid(
+                "scrape.timeout (--timeout)",
+                "must not exceed scrape.interval (--interval), as in Prometheus",
             ));
         }
         if self.window.range < self.scrape.interval * 2 {
             return Err(ConfigError::invalid(
-                "window.range",
+                "window.range (--window)",
                 "must be at least twice scrape.interval (rate needs two samples)",
             ));
         }
         if self.window.history < self.window.range {
             return Err(ConfigError::invalid(
-                "window.history",
-                "must be at least window.range",
+                "window.history (--history)",
+                "must be at least window.range (--window)",
             ));
         }
+        self.thresholds.validate()?;
         if regex::Regex::new(&self.modules.pattern).is_err() {
             return Err(ConfigError::invalid(
                 "modules.pattern",

@@ -80,3 +80,26 @@ fn window_shorter_than_two_intervals_is_rejected() {
     let err = Config::from_toml(text, Path::new("c.toml")).unwrap_err();
     assert!(err.to_string().contains("window.range"), "{err}");
 }
+
+#[test]
+fn table_header_with_comment_names_the_key() {
+    let text = "[scrape]  # polling\nintervall = \"3s\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).unwrap_err();
+    assert!(err.to_string().contains("key `scrape.intervall`"), "{err}");
+}
+
+#[test]
+fn thresholds_must_be_ratios_and_ordered() {
+    let err =
+        Config::from_toml("[thresholds]\nerror_rate_crit = 5\n", Path::new("c.toml")).unwrap_err();
+    assert!(err.to_string().contains("ratios between 0 and 1"), "{err}");
+    let err =
+        Config::from_toml("[thresholds]\np95_warn = \"9s\"\n", Path::new("c.toml")).unwrap_err();
+    assert!(err.to_string().contains("thresholds.p95_warn"), "{err}");
+}
+
+#[test]
+fn timeout_longer_than_interval_is_rejected() {
+    let err = Config::from_toml("[scrape]\ntimeout = \"5s\"\n", Path::new("c.toml")).unwrap_err();
+    assert!(err.to_string().contains("scrape.timeout"), "{err}");
+}

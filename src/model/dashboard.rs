@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::profile::{CustomProfile, Profile, ProfileChoice};
+use super::profile::{CustomProfile, OTEL_REQUESTS, Profile, ProfileChoice, ProfileKind};
 use super::series::{Sample, SeriesKey, SeriesStore};
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
@@ -69,9 +69,16 @@ pub struct Dashboard {
 impl Dashboard {
     pub fn new(cfg: ModelConfig) -> Dashboard {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        let counters = SeriesStore::new(cfg.history + cfg.interval);
-        let buckets = SeriesStore::new(cfg.range + cfg.interval * 2);
         let timeline = Timeline::new(ms(cfg.history), ms(cfg.interval));
+        // Past timeline points are kept as points, so samples are needed only for the
+        // newest rate window of the tiles or of a timeline point.
+        let needed = cfg
+            .range
+            .max(Duration::from_millis(timeline.range_ms.max(0) as u64));
+        let counters = SeriesStore::new(
+            needed + Duration::from_millis(timeline.step_ms.max(0) as u64) + cfg.interval * 2,
+        );
+        let buckets = SeriesStore::new(cfg.range + cfg.interval * 2);
         Dashboard {
             cfg,
             profile: None,
@@ -119,6 +126,21 @@ impl Dashboard {
     }
 
     fn ingest(&mut self, scrape: &Scrape) {
+        // An auto-detected http profile yields to otel-mcp once MCP series appear: OTel
+        // exports an instrument only after its first data point, so the first scrape of a
+        // server with both may not show it yet.
+        let upgrade = self.cfg.profile == ProfileChoice::Auto
+            && self
+                .profile
+                .as_ref()
+                .is_some_and(|p| p.kind == ProfileKind::Http)
+            && scrape.samples.iter().any(|s| s.key.name == OTEL_REQUESTS);
+        if upgrade {
+            self.profile = None;
+            self.counters.clear();
+            self.buckets.clear();
+            self.timeline.clear();
+        }
         if self.profile.is_none() {
             let names = scrape.samples.iter().map(|s| s.key.name.as_str());
             match Profile::resolve(&self.cfg.profile, self.cfg.custom_profile.as_ref(), names) {

@@ -108,6 +108,9 @@ fn steady_load_gives_prometheus_numbers() {
     assert!(
         m.timeline
             .points()
+            // The first point's window starts at the counters' zero: Prometheus'
+            // zero-point clamp makes it lower, as it would in Grafana.
+            .filter(|p| p.t_ms >= 20_000)
             .all(|p| (p.req_per_sec - 1.5).abs() < 1e-6)
     );
 }
@@ -178,4 +181,31 @@ fn server_restart_is_a_counter_reset_not_a_negative_rate() {
     let req = m.stats.req_per_sec.expect("rate");
     assert!((req - 1.5).abs() < 0.05, "req/s across the reset {req}");
     assert!(m.timeline.points().all(|p| p.req_per_sec >= 0.0));
+}
+
+#[test]
+fn auto_profile_moves_from_http_to_otel_when_mcp_series_appear() {
+    let mut m = model();
+    let http_only = Scrape {
+        t_ms: 0,
+        duration: Duration::ZERO,
+        bytes: 0,
+        samples: vec![ScrapedSample {
+            key: SeriesKey::new(
+                "http_requests_total",
+                [("handler", "/mcp"), ("status", "200")],
+            ),
+            value: 1.0,
+            timestamp_ms: None,
+        }],
+    };
+    m.apply_scrape(0, Ok(http_only));
+    assert_eq!(m.profile().map(|p| p.kind), Some(ProfileKind::Http));
+    m.apply_scrape(2_000, Ok(scrape(2)));
+    assert_eq!(m.profile().map(|p| p.kind), Some(ProfileKind::OtelMcp));
+    for t in (4..=60).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    assert!(m.stats.req_per_sec.is_some());
+    assert!(!m.stats.modules.is_empty());
 }

@@ -89,6 +89,9 @@ pub struct Profile {
     pub tool_label: Option<String>,
     /// Only series with this label value are tool calls (e.g. `mcp_method_name="tools/call"`).
     pub tool_call_matcher: Option<(String, String)>,
+    /// Series with any of these label values are not requests: mcptop's own polling of
+    /// `/metrics` and `/health`, which HTTP instrumentation records like any request.
+    pub ignored: Vec<(String, String)>,
 }
 
 /// Sample names of the process metrics kept besides the profile's.
@@ -98,7 +101,8 @@ pub const PROCESS_METRICS: &[&str] = &[
     "process_start_time_seconds",
 ];
 
-const OTEL_REQUESTS: &str = "mcp_server_operation_duration_seconds_count";
+/// Request counter of the OpenTelemetry MCP conventions (the histogram's `_count`).
+pub const OTEL_REQUESTS: &str = "mcp_server_operation_duration_seconds_count";
 const HTTP_REQUESTS: &str = "http_requests_total";
 
 impl Profile {
@@ -112,6 +116,7 @@ impl Profile {
             latency_bucket: Some("mcp_server_operation_duration_seconds_bucket".into()),
             tool_label: Some("gen_ai_tool_name".into()),
             tool_call_matcher: Some(("mcp_method_name".into(), "tools/call".into())),
+            ignored: Vec::new(),
         }
     }
 
@@ -125,6 +130,10 @@ impl Profile {
             latency_bucket: Some("http_request_duration_seconds_bucket".into()),
             tool_label: None,
             tool_call_matcher: None,
+            ignored: ["handler", "path", "route", "endpoint"]
+                .iter()
+                .flat_map(|l| ["/metrics", "/health"].map(|p| (l.to_string(), p.to_string())))
+                .collect(),
         }
     }
 
@@ -139,6 +148,7 @@ impl Profile {
             latency_bucket: c.latency_bucket.clone(),
             tool_label: c.tool_label.clone(),
             tool_call_matcher: None,
+            ignored: Vec::new(),
         })
     }
 
@@ -178,6 +188,14 @@ impl Profile {
     /// Whether samples of this name are used at all.
     pub fn wants(&self, name: &str) -> bool {
         self.keeps_history(name) || self.latency_bucket.as_deref() == Some(name)
+    }
+
+    /// Whether a series counts as requests (it is not one of the ignored polling paths).
+    pub fn counts(&self, key: &super::series::SeriesKey) -> bool {
+        !self
+            .ignored
+            .iter()
+            .any(|(label, value)| key.label(label) == Some(value.as_str()))
     }
 
     /// Whether a series with this label value is an error (missing label = not an error).
@@ -220,6 +238,16 @@ mod tests {
         assert!(otel.is_error(Some("tool_error")));
         assert!(!otel.is_error(Some("")));
         assert!(!otel.is_error(None));
+    }
+
+    #[test]
+    fn http_profile_ignores_the_polling_paths() {
+        use crate::model::series::SeriesKey;
+        let http = Profile::http();
+        let own = SeriesKey::new(HTTP_REQUESTS, [("handler", "/metrics"), ("status", "200")]);
+        let real = SeriesKey::new(HTTP_REQUESTS, [("handler", "/mcp"), ("status", "200")]);
+        assert!(!http.counts(&own));
+        assert!(http.counts(&real));
     }
 
     #[test]

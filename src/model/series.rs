@@ -208,6 +208,12 @@ impl SeriesStore {
         self.samples -= dropped;
     }
 
+    /// Forgets every series.
+    pub fn clear(&mut self) {
+        self.by_name.clear();
+        self.samples = 0;
+    }
+
     /// All series of metric `name`, ordered by key; empty when unknown.
     pub fn select<'a>(
         &'a self,

@@ -71,7 +71,7 @@ pub fn compute(
     };
     let quantile = |q: f64| {
         profile.latency_bucket.as_deref().and_then(|name| {
-            quantile_over_rate(buckets, name, |_| true, q, eval_ms, range_ms)
+            quantile_over_rate(buckets, name, |k| profile.counts(k), q, eval_ms, range_ms)
                 .filter(|v| !v.is_nan())
         })
     };
@@ -104,9 +104,16 @@ pub fn request_rates(
     eval_ms: i64,
     range_ms: i64,
 ) -> (Option<f64>, Option<f64>) {
-    let is_err = |k: &SeriesKey| profile.is_error(k.label(&profile.error_label));
+    let is_err =
+        |k: &SeriesKey| profile.counts(k) && profile.is_error(k.label(&profile.error_label));
     (
-        sum_rate(counters, &profile.requests, |_| true, eval_ms, range_ms),
+        sum_rate(
+            counters,
+            &profile.requests,
+            |k| profile.counts(k),
+            eval_ms,
+            range_ms,
+        ),
         sum_rate(counters, &profile.requests, is_err, eval_ms, range_ms),
     )
 }

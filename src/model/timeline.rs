@@ -3,7 +3,7 @@
 //! Points sit on multiples of `step` (Unix time), so a past point never changes and each
 //! scrape adds at most the points that became due plus one live point at the newest
 //! sample. The range of each point's `rate()` follows Grafana's `$__rate_interval`:
-//! `max(step, 4 * scrape interval)`.
+//! `max(step + scrape interval, 4 * scrape interval)`.
 
 use std::collections::VecDeque;
 
@@ -46,7 +46,7 @@ impl Timeline {
         let step_ms = (history_ms / POINTS).max(interval_ms).max(1);
         Timeline {
             step_ms,
-            range_ms: step_ms.max(4 * interval_ms),
+            range_ms: (step_ms + interval_ms).max(4 * interval_ms),
             history_ms,
             points: VecDeque::new(),
             live: None,

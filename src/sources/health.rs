@@ -31,8 +31,8 @@ pub async fn run(client: Client, url: Url, interval: Duration, tx: mpsc::Sender<
 }
 
 /// One check. A 2xx answer is healthy when its JSON `status` is "ok", "healthy", "up" or
-/// "pass" (or absent, or the body is not JSON); a 404 means the server has no health
-/// endpoint, which is not a failure.
+/// "pass" (or absent, or the body is not JSON). 404, 405, 401 and 403 mean the server has
+/// no health endpoint for us, which is not a failure (`/metrics` still tells up from down).
 ///
 /// Errors: connection, timeout, non-2xx status, or another `status` value.
 pub async fn check_once(client: &Client, url: &Url) -> Result<HealthInfo, String> {
@@ -41,9 +41,16 @@ pub async fn check_once(client: &Client, url: &Url) -> Result<HealthInfo, String
         .send()
         .await
         .map_err(|e| short_error(&e))?;
-    if resp.status() == StatusCode::NOT_FOUND {
+    let status = resp.status();
+    if matches!(
+        status,
+        StatusCode::NOT_FOUND
+            | StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::UNAUTHORIZED
+            | StatusCode::FORBIDDEN
+    ) {
         return Ok(HealthInfo {
-            status: "no /health".into(),
+            status: format!("no /health (HTTP {})", status.as_u16()),
             version: None,
         });
     }

@@ -74,10 +74,35 @@ pub fn short_error(e: &reqwest::Error) -> String {
     }
 }
 
+/// The first `max_bytes` of a body (or less, if it is shorter or breaks off).
+pub async fn read_prefix(mut resp: Response, max_bytes: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < max_bytes {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(max_bytes);
+    body
+}
+
+/// The URL as it may be shown or logged: user and password removed.
+pub fn redact(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// `HTTP 503 Service Unavailable: <start of body>` for a non-success answer.
 pub async fn status_error(resp: Response) -> String {
     let status = resp.status();
-    let body = read_capped(resp, 4096).await.unwrap_or_default();
+    let body = read_prefix(resp, 4096).await;
     let text = String::from_utf8_lossy(&body);
     let first = text
         .lines()
@@ -106,5 +131,14 @@ mod tests {
         assert_eq!(h.as_str(), "https://mcp.example/app/health");
         assert!(endpoints("ftp://x").is_err());
         assert!(endpoints("not a url").is_err());
+    }
+
+    #[test]
+    fn redact_removes_credentials() {
+        assert_eq!(
+            super::redact("https://ops:s3cret@mcp.example:8443/metrics"),
+            "https://mcp.example:8443/metrics"
+        );
+        assert_eq!(super::redact("http://127.0.0.1:1"), "http://127.0.0.1:1");
     }
 }

@@ -35,19 +35,19 @@ pub fn spawn(
     cfg: &crate::config::Config,
     target_url: &str,
     tx: tokio::sync::mpsc::Sender<Update>,
-) -> color_eyre::Result<Vec<tokio::task::JoinHandle<()>>> {
+) -> color_eyre::Result<tokio::task::JoinSet<()>> {
     let (metrics, health_url) =
         http::endpoints(target_url).map_err(color_eyre::eyre::Report::msg)?;
-    let client = http::client(cfg.scrape.timeout).map_err(color_eyre::eyre::Report::msg)?;
+    let client = http::client(cfg.scrape.timeout()).map_err(color_eyre::eyre::Report::msg)?;
     let interval = cfg.scrape.interval;
-    Ok(vec![
-        tokio::spawn(scrape::run(
-            client.clone(),
-            metrics,
-            interval,
-            cfg.scrape.max_body_bytes,
-            tx.clone(),
-        )),
-        tokio::spawn(health::run(client, health_url, interval, tx)),
-    ])
+    let mut set = tokio::task::JoinSet::new();
+    set.spawn(scrape::run(
+        client.clone(),
+        metrics,
+        interval,
+        cfg.scrape.max_body_bytes,
+        tx.clone(),
+    ));
+    set.spawn(health::run(client, health_url, interval, tx));
+    Ok(set)
 }

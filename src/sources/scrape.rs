@@ -31,7 +31,7 @@ pub async fn run(
         let t_ms = now_ms();
         let result = scrape_once(&client, &url, max_bytes, t_ms).await;
         if let Err(e) = &result {
-            tracing::debug!(%url, error = %e, "scrape failed");
+            tracing::debug!(url = %super::http::redact(url.as_str()), error = %e, "scrape failed");
         }
         if tx.send(Update::Scrape { t_ms, result }).await.is_err() {
             return;

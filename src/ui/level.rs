@@ -16,7 +16,7 @@ pub enum Level {
 impl Level {
     /// Level of `v` against `warn` and `crit` (greater or equal breaches).
     pub fn of(v: Option<f64>, warn: f64, crit: f64) -> Level {
-        match v {
+        match v.filter(|v| v.is_finite()) {
             None => Level::NoData,
             Some(v) if v >= crit => Level::Crit,
             Some(v) if v >= warn => Level::Warn,

@@ -41,7 +41,22 @@ pub struct View<'a> {
     /// Rate window and timeline history.
     pub window: Duration,
     pub history: Duration,
+    /// Data older than this is stale even if the last scrape has not failed yet (a scrape
+    /// hanging until its timeout): two intervals plus the timeout.
+    pub stale_after: Duration,
     pub show_help: bool,
+}
+
+impl View<'_> {
+    /// Whether the numbers on screen are not current: the last scrape failed, or the last
+    /// good one is older than [`View::stale_after`].
+    pub fn stale(&self) -> bool {
+        let scrape = &self.dashboard.status.scrape;
+        !scrape.is_ok()
+            || scrape
+                .age_secs(self.now_ms)
+                .is_some_and(|age| age > self.stale_after.as_secs_f64())
+    }
 }
 
 /// Draws one frame.

@@ -101,7 +101,7 @@ fn limit_text(level: Level, warn: &str, crit: &str) -> Option<String> {
 
 fn render_tile(view: &View, tile: &Tile, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let stale = !view.dashboard.status.scrape.is_ok() && tile.level != Level::NoData;
+    let stale = view.stale() && tile.level != Level::NoData;
     let border = if stale { t.muted() } else { t.border() };
     let block = Block::new()
         .borders(Borders::ALL)

@@ -10,6 +10,9 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 use super::View;
 use super::format;
 
+/// Chart points: (Unix seconds, per-second value).
+type Points = Vec<(f64, f64)>;
+
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let tl = &view.dashboard.timeline;
@@ -34,18 +37,27 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         .title(title);
     let end = view.now_ms as f64 / 1000.0;
     let start = end - view.history.as_secs_f64();
-    let (mut req, mut err) = (Vec::new(), Vec::new());
+    // One run of points per stretch without gaps, so an outage is not drawn as traffic.
+    let gap_s = tl.step_ms as f64 * 1.5 / 1000.0;
+    let mut runs: Vec<(Points, Points)> = Vec::new();
+    let mut last_x = f64::NEG_INFINITY;
     let mut max: f64 = 0.0;
     for p in tl.points() {
         let x = p.t_ms as f64 / 1000.0;
         if x < start {
             continue;
         }
-        req.push((x, p.req_per_sec));
-        err.push((x, p.err_per_sec));
+        if x - last_x > gap_s || runs.is_empty() {
+            runs.push((Vec::new(), Vec::new()));
+        }
+        last_x = x;
+        if let Some((req, err)) = runs.last_mut() {
+            req.push((x, p.req_per_sec));
+            err.push((x, p.err_per_sec));
+        }
         max = max.max(p.req_per_sec).max(p.err_per_sec);
     }
-    if req.is_empty() {
+    if runs.is_empty() {
         Paragraph::new(Line::styled(
             "no points yet: rate() needs two scrapes",
             t.muted(),
@@ -57,18 +69,19 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let top = nice_ceiling(max);
     let history = format::span(view.history);
     let half = format::span(view.history / 2);
-    let datasets = vec![
+    let line = |data, color| {
         Dataset::default()
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(Style::new().fg(t.requests))
-            .data(&req),
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(Style::new().fg(t.errors))
-            .data(&err),
-    ];
+            .style(Style::new().fg(color))
+            .data(data)
+    };
+    // Requests drawn last so they stay on top where the two lines meet.
+    let datasets: Vec<Dataset> = runs
+        .iter()
+        .map(|(_, err)| line(err, t.errors))
+        .chain(runs.iter().map(|(req, _)| line(req, t.requests)))
+        .collect();
     Chart::new(datasets)
         .block(block)
         .x_axis(
