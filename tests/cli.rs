@@ -1,0 +1,58 @@
+//! The binary's command line: help, and errors that say what is wrong before any terminal
+//! set-up.
+
+use std::process::Command;
+
+fn mcptop(args: &[&str], config_home: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_mcptop"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", config_home)
+        .env("XDG_STATE_HOME", config_home.join("state"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("mcptop runs")
+}
+
+#[test]
+fn help_lists_the_demo_and_the_target_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = mcptop(&["--help"], dir.path());
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--target <URL>"), "{text}");
+    assert!(text.contains("demo"), "{text}");
+    let out = mcptop(&["demo", "--help"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--serve-only"), "{text}");
+}
+
+#[test]
+fn bad_config_line_names_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "[target]\nurl = \"http://127.0.0.1:9\"\n[window]\nrnage = \"5m\"\n",
+    )
+    .expect("write");
+    let out = mcptop(
+        &["--config", path.to_str().expect("utf-8 path")],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let expected = format!(
+        "{}:4:1: key `window.rnage`: unknown field `rnage`",
+        path.display()
+    );
+    assert!(err.contains(&expected), "{err}");
+}
+
+#[test]
+fn no_target_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = mcptop(&[], dir.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no target: pass --target URL"), "{err}");
+}
