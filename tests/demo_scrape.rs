@@ -17,7 +17,9 @@ async fn computed_request_rate_matches_server_call_count() {
         load: LoadOptions {
             enabled: true,
             rate_per_sec: 25.0,
-            error_ratio: 0.1,
+            // Errors start later: a new error series appearing mid-window loses its first
+            // calls to rate(), exactly as in Prometheus, which would blur the comparison.
+            error_ratio: 0.0,
             latency_ms: (5, 50),
             bursts: false,
         },
@@ -114,17 +116,27 @@ async fn computed_request_rate_matches_server_call_count() {
         "mcptop tools/call rate {tools_rate:.3}/s vs server-derived {expected:.3}/s ({rel:.4})"
     );
 
-    // The dashboard's tiles: every request (tools/call and the rest) and some errors.
+    // The dashboard's tiles: every request (tools/call and the rest), no errors yet.
     let stats = &model.stats;
     let req = stats.req_per_sec.expect("request rate");
     assert!(
         req >= tools_rate * 0.99,
         "all operations {req} < tools/call {tools_rate}"
     );
-    let ratio = stats.error_ratio.expect("error ratio");
-    assert!(ratio > 0.0 && ratio < 0.5, "error ratio {ratio}");
+    assert_eq!(stats.error_ratio, Some(0.0));
     assert!(stats.p95.is_some(), "p95 from the histogram");
     assert!(!stats.modules.is_empty(), "tool calls by module");
+
+    // Now a third of the calls fail: the error rate tile follows.
+    server.set_error_ratio(0.35);
+    for _ in 0..5 {
+        ticker.tick().await;
+        let t_ms = mcptop::sources::now_ms();
+        let s = scrape::scrape_once(&client, &metrics_url, 16 << 20, t_ms).await;
+        model.apply_scrape(t_ms, s);
+    }
+    let ratio = model.stats.error_ratio.expect("error ratio");
+    assert!(ratio > 0.02 && ratio < 0.5, "error ratio {ratio}");
 
     server.shutdown().await;
 }

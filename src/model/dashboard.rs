@@ -188,13 +188,21 @@ impl Dashboard {
         let Some(profile) = &self.profile else {
             return;
         };
+        let interval_ms = i64::try_from(self.cfg.interval.as_millis()).unwrap_or(i64::MAX);
+        let range_ms = stats::effective_range_ms(
+            profile,
+            &self.counters,
+            eval_ms,
+            self.range_ms(),
+            interval_ms,
+        );
         self.stats = stats::compute(
             profile,
             &self.counters,
             &self.buckets,
             &self.cfg.module_pattern,
             eval_ms,
-            self.range_ms(),
+            range_ms,
         );
         self.timeline.update(profile, &self.counters, eval_ms);
     }

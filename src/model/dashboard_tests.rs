@@ -209,3 +209,19 @@ fn auto_profile_moves_from_http_to_otel_when_mcp_series_appear() {
     assert!(m.stats.req_per_sec.is_some());
     assert!(!m.stats.modules.is_empty());
 }
+
+#[test]
+fn warming_up_evaluates_over_the_data_held_not_the_whole_window() {
+    let mut m = model();
+    for t in (100..=120).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    // 20 s of data in a 5 m window: rate over [22s], not 20 s of increase / 300 s.
+    assert_eq!(m.stats.range_ms, 22_000);
+    let req = m.stats.req_per_sec.expect("rate");
+    assert!((req - 1.5).abs() < 1e-9, "req/s while warming up {req}");
+    for t in (122..=420).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    assert_eq!(m.stats.range_ms, 300_000);
+}

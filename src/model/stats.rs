@@ -38,9 +38,9 @@ pub struct Stats {
     pub modules: Vec<ModuleShare>,
     /// `process_resident_memory_bytes`, latest sample, bytes.
     pub resident_memory_bytes: Option<f64>,
-    /// How much of the window the request samples cover, ms: less than the window while
-    /// mcptop warms up (rate then divides by the whole window, as Prometheus does).
-    pub data_span_ms: Option<i64>,
+    /// Range the numbers were evaluated over, ms: the configured window, or less while
+    /// mcptop has held data for a shorter time (see [`effective_range_ms`]).
+    pub range_ms: i64,
 }
 
 impl Stats {
@@ -89,11 +89,34 @@ pub fn compute(
             .filter_map(|(_, s)| s.last())
             .map(|s| s.v)
             .reduce(f64::max),
-        data_span_ms: counters
-            .select(&profile.requests)
-            .filter_map(|(_, s)| s.range(eval_ms - range_ms, eval_ms).next())
-            .map(|s| eval_ms - s.t_ms)
-            .max(),
+        range_ms,
+    }
+}
+
+/// The range to evaluate over at `eval_ms`: `range_ms`, or, while the oldest request sample
+/// is younger than that, its age plus one scrape interval.
+///
+/// `rate(x[5m])` over 10 s of data divides 10 s worth of increase by 300 s (Prometheus'
+/// extrapolation stops half an interval before the first sample), which would show a
+/// fraction of the true rate for the first five minutes; `rate(x[age])` is the honest
+/// number, and the header says which range is in use.
+pub fn effective_range_ms(
+    profile: &Profile,
+    counters: &SeriesStore,
+    eval_ms: i64,
+    range_ms: i64,
+    interval_ms: i64,
+) -> i64 {
+    let oldest = counters
+        .select(&profile.requests)
+        .filter_map(|(_, s)| {
+            let (a, b) = s.samples();
+            a.first().or(b.first()).map(|x| x.t_ms)
+        })
+        .min();
+    match oldest {
+        Some(t) => range_ms.min(eval_ms.saturating_sub(t).saturating_add(interval_ms)),
+        None => range_ms,
     }
 }
 

@@ -94,16 +94,12 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         ],
     ));
     let window_ms = view.window.as_millis() as i64;
-    if let Some(span) = view
-        .dashboard
-        .stats
-        .data_span_ms
-        .filter(|s| *s * 10 < window_ms * 9)
-    {
+    let used_ms = view.dashboard.stats.range_ms;
+    if used_ms > 0 && used_ms < window_ms {
         segments.push((
-            4,
+            1,
             vec![Span::styled(
-                format!("warming up: {} of data", format::age(span as f64 / 1000.0)),
+                format!("warming up: rate[{}]", format::age(used_ms as f64 / 1000.0)),
                 Style::new().fg(t.warn),
             )],
         ));
