@@ -2,7 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -16,7 +16,10 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         if let Some(k) = view.keymap.key_for(action) {
             spans.push(Span::styled(
                 format!(" {} ", k.label()),
-                t.text().add_modifier(Modifier::REVERSED),
+                Style::new()
+                    .fg(Color::Black)
+                    .bg(t.title)
+                    .add_modifier(Modifier::BOLD),
             ));
             spans.push(Span::styled(format!(" {}  ", short(action)), t.muted()));
         }
