@@ -202,6 +202,16 @@ const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 /// * `b == 0` and its bound `<= 0` -> that bound.
 /// * Otherwise interpolate linearly from the previous bound (0 for the first
 ///   bucket) to bound `b` by `(rank - prev_count) / (count_b - prev_count)`.
+///
+/// The values a real Prometheus returns for these buckets:
+///
+/// ```
+/// use mcptop::model::promql::histogram_quantile;
+/// let buckets = vec![(0.1, 8.0), (0.5, 10.0), (1.0, 11.0), (f64::INFINITY, 12.0)];
+/// assert_eq!(histogram_quantile(0.95, &mut buckets.clone()), 1.0);
+/// assert!((histogram_quantile(0.5, &mut buckets.clone()) - 0.075).abs() < 1e-12);
+/// assert!((histogram_quantile(0.7, &mut buckets.clone()) - 0.18).abs() < 1e-12);
+/// ```
 #[must_use]
 pub fn histogram_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
     if q.is_nan() {
