@@ -160,12 +160,6 @@ impl SeriesStore {
         }
     }
 
-    /// Retention window in milliseconds.
-    #[must_use]
-    pub fn retention_ms(&self) -> i64 {
-        self.retention_ms
-    }
-
     /// Appends; a sample with t_ms <= the series' last t_ms is ignored
     /// (returns false) as Prometheus rejects out-of-order samples.
     ///

@@ -83,7 +83,13 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     {
         segments.push((
             5,
-            vec![Span::styled(format!("({})", format::latency(d)), t.muted())],
+            vec![Span::styled(
+                match status.scrape_bytes {
+                    Some(b) => format!("({}, {})", format::latency(d), format::bytes(b as f64)),
+                    None => format!("({})", format::latency(d)),
+                },
+                t.muted(),
+            )],
         ));
     }
     segments.push((

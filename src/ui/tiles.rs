@@ -93,9 +93,9 @@ fn tiles(view: &View) -> [Tile; 4] {
 fn limit_text(level: Level, warn: &str, crit: &str) -> Option<String> {
     match level {
         Level::NoData => None,
-        Level::Ok => Some(format!("ok < {warn}")),
-        Level::Warn => Some(format!("warn ≥ {warn}")),
-        Level::Crit => Some(format!("CRIT ≥ {crit}")),
+        Level::Ok => Some(format!("{} < {warn}", level.word())),
+        Level::Warn => Some(format!("{} ≥ {warn}", level.word())),
+        Level::Crit => Some(format!("{} ≥ {crit}", level.word())),
     }
 }
 
