@@ -5,7 +5,16 @@ use ratatui::DefaultTerminal;
 
 /// Enters raw mode and the alternate screen. `ratatui::init` also installs a panic hook that
 /// restores the terminal before the panic report is printed.
+///
+/// Errors: stdout is not a terminal (the dashboard would be drawn into a pipe or file).
 pub fn init() -> Result<DefaultTerminal> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        color_eyre::eyre::bail!(
+            "stdout is not a terminal: mcptop draws a full-screen dashboard \
+             (for the demo server alone use `mcptop demo --serve-only`)"
+        );
+    }
     Ok(ratatui::try_init()?)
 }
 

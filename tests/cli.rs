@@ -56,3 +56,17 @@ fn no_target_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no target: pass --target URL"), "{err}");
 }
+
+#[test]
+fn stdout_that_is_not_a_terminal_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = mcptop(&["--target", "http://127.0.0.1:9"], dir.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("stdout is not a terminal"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "drew into a pipe: {:?}",
+        out.stdout.len()
+    );
+}
