@@ -56,6 +56,63 @@ impl Key {
         ev.code == self.code && mods == self.modifiers
     }
 
+    /// Parses a key as config files write it: a single character (`x`, `?`), `F1`..`F12`,
+    /// a named key (`Enter`, `Esc`, `Tab`, `Backspace`, `Delete`, `Insert`, `Home`, `End`,
+    /// `PageUp`, `PageDown`, `Up`, `Down`, `Left`, `Right`, `Space`), optionally prefixed by
+    /// `Ctrl-` or `Alt-` (case-insensitive: `ctrl-r`, `Ctrl-R`).
+    ///
+    /// Errors: the text, with what is accepted, when it names no key.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut rest = text.trim();
+        let mut modifiers = KeyModifiers::NONE;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.chars().count() > 2
+                && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+"))
+            {
+                modifiers |= KeyModifiers::CONTROL;
+                rest = &rest[5..];
+            } else if rest.chars().count() > 2
+                && (lower.starts_with("alt-") || lower.starts_with("alt+"))
+            {
+                modifiers |= KeyModifiers::ALT;
+                rest = &rest[4..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" | "ins" => KeyCode::Insert,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" => KeyCode::PageDown,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "space" => KeyCode::Char(' '),
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=24) => KeyCode::F(n),
+                    _ => return Err(bad_key(text)),
+                },
+                _ => return Err(bad_key(text)),
+            },
+        };
+        Ok(Key { code, modifiers })
+    }
+
     /// `Ctrl-C`, `Esc`, `q`, `F5`.
     pub fn label(&self) -> String {
         let base = match self.code {
@@ -63,14 +120,32 @@ impl Key {
             KeyCode::Esc => "Esc".into(),
             KeyCode::Enter => "Enter".into(),
             KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
             other => format!("{other:?}"),
+        };
+        let base = if base == " " {
+            "Space".to_string()
+        } else {
+            base
         };
         if self.modifiers.contains(KeyModifiers::CONTROL) {
             format!("Ctrl-{}", base.to_uppercase())
+        } else if self.modifiers.contains(KeyModifiers::ALT) {
+            format!("Alt-{base}")
         } else {
             base
         }
     }
+}
+
+fn bad_key(text: &str) -> String {
+    format!(
+        "`{text}` is not a key: use one character, F1..F24, Enter, Esc, Tab, Space, \
+         Backspace, Delete, Insert, Home, End, PageUp, PageDown, Up, Down, Left, Right, \
+         optionally with a Ctrl- or Alt- prefix"
+    )
 }
 
 /// Key bindings, in the order help lists them.
@@ -140,6 +215,31 @@ mod tests {
         assert_eq!(km.action(&cc), Some(Action::Quit));
         assert_eq!(km.action(&c), None);
         assert_eq!(km.action(&help), Some(Action::ToggleHelp));
+    }
+
+    #[test]
+    fn keys_parse_as_config_writes_them() {
+        assert_eq!(Key::parse("F5"), Ok(Key::plain(KeyCode::F(5))));
+        assert_eq!(Key::parse("ctrl-r"), Ok(Key::ctrl('r')));
+        assert_eq!(Key::parse("Ctrl-R"), Ok(Key::ctrl('r')));
+        assert_eq!(Key::parse("x"), Ok(Key::plain(KeyCode::Char('x'))));
+        assert_eq!(Key::parse("-"), Ok(Key::plain(KeyCode::Char('-'))));
+        assert_eq!(Key::parse("PageDown"), Ok(Key::plain(KeyCode::PageDown)));
+        assert_eq!(
+            Key::parse("space").map(|k| k.label()),
+            Ok("Space".to_string())
+        );
+        assert_eq!(
+            Key::parse("Alt-x").map(|k| k.label()),
+            Ok("Alt-x".to_string())
+        );
+        assert!(Key::parse("F99").is_err());
+        assert!(
+            Key::parse("hyper")
+                .unwrap_err()
+                .contains("`hyper` is not a key")
+        );
+        assert!(Key::parse("").is_err());
     }
 
     #[test]

@@ -85,6 +85,7 @@ impl App {
         match update {
             Update::Scrape { t_ms, result } => self.dashboard.apply_scrape(t_ms, result),
             Update::Health { t_ms, result } => self.dashboard.apply_health(t_ms, result),
+            Update::Mcp(_) => {}
         }
     }
 

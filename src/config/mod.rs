@@ -3,6 +3,7 @@
 //! Unknown keys are errors naming the file, line and key (`deny_unknown_fields`).
 
 mod error;
+pub mod mcp;
 mod file;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod exposition;
+pub mod mcp;
 pub mod profile;
 pub mod promql;
 pub mod query;

@@ -21,6 +21,8 @@ pub enum Update {
         t_ms: i64,
         result: Result<HealthInfo, String>,
     },
+    /// Something happened on an MCP client connection.
+    Mcp(crate::model::mcp::McpUpdate),
 }
 
 /// Unix time now, ms.

@@ -1,0 +1,8 @@
+//! The MCP client's state, free of I/O: servers, their tools, calls and logs.
+//!
+//! The source (`sources::mcp`) sends [`McpUpdate`]s; the app applies them to
+//! [`state::McpState`] and sends [`McpCommand`]s back.
+
+pub mod types;
+
+pub use types::*;

@@ -1,0 +1,246 @@
+//! Types shared by the MCP source (which speaks rmcp) and the model (which does not).
+//! None of them carries an rmcp type, so the model and UI can be tested without a server.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+/// Index of a server in the configured list (`Config::mcp.servers`, in order).
+pub type ServerId = usize;
+
+/// Identifies one tools/call, unique for the life of the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub u64);
+
+/// Where the connection to one server stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnState {
+    /// Transport opening or `initialize` in flight.
+    Connecting,
+    /// Initialised; requests can be sent.
+    Connected,
+    /// The transport closed or failed; the next attempt starts in `retry_in`.
+    Reconnecting {
+        attempt: u32,
+        retry_in: Duration,
+        error: String,
+    },
+    /// Will not be retried (bad config, legacy SSE URL, `${input:..}` left unresolved).
+    Failed(String),
+}
+
+/// What `initialize` told us about the server.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServerInfo {
+    /// `serverInfo.name` and `.version`, and `.title` when given.
+    pub name: String,
+    pub version: String,
+    pub title: Option<String>,
+    /// Negotiated protocol version, e.g. `2025-06-18`.
+    pub protocol_version: String,
+    /// Capabilities the server declared, by their protocol names: `tools`, `resources`,
+    /// `prompts`, `logging`, `completions`, with `(listChanged)` / `(subscribe)` suffixes
+    /// where declared.
+    pub capabilities: Vec<String>,
+    /// `instructions`, if any.
+    pub instructions: Option<String>,
+}
+
+/// The hints of a tool's `annotations` (all optional in the protocol; `None` = not given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ToolHints {
+    /// `readOnlyHint`: the tool does not modify its environment.
+    pub read_only: Option<bool>,
+    /// `destructiveHint`: the tool may perform destructive updates (default true in the
+    /// spec when not read-only).
+    pub destructive: Option<bool>,
+    /// `idempotentHint`: repeated calls with the same arguments have no extra effect.
+    pub idempotent: Option<bool>,
+    /// `openWorldHint`: the tool talks to an open world of external entities.
+    pub open_world: Option<bool>,
+}
+
+impl ToolHints {
+    /// Read-only only when the server says so explicitly (`readOnlyHint: true`).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only == Some(true)
+    }
+
+    /// Destructive as the spec defaults it: explicitly `destructiveHint: true`, or not
+    /// given on a tool that is not read-only.
+    pub fn is_destructive(&self) -> bool {
+        !self.is_read_only() && self.destructive != Some(false)
+    }
+
+    /// Whether a call may be repeated automatically after a lost connection.
+    pub fn is_idempotent(&self) -> bool {
+        self.is_read_only() || self.idempotent == Some(true)
+    }
+}
+
+/// One entry of tools/list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolInfo {
+    pub name: String,
+    /// `title` (or `annotations.title`) when given.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The JSON Schema object of the arguments (`inputSchema`).
+    pub input_schema: Value,
+    /// `outputSchema`, if declared.
+    pub output_schema: Option<Value>,
+    pub hints: ToolHints,
+}
+
+/// One block of a tools/call result's `content`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Text(String),
+    /// Image or audio: mime type and decoded size in bytes (the data itself is not kept).
+    Image {
+        mime: String,
+        bytes: usize,
+    },
+    Audio {
+        mime: String,
+        bytes: usize,
+    },
+    /// A `resource_link` block.
+    ResourceLink {
+        uri: String,
+        name: Option<String>,
+        mime: Option<String>,
+    },
+    /// An embedded `resource`: its URI, mime type and text (or the size of a blob).
+    Resource {
+        uri: String,
+        mime: Option<String>,
+        text: Option<String>,
+        bytes: usize,
+    },
+    /// A block type this client does not know, as JSON.
+    Other(Value),
+}
+
+/// A tools/call result as the server sent it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallResult {
+    pub content: Vec<Content>,
+    /// `structuredContent`, when given.
+    pub structured: Option<Value>,
+    /// `isError`: the tool ran and reports a failure (not a transport or protocol error).
+    pub is_error: bool,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallOutcome {
+    /// The server answered with a result (which may have `is_error` set).
+    Result(CallResult),
+    /// A JSON-RPC error response (unknown tool, invalid params): code and message.
+    Rpc { code: i32, message: String },
+    /// No answer within the call timeout; `notifications/cancelled` was sent.
+    Timeout(Duration),
+    /// Cancelled by the operator; `notifications/cancelled` was sent.
+    Cancelled,
+    /// The connection broke while the call was in flight: the server may or may not have
+    /// processed it. `retried` says whether it was sent again (idempotent tools only).
+    Interrupted { error: String, retried: bool },
+    /// Could not be sent at all (not connected, transport error before sending).
+    NotSent(String),
+}
+
+impl CallOutcome {
+    /// Whether this outcome is a success shown as such (a result without `isError`).
+    pub fn is_success(&self) -> bool {
+        matches!(self, CallOutcome::Result(r) if !r.is_error)
+    }
+}
+
+/// Where a server log line came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogOrigin {
+    /// A line the stdio server wrote to its stderr.
+    Stderr,
+    /// `notifications/message` with its level (`debug` .. `emergency`) and logger.
+    Notification {
+        level: String,
+        logger: Option<String>,
+    },
+    /// mcptop's own note about the connection (connected, closed, reconnecting).
+    Client,
+}
+
+/// One line of a server's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    /// Unix ms when it arrived.
+    pub t_ms: i64,
+    pub origin: LogOrigin,
+    /// The text; a notification's JSON `data` is rendered compactly.
+    pub text: String,
+}
+
+/// What the MCP source reports to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum McpUpdate {
+    State {
+        server: ServerId,
+        state: ConnState,
+    },
+    /// `initialize` succeeded.
+    Initialized {
+        server: ServerId,
+        info: ServerInfo,
+    },
+    /// A complete tools/list (all pages), or why it failed.
+    Tools {
+        server: ServerId,
+        tools: Result<Vec<ToolInfo>, String>,
+    },
+    /// A ping round-trip: `Ok(Some(rtt))`, `Ok(None)` when the server does not support
+    /// ping (method not found: not an error), `Err` when it failed.
+    Ping {
+        server: ServerId,
+        rtt: Result<Option<Duration>, String>,
+    },
+    /// `notifications/progress` for a call.
+    Progress {
+        server: ServerId,
+        call: CallId,
+        progress: f64,
+        total: Option<f64>,
+        message: Option<String>,
+    },
+    /// A call ended after `elapsed`.
+    CallDone {
+        server: ServerId,
+        call: CallId,
+        outcome: CallOutcome,
+        elapsed: Duration,
+    },
+    Log {
+        server: ServerId,
+        line: LogLine,
+    },
+}
+
+/// What the app asks of one server's source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum McpCommand {
+    /// tools/call with a timeout; `idempotent` allows one automatic retry after a broken
+    /// connection.
+    Call {
+        call: CallId,
+        tool: String,
+        arguments: Map<String, Value>,
+        timeout: Duration,
+        idempotent: bool,
+    },
+    /// Cancel a call in flight (sends `notifications/cancelled`).
+    Cancel { call: CallId },
+    /// List the tools again.
+    RefreshTools,
+    /// Drop the connection and connect again now (resets the backoff).
+    Reconnect,
+}
