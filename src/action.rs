@@ -3,13 +3,66 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// A screen of the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// Tiles, timeline and tool calls by module.
+    #[default]
+    Overview,
+    /// MCP servers and their tools.
+    Tools,
+    /// History of tools/call.
+    Calls,
+    /// Log lines of the MCP servers (stderr and notifications/message).
+    Logs,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [Screen::Overview, Screen::Tools, Screen::Calls, Screen::Logs];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Overview => "Overview",
+            Screen::Tools => "Tools",
+            Screen::Calls => "Calls",
+            Screen::Logs => "Logs",
+        }
+    }
+
+    /// The screen after (`step` = 1) or before (`step` = -1) this one, wrapping.
+    pub fn cycle(self, step: isize) -> Screen {
+        let i = Screen::ALL.iter().position(|s| *s == self).unwrap_or(0) as isize;
+        let n = Screen::ALL.len() as isize;
+        Screen::ALL[((i + step).rem_euclid(n)) as usize]
+    }
+}
+
 /// Something the operator asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
     ToggleHelp,
-    /// Close the topmost overlay.
+    /// Close the topmost overlay, clear a filter, or cancel the call in view.
     Back,
+    Show(Screen),
+    NextScreen,
+    PrevScreen,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextServer,
+    PrevServer,
+    /// Start typing a filter for the list in view.
+    Filter,
+    /// Open the selected item: a tool's call form, a call's result.
+    Open,
+    /// List the selected server's tools again (tools/list).
+    Refresh,
+    /// Drop the selected server's connection and connect again now.
+    Reconnect,
 }
 
 impl Action {
@@ -18,7 +71,44 @@ impl Action {
         match self {
             Action::Quit => "quit",
             Action::ToggleHelp => "show or hide this help",
-            Action::Back => "close the overlay",
+            Action::Back => "back: close overlay, clear filter, cancel a running call",
+            Action::Show(Screen::Overview) => "overview: tiles, timeline, modules",
+            Action::Show(Screen::Tools) => "tools: servers and their tools",
+            Action::Show(Screen::Calls) => "calls: history of tools/call",
+            Action::Show(Screen::Logs) => "logs: server stderr and notifications",
+            Action::NextScreen => "next screen",
+            Action::PrevScreen => "previous screen",
+            Action::Up => "move up",
+            Action::Down => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first row",
+            Action::Bottom => "last row (logs: follow)",
+            Action::NextServer => "next MCP server",
+            Action::PrevServer => "previous MCP server",
+            Action::Filter => "filter the list",
+            Action::Open => "open: call the tool / show the call",
+            Action::Refresh => "refresh the tool list (tools/list)",
+            Action::Reconnect => "reconnect the server now",
+        }
+    }
+
+    /// A one-word name for footer hints.
+    pub fn short(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::ToggleHelp => "help",
+            Action::Back => "back",
+            Action::Show(s) => s.title(),
+            Action::NextScreen | Action::PrevScreen => "screen",
+            Action::Up | Action::Down => "move",
+            Action::PageUp | Action::PageDown => "page",
+            Action::Top | Action::Bottom => "ends",
+            Action::NextServer | Action::PrevServer => "server",
+            Action::Filter => "filter",
+            Action::Open => "open",
+            Action::Refresh => "refresh",
+            Action::Reconnect => "reconnect",
         }
     }
 }
@@ -46,9 +136,9 @@ impl Key {
     }
 
     /// Whether a key event is this key. Shift is ignored for characters (`?` arrives as
-    /// Shift+/ on some terminals).
+    /// Shift+/ on some terminals) and for BackTab (which is Shift+Tab).
     pub fn matches(&self, ev: &KeyEvent) -> bool {
-        let mods = if matches!(ev.code, KeyCode::Char(_)) {
+        let mods = if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
             ev.modifiers - KeyModifiers::SHIFT
         } else {
             ev.modifiers
@@ -121,6 +211,7 @@ impl Key {
             KeyCode::Enter => "Enter".into(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             other => format!("{other:?}"),
@@ -156,12 +247,36 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
+        use KeyCode::*;
+        let c = |ch| Key::plain(Char(ch));
         Keymap {
             bindings: vec![
-                (Key::plain(KeyCode::Char('?')), Action::ToggleHelp),
-                (Key::plain(KeyCode::Esc), Action::Back),
-                (Key::plain(KeyCode::Char('q')), Action::Quit),
+                (c('?'), Action::ToggleHelp),
+                (Key::plain(Esc), Action::Back),
+                (c('q'), Action::Quit),
                 (Key::ctrl('c'), Action::Quit),
+                (c('1'), Action::Show(Screen::Overview)),
+                (c('2'), Action::Show(Screen::Tools)),
+                (c('3'), Action::Show(Screen::Calls)),
+                (c('4'), Action::Show(Screen::Logs)),
+                (Key::plain(Tab), Action::NextScreen),
+                (Key::plain(BackTab), Action::PrevScreen),
+                (Key::plain(KeyCode::Up), Action::Up),
+                (c('k'), Action::Up),
+                (Key::plain(KeyCode::Down), Action::Down),
+                (c('j'), Action::Down),
+                (Key::plain(KeyCode::PageUp), Action::PageUp),
+                (Key::plain(KeyCode::PageDown), Action::PageDown),
+                (Key::plain(Home), Action::Top),
+                (c('g'), Action::Top),
+                (Key::plain(End), Action::Bottom),
+                (c('G'), Action::Bottom),
+                (c(']'), Action::NextServer),
+                (c('['), Action::PrevServer),
+                (c('/'), Action::Filter),
+                (Key::plain(Enter), Action::Open),
+                (c('r'), Action::Refresh),
+                (c('R'), Action::Reconnect),
             ],
         }
     }
@@ -189,6 +304,11 @@ impl Keymap {
         rows.into_iter()
             .map(|(a, keys)| (keys.join("/"), a.description()))
             .collect()
+    }
+
+    /// Whether `key` is bound to any action (tool bindings must not shadow one).
+    pub fn binds(&self, key: &Key) -> bool {
+        self.bindings.iter().any(|(k, _)| k == key)
     }
 
     /// The first key bound to `action`, for footer hints.

@@ -3,8 +3,8 @@
 //! Unknown keys are errors naming the file, line and key (`deny_unknown_fields`).
 
 mod error;
-pub mod mcp;
 mod file;
+pub mod mcp;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

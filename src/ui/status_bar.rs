@@ -21,7 +21,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
                     .bg(t.title)
                     .add_modifier(Modifier::BOLD),
             ));
-            spans.push(Span::styled(format!(" {}  ", short(action)), t.muted()));
+            spans.push(Span::styled(format!(" {}  ", action.short()), t.muted()));
         }
     }
     let right = format!(
@@ -38,10 +38,3 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     Line::styled(right, t.muted()).render(right_area, buf);
 }
 
-fn short(a: Action) -> &'static str {
-    match a {
-        Action::ToggleHelp => "help",
-        Action::Quit => "quit",
-        Action::Back => "back",
-    }
-}

@@ -1,0 +1,109 @@
+//! Where the operator is: screen, selections, filter, overlay and toast. Plain data, read
+//! by the UI through the view and changed only by the key handlers.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+use tui_input::Input;
+
+use crate::action::Screen;
+use crate::model::mcp::state::CallOrigin;
+use crate::model::mcp::{CallId, ServerId, ToolInfo};
+
+/// How long a toast stays on screen.
+pub const TOAST_MS: i64 = 6000;
+
+/// Navigation state.
+#[derive(Debug, Default)]
+pub struct Nav {
+    pub screen: Screen,
+    /// Selected MCP server (index into the configured list).
+    pub server: ServerId,
+    /// Selected row of the (filtered) tools list.
+    pub tool: usize,
+    /// Filter text of the tools list; `filtering` while it has the keyboard.
+    pub filter: Input,
+    pub filtering: bool,
+    /// Selected row of the call history (0 = newest).
+    pub call: usize,
+    /// Lines scrolled up from the newest log line; 0 follows new lines.
+    pub log_scroll: usize,
+    pub overlay: Option<Overlay>,
+    pub toast: Option<Toast>,
+}
+
+/// A transient message in the footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    /// Unix ms after which it is no longer shown.
+    pub until_ms: i64,
+}
+
+/// A modal on top of the screen; it takes the keyboard.
+#[derive(Debug)]
+pub enum Overlay {
+    /// The arguments form of a tool.
+    Form(Box<FormOverlay>),
+    /// Asking before a call that is not read-only.
+    Confirm(Box<Confirm>),
+    /// A call's progress and result.
+    Call { id: CallId, scroll: u16 },
+}
+
+/// The form being filled for a call.
+#[derive(Debug)]
+pub struct FormOverlay {
+    pub pending: PendingCall,
+    pub form: crate::model::mcp::form::Form,
+}
+
+/// A call waiting for confirmation.
+#[derive(Debug)]
+pub struct Confirm {
+    pub pending: PendingCall,
+    /// Destructive: the tool name must be typed, one stray key cannot confirm.
+    pub explicit: bool,
+    pub typed: Input,
+}
+
+/// Everything needed to send a call once confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingCall {
+    pub server: ServerId,
+    pub tool: ToolInfo,
+    pub arguments: Map<String, Value>,
+    pub origin: CallOrigin,
+    pub timeout: Duration,
+    /// Ask even for a read-only tool (`confirm = true` in a binding).
+    pub force_confirm: bool,
+}
+
+/// Indices of the tools whose name, title or description contains `query`
+/// (case-insensitive), in list order.
+pub fn filter_tools(tools: &[ToolInfo], query: &str) -> Vec<usize> {
+    let q = query.trim().to_lowercase();
+    tools
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            q.is_empty()
+                || t.name.to_lowercase().contains(&q)
+                || t.title.as_deref().is_some_and(|s| s.to_lowercase().contains(&q))
+                || t
+                    .description
+                    .as_deref()
+                    .is_some_and(|s| s.to_lowercase().contains(&q))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Moves `cursor` by `delta` within `0..len` (clamped; 0 when empty).
+pub fn step(cursor: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (cursor as isize + delta).clamp(0, len as isize - 1) as usize
+}

@@ -1,0 +1,331 @@
+//! What the app knows about its MCP servers: connection, tools, ping, logs, and the
+//! history of tool calls. Updated only by [`McpState::apply`]; drawn by the UI.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::types::{
+    CallId, CallOutcome, ConnState, LogLine, LogOrigin, McpUpdate, ServerId, ServerInfo, ToolInfo,
+};
+
+/// Calls kept in the history; the oldest finished ones are dropped first.
+pub const HISTORY: usize = 200;
+
+/// One configured server as the client sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerState {
+    pub name: String,
+    /// Where it is: the URL without credentials, or `stdio: <command>`.
+    pub endpoint: String,
+    pub conn: ConnState,
+    /// Unix ms of the last change of `conn`.
+    pub since_ms: i64,
+    /// From `initialize`; kept across a reconnect until the next one succeeds.
+    pub info: Option<ServerInfo>,
+    /// The last complete tools/list, in the server's order.
+    pub tools: Vec<ToolInfo>,
+    /// Why the last tools/list failed, if it did.
+    pub tools_error: Option<String>,
+    /// Unix ms of the last good tools/list.
+    pub tools_at_ms: Option<i64>,
+    /// Last ping: round-trip, `None` = ping not supported, or the error.
+    pub ping: Option<Result<Option<Duration>, String>>,
+    pub logs: LogBuffer,
+}
+
+impl ServerState {
+    /// A server not yet connected.
+    pub fn new(name: String, endpoint: String, log_lines: usize) -> Self {
+        Self {
+            name,
+            endpoint,
+            conn: ConnState::Connecting,
+            since_ms: 0,
+            info: None,
+            tools: Vec::new(),
+            tools_error: None,
+            tools_at_ms: None,
+            ping: None,
+            logs: LogBuffer::new(log_lines),
+        }
+    }
+
+    /// The tool named `name`, if listed.
+    pub fn tool(&self, name: &str) -> Option<&ToolInfo> {
+        self.tools.iter().find(|t| t.name == name)
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.conn == ConnState::Connected
+    }
+}
+
+/// The newest log lines of one server, bounded by count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogBuffer {
+    lines: VecDeque<LogLine>,
+    cap: usize,
+    /// Lines dropped to stay within the bound since the start.
+    pub dropped: u64,
+}
+
+impl LogBuffer {
+    pub fn new(cap: usize) -> Self {
+        Self {
+            lines: VecDeque::new(),
+            cap: cap.max(1),
+            dropped: 0,
+        }
+    }
+
+    /// Appends a line, dropping the oldest beyond the bound.
+    pub fn push(&mut self, line: LogLine) {
+        if self.lines.len() == self.cap {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+        self.lines.push_back(line);
+    }
+
+    /// Oldest first.
+    pub fn lines(&self) -> impl DoubleEndedIterator<Item = &LogLine> + ExactSizeIterator {
+        self.lines.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// What started a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallOrigin {
+    /// The tools view's form.
+    Form,
+    /// A key bound in the config (`[[bindings]]`), by its label (`F5`).
+    Binding(String),
+}
+
+/// Progress reported by the server for a call in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub progress: f64,
+    pub total: Option<f64>,
+    pub message: Option<String>,
+}
+
+impl Progress {
+    /// Fraction done in 0..=1 when the total is known.
+    pub fn ratio(&self) -> Option<f64> {
+        self.total
+            .filter(|t| *t > 0.0)
+            .map(|t| (self.progress / t).clamp(0.0, 1.0))
+    }
+}
+
+/// One tools/call, running or done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRecord {
+    pub id: CallId,
+    pub server: ServerId,
+    pub tool: String,
+    /// The arguments sent, with secret-looking values already masked (the unmasked ones
+    /// are never kept).
+    pub arguments: Map<String, Value>,
+    pub origin: CallOrigin,
+    /// Unix ms when it was sent.
+    pub started_ms: i64,
+    pub progress: Option<Progress>,
+    /// Set once the operator asked to cancel.
+    pub cancelling: bool,
+    /// `None` while running.
+    pub outcome: Option<CallOutcome>,
+    pub elapsed: Option<Duration>,
+}
+
+impl CallRecord {
+    pub fn is_running(&self) -> bool {
+        self.outcome.is_none()
+    }
+}
+
+/// All servers and the call history.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct McpState {
+    pub servers: Vec<ServerState>,
+    /// Newest last.
+    calls: VecDeque<CallRecord>,
+    next_call: u64,
+}
+
+impl McpState {
+    pub fn new(servers: Vec<ServerState>) -> Self {
+        Self {
+            servers,
+            calls: VecDeque::new(),
+            next_call: 1,
+        }
+    }
+
+    /// Applies one update from a source at `now_ms` (Unix ms). Updates for unknown servers
+    /// or calls are ignored.
+    pub fn apply(&mut self, update: McpUpdate, now_ms: i64) {
+        match update {
+            McpUpdate::State { server, state } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    if s.conn != state {
+                        s.since_ms = now_ms;
+                    }
+                    if !matches!(state, ConnState::Connected) {
+                        s.ping = None;
+                    }
+                    s.conn = state;
+                }
+            }
+            McpUpdate::Initialized { server, info } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    s.info = Some(info);
+                }
+            }
+            McpUpdate::Tools { server, tools } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    match tools {
+                        Ok(t) => {
+                            s.tools = t;
+                            s.tools_error = None;
+                            s.tools_at_ms = Some(now_ms);
+                        }
+                        Err(e) => s.tools_error = Some(e),
+                    }
+                }
+            }
+            McpUpdate::Ping { server, rtt } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    s.ping = Some(rtt);
+                }
+            }
+            McpUpdate::Progress {
+                call,
+                progress,
+                total,
+                message,
+                ..
+            } => {
+                if let Some(c) = self.call_mut(call).filter(|c| c.is_running()) {
+                    c.progress = Some(Progress {
+                        progress,
+                        total,
+                        message,
+                    });
+                }
+            }
+            McpUpdate::CallDone {
+                call,
+                outcome,
+                elapsed,
+                ..
+            } => {
+                if let Some(c) = self.call_mut(call) {
+                    c.outcome = Some(outcome);
+                    c.elapsed = Some(elapsed);
+                }
+            }
+            McpUpdate::Log { server, line } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    s.logs.push(line);
+                }
+            }
+        }
+    }
+
+    /// Records a call about to be sent and returns its id. `arguments` must already be
+    /// masked for display.
+    pub fn start_call(
+        &mut self,
+        server: ServerId,
+        tool: String,
+        arguments: Map<String, Value>,
+        origin: CallOrigin,
+        now_ms: i64,
+    ) -> CallId {
+        let id = CallId(self.next_call);
+        self.next_call += 1;
+        if self.calls.len() >= HISTORY {
+            // Drop the oldest finished call; running ones stay until they end.
+            match self.calls.iter().position(|c| !c.is_running()) {
+                Some(i) => {
+                    self.calls.remove(i);
+                }
+                None => {
+                    self.calls.pop_front();
+                }
+            }
+        }
+        self.calls.push_back(CallRecord {
+            id,
+            server,
+            tool,
+            arguments,
+            origin,
+            started_ms: now_ms,
+            progress: None,
+            cancelling: false,
+            outcome: None,
+            elapsed: None,
+        });
+        id
+    }
+
+    /// Marks a call as being cancelled (the source answers with `CallDone`).
+    pub fn mark_cancelling(&mut self, id: CallId) {
+        if let Some(c) = self.call_mut(id) {
+            c.cancelling = true;
+        }
+    }
+
+    /// A call by id.
+    pub fn call(&self, id: CallId) -> Option<&CallRecord> {
+        self.calls.iter().rev().find(|c| c.id == id)
+    }
+
+    fn call_mut(&mut self, id: CallId) -> Option<&mut CallRecord> {
+        self.calls.iter_mut().rev().find(|c| c.id == id)
+    }
+
+    /// The history, newest first.
+    pub fn calls(&self) -> impl ExactSizeIterator<Item = &CallRecord> {
+        self.calls.iter().rev()
+    }
+
+    /// Calls still running.
+    pub fn running(&self) -> usize {
+        self.calls.iter().filter(|c| c.is_running()).count()
+    }
+
+    /// The newest call of `tool` on `server`, if any.
+    pub fn last_call_of(&self, server: ServerId, tool: &str) -> Option<&CallRecord> {
+        self.calls
+            .iter()
+            .rev()
+            .find(|c| c.server == server && c.tool == tool)
+    }
+}
+
+/// A short word for a log line's level: the notification's level, `stderr` or `client`.
+pub fn log_level(line: &LogLine) -> &str {
+    match &line.origin {
+        LogOrigin::Stderr => "stderr",
+        LogOrigin::Notification { level, .. } => level,
+        LogOrigin::Client => "client",
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;
