@@ -66,30 +66,30 @@ pub enum Action {
 }
 
 impl Action {
-    /// What the action does, as the help shows it.
+    /// What the action does, as the help shows it (short: help flows into two columns).
     pub fn description(self) -> &'static str {
         match self {
             Action::Quit => "quit",
-            Action::ToggleHelp => "show or hide this help",
-            Action::Back => "back: close overlay, clear filter, cancel a running call",
-            Action::Show(Screen::Overview) => "overview: tiles, timeline, modules",
-            Action::Show(Screen::Tools) => "tools: servers and their tools",
-            Action::Show(Screen::Calls) => "calls: history of tools/call",
-            Action::Show(Screen::Logs) => "logs: server stderr and notifications",
+            Action::ToggleHelp => "show/hide this help",
+            Action::Back => "back; cancel a call",
+            Action::Show(Screen::Overview) => "overview",
+            Action::Show(Screen::Tools) => "MCP servers and tools",
+            Action::Show(Screen::Calls) => "history of tools/call",
+            Action::Show(Screen::Logs) => "MCP server logs",
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
-            Action::Up => "move up",
-            Action::Down => "move down",
+            Action::Up => "up",
+            Action::Down => "down",
             Action::PageUp => "page up",
             Action::PageDown => "page down",
             Action::Top => "first row",
-            Action::Bottom => "last row (logs: follow)",
+            Action::Bottom => "last row; follow logs",
             Action::NextServer => "next MCP server",
             Action::PrevServer => "previous MCP server",
             Action::Filter => "filter the list",
-            Action::Open => "open: call the tool / show the call",
-            Action::Refresh => "refresh the tool list (tools/list)",
-            Action::Reconnect => "reconnect the server now",
+            Action::Open => "call tool / show call",
+            Action::Refresh => "tools/list again",
+            Action::Reconnect => "reconnect the server",
         }
     }
 

@@ -1,20 +1,46 @@
 //! The event loop: the one owner of state. Sources send owned updates over a bounded
 //! channel; keys map to actions; a frame is drawn only when something visible changed.
 
+mod calls;
+mod keys;
+pub mod nav;
+
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, eyre};
-use crossterm::event::{Event, EventStream, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::action::{Action, Keymap};
+use crate::action::{Key, Keymap};
+use crate::audit::AuditLog;
 use crate::config::Config;
 use crate::model::dashboard::{Dashboard, ModelConfig};
+use crate::model::mcp::McpCommand;
+use crate::model::mcp::state::McpState;
 use crate::sources::{self, Update, now_ms};
 use crate::ui::{self, View, theme::Theme};
+use nav::Nav;
+
+/// Sends a command to one server's MCP source; `Err` says why it could not be queued.
+pub type McpLink = Box<dyn Fn(McpCommand) -> Result<(), String> + Send>;
+
+/// A key bound to a tool call in the config (`[[bindings]]`), resolved to a server index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolKey {
+    pub key: Key,
+    pub server: crate::model::mcp::ServerId,
+    pub tool: String,
+    /// Preset arguments; a form opens when required ones are missing.
+    pub args: serde_json::Map<String, serde_json::Value>,
+    /// `Some(true)` asks even for a read-only tool. Annotations' confirmations cannot be
+    /// turned off.
+    pub confirm: Option<bool>,
+    /// Overrides `mcp.call_timeout` for this binding.
+    pub timeout: Option<Duration>,
+}
 
 /// Shortest time between two frames (about 30 fps).
 const FRAME: Duration = Duration::from_millis(33);
@@ -29,6 +55,21 @@ pub struct App {
     pub theme: Theme,
     pub show_help: bool,
     pub quit: bool,
+    /// MCP servers, tools, calls and server logs.
+    pub mcp: McpState,
+    pub nav: Nav,
+    /// Keys bound to tool calls.
+    pub bindings: Vec<ToolKey>,
+    /// `--read-only`: only tools annotated `readOnlyHint: true` may be called.
+    pub read_only: bool,
+    /// Default timeout of a tools/call.
+    pub call_timeout: Duration,
+    /// One link per server, by index; missing links make calls fail as not sent.
+    pub links: Vec<McpLink>,
+    /// Where calls are recorded; `None` when no state dir exists.
+    pub audit: Option<AuditLog>,
+    /// Who the audit log names.
+    pub user: String,
 }
 
 impl App {
@@ -59,6 +100,14 @@ impl App {
             theme: Theme::default(),
             show_help: false,
             quit: false,
+            mcp: McpState::default(),
+            nav: Nav::default(),
+            bindings: Vec::new(),
+            read_only: false,
+            call_timeout: Duration::from_secs(30),
+            links: Vec::new(),
+            audit: None,
+            user: AuditLog::user(None),
             cfg,
         })
     }
@@ -77,6 +126,10 @@ impl App {
             history: self.cfg.window.history,
             stale_after: self.cfg.scrape.interval * 2 + self.cfg.scrape.timeout(),
             show_help: self.show_help,
+            mcp: &self.mcp,
+            nav: &self.nav,
+            bindings: &self.bindings,
+            read_only: self.read_only,
         }
     }
 
@@ -85,32 +138,27 @@ impl App {
         match update {
             Update::Scrape { t_ms, result } => self.dashboard.apply_scrape(t_ms, result),
             Update::Health { t_ms, result } => self.dashboard.apply_health(t_ms, result),
-            Update::Mcp(_) => {}
+            Update::Mcp(u) => self.apply_mcp(u),
         }
-    }
-
-    /// Handles a key; returns whether anything visible changed.
-    pub fn on_key(&mut self, ev: &KeyEvent) -> bool {
-        if ev.kind == KeyEventKind::Release {
-            return false;
-        }
-        match self.keymap.action(ev) {
-            Some(Action::Quit) => self.quit = true,
-            Some(Action::ToggleHelp) => self.show_help = !self.show_help,
-            Some(Action::Back) if self.show_help => self.show_help = false,
-            Some(Action::Back) | None => return false,
-        }
-        true
     }
 
     /// What time-dependent text shows: the age of the last good scrape in whole seconds.
     /// A tick redraws only when this changes.
-    fn clock(&self, now_ms: i64) -> Option<i64> {
-        self.dashboard
+    fn clock(&self, now_ms: i64) -> (Option<i64>, i64, bool) {
+        let age = self
+            .dashboard
             .status
             .scrape
             .age_secs(now_ms)
-            .map(|s| s.floor() as i64)
+            .map(|s| s.floor() as i64);
+        // Running calls show their elapsed seconds; a toast disappears when it expires.
+        let running = if self.mcp.running() > 0 {
+            now_ms / 1000
+        } else {
+            0
+        };
+        let toast = self.nav.toast.as_ref().is_some_and(|t| t.until_ms > now_ms);
+        (age, running, toast)
     }
 }
 
@@ -140,7 +188,7 @@ async fn event_loop(
     let mut signals = crate::tui::Signals::new()?;
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
-    let mut drawn_clock = None;
+    let mut drawn_clock = (None, 0, false);
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             let now = now_ms();

@@ -90,9 +90,10 @@ pub fn filter_tools(tools: &[ToolInfo], query: &str) -> Vec<usize> {
         .filter(|(_, t)| {
             q.is_empty()
                 || t.name.to_lowercase().contains(&q)
-                || t.title.as_deref().is_some_and(|s| s.to_lowercase().contains(&q))
-                || t
-                    .description
+                || t.title
+                    .as_deref()
+                    .is_some_and(|s| s.to_lowercase().contains(&q))
+                || t.description
                     .as_deref()
                     .is_some_and(|s| s.to_lowercase().contains(&q))
         })

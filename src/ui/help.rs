@@ -1,4 +1,5 @@
-//! The help overlay, generated from the keymap.
+//! The help overlay, generated from the keymap and the tool bindings; it flows into two
+//! columns when one does not fit the height.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -10,38 +11,67 @@ use super::format;
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let rows = view.keymap.help_rows();
+    let mut rows: Vec<(String, String)> = view
+        .keymap
+        .help_rows()
+        .into_iter()
+        .map(|(k, d)| (k, d.to_string()))
+        .collect();
+    for b in view.bindings {
+        let server = view
+            .mcp
+            .servers
+            .get(b.server)
+            .map_or("?", |s| s.name.as_str());
+        let args = if b.args.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", super::mcp_text::args_inline(&b.args, 24))
+        };
+        rows.push((b.key.label(), format!("call {server}: {}{args}", b.tool)));
+    }
     let key_w = rows
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    let mut lines: Vec<Line> = rows
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!("  {keys:<key_w$}  "), t.title()),
-                Span::styled(what.to_string(), t.text()),
-            ])
-        })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        format!(
-            "  Tiles: rate over [{}]; thresholds from the config.",
-            format::span(view.window)
+    let entry = |(keys, what): &(String, String)| {
+        Line::from(vec![
+            Span::styled(format!(" {keys:<key_w$}  "), t.title()),
+            Span::styled(what.clone(), t.text()),
+        ])
+    };
+    let footer = vec![
+        Line::raw(""),
+        Line::styled(
+            format!(
+                " Tiles: rate over [{}]; thresholds from the config.",
+                format::span(view.window)
+            ),
+            t.muted(),
         ),
-        t.muted(),
-    ));
-    lines.push(Line::styled("  ✔ ok  ▲ warn  ✖ CRIT  · no data", t.muted()));
-    let height = lines.len() as u16 + 2;
-    let width = lines
+        Line::styled(" ✔ ok  ▲ warn  ✖ CRIT  · no data", t.muted()),
+    ];
+    let room = area.height.saturating_sub(2 + footer.len() as u16).max(1) as usize;
+    let columns = if rows.len() > room { 2 } else { 1 };
+    let per_col = rows.len().div_ceil(columns);
+    let cols: Vec<Vec<Line>> = rows
+        .chunks(per_col.max(1))
+        .map(|c| c.iter().map(entry).collect())
+        .collect();
+    let col_w = cols
         .iter()
+        .flatten()
         .map(|l| l.width() as u16)
         .max()
         .unwrap_or(20)
-        .saturating_add(4)
+        + 2;
+    let footer_w = footer.iter().map(|l| l.width() as u16).max().unwrap_or(0);
+    let width = (col_w * cols.len() as u16)
+        .max(footer_w)
+        .saturating_add(2)
         .max(36);
+    let height = per_col as u16 + footer.len() as u16 + 2;
     let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -49,12 +79,20 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         .flex(Flex::Center)
         .areas(popup);
     Clear.render(popup, buf);
-    Paragraph::new(lines)
-        .block(
-            Block::new()
-                .borders(Borders::ALL)
-                .border_style(t.border())
-                .title(Span::styled(" Help: keys ", t.title())),
-        )
-        .render(popup, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Span::styled(" Help: keys ", t.title()));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let [body, foot] = Layout::vertical([
+        Constraint::Length(per_col as u16),
+        Constraint::Length(footer.len() as u16),
+    ])
+    .areas(inner);
+    let col_areas = Layout::horizontal(vec![Constraint::Length(col_w); cols.len()]).split(body);
+    for (lines, a) in cols.into_iter().zip(col_areas.iter()) {
+        Paragraph::new(lines).render(*a, buf);
+    }
+    Paragraph::new(footer).render(foot, buf);
 }

@@ -1,16 +1,24 @@
 //! Pure draw functions: each panel renders from a read-only [`View`]; none fetches or
 //! mutates.
 
+mod call_view;
+mod calls;
+mod confirm;
 pub mod format;
 mod header;
 mod help;
 pub mod level;
+mod logs;
+pub mod mcp_text;
 mod modules;
+mod servers;
 mod status_bar;
+mod tabs;
 pub mod theme;
 mod tiles;
 mod timeline;
 pub mod tool_form;
+mod tools;
 
 use std::time::Duration;
 
@@ -19,9 +27,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::action::Keymap;
+use crate::action::{Keymap, Screen};
+use crate::app::ToolKey;
+use crate::app::nav::{Nav, Overlay};
 use crate::config::Thresholds;
 use crate::model::dashboard::Dashboard;
+use crate::model::mcp::state::McpState;
 use theme::Theme;
 
 /// Smallest terminal the overview is drawn in.
@@ -46,6 +57,14 @@ pub struct View<'a> {
     /// hanging until its timeout): two intervals plus the timeout.
     pub stale_after: Duration,
     pub show_help: bool,
+    /// MCP servers, tools, calls and logs.
+    pub mcp: &'a McpState,
+    /// Screen, selections, overlay and toast.
+    pub nav: &'a Nav,
+    /// Keys bound to tool calls, for help.
+    pub bindings: &'a [ToolKey],
+    /// `--read-only` is on.
+    pub read_only: bool,
 }
 
 impl View<'_> {
@@ -67,34 +86,92 @@ pub fn draw(frame: &mut Frame, view: &View) {
         too_small(frame, area, view);
         return;
     }
-    let banner = header::banner(view);
-    let modules_height = modules::height(view, area.height);
-    let [
-        head,
-        banner_area,
-        tiles_area,
-        timeline_area,
-        modules_area,
-        foot,
-    ] = Layout::vertical([
+    let [head, tabs_area, body, foot] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(u16::from(banner.is_some())),
-        Constraint::Length(tiles::HEIGHT),
-        Constraint::Min(6),
-        Constraint::Length(modules_height),
+        Constraint::Length(1),
+        Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
     header::render(view, head, frame.buffer_mut());
+    tabs::render(view, tabs_area, frame.buffer_mut());
+    match view.nav.screen {
+        Screen::Overview => overview(frame, view, body),
+        Screen::Tools => {
+            let [srv, rest] = Layout::vertical([
+                Constraint::Length(servers::height(view)),
+                Constraint::Min(0),
+            ])
+            .areas(body);
+            servers::render(view, srv, frame.buffer_mut());
+            tools::render(view, rest, frame.buffer_mut());
+        }
+        Screen::Calls => calls::render(view, body, frame.buffer_mut()),
+        Screen::Logs => logs::render(view, body, frame.buffer_mut()),
+    }
+    status_bar::render(view, foot, frame.buffer_mut());
+    match &view.nav.overlay {
+        Some(Overlay::Form(f)) => {
+            let server = view
+                .mcp
+                .servers
+                .get(f.pending.server)
+                .map_or("?", |s| s.name.as_str());
+            let badges = mcp_text::badges_text(&f.pending.tool.hints, view.theme);
+            let header = tool_form::FormHeader {
+                server,
+                tool: &f.pending.tool.name,
+                badges: &badges,
+                read_only_mode: view.read_only,
+            };
+            tool_form::render(&f.form, &header, view.theme, body, frame.buffer_mut());
+        }
+        Some(Overlay::Confirm(c)) => confirm::render(view, c, body, frame.buffer_mut()),
+        Some(Overlay::Call { id, scroll }) => {
+            call_view::render(view, *id, *scroll, body, frame.buffer_mut())
+        }
+        None => {}
+    }
+    if view.show_help {
+        help::render(view, area, frame.buffer_mut());
+    }
+}
+
+/// The overview: error banner, tiles, timeline, tool calls by module.
+fn overview(frame: &mut Frame, view: &View, area: Rect) {
+    let banner = header::banner(view);
+    let modules_height = modules::height(view, area.height + 3);
+    let [banner_area, tiles_area, timeline_area, modules_area] = Layout::vertical([
+        Constraint::Length(u16::from(banner.is_some())),
+        Constraint::Length(tiles::HEIGHT),
+        Constraint::Min(5),
+        Constraint::Length(modules_height),
+    ])
+    .areas(area);
     if let Some(b) = banner {
         frame.render_widget(Paragraph::new(b), banner_area);
     }
     tiles::render(view, tiles_area, frame.buffer_mut());
     timeline::render(view, timeline_area, frame.buffer_mut());
     modules::render(view, modules_area, frame.buffer_mut());
-    status_bar::render(view, foot, frame.buffer_mut());
-    if view.show_help {
-        help::render(view, area, frame.buffer_mut());
+}
+
+/// A rectangle of `pct_w` x `pct_h` percent of `area`, centred.
+pub(crate) fn centered(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
+    let w = (u32::from(area.width) * u32::from(pct_w) / 100) as u16;
+    let h = (u32::from(area.height) * u32::from(pct_h) / 100) as u16;
+    centered_fixed(area, w, h)
+}
+
+/// A rectangle of at most `w` x `h` cells, centred in `area`.
+pub(crate) fn centered_fixed(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
     }
 }
 

@@ -1,4 +1,5 @@
-//! The footer: key hints from the keymap and what the model holds.
+//! The footer: key hints for the screen in view (from the keymap), or a toast, and what
+//! the model holds.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,12 +8,60 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::View;
-use crate::action::Action;
+use crate::action::{Action, Screen};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
+    let right = format!(
+        "{} series · {} samples ",
+        view.dashboard.series_count(),
+        view.dashboard.sample_count()
+    );
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(right.chars().count() as u16),
+    ])
+    .areas(area);
+    if let Some(toast) = view.nav.toast.as_ref().filter(|t| t.until_ms > view.now_ms) {
+        let (sym, color) = if toast.error {
+            ("✖ ", t.crit)
+        } else {
+            ("✔ ", t.ok)
+        };
+        Line::from(vec![
+            Span::styled(format!(" {sym}"), Style::new().fg(color)),
+            Span::styled(toast.text.clone(), Style::new().fg(color)),
+        ])
+        .render(left_area, buf);
+    } else {
+        Line::from(hints(view)).render(left_area, buf);
+    }
+    Line::styled(right, t.muted()).render(right_area, buf);
+}
+
+fn hints(view: &View) -> Vec<Span<'static>> {
+    let t = view.theme;
+    let mut actions = vec![Action::ToggleHelp, Action::Quit, Action::NextScreen];
+    match view.nav.screen {
+        Screen::Tools if view.nav.filtering => {
+            return vec![Span::styled(
+                " filter: type to narrow the list · Enter keep · Esc clear",
+                t.muted(),
+            )];
+        }
+        Screen::Tools => actions.extend([
+            Action::Open,
+            Action::Filter,
+            Action::NextServer,
+            Action::Refresh,
+            Action::Reconnect,
+        ]),
+        Screen::Calls => actions.extend([Action::Open, Action::Down]),
+        Screen::Logs => actions.extend([Action::NextServer, Action::Up, Action::Bottom]),
+        Screen::Overview => {}
+    }
     let mut spans = Vec::new();
-    for action in [Action::ToggleHelp, Action::Quit] {
+    for action in actions {
         if let Some(k) = view.keymap.key_for(action) {
             spans.push(Span::styled(
                 format!(" {} ", k.label()),
@@ -24,17 +73,5 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             spans.push(Span::styled(format!(" {}  ", action.short()), t.muted()));
         }
     }
-    let right = format!(
-        "{} series · {} samples ",
-        view.dashboard.series_count(),
-        view.dashboard.sample_count()
-    );
-    let [left_area, right_area] = Layout::horizontal([
-        Constraint::Min(0),
-        Constraint::Length(right.chars().count() as u16),
-    ])
-    .areas(area);
-    Line::from(spans).render(left_area, buf);
-    Line::styled(right, t.muted()).render(right_area, buf);
+    spans
 }
-

@@ -1,0 +1,249 @@
+//! Key handling: help, overlays, the filter line, tool bindings, then the keymap.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::App;
+use super::nav::{Overlay, filter_tools, step};
+use crate::action::{Action, Key, Screen};
+use crate::model::mcp::McpCommand;
+use crate::model::mcp::form::FormEvent;
+use crate::sources::now_ms;
+
+/// Rows moved by PageUp/PageDown.
+const PAGE: isize = 10;
+
+impl App {
+    /// Handles a key; returns whether anything visible changed.
+    pub fn on_key(&mut self, ev: &KeyEvent) -> bool {
+        self.on_key_at(ev, now_ms())
+    }
+
+    /// [`App::on_key`] at a given wall clock (Unix ms), for tests.
+    pub fn on_key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
+        if ev.kind == KeyEventKind::Release {
+            return false;
+        }
+        if Key::ctrl('c').matches(ev) {
+            self.quit = true;
+            return true;
+        }
+        if self.show_help {
+            match self.keymap.action(ev) {
+                Some(Action::ToggleHelp | Action::Back) => self.show_help = false,
+                Some(Action::Quit) => self.quit = true,
+                _ => return false,
+            }
+            return true;
+        }
+        if let Some(overlay) = self.nav.overlay.take() {
+            return self.overlay_key(overlay, ev, now_ms);
+        }
+        if self.nav.filtering {
+            return self.filter_key(ev);
+        }
+        if let Some(i) = self.bindings.iter().position(|b| b.key.matches(ev)) {
+            self.run_binding(i, now_ms);
+            return true;
+        }
+        match self.keymap.action(ev) {
+            Some(a) => self.act(a, now_ms),
+            None => false,
+        }
+    }
+
+    fn act(&mut self, action: Action, now_ms: i64) -> bool {
+        let nav = &mut self.nav;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ToggleHelp => self.show_help = true,
+            Action::Back => {
+                if nav.filter.value().is_empty() {
+                    return false;
+                }
+                nav.filter.reset();
+                nav.tool = 0;
+            }
+            Action::Show(s) => nav.screen = s,
+            Action::NextScreen => nav.screen = nav.screen.cycle(1),
+            Action::PrevScreen => nav.screen = nav.screen.cycle(-1),
+            Action::Up => self.move_cursor(-1),
+            Action::Down => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-PAGE),
+            Action::PageDown => self.move_cursor(PAGE),
+            Action::Top => self.move_cursor(isize::MIN / 2),
+            Action::Bottom => self.move_cursor(isize::MAX / 2),
+            Action::NextServer | Action::PrevServer => {
+                let n = self.mcp.servers.len();
+                if n == 0 {
+                    return false;
+                }
+                let d = if action == Action::NextServer {
+                    1
+                } else {
+                    n - 1
+                };
+                nav.server = (nav.server + d) % n;
+                nav.tool = 0;
+                nav.log_scroll = 0;
+            }
+            Action::Filter => {
+                if nav.screen != Screen::Tools {
+                    return false;
+                }
+                nav.filtering = true;
+            }
+            Action::Open => match nav.screen {
+                Screen::Tools => self.open_selected_tool(now_ms),
+                Screen::Calls => match self.mcp.calls().nth(nav.call) {
+                    Some(c) => {
+                        nav.overlay = Some(Overlay::Call {
+                            id: c.id,
+                            scroll: 0,
+                        })
+                    }
+                    None => return false,
+                },
+                _ => return false,
+            },
+            Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
+            Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
+        }
+        true
+    }
+
+    /// Moves the cursor of the screen in view.
+    fn move_cursor(&mut self, delta: isize) {
+        let nav = &mut self.nav;
+        match nav.screen {
+            Screen::Tools => {
+                let len = self
+                    .mcp
+                    .servers
+                    .get(nav.server)
+                    .map_or(0, |s| filter_tools(&s.tools, nav.filter.value()).len());
+                nav.tool = step(nav.tool, delta, len);
+            }
+            Screen::Calls => nav.call = step(nav.call, delta, self.mcp.calls().len()),
+            Screen::Logs => {
+                let len = self.mcp.servers.get(nav.server).map_or(0, |s| s.logs.len());
+                // Up scrolls back in time.
+                nav.log_scroll = step(nav.log_scroll, -delta, len);
+            }
+            Screen::Overview => {}
+        }
+    }
+
+    fn filter_key(&mut self, ev: &KeyEvent) -> bool {
+        let nav = &mut self.nav;
+        match ev.code {
+            KeyCode::Enter => nav.filtering = false,
+            KeyCode::Esc => {
+                nav.filter.reset();
+                nav.filtering = false;
+            }
+            _ => {
+                nav.filter.handle_event(&Event::Key(*ev));
+            }
+        }
+        nav.tool = 0;
+        true
+    }
+
+    fn overlay_key(&mut self, overlay: Overlay, ev: &KeyEvent, now_ms: i64) -> bool {
+        match overlay {
+            Overlay::Form(mut f) => match f.form.on_key(*ev) {
+                FormEvent::Cancel => {}
+                FormEvent::Submit(arguments) => {
+                    let mut pending = f.pending;
+                    pending.arguments = arguments;
+                    self.after_form(pending, now_ms);
+                }
+                FormEvent::Changed => self.nav.overlay = Some(Overlay::Form(f)),
+                FormEvent::Ignored => {
+                    self.nav.overlay = Some(Overlay::Form(f));
+                    return false;
+                }
+            },
+            Overlay::Confirm(mut c) => {
+                let confirmed = if c.explicit {
+                    match ev.code {
+                        KeyCode::Enter => {
+                            if c.typed.value().trim() == c.pending.tool.name {
+                                true
+                            } else {
+                                self.toast(
+                                    "type the tool name exactly to confirm, or Esc to cancel",
+                                    true,
+                                    now_ms,
+                                );
+                                self.nav.overlay = Some(Overlay::Confirm(c));
+                                return true;
+                            }
+                        }
+                        KeyCode::Esc => false,
+                        _ => {
+                            c.typed.handle_event(&Event::Key(*ev));
+                            self.nav.overlay = Some(Overlay::Confirm(c));
+                            return true;
+                        }
+                    }
+                } else {
+                    match ev.code {
+                        KeyCode::Char('y' | 'Y') => true,
+                        KeyCode::Char('n' | 'N') | KeyCode::Esc => false,
+                        _ => {
+                            self.nav.overlay = Some(Overlay::Confirm(c));
+                            return false;
+                        }
+                    }
+                };
+                if confirmed {
+                    self.send(c.pending, now_ms);
+                } else {
+                    self.toast("not called: nothing was sent", false, now_ms);
+                }
+            }
+            Overlay::Call { id, scroll } => {
+                let running = self.mcp.call(id).is_some_and(|c| c.is_running());
+                match (ev.code, self.keymap.action(ev)) {
+                    (KeyCode::Esc, _) if running => {
+                        self.cancel(id, now_ms);
+                        self.nav.overlay = Some(Overlay::Call { id, scroll });
+                    }
+                    (KeyCode::Esc | KeyCode::Char('b'), _) => {}
+                    (_, Some(Action::Up)) => {
+                        self.nav.overlay = Some(Overlay::Call {
+                            id,
+                            scroll: scroll.saturating_sub(1),
+                        })
+                    }
+                    (_, Some(Action::Down)) => {
+                        self.nav.overlay = Some(Overlay::Call {
+                            id,
+                            scroll: scroll.saturating_add(1),
+                        })
+                    }
+                    (_, Some(Action::PageUp)) => {
+                        self.nav.overlay = Some(Overlay::Call {
+                            id,
+                            scroll: scroll.saturating_sub(PAGE as u16),
+                        })
+                    }
+                    (_, Some(Action::PageDown)) => {
+                        self.nav.overlay = Some(Overlay::Call {
+                            id,
+                            scroll: scroll.saturating_add(PAGE as u16),
+                        })
+                    }
+                    (_, Some(Action::Quit)) => self.quit = true,
+                    _ => {
+                        self.nav.overlay = Some(Overlay::Call { id, scroll });
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,98 @@
+//! The calls screen: the history of tools/call, newest first.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
+
+use super::View;
+use super::format;
+use super::mcp_text::{args_inline, outcome};
+use crate::model::mcp::state::CallOrigin;
+
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let total = view.mcp.calls().len();
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Span::styled(
+            format!(" Calls ({total}, newest first; Enter shows one) "),
+            t.title(),
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if total == 0 {
+        Paragraph::new(Span::styled(
+            "no tools/call yet: pick a tool on the Tools screen (2) and press Enter, or press a bound key",
+            t.muted(),
+        ))
+        .render(inner, buf);
+        return;
+    }
+    let rows_fit = inner.height.saturating_sub(1) as usize;
+    let selected = view.nav.call.min(total - 1);
+    let offset = selected.saturating_sub(rows_fit.saturating_sub(1));
+    let rows: Vec<Row> = view
+        .mcp
+        .calls()
+        .enumerate()
+        .skip(offset)
+        .take(rows_fit)
+        .map(|(i, c)| {
+            let (word, color) = outcome(c, t);
+            let server = view
+                .mcp
+                .servers
+                .get(c.server)
+                .map_or("?", |s| s.name.as_str());
+            let ago = format::age((view.now_ms - c.started_ms).max(0) as f64 / 1000.0);
+            let took = match c.elapsed {
+                Some(d) => format::latency(d.as_secs_f64()),
+                None => format::age((view.now_ms - c.started_ms).max(0) as f64 / 1000.0),
+            };
+            let origin = match &c.origin {
+                CallOrigin::Form => "form".to_string(),
+                CallOrigin::Binding(k) => format!("key {k}"),
+            };
+            let mut row = Row::new(vec![
+                Cell::from(Span::styled(format!("{ago} ago"), t.muted())),
+                Cell::from(Span::styled(server.to_string(), t.text())),
+                Cell::from(Span::styled(c.tool.clone(), t.text())),
+                Cell::from(Span::styled(word, Style::new().fg(color))),
+                Cell::from(Span::styled(took, t.text())),
+                Cell::from(Span::styled(origin, t.muted())),
+                Cell::from(Span::styled(args_inline(&c.arguments, 200), t.muted())),
+            ]);
+            if i == selected {
+                row = row.style(Style::new().add_modifier(Modifier::REVERSED));
+            }
+            row
+        })
+        .collect();
+    let header = Row::new([
+        "when",
+        "server",
+        "tool",
+        "outcome",
+        "took",
+        "from",
+        "arguments",
+    ])
+    .style(t.title());
+    Table::new(
+        rows,
+        [
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(24),
+            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Length(7),
+            Constraint::Min(10),
+        ],
+    )
+    .header(header)
+    .render(inner, buf);
+}

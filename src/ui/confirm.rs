@@ -1,0 +1,104 @@
+//! The confirmation asked before a call that is not read-only: server, tool, arguments
+//! (masked), and for a destructive tool a line where its name must be typed.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use super::View;
+use super::mcp_text::badges;
+use crate::app::nav::Confirm;
+use crate::model::mcp::mask::mask_json;
+
+pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let p = &c.pending;
+    let server = view.mcp.servers.get(p.server);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("server    ", t.muted()),
+            Span::styled(
+                server.map_or("?".to_string(), |s| s.name.clone()),
+                t.text().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                server.map_or(String::new(), |s| format!("  {}", s.endpoint)),
+                t.muted(),
+            ),
+        ]),
+        Line::from({
+            let mut spans = vec![
+                Span::styled("tool      ", t.muted()),
+                Span::styled(p.tool.name.clone(), t.text().add_modifier(Modifier::BOLD)),
+                Span::raw("  "),
+            ];
+            for b in badges(&p.tool.hints, t) {
+                spans.push(b);
+                spans.push(Span::raw(" "));
+            }
+            spans
+        }),
+        Line::styled("arguments", t.muted()),
+    ];
+    let args =
+        serde_json::to_string_pretty(&mask_json(&serde_json::Value::Object(p.arguments.clone())))
+            .unwrap_or_default();
+    lines.extend(
+        args.lines()
+            .take(12)
+            .map(|l| Line::styled(format!("  {l}"), t.text())),
+    );
+    lines.push(Line::raw(""));
+    let crit = Style::new().fg(t.crit).add_modifier(Modifier::BOLD);
+    if c.explicit {
+        lines.push(Line::styled(
+            "⚠ This tool may be destructive (destructiveHint, or no hint saying otherwise).",
+            crit,
+        ));
+        lines.push(Line::styled(
+            format!(
+                "Type the tool name `{}` and press Enter to call it:",
+                p.tool.name
+            ),
+            t.text(),
+        ));
+        lines.push(Line::from(vec![
+            Span::styled("> ", t.title()),
+            Span::styled(c.typed.value().to_string(), t.text()),
+            Span::styled(" ", Style::new().add_modifier(Modifier::REVERSED)),
+        ]));
+    } else {
+        lines.push(Line::styled(
+            "This tool is not marked read-only: it may change something.",
+            Style::new().fg(t.warn),
+        ));
+        lines.push(Line::from(vec![
+            Span::styled(" y ", Style::new().fg(t.ok).add_modifier(Modifier::BOLD)),
+            Span::styled("call   ", t.text()),
+            Span::styled(" n / Esc ", t.title()),
+            Span::styled("do not call", t.text()),
+        ]));
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = super::centered_fixed(area, 76, height);
+    Clear.render(popup, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::new()
+                .borders(Borders::ALL)
+                .border_style(Style::new().fg(if c.explicit { t.crit } else { t.warn }))
+                .title(Span::styled(" Confirm tools/call ", t.title()))
+                .title_bottom(Span::styled(
+                    if c.explicit {
+                        " Enter confirm · Esc cancel "
+                    } else {
+                        " y call · n/Esc cancel "
+                    },
+                    t.muted(),
+                )),
+        )
+        .render(popup, buf);
+}

@@ -1,0 +1,247 @@
+//! Words and symbols for MCP state, shared by the panels. Every state has a symbol and a
+//! word, so nothing depends on colour alone.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use serde_json::{Map, Value};
+
+use super::format;
+use super::theme::Theme;
+use crate::model::mcp::mask::{mask_json, mask_text};
+use crate::model::mcp::state::{CallRecord, Progress};
+use crate::model::mcp::{CallOutcome, ConnState, Content, ToolHints};
+
+/// `● connected`, `… connecting`, `↻ reconnecting #3 in 4s`, `✖ failed`.
+pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
+    match state {
+        ConnState::Connected => Span::styled("● connected", Style::new().fg(t.ok)),
+        ConnState::Connecting => Span::styled("… connecting", t.muted()),
+        ConnState::Reconnecting {
+            attempt, retry_in, ..
+        } => Span::styled(
+            format!("↻ reconnecting #{attempt} in {}", format::span(*retry_in)),
+            Style::new().fg(t.warn),
+        ),
+        ConnState::Failed(_) => Span::styled(
+            "✖ failed",
+            Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+        ),
+    }
+}
+
+/// The error behind a connection state, if any.
+pub fn conn_error(state: &ConnState) -> Option<&str> {
+    match state {
+        ConnState::Reconnecting { error, .. } => Some(error),
+        ConnState::Failed(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Short badges of the hints a tool declares (undeclared hints show nothing).
+pub fn badges(h: &ToolHints, t: &Theme) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut add = |on: Option<bool>, word: &'static str, color: Color| {
+        if on == Some(true) {
+            out.push(Span::styled(format!("[{word}]"), Style::new().fg(color)));
+        }
+    };
+    add(h.read_only, "read-only", t.ok);
+    add(h.destructive, "destructive", t.crit);
+    add(h.idempotent, "idempotent", t.accent);
+    add(h.open_world, "open-world", t.muted);
+    out
+}
+
+/// The badges as plain text, e.g. `[read-only] [open-world]`.
+pub fn badges_text(h: &ToolHints, t: &Theme) -> String {
+    badges(h, t)
+        .iter()
+        .map(|s| s.content.as_ref())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Symbol, word and colour of a call's state.
+pub fn outcome(call: &CallRecord, t: &Theme) -> (String, Color) {
+    match &call.outcome {
+        None if call.cancelling => ("⊘ cancelling".into(), t.warn),
+        None => ("⟳ running".into(), t.accent),
+        Some(CallOutcome::Result(r)) if r.is_error => ("✖ tool error".into(), t.crit),
+        Some(CallOutcome::Result(_)) => ("✔ ok".into(), t.ok),
+        Some(CallOutcome::Rpc { code, .. }) => (format!("✖ rpc error {code}"), t.crit),
+        Some(CallOutcome::Timeout(_)) => ("⏱ timeout".into(), t.crit),
+        Some(CallOutcome::Cancelled) => ("⊘ cancelled".into(), t.warn),
+        Some(CallOutcome::Interrupted { .. }) => ("! interrupted".into(), t.crit),
+        Some(CallOutcome::NotSent(_)) => ("✖ not sent".into(), t.crit),
+    }
+}
+
+/// `key=value key2="text"`, values as compact JSON, masked, cut to `max` characters.
+pub fn args_inline(args: &Map<String, Value>, max: usize) -> String {
+    let masked = mask_json(&Value::Object(args.clone()));
+    let text = match masked.as_object() {
+        Some(m) if !m.is_empty() => m
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "(no arguments)".to_string(),
+    };
+    cut(&text, max)
+}
+
+/// Cuts `s` to `max` characters, ending with `…` when cut.
+pub fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A text progress bar `[█████·····] 50% 5/10 message`, `width` cells for the bar.
+pub fn progress_bar(p: &Progress, width: usize) -> String {
+    let counts = match p.total {
+        Some(total) => format!("{}/{}", format::number(p.progress), format::number(total)),
+        None => format::number(p.progress),
+    };
+    let msg = p
+        .message
+        .as_deref()
+        .map(|m| format!(" {m}"))
+        .unwrap_or_default();
+    match p.ratio() {
+        Some(r) => {
+            let filled = ((r * width as f64).round() as usize).min(width);
+            format!(
+                "[{}{}] {:>3.0}% {counts}{msg}",
+                "█".repeat(filled),
+                "·".repeat(width - filled),
+                r * 100.0
+            )
+        }
+        None => format!("[{}] {counts}{msg}", "·".repeat(width)),
+    }
+}
+
+/// What a finished (or running) call shows in its body: the result's content blocks,
+/// `structuredContent` as pretty JSON, or what went wrong. Secrets are masked.
+pub fn result_lines(call: &CallRecord, t: &Theme) -> Vec<Line<'static>> {
+    let crit = Style::new().fg(t.crit);
+    let mut out = Vec::new();
+    match &call.outcome {
+        None => out.push(Line::styled("waiting for the result…", t.muted())),
+        Some(CallOutcome::Result(r)) => {
+            if r.is_error {
+                out.push(Line::styled(
+                    "✖ the tool ran and reported an error (isError):",
+                    crit.add_modifier(Modifier::BOLD),
+                ));
+            }
+            if r.content.is_empty() && r.structured.is_none() {
+                out.push(Line::styled("(empty result)", t.muted()));
+            }
+            for block in &r.content {
+                content_lines(block, t, &mut out);
+            }
+            if let Some(s) = &r.structured {
+                out.push(Line::styled("structuredContent:", t.title()));
+                let pretty = serde_json::to_string_pretty(&mask_json(s)).unwrap_or_default();
+                out.extend(pretty.lines().map(|l| Line::styled(l.to_string(), t.text())));
+            }
+        }
+        Some(CallOutcome::Rpc { code, message }) => {
+            out.push(Line::styled(
+                format!("✖ JSON-RPC error {code}: {}", mask_text(message)),
+                crit,
+            ));
+            out.push(Line::styled(
+                "The server rejected the request (a protocol error, not a tool result).",
+                t.muted(),
+            ));
+        }
+        Some(CallOutcome::Timeout(d)) => out.push(Line::styled(
+            format!(
+                "⏱ no answer within {}; notifications/cancelled was sent. The server may still have done the work.",
+                format::span(*d)
+            ),
+            crit,
+        )),
+        Some(CallOutcome::Cancelled) => out.push(Line::styled(
+            "⊘ cancelled: notifications/cancelled was sent to the server.",
+            Style::new().fg(t.warn),
+        )),
+        Some(CallOutcome::Interrupted { error, retried }) => {
+            out.push(Line::styled(
+                format!("! the connection was lost during the call: {}", mask_text(error)),
+                crit,
+            ));
+            out.push(Line::styled(
+                if *retried {
+                    "It was sent once more after reconnecting (the tool is idempotent)."
+                } else {
+                    "The server may or may not have processed it; it was not retried."
+                },
+                t.muted(),
+            ));
+        }
+        Some(CallOutcome::NotSent(e)) => out.push(Line::styled(
+            format!("✖ not sent: {}", mask_text(e)),
+            crit,
+        )),
+    }
+    out
+}
+
+fn content_lines(block: &Content, t: &Theme, out: &mut Vec<Line<'static>>) {
+    match block {
+        Content::Text(s) => out.extend(
+            mask_text(s)
+                .lines()
+                .map(|l| Line::styled(l.to_string(), t.text())),
+        ),
+        Content::Image { mime, bytes } => out.push(Line::styled(
+            format!("[image {mime}, {}]", format::bytes(*bytes as f64)),
+            Style::new().fg(t.accent),
+        )),
+        Content::Audio { mime, bytes } => out.push(Line::styled(
+            format!("[audio {mime}, {}]", format::bytes(*bytes as f64)),
+            Style::new().fg(t.accent),
+        )),
+        Content::ResourceLink { uri, name, mime } => out.push(Line::styled(
+            format!(
+                "→ resource link {}<{uri}>{}",
+                name.as_deref().map(|n| format!("{n} ")).unwrap_or_default(),
+                mime.as_deref()
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default()
+            ),
+            Style::new().fg(t.accent),
+        )),
+        Content::Resource {
+            uri,
+            mime,
+            text,
+            bytes,
+        } => {
+            out.push(Line::styled(
+                format!(
+                    "[resource <{uri}>{}, {}]",
+                    mime.as_deref().map(|m| format!(" {m}")).unwrap_or_default(),
+                    format::bytes(*bytes as f64)
+                ),
+                Style::new().fg(t.accent),
+            ));
+            if let Some(text) = text {
+                out.extend(
+                    mask_text(text)
+                        .lines()
+                        .map(|l| Line::styled(l.to_string(), t.text())),
+                );
+            }
+        }
+        Content::Other(v) => out.push(Line::styled(mask_json(v).to_string(), t.muted())),
+    }
+}

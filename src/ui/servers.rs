@@ -1,0 +1,102 @@
+//! The MCP servers panel: connection state, server name/version, protocol, capabilities,
+//! ping round-trip and tool count; the selected server is marked.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+
+use super::View;
+use super::format;
+use super::mcp_text::{conn, conn_error, cut};
+
+/// Rows the panel wants: one per server (two when it has an error), within limits.
+pub fn height(view: &View) -> u16 {
+    let rows: usize = view
+        .mcp
+        .servers
+        .iter()
+        .map(|s| 1 + usize::from(conn_error(&s.conn).is_some()))
+        .sum();
+    (rows.max(1) as u16 + 2).min(9)
+}
+
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Span::styled(" MCP servers ", t.title()));
+    let width = block.inner(area).width as usize;
+    let mut lines = Vec::new();
+    if view.mcp.servers.is_empty() {
+        lines.push(Line::styled(
+            "No MCP servers configured: add [mcp.servers.NAME] to the config, or pass --mcp URL or --mcp-config PATH.",
+            t.muted(),
+        ));
+    }
+    for (i, s) in view.mcp.servers.iter().enumerate() {
+        let selected = i == view.nav.server;
+        let name_style = if selected {
+            t.text().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            t.text().add_modifier(Modifier::BOLD)
+        };
+        let mut spans = vec![
+            Span::styled(if selected { "▶ " } else { "  " }, t.title()),
+            Span::styled(s.name.clone(), name_style),
+            Span::raw("  "),
+            conn(&s.conn, t),
+            Span::raw("  "),
+        ];
+        let age = (view.now_ms - s.since_ms).max(0) as f64 / 1000.0;
+        if s.since_ms > 0 {
+            spans.push(Span::styled(
+                format!("for {}  ", format::age(age)),
+                t.muted(),
+            ));
+        }
+        if let Some(info) = &s.info {
+            spans.push(Span::styled(
+                format!("{} {}  ", info.name, info.version),
+                t.text(),
+            ));
+            spans.push(Span::styled(
+                format!("protocol {}  ", info.protocol_version),
+                t.muted(),
+            ));
+        }
+        match &s.ping {
+            Some(Ok(Some(rtt))) => spans.push(Span::styled(
+                format!("ping {}  ", format::latency(rtt.as_secs_f64())),
+                t.text(),
+            )),
+            Some(Ok(None)) => spans.push(Span::styled("ping n/a  ", t.muted())),
+            Some(Err(e)) => spans.push(Span::styled(
+                format!("ping ✖ {}  ", cut(e, 30)),
+                Style::new().fg(t.crit),
+            )),
+            None => {}
+        }
+        spans.push(Span::styled(format!("{} tools  ", s.tools.len()), t.text()));
+        if let Some(info) = &s.info {
+            spans.push(Span::styled(info.capabilities.join(", "), t.muted()));
+        }
+        spans.push(Span::styled(format!("  {}", s.endpoint), t.muted()));
+        lines.push(Line::from(spans));
+        if let Some(e) = conn_error(&s.conn) {
+            lines.push(Line::styled(
+                format!(
+                    "    ✖ {}",
+                    cut(
+                        &crate::model::mcp::mask::mask_text(e),
+                        width.saturating_sub(6)
+                    )
+                ),
+                Style::new().fg(t.crit),
+            ));
+        }
+    }
+    Paragraph::new(lines).block(block).render(area, buf);
+}

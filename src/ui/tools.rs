@@ -1,0 +1,207 @@
+//! The tools screen: the selected server's tools (filterable) beside the selected tool's
+//! description, annotations, arguments and last call.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use serde_json::Value;
+
+use super::View;
+use super::format;
+use super::mcp_text::{badges, cut, outcome};
+use crate::app::nav::filter_tools;
+use crate::model::mcp::ToolInfo;
+
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let Some(server) = view.mcp.servers.get(view.nav.server) else {
+        return;
+    };
+    let visible = filter_tools(&server.tools, view.nav.filter.value());
+    render_list(view, &server.name, &server.tools, &visible, list, buf);
+    let tool = visible
+        .get(view.nav.tool)
+        .and_then(|i| server.tools.get(*i));
+    render_detail(view, tool, detail, buf);
+}
+
+fn render_list(
+    view: &View,
+    server: &str,
+    tools: &[ToolInfo],
+    visible: &[usize],
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = view.theme;
+    let filter = view.nav.filter.value();
+    let mut title = vec![Span::styled(
+        format!(" Tools of {server} ({}/{}) ", visible.len(), tools.len()),
+        t.title(),
+    )];
+    if view.nav.filtering || !filter.is_empty() {
+        title.push(Span::styled(
+            format!("/{filter}{} ", if view.nav.filtering { "▏" } else { "" }),
+            Style::new().fg(t.accent),
+        ));
+    }
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let rows = inner.height as usize;
+    if tools.is_empty() {
+        Paragraph::new(Line::styled("no tools listed (yet)", t.muted())).render(inner, buf);
+        return;
+    }
+    let selected = view.nav.tool.min(visible.len().saturating_sub(1));
+    let offset = selected.saturating_sub(rows.saturating_sub(1));
+    let name_w = visible
+        .iter()
+        .filter_map(|i| tools.get(*i))
+        .map(|t| t.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(inner.width as usize / 2);
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .filter_map(|(row, i)| tools.get(*i).map(|tool| (row, tool)))
+        .map(|(row, tool)| {
+            let mut style = t.text();
+            if row == selected {
+                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+            }
+            let mut spans = vec![
+                Span::styled(if row == selected { "▶" } else { " " }, t.title()),
+                Span::styled(format!("{:<name_w$}", cut(&tool.name, name_w)), style),
+                Span::raw(" "),
+            ];
+            for b in badges(&tool.hints, t) {
+                spans.push(b);
+                spans.push(Span::raw(" "));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let Some(tool) = tool else {
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(t.border())
+            .render(area, buf);
+        return;
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Span::styled(format!(" {} ", tool.name), t.title()));
+    let mut lines = Vec::new();
+    if let Some(title) = &tool.title {
+        lines.push(Line::styled(
+            title.clone(),
+            t.text().add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(d) = &tool.description {
+        lines.push(Line::styled(d.clone(), t.text()));
+    }
+    let b = badges(&tool.hints, t);
+    if !b.is_empty() {
+        let mut spans = vec![Span::styled("annotations ", t.muted())];
+        for s in b {
+            spans.push(s);
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
+    let confirm = if tool.hints.is_read_only() {
+        "read-only: called without confirmation"
+    } else if tool.hints.is_destructive() {
+        "may be destructive: you type its name to confirm"
+    } else {
+        "not read-only: asks y/n before calling"
+    };
+    lines.push(Line::styled(confirm, t.muted()));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("arguments (inputSchema)", t.title()));
+    lines.extend(argument_lines(view, &tool.input_schema));
+    let server = view.nav.server;
+    if let Some(call) = view.mcp.last_call_of(server, &tool.name) {
+        lines.push(Line::raw(""));
+        let (word, color) = outcome(call, t);
+        let ago = format::age((view.now_ms - call.started_ms).max(0) as f64 / 1000.0);
+        let took = call
+            .elapsed
+            .map(|d| format!(" in {}", format::latency(d.as_secs_f64())))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled("last call ", t.muted()),
+            Span::styled(word, Style::new().fg(color)),
+            Span::styled(format!("{took}, {ago} ago (3 shows all calls)"), t.muted()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Enter: call this tool", t.muted()));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block)
+        .render(area, buf);
+}
+
+/// `name* type — description` per property; `*` marks required ones.
+fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
+    let t = view.theme;
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return vec![Line::styled("  none", t.muted())];
+    };
+    if props.is_empty() {
+        return vec![Line::styled("  none", t.muted())];
+    }
+    props
+        .iter()
+        .map(|(name, p)| {
+            let ty = match p.get("type") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                _ if p.get("enum").is_some() => "enum".into(),
+                _ => "json".into(),
+            };
+            let star = if required.contains(&name.as_str()) {
+                "*"
+            } else {
+                ""
+            };
+            let desc = p
+                .get("description")
+                .and_then(Value::as_str)
+                .map(|d| format!(" — {d}"))
+                .unwrap_or_default();
+            Line::from(vec![
+                Span::styled(format!("  {name}{star} "), t.text()),
+                Span::styled(ty, Style::new().fg(t.accent)),
+                Span::styled(desc, t.muted()),
+            ])
+        })
+        .collect()
+}
