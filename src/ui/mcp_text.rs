@@ -38,18 +38,28 @@ pub fn conn_error(state: &ConnState) -> Option<&str> {
     }
 }
 
-/// Short badges of the hints a tool declares (undeclared hints show nothing).
+/// Badges of the hints a tool declares (undeclared hints show nothing), safety first.
 pub fn badges(h: &ToolHints, t: &Theme) -> Vec<Span<'static>> {
+    badges_sized(h, t, false)
+}
+
+/// [`badges`] in short words (`ro`, `destr`, `idem`, `open`) for narrow lists.
+pub fn badges_short(h: &ToolHints, t: &Theme) -> Vec<Span<'static>> {
+    badges_sized(h, t, true)
+}
+
+fn badges_sized(h: &ToolHints, t: &Theme, short: bool) -> Vec<Span<'static>> {
     let mut out = Vec::new();
-    let mut add = |on: Option<bool>, word: &'static str, color: Color| {
+    let mut add = |on: Option<bool>, long: &'static str, brief: &'static str, color: Color| {
         if on == Some(true) {
+            let word = if short { brief } else { long };
             out.push(Span::styled(format!("[{word}]"), Style::new().fg(color)));
         }
     };
-    add(h.read_only, "read-only", t.ok);
-    add(h.destructive, "destructive", t.crit);
-    add(h.idempotent, "idempotent", t.accent);
-    add(h.open_world, "open-world", t.muted);
+    add(h.read_only, "read-only", "ro", t.ok);
+    add(h.destructive, "destructive", "destr", t.crit);
+    add(h.idempotent, "idempotent", "idem", t.accent);
+    add(h.open_world, "open-world", "open", t.muted);
     out
 }
 

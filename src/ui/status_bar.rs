@@ -34,12 +34,13 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         ])
         .render(left_area, buf);
     } else {
-        Line::from(hints(view)).render(left_area, buf);
+        Line::from(hints(view, left_area.width as usize)).render(left_area, buf);
     }
     Line::styled(right, t.muted()).render(right_area, buf);
 }
 
-fn hints(view: &View) -> Vec<Span<'static>> {
+/// Key hints that fit in `width` cells, most important first.
+fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
     let t = view.theme;
     let mut actions = vec![Action::ToggleHelp, Action::Quit, Action::NextScreen];
     match view.nav.screen {
@@ -61,8 +62,14 @@ fn hints(view: &View) -> Vec<Span<'static>> {
         Screen::Overview => {}
     }
     let mut spans = Vec::new();
+    let mut used = 0;
     for action in actions {
         if let Some(k) = view.keymap.key_for(action) {
+            let w = k.label().chars().count() + action.short().chars().count() + 5;
+            if used + w > width {
+                break;
+            }
+            used += w;
             spans.push(Span::styled(
                 format!(" {} ", k.label()),
                 Style::new()

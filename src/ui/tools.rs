@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::View;
 use super::format;
-use super::mcp_text::{badges, cut, outcome};
+use super::mcp_text::{badges, badges_short, cut, outcome};
 use crate::app::nav::filter_tools;
 use crate::model::mcp::ToolInfo;
 
@@ -84,7 +84,12 @@ fn render_list(
                 Span::styled(format!("{:<name_w$}", cut(&tool.name, name_w)), style),
                 Span::raw(" "),
             ];
-            for b in badges(&tool.hints, t) {
+            let list = if inner.width < 70 {
+                badges_short(&tool.hints, t)
+            } else {
+                badges(&tool.hints, t)
+            };
+            for b in list {
                 spans.push(b);
                 spans.push(Span::raw(" "));
             }

@@ -1,0 +1,88 @@
+//! Render snapshots of the MCP screens and overlays (TestBackend + insta), driven by keys
+//! from a fixed state.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use support::mcp_fixture;
+
+fn render(app: &mcptop::app::App, now_ms: i64, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal
+        .draw(|f| mcptop::ui::draw(f, &app.view(now_ms)))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+fn key(app: &mut mcptop::app::App, now: i64, code: KeyCode) {
+    app.on_key_at(&KeyEvent::new(code, KeyModifiers::NONE), now);
+}
+
+fn keys(app: &mut mcptop::app::App, now: i64, text: &str) {
+    for c in text.chars() {
+        key(app, now, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn tools_screen_80x24() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    insta::assert_snapshot!(render(&app, now, 80, 24));
+}
+
+#[test]
+fn tools_screen_200x50() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    insta::assert_snapshot!(render(&app, now, 200, 50));
+}
+
+#[test]
+fn tools_filter_narrows_the_list() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/cache");
+    let screen = render(&app, now, 120, 30);
+    assert!(screen.contains("Tools of demo (1/6)"), "{screen}");
+    assert!(screen.contains("/cache"), "{screen}");
+    assert!(screen.contains("cache.flush"), "{screen}");
+    assert!(!screen.contains("notion.search"), "{screen}");
+    key(&mut app, now, KeyCode::Esc);
+    let screen = render(&app, now, 120, 30);
+    assert!(screen.contains("Tools of demo (6/6)"), "{screen}");
+}
+
+#[test]
+fn destructive_confirmation_dialog() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/ops.restart");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Enter);
+    insta::assert_snapshot!(render(&app, now, 80, 24));
+}
+
+#[test]
+fn call_result_with_structured_content() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('3'));
+    key(&mut app, now, KeyCode::Down);
+    key(&mut app, now, KeyCode::Enter);
+    let screen = render(&app, now, 100, 30);
+    assert!(
+        !screen.contains("PLANTED"),
+        "a secret-looking value is masked:\n{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn calls_history_80x24() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('3'));
+    insta::assert_snapshot!(render(&app, now, 80, 24));
+}
