@@ -3,6 +3,7 @@
 
 pub mod fixture;
 pub mod mcp_fixture;
+pub mod tmux;
 
 use std::process::Command;
 

@@ -1,0 +1,238 @@
+//! The tools/call flow driven by keys: confirmation rules from the annotations, the
+//! read-only guard, cancel, key bindings and server commands. Commands the app sends are
+//! recorded by the fixture instead of reaching a server.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mcptop::action::Key;
+use mcptop::app::nav::Overlay;
+use mcptop::app::{App, ToolKey};
+use mcptop::model::mcp::state::CallOrigin;
+use mcptop::model::mcp::{CallId, McpCommand};
+use serde_json::json;
+
+use support::mcp_fixture::{Sent, mcp_app};
+
+fn key(app: &mut App, now: i64, code: KeyCode) {
+    app.on_key_at(&KeyEvent::new(code, KeyModifiers::NONE), now);
+}
+
+fn keys(app: &mut App, now: i64, text: &str) {
+    for c in text.chars() {
+        key(app, now, KeyCode::Char(c));
+    }
+}
+
+/// Selects `tool` on the tools screen with the filter and presses Enter.
+fn open(app: &mut App, now: i64, tool: &str) {
+    key(app, now, KeyCode::Char('2'));
+    key(app, now, KeyCode::Char('/'));
+    keys(app, now, tool);
+    key(app, now, KeyCode::Enter);
+    key(app, now, KeyCode::Enter);
+}
+
+fn calls(sent: &Sent) -> Vec<(usize, String)> {
+    sent.lock()
+        .expect("lock")
+        .iter()
+        .filter_map(|(s, c)| match c {
+            McpCommand::Call { tool, .. } => Some((*s, tool.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_read_only_tool_without_arguments_is_called_at_once() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "health.check");
+    assert_eq!(calls(&sent), vec![(0, "health.check".to_string())]);
+    assert!(matches!(app.nav.overlay, Some(Overlay::Call { .. })));
+    assert_eq!(app.mcp.running(), 1);
+}
+
+#[test]
+fn a_tool_that_is_not_read_only_asks_y_or_n() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "calendar.create_event");
+    assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if !c.explicit));
+    key(&mut app, now, KeyCode::Char('x'));
+    key(&mut app, now, KeyCode::Enter);
+    assert!(calls(&sent).is_empty(), "only y confirms");
+    key(&mut app, now, KeyCode::Char('y'));
+    assert_eq!(calls(&sent), vec![(0, "calendar.create_event".to_string())]);
+}
+
+#[test]
+fn declining_sends_nothing() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "calendar.create_event");
+    key(&mut app, now, KeyCode::Char('n'));
+    assert!(app.nav.overlay.is_none());
+    assert!(calls(&sent).is_empty());
+    assert!(
+        app.nav
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("nothing was sent"))
+    );
+}
+
+#[test]
+fn a_destructive_tool_needs_its_name_typed() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "ops.restart");
+    assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if c.explicit));
+    key(&mut app, now, KeyCode::Char('y'));
+    key(&mut app, now, KeyCode::Enter);
+    assert!(calls(&sent).is_empty(), "y and Enter alone do not confirm");
+    assert!(matches!(app.nav.overlay, Some(Overlay::Confirm(_))));
+    // Clear the stray `y`, then type the name.
+    key(&mut app, now, KeyCode::Backspace);
+    keys(&mut app, now, "ops.restart");
+    key(&mut app, now, KeyCode::Enter);
+    assert_eq!(calls(&sent), vec![(0, "ops.restart".to_string())]);
+}
+
+#[test]
+fn read_only_mode_refuses_tools_not_annotated_read_only() {
+    let (mut app, now, sent) = mcp_app();
+    app.read_only = true;
+    open(&mut app, now, "ops.restart");
+    assert!(app.nav.overlay.is_none());
+    assert!(calls(&sent).is_empty());
+    let toast = app.nav.toast.clone().expect("toast");
+    assert!(
+        toast.error && toast.text.contains("read-only mode"),
+        "{toast:?}"
+    );
+    // A read-only tool still works.
+    key(&mut app, now, KeyCode::Esc);
+    open(&mut app, now, "health.check");
+    assert_eq!(calls(&sent), vec![(0, "health.check".to_string())]);
+}
+
+#[test]
+fn esc_cancels_a_running_call_once() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "health.check");
+    key(&mut app, now, KeyCode::Esc);
+    key(&mut app, now, KeyCode::Esc);
+    let cancels: Vec<CallId> = sent
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter_map(|(_, c)| match c {
+            McpCommand::Cancel { call } => Some(*call),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cancels.len(), 1, "a second Esc does not cancel twice");
+    assert!(app.mcp.call(cancels[0]).is_some_and(|c| c.cancelling));
+    assert!(
+        matches!(app.nav.overlay, Some(Overlay::Call { .. })),
+        "stays until the end"
+    );
+}
+
+#[test]
+fn a_bound_key_calls_its_tool_with_preset_arguments() {
+    let (mut app, now, sent) = mcp_app();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F5").expect("key"),
+        server: 0,
+        tool: "notion.search".into(),
+        args: json!({"query": "incident"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        confirm: None,
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(5));
+    let sent = sent.lock().expect("lock").clone();
+    match sent.as_slice() {
+        [
+            (
+                0,
+                McpCommand::Call {
+                    tool, arguments, ..
+                },
+            ),
+        ] => {
+            assert_eq!(tool, "notion.search");
+            assert_eq!(arguments.get("query"), Some(&json!("incident")));
+        }
+        other => panic!("unexpected commands {other:?}"),
+    }
+    let newest = app.mcp.calls().next().expect("in history");
+    assert_eq!(newest.origin, CallOrigin::Binding("F5".into()));
+}
+
+#[test]
+fn a_binding_with_confirm_asks_even_for_a_read_only_tool() {
+    let (mut app, now, sent) = mcp_app();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F6").expect("key"),
+        server: 0,
+        tool: "health.check".into(),
+        args: Default::default(),
+        confirm: Some(true),
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(6));
+    assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if !c.explicit));
+    assert!(calls(&sent).is_empty());
+}
+
+#[test]
+fn a_binding_missing_required_arguments_opens_the_form() {
+    let (mut app, now, sent) = mcp_app();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F7").expect("key"),
+        server: 0,
+        tool: "jira.create_issue".into(),
+        args: json!({"project": "OPS"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        confirm: None,
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(7));
+    assert!(matches!(app.nav.overlay, Some(Overlay::Form(_))));
+    assert!(calls(&sent).is_empty());
+}
+
+#[test]
+fn a_binding_to_an_unlisted_tool_says_so() {
+    let (mut app, now, sent) = mcp_app();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F8").expect("key"),
+        server: 1,
+        tool: "cache.flush".into(),
+        args: Default::default(),
+        confirm: None,
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(8));
+    let toast = app.nav.toast.clone().expect("toast");
+    assert!(toast.text.contains("not listed yet"), "{toast:?}");
+    assert!(sent.lock().expect("lock").is_empty());
+}
+
+#[test]
+fn refresh_and_reconnect_go_to_the_selected_server() {
+    let (mut app, now, sent) = mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    key(&mut app, now, KeyCode::Char('r'));
+    key(&mut app, now, KeyCode::Char(']'));
+    key(&mut app, now, KeyCode::Char('R'));
+    let sent = sent.lock().expect("lock").clone();
+    assert_eq!(
+        sent,
+        vec![(0, McpCommand::RefreshTools), (1, McpCommand::Reconnect)]
+    );
+}
