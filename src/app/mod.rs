@@ -4,6 +4,7 @@
 mod calls;
 mod keys;
 pub mod nav;
+pub mod setup;
 
 use std::time::Duration;
 

@@ -87,15 +87,31 @@ pub async fn read_prefix(mut resp: Response, max_bytes: usize) -> Vec<u8> {
     body
 }
 
-/// The URL as it may be shown or logged: user and password removed.
+/// The URL as it may be shown or logged: user and password removed, and the query (which
+/// may carry a token) replaced by `?…`. Text that is not a URL is returned as it is.
 pub fn redact(url: &str) -> String {
     match Url::parse(url) {
-        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+        Ok(u)
+            if u.username().is_empty()
+                && u.password().is_none()
+                && u.query().is_none()
+                && u.fragment().is_none() =>
+        {
+            url.to_string()
+        }
+        Ok(mut u) => {
             let _ = u.set_username("");
             let _ = u.set_password(None);
-            u.to_string()
+            let had_query = u.query().is_some();
+            u.set_query(None);
+            u.set_fragment(None);
+            let mut out = u.to_string();
+            if had_query {
+                out.push_str("?…");
+            }
+            out
         }
-        _ => url.to_string(),
+        Err(_) => url.to_string(),
     }
 }
 
@@ -140,5 +156,9 @@ mod tests {
             "https://mcp.example:8443/metrics"
         );
         assert_eq!(super::redact("http://127.0.0.1:1"), "http://127.0.0.1:1");
+        assert_eq!(
+            super::redact("https://mcp.example/mcp?token=abc&x=1"),
+            "https://mcp.example/mcp?…"
+        );
     }
 }

@@ -1,0 +1,81 @@
+//! Building the MCP client's part of the app from the config: one server state per
+//! configured server, key bindings resolved to server indices, the audit log.
+
+use crate::action::Keymap;
+use crate::config::mcp::{McpServerConfig, McpTransport};
+use crate::model::mcp::mask::mask_text;
+use crate::model::mcp::state::{McpState, ServerState};
+
+/// One state per server, in config order, with room for `log_lines` log lines each.
+pub fn mcp_state(servers: &[McpServerConfig], log_lines: usize) -> McpState {
+    McpState::new(
+        servers
+            .iter()
+            .map(|s| ServerState::new(s.name.clone(), endpoint(&s.transport), log_lines))
+            .collect(),
+    )
+}
+
+/// Where a server is, safe to draw: a URL without credentials or query, or the stdio
+/// command line with secret-looking parts masked. Env values and headers never appear.
+pub fn endpoint(t: &McpTransport) -> String {
+    match t {
+        McpTransport::Http { url, .. } => crate::sources::http::redact(url),
+        McpTransport::Sse { url } => format!("sse {}", crate::sources::http::redact(url)),
+        McpTransport::Stdio { command, args, .. } => {
+            let line = std::iter::once(command.as_str())
+                .chain(args.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!("stdio: {}", mask_text(&line))
+        }
+    }
+}
+
+/// Why a binding's key cannot be used: it shadows a key of the keymap.
+pub fn shadowed(keymap: &Keymap, key: &crate::action::Key) -> Option<String> {
+    keymap.binds(key).then(|| {
+        format!(
+            "binding on `{}` ignored: the key is taken by mcptop itself (see ? help)",
+            key.label()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn endpoints_show_no_credentials() {
+        let http = McpTransport::Http {
+            url: "https://user:pw@mcp.example.com/mcp?token=abc".into(),
+            headers: BTreeMap::from([("Authorization".into(), "Bearer xyz".into())]),
+            token: None,
+        };
+        let e = endpoint(&http);
+        assert!(
+            !e.contains("pw") && !e.contains("abc") && !e.contains("xyz"),
+            "{e}"
+        );
+        assert!(e.contains("mcp.example.com"), "{e}");
+        let stdio = McpTransport::Stdio {
+            command: "npx".into(),
+            args: vec!["-y".into(), "server-everything".into()],
+            env: BTreeMap::from([("API_KEY".into(), "sk-secret".into())]),
+            cwd: None,
+        };
+        assert_eq!(endpoint(&stdio), "stdio: npx -y server-everything");
+    }
+
+    #[test]
+    fn bindings_may_not_shadow_builtin_keys() {
+        let km = Keymap::default();
+        let q = crate::action::Key::parse("q").expect("key");
+        let f5 = crate::action::Key::parse("F5").expect("key");
+        assert!(shadowed(&km, &q).is_some_and(|w| w.contains("`q`")));
+        assert!(shadowed(&km, &f5).is_none());
+    }
+}
