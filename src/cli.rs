@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::mcp::{check_http_url, name_from_url};
 use crate::model::profile::ProfileChoice;
 
 /// `mcptop`: a terminal dashboard for MCP servers in production.
@@ -54,6 +55,46 @@ pub struct WatchArgs {
     /// Metric profile: auto, otel-mcp, http or custom (custom needs [custom_profile] in the config)
     #[arg(long, global = true, value_name = "PROFILE")]
     pub profile: Option<ProfileChoice>,
+
+    /// Also connect to the MCP servers of a Claude Desktop, Claude Code (.mcp.json) or VS Code (.vscode/mcp.json) config file; repeatable [config: mcp.import]
+    #[arg(long = "mcp-config", global = true, value_name = "PATH")]
+    pub mcp_config: Vec<PathBuf>,
+
+    /// Connect to a Streamable HTTP MCP server; repeatable. NAME=URL names it (and overrides the url of [mcp.servers.NAME]), else its name is the URL's host:port. No token on the command line: set bearer_token_env = "VAR" under [mcp.servers.NAME] [config: mcp.servers.NAME.url]
+    #[arg(long, global = true, value_name = "[NAME=]URL", value_parser = parse_mcp_server)]
+    pub mcp: Vec<McpServerArg>,
+
+    /// Only tools annotated readOnlyHint may be called; later also blocks Alertmanager writes [config: mcp.read_only, default false]
+    #[arg(long, global = true)]
+    pub read_only: bool,
+}
+
+/// An MCP server given on the command line with `--mcp [NAME=]URL`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpServerArg {
+    /// `NAME` when given, else the URL's `host:port`.
+    pub name: String,
+    /// An `http://` or `https://` URL.
+    pub url: String,
+}
+
+/// Reads `[NAME=]URL`. Text before the first `=` is a name only when it holds no `/` (so a
+/// URL with `=` in its query stays whole).
+///
+/// Errors: an empty name, or a URL that is not http(s) with a host.
+fn parse_mcp_server(text: &str) -> Result<McpServerArg, String> {
+    let (name, url) = match text.split_once('=') {
+        Some((name, url)) if !name.contains('/') => (Some(name.trim()), url.trim()),
+        _ => (None, text.trim()),
+    };
+    if name == Some("") {
+        return Err("NAME in NAME=URL is empty".to_string());
+    }
+    check_http_url(url).map_err(|m| format!("the URL {m}"))?;
+    Ok(McpServerArg {
+        name: name.map_or_else(|| name_from_url(url), str::to_string),
+        url: url.to_string(),
+    })
 }
 
 #[derive(Debug, Subcommand)]

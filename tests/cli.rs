@@ -70,3 +70,34 @@ fn stdout_that_is_not_a_terminal_is_refused() {
         out.stdout.len()
     );
 }
+
+#[test]
+fn help_lists_the_mcp_flags() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = mcptop(&["--help"], dir.path());
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--mcp-config <PATH>"), "{text}");
+    assert!(text.contains("--mcp <[NAME=]URL>"), "{text}");
+    assert!(text.contains("--read-only"), "{text}");
+    assert!(text.contains("[config: mcp.read_only"), "{text}");
+}
+
+#[test]
+fn unusable_mcp_import_is_named_before_any_terminal_set_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("mcp.json");
+    std::fs::write(&json, "{\n  \"mcpServers\": {\n    \"a\": {]\n}\n").expect("write");
+    let out = mcptop(
+        &[
+            "--target",
+            "http://127.0.0.1:9",
+            "--mcp-config",
+            json.to_str().expect("utf-8 path"),
+        ],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:3:11: ", json.display())), "{err}");
+}

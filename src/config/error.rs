@@ -1,7 +1,8 @@
 //! Config errors that say where: file, line, column and key.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 /// A config that cannot be used.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,9 @@ pub enum ConfigError {
     },
     /// A value is well-formed but not allowed.
     Invalid { key: String, message: String },
+    /// A file was read but cannot be used as a whole (e.g. a JSON client config with neither
+    /// `mcpServers` nor `servers`).
+    Unusable { path: PathBuf, message: String },
 }
 
 impl ConfigError {
@@ -30,11 +34,9 @@ impl ConfigError {
         }
     }
 
-    pub(super) fn from_toml(e: &toml::de::Error, text: &str, path: &std::path::Path) -> Self {
-        let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    pub(super) fn from_toml(e: &toml::de::Error, text: &str, path: &Path) -> Self {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        let (line, column) = line_column(text, offset);
         let message = e.message().trim().to_string();
         ConfigError::Syntax {
             path: path.to_path_buf(),
@@ -44,6 +46,81 @@ impl ConfigError {
             message,
         }
     }
+
+    /// A JSON syntax error in `path`, at serde_json's 1-based line and column. The message is
+    /// serde_json's without its ` at line L column C` tail (syntax messages quote no values).
+    pub(super) fn from_json(e: &serde_json::Error, path: &Path) -> Self {
+        let full = e.to_string();
+        let tail = format!(" at line {} column {}", e.line(), e.column());
+        let message = full.strip_suffix(&tail).unwrap_or(&full).to_string();
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line: e.line().max(1),
+            column: e.column().max(1),
+            key: None,
+            message,
+        }
+    }
+}
+
+/// Where a value sits in a config file, kept to report an error about it later (e.g. once
+/// the imported servers are known).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Place {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+}
+
+impl Place {
+    /// An error about dotted `key` at this place: `file:line:col: key `k`: message`.
+    pub fn error(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError::Syntax {
+            path: self.path.clone(),
+            line: self.line,
+            column: self.column,
+            key: Some(key.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// The text of one config file, to turn byte spans (from `toml::Spanned`) into places.
+pub(crate) struct Source<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    /// The place of byte offset `span.start`.
+    pub fn place(&self, span: Range<usize>) -> Place {
+        let (line, column) = line_column(self.text, span.start);
+        Place {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+        }
+    }
+
+    /// An error about dotted `key` whose value starts at `span.start`.
+    pub fn error(
+        &self,
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        self.place(span).error(key, message)
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -54,10 +131,12 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The dotted key the error is about: the unknown field named in the message, or the key
-/// written on the error's line, prefixed with the nearest `[table]` header above it.
+/// written on the error's line, prefixed with the nearest `[table]` (or `[[array]]`, as
+/// `array[i]` counting from 0) header above it.
 fn key_at(text: &str, line: usize, message: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let here = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    let index = line.saturating_sub(1);
+    let here = lines.get(index).copied().unwrap_or("");
     let named = message
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.split('`').next())
@@ -66,29 +145,39 @@ fn key_at(text: &str, line: usize, message: &str) -> Option<String> {
         .split_once('=')
         .map(|(k, _)| k.trim().trim_matches('"').to_string())
         .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let header = table_name(here);
-    let table = lines[..line.saturating_sub(1).min(lines.len())]
-        .iter()
-        .rev()
-        .find_map(|l| table_name(l));
-    if header.is_some() {
+    if let Some(header) = table_at(&lines, index) {
         // The error is on a `[table]` line: the table name itself is the key.
-        return named.or(header);
+        return named.or(Some(header));
     }
+    let table = (0..index.min(lines.len()))
+        .rev()
+        .find_map(|i| table_at(&lines, i));
     match (named.or(written), table) {
         (Some(k), Some(t)) => Some(format!("{t}.{k}")),
         (k, _) => k,
     }
 }
 
-/// `scrape` for a `[scrape]  # comment` line; `None` for other lines and `[[arrays]]`.
-fn table_name(line: &str) -> Option<String> {
-    let t = line.trim_start();
-    if t.starts_with("[[") {
-        return None;
+/// The table a header line opens: `scrape` for `[scrape]  # comment`, `bindings[1]` for the
+/// second `[[bindings]]`; `None` when line `index` is not a header.
+fn table_at(lines: &[&str], index: usize) -> Option<String> {
+    let line = lines.get(index)?;
+    if let Some(name) = array_name(line) {
+        let nth = lines[..index]
+            .iter()
+            .filter(|l| array_name(l).as_deref() == Some(name.as_str()))
+            .count();
+        return Some(format!("{name}[{nth}]"));
     }
-    let rest = t.strip_prefix('[')?;
+    let rest = line.trim_start().strip_prefix('[')?;
     rest.split_once(']')
+        .map(|(name, _)| name.trim().to_string())
+}
+
+/// `bindings` for a `[[bindings]]` line.
+fn array_name(line: &str) -> Option<String> {
+    let rest = line.trim_start().strip_prefix("[[")?;
+    rest.split_once("]]")
         .map(|(name, _)| name.trim().to_string())
 }
 
@@ -112,6 +201,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "{message}")
             }
             ConfigError::Invalid { key, message } => write!(f, "{key} {message}"),
+            ConfigError::Unusable { path, message } => write!(f, "{}: {message}", path.display()),
         }
     }
 }

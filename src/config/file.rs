@@ -1,11 +1,38 @@
-//! Reading and parsing the TOML file.
+//! Reading and parsing the TOML file: the schema in its raw form (`deny_unknown_fields`, with
+//! `toml::Spanned` on values checked afterwards), then the checks that point at a line.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
-use super::{Config, ConfigError};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::bindings::{self, RawBinding};
+use super::error::{Place, Source};
+use super::mcp::{
+    LOG_LEVELS, McpConfig, McpServerConfig, McpSettings, McpTransport, SecretSource,
+    check_http_url, expand_home,
+};
+use super::{
+    Config, ConfigError, ModulesConfig, ScrapeConfig, TargetConfig, Thresholds, WindowConfig,
+};
+use crate::model::profile::CustomProfile;
+
+/// A parsed file, with the places of values that can only be checked once flags and imports
+/// are merged.
+#[derive(Debug, Default)]
+pub(super) struct Parsed {
+    pub config: Config,
+    /// Place of each `[[bindings]]` entry's `server` value, in order.
+    pub binding_servers: Vec<Place>,
+    /// Place of each `mcp.import` entry, in order.
+    pub imports: Vec<Place>,
+}
 
 /// Reads and parses `path`.
-pub(super) fn read(path: &Path) -> Result<Config, ConfigError> {
+pub(super) fn read(path: &Path) -> Result<Parsed, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -14,6 +41,415 @@ pub(super) fn read(path: &Path) -> Result<Config, ConfigError> {
 }
 
 /// Parses TOML text; errors carry the file, line, column and key.
-pub(super) fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
-    toml::from_str::<Config>(text).map_err(|e| ConfigError::from_toml(&e, text, origin))
+pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
+    let raw =
+        toml::from_str::<RawFile>(text).map_err(|e| ConfigError::from_toml(&e, text, origin))?;
+    let src = Source { path: origin, text };
+    let (mcp, imports) = mcp(&src, raw.mcp)?;
+    let (bindings, binding_servers) = bindings::convert(&src, raw.bindings)?;
+    Ok(Parsed {
+        config: Config {
+            target: raw.target,
+            scrape: raw.scrape,
+            window: raw.window,
+            thresholds: raw.thresholds,
+            modules: raw.modules,
+            custom_profile: raw.custom_profile,
+            mcp,
+            bindings,
+            warnings: Vec::new(),
+        },
+        binding_servers,
+        imports,
+    })
+}
+
+/// The file as written; missing tables take their defaults.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    target: TargetConfig,
+    #[serde(default)]
+    scrape: ScrapeConfig,
+    #[serde(default)]
+    window: WindowConfig,
+    #[serde(default)]
+    thresholds: Thresholds,
+    #[serde(default)]
+    modules: ModulesConfig,
+    #[serde(default)]
+    custom_profile: Option<CustomProfile>,
+    #[serde(default)]
+    mcp: RawMcp,
+    #[serde(default)]
+    bindings: Vec<RawBinding>,
+}
+
+/// `[mcp]` as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMcp {
+    call_timeout: Option<Spanned<String>>,
+    ping_interval: Option<Spanned<String>>,
+    connect_timeout: Option<Spanned<String>>,
+    log_level: Option<Spanned<String>>,
+    log_lines: Option<Spanned<i64>>,
+    read_only: Option<bool>,
+    #[serde(default)]
+    import: Vec<Spanned<String>>,
+    /// The toml crate (without `preserve_order`) hands tables over sorted by key: file order
+    /// is restored from the key spans.
+    #[serde(default)]
+    servers: IndexMap<Spanned<String>, Spanned<RawServer>>,
+}
+
+/// `[mcp.servers.NAME]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    #[serde(rename = "type")]
+    kind: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    headers: Option<Spanned<IndexMap<Spanned<String>, Spanned<String>>>>,
+    bearer_token_env: Option<Spanned<String>>,
+    bearer_token_file: Option<Spanned<String>>,
+    /// Never accepted; named so the error can say where tokens go instead.
+    bearer_token: Option<Spanned<toml::Value>>,
+    command: Option<Spanned<String>>,
+    args: Option<Spanned<Vec<String>>>,
+    env: Option<Spanned<BTreeMap<String, String>>>,
+    cwd: Option<Spanned<String>>,
+}
+
+fn mcp(src: &Source, mut raw: RawMcp) -> Result<(McpConfig, Vec<Place>), ConfigError> {
+    let settings = settings(src, &raw)?;
+    let mut import = Vec::new();
+    let mut places = Vec::new();
+    for (i, entry) in raw.import.iter().enumerate() {
+        let path = expand_home(entry.get_ref())
+            .map_err(|m| src.error(entry.span(), format!("mcp.import[{i}]"), m))?;
+        import.push(path);
+        places.push(src.place(entry.span()));
+    }
+    let mut entries: Vec<_> = std::mem::take(&mut raw.servers).into_iter().collect();
+    entries.sort_by_key(|(name, _)| name.span().start);
+    let servers = entries
+        .into_iter()
+        .map(|(name, table)| server(src, &name, table))
+        .collect::<Result<Vec<_>, _>>()?;
+    let config = McpConfig {
+        servers,
+        settings,
+        import,
+        read_only: raw.read_only.unwrap_or(false),
+    };
+    Ok((config, places))
+}
+
+fn settings(src: &Source, raw: &RawMcp) -> Result<McpSettings, ConfigError> {
+    let mut s = McpSettings::default();
+    let durations = [
+        (&raw.call_timeout, "mcp.call_timeout", &mut s.call_timeout),
+        (
+            &raw.ping_interval,
+            "mcp.ping_interval",
+            &mut s.ping_interval,
+        ),
+        (
+            &raw.connect_timeout,
+            "mcp.connect_timeout",
+            &mut s.connect_timeout,
+        ),
+    ];
+    for (value, key, slot) in durations {
+        if let Some(v) = value {
+            *slot = duration(src, v, key)?;
+        }
+    }
+    if let Some(level) = &raw.log_level {
+        if !LOG_LEVELS.contains(&level.get_ref().as_str()) {
+            return Err(src.error(
+                level.span(),
+                "mcp.log_level",
+                format!("must be one of {}", LOG_LEVELS.join(", ")),
+            ));
+        }
+        s.log_level = level.get_ref().clone();
+    }
+    if let Some(lines) = &raw.log_lines {
+        s.log_lines = usize::try_from(*lines.get_ref())
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| src.error(lines.span(), "mcp.log_lines", "must be more than 0"))?;
+    }
+    Ok(s)
+}
+
+/// A humantime duration ("30s", "1m 30s") that is more than zero.
+///
+/// Errors: not a duration, or zero; at the value's place, naming `key`.
+pub(super) fn duration(
+    src: &Source,
+    value: &Spanned<String>,
+    key: &str,
+) -> Result<Duration, ConfigError> {
+    match humantime::parse_duration(value.get_ref()) {
+        Err(e) => Err(src.error(
+            value.span(),
+            key,
+            format!("is not a duration like \"30s\" or \"1m 30s\": {e}"),
+        )),
+        Ok(d) if d.is_zero() => Err(src.error(value.span(), key, "must be more than 0")),
+        Ok(d) => Ok(d),
+    }
+}
+
+/// `mcp.servers.NAME`, quoting NAME when it is not a bare TOML key.
+pub(super) fn server_key(name: &str) -> String {
+    format!("mcp.servers.{}", key_segment(name))
+}
+
+/// One segment of a dotted key as TOML writes it: bare (`prod`) or quoted (`"a.b"`).
+pub(super) fn key_segment(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    }
+}
+
+/// The transport a `type` value asks for.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Http,
+    Stdio,
+    Sse,
+}
+
+fn server(
+    src: &Source,
+    name: &Spanned<String>,
+    table: Spanned<RawServer>,
+) -> Result<McpServerConfig, ConfigError> {
+    let key = server_key(name.get_ref());
+    if name.get_ref().trim().is_empty() {
+        return Err(src.error(name.span(), &key, "a server needs a non-empty name"));
+    }
+    let table_span = table.span();
+    let raw = table.into_inner();
+    let err = |span: std::ops::Range<usize>, field: &str, message: &str| {
+        src.error(span, format!("{key}.{field}"), message)
+    };
+    if let Some(token) = &raw.bearer_token {
+        return Err(err(
+            token.span(),
+            "bearer_token",
+            "tokens are never written in the config: name an environment variable with \
+             bearer_token_env = \"VAR\" or a file with bearer_token_file = \"PATH\"",
+        ));
+    }
+    let kind = match &raw.kind {
+        None => None,
+        Some(t) => Some(match t.get_ref().as_str() {
+            "http" | "streamable-http" => Kind::Http,
+            "stdio" => Kind::Stdio,
+            "sse" => Kind::Sse,
+            _ => {
+                return Err(err(
+                    t.span(),
+                    "type",
+                    "must be \"http\" (or \"streamable-http\"), \"stdio\" or \"sse\"",
+                ));
+            }
+        }),
+    };
+    let type_span = raw
+        .kind
+        .as_ref()
+        .map(|t| t.span())
+        .unwrap_or(table_span.clone());
+    let transport = match (&raw.url, &raw.command) {
+        (Some(_), Some(command)) => {
+            return Err(err(
+                command.span(),
+                "command",
+                "a server has either `url` (Streamable HTTP) or `command` (stdio), not both",
+            ));
+        }
+        (None, None) => {
+            return Err(src.error(
+                table_span,
+                &key,
+                "needs `url` (Streamable HTTP) or `command` (stdio)",
+            ));
+        }
+        (Some(url), None) => {
+            if kind == Some(Kind::Stdio) {
+                return Err(err(
+                    type_span,
+                    "type",
+                    "is \"stdio\" but the server has `url`: stdio servers need `command`",
+                ));
+            }
+            http(src, &key, url, &raw, kind == Some(Kind::Sse))?
+        }
+        (None, Some(command)) => {
+            if matches!(kind, Some(Kind::Http | Kind::Sse)) {
+                return Err(err(
+                    type_span,
+                    "type",
+                    "names an HTTP transport but the server has `command`: \
+                     HTTP servers need `url`",
+                ));
+            }
+            stdio(src, &key, command, &raw)?
+        }
+    };
+    Ok(McpServerConfig {
+        name: name.get_ref().clone(),
+        transport,
+    })
+}
+
+fn http(
+    src: &Source,
+    key: &str,
+    url: &Spanned<String>,
+    raw: &RawServer,
+    sse: bool,
+) -> Result<McpTransport, ConfigError> {
+    let err = |span: std::ops::Range<usize>, field: &str, message: &str| {
+        src.error(span, format!("{key}.{field}"), message)
+    };
+    let stdio_only = [
+        ("args", raw.args.as_ref().map(Spanned::span)),
+        ("env", raw.env.as_ref().map(Spanned::span)),
+        ("cwd", raw.cwd.as_ref().map(Spanned::span)),
+    ];
+    if let Some((field, Some(span))) = stdio_only.into_iter().find(|(_, s)| s.is_some()) {
+        return Err(err(
+            span,
+            field,
+            "is for stdio servers (with `command`), and this one has `url`",
+        ));
+    }
+    check_http_url(url.get_ref()).map_err(|m| err(url.span(), "url", &m))?;
+    if sse {
+        // rmcp 3.x has no legacy SSE client: headers and token would never be sent.
+        return Ok(McpTransport::Sse {
+            url: url.get_ref().clone(),
+        });
+    }
+    let mut headers = BTreeMap::new();
+    for (name, value) in raw.headers.iter().flat_map(|h| h.get_ref()) {
+        let field = format!("headers.{}", key_segment(name.get_ref()));
+        if reqwest::header::HeaderName::from_bytes(name.get_ref().as_bytes()).is_err() {
+            return Err(err(name.span(), &field, "is not a valid HTTP header name"));
+        }
+        if name.get_ref().eq_ignore_ascii_case("authorization") {
+            return Err(err(
+                name.span(),
+                &field,
+                "would put a credential in the config: use bearer_token_env = \"VAR\" or \
+                 bearer_token_file = \"PATH\"",
+            ));
+        }
+        if reqwest::header::HeaderValue::from_str(value.get_ref()).is_err() {
+            return Err(err(
+                value.span(),
+                &field,
+                "is not a valid HTTP header value (control characters or non-ASCII)",
+            ));
+        }
+        headers.insert(name.get_ref().clone(), value.get_ref().clone());
+    }
+    let token = match (&raw.bearer_token_env, &raw.bearer_token_file) {
+        (Some(_), Some(file)) => {
+            return Err(err(
+                file.span(),
+                "bearer_token_file",
+                "and bearer_token_env are two sources for one token: keep one",
+            ));
+        }
+        (Some(var), None) => {
+            let name = var.get_ref().trim();
+            if name.is_empty() || name.contains('=') || name.contains('\0') {
+                return Err(err(
+                    var.span(),
+                    "bearer_token_env",
+                    "must name an environment variable (e.g. \"PROD_MCP_TOKEN\")",
+                ));
+            }
+            Some(SecretSource::Env(name.to_string()))
+        }
+        (None, Some(file)) => {
+            if file.get_ref().trim().is_empty() {
+                return Err(err(file.span(), "bearer_token_file", "is empty"));
+            }
+            let path = expand_home(file.get_ref())
+                .map_err(|m| err(file.span(), "bearer_token_file", &m))?;
+            Some(SecretSource::File(path))
+        }
+        (None, None) => None,
+    };
+    Ok(McpTransport::Http {
+        url: url.get_ref().clone(),
+        headers,
+        token,
+    })
+}
+
+fn stdio(
+    src: &Source,
+    key: &str,
+    command: &Spanned<String>,
+    raw: &RawServer,
+) -> Result<McpTransport, ConfigError> {
+    let err = |span: std::ops::Range<usize>, field: &str, message: &str| {
+        src.error(span, format!("{key}.{field}"), message)
+    };
+    let http_only = [
+        ("headers", raw.headers.as_ref().map(Spanned::span)),
+        (
+            "bearer_token_env",
+            raw.bearer_token_env.as_ref().map(Spanned::span),
+        ),
+        (
+            "bearer_token_file",
+            raw.bearer_token_file.as_ref().map(Spanned::span),
+        ),
+    ];
+    if let Some((field, Some(span))) = http_only.into_iter().find(|(_, s)| s.is_some()) {
+        return Err(err(
+            span,
+            field,
+            "is for HTTP servers (with `url`); a stdio server takes secrets through `env`",
+        ));
+    }
+    if command.get_ref().trim().is_empty() {
+        return Err(err(command.span(), "command", "is empty"));
+    }
+    let cwd = match &raw.cwd {
+        None => None,
+        Some(c) => Some(expand_home(c.get_ref()).map_err(|m| err(c.span(), "cwd", &m))?),
+    };
+    Ok(McpTransport::Stdio {
+        command: command.get_ref().clone(),
+        args: raw
+            .args
+            .as_ref()
+            .map(|a| a.get_ref().clone())
+            .unwrap_or_default(),
+        env: raw
+            .env
+            .as_ref()
+            .map(|e| e.get_ref().clone())
+            .unwrap_or_default(),
+        cwd,
+    })
 }

@@ -21,10 +21,30 @@
 //! args = { region = "ap-northeast-1" }
 //! confirm = true
 //! ```
+//!
+//! The `[mcp]` table is parsed and checked in `file.rs`, client configs of other tools are read
+//! by [`super::mcp_import`], and `[[bindings]]` live in [`super::bindings`].
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The `[mcp]` table after defaults, file, flags and imports are merged.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct McpConfig {
+    /// Servers in this order: `[mcp.servers.*]` in file order, then `--mcp` flags, then the
+    /// servers of each `import` file and `--mcp-config` file in turn. Names are unique (a later
+    /// duplicate is dropped with a warning in [`super::Config::warnings`]).
+    pub servers: Vec<McpServerConfig>,
+    /// Timeouts, ping interval and log settings.
+    pub settings: McpSettings,
+    /// Client config files read (`mcp.import`, then `--mcp-config`), `~/` expanded; relative
+    /// paths are relative to the current directory.
+    pub import: Vec<PathBuf>,
+    /// Only tools annotated `readOnlyHint` may be called (`mcp.read_only`, `--read-only`).
+    pub read_only: bool,
+}
 
 /// One MCP server the client connects to.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +55,11 @@ pub struct McpServerConfig {
 }
 
 /// How to reach a server.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` is written by hand: it shows header and environment variable *names*, the number
+/// of arguments and the URL with its password and query values masked, never a value that may
+/// hold a secret.
+#[derive(Clone, PartialEq)]
 pub enum McpTransport {
     /// Streamable HTTP: POST/GET on one endpoint URL (often `/mcp`).
     Http {
@@ -59,27 +83,82 @@ pub enum McpTransport {
     Sse { url: String },
 }
 
+impl fmt::Debug for McpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            McpTransport::Http {
+                url,
+                headers,
+                token,
+            } => f
+                .debug_struct("Http")
+                .field("url", &masked_url(url))
+                .field("headers", &headers.keys().collect::<Vec<_>>())
+                .field("token", token)
+                .finish(),
+            McpTransport::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => f
+                .debug_struct("Stdio")
+                .field("command", command)
+                .field("args", &format_args!("<{} hidden>", args.len()))
+                .field("env", &env.keys().collect::<Vec<_>>())
+                .field("cwd", cwd)
+                .finish(),
+            McpTransport::Sse { url } => f
+                .debug_struct("Sse")
+                .field("url", &masked_url(url))
+                .finish(),
+        }
+    }
+}
+
+/// The URL with a password and query values replaced by `***` (some hosted servers take an
+/// API key in the query); `<unparsable URL>` when it does not parse.
+fn masked_url(url: &str) -> String {
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        return "<unparsable URL>".to_string();
+    };
+    if parsed.password().is_some() {
+        // Cannot fail: the URL has a host, since it has a password.
+        let _ = parsed.set_password(Some("***"));
+    }
+    let names: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    if !names.is_empty() {
+        let masked: Vec<String> = names.iter().map(|k| format!("{k}=***")).collect();
+        parsed.set_query(Some(&masked.join("&")));
+    }
+    parsed.set_fragment(None);
+    parsed.to_string()
+}
+
 /// Where a secret comes from: never the command line, never the config text itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecretSource {
-    /// The value of an environment variable.
+    /// The value of an environment variable (its name is stored).
     Env(String),
-    /// The trimmed contents of a file.
+    /// The trimmed contents of a file (`~/` expanded; read when connecting).
     File(PathBuf),
 }
 
 /// Settings of the client as a whole.
 #[derive(Debug, Clone, PartialEq)]
 pub struct McpSettings {
-    /// Timeout of one tools/call (rmcp has none by default).
+    /// Timeout of one tools/call (rmcp has none by default). `mcp.call_timeout`, default 30 s.
     pub call_timeout: Duration,
-    /// Time between two pings; a ping also detects a dead connection.
+    /// Time between two pings; a ping also detects a dead connection. `mcp.ping_interval`,
+    /// default 15 s.
     pub ping_interval: Duration,
-    /// Timeout of connecting plus `initialize`.
+    /// Timeout of connecting plus `initialize`. `mcp.connect_timeout`, default 10 s.
     pub connect_timeout: Duration,
-    /// Level asked of servers with `logging/setLevel` (`debug` .. `emergency`).
+    /// Level asked of servers with `logging/setLevel`: one of [`LOG_LEVELS`]. `mcp.log_level`,
+    /// default `info`.
     pub log_level: String,
-    /// Log lines kept per server (stderr and notifications together).
+    /// Log lines kept per server (stderr and notifications together), > 0. `mcp.log_lines`,
+    /// default 1000.
     pub log_lines: usize,
 }
 
@@ -92,5 +171,60 @@ impl Default for McpSettings {
             log_level: "info".to_string(),
             log_lines: 1000,
         }
+    }
+}
+
+/// The MCP logging levels (RFC 5424 syslog severities), least severe first.
+pub const LOG_LEVELS: [&str; 8] = [
+    "debug",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "critical",
+    "alert",
+    "emergency",
+];
+
+/// Checks that `url` is an absolute `http://` or `https://` URL with a host.
+///
+/// Errors: a message that does not repeat the URL (it may carry a secret once imported).
+pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
+    match reqwest::Url::parse(url) {
+        Err(e) => Err(format!("is not a URL ({e})")),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!(
+            "must be an http:// or https:// URL, not {}://",
+            u.scheme()
+        )),
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Err("has no host".to_string()),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// The name given to a server known only by its URL: `host:port` (the scheme's default port
+/// when none is written), or the URL itself when it does not parse.
+pub(crate) fn name_from_url(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let port = u.port_or_known_default()?;
+            u.host_str().map(|h| format!("{h}:{port}"))
+        })
+        .unwrap_or_else(|| url.to_string())
+}
+
+/// `path` with a leading `~/` (or a lone `~`) replaced by `$HOME`.
+///
+/// Errors: the path starts with `~/` but `HOME` is not set.
+pub(crate) fn expand_home(path: &str) -> Result<PathBuf, String> {
+    let rest = match path.strip_prefix('~') {
+        Some("") => "",
+        Some(r) if r.starts_with('/') => &r[1..],
+        _ => return Ok(PathBuf::from(path)),
+    };
+    match std::env::var_os("HOME") {
+        Some(home) if !home.is_empty() && rest.is_empty() => Ok(PathBuf::from(home)),
+        Some(home) if !home.is_empty() => Ok(Path::new(&home).join(rest)),
+        _ => Err("starts with ~ but HOME is not set".to_string()),
     }
 }

@@ -1,24 +1,31 @@
-//! Configuration: a TOML file with built-in defaults; CLI flags override it.
+//! Configuration: a TOML file with built-in defaults; CLI flags override it; MCP servers may
+//! also come from other clients' JSON configs (`mcp.import`, `--mcp-config`).
 //!
 //! Unknown keys are errors naming the file, line and key (`deny_unknown_fields`).
 
+pub mod bindings;
 mod error;
 mod file;
 pub mod mcp;
+pub mod mcp_import;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use bindings::ToolBinding;
 pub use error::ConfigError;
+pub use mcp::McpConfig;
+use mcp::{McpServerConfig, McpTransport};
 
 use crate::cli::WatchArgs;
 use crate::model::profile::{CustomProfile, ProfileChoice};
 
-/// The whole configuration, after defaults, file and flags are merged.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
+/// The whole configuration, after defaults, file, flags and imports are merged. Read from
+/// TOML through `file.rs` (each table below is one top-level table of the file).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub target: TargetConfig,
     pub scrape: ScrapeConfig,
@@ -26,6 +33,14 @@ pub struct Config {
     pub thresholds: Thresholds,
     pub modules: ModulesConfig,
     pub custom_profile: Option<CustomProfile>,
+    /// `[mcp]`: the embedded MCP client's servers and settings.
+    pub mcp: McpConfig,
+    /// `[[bindings]]`: keys that call MCP tools; each names a server of `mcp.servers`.
+    pub bindings: Vec<ToolBinding>,
+    /// Not from the file: what loading dropped without failing (imported servers skipped or
+    /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
+    /// names and reasons, never header or environment values.
+    pub warnings: Vec<String>,
 }
 
 /// The MCP server to watch.
@@ -174,30 +189,86 @@ impl Default for ModulesConfig {
 
 impl Config {
     /// Loads the config: `--config PATH` (must exist), else the default path when it exists,
-    /// else built-in defaults; then applies the flags.
+    /// else built-in defaults; then applies the flags; then appends the servers of each
+    /// `mcp.import` file and each `--mcp-config` file (a name already taken keeps the first
+    /// server and adds a line to [`Config::warnings`]); then checks that every binding names
+    /// a server.
     ///
-    /// Errors: unreadable file; TOML or schema errors as `file:line:col: message (key ...)`.
+    /// Errors: unreadable file; TOML or schema errors as `file:line:col: key `k`: message`;
+    /// an import that cannot be read or is not an MCP client config (see
+    /// [`mcp_import::import`]); a binding naming no server.
     pub fn load(args: &WatchArgs) -> Result<Config, ConfigError> {
-        let mut cfg = match &args.config {
+        let parsed = match &args.config {
             Some(path) => file::read(path)?,
             None => match default_path() {
                 Some(path) if path.exists() => file::read(&path)?,
-                _ => Config::default(),
+                _ => file::Parsed::default(),
             },
         };
-        cfg.apply_flags(args);
-        cfg.validate()?;
-        Ok(cfg)
+        Self::finish(parsed, args)
     }
 
-    /// Parses a config from TOML text; `origin` names the file in errors.
+    /// Parses a config from TOML text; `origin` names the file in errors. Like
+    /// [`Config::load`] without flags: `mcp.import` files are read and bindings checked.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Config, ConfigError> {
-        let cfg = file::parse(text, origin)?;
+        Self::finish(file::parse(text, origin)?, &WatchArgs::default())
+    }
+
+    fn finish(parsed: file::Parsed, args: &WatchArgs) -> Result<Config, ConfigError> {
+        let file::Parsed {
+            config: mut cfg,
+            binding_servers,
+            imports,
+        } = parsed;
+        cfg.apply_flags(args)?;
         cfg.validate()?;
+        let from_file = cfg.mcp.import.clone();
+        for (path, place) in from_file.iter().zip(&imports) {
+            let imported = mcp_import::import(path).map_err(|e| match e {
+                ConfigError::Io { path, message } => place.error(
+                    "mcp.import",
+                    format!("cannot read {}: {message}", path.display()),
+                ),
+                other => other,
+            })?;
+            cfg.add_imported(imported);
+        }
+        for path in &args.mcp_config {
+            let path = match path.to_str() {
+                Some(text) => {
+                    mcp::expand_home(text).map_err(|m| ConfigError::invalid("--mcp-config", &m))?
+                }
+                None => path.clone(),
+            };
+            cfg.add_imported(mcp_import::import(&path)?);
+            cfg.mcp.import.push(path);
+        }
+        bindings::check_servers(
+            &cfg.bindings,
+            &binding_servers,
+            &cfg.mcp.servers,
+            &cfg.warnings,
+        )?;
         Ok(cfg)
     }
 
-    fn apply_flags(&mut self, args: &WatchArgs) {
+    /// Appends imported servers whose names are free; the others become warnings.
+    fn add_imported(&mut self, imported: mcp_import::Imported) {
+        self.warnings.extend(imported.warnings);
+        for server in imported.servers {
+            if self.mcp.servers.iter().any(|s| s.name == server.name) {
+                self.warnings.push(format!(
+                    "MCP server `{}` is defined more than once: the first definition is kept,                      the imported one ignored",
+                    server.name
+                ));
+            } else {
+                self.mcp.servers.push(server);
+            }
+        }
+    }
+
+    /// Errors: two `--mcp` flags with one name.
+    fn apply_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
         if let Some(t) = &args.target {
             self.target.url = Some(t.clone());
         }
@@ -216,6 +287,44 @@ impl Config {
         if let Some(d) = args.history {
             self.window.history = d;
         }
+        if args.read_only {
+            self.mcp.read_only = true;
+        }
+        let mut named = HashSet::new();
+        for flag in &args.mcp {
+            if !named.insert(flag.name.as_str()) {
+                return Err(ConfigError::invalid(
+                    "--mcp",
+                    &format!("names server `{}` twice", flag.name),
+                ));
+            }
+            let existing = self.mcp.servers.iter_mut().find(|s| s.name == flag.name);
+            match existing {
+                // The flag overrides the file's url, keeping its headers and token source.
+                Some(server) => {
+                    let (headers, token) = match &server.transport {
+                        McpTransport::Http { headers, token, .. } => {
+                            (headers.clone(), token.clone())
+                        }
+                        _ => Default::default(),
+                    };
+                    server.transport = McpTransport::Http {
+                        url: flag.url.clone(),
+                        headers,
+                        token,
+                    };
+                }
+                None => self.mcp.servers.push(McpServerConfig {
+                    name: flag.name.clone(),
+                    transport: McpTransport::Http {
+                        url: flag.url.clone(),
+                        headers: Default::default(),
+                        token: None,
+                    },
+                }),
+            }
+        }
+        Ok(())
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -280,5 +389,7 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "mcptop").map(|d| d.config_dir().join("config.toml"))
 }
 
+#[cfg(test)]
+mod mcp_tests;
 #[cfg(test)]
 mod tests;
