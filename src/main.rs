@@ -1,7 +1,7 @@
 use clap::Parser;
 use color_eyre::eyre::Result;
 
-use mcptop::cli::{Cli, Command, DemoArgs};
+use mcptop::cli::{Cli, Command, DemoArgs, McpServerArg, WatchArgs};
 use mcptop::config::Config;
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 
@@ -10,14 +10,15 @@ async fn main() -> Result<()> {
     color_eyre::install()?;
     let cli = Cli::parse();
     let _log = mcptop::logging::init();
-    let mut cfg = Config::load(&cli.watch)?;
     match cli.command {
-        None => mcptop::app::run(cfg).await,
-        Some(Command::Demo(args)) => demo(args, &mut cfg).await,
+        None => mcptop::app::run(Config::load(&cli.watch)?).await,
+        Some(Command::Demo(args)) => demo(args, cli.watch).await,
     }
 }
 
-async fn demo(args: DemoArgs, cfg: &mut Config) -> Result<()> {
+/// Starts the demo server, then watches it: its `/metrics` as the target and its `/mcp` as
+/// the MCP server `demo` (so bindings in the config may name `demo`).
+async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<()> {
     let opts = DemoOptions {
         port: args.port,
         load: LoadOptions {
@@ -40,9 +41,18 @@ async fn demo(args: DemoArgs, cfg: &mut Config) -> Result<()> {
         tracing::info!(signal = name, "demo server stopping");
         Ok(())
     } else {
-        cfg.target.url = Some(url);
-        cfg.target.name.get_or_insert_with(|| "demo".into());
-        mcptop::app::run(cfg.clone()).await
+        watch.target = Some(url.clone());
+        watch.mcp.push(McpServerArg {
+            name: "demo".into(),
+            url: format!("{url}/mcp"),
+        });
+        match Config::load(&watch) {
+            Ok(mut cfg) => {
+                cfg.target.name.get_or_insert_with(|| "demo".into());
+                mcptop::app::run(cfg).await
+            }
+            Err(e) => Err(e.into()),
+        }
     };
     server.shutdown().await;
     result

@@ -93,21 +93,40 @@ impl App {
             module_pattern,
             module_label: cfg.modules.label.clone(),
         });
+        let keymap = Keymap::default();
+        let mcp = setup::mcp_state(&cfg.mcp.servers, cfg.mcp.settings.log_lines);
+        let mut warnings = cfg.warnings.clone();
+        let bindings = setup::bindings(&cfg, &keymap, &mut warnings);
+        for w in &warnings {
+            tracing::warn!("config: {w}");
+        }
+        let mut nav = Nav::default();
+        if let Some(first) = warnings.first() {
+            let more = match warnings.len() {
+                1 => String::new(),
+                n => format!(" (+{} more in the log)", n - 1),
+            };
+            nav.toast = Some(nav::Toast {
+                text: format!("config: {first}{more}"),
+                error: true,
+                until_ms: now_ms() + 3 * nav::TOAST_MS,
+            });
+        }
         Ok(App {
             target_name: cfg.target_name(),
             target_url: crate::sources::http::redact(&target_url),
             dashboard,
-            keymap: Keymap::default(),
+            keymap,
             theme: Theme::default(),
             show_help: false,
             quit: false,
-            mcp: McpState::default(),
-            nav: Nav::default(),
-            bindings: Vec::new(),
-            read_only: false,
-            call_timeout: Duration::from_secs(30),
+            mcp,
+            nav,
+            bindings,
+            read_only: cfg.mcp.read_only,
+            call_timeout: cfg.mcp.settings.call_timeout,
             links: Vec::new(),
-            audit: None,
+            audit: AuditLog::default_path().map(AuditLog::new),
             user: AuditLog::user(None),
             cfg,
         })

@@ -32,6 +32,39 @@ pub fn endpoint(t: &McpTransport) -> String {
     }
 }
 
+/// The config's `[[bindings]]` resolved to server indices. A binding whose key shadows a
+/// built-in key, or whose server is unknown, is left out with a warning in `warnings`.
+pub fn bindings(
+    cfg: &crate::config::Config,
+    keymap: &Keymap,
+    warnings: &mut Vec<String>,
+) -> Vec<super::ToolKey> {
+    let mut out = Vec::new();
+    for b in &cfg.bindings {
+        if let Some(w) = shadowed(keymap, &b.key) {
+            warnings.push(w);
+            continue;
+        }
+        let Some(server) = cfg.mcp.servers.iter().position(|s| s.name == b.server) else {
+            warnings.push(format!(
+                "binding on `{}` ignored: no MCP server `{}`",
+                b.key.label(),
+                b.server
+            ));
+            continue;
+        };
+        out.push(super::ToolKey {
+            key: b.key,
+            server,
+            tool: b.tool.clone(),
+            args: b.args.clone(),
+            confirm: b.confirm,
+            timeout: b.timeout,
+        });
+    }
+    out
+}
+
 /// Why a binding's key cannot be used: it shadows a key of the keymap.
 pub fn shadowed(keymap: &Keymap, key: &crate::action::Key) -> Option<String> {
     keymap.binds(key).then(|| {

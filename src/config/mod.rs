@@ -258,7 +258,8 @@ impl Config {
         for server in imported.servers {
             if self.mcp.servers.iter().any(|s| s.name == server.name) {
                 self.warnings.push(format!(
-                    "MCP server `{}` is defined more than once: the first definition is kept,                      the imported one ignored",
+                    "MCP server `{}` is defined more than once: the first definition is kept, \
+                     the imported one ignored",
                     server.name
                 ));
             } else {
