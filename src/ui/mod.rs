@@ -10,6 +10,7 @@ mod status_bar;
 pub mod theme;
 mod tiles;
 mod timeline;
+pub mod tool_form;
 
 use std::time::Duration;
 
