@@ -1,40 +1,344 @@
-//! STUB replaced by the form branch.
-use std::path::PathBuf;
+//! The audit log: one JSON object per line for every action mcptop takes on a server
+//! (tool calls; later silences), appended to `$XDG_STATE_HOME/mcptop/audit.jsonl`.
+//!
+//! Entries are masked again on the way out ([`crate::model::mcp::mask`]) whatever the
+//! caller did, so no argument named like a secret and no token-shaped string reaches the
+//! file.
 
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
 use serde_json::Value;
 
+use crate::model::mcp::CallOutcome;
+use crate::model::mcp::mask::{mask_json, mask_text};
+
+/// `action` of a tools/call.
+pub const ACTION_TOOLS_CALL: &str = "tools/call";
+/// `outcome` of a call mcptop refused to send (read-only mode, a destructive tool not
+/// confirmed). The other outcomes come from [`outcome_label`].
+pub const OUTCOME_REFUSED: &str = "refused";
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
+    /// When the action ended (or was refused): RFC 3339, UTC, milliseconds
+    /// (`2025-06-18T09:30:00.123Z`); see [`timestamp`].
     pub time: String,
+    /// Who acted: see [`AuditLog::user`].
     pub user: String,
+    /// `tools/call` ([`ACTION_TOOLS_CALL`]); later `silence.create`, `silence.expire`.
     pub action: String,
+    /// Server name and URL without userinfo or query: see [`endpoint`].
     pub endpoint: String,
+    /// The tool name (or the silenced alert).
     pub target: String,
+    /// The arguments sent, masked by the caller; [`AuditLog::append`] masks them again.
     pub arguments: Value,
+    /// `ok | tool_error | rpc_error | timeout | cancelled | interrupted | not_sent |
+    /// refused`: see [`outcome_label`] and [`OUTCOME_REFUSED`].
     pub outcome: String,
+    /// What went wrong, in words (masked on append); see [`outcome_detail`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Wall time from sending to the outcome, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
 }
 
+/// `t` as the audit log writes it: RFC 3339 in UTC with milliseconds and a `Z`.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `server url` for [`AuditEntry::endpoint`]: an `http(s)` URL loses its userinfo, query
+/// and fragment (`https://u:p@h/mcp?key=x` → `https://h/mcp`); anything else (a stdio
+/// command line) is kept with secrets masked by [`mask_text`].
+pub fn endpoint(server: &str, url: &str) -> String {
+    let shown = match reqwest::Url::parse(url) {
+        Ok(mut u) if u.has_host() => {
+            // Errors only for URLs that cannot have userinfo, which `has_host` excludes.
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        _ => mask_text(url).into_owned(),
+    };
+    if shown.is_empty() {
+        server.to_string()
+    } else {
+        format!("{server} {shown}")
+    }
+}
+
+/// The `outcome` word of a call: `ok`, `tool_error` (a result with `isError`),
+/// `rpc_error`, `timeout`, `cancelled`, `interrupted`, `not_sent`.
+pub fn outcome_label(o: &CallOutcome) -> &'static str {
+    match o {
+        CallOutcome::Result(r) if r.is_error => "tool_error",
+        CallOutcome::Result(_) => "ok",
+        CallOutcome::Rpc { .. } => "rpc_error",
+        CallOutcome::Timeout(_) => "timeout",
+        CallOutcome::Cancelled => "cancelled",
+        CallOutcome::Interrupted { .. } => "interrupted",
+        CallOutcome::NotSent(_) => "not_sent",
+    }
+}
+
+/// The `detail` of a call's outcome: the JSON-RPC code and message, the timeout, the
+/// transport error; `None` for a result or a cancel (the result itself is not logged).
+pub fn outcome_detail(o: &CallOutcome) -> Option<String> {
+    match o {
+        CallOutcome::Result(_) | CallOutcome::Cancelled => None,
+        CallOutcome::Rpc { code, message } => Some(format!("{code}: {message}")),
+        CallOutcome::Timeout(d) => Some(format!("no answer after {} ms", d.as_millis())),
+        CallOutcome::Interrupted { error, retried } => Some(if *retried {
+            format!("{error} (sent again)")
+        } else {
+            error.clone()
+        }),
+        CallOutcome::NotSent(why) => Some(why.clone()),
+    }
+}
+
+/// An append-only JSON Lines file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditLog {
     path: PathBuf,
 }
 
 impl AuditLog {
-    pub fn new(path: PathBuf) -> Self {
-        Self { path }
+    /// A log at `path` (created on the first append).
+    pub fn new(path: impl Into<PathBuf>) -> AuditLog {
+        AuditLog { path: path.into() }
     }
+
+    /// `$XDG_STATE_HOME/mcptop/audit.jsonl` (`~/.local/state/mcptop/audit.jsonl`), or the
+    /// same name in the local data directory where there is no state directory (macOS,
+    /// Windows). `None` without a home directory.
     pub fn default_path() -> Option<PathBuf> {
-        None
+        let dirs = directories::ProjectDirs::from("", "", "mcptop")?;
+        let dir = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
+        Some(dir.join("audit.jsonl"))
     }
-    pub fn append(&self, _entry: &AuditEntry) -> std::io::Result<()> {
-        let _ = &self.path;
-        Ok(())
+
+    /// Where the entries go.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
+
+    /// Appends `entry` as one line, masking `arguments`, `detail` and `endpoint` again.
+    ///
+    /// Creates missing parent directories (mode 0700 on unix) and the file (mode 0600 on
+    /// unix; an existing file readable by others is narrowed to 0600). The line goes out
+    /// in one `write` on a file opened with `O_APPEND`, so lines from concurrent mcptop
+    /// processes do not interleave.
+    ///
+    /// Errors: the directory or file cannot be created or written.
+    pub fn append(&self, entry: &AuditEntry) -> std::io::Result<()> {
+        let masked = AuditEntry {
+            endpoint: mask_text(&entry.endpoint).into_owned(),
+            arguments: mask_json(&entry.arguments),
+            detail: entry.detail.as_deref().map(|d| mask_text(d).into_owned()),
+            ..entry.clone()
+        };
+        let mut line = serde_json::to_vec(&masked)?;
+        line.push(b'\n');
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_dir(dir)?;
+        }
+        let mut options = OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = file.metadata()?.permissions();
+            if perms.mode() & 0o077 != 0 {
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        file.write_all(&line)
+    }
+
+    /// Who is acting: `configured` when given and not blank, else `$USER`, else
+    /// `$LOGNAME`, else `unknown`.
     pub fn user(configured: Option<&str>) -> String {
-        configured.unwrap_or("unknown").to_string()
+        configured
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string)
+            .or_else(|| env_nonempty("USER"))
+            .or_else(|| env_nonempty("LOGNAME"))
+            .unwrap_or_else(|| "unknown".to_string())
     }
 }
 
-pub fn outcome_label(_o: &crate::model::mcp::CallOutcome) -> &'static str {
-    "ok"
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn create_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::mcp::CallResult;
+    use serde_json::json;
+    use std::time::Duration;
+
+    fn entry(target: &str, arguments: Value) -> AuditEntry {
+        AuditEntry {
+            time: "2025-06-18T09:30:00.123Z".into(),
+            user: "ops".into(),
+            action: ACTION_TOOLS_CALL.into(),
+            endpoint: "github https://api.example.com/mcp".into(),
+            target: target.into(),
+            arguments,
+            outcome: "ok".into(),
+            detail: None,
+            duration_ms: Some(42),
+        }
+    }
+
+    #[test]
+    fn two_appends_give_two_lines_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path().join("nested/audit.jsonl"));
+        log.append(&entry("first", json!({"q": 1}))).unwrap();
+        let mut second = entry("second", json!({}));
+        second.outcome = "rpc_error".into();
+        second.detail = Some("-32602: bad params".into());
+        second.duration_ms = None;
+        log.append(&second).unwrap();
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["target"], "first");
+        assert_eq!(lines[0]["arguments"], json!({"q": 1}));
+        assert_eq!(lines[0]["duration_ms"], 42);
+        assert!(lines[0].get("detail").is_none(), "None is skipped");
+        assert_eq!(lines[1]["target"], "second");
+        assert_eq!(lines[1]["detail"], "-32602: bad params");
+        assert!(lines[1].get("duration_ms").is_none());
+        assert!(text.ends_with('\n'));
+    }
+
+    #[test]
+    fn planted_secret_never_reaches_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path().join("audit.jsonl"));
+        let mut e = entry(
+            "deploy",
+            json!({"api_key": "sk-live-PLANTED123456789", "note": "sk-live-PLANTED123456789"}),
+        );
+        e.detail = Some("rejected token=sk-live-PLANTED123456789".into());
+        log.append(&e).unwrap();
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        assert!(!text.contains("PLANTED"), "{text}");
+        let v: Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(v["arguments"]["api_key"], crate::model::mcp::mask::MASK);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let log = AuditLog::new(&path);
+        log.append(&entry("t", json!({}))).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        let fresh = AuditLog::new(dir.path().join("new/audit.jsonl"));
+        fresh.append(&entry("t", json!({}))).unwrap();
+        let mode = std::fs::metadata(fresh.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn endpoint_drops_userinfo_and_query() {
+        assert_eq!(
+            endpoint("gh", "https://bob:pw@api.example.com:8443/mcp?key=abc#x"),
+            "gh https://api.example.com:8443/mcp"
+        );
+        assert_eq!(
+            endpoint("local", "npx server --token=abc123"),
+            format!("local npx server --token={}", crate::model::mcp::mask::MASK)
+        );
+        assert_eq!(endpoint("s", ""), "s");
+    }
+
+    #[test]
+    fn labels() {
+        let ok = CallOutcome::Result(CallResult::default());
+        let tool_err = CallOutcome::Result(CallResult {
+            is_error: true,
+            ..CallResult::default()
+        });
+        let cases = [
+            (ok, "ok"),
+            (tool_err, "tool_error"),
+            (
+                CallOutcome::Rpc {
+                    code: -32601,
+                    message: "no".into(),
+                },
+                "rpc_error",
+            ),
+            (CallOutcome::Timeout(Duration::from_secs(30)), "timeout"),
+            (CallOutcome::Cancelled, "cancelled"),
+            (
+                CallOutcome::Interrupted {
+                    error: "eof".into(),
+                    retried: false,
+                },
+                "interrupted",
+            ),
+            (CallOutcome::NotSent("down".into()), "not_sent"),
+        ];
+        for (o, label) in cases {
+            assert_eq!(outcome_label(&o), label);
+        }
+        assert_eq!(
+            outcome_detail(&CallOutcome::Timeout(Duration::from_secs(30))).as_deref(),
+            Some("no answer after 30000 ms")
+        );
+    }
+
+    #[test]
+    fn user_prefers_configured_then_environment() {
+        assert_eq!(AuditLog::user(Some("alice")), "alice");
+        let fallback = AuditLog::user(Some("  "));
+        assert!(!fallback.is_empty());
+        assert_eq!(fallback, AuditLog::user(None));
+    }
+
+    #[test]
+    fn timestamp_is_utc_millis() {
+        let t = DateTime::from_timestamp_millis(1_750_239_000_123).unwrap();
+        assert_eq!(timestamp(t), "2025-06-18T09:30:00.123Z");
+    }
 }

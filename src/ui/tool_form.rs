@@ -1,15 +1,747 @@
-//! STUB replaced by the form branch.
+//! The tool-call form as a centred modal: one row per field with its input, a muted hint
+//! and inline errors, a `[ Call ]` row and the form's keys; or the raw JSON editor.
+//!
+//! Drawn into a `Buffer`, so the text cursor is a reversed cell. Never panics on small
+//! areas: parts are dropped (header, footer, hints) until what remains fits.
+
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::theme::Theme;
-use crate::model::mcp::form::Form;
+use crate::model::mcp::form::{self, Field, FieldInput, Form, FormMode};
 
+/// What the modal says about the call besides the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FormHeader<'a> {
+    /// Server name, as configured.
     pub server: &'a str,
+    /// Tool name.
     pub tool: &'a str,
+    /// The tool's hints in words (`read-only · idempotent`), shown under the title.
     pub badges: &'a str,
+    /// mcptop runs in read-only mode: flagged in the header line.
     pub read_only_mode: bool,
 }
 
-pub fn render(_form: &Form, _header: &FormHeader, _theme: &Theme, _area: Rect, _buf: &mut Buffer) {}
+/// Widest and tallest the modal grows.
+const MAX_WIDTH: u16 = 100;
+const MAX_BODY: u16 = 40;
+
+/// Draws the modal centred in `area`, clearing what is beneath it.
+pub fn render(form: &Form, header: &FormHeader, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let show_header = !header.badges.is_empty() || header.read_only_mode;
+    let wanted_body = match form.mode() {
+        FormMode::Fields => fields_height(form).max(1),
+        FormMode::Raw => (form.raw_editor().lines().len() as u16 + 2).max(8),
+    }
+    .min(MAX_BODY);
+    // Borders, header, spacer, [ Call ], footer.
+    let chrome = 2 + u16::from(show_header) + 3;
+    let popup = centred(area, MAX_WIDTH, wanted_body.saturating_add(chrome));
+    Clear.render(popup, buf);
+
+    let inner_width = popup.width.saturating_sub(2) as usize;
+    let (body_h, rows) = split_rows(popup.height.saturating_sub(2), show_header);
+    let scroll = match form.mode() {
+        FormMode::Fields => Scroll::of(form, body_h),
+        FormMode::Raw => Scroll::default(),
+    };
+    let mut block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(
+            format!(" Call {} on {} ", header.tool, header.server),
+            theme.title(),
+        ));
+    let position = match form.mode() {
+        FormMode::Fields => scroll.position(form.fields().len()),
+        FormMode::Raw => None,
+    };
+    if let Some(pos) = position {
+        block = block.title_bottom(Line::styled(pos, theme.muted()).alignment(Alignment::Right));
+    }
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    if inner.is_empty() {
+        return;
+    }
+
+    let mut y = inner.y;
+    let mut row = |h: u16| {
+        let r = Rect::new(inner.x, y, inner.width, h);
+        y += h;
+        r
+    };
+    if rows.header {
+        header_line(header, theme, row(1), buf);
+    }
+    let body = row(body_h);
+    if rows.spacer {
+        row(1);
+    }
+    match form.mode() {
+        FormMode::Fields => draw_fields(form, &scroll, theme, body, buf),
+        FormMode::Raw => draw_raw(form, theme, body, buf),
+    }
+    if rows.call {
+        call_row(form, theme, row(1), buf);
+    }
+    if rows.footer {
+        let line = footer(form, theme, inner_width);
+        buf.set_line(inner.x, row(1).y, &line, inner.width);
+    }
+}
+
+/// `area` shrunk to at most `max_w` × `height` (leaving a margin when there is room),
+/// centred.
+fn centred(area: Rect, max_w: u16, height: u16) -> Rect {
+    let w = if area.width > 44 {
+        (area.width - 4).min(max_w)
+    } else {
+        area.width
+    };
+    let h = if area.height > 10 {
+        height.min(area.height - 2)
+    } else {
+        height.min(area.height)
+    };
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Which single-line rows fit around the body.
+#[derive(Debug, Clone, Copy)]
+struct Rows {
+    header: bool,
+    /// A blank row between the body and `[ Call ]`.
+    spacer: bool,
+    call: bool,
+    footer: bool,
+}
+
+/// Splits the inner height: the body keeps at least one row; the spacer goes first,
+/// then the header, the footer, the `[ Call ]` row.
+fn split_rows(inner_h: u16, want_header: bool) -> (u16, Rows) {
+    let call = inner_h >= 2;
+    let footer = inner_h >= 3;
+    let header = want_header && inner_h >= 5;
+    let spacer = inner_h >= 8;
+    let used = u16::from(call) + u16::from(footer) + u16::from(header) + u16::from(spacer);
+    (
+        inner_h.saturating_sub(used),
+        Rows {
+            header,
+            spacer,
+            call,
+            footer,
+        },
+    )
+}
+
+fn header_line(header: &FormHeader, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut spans = vec![];
+    if header.read_only_mode {
+        spans.push(Span::styled(
+            "▲ read-only mode",
+            Style::new().fg(theme.warn).add_modifier(Modifier::BOLD),
+        ));
+        if !header.badges.is_empty() {
+            spans.push(Span::styled("  ", theme.muted()));
+        }
+    }
+    spans.push(Span::styled(header.badges.to_string(), theme.muted()));
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// Rows one field takes: its input, its hint, one per error.
+fn field_height(form: &Form, f: &Field) -> u16 {
+    2 + form.errors_for(f.name()).count() as u16
+}
+
+fn fields_height(form: &Form) -> u16 {
+    form.fields().iter().map(|f| field_height(form, f)).sum()
+}
+
+/// Which fields are on screen: from `start`, as many as fit in `height` rows, keeping the
+/// focused one (or the last, when `[ Call ]` is focused) in view.
+#[derive(Debug, Clone, Copy, Default)]
+struct Scroll {
+    start: usize,
+    end: usize,
+}
+
+impl Scroll {
+    fn of(form: &Form, height: u16) -> Scroll {
+        let heights: Vec<u16> = form
+            .fields()
+            .iter()
+            .map(|f| field_height(form, f))
+            .collect();
+        let n = heights.len();
+        if n == 0 {
+            return Scroll::default();
+        }
+        let target = form.focus().min(n - 1);
+        let mut start = 0;
+        while start < target && heights[start..=target].iter().sum::<u16>() > height {
+            start += 1;
+        }
+        let mut used = 0;
+        let mut end = start;
+        while end < n && used + heights[end] <= height {
+            used += heights[end];
+            end += 1;
+        }
+        Scroll {
+            start,
+            end: end.max((start + 1).min(n)),
+        }
+    }
+
+    /// ` 3–5 of 9 ` when not every field is shown.
+    fn position(&self, n: usize) -> Option<String> {
+        (self.start > 0 || self.end < n).then(|| {
+            let arrows = match (self.start > 0, self.end < n) {
+                (true, true) => "↑↓",
+                (true, false) => "↑",
+                _ => "↓",
+            };
+            format!(" {arrows} fields {}–{} of {n} ", self.start + 1, self.end)
+        })
+    }
+}
+
+fn draw_fields(form: &Form, scroll: &Scroll, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    if form.fields().is_empty() {
+        buf.set_stringn(
+            area.x + 1,
+            area.y,
+            "This tool takes no arguments.",
+            area.width.saturating_sub(1) as usize,
+            theme.muted(),
+        );
+        return;
+    }
+    let label_w = form
+        .fields()
+        .iter()
+        .map(|f| width(f.name()) + 3)
+        .max()
+        .unwrap_or(0)
+        .min(area.width as usize / 3) as u16;
+    let input_x = area.x + label_w + 1;
+    let input_w = area.width.saturating_sub(label_w + 1);
+    let bottom = area.bottom();
+    let mut y = area.y;
+    for (i, f) in form.fields().iter().enumerate().skip(scroll.start) {
+        if y >= bottom || i >= scroll.end {
+            break;
+        }
+        let focused = form.focus() == i;
+        label(f, focused, theme, Rect::new(area.x, y, label_w, 1), buf);
+        input(f, focused, theme, Rect::new(input_x, y, input_w, 1), buf);
+        y += 1;
+        if y < bottom {
+            let hint = fit(&f.hint(), input_w as usize);
+            buf.set_stringn(input_x, y, hint, input_w as usize, theme.muted());
+            y += 1;
+        }
+        for msg in form.errors_for(f.name()) {
+            if y >= bottom {
+                break;
+            }
+            error_line(msg, theme, Rect::new(input_x, y, input_w, 1), buf);
+            y += 1;
+        }
+    }
+}
+
+/// `▸ name*`: the marker shows focus without colour, `*` marks a required field.
+fn label(f: &Field, focused: bool, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let (marker, style) = if focused {
+        (
+            "▸ ",
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+        )
+    } else {
+        ("  ", theme.text())
+    };
+    let star = if f.required() { "*" } else { "" };
+    let name_w = (area.width as usize).saturating_sub(2 + star.len());
+    let line = Line::from(vec![
+        Span::styled(marker, style),
+        Span::styled(fit(f.name(), name_w), style),
+        Span::styled(star, Style::new().fg(theme.warn)),
+    ]);
+    buf.set_line(area.x, area.y, &line, area.width);
+}
+
+fn input(f: &Field, focused: bool, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let style = if focused {
+        theme.text().add_modifier(Modifier::UNDERLINED)
+    } else {
+        theme.text()
+    };
+    let active = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
+    match f.input() {
+        FieldInput::Text { text, cursor } => {
+            buf.set_style(area, style);
+            let (shown, cursor) = if f.is_secret() {
+                masked(text, cursor)
+            } else {
+                (text.to_string(), cursor)
+            };
+            text_input(&shown, cursor, focused, area, buf);
+        }
+        FieldInput::Toggle(b) => {
+            let text = match b {
+                Some(true) => "[x] true",
+                Some(false) => "[ ] false",
+                None => "[ ] not set",
+            };
+            let s = if focused { active } else { theme.text() };
+            buf.set_stringn(area.x, area.y, text, area.width as usize, s);
+        }
+        FieldInput::Choice {
+            label,
+            index,
+            count,
+        } => {
+            let name = label.unwrap_or_else(|| "not set".to_string());
+            let line = if focused {
+                let pos =
+                    index.map_or_else(|| format!("–/{count}"), |i| format!("{}/{count}", i + 1));
+                Line::from(vec![
+                    Span::styled(format!("◂ {name} ▸"), active),
+                    Span::styled(format!("  {pos}"), theme.muted()),
+                ])
+            } else if index.is_none() {
+                Line::styled(name, theme.muted())
+            } else {
+                Line::styled(name, theme.text())
+            };
+            buf.set_line(area.x, area.y, &line, area.width);
+        }
+    }
+}
+
+/// Draws `text` scrolled so the cursor (a display column) is in view, the cursor as a
+/// reversed cell when focused.
+fn text_input(text: &str, cursor: usize, focused: bool, area: Rect, buf: &mut Buffer) {
+    let w = area.width as usize;
+    let offset = (cursor + 1).saturating_sub(w);
+    let mut col = 0;
+    let mut shown = String::new();
+    for ch in text.chars() {
+        let cw = char_width(ch);
+        if col >= offset {
+            shown.push(ch);
+        }
+        col += cw;
+    }
+    buf.set_stringn(area.x, area.y, &shown, w, Style::new());
+    if focused {
+        let x = area.x + (cursor - offset) as u16;
+        if let Some(cell) = buf.cell_mut((x, area.y)) {
+            cell.set_style(Style::new().add_modifier(Modifier::REVERSED));
+        }
+    }
+}
+
+/// One `•` per character, and the cursor moved to match.
+fn masked(text: &str, cursor: usize) -> (String, usize) {
+    let mut col = 0;
+    let mut chars_before = 0;
+    for ch in text.chars() {
+        if col >= cursor {
+            break;
+        }
+        col += char_width(ch);
+        chars_before += 1;
+    }
+    ("•".repeat(text.chars().count()), chars_before)
+}
+
+fn error_line(msg: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let text = fit(&format!("✗ {msg}"), area.width as usize);
+    buf.set_stringn(
+        area.x,
+        area.y,
+        text,
+        area.width as usize,
+        Style::new().fg(theme.crit),
+    );
+}
+
+fn draw_raw(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let errors: Vec<&str> = form.errors().iter().map(|e| e.message.as_str()).collect();
+    let err_h = (errors.len() as u16).min(area.height.saturating_sub(1));
+    let editor = Rect::new(area.x, area.y, area.width, area.height - err_h);
+    buf.set_style(editor, theme.text());
+    form.raw_editor().render(editor, buf);
+    for (i, msg) in errors.iter().take(err_h as usize).enumerate() {
+        let r = Rect::new(area.x, editor.bottom() + i as u16, area.width, 1);
+        error_line(msg, theme, r, buf);
+    }
+}
+
+/// `[ Call ]` under the inputs, with the number of fields needing attention.
+fn call_row(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let focused = form.call_focused();
+    let button = if focused {
+        Span::styled(
+            "▸ [ Call ]",
+            Style::new()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        )
+    } else {
+        Span::styled("  [ Call ]", theme.text())
+    };
+    let mut spans = vec![button];
+    let invalid = form.errors().len();
+    if invalid > 0 && form.mode() == FormMode::Fields {
+        let what = if invalid == 1 {
+            "field needs"
+        } else {
+            "fields need"
+        };
+        spans.push(Span::styled(
+            format!("  ✗ {invalid} {what} attention"),
+            Style::new().fg(theme.crit),
+        ));
+    }
+    let line = Line::from(spans);
+    let x = area.x + area.width.saturating_sub(line.width() as u16) / 2;
+    buf.set_line(x, area.y, &line, area.right().saturating_sub(x));
+}
+
+/// The keys that apply now, the least important dropped until they fit `width`.
+fn footer(form: &Form, theme: &Theme, max_width: usize) -> Line<'static> {
+    let focused = form.fields().get(form.focus()).map(Field::input);
+    let on_toggle = matches!(
+        focused,
+        Some(FieldInput::Toggle(_) | FieldInput::Choice { .. })
+    );
+    let on_choice = matches!(focused, Some(FieldInput::Choice { .. }));
+    // (key, what, priority: lower stays longer)
+    let mut keys: Vec<(&str, &str, u8)> = match form.mode() {
+        FormMode::Fields => form::help()
+            .iter()
+            .filter_map(|&(k, what)| {
+                let prio = match k {
+                    "Esc" => 1,
+                    "Ctrl-S" => 2,
+                    "Space" if on_toggle => 3,
+                    "←/→" if on_choice => 3,
+                    "Tab/↓" => 4,
+                    "Ctrl-R" => 5,
+                    "Enter" => 6,
+                    "S-Tab/↑" => 7,
+                    _ => return None,
+                };
+                Some((k, what, prio))
+            })
+            .collect(),
+        FormMode::Raw => vec![
+            ("Enter", "new line", 4),
+            ("Ctrl-S", "call", 2),
+            ("Ctrl-R", "form", 3),
+            ("Esc", "cancel", 1),
+        ],
+    };
+    let total = |keys: &[(&str, &str, u8)]| -> usize {
+        keys.iter()
+            .map(|(k, w, _)| width(k) + 1 + width(w))
+            .sum::<usize>()
+            + 2 * keys.len().saturating_sub(1)
+    };
+    while total(&keys) > max_width && !keys.is_empty() {
+        let worst = keys
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (_, _, p))| *p)
+            .map_or(0, |(i, _)| i);
+        keys.remove(worst);
+    }
+    let mut spans = vec![];
+    for (i, (k, what, _)) in keys.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(k.to_string(), theme.title()));
+        spans.push(Span::styled(format!(" {what}"), theme.muted()));
+    }
+    Line::from(spans)
+}
+
+fn char_width(ch: char) -> usize {
+    let mut b = [0; 4];
+    Span::raw(&*ch.encode_utf8(&mut b)).width()
+}
+
+fn width(s: &str) -> usize {
+    Span::raw(s).width()
+}
+
+/// `s` cut to `w` display columns, ending in `…` when cut.
+fn fit(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in s.chars() {
+        let cw = char_width(ch);
+        if used + cw + 1 > w {
+            break;
+        }
+        out.push(ch);
+        used += cw;
+    }
+    if w > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::mcp::form::FormEvent;
+    use crate::model::mcp::{ToolHints, ToolInfo};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use serde_json::{Value, json};
+
+    const HEADER: FormHeader = FormHeader {
+        server: "github",
+        tool: "search_issues",
+        badges: "read-only · idempotent",
+        read_only_mode: false,
+    };
+
+    fn tool(schema: Value) -> ToolInfo {
+        ToolInfo {
+            name: "search_issues".into(),
+            title: None,
+            description: None,
+            input_schema: schema,
+            output_schema: None,
+            hints: ToolHints::default(),
+        }
+    }
+
+    fn key(f: &mut Form, code: KeyCode) -> FormEvent {
+        f.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn ctrl(f: &mut Form, c: char) -> FormEvent {
+        f.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn type_text(f: &mut Form, text: &str) {
+        for c in text.chars() {
+            key(f, KeyCode::Char(c));
+        }
+    }
+
+    /// A form with string, integer, boolean, enum and array fields; `repo` required and
+    /// left empty, the other required field filled.
+    fn sample() -> Form {
+        let mut f = Form::from_schema(&tool(json!({
+            "type": "object",
+            "properties": {
+                "repo": {"type": "string", "description": "owner/name of the repository"},
+                "query": {"type": "string", "minLength": 1, "description": "GitHub search syntax, e.g. is:open label:bug"},
+                "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 30},
+                "include_drafts": {"type": "boolean"},
+                "state": {"enum": ["open", "closed", "all"], "default": "open"},
+                "labels": {"type": "array", "items": {"type": "string"}, "description": "Only issues with all of these"},
+            },
+            "required": ["repo", "query"],
+        })));
+        let preset = json!({"query": "is:open crash", "labels": ["bug", "p1, urgent"]});
+        f.with_values(preset.as_object().unwrap());
+        f
+    }
+
+    fn screen(form: &Form, header: &FormHeader, w: u16, h: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|fr| render(form, header, &Theme::default(), fr.area(), fr.buffer_mut()))
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    #[test]
+    fn fields_with_a_required_error_80x24() {
+        let mut f = sample();
+        // Focus the boolean, toggle it, then try to call: `repo` is missing.
+        key(&mut f, KeyCode::Tab);
+        key(&mut f, KeyCode::Tab);
+        key(&mut f, KeyCode::Char(' '));
+        assert_eq!(ctrl(&mut f, 's'), FormEvent::Changed);
+        let s = screen(&f, &HEADER, 80, 24);
+        assert!(s.contains("✗ required"), "{s}");
+        assert!(
+            s.contains("▸ repo*"),
+            "focus moved to the invalid field:\n{s}"
+        );
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn raw_json_mode_80x24() {
+        let mut f = sample();
+        ctrl(&mut f, 'r');
+        let s = screen(&f, &HEADER, 80, 24);
+        assert!(s.contains("\"query\": \"is:open crash\""), "{s}");
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn raw_json_error_is_shown() {
+        let mut f = sample();
+        ctrl(&mut f, 'r');
+        type_text(&mut f, "oops");
+        ctrl(&mut f, 's');
+        let s = screen(&f, &HEADER, 80, 24);
+        assert!(s.contains("✗ line 1, column 1: expected value"), "{s}");
+    }
+
+    /// Renders into a bare buffer (`TestBackend` cannot print a zero-width screen).
+    fn draw(form: &Form, w: u16, h: u16) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        render(form, &HEADER, &Theme::default(), buf.area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn tiny_areas_do_not_panic() {
+        let f = sample();
+        for (w, h) in [(0, 0), (20, 5), (1, 1), (3, 3), (80, 2), (5, 40)] {
+            draw(&f, w, h);
+        }
+        let mut raw = sample();
+        ctrl(&mut raw, 'r');
+        for w in 0..30 {
+            for h in 0..10 {
+                draw(&f, w, h);
+                draw(&raw, w, h);
+            }
+        }
+        // An area outside the buffer is clipped, not indexed.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 10));
+        render(
+            &f,
+            &HEADER,
+            &Theme::default(),
+            Rect::new(5, 5, 80, 24),
+            &mut buf,
+        );
+        let s = screen(&f, &HEADER, 20, 5);
+        assert!(s.contains("Call"), "{s}");
+    }
+
+    #[test]
+    fn long_forms_scroll_to_the_focused_field() {
+        let props: serde_json::Map<String, Value> = (0..30)
+            .map(|i| (format!("field_{i:02}"), json!({"type": "string"})))
+            .collect();
+        let mut f = Form::from_schema(&tool(json!({"properties": props})));
+        let top = screen(&f, &HEADER, 80, 24);
+        assert!(top.contains("field_00"), "{top}");
+        assert!(top.contains("↓ fields 1–"), "{top}");
+        for _ in 0..29 {
+            key(&mut f, KeyCode::Down);
+        }
+        let s = screen(&f, &HEADER, 80, 24);
+        assert!(s.contains("▸ field_29"), "{s}");
+        assert!(!s.contains("field_00"), "{s}");
+        assert!(s.contains("of 30"), "{s}");
+    }
+
+    #[test]
+    fn secrets_are_masked_and_cursor_is_a_reversed_cell() {
+        let mut f = Form::from_schema(&tool(json!({"properties": {
+            "api_key": {"type": "string"},
+        }})));
+        type_text(&mut f, "hunter2");
+        let mut terminal = Terminal::new(TestBackend::new(60, 12)).unwrap();
+        terminal
+            .draw(|fr| render(&f, &HEADER, &Theme::default(), fr.area(), fr.buffer_mut()))
+            .unwrap();
+        let s = terminal.backend().to_string();
+        assert!(!s.contains("hunter2"), "{s}");
+        assert!(s.contains("•••••••"), "{s}");
+        let buf = terminal.backend().buffer();
+        let reversed: Vec<(u16, u16)> = buf
+            .content()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.modifier.contains(Modifier::REVERSED))
+            .map(|(i, _)| buf.pos_of(i))
+            .collect();
+        assert_eq!(reversed.len(), 1, "one cursor cell: {reversed:?}");
+        let (x, y) = reversed[0];
+        let line: String = (0..60)
+            .map(|cx| buf.cell((cx, y)).map_or(" ", |c| c.symbol()))
+            .collect();
+        let dots_end = line.find("•••••••").unwrap() + "•••••••".len();
+        let col = line[..dots_end].chars().count() as u16;
+        assert_eq!(x, col, "cursor right after the text:\n{s}");
+    }
+
+    #[test]
+    fn header_badges_and_read_only_mode() {
+        let f = sample();
+        let header = FormHeader {
+            read_only_mode: true,
+            ..HEADER
+        };
+        let s = screen(&f, &header, 80, 24);
+        assert!(s.contains("Call search_issues on github"), "{s}");
+        assert!(
+            s.contains("▲ read-only mode  read-only · idempotent"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn footer_keeps_esc_and_call_when_narrow() {
+        let f = sample();
+        let s = screen(&f, &HEADER, 44, 24);
+        assert!(s.contains("Esc cancel"), "{s}");
+        assert!(s.contains("Ctrl-S call"), "{s}");
+    }
+
+    #[test]
+    fn empty_form_says_so() {
+        let f = Form::from_schema(&tool(json!({"type": "object"})));
+        let s = screen(&f, &HEADER, 80, 24);
+        assert!(s.contains("This tool takes no arguments."), "{s}");
+        assert!(s.contains("▸ [ Call ]"), "{s}");
+    }
+}

@@ -1,44 +1,364 @@
-//! STUB replaced by the form branch.
-use crossterm::event::KeyEvent;
+//! The tool-call form: one field per top-level property of a tool's `inputSchema`,
+//! validated into the `arguments` object of a tools/call, with a raw JSON mode for what
+//! the fields cannot express. Pure model: keys in, [`FormEvent`]s out, no I/O.
+//!
+//! Field order: serde_json is built without `preserve_order` here, so the schema's
+//! property order is lost by the time a schema reaches us. Fields come in the order of
+//! the schema's `required` array (an array keeps its order, and servers usually list
+//! required properties in declaration order), then the optional ones by name.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui_textarea::TextArea;
 use serde_json::{Map, Value};
 
 use super::ToolInfo;
 
-#[derive(Debug)]
-pub struct Form {
-    values: Map<String, Value>,
+#[path = "form_field.rs"]
+mod form_field;
+#[path = "form_kind.rs"]
+mod form_kind;
+#[path = "form_raw.rs"]
+mod form_raw;
+#[path = "form_schema.rs"]
+mod form_schema;
+#[path = "form_value.rs"]
+mod form_value;
+
+pub use form_field::{Field, FieldInput};
+pub use form_kind::{ArrayRules, EnumOption, FieldKind, NumberRules, Pattern, StringRules};
+use form_raw::{parse_raw, raw_editor};
+
+/// A validation problem of one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name; empty for the arguments object as a whole (raw JSON mode).
+    pub field: String,
+    /// Short and plain: `required`, `not an integer`, `must be ≥ 1`, `one of: a, b, c`,
+    /// `line 3, column 5: trailing comma` (raw JSON mode).
+    pub message: String,
 }
 
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq)]
 pub enum FormEvent {
+    /// The key means nothing here; the caller may use it.
     Ignored,
+    /// The form changed (text, focus, mode, errors): redraw.
     Changed,
+    /// Call the tool with these arguments (validated).
     Submit(Map<String, Value>),
+    /// Close the form without calling.
     Cancel,
 }
 
+/// Whether the form shows its fields or the whole arguments object as JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormMode {
+    Fields,
+    Raw,
+}
+
+/// The form for one tool.
+#[derive(Debug, Clone)]
+pub struct Form {
+    tool: String,
+    fields: Vec<Field>,
+    /// Keys given by [`Form::with_values`] or the raw editor that no field holds; sent
+    /// as they are.
+    extra: Map<String, Value>,
+    /// Index into `fields`; `fields.len()` is the `[ Call ]` row.
+    focus: usize,
+    errors: Vec<FieldError>,
+    mode: FormMode,
+    raw: TextArea<'static>,
+}
+
+const HELP: &[(&str, &str)] = &[
+    ("Tab/↓", "next"),
+    ("S-Tab/↑", "previous"),
+    ("Enter", "next / call"),
+    ("Space", "toggle"),
+    ("←/→", "choose"),
+    ("Ctrl-S", "call"),
+    ("Ctrl-R", "raw JSON"),
+    ("Esc", "cancel"),
+];
+
+/// The form's keys as (key label, what it does), for the footer and the help overlay.
+///
+/// Tab/↓ and S-Tab/↑ move between fields and the `[ Call ]` row; Enter moves to the next
+/// field and calls on `[ Call ]`; Space toggles a boolean (or steps an enum); ←/→ step an
+/// enum (in a text field they move the cursor); Ctrl-S calls from anywhere; Ctrl-R
+/// switches between the fields and raw JSON (where Enter is a new line); Esc cancels.
+/// Text fields take tui-input's editing keys (Backspace, Ctrl-W, Ctrl-U, Home/End, …).
+pub fn help() -> &'static [(&'static str, &'static str)] {
+    HELP
+}
+
 impl Form {
-    pub fn from_schema(_tool: &ToolInfo) -> Form {
-        Form { values: Map::new() }
-    }
-    pub fn with_values(&mut self, args: &Map<String, Value>) {
-        self.values = args.clone();
-    }
-    pub fn on_key(&mut self, key: KeyEvent) -> FormEvent {
-        match key.code {
-            crossterm::event::KeyCode::Esc => FormEvent::Cancel,
-            crossterm::event::KeyCode::Enter => FormEvent::Submit(self.values.clone()),
-            _ => FormEvent::Ignored,
+    /// One field per top-level property of `tool.input_schema`, prefilled with defaults;
+    /// required fields first (in `required` order), then the rest by name. A schema
+    /// without `properties` (or not an object) gives an empty form that submits `{}`.
+    pub fn from_schema(tool: &ToolInfo) -> Form {
+        let schema = &tool.input_schema;
+        let empty = Map::new();
+        let props = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let mut required: Vec<&str> = vec![];
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if props.contains_key(name) && !required.contains(&name) {
+                required.push(name);
+            }
+        }
+        let mut optional: Vec<&str> = props
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !required.contains(k))
+            .collect();
+        optional.sort_unstable();
+        let fields = required
+            .iter()
+            .map(|n| (*n, true))
+            .chain(optional.iter().map(|n| (*n, false)))
+            .filter_map(|(name, req)| {
+                let spec = form_schema::spec(props.get(name)?);
+                Some(Field::new(name, req, spec))
+            })
+            .collect();
+        Form {
+            tool: tool.name.clone(),
+            fields,
+            extra: Map::new(),
+            focus: 0,
+            errors: vec![],
+            mode: FormMode::Fields,
+            raw: raw_editor("{}"),
         }
     }
-    pub fn arguments(&self) -> Result<Map<String, Value>, Vec<FieldError>> {
-        Ok(self.values.clone())
+
+    /// Prefills from `args` (a key binding's preset arguments): each key that names a
+    /// field is loaded into it (as JSON text when the value does not fit the field's
+    /// kind); other keys are kept and sent as they are (the raw JSON mode shows them).
+    /// In raw JSON mode the editor text is rebuilt from the fields.
+    pub fn with_values(&mut self, args: &Map<String, Value>) {
+        for (k, v) in args {
+            match self.fields.iter_mut().find(|f| f.name() == k) {
+                Some(f) => f.load(v),
+                None => {
+                    self.extra.insert(k.clone(), v.clone());
+                }
+            }
+            self.errors.retain(|e| &e.field != k);
+        }
+        if self.mode == FormMode::Raw {
+            self.raw = raw_editor(&self.draft_json());
+        }
     }
-    pub fn help() -> &'static [(&'static str, &'static str)] {
-        &[("Esc", "cancel")]
+
+    /// The arguments to send, validated: in field mode each field's value (empty optional
+    /// fields left out, never sent as `""`) plus the extra keys; in raw mode the editor's
+    /// text, which must be a JSON object (blank is `{}`).
+    ///
+    /// Errors: one [`FieldError`] per invalid field, in field order; in raw mode one with
+    /// an empty `field` naming the line and column.
+    pub fn arguments(&self) -> Result<Map<String, Value>, Vec<FieldError>> {
+        if self.mode == FormMode::Raw {
+            return parse_raw(&self.raw.lines().join("\n")).map_err(|message| {
+                vec![FieldError {
+                    field: String::new(),
+                    message,
+                }]
+            });
+        }
+        let mut out = self.extra.clone();
+        let mut errors = vec![];
+        for f in &self.fields {
+            match f.value() {
+                Ok(Some(v)) => {
+                    out.insert(f.name().to_string(), v);
+                }
+                Ok(None) => {}
+                Err(message) => errors.push(FieldError {
+                    field: f.name().to_string(),
+                    message,
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Handles one key press (releases are ignored); see [`help`].
+    pub fn on_key(&mut self, key: KeyEvent) -> FormEvent {
+        if key.kind == KeyEventKind::Release {
+            return FormEvent::Ignored;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::Char('s') if ctrl => return self.submit(),
+            KeyCode::Char('r') if ctrl => {
+                match self.mode {
+                    FormMode::Fields => self.enter_raw(),
+                    FormMode::Raw => self.leave_raw(),
+                }
+                return FormEvent::Changed;
+            }
+            _ => {}
+        }
+        if self.mode == FormMode::Raw {
+            let input = ratatui_textarea::Input::from(key);
+            if input.key == ratatui_textarea::Key::Null {
+                return FormEvent::Ignored;
+            }
+            self.raw.input(input);
+            self.errors.clear();
+            return FormEvent::Changed;
+        }
+        let last = self.fields.len();
+        let on_call = self.focus == last;
+        match key.code {
+            KeyCode::Tab => self.focus = (self.focus + 1) % (last + 1),
+            KeyCode::BackTab => self.focus = self.focus.checked_sub(1).unwrap_or(last),
+            KeyCode::Down => self.focus = (self.focus + 1).min(last),
+            KeyCode::Up => self.focus = self.focus.saturating_sub(1),
+            KeyCode::Enter | KeyCode::Char(' ') if on_call => return self.submit(),
+            KeyCode::Enter => self.focus += 1,
+            _ => {
+                let Some(f) = self.fields.get_mut(self.focus) else {
+                    return FormEvent::Ignored;
+                };
+                if !f.on_key(key) {
+                    return FormEvent::Ignored;
+                }
+                let name = f.name().to_string();
+                self.errors.retain(|e| e.field != name);
+            }
+        }
+        FormEvent::Changed
+    }
+
+    /// Validates and submits; on errors keeps the form open, shows them and focuses the
+    /// first invalid field.
+    fn submit(&mut self) -> FormEvent {
+        match self.arguments() {
+            Ok(args) => {
+                self.errors.clear();
+                FormEvent::Submit(args)
+            }
+            Err(errors) => {
+                if let Some(i) = errors
+                    .first()
+                    .and_then(|e| self.fields.iter().position(|f| f.name() == e.field))
+                {
+                    self.focus = i;
+                }
+                self.errors = errors;
+                FormEvent::Changed
+            }
+        }
+    }
+
+    /// The current values as an object (invalid text kept as best it can be), pretty.
+    fn draft_json(&self) -> String {
+        let mut out = self.extra.clone();
+        for f in &self.fields {
+            if let Some(v) = f.draft() {
+                out.insert(f.name().to_string(), v);
+            }
+        }
+        serde_json::to_string_pretty(&Value::Object(out)).unwrap_or_else(|_| "{}".into())
+    }
+
+    fn enter_raw(&mut self) {
+        self.raw = raw_editor(&self.draft_json());
+        self.mode = FormMode::Raw;
+        self.errors.clear();
+    }
+
+    /// Back to the fields, loaded from the raw text; stays in raw mode with an error when
+    /// the text is not a JSON object.
+    fn leave_raw(&mut self) {
+        match parse_raw(&self.raw.lines().join("\n")) {
+            Ok(args) => {
+                self.fields.iter_mut().for_each(Field::clear);
+                self.extra.clear();
+                self.errors.clear();
+                self.mode = FormMode::Fields;
+                self.with_values(&args);
+            }
+            Err(message) => {
+                self.errors = vec![FieldError {
+                    field: String::new(),
+                    message,
+                }];
+            }
+        }
+    }
+
+    /// The tool's name.
+    pub fn tool(&self) -> &str {
+        &self.tool
+    }
+
+    /// The fields in display order.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The focused row: an index into [`Form::fields`], or `fields().len()` for the
+    /// `[ Call ]` row.
+    pub fn focus(&self) -> usize {
+        self.focus
+    }
+
+    /// Whether the `[ Call ]` row is focused.
+    pub fn call_focused(&self) -> bool {
+        self.focus == self.fields.len()
+    }
+
+    /// Errors of the last failed submit (or raw JSON switch), cleared field by field as
+    /// fields are edited.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The error messages of one field (`""` for the whole object in raw mode).
+    pub fn errors_for<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.errors
+            .iter()
+            .filter(move |e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Fields or raw JSON.
+    pub fn mode(&self) -> FormMode {
+        self.mode
+    }
+
+    /// The raw JSON editor (meaningful in [`FormMode::Raw`]); render it with
+    /// `&TextArea` as a widget.
+    pub fn raw_editor(&self) -> &TextArea<'static> {
+        &self.raw
+    }
+
+    /// Keys no field holds, sent as they are.
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
     }
 }
 
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+#[cfg(test)]
+#[path = "form_tests.rs"]
+mod tests;
