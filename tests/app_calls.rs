@@ -236,3 +236,42 @@ fn refresh_and_reconnect_go_to_the_selected_server() {
         vec![(0, McpCommand::RefreshTools), (1, McpCommand::Reconnect)]
     );
 }
+
+#[test]
+fn the_form_sends_what_was_typed() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "notion.search");
+    assert!(matches!(app.nav.overlay, Some(Overlay::Form(_))));
+    keys(&mut app, now, "runbook");
+    app.on_key_at(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), now);
+    let sent = sent.lock().expect("lock").clone();
+    match sent.as_slice() {
+        [(0, McpCommand::Call { tool, arguments, .. })] => {
+            assert_eq!(tool, "notion.search");
+            assert_eq!(arguments.get("query"), Some(&json!("runbook")));
+        }
+        other => panic!("unexpected commands {other:?}"),
+    }
+}
+
+#[test]
+fn secret_arguments_are_masked_in_the_history() {
+    let (mut app, now, sent) = mcp_app();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F9").expect("key"),
+        server: 0,
+        tool: "notion.search".into(),
+        args: json!({"query": "x", "api_token": "sk-live-PLANTED1234567890"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        confirm: None,
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(9));
+    let record = app.mcp.calls().next().expect("history");
+    assert!(!format!("{:?}", record.arguments).contains("PLANTED"));
+    // The server receives the real value.
+    let sent = sent.lock().expect("lock").clone();
+    assert!(format!("{sent:?}").contains("PLANTED"));
+}

@@ -29,7 +29,17 @@ fn start(tag: &str, extra: &str, dir: &Path) -> Tmux {
     );
     let tmux = Tmux::new(tag);
     tmux.cmd(&[
-        "new-session", "-d", "-s", "main", "-x", "140", "-y", "40", "sh", "-c", &script,
+        "new-session",
+        "-d",
+        "-s",
+        "main",
+        "-x",
+        "140",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
     ]);
     tmux
 }
@@ -38,7 +48,9 @@ fn start(tag: &str, extra: &str, dir: &Path) -> Tmux {
 fn tools_listed(tmux: &Tmux) {
     tmux.wait_for("the dashboard", WAIT, |s| s.contains("Requests/min"));
     tmux.keys("2");
-    tmux.wait_for("the demo's tools", WAIT, |s| s.contains("Tools of demo (13/13)"));
+    tmux.wait_for("the demo's tools", WAIT, |s| {
+        s.contains("Tools of demo (13/13)")
+    });
 }
 
 #[test]
@@ -57,9 +69,13 @@ fn form_call_result_binding_and_history() {
     tmux.keys("/");
     tmux.cmd(&["send-keys", "-t", "main", "-l", "notion.search"]);
     tmux.keys("Enter");
-    tmux.wait_for("the filtered list", STEP, |s| s.contains("Tools of demo (1/13)"));
+    tmux.wait_for("the filtered list", STEP, |s| {
+        s.contains("Tools of demo (1/13)")
+    });
     tmux.keys("Enter");
-    tmux.wait_for("the form", STEP, |s| s.contains("Call notion.search on demo"));
+    tmux.wait_for("the form", STEP, |s| {
+        s.contains("Call notion.search on demo")
+    });
     tmux.cmd(&["send-keys", "-t", "main", "-l", "runbook"]);
     tmux.keys("C-s");
     let result = tmux.wait_for("the result", STEP, |s| {
@@ -101,7 +117,9 @@ fn read_only_refuses_a_destructive_tool() {
     tmux.keys("/");
     tmux.cmd(&["send-keys", "-t", "main", "-l", "cache.flush"]);
     tmux.keys("Enter");
-    tmux.wait_for("the filtered list", STEP, |s| s.contains("Tools of demo (1/13)"));
+    tmux.wait_for("the filtered list", STEP, |s| {
+        s.contains("Tools of demo (1/13)")
+    });
     tmux.keys("Enter");
     let screen = tmux.wait_for("the refusal", STEP, |s| {
         s.contains("read-only mode: cache.flush is not annotated readOnlyHint")

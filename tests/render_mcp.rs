@@ -86,3 +86,21 @@ fn calls_history_80x24() {
     key(&mut app, now, KeyCode::Char('3'));
     insta::assert_snapshot!(render(&app, now, 80, 24));
 }
+
+#[test]
+fn tool_form_with_a_required_error() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/jira");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Enter);
+    // Submit with nothing filled: the form stays open with the errors.
+    app.on_key_at(
+        &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        now,
+    );
+    let screen = render(&app, now, 80, 24);
+    assert!(screen.contains("Call jira.create_issue on demo"), "{screen}");
+    assert!(screen.contains("✗"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::App;
 use super::nav::{Confirm, FormOverlay, Overlay, PendingCall, TOAST_MS, Toast, filter_tools};
-use crate::audit::{AuditEntry, AuditLog};
+use crate::audit::AuditEntry;
 use crate::model::mcp::form::Form;
 use crate::model::mcp::mask::mask_map;
 use crate::model::mcp::state::CallOrigin;
@@ -213,18 +213,12 @@ impl App {
         };
         let detail = match outcome {
             CallOutcome::Result(r) if r.is_error => Some("isError result".to_string()),
-            CallOutcome::Result(_) | CallOutcome::Cancelled => None,
-            CallOutcome::Rpc { code, message } => Some(format!("{code}: {message}")),
-            CallOutcome::Timeout(d) => Some(format!("no answer within {}s", d.as_secs_f64())),
-            CallOutcome::Interrupted { error, retried } => {
-                Some(format!("{error}; retried: {retried}"))
-            }
-            CallOutcome::NotSent(e) => Some(e.clone()),
+            other => crate::audit::outcome_detail(other),
         };
         let entry = AuditEntry {
-            time: rfc3339(now_ms),
+            time: timestamp(now_ms),
             user: self.user.clone(),
-            action: "tools/call".into(),
+            action: crate::audit::ACTION_TOOLS_CALL.into(),
             endpoint: self.endpoint(call.server),
             target: call.tool.clone(),
             arguments: Value::Object(call.arguments.clone()),
@@ -237,13 +231,13 @@ impl App {
 
     fn audit_refused(&mut self, pending: &PendingCall, why: &str, now_ms: i64) {
         let entry = AuditEntry {
-            time: rfc3339(now_ms),
+            time: timestamp(now_ms),
             user: self.user.clone(),
-            action: "tools/call".into(),
+            action: crate::audit::ACTION_TOOLS_CALL.into(),
             endpoint: self.endpoint(pending.server),
             target: pending.tool.name.clone(),
             arguments: Value::Object(mask_map(&pending.arguments)),
-            outcome: "refused".into(),
+            outcome: crate::audit::OUTCOME_REFUSED.into(),
             detail: Some(why.to_string()),
             duration_ms: None,
         };
@@ -291,13 +285,6 @@ pub fn missing_required<'a>(tool: &'a ToolInfo, args: &Map<String, Value>) -> Ve
 }
 
 /// `2026-11-22T06:03:24.512Z`.
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-#[allow(dead_code)]
-fn _user() -> String {
-    AuditLog::user(None)
+fn timestamp(ms: i64) -> String {
+    crate::audit::timestamp(chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default())
 }
