@@ -589,7 +589,9 @@ async fn a_killed_http_server_interrupts_its_call_and_the_session_comes_back() {
     match p.done(1).await {
         CallOutcome::Interrupted { error, retried } => {
             assert!(!retried);
-            assert!(!error.is_empty());
+            // Why, not just that: the pings that found the server gone.
+            assert!(error.starts_with("connection lost: "), "{error}");
+            assert!(error.contains("Connection refused"), "{error}");
         }
         other => panic!("expected Interrupted, got {other:?}"),
     }
@@ -679,6 +681,31 @@ async fn a_legacy_sse_endpoint_fails_with_the_reason() {
     assert!(why.contains("Streamable HTTP"), "{why}");
     p.call(1, "anything", json!({}), Duration::from_secs(5), false);
     assert!(matches!(p.done(1).await, CallOutcome::NotSent(_)));
+    p.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_sse_url_given_as_http_gets_the_hint() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let server = peers::EverythingHttp::start_legacy_sse(&script, peers::free_port());
+    let mut p = Probe::start(McpTransport::Http {
+        url: format!("http://127.0.0.1:{}/sse", server.port),
+        headers: BTreeMap::new(),
+        token: None,
+    });
+    let state = p
+        .state("Reconnecting", |s| {
+            matches!(s, ConnState::Reconnecting { .. })
+        })
+        .await;
+    let ConnState::Reconnecting { error, .. } = state else {
+        unreachable!()
+    };
+    assert!(error.contains("404"), "{error}");
+    assert!(error.contains("legacy HTTP+SSE"), "{error}");
+    assert!(!error.contains('\n'), "one line: {error}");
     p.stop().await;
 }
 

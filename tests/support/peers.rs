@@ -92,9 +92,18 @@ pub struct EverythingHttp {
 impl EverythingHttp {
     /// Starts it on `port` and waits (up to 20 s) until it accepts connections.
     pub fn start(script: &Path, port: u16) -> EverythingHttp {
+        Self::start_mode(script, port, "streamableHttp")
+    }
+
+    /// Its legacy HTTP+SSE transport (`GET /sse` + `POST /message`) instead.
+    pub fn start_legacy_sse(script: &Path, port: u16) -> EverythingHttp {
+        Self::start_mode(script, port, "sse")
+    }
+
+    fn start_mode(script: &Path, port: u16, mode: &str) -> EverythingHttp {
         let child = Command::new("node")
             .arg(script)
-            .arg("streamableHttp")
+            .arg(mode)
             .env("PORT", port.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())

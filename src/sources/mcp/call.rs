@@ -1,6 +1,7 @@
 //! One tools/call, in a task of its own: send, follow progress, wait for the answer, the
 //! deadline or the operator's cancel, and report exactly one `CallDone`.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use rmcp::model::{CallToolRequest, CallToolRequestParams, ClientRequest, ServerResult};
@@ -20,6 +21,9 @@ use crate::model::mcp::{CallId, CallOutcome};
 pub(super) struct Live {
     pub generation: u64,
     pub peer: Peer<RoleClient>,
+    /// Why the session ended, set before it is closed, so that the calls it interrupts can
+    /// say more than "connection closed".
+    pub lost: Arc<OnceLock<String>>,
 }
 
 /// What a call needs besides its own arguments.
@@ -116,20 +120,22 @@ async fn attempt(
         .insert(live.generation, token.clone(), spec.call);
 
     enum Wake {
-        Answer(Result<Result<ServerResult, ServiceError>, oneshot::error::RecvError>),
+        Answer(Attempt),
         Deadline,
         Cancel,
     }
     let wake = tokio::select! {
-        answer = &mut handle.rx => Wake::Answer(answer),
+        answer = &mut handle.rx => Wake::Answer(match answer {
+            Ok(Ok(result)) => Attempt::Done(answer_outcome(result)),
+            Ok(Err(e)) => service_error(e, spec.timeout),
+            Err(_) => Attempt::Lost("connection closed".to_string()),
+        }),
         _ = sleep_until(deadline) => Wake::Deadline,
         _ = cancel.fired() => Wake::Cancel,
     };
     ctx.progress.remove(live.generation, &token);
-    match wake {
-        Wake::Answer(Ok(Ok(result))) => Attempt::Done(answer(result)),
-        Wake::Answer(Ok(Err(e))) => service_error(e, spec.timeout),
-        Wake::Answer(Err(_)) => Attempt::Lost("connection closed".to_string()),
+    let outcome = match wake {
+        Wake::Answer(attempt) => attempt,
         Wake::Deadline => {
             if let Err(e) = handle.cancel(Some("request timeout".to_string())).await {
                 tracing::debug!(error = %e, "sending notifications/cancelled after a timeout failed");
@@ -145,10 +151,14 @@ async fn attempt(
             }
             Attempt::Done(CallOutcome::Cancelled)
         }
+    };
+    match (outcome, live.lost.get()) {
+        (Attempt::Lost(_), Some(reason)) => Attempt::Lost(format!("connection lost: {reason}")),
+        (outcome, _) => outcome,
     }
 }
 
-fn answer(result: ServerResult) -> CallOutcome {
+fn answer_outcome(result: ServerResult) -> CallOutcome {
     match result {
         ServerResult::CallToolResult(r) => CallOutcome::Result(call_result(r)),
         other => CallOutcome::Rpc {

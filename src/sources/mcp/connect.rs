@@ -130,7 +130,8 @@ async fn stdio(
     emit: &Emitter,
 ) -> Result<Client, String> {
     let mut cmd = Command::new(command);
-    cmd.args(args).envs(env);
+    // Dropped without a clean close (e.g. at exit), the child is killed, not orphaned.
+    cmd.args(args).envs(env).kill_on_drop(true);
     if let Some(dir) = cwd {
         if !dir.is_dir() {
             return Err(format!(
@@ -195,7 +196,7 @@ impl SseRetryPolicy for ShortRetry {
 
 /// One line for a failed `initialize`.
 pub(super) fn init_error_text(e: &ClientInitializeError) -> String {
-    match e {
+    one_line(&match e {
         ClientInitializeError::TransportError { error, context } => {
             format!("{} ({context})", transport_error_text(error))
         }
@@ -206,7 +207,7 @@ pub(super) fn init_error_text(e: &ClientInitializeError) -> String {
             format!("initialize refused: {} ({})", data.message, data.code.0)
         }
         other => other.to_string(),
-    }
+    })
 }
 
 /// One line for a transport error: the HTTP failure or I/O error inside, without the
@@ -220,12 +221,25 @@ pub(super) fn transport_error_text(e: &DynamicTransportError) -> String {
         if let Some(h) = err.downcast_ref::<StreamableHttpError<reqwest::Error>>() {
             return match h {
                 StreamableHttpError::Client(r) => short_error(r),
-                other => other.to_string(),
+                other => one_line(&other.to_string()),
             };
         }
         cur = err.source();
     }
-    e.error.to_string()
+    one_line(&e.error.to_string())
+}
+
+/// Longest error text kept, in characters (an HTML error page can follow a status line).
+const MAX_ERROR_CHARS: usize = 200;
+
+/// Whitespace runs (newlines included) as one space, cut to [`MAX_ERROR_CHARS`].
+fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() <= MAX_ERROR_CHARS {
+        return joined;
+    }
+    let cut: String = joined.chars().take(MAX_ERROR_CHARS).collect();
+    format!("{cut}…")
 }
 
 /// Whether a transport error means the HTTP session is gone (server restarted, session
@@ -302,6 +316,21 @@ mod tests {
         assert!(e.contains("legacy HTTP+SSE"), "{e}");
         let e = with_sse_hint("http://127.0.0.1:1/mcp", "cannot connect".into());
         assert_eq!(e, "cannot connect");
+    }
+
+    #[test]
+    fn error_texts_are_one_short_line() {
+        let page = format!(
+            "HTTP 404: <!DOCTYPE html>\n<html>\n  {}</html>",
+            "x".repeat(500)
+        );
+        let line = one_line(&page);
+        assert!(
+            line.starts_with("HTTP 404: <!DOCTYPE html> <html> x"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+        assert_eq!(line.chars().count(), MAX_ERROR_CHARS + 1);
     }
 
     #[test]

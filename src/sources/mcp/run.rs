@@ -152,6 +152,7 @@ impl Source {
         let live = Live {
             generation: self.generation,
             peer: client.peer().clone(),
+            lost: Default::default(),
         };
         self.live.send_replace(Some(live.clone()));
         let end = session::drive(self, client, live, relist, relist_rx).await;

@@ -59,8 +59,14 @@ pub(super) async fn drive(
         .unwrap_or_default();
     let has_logging = info.capabilities.iter().any(|c| c == "logging");
     emit.client_log(format!(
-        "connected to {} {} (protocol {})",
-        info.name, info.version, info.protocol_version
+        "connected to {} (protocol {})",
+        [info.name.as_str(), info.version.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+        info.protocol_version
     ));
     if !emit.state(ConnState::Connected).await
         || !emit
@@ -148,6 +154,12 @@ pub(super) async fn drive(
         }
     };
     helpers.abort_all();
+    let reason = match &end {
+        End::Lost(error) => error.clone(),
+        End::Reconnect => "the operator asked for a new connection".to_string(),
+        End::Shutdown => "mcptop is stopping".to_string(),
+    };
+    let _ = live.lost.set(reason);
     close(&mut client, &emit).await;
     match &end {
         End::Lost(error) => emit.client_log(format!("disconnected: {error}")),
