@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 use tokio::sync::{oneshot, watch};
 use tokio::time::{Instant, sleep_until};
 
-use super::connect::transport_error_text;
 use super::convert::call_result;
 use super::emit::Emitter;
+use super::errors::transport_error_text;
 use super::handler::ProgressMap;
 use crate::model::mcp::{CallId, CallOutcome};
 

@@ -15,7 +15,9 @@ mod call;
 mod connect;
 mod convert;
 mod emit;
+mod errors;
 mod handler;
+mod ping;
 mod run;
 mod session;
 

@@ -34,7 +34,11 @@ pub(super) struct Source {
     pub calls: JoinSet<()>,
     progress: ProgressMap,
     live: watch::Sender<Option<Live>>,
+    /// Successful connects so far; tells sessions (and their progress tokens) apart.
     generation: u64,
+    backoff: Backoff,
+    /// Failed attempts since the last healthy session.
+    attempt: u32,
 }
 
 /// What to do after a connect attempt or a session.
@@ -61,6 +65,8 @@ impl Source {
             progress: ProgressMap::default(),
             live: watch::channel(None).0,
             generation: 0,
+            backoff: Backoff::new(),
+            attempt: 0,
         }
     }
 
@@ -74,48 +80,49 @@ impl Source {
             self.refuse_until_closed(SSE_EXPLANATION).await;
             return;
         }
-        let mut backoff = Backoff::new();
-        let mut attempt = 0u32;
         loop {
-            let next = self.connect_and_serve(&mut backoff).await;
-            let error = match next {
+            let error = match self.connect_and_serve().await {
                 Next::Stop => break,
                 Next::Now => {
-                    backoff.reset();
-                    attempt = 0;
+                    self.fresh_start();
                     continue;
                 }
                 Next::Retry(error) => error,
             };
-            attempt += 1;
-            let retry_in = backoff.next_delay();
+            self.attempt += 1;
+            let retry_in = self.backoff.next_delay();
             self.emit.client_log(format!(
-                "reconnecting in {:.1} s (attempt {attempt}): {error}",
-                retry_in.as_secs_f64()
+                "reconnecting in {:.1} s (attempt {}): {error}",
+                retry_in.as_secs_f64(),
+                self.attempt
             ));
             let state = ConnState::Reconnecting {
-                attempt,
+                attempt: self.attempt,
                 retry_in,
                 error: error.clone(),
             };
             if !self.emit.state(state).await {
                 break;
             }
-            match self.wait(retry_in, &error).await {
-                Next::Stop => break,
-                Next::Now => {
-                    backoff.reset();
-                    attempt = 0;
-                }
-                Next::Retry(_) => {}
+            let why = format!("reconnecting after: {error}");
+            match self.while_refusing(sleep(retry_in), &why).await {
+                Raced::Stop => break,
+                Raced::Reconnect => self.fresh_start(),
+                Raced::Done(()) => {}
             }
         }
         self.live.send_replace(None);
         tracing::debug!(server = self.emit.server, "MCP source stopped");
     }
 
+    /// Backoff and attempt count from the start (operator's reconnect, healthy session).
+    fn fresh_start(&mut self) {
+        self.backoff.reset();
+        self.attempt = 0;
+    }
+
     /// One connect attempt and, if it succeeds, the session.
-    async fn connect_and_serve(&mut self, backoff: &mut Backoff) -> Next {
+    async fn connect_and_serve(&mut self) -> Next {
         if !self.emit.state(ConnState::Connecting).await {
             return Next::Stop;
         }
@@ -158,7 +165,7 @@ impl Source {
         let end = session::drive(self, client, live, relist, relist_rx).await;
         self.live.send_replace(None);
         if started.elapsed() >= HEALTHY_SESSION {
-            backoff.reset();
+            self.fresh_start();
         }
         match end {
             End::Shutdown => Next::Stop,
@@ -168,16 +175,6 @@ impl Source {
                 Next::Now
             }
             End::Lost(error) => Next::Retry(error),
-        }
-    }
-
-    /// Sleeps `delay`, refusing calls meanwhile; `Reconnect` cuts it short.
-    async fn wait(&mut self, delay: Duration, error: &str) -> Next {
-        let why = format!("reconnecting after: {error}");
-        match self.while_refusing(sleep(delay), &why).await {
-            Raced::Done(()) => Next::Retry(String::new()),
-            Raced::Reconnect => Next::Now,
-            Raced::Stop => Next::Stop,
         }
     }
 

@@ -5,16 +5,17 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use futures::Future;
-use rmcp::model::{ClientRequest, ErrorCode, PingRequest};
-use rmcp::service::{Peer, PeerRequestOptions, RoleClient, ServiceError};
+use rmcp::service::{Peer, RoleClient};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
 
 use super::call::{CallSpec, Live};
-use super::connect::{Client, is_session_lost, mentions_session, transport_error_text};
+use super::connect::Client;
 use super::convert::{server_info, tool_info};
 use super::emit::Emitter;
+use super::errors::service_error_text;
+use super::ping::{Ping, ping};
 use super::run::Source;
 use crate::model::mcp::{ConnState, McpCommand, McpUpdate};
 
@@ -33,14 +34,6 @@ pub(super) enum End {
     Reconnect,
     /// The connection broke or stopped answering.
     Lost(String),
-}
-
-enum Ping {
-    Rtt(Duration),
-    Unsupported,
-    Failed(String),
-    SessionLost(String),
-    Closed,
 }
 
 /// Serves one session until it ends, then closes it.
@@ -216,44 +209,5 @@ async fn set_level(peer: Peer<RoleClient>, level: String, emit: Emitter) {
     match result {
         Ok(()) => emit.client_log(format!("asked the server for log level {level}")),
         Err(e) => emit.client_log(format!("logging/setLevel {level} failed: {e}")),
-    }
-}
-
-async fn ping(peer: Peer<RoleClient>, limit: Duration) -> Ping {
-    let started = Instant::now();
-    let request = ClientRequest::PingRequest(PingRequest::default());
-    let handle = match peer
-        .send_request_with_option(request, PeerRequestOptions::with_timeout(limit))
-        .await
-    {
-        Ok(handle) => handle,
-        Err(_) => return Ping::Closed,
-    };
-    match handle.await_response().await {
-        Ok(_) => Ping::Rtt(started.elapsed()),
-        Err(ServiceError::McpError(e)) if e.code == ErrorCode::METHOD_NOT_FOUND => {
-            Ping::Unsupported
-        }
-        Err(ServiceError::McpError(e)) if mentions_session(&e.message) => {
-            Ping::SessionLost(format!("{} ({})", e.message, e.code.0))
-        }
-        Err(ServiceError::TransportClosed) => Ping::Closed,
-        Err(ServiceError::TransportSend(e)) if is_session_lost(&e) => {
-            Ping::SessionLost(transport_error_text(&e))
-        }
-        Err(e) => Ping::Failed(service_error_text(&e)),
-    }
-}
-
-/// One line for a failed request.
-pub(super) fn service_error_text(e: &ServiceError) -> String {
-    match e {
-        ServiceError::McpError(data) => format!("{} ({})", data.message, data.code.0),
-        ServiceError::TransportSend(t) => transport_error_text(t),
-        ServiceError::TransportClosed => "connection closed".to_string(),
-        ServiceError::Timeout { timeout } => {
-            format!("no answer within {:.1} s", timeout.as_secs_f64())
-        }
-        other => other.to_string(),
     }
 }
