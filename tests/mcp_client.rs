@@ -434,6 +434,15 @@ async fn python_server_hints_structured_content_and_two_kinds_of_error() {
         other => panic!("expected a JSON-RPC error, got {other:?}"),
     }
 
+    // Calls run side by side: a quick one is not held up by a slow one.
+    p.call(5, "slow", json!({"seconds": 2, "steps": 1}), WAIT, false);
+    let r = result(p.call_done(6, "echo", json!({"text": "meanwhile"})).await);
+    assert_eq!(text(&r), "meanwhile");
+    let slow_done =
+        |u: &McpUpdate| matches!(u, McpUpdate::CallDone { call, .. } if *call == CallId(5));
+    assert!(!p.seen.iter().any(slow_done), "the slow call ended first");
+    assert_eq!(text(&result(p.done(5).await)), "slept 2.0 s in 1 steps");
+
     p.log("the greeting on stderr", |o, t| {
         *o == LogOrigin::Stderr && t == "peer says hello on stderr"
     })

@@ -75,6 +75,11 @@ pub(super) async fn run(
                         spec.call.0, spec.tool
                     ));
                     match attempt(&ctx, &next, &spec, deadline, &mut cancel).await {
+                        // The first send may still have been processed: not "not sent".
+                        Attempt::Done(CallOutcome::NotSent(_)) => CallOutcome::Interrupted {
+                            error,
+                            retried: false,
+                        },
                         Attempt::Done(outcome) => outcome,
                         Attempt::Lost(error) => CallOutcome::Interrupted {
                             error,

@@ -48,3 +48,56 @@ pub(super) async fn ping(peer: Peer<RoleClient>, limit: Duration) -> Ping {
         Err(e) => Ping::Failed(service_error_text(&e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rmcp::model::{ErrorData, PingRequestMethod};
+    use rmcp::service::{RequestContext, RoleServer};
+    use rmcp::{ServerHandler, ServiceExt};
+
+    use super::*;
+
+    /// An in-process rmcp server whose ping fails with `error`.
+    struct PingFails(ErrorData);
+
+    impl ServerHandler for PingFails {
+        async fn ping(&self, _context: RequestContext<RoleServer>) -> Result<(), ErrorData> {
+            Err(self.0.clone())
+        }
+    }
+
+    async fn ping_against(server: impl ServerHandler) -> Ping {
+        let (near, far) = tokio::io::duplex(64 * 1024);
+        let serving = tokio::spawn(async move { server.serve(tokio::io::split(far)).await });
+        let client = ().serve(tokio::io::split(near)).await.expect("client");
+        let server = serving.await.expect("join").expect("server");
+        let result = ping(client.peer().clone(), Duration::from_secs(5)).await;
+        drop(server);
+        result
+    }
+
+    #[tokio::test]
+    async fn a_server_without_ping_is_not_an_error() {
+        let error = ErrorData::method_not_found::<PingRequestMethod>();
+        assert!(matches!(
+            ping_against(PingFails(error)).await,
+            Ping::Unsupported
+        ));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_session_means_the_session_is_lost() {
+        let error = ErrorData::new(ErrorCode(-32000), "Session not found", None);
+        match ping_against(PingFails(error)).await {
+            Ping::SessionLost(text) => assert_eq!(text, "Session not found (-32000)"),
+            _ => panic!("expected SessionLost"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_working_server_gives_a_round_trip_time() {
+        struct Fine;
+        impl ServerHandler for Fine {}
+        assert!(matches!(ping_against(Fine).await, Ping::Rtt(_)));
+    }
+}
