@@ -3,6 +3,7 @@
 
 pub mod health;
 pub mod http;
+pub mod mcp;
 pub mod scrape;
 
 use crate::model::dashboard::Scrape;

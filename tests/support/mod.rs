@@ -4,6 +4,7 @@
 pub mod fixture;
 pub mod mcp_fixture;
 pub mod tmux;
+pub mod peers;
 
 use std::process::Command;
 

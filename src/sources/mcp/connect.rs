@@ -1,0 +1,228 @@
+//! Opening a session: the transport (Streamable HTTP or a stdio child), then `initialize`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use rmcp::ServiceExt;
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::common::client_side_sse::SseRetryPolicy;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{ChildStderr, Command};
+
+use super::emit::Emitter;
+use super::errors::{init_error_text, with_sse_hint};
+use super::handler::Handler;
+use crate::config::mcp::{McpTransport, SecretSource};
+use crate::model::mcp::LogOrigin;
+
+/// A running session.
+pub(super) type Client = RunningService<RoleClient, Handler>;
+
+/// Why a legacy HTTP+SSE server cannot be used.
+pub(super) const SSE_EXPLANATION: &str = "legacy HTTP+SSE endpoint: rmcp 3.x has only Streamable \
+     HTTP and stdio clients; use the server's Streamable HTTP endpoint (often /mcp)";
+
+/// Longest stderr line kept, in bytes (the rest is cut).
+const MAX_STDERR_LINE: usize = 8 * 1024;
+
+/// Opens the transport and runs `initialize`. A stdio child's stderr is read line by line
+/// into `Log{Stderr}` updates by a task of its own that ends with the child.
+///
+/// Errors: a one-line reason (bad config, spawn failure, HTTP or protocol error), with a hint
+/// when an HTTP URL looks like a legacy SSE endpoint.
+pub(super) async fn connect(
+    transport: &McpTransport,
+    handler: Handler,
+    emit: &Emitter,
+) -> Result<Client, String> {
+    match transport {
+        McpTransport::Http {
+            url,
+            headers,
+            token,
+        } => http(url, headers, token.as_ref(), handler).await,
+        McpTransport::Stdio {
+            command,
+            args,
+            env,
+            cwd,
+        } => stdio(command, args, env, cwd.as_deref(), handler, emit).await,
+        McpTransport::Sse { .. } => Err(SSE_EXPLANATION.to_string()),
+    }
+}
+
+async fn http(
+    url: &str,
+    headers: &BTreeMap<String, String>,
+    token: Option<&SecretSource>,
+    handler: Handler,
+) -> Result<Client, String> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_string())
+        .custom_headers(header_map(headers)?);
+    if let Some(source) = token {
+        config = config.auth_header(read_token(source)?);
+    }
+    // A response stream that breaks (server gone) is resumed a few times, then the call
+    // fails instead of waiting for ever.
+    config.retry_config = Arc::new(ShortRetry);
+    let transport = StreamableHttpClientTransport::from_config(config);
+    handler
+        .serve(transport)
+        .await
+        .map_err(|e| with_sse_hint(url, init_error_text(&e)))
+}
+
+/// Reads a bearer token (trimmed) at connect time.
+///
+/// Errors: the variable is unset or empty, the file unreadable or empty. The token itself
+/// never appears in an error.
+pub(super) fn read_token(source: &SecretSource) -> Result<String, String> {
+    let (token, origin) = match source {
+        SecretSource::Env(name) => (
+            std::env::var(name)
+                .map_err(|_| format!("bearer token: environment variable {name} is not set"))?,
+            format!("environment variable {name}"),
+        ),
+        SecretSource::File(path) => (
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("bearer token: cannot read {}: {e}", path.display()))?,
+            path.display().to_string(),
+        ),
+    };
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(format!("bearer token: {origin} is empty"));
+    }
+    Ok(token.to_string())
+}
+
+/// Errors name the header, never its value.
+fn header_map(
+    headers: &BTreeMap<String, String>,
+) -> Result<HashMap<HeaderName, HeaderValue>, String> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let n = HeaderName::try_from(name.as_str())
+                .map_err(|_| format!("header `{name}`: not a valid header name"))?;
+            let mut v = HeaderValue::try_from(value.as_str())
+                .map_err(|_| format!("header `{name}`: value is not a valid header value"))?;
+            v.set_sensitive(true);
+            Ok((n, v))
+        })
+        .collect()
+}
+
+async fn stdio(
+    command: &str,
+    args: &[String],
+    env: &BTreeMap<String, String>,
+    cwd: Option<&Path>,
+    handler: Handler,
+    emit: &Emitter,
+) -> Result<Client, String> {
+    let mut cmd = Command::new(command);
+    // Dropped without a clean close (e.g. at exit), the child is killed, not orphaned.
+    cmd.args(args).envs(env).kill_on_drop(true);
+    if let Some(dir) = cwd {
+        if !dir.is_dir() {
+            return Err(format!(
+                "working directory {} does not exist",
+                dir.display()
+            ));
+        }
+        cmd.current_dir(dir);
+    }
+    let (transport, stderr) = TokioChildProcess::builder(cmd)
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("command not found: {command}"),
+            std::io::ErrorKind::PermissionDenied => {
+                format!("cannot run {command}: permission denied")
+            }
+            _ => format!("cannot start {command}: {e}"),
+        })?;
+    if let Some(pid) = transport.id() {
+        emit.client_log(format!("started {command} (pid {pid})"));
+    }
+    if let Some(stderr) = stderr {
+        tokio::spawn(read_stderr(stderr, emit.clone()));
+    }
+    handler
+        .serve(transport)
+        .await
+        .map_err(|e| init_error_text(&e))
+}
+
+/// Forwards a child's stderr, one `Log{Stderr}` per line, until it closes.
+async fn read_stderr(stderr: ChildStderr, emit: Emitter) {
+    let mut reader = BufReader::new(stderr);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf).await {
+            Ok(0) => return,
+            Ok(_) => {
+                buf.truncate(MAX_STDERR_LINE);
+                let line = String::from_utf8_lossy(&buf);
+                emit.log(LogOrigin::Stderr, line.trim_end_matches(['\n', '\r']));
+            }
+            Err(e) => {
+                tracing::debug!(server = emit.server, error = %e, "reading stderr failed");
+                return;
+            }
+        }
+    }
+}
+
+/// Resumes a broken response stream up to three times (0.5, 1, 2 s apart).
+#[derive(Debug)]
+struct ShortRetry;
+
+impl SseRetryPolicy for ShortRetry {
+    fn retry(&self, current_times: usize) -> Option<Duration> {
+        (current_times < 3).then(|| Duration::from_millis(500 << current_times))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_trimmed_and_never_shown_in_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("token");
+        std::fs::write(&file, "  s3cret\n").expect("write");
+        assert_eq!(
+            read_token(&SecretSource::File(file.clone())).as_deref(),
+            Ok("s3cret")
+        );
+        std::fs::write(&file, " \n").expect("write");
+        let err = read_token(&SecretSource::File(file)).unwrap_err();
+        assert!(err.contains("is empty"), "{err}");
+        let err =
+            read_token(&SecretSource::Env("MCPTOP_TEST_SURELY_UNSET_VAR".into())).unwrap_err();
+        assert!(
+            err.contains("MCPTOP_TEST_SURELY_UNSET_VAR is not set"),
+            "{err}"
+        );
+        let err = read_token(&SecretSource::File(dir.path().join("missing"))).unwrap_err();
+        assert!(err.contains("cannot read"), "{err}");
+    }
+
+    #[test]
+    fn header_errors_name_the_header_not_the_value() {
+        let mut h = BTreeMap::new();
+        h.insert("X-Key".to_string(), "bad\nvalue-secret".to_string());
+        let err = header_map(&h).unwrap_err();
+        assert!(err.contains("X-Key") && !err.contains("secret"), "{err}");
+    }
+}

@@ -1,0 +1,78 @@
+//! The MCP client source: one tokio task per configured server, speaking rmcp 3.9 over
+//! Streamable HTTP or stdio, reporting [`McpUpdate`](crate::model::mcp::McpUpdate)s as
+//! [`Update::Mcp`] and taking [`McpCommand`]s through an [`McpHandle`].
+//!
+//! The task connects (bounded by `connect_timeout`), reports `Connected` and `Initialized`,
+//! lists the tools (again on `notifications/tools/list_changed` or `RefreshTools`), asks for
+//! `settings.log_level` when the server offers logging, pings every `ping_interval`, and
+//! runs each tools/call in a task of its own. When the connection breaks (transport closed,
+//! two failed pings, HTTP session gone) it reconnects with backoff (0.5 s doubling to 30 s,
+//! jittered), respawning a stdio server. It never writes to stdout or stderr: a stdio
+//! server's stderr arrives as `Log{Stderr}` lines.
+
+mod backoff;
+mod call;
+mod connect;
+mod convert;
+mod emit;
+mod errors;
+mod handler;
+mod ping;
+mod run;
+mod session;
+
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::task::JoinSet;
+
+use crate::config::mcp::{McpServerConfig, McpSettings};
+use crate::model::mcp::{McpCommand, ServerId};
+use crate::sources::Update;
+
+/// Commands a source holds before `send` reports it full.
+const COMMAND_QUEUE: usize = 64;
+
+/// The app's side of one server's source. Dropping every handle stops the source.
+#[derive(Debug, Clone)]
+pub struct McpHandle {
+    /// The server this handle commands.
+    pub server: ServerId,
+    commands: mpsc::Sender<McpCommand>,
+}
+
+impl McpHandle {
+    /// Queues a command without waiting.
+    ///
+    /// Errors: the source has stopped, or its queue (64 commands) is full; the text says
+    /// which. A refused `Call` gets no `CallDone`.
+    pub fn send(&self, cmd: McpCommand) -> Result<(), String> {
+        self.commands.try_send(cmd).map_err(|e| match e {
+            TrySendError::Full(_) => format!(
+                "MCP server #{} is busy: {COMMAND_QUEUE} commands are waiting",
+                self.server
+            ),
+            TrySendError::Closed(_) => format!("MCP server #{} has stopped", self.server),
+        })
+    }
+}
+
+/// Spawns the task that owns the connection to server `server` (its index in the config)
+/// into `tasks`, and returns the handle that commands it.
+///
+/// The task runs until every handle is dropped or `updates` is closed; then it closes the
+/// session (killing a stdio child that does not exit) and returns.
+pub fn spawn(
+    server: ServerId,
+    cfg: McpServerConfig,
+    settings: McpSettings,
+    updates: mpsc::Sender<Update>,
+    tasks: &mut JoinSet<()>,
+) -> McpHandle {
+    let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+    let emit = emit::Emitter::new(server, updates);
+    tasks.spawn(run::Source::new(cfg, settings, emit, rx).run());
+    McpHandle {
+        server,
+        commands: tx,
+    }
+}

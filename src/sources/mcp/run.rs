@@ -1,0 +1,245 @@
+//! The task that owns one server's connection: connect, report, reconnect with backoff,
+//! and answer commands, until the app drops its handles or its update receiver.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep, timeout};
+
+use super::backoff::Backoff;
+use super::call::{self, CallCtx, CallSpec, Live};
+use super::connect::{self, Client, SSE_EXPLANATION};
+use super::emit::Emitter;
+use super::handler::{Handler, ProgressMap};
+use super::session::{self, End};
+use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
+use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand};
+
+/// A session that lasted this long resets the backoff; a server that keeps dying right
+/// after `initialize` keeps backing off instead of being hammered every 0.5 s.
+const HEALTHY_SESSION: Duration = Duration::from_secs(10);
+
+/// Everything the task owns across sessions.
+pub(super) struct Source {
+    pub cfg: McpServerConfig,
+    pub settings: McpSettings,
+    pub emit: Emitter,
+    pub commands: mpsc::Receiver<McpCommand>,
+    /// Cancel switches of the calls in flight.
+    cancels: HashMap<CallId, oneshot::Sender<()>>,
+    /// The call tasks; dropping the source aborts them.
+    pub calls: JoinSet<()>,
+    progress: ProgressMap,
+    live: watch::Sender<Option<Live>>,
+    /// Successful connects so far; tells sessions (and their progress tokens) apart.
+    generation: u64,
+    backoff: Backoff,
+    /// Failed attempts since the last healthy session.
+    attempt: u32,
+}
+
+/// What to do after a connect attempt or a session.
+enum Next {
+    Retry(String),
+    Now,
+    Stop,
+}
+
+impl Source {
+    pub fn new(
+        cfg: McpServerConfig,
+        settings: McpSettings,
+        emit: Emitter,
+        commands: mpsc::Receiver<McpCommand>,
+    ) -> Self {
+        Self {
+            cfg,
+            settings,
+            emit,
+            commands,
+            cancels: HashMap::new(),
+            calls: JoinSet::new(),
+            progress: ProgressMap::default(),
+            live: watch::channel(None).0,
+            generation: 0,
+            backoff: Backoff::new(),
+            attempt: 0,
+        }
+    }
+
+    /// Runs until the command channel or the update channel closes.
+    pub async fn run(mut self) {
+        if let McpTransport::Sse { .. } = self.cfg.transport {
+            self.emit
+                .state(ConnState::Failed(SSE_EXPLANATION.to_string()))
+                .await;
+            self.emit.client_log(SSE_EXPLANATION);
+            self.refuse_until_closed(SSE_EXPLANATION).await;
+            return;
+        }
+        loop {
+            let error = match self.connect_and_serve().await {
+                Next::Stop => break,
+                Next::Now => {
+                    self.fresh_start();
+                    continue;
+                }
+                Next::Retry(error) => error,
+            };
+            self.attempt += 1;
+            let retry_in = self.backoff.next_delay();
+            self.emit.client_log(format!(
+                "reconnecting in {:.1} s (attempt {}): {error}",
+                retry_in.as_secs_f64(),
+                self.attempt
+            ));
+            let state = ConnState::Reconnecting {
+                attempt: self.attempt,
+                retry_in,
+                error: error.clone(),
+            };
+            if !self.emit.state(state).await {
+                break;
+            }
+            let why = format!("reconnecting after: {error}");
+            match self.while_refusing(sleep(retry_in), &why).await {
+                Raced::Stop => break,
+                Raced::Reconnect => self.fresh_start(),
+                Raced::Done(()) => {}
+            }
+        }
+        self.live.send_replace(None);
+        tracing::debug!(server = self.emit.server, "MCP source stopped");
+    }
+
+    /// Backoff and attempt count from the start (operator's reconnect, healthy session).
+    fn fresh_start(&mut self) {
+        self.backoff.reset();
+        self.attempt = 0;
+    }
+
+    /// One connect attempt and, if it succeeds, the session.
+    async fn connect_and_serve(&mut self) -> Next {
+        if !self.emit.state(ConnState::Connecting).await {
+            return Next::Stop;
+        }
+        self.generation += 1;
+        let (relist, relist_rx) = mpsc::channel(1);
+        let handler = Handler {
+            emit: self.emit.clone(),
+            generation: self.generation,
+            progress: self.progress.clone(),
+            relist: relist.clone(),
+        };
+        let transport = self.cfg.transport.clone();
+        let emit = self.emit.clone();
+        let limit = self.settings.connect_timeout;
+        let connecting = async move {
+            match timeout(limit, connect::connect(&transport, handler, &emit)).await {
+                Ok(result) => result,
+                Err(_) => Err(format!(
+                    "no answer to initialize within {:.1} s",
+                    limit.as_secs_f64()
+                )),
+            }
+        };
+        let client: Client = match self.while_refusing(connecting, "connecting").await {
+            Raced::Stop => return Next::Stop,
+            Raced::Reconnect => return Next::Now,
+            Raced::Done(Ok(client)) => client,
+            Raced::Done(Err(error)) => {
+                tracing::debug!(server = self.emit.server, %error, "MCP connect failed");
+                return Next::Retry(error);
+            }
+        };
+        let started = Instant::now();
+        let live = Live {
+            generation: self.generation,
+            peer: client.peer().clone(),
+            lost: Default::default(),
+        };
+        self.live.send_replace(Some(live.clone()));
+        let end = session::drive(self, client, live, relist, relist_rx).await;
+        self.live.send_replace(None);
+        if started.elapsed() >= HEALTHY_SESSION {
+            self.fresh_start();
+        }
+        match end {
+            End::Shutdown => Next::Stop,
+            End::Reconnect => {
+                self.emit
+                    .client_log("reconnecting now (asked by the operator)");
+                Next::Now
+            }
+            End::Lost(error) => Next::Retry(error),
+        }
+    }
+
+    /// Drives `fut` while answering commands as a source that is not connected.
+    async fn while_refusing<T>(&mut self, fut: impl Future<Output = T>, why: &str) -> Raced<T> {
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                out = &mut fut => return Raced::Done(out),
+                cmd = self.commands.recv() => match cmd {
+                    None => return Raced::Stop,
+                    Some(McpCommand::Reconnect) => return Raced::Reconnect,
+                    Some(cmd) => self.refuse(cmd, why).await,
+                },
+                _ = self.emit.closed() => return Raced::Stop,
+            }
+        }
+    }
+
+    /// For a source that will never connect: refuse every call until the channel closes.
+    async fn refuse_until_closed(&mut self, why: &str) {
+        loop {
+            tokio::select! {
+                cmd = self.commands.recv() => match cmd {
+                    None => return,
+                    Some(cmd) => self.refuse(cmd, why).await,
+                },
+                _ = self.emit.closed() => return,
+            }
+        }
+    }
+
+    /// Answers a command while there is no session: a call is not sent (at once, no
+    /// queueing); the rest have nothing to act on.
+    async fn refuse(&mut self, cmd: McpCommand, why: &str) {
+        if let McpCommand::Call { call, .. } = cmd {
+            let outcome = CallOutcome::NotSent(format!("not connected: {why}"));
+            self.emit.call_done(call, outcome, Duration::ZERO).await;
+        }
+    }
+
+    /// Starts a call on the session `live` in a task of its own.
+    pub fn start_call(&mut self, live: &Live, spec: CallSpec) {
+        self.cancels.retain(|_, tx| !tx.is_closed());
+        let (tx, rx) = oneshot::channel();
+        self.cancels.insert(spec.call, tx);
+        let ctx = CallCtx {
+            emit: self.emit.clone(),
+            progress: self.progress.clone(),
+            live: self.live.subscribe(),
+        };
+        self.calls.spawn(call::run(ctx, live.clone(), spec, rx));
+    }
+
+    /// Cancels a call in flight (nothing if it has ended or is unknown).
+    pub fn cancel(&mut self, call: CallId) {
+        if let Some(tx) = self.cancels.remove(&call) {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// How a future raced against the command channel ended.
+enum Raced<T> {
+    Done(T),
+    Reconnect,
+    Stop,
+}

@@ -1,0 +1,213 @@
+//! One connected session: report it, list tools (again on `list_changed` or on request),
+//! set the log level, ping, start and cancel calls, and notice when it breaks.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures::Future;
+use rmcp::service::{Peer, RoleClient};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
+
+use super::call::{CallSpec, Live};
+use super::connect::Client;
+use super::convert::{server_info, tool_info};
+use super::emit::Emitter;
+use super::errors::service_error_text;
+use super::ping::{Ping, ping};
+use super::run::Source;
+use crate::model::mcp::{ConnState, McpCommand, McpUpdate};
+
+/// How often the session checks that its transport is still open.
+const WATCHDOG: Duration = Duration::from_millis(250);
+/// Bounded wait for a clean close (a stdio child is killed if it does not exit).
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Consecutive failed pings that end a session.
+const MAX_PING_FAILURES: u32 = 2;
+
+/// Why a session ended.
+pub(super) enum End {
+    /// The app is gone: stop.
+    Shutdown,
+    /// The operator asked for a new connection.
+    Reconnect,
+    /// The connection broke or stopped answering.
+    Lost(String),
+}
+
+/// Serves one session until it ends, then closes it.
+pub(super) async fn drive(
+    src: &mut Source,
+    mut client: Client,
+    live: Live,
+    relist: mpsc::Sender<()>,
+    relist_rx: mpsc::Receiver<()>,
+) -> End {
+    let emit = src.emit.clone();
+    let peer = client.peer().clone();
+    let info = peer
+        .peer_info()
+        .map(|i| server_info(&i))
+        .unwrap_or_default();
+    let has_logging = info.capabilities.iter().any(|c| c == "logging");
+    emit.client_log(format!(
+        "connected to {} (protocol {})",
+        [info.name.as_str(), info.version.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+        info.protocol_version
+    ));
+    if !emit.state(ConnState::Connected).await
+        || !emit
+            .send(McpUpdate::Initialized {
+                server: emit.server,
+                info,
+            })
+            .await
+    {
+        close(&mut client, &emit).await;
+        return End::Shutdown;
+    }
+
+    let mut helpers = JoinSet::new();
+    helpers.spawn(lister(peer.clone(), relist_rx, emit.clone()));
+    let _ = relist.try_send(());
+    if has_logging {
+        helpers.spawn(set_level(
+            peer.clone(),
+            src.settings.log_level.clone(),
+            emit.clone(),
+        ));
+    }
+
+    let every = src.settings.ping_interval.max(Duration::from_millis(10));
+    let ping_timeout = every.clamp(Duration::from_secs(2), Duration::from_secs(10));
+    let mut ticker = interval_at(Instant::now() + every, every);
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut watchdog = interval(WATCHDOG);
+    watchdog.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut pinging: Option<Pin<Box<dyn Future<Output = Ping> + Send>>> = None;
+    let mut ping_supported = true;
+    let mut failures = 0u32;
+
+    let end = loop {
+        tokio::select! {
+            cmd = src.commands.recv() => match cmd {
+                None => break End::Shutdown,
+                Some(McpCommand::Call { call, tool, arguments, timeout, idempotent }) => {
+                    src.start_call(&live, CallSpec { call, tool, arguments, timeout, idempotent });
+                }
+                Some(McpCommand::Cancel { call }) => src.cancel(call),
+                Some(McpCommand::RefreshTools) => {
+                    let _ = relist.try_send(());
+                }
+                Some(McpCommand::Reconnect) => break End::Reconnect,
+            },
+            _ = emit.closed() => break End::Shutdown,
+            _ = ticker.tick(), if pinging.is_none() && ping_supported => {
+                pinging = Some(Box::pin(ping(peer.clone(), ping_timeout)));
+            }
+            result = async { pinging.as_mut().expect("guarded by is_some").await }, if pinging.is_some() => {
+                pinging = None;
+                match result {
+                    Ping::Rtt(rtt) => {
+                        failures = 0;
+                        emit.send(McpUpdate::Ping { server: emit.server, rtt: Ok(Some(rtt)) }).await;
+                    }
+                    Ping::Unsupported => {
+                        ping_supported = false;
+                        emit.client_log("the server does not implement ping (method not found); not pinging it");
+                        emit.send(McpUpdate::Ping { server: emit.server, rtt: Ok(None) }).await;
+                    }
+                    Ping::Failed(error) => {
+                        failures += 1;
+                        emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;
+                        if failures >= MAX_PING_FAILURES {
+                            break End::Lost(format!("{failures} pings failed in a row: {error}"));
+                        }
+                    }
+                    Ping::SessionLost(error) => {
+                        emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;
+                        break End::Lost(format!("session lost: {error}"));
+                    }
+                    Ping::Closed => break End::Lost("connection closed".to_string()),
+                }
+            }
+            _ = watchdog.tick() => {
+                emit.flush_dropped();
+                if client.is_closed() || peer.is_transport_closed() {
+                    break End::Lost("connection closed".to_string());
+                }
+            }
+            Some(_) = src.calls.join_next(), if !src.calls.is_empty() => {}
+        }
+    };
+    helpers.abort_all();
+    let reason = match &end {
+        End::Lost(error) => error.clone(),
+        End::Reconnect => "the operator asked for a new connection".to_string(),
+        End::Shutdown => "mcptop is stopping".to_string(),
+    };
+    let _ = live.lost.set(reason);
+    close(&mut client, &emit).await;
+    match &end {
+        End::Lost(error) => emit.client_log(format!("disconnected: {error}")),
+        End::Reconnect => emit.client_log("disconnected to reconnect"),
+        End::Shutdown => {}
+    }
+    end
+}
+
+/// Closes the session (for stdio: closes the child's stdin, then kills it if needed).
+async fn close(client: &mut Client, emit: &Emitter) {
+    match client.close_with_timeout(CLOSE_TIMEOUT).await {
+        Ok(Some(_)) => {}
+        Ok(None) => tracing::debug!(server = emit.server, "MCP session did not close in time"),
+        Err(e) => tracing::debug!(server = emit.server, error = %e, "MCP session task failed"),
+    }
+}
+
+/// Lists all tools (every page) each time it is asked, until the session ends.
+async fn lister(peer: Peer<RoleClient>, mut asks: mpsc::Receiver<()>, emit: Emitter) {
+    while asks.recv().await.is_some() {
+        let tools = peer
+            .list_all_tools()
+            .await
+            .map(|tools| tools.into_iter().map(tool_info).collect())
+            .map_err(|e| format!("tools/list failed: {}", service_error_text(&e)));
+        if let Err(error) = &tools {
+            emit.client_log(error.clone());
+        }
+        if !emit
+            .send(McpUpdate::Tools {
+                server: emit.server,
+                tools,
+            })
+            .await
+        {
+            return;
+        }
+    }
+}
+
+/// `logging/setLevel`; a refusal is worth a log line, not a reconnect.
+async fn set_level(peer: Peer<RoleClient>, level: String, emit: Emitter) {
+    #[allow(deprecated)] // Logging is deprecated by SEP-2577 but servers still offer it.
+    let result = match serde_json::from_value::<rmcp::model::LoggingLevel>(
+        serde_json::Value::String(level.clone()),
+    ) {
+        Ok(parsed) => peer
+            .set_level(rmcp::model::SetLevelRequestParams::new(parsed))
+            .await
+            .map_err(|e| service_error_text(&e)),
+        Err(_) => Err("not a log level (debug .. emergency)".to_string()),
+    };
+    match result {
+        Ok(()) => emit.client_log(format!("asked the server for log level {level}")),
+        Err(e) => emit.client_log(format!("logging/setLevel {level} failed: {e}")),
+    }
+}
