@@ -243,10 +243,20 @@ fn the_form_sends_what_was_typed() {
     open(&mut app, now, "notion.search");
     assert!(matches!(app.nav.overlay, Some(Overlay::Form(_))));
     keys(&mut app, now, "runbook");
-    app.on_key_at(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), now);
+    app.on_key_at(
+        &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        now,
+    );
     let sent = sent.lock().expect("lock").clone();
     match sent.as_slice() {
-        [(0, McpCommand::Call { tool, arguments, .. })] => {
+        [
+            (
+                0,
+                McpCommand::Call {
+                    tool, arguments, ..
+                },
+            ),
+        ] => {
             assert_eq!(tool, "notion.search");
             assert_eq!(arguments.get("query"), Some(&json!("runbook")));
         }

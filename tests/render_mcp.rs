@@ -100,7 +100,10 @@ fn tool_form_with_a_required_error() {
         now,
     );
     let screen = render(&app, now, 80, 24);
-    assert!(screen.contains("Call jira.create_issue on demo"), "{screen}");
+    assert!(
+        screen.contains("Call jira.create_issue on demo"),
+        "{screen}"
+    );
     assert!(screen.contains("✗"), "{screen}");
     insta::assert_snapshot!(screen);
 }

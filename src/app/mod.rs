@@ -188,11 +188,31 @@ pub async fn run(cfg: Config) -> Result<()> {
     let mut app = App::new(cfg)?;
     let (tx, rx) = mpsc::channel(64);
     let url = app.cfg.target.url.clone().unwrap_or_default();
-    let mut tasks = sources::spawn(&app.cfg, &url, tx)?;
+    let mut tasks = sources::spawn(&app.cfg, &url, tx.clone())?;
+    let mut mcp_tasks = tokio::task::JoinSet::new();
+    for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
+        let handle = sources::mcp::spawn(
+            i,
+            server.clone(),
+            app.cfg.mcp.settings.clone(),
+            tx.clone(),
+            &mut mcp_tasks,
+        );
+        app.links.push(Box::new(move |cmd| handle.send(cmd)));
+    }
+    drop(tx);
     let mut terminal = crate::tui::init()?;
-    let result = event_loop(&mut app, &mut terminal, rx, &mut tasks).await;
+    let result = event_loop(&mut app, &mut terminal, rx, &mut tasks, &mut mcp_tasks).await;
     crate::tui::restore();
     tasks.abort_all();
+    // Dropping the links ends the MCP sources, which close their sessions and stop their
+    // stdio servers; they get a moment for it before they are aborted.
+    app.links.clear();
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while mcp_tasks.join_next().await.is_some() {}
+    })
+    .await;
+    mcp_tasks.abort_all();
     result
 }
 
@@ -201,6 +221,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut rx: mpsc::Receiver<Update>,
     tasks: &mut tokio::task::JoinSet<()>,
+    mcp_tasks: &mut tokio::task::JoinSet<()>,
 ) -> Result<()> {
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
@@ -235,15 +256,8 @@ async fn event_loop(
             }
             _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
             _ = tokio::time::sleep_until(frame_due), if dirty => {}
-            Some(ended) = tasks.join_next() => {
-                // Sources loop until the app drops the channel: one ending is a bug.
-                let why = match ended {
-                    Err(e) if e.is_panic() => "panicked".to_string(),
-                    Err(e) => e.to_string(),
-                    Ok(()) => "stopped".to_string(),
-                };
-                return Err(eyre!("a source task {why}; see the log"));
-            }
+            Some(ended) = tasks.join_next() => return Err(source_ended(ended)),
+            Some(ended) = mcp_tasks.join_next() => return Err(source_ended(ended)),
             name = signals.recv() => {
                 tracing::info!(signal = name, "quitting on signal");
                 app.quit = true;
@@ -253,4 +267,14 @@ async fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// Sources loop until the app drops its side: one ending while the app runs is a bug.
+fn source_ended(ended: Result<(), tokio::task::JoinError>) -> color_eyre::Report {
+    let why = match ended {
+        Err(e) if e.is_panic() => "panicked".to_string(),
+        Err(e) => e.to_string(),
+        Ok(()) => "stopped".to_string(),
+    };
+    eyre!("a source task {why}; see the log")
 }

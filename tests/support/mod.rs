@@ -3,8 +3,8 @@
 
 pub mod fixture;
 pub mod mcp_fixture;
-pub mod tmux;
 pub mod peers;
+pub mod tmux;
 
 use std::process::Command;
 
