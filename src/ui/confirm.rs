@@ -54,7 +54,7 @@ pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let crit = Style::new().fg(t.crit).add_modifier(Modifier::BOLD);
     if c.explicit {
         lines.push(Line::styled(
-            "⚠ This tool may be destructive (destructiveHint, or no hint saying otherwise).",
+            "⚠ May be destructive (destructiveHint, or no hint saying otherwise).",
             crit,
         ));
         lines.push(Line::styled(
@@ -81,7 +81,13 @@ pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
             Span::styled("do not call", t.text()),
         ]));
     }
-    let height = (lines.len() as u16 + 2).min(area.height);
+    // Rows after wrapping at the dialog's inner width.
+    let inner_w = area.width.min(76).saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
+    let height = (rows as u16 + 2).min(area.height);
     let popup = super::centered_fixed(area, 76, height);
     Clear.render(popup, buf);
     Paragraph::new(lines)
