@@ -69,6 +69,18 @@ async def slow(seconds: float, steps: int, ctx: Context) -> str:
     return f"slept {seconds} s in {steps} steps"
 
 
+@mcp.tool(
+    annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=False)
+)
+async def migrate(seconds: float, steps: int, ctx: Context) -> str:
+    """A long write that must not run twice: sleeps like `slow`, reporting progress."""
+    steps = max(1, steps)
+    for i in range(1, steps + 1):
+        await anyio.sleep(seconds / steps)
+        await ctx.report_progress(i, steps, f"migrated batch {i} of {steps}")
+    return f"migrated {steps} batches"
+
+
 @mcp.tool(annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=True))
 def wipe(target: str) -> str:
     """Pretends to wipe `target` (it does nothing; only its hints matter)."""
