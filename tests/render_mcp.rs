@@ -107,3 +107,35 @@ fn tool_form_with_a_required_error() {
     assert!(screen.contains("✗"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn logs_screen_masks_secrets() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('4'));
+    let screen = render(&app, now, 80, 24);
+    assert!(!screen.contains("abc.def.ghi"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_running_call_shows_progress() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/health");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Enter);
+    let id = app.mcp.calls().next().map(|c| c.id).expect("call");
+    app.apply(mcptop::sources::Update::Mcp(
+        mcptop::model::mcp::McpUpdate::Progress {
+            server: 0,
+            call: id,
+            progress: 3.0,
+            total: Some(8.0),
+            message: Some("checking jira".into()),
+        },
+    ));
+    let screen = render(&app, now + 4000, 80, 24);
+    assert!(screen.contains("⟳ running"), "{screen}");
+    assert!(screen.contains("38% 3/8 checking jira"), "{screen}");
+    assert!(screen.contains("Esc cancel"), "{screen}");
+}

@@ -113,9 +113,17 @@ pub fn cut(s: &str, max: usize) -> String {
 
 /// A text progress bar `[█████·····] 50% 5/10 message`, `width` cells for the bar.
 pub fn progress_bar(p: &Progress, width: usize) -> String {
+    // Progress is often a count of steps: whole numbers are shown as such.
+    let count = |v: f64| {
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{}", v as i64)
+        } else {
+            format::number(v)
+        }
+    };
     let counts = match p.total {
-        Some(total) => format!("{}/{}", format::number(p.progress), format::number(total)),
-        None => format::number(p.progress),
+        Some(total) => format!("{}/{}", count(p.progress), count(total)),
+        None => count(p.progress),
     };
     let msg = p
         .message

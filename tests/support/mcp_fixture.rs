@@ -8,8 +8,8 @@ use std::time::Duration;
 use mcptop::app::App;
 use mcptop::model::mcp::state::{CallOrigin, McpState, ServerState};
 use mcptop::model::mcp::{
-    CallOutcome, CallResult, ConnState, Content, McpCommand, McpUpdate, ServerId, ServerInfo,
-    ToolHints, ToolInfo,
+    CallOutcome, CallResult, ConnState, Content, LogLine, LogOrigin, McpCommand, McpUpdate,
+    ServerId, ServerInfo, ToolHints, ToolInfo,
 };
 use serde_json::json;
 
@@ -213,6 +213,42 @@ pub fn mcp_app() -> (App, i64, Sent) {
         },
         now - 27_600,
     );
+    for (i, (origin, text)) in [
+        (
+            LogOrigin::Client,
+            "connected: mcptop-demo 0.1.0, protocol 2025-06-18",
+        ),
+        (LogOrigin::Stderr, "INFO  listening on stdio"),
+        (
+            LogOrigin::Notification {
+                level: "warning".into(),
+                logger: Some("jira".into()),
+            },
+            "Jira API slow: 2.4 s for POST /issue",
+        ),
+        (
+            LogOrigin::Notification {
+                level: "error".into(),
+                logger: Some("jira".into()),
+            },
+            "upstream 503 with Authorization: Bearer abc.def.ghi",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        mcp.apply(
+            McpUpdate::Log {
+                server: 0,
+                line: LogLine {
+                    t_ms: now - 40_000 + i as i64 * 1000,
+                    origin,
+                    text: text.into(),
+                },
+            },
+            now,
+        );
+    }
     app.mcp = mcp;
     let sent: Sent = Arc::default();
     app.links = (0..2)
