@@ -182,6 +182,7 @@ fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
     props
         .iter()
         .map(|(name, p)| {
+            let p = &crate::model::mcp::form::resolve_refs(schema, p);
             let ty = match p.get("type") {
                 Some(Value::String(s)) => s.clone(),
                 Some(Value::Array(a)) => a
@@ -190,6 +191,7 @@ fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
                     .collect::<Vec<_>>()
                     .join("|"),
                 _ if p.get("enum").is_some() => "enum".into(),
+                _ if p.get("anyOf").or_else(|| p.get("oneOf")).is_some() => "one of".into(),
                 _ => "json".into(),
             };
             let star = if required.contains(&name.as_str()) {

@@ -27,6 +27,7 @@ mod form_value;
 pub use form_field::{Field, FieldInput};
 pub use form_kind::{ArrayRules, EnumOption, FieldKind, NumberRules, Pattern, StringRules};
 use form_raw::{parse_raw, raw_editor};
+pub use form_schema::resolve as resolve_refs;
 
 /// A validation problem of one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +130,7 @@ impl Form {
             .map(|n| (*n, true))
             .chain(optional.iter().map(|n| (*n, false)))
             .filter_map(|(name, req)| {
-                let spec = form_schema::spec(props.get(name)?);
+                let spec = form_schema::spec(&form_schema::resolve(schema, props.get(name)?));
                 Some(Field::new(name, req, spec))
             })
             .collect();

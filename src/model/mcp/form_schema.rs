@@ -16,6 +16,50 @@ pub(super) struct Spec {
     pub kind: FieldKind,
 }
 
+/// Most `$ref` hops followed in one property (cycles stop here and stay JSON fields).
+const REF_DEPTH: usize = 8;
+
+/// `schema` with local references (`{"$ref": "#/$defs/Module"}`, also `#/definitions/..`)
+/// replaced by what they point at in `root`, at any depth (inside `anyOf`, `items`, ...).
+/// Keywords beside a `$ref` (a description, a default) win over the target's. Generators
+/// such as schemars and pydantic put enums and nested types in `$defs`, so without this most
+/// of their enums would be edited as raw JSON. Remote or unresolvable references are kept.
+pub fn resolve(root: &Value, schema: &Value) -> Value {
+    resolve_at(root, schema, REF_DEPTH)
+}
+
+fn resolve_at(root: &Value, schema: &Value, depth: usize) -> Value {
+    match schema {
+        Value::Object(m) => {
+            let target = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .filter(|r| depth > 0 && r.starts_with("#/"))
+                .and_then(|r| root.pointer(&r[1..]));
+            let mut out = match target {
+                Some(Value::Object(t)) => {
+                    let mut merged = t.clone();
+                    for (k, v) in m {
+                        if k != "$ref" {
+                            merged.insert(k.clone(), v.clone());
+                        }
+                    }
+                    return resolve_at(root, &Value::Object(merged), depth - 1);
+                }
+                _ => Map::new(),
+            };
+            for (k, v) in m {
+                out.insert(k.clone(), resolve_at(root, v, depth));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| resolve_at(root, v, depth)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// Reads one property schema. A schema that is not an object (`true`) is [`FieldKind::Json`].
 pub(super) fn spec(schema: &Value) -> Spec {
     let Some(outer) = schema.as_object() else {

@@ -640,3 +640,43 @@ fn key_state_does_not_matter() {
     assert_eq!(f.on_key(k), FormEvent::Changed);
     assert_eq!(args(&f), json!({"s": "a"}));
 }
+
+#[test]
+fn local_refs_are_followed_so_generated_enums_are_choices() {
+    // As schemars/pydantic write them: the enum lives in $defs, the property refers to it,
+    // optionally through a nullable anyOf.
+    let f = form(json!({
+        "$defs": {
+            "Module": {"type": "string", "enum": ["notion", "github", "all"]},
+            "Loop": {"$ref": "#/$defs/Loop"}
+        },
+        "properties": {
+            "module": {"anyOf": [{"$ref": "#/$defs/Module"}, {"type": "null"}],
+                       "description": "which cache", "default": "all"},
+            "direct": {"$ref": "#/$defs/Module"},
+            "cycle": {"$ref": "#/$defs/Loop"},
+            "remote": {"$ref": "https://example.com/schema.json"}
+        }
+    }));
+    let kind = |name: &str| {
+        f.fields()
+            .iter()
+            .find(|fl| fl.name() == name)
+            .map(|fl| fl.kind().clone())
+            .expect("field")
+    };
+    assert!(matches!(kind("module"), FieldKind::Enum(o) if o.len() == 3));
+    assert!(matches!(kind("direct"), FieldKind::Enum(_)));
+    assert!(
+        matches!(kind("cycle"), FieldKind::Json),
+        "a cycle stops and stays JSON"
+    );
+    assert!(matches!(kind("remote"), FieldKind::Json));
+    let module = f
+        .fields()
+        .iter()
+        .find(|fl| fl.name() == "module")
+        .expect("module");
+    assert_eq!(module.description(), Some("which cache"));
+    assert!(module.nullable());
+}

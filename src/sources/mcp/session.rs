@@ -86,7 +86,8 @@ pub(super) async fn drive(
 
     let every = src.settings.ping_interval.max(Duration::from_millis(10));
     let ping_timeout = every.clamp(Duration::from_secs(2), Duration::from_secs(10));
-    let mut ticker = interval_at(Instant::now() + every, every);
+    // The first ping goes out at once, so the panel shows a round-trip right after connecting.
+    let mut ticker = interval_at(Instant::now(), every);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut watchdog = interval(WATCHDOG);
     watchdog.set_missed_tick_behavior(MissedTickBehavior::Delay);
