@@ -53,4 +53,17 @@ shoot overview
 tmux -L "$sock" send-keys -t shot '?'
 sleep 1
 shoot help
+keys() { tmux -L "$sock" send-keys -t shot "$@"; sleep 1; }
+keys Escape
+keys 2
+shoot tools
+keys / && keys -l notion.search && keys Enter && keys Enter
+keys -l runbook
+shoot form
+keys C-s
+sleep 1
+shoot call
+keys Escape
+keys 3
+shoot calls
 tmux -L "$sock" send-keys -t shot 'q'

@@ -64,7 +64,7 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_name = "[NAME=]URL", value_parser = parse_mcp_server)]
     pub mcp: Vec<McpServerArg>,
 
-    /// Only tools annotated readOnlyHint may be called; later also blocks Alertmanager writes [config: mcp.read_only, default false]
+    /// Only tools annotated readOnlyHint may be called; every other tools/call is refused and written to the audit log [config: mcp.read_only, default false]
     #[arg(long, global = true)]
     pub read_only: bool,
 }

@@ -2,7 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
@@ -66,7 +66,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
                 Cell::from(Span::styled(args_inline(&c.arguments, 200), t.muted())),
             ]);
             if i == selected {
-                row = row.style(Style::new().add_modifier(Modifier::REVERSED));
+                row = row.style(t.selected());
             }
             row
         })

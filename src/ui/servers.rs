@@ -39,7 +39,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     for (i, s) in view.mcp.servers.iter().enumerate() {
         let selected = i == view.nav.server;
         let name_style = if selected {
-            t.text().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            t.selected()
         } else {
             t.text().add_modifier(Modifier::BOLD)
         };

@@ -88,6 +88,15 @@ impl Theme {
     pub fn title(&self) -> Style {
         Style::new().fg(self.title).add_modifier(Modifier::BOLD)
     }
+
+    /// The selected row: explicit colours rather than reverse video, which some terminals
+    /// and captures drop.
+    pub fn selected(&self) -> Style {
+        Style::new()
+            .fg(Color::Black)
+            .bg(self.accent)
+            .add_modifier(Modifier::BOLD)
+    }
 }
 
 impl Default for Theme {

@@ -409,12 +409,7 @@ fn draw_raw(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
 fn call_row(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let focused = form.call_focused();
     let button = if focused {
-        Span::styled(
-            "▸ [ Call ]",
-            Style::new()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        )
+        Span::styled("▸ [ Call ]", theme.selected())
     } else {
         Span::styled("  [ Call ]", theme.text())
     };

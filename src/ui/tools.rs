@@ -77,7 +77,7 @@ fn render_list(
         .map(|(row, tool)| {
             let mut style = t.text();
             if row == selected {
-                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+                style = t.selected();
             }
             let mut spans = vec![
                 Span::styled(if row == selected { "▶" } else { " " }, t.title()),
