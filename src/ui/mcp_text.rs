@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 
 use super::format;
 use super::theme::Theme;
-use crate::model::mcp::mask::{mask_json, mask_text};
+use crate::model::mcp::body::BodyKind;
+use crate::model::mcp::mask::mask_json;
 use crate::model::mcp::state::{CallRecord, Progress};
-use crate::model::mcp::{CallOutcome, ConnState, Content, ToolHints};
+use crate::model::mcp::{CallOutcome, ConnState, ToolHints};
 
 /// `● connected`, `… connecting`, `↻ reconnecting #3 in 4s`, `✖ failed`.
 pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
@@ -144,122 +145,23 @@ pub fn progress_bar(p: &Progress, width: usize) -> String {
     }
 }
 
-/// What a finished (or running) call shows in its body: the result's content blocks,
-/// `structuredContent` as pretty JSON, or what went wrong. Secrets are masked.
+/// What a call shows in its body: the lines built when it ended ([`crate::model::mcp::body::build`]), styled
+/// by kind, or a note while it runs.
 pub fn result_lines(call: &CallRecord, t: &Theme) -> Vec<Line<'static>> {
-    let crit = Style::new().fg(t.crit);
-    let mut out = Vec::new();
-    match &call.outcome {
-        None => out.push(Line::styled("waiting for the result…", t.muted())),
-        Some(CallOutcome::Result(r)) => {
-            if r.is_error {
-                out.push(Line::styled(
-                    "✖ the tool ran and reported an error (isError):",
-                    crit.add_modifier(Modifier::BOLD),
-                ));
-            }
-            if r.content.is_empty() && r.structured.is_none() {
-                out.push(Line::styled("(empty result)", t.muted()));
-            }
-            for block in &r.content {
-                content_lines(block, t, &mut out);
-            }
-            if let Some(s) = &r.structured {
-                out.push(Line::styled("structuredContent:", t.title()));
-                let pretty = serde_json::to_string_pretty(&mask_json(s)).unwrap_or_default();
-                out.extend(pretty.lines().map(|l| Line::styled(l.to_string(), t.text())));
-            }
-        }
-        Some(CallOutcome::Rpc { code, message }) => {
-            out.push(Line::styled(
-                format!("✖ JSON-RPC error {code}: {}", mask_text(message)),
-                crit,
-            ));
-            out.push(Line::styled(
-                "The server rejected the request (a protocol error, not a tool result).",
-                t.muted(),
-            ));
-        }
-        Some(CallOutcome::Timeout(d)) => out.push(Line::styled(
-            format!(
-                "⏱ no answer within {}; notifications/cancelled was sent. The server may still have done the work.",
-                format::span(*d)
-            ),
-            crit,
-        )),
-        Some(CallOutcome::Cancelled) => out.push(Line::styled(
-            "⊘ cancelled: notifications/cancelled was sent to the server.",
-            Style::new().fg(t.warn),
-        )),
-        Some(CallOutcome::Interrupted { error, retried }) => {
-            out.push(Line::styled(
-                format!("! the connection was lost during the call: {}", mask_text(error)),
-                crit,
-            ));
-            out.push(Line::styled(
-                if *retried {
-                    "It was sent once more after reconnecting (the tool is idempotent)."
-                } else {
-                    "The server may or may not have processed it; it was not retried."
-                },
-                t.muted(),
-            ));
-        }
-        Some(CallOutcome::NotSent(e)) => out.push(Line::styled(
-            format!("✖ not sent: {}", mask_text(e)),
-            crit,
-        )),
+    if call.is_running() {
+        return vec![Line::styled("waiting for the result…", t.muted())];
     }
-    out
-}
-
-fn content_lines(block: &Content, t: &Theme, out: &mut Vec<Line<'static>>) {
-    match block {
-        Content::Text(s) => out.extend(
-            mask_text(s)
-                .lines()
-                .map(|l| Line::styled(l.to_string(), t.text())),
-        ),
-        Content::Image { mime, bytes } => out.push(Line::styled(
-            format!("[image {mime}, {}]", format::bytes(*bytes as f64)),
-            Style::new().fg(t.accent),
-        )),
-        Content::Audio { mime, bytes } => out.push(Line::styled(
-            format!("[audio {mime}, {}]", format::bytes(*bytes as f64)),
-            Style::new().fg(t.accent),
-        )),
-        Content::ResourceLink { uri, name, mime } => out.push(Line::styled(
-            format!(
-                "→ resource link {}<{uri}>{}",
-                name.as_deref().map(|n| format!("{n} ")).unwrap_or_default(),
-                mime.as_deref()
-                    .map(|m| format!(" ({m})"))
-                    .unwrap_or_default()
-            ),
-            Style::new().fg(t.accent),
-        )),
-        Content::Resource {
-            uri,
-            mime,
-            text,
-            bytes,
-        } => {
-            out.push(Line::styled(
-                format!(
-                    "[resource <{uri}>{}, {}]",
-                    mime.as_deref().map(|m| format!(" {m}")).unwrap_or_default(),
-                    format::bytes(*bytes as f64)
-                ),
-                Style::new().fg(t.accent),
-            ));
-            if let Some(text) = text {
-                out.extend(
-                    mask_text(text)
-                        .lines()
-                        .map(|l| Line::styled(l.to_string(), t.text())),
-                );
-            }
-        }
-        Content::Other(v) => out.push(Line::styled(mask_json(v).to_string(), t.muted())),
-    }
+    call.body
+        .iter()
+        .map(|l| {
+            let style = match l.kind {
+                BodyKind::Text | BodyKind::Json => t.text(),
+                BodyKind::Error => Style::new().fg(t.crit),
+                BodyKind::Note => t.muted(),
+                BodyKind::Media => Style::new().fg(t.accent),
+                BodyKind::Heading => t.title(),
+            };
+            Line::styled(l.text.clone(), style)
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 //! The source (`sources::mcp`) sends [`McpUpdate`]s; the app applies them to
 //! [`state::McpState`] and sends [`McpCommand`]s back.
 
+pub mod body;
 pub mod form;
 pub mod mask;
 pub mod state;

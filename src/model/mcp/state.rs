@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::body::BodyLine;
 use super::types::{
     CallId, CallOutcome, ConnState, LogLine, LogOrigin, McpUpdate, ServerId, ServerInfo, ToolInfo,
 };
@@ -144,8 +145,11 @@ pub struct CallRecord {
     pub progress: Option<Progress>,
     /// Set once the operator asked to cancel.
     pub cancelling: bool,
-    /// `None` while running.
+    /// `None` while running. Once the call ends its content lives in `body` and is
+    /// removed from here (see [`super::body::strip`]); the kind of outcome stays.
     pub outcome: Option<CallOutcome>,
+    /// What the result shows, built once when the call ends: masked and bounded.
+    pub body: Vec<BodyLine>,
     pub elapsed: Option<Duration>,
 }
 
@@ -232,6 +236,9 @@ impl McpState {
                 ..
             } => {
                 if let Some(c) = self.call_mut(call) {
+                    let mut outcome = outcome;
+                    c.body = super::body::build(&outcome);
+                    super::body::strip(&mut outcome);
                     c.outcome = Some(outcome);
                     c.elapsed = Some(elapsed);
                 }
@@ -277,6 +284,7 @@ impl McpState {
             progress: None,
             cancelling: false,
             outcome: None,
+            body: Vec::new(),
             elapsed: None,
         });
         id
