@@ -801,3 +801,42 @@ async fn commands_are_refused_once_the_source_has_stopped() {
         .unwrap_err();
     assert!(err.contains("stopped"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_http_server_gets_a_new_session_and_the_tools_are_listed_again() {
+    let demo = |port| {
+        DemoServer::start(DemoOptions {
+            port,
+            load: LoadOptions {
+                enabled: false,
+                error_ratio: 0.0,
+                latency_ms: (1, 5),
+                ..LoadOptions::default()
+            },
+        })
+    };
+    let server = demo(0).await.expect("demo server starts");
+    let port = server.addr.port();
+    let mut p = Probe::start(McpTransport::Http {
+        url: format!("http://{}/mcp", server.addr),
+        headers: BTreeMap::new(),
+        token: None,
+    });
+    p.connected().await;
+    assert_eq!(p.tools().await.len(), 13);
+    // Restart at once on the same port: the old session id is unknown to the new process.
+    server.shutdown().await;
+    let server = demo(port).await.expect("demo server restarts on its port");
+    // mcptop notices (404 / failed pings), initialises a new session itself and lists the
+    // tools again, whose annotations the confirmations depend on.
+    p.next("a new initialize", |u| match u {
+        McpUpdate::Initialized { .. } => Some(()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(p.tools().await.len(), 13);
+    let outcome = p.call_done(7, "health.check", json!({})).await;
+    assert!(outcome.is_success(), "{outcome:?}");
+    p.stop().await;
+    server.shutdown().await;
+}

@@ -63,8 +63,13 @@ async fn http(
     token: Option<&SecretSource>,
     handler: Handler,
 ) -> Result<Client, String> {
+    // An expired session (404 after a server restart) must come back to us rather than be
+    // renewed silently inside rmcp: our reconnect lists the tools again (their annotations
+    // drive confirmations and --read-only), sets the log level again and shows the new
+    // server info.
     let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_string())
-        .custom_headers(header_map(headers)?);
+        .custom_headers(header_map(headers)?)
+        .reinit_on_expired_session(false);
     if let Some(source) = token {
         config = config.auth_header(read_token(source)?);
     }
