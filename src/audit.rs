@@ -18,8 +18,9 @@ use crate::model::mcp::mask::{mask_json, mask_text};
 
 /// `action` of a tools/call.
 pub const ACTION_TOOLS_CALL: &str = "tools/call";
-/// `outcome` of a call mcptop refused to send (read-only mode, a destructive tool not
-/// confirmed). The other outcomes come from [`outcome_label`].
+/// `outcome` of a call mcptop refused to send (read-only mode). A call the operator
+/// declined at the confirmation was never sent and is not logged. The other outcomes come
+/// from [`outcome_label`].
 pub const OUTCOME_REFUSED: &str = "refused";
 
 /// One line of the audit log.

@@ -60,7 +60,7 @@ pub struct WatchArgs {
     #[arg(long = "mcp-config", global = true, value_name = "PATH")]
     pub mcp_config: Vec<PathBuf>,
 
-    /// Connect to a Streamable HTTP MCP server; repeatable. NAME=URL names it (and overrides the url of [mcp.servers.NAME]), else its name is the URL's host:port. No token on the command line: set bearer_token_env = "VAR" under [mcp.servers.NAME] [config: mcp.servers.NAME.url]
+    /// Connect to a Streamable HTTP MCP server; repeatable. NAME=URL names it (and overrides the url of [mcp.servers.NAME], whose token and headers are kept only for the same scheme, host and port), else its name is the URL's host:port. No token on the command line: set bearer_token_env = "VAR" under [mcp.servers.NAME] [config: mcp.servers.NAME.url]
     #[arg(long, global = true, value_name = "[NAME=]URL", value_parser = parse_mcp_server)]
     pub mcp: Vec<McpServerArg>,
 

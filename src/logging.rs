@@ -30,8 +30,7 @@ pub fn init() -> Option<WorkerGuard> {
         .build(&dir)
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("MCPTOP_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn,hyper=warn,reqwest=warn"));
+    let filter = EnvFilter::new(filter_directives(std::env::var("MCPTOP_LOG").ok()));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
@@ -39,4 +38,31 @@ pub fn init() -> Option<WorkerGuard> {
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// The filter: `MCPTOP_LOG` when set, else `info`. rmcp logs whole requests and results
+/// (tool arguments, server log data) below `warn`, so it stays at `warn` unless the
+/// variable names rmcp itself.
+fn filter_directives(var: Option<String>) -> String {
+    match var.filter(|v| !v.trim().is_empty()) {
+        Some(v) if v.contains("rmcp") => v,
+        Some(v) => format!("{v},rmcp=warn"),
+        None => "info,rmcp=warn,hyper=warn,reqwest=warn".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter_directives;
+
+    #[test]
+    fn rmcp_stays_at_warn_unless_asked_for() {
+        assert_eq!(filter_directives(Some("debug".into())), "debug,rmcp=warn");
+        assert_eq!(
+            filter_directives(Some("debug,rmcp=trace".into())),
+            "debug,rmcp=trace"
+        );
+        assert!(filter_directives(None).contains("rmcp=warn"));
+        assert!(filter_directives(Some(" ".into())).starts_with("info"));
+    }
 }

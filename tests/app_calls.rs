@@ -285,3 +285,114 @@ fn secret_arguments_are_masked_in_the_history() {
     let sent = sent.lock().expect("lock").clone();
     assert!(format!("{sent:?}").contains("PLANTED"));
 }
+
+#[test]
+fn a_finished_call_writes_one_masked_audit_line() {
+    let (mut app, now, sent) = mcp_app();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.jsonl");
+    app.audit = Some(mcptop::audit::AuditLog::new(&path));
+    app.user = "oncall".into();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F5").expect("key"),
+        server: 0,
+        tool: "notion.search".into(),
+        args: json!({"query": "x", "password": "hunter2-PLANTED"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        confirm: None,
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(5));
+    let id = match sent.lock().expect("lock").as_slice() {
+        [(_, McpCommand::Call { call, .. })] => *call,
+        other => panic!("{other:?}"),
+    };
+    assert!(!path.exists(), "nothing is written before the call ends");
+    app.apply(mcptop::sources::Update::Mcp(
+        mcptop::model::mcp::McpUpdate::CallDone {
+            server: 0,
+            call: id,
+            outcome: mcptop::model::mcp::CallOutcome::Timeout(std::time::Duration::from_secs(30)),
+            elapsed: std::time::Duration::from_millis(30_010),
+        },
+    ));
+    let text = std::fs::read_to_string(&path).expect("audit written");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let l = &lines[0];
+    assert_eq!(l["user"], "oncall");
+    assert_eq!(l["action"], "tools/call");
+    assert_eq!(l["target"], "notion.search");
+    assert_eq!(l["outcome"], "timeout");
+    assert_eq!(l["duration_ms"], 30_010);
+    assert_eq!(l["arguments"]["query"], "x");
+    assert!(
+        l["endpoint"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("demo "))
+    );
+    assert!(!text.contains("PLANTED"), "{text}");
+}
+
+#[test]
+fn read_only_mode_also_refuses_a_bound_key() {
+    let (mut app, now, sent) = mcp_app();
+    app.read_only = true;
+    app.bindings.push(ToolKey {
+        key: Key::parse("F5").expect("key"),
+        server: 0,
+        tool: "cache.flush".into(),
+        args: json!({"region": "ap-northeast-1"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        confirm: Some(false),
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(5));
+    assert!(sent.lock().expect("lock").is_empty());
+    assert!(app.nav.overlay.is_none());
+    assert!(
+        app.nav
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("read-only mode"))
+    );
+}
+
+#[test]
+fn confirm_false_cannot_skip_the_annotations_confirmation() {
+    let (mut app, now, sent) = mcp_app();
+    app.bindings.push(ToolKey {
+        key: Key::parse("F5").expect("key"),
+        server: 0,
+        tool: "cache.flush".into(),
+        args: json!({"region": "ap-northeast-1"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        confirm: Some(false),
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(5));
+    assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if c.explicit));
+    assert!(sent.lock().expect("lock").is_empty());
+}
+
+#[test]
+fn an_empty_tool_name_cannot_be_confirmed_by_enter() {
+    let (mut app, now, sent) = mcp_app();
+    let mut nameless = app.mcp.servers[0].tools[4].clone();
+    nameless.name = String::new();
+    app.mcp.servers[0].tools = vec![nameless];
+    key(&mut app, now, KeyCode::Char('2'));
+    key(&mut app, now, KeyCode::Enter);
+    assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if c.explicit));
+    key(&mut app, now, KeyCode::Enter);
+    assert!(sent.lock().expect("lock").is_empty());
+}

@@ -169,7 +169,8 @@ impl App {
                 let confirmed = if c.explicit {
                     match ev.code {
                         KeyCode::Enter => {
-                            if c.typed.value().trim() == c.pending.tool.name {
+                            let typed = c.typed.value().trim();
+                            if !typed.is_empty() && typed == c.pending.tool.name {
                                 true
                             } else {
                                 self.toast(

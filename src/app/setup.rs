@@ -3,7 +3,7 @@
 
 use crate::action::Keymap;
 use crate::config::mcp::{McpServerConfig, McpTransport};
-use crate::model::mcp::mask::mask_text;
+use crate::model::mcp::mask::{is_secret_key, mask_text};
 use crate::model::mcp::state::{McpState, ServerState};
 
 /// One state per server, in config order, with room for `log_lines` log lines each.
@@ -23,11 +23,20 @@ pub fn endpoint(t: &McpTransport) -> String {
         McpTransport::Http { url, .. } => crate::sources::http::redact(url),
         McpTransport::Sse { url } => format!("sse {}", crate::sources::http::redact(url)),
         McpTransport::Stdio { command, args, .. } => {
-            let line = std::iter::once(command.as_str())
-                .chain(args.iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(" ");
-            format!("stdio: {}", mask_text(&line))
+            // `--token abc`: the value after a flag named like a secret is masked too.
+            let mut words = vec![command.clone()];
+            let mut secret_next = false;
+            for a in args {
+                if secret_next {
+                    words.push(crate::model::mcp::mask::MASK.to_string());
+                    secret_next = false;
+                    continue;
+                }
+                let flag = a.trim_start_matches('-');
+                secret_next = a.starts_with('-') && !a.contains('=') && is_secret_key(flag);
+                words.push(a.clone());
+            }
+            format!("stdio: {}", mask_text(&words.join(" ")))
         }
     }
 }
@@ -101,6 +110,26 @@ mod tests {
             cwd: None,
         };
         assert_eq!(endpoint(&stdio), "stdio: npx -y server-everything");
+        let flags = McpTransport::Stdio {
+            command: "srv".into(),
+            args: vec![
+                "--token".into(),
+                "abc123".into(),
+                "--api-key".into(),
+                "XYZ".into(),
+                "--password=hunter2".into(),
+                "--port".into(),
+                "8080".into(),
+            ],
+            env: BTreeMap::new(),
+            cwd: None,
+        };
+        let e = endpoint(&flags);
+        assert!(
+            !e.contains("abc123") && !e.contains("XYZ") && !e.contains("hunter2"),
+            "{e}"
+        );
+        assert!(e.contains("--port 8080"), "{e}");
     }
 
     #[test]

@@ -35,8 +35,9 @@ pub struct ToolBinding {
     /// The `arguments` object of `tools/call`: the TOML table converted to JSON (datetimes
     /// become RFC 3339 strings); empty when not given.
     pub args: serde_json::Map<String, serde_json::Value>,
-    /// Ask before calling: `Some(true)` always, `Some(false)` never, `None` lets the app
-    /// decide (e.g. from the tool's annotations).
+    /// `Some(true)` asks before calling even a read-only tool. Otherwise the tool's
+    /// annotations decide, and their confirmations cannot be turned off: `Some(false)` is
+    /// the same as `None`.
     pub confirm: Option<bool>,
     /// Timeout of this call; `None` means `mcp.call_timeout`.
     pub timeout: Option<Duration>,

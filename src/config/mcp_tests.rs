@@ -586,10 +586,11 @@ fn mcp_flag_adds_or_overrides_http_servers() {
         vec![
             McpServerConfig {
                 name: "prod".into(),
+                // Another origin: prod's token is not sent there.
                 transport: McpTransport::Http {
                     url: "https://staging.example.com/mcp".into(),
                     headers: BTreeMap::new(),
-                    token: Some(SecretSource::Env("T".into())),
+                    token: None,
                 },
             },
             McpServerConfig {
@@ -599,6 +600,16 @@ fn mcp_flag_adds_or_overrides_http_servers() {
         ]
     );
     assert!(cfg.mcp.read_only);
+    // The same origin keeps the configured token source.
+    let cfg = load(
+        &["--mcp", "prod=https://prod.example.com/v2/mcp"],
+        "[mcp.servers.prod]\nurl = \"https://prod.example.com/mcp\"\nbearer_token_env = \"T\"\n",
+    )
+    .expect("loads");
+    assert!(matches!(
+        &cfg.mcp.servers[0].transport,
+        McpTransport::Http { token: Some(SecretSource::Env(v)), .. } if v == "T"
+    ));
 }
 
 #[test]

@@ -301,12 +301,17 @@ impl Config {
             }
             let existing = self.mcp.servers.iter_mut().find(|s| s.name == flag.name);
             match existing {
-                // The flag overrides the file's url, keeping its headers and token source.
+                // The flag overrides the file's url. Its headers and token source are kept
+                // only for the same origin (scheme, host, port): a token configured for one
+                // server is never sent to another one named on the command line.
                 Some(server) => {
                     let (headers, token) = match &server.transport {
-                        McpTransport::Http { headers, token, .. } => {
-                            (headers.clone(), token.clone())
-                        }
+                        McpTransport::Http {
+                            url,
+                            headers,
+                            token,
+                            ..
+                        } if same_origin(url, &flag.url) => (headers.clone(), token.clone()),
                         _ => Default::default(),
                     };
                     server.transport = McpTransport::Http {
@@ -382,6 +387,14 @@ impl Config {
                     .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
             })
             .unwrap_or_else(|| url.to_string())
+    }
+}
+
+/// Whether two URLs share scheme, host and port.
+fn same_origin(a: &str, b: &str) -> bool {
+    match (reqwest::Url::parse(a), reqwest::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
     }
 }
 

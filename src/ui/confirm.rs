@@ -45,11 +45,19 @@ pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let args =
         serde_json::to_string_pretty(&mask_json(&serde_json::Value::Object(p.arguments.clone())))
             .unwrap_or_default();
+    const SHOWN: usize = 12;
     lines.extend(
         args.lines()
-            .take(12)
+            .take(SHOWN)
             .map(|l| Line::styled(format!("  {l}"), t.text())),
     );
+    let hidden = args.lines().count().saturating_sub(SHOWN);
+    if hidden > 0 {
+        lines.push(Line::styled(
+            format!("  … {hidden} more lines (Esc, then Ctrl-R in the form shows them all)"),
+            Style::new().fg(t.warn),
+        ));
+    }
     lines.push(Line::raw(""));
     let crit = Style::new().fg(t.crit).add_modifier(Modifier::BOLD);
     if c.explicit {

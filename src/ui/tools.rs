@@ -13,6 +13,7 @@ use super::format;
 use super::mcp_text::{badges, badges_short, cut, outcome};
 use crate::app::nav::filter_tools;
 use crate::model::mcp::ToolInfo;
+use crate::model::mcp::state::ServerState;
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let [list, detail] =
@@ -21,7 +22,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         return;
     };
     let visible = filter_tools(&server.tools, view.nav.filter.value());
-    render_list(view, &server.name, &server.tools, &visible, list, buf);
+    render_list(view, server, &visible, list, buf);
     let tool = visible
         .get(view.nav.tool)
         .and_then(|i| server.tools.get(*i));
@@ -30,13 +31,14 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 
 fn render_list(
     view: &View,
-    server: &str,
-    tools: &[ToolInfo],
+    server_state: &ServerState,
     visible: &[usize],
     area: Rect,
     buf: &mut Buffer,
 ) {
     let t = view.theme;
+    let server = &server_state.name;
+    let tools = &server_state.tools;
     let filter = view.nav.filter.value();
     let mut title = vec![Span::styled(
         format!(" Tools of {server} ({}/{}) ", visible.len(), tools.len()),
@@ -54,9 +56,30 @@ fn render_list(
         .title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
+    let mut inner = inner;
+    if let Some(e) = &server_state.tools_error {
+        let [err, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        Line::styled(
+            format!(
+                "✖ tools/list failed: {}",
+                crate::model::mcp::mask::mask_text(e)
+            ),
+            Style::new().fg(t.crit),
+        )
+        .render(err, buf);
+        inner = rest;
+    }
     let rows = inner.height as usize;
     if tools.is_empty() {
-        Paragraph::new(Line::styled("no tools listed (yet)", t.muted())).render(inner, buf);
+        let why = if server_state.tools_at_ms.is_some() {
+            "the server lists no tools"
+        } else if server_state.is_connected() {
+            "listing tools…"
+        } else {
+            "no tools listed yet (not connected)"
+        };
+        Paragraph::new(Line::styled(why, t.muted())).render(inner, buf);
         return;
     }
     let selected = view.nav.tool.min(visible.len().saturating_sub(1));

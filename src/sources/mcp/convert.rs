@@ -151,17 +151,41 @@ pub(super) fn base64_decoded_len(data: &str) -> usize {
     chars * 3 / 4
 }
 
-/// A `notifications/message` payload as one line: strings as they are, other JSON compact.
+/// Longest `notifications/message` text kept, in bytes (as for a stderr line).
+const MAX_LOG_TEXT: usize = 8 * 1024;
+
+/// A `notifications/message` payload as one line: strings as they are, other JSON compact;
+/// cut to 8 KiB with a note of the size.
 pub(super) fn log_text(data: &Value) -> String {
-    match data {
+    let text = match data {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    };
+    if text.len() <= MAX_LOG_TEXT {
+        return text;
     }
+    let mut end = MAX_LOG_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_log_messages_are_cut() {
+        let text = log_text(&Value::String("é".repeat(10_000)));
+        assert!(text.len() < MAX_LOG_TEXT + 40, "{}", text.len());
+        assert!(
+            text.ends_with("(20000 bytes in all)"),
+            "{}",
+            &text[text.len() - 30..]
+        );
+        assert_eq!(log_text(&serde_json::json!({"a": 1})), r#"{"a":1}"#);
+    }
 
     #[test]
     fn base64_sizes_match_the_decoded_bytes() {
