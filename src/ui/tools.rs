@@ -205,7 +205,6 @@ fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
     props
         .iter()
         .map(|(name, p)| {
-            let p = &crate::model::mcp::form::resolve_refs(schema, p);
             let ty = match p.get("type") {
                 Some(Value::String(s)) => s.clone(),
                 Some(Value::Array(a)) => a

@@ -16,46 +16,58 @@ pub(super) struct Spec {
     pub kind: FieldKind,
 }
 
-/// Most `$ref` hops followed in one property (cycles stop here and stay JSON fields).
-const REF_DEPTH: usize = 8;
+/// Most schema nodes one resolution may produce; beyond it references stay as they are.
+const NODE_BUDGET: usize = 10_000;
 
 /// `schema` with local references (`{"$ref": "#/$defs/Module"}`, also `#/definitions/..`)
 /// replaced by what they point at in `root`, at any depth (inside `anyOf`, `items`, ...).
 /// Keywords beside a `$ref` (a description, a default) win over the target's. Generators
 /// such as schemars and pydantic put enums and nested types in `$defs`, so without this most
-/// of their enums would be edited as raw JSON. Remote or unresolvable references are kept.
+/// of their enums would be edited as raw JSON. A reference already being expanded on the
+/// current path (a recursive type), a remote or unresolvable one, and any past a budget of
+/// 10 000 nodes are kept as they are (such fields are edited as JSON).
 pub fn resolve(root: &Value, schema: &Value) -> Value {
-    resolve_at(root, schema, REF_DEPTH)
+    let mut budget = NODE_BUDGET;
+    resolve_at(root, schema, &mut Vec::new(), &mut budget)
 }
 
-fn resolve_at(root: &Value, schema: &Value, depth: usize) -> Value {
+fn resolve_at(root: &Value, schema: &Value, path: &mut Vec<String>, budget: &mut usize) -> Value {
+    if *budget == 0 {
+        return schema.clone();
+    }
+    *budget -= 1;
     match schema {
         Value::Object(m) => {
-            let target = m
+            let reference = m
                 .get("$ref")
                 .and_then(Value::as_str)
-                .filter(|r| depth > 0 && r.starts_with("#/"))
-                .and_then(|r| root.pointer(&r[1..]));
-            let mut out = match target {
-                Some(Value::Object(t)) => {
-                    let mut merged = t.clone();
-                    for (k, v) in m {
-                        if k != "$ref" {
-                            merged.insert(k.clone(), v.clone());
-                        }
+                .filter(|r| r.starts_with("#/") && !path.iter().any(|p| p == r));
+            if let Some(r) = reference
+                && let Some(Value::Object(target)) = root.pointer(&r[1..])
+            {
+                let mut merged = target.clone();
+                for (k, v) in m {
+                    if k != "$ref" {
+                        merged.insert(k.clone(), v.clone());
                     }
-                    return resolve_at(root, &Value::Object(merged), depth - 1);
                 }
-                _ => Map::new(),
-            };
+                path.push(r.to_string());
+                let out = resolve_at(root, &Value::Object(merged), path, budget);
+                path.pop();
+                return out;
+            }
+            let mut out = Map::new();
             for (k, v) in m {
-                out.insert(k.clone(), resolve_at(root, v, depth));
+                out.insert(k.clone(), resolve_at(root, v, path, budget));
             }
             Value::Object(out)
         }
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| resolve_at(root, v, depth)).collect())
-        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| resolve_at(root, v, path, budget))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }

@@ -680,3 +680,20 @@ fn local_refs_are_followed_so_generated_enums_are_choices() {
     assert_eq!(module.description(), Some("which cache"));
     assert!(module.nullable());
 }
+
+#[test]
+fn recursive_and_branching_refs_stay_bounded() {
+    // Five self-references per level: without a cycle check this grows as 5^depth.
+    let schema = json!({
+        "$defs": {"Node": {"type": "object", "properties": {
+            "a": {"$ref": "#/$defs/Node"}, "b": {"$ref": "#/$defs/Node"},
+            "c": {"$ref": "#/$defs/Node"}, "d": {"$ref": "#/$defs/Node"},
+            "e": {"$ref": "#/$defs/Node"}}}},
+        "properties": {"tree": {"$ref": "#/$defs/Node"}}
+    });
+    let resolved = super::resolve_refs(&schema, &schema);
+    let size = resolved.to_string().len();
+    assert!(size < 10_000, "{size} bytes");
+    let f = form(schema);
+    assert!(matches!(f.fields()[0].kind(), FieldKind::Json));
+}

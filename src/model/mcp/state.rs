@@ -200,7 +200,15 @@ impl McpState {
             McpUpdate::Tools { server, tools } => {
                 if let Some(s) = self.servers.get_mut(server) {
                     match tools {
-                        Ok(t) => {
+                        Ok(mut t) => {
+                            // Once per list, not per frame: forms and the tools pane then
+                            // read enums and nested types without following `$ref`.
+                            for tool in &mut t {
+                                tool.input_schema = super::form::resolve_refs(
+                                    &tool.input_schema,
+                                    &tool.input_schema,
+                                );
+                            }
                             s.tools = t;
                             s.tools_error = None;
                             s.tools_at_ms = Some(now_ms);
