@@ -16,6 +16,9 @@ use serde_json::Value;
 use crate::model::mcp::CallOutcome;
 use crate::model::mcp::mask::{mask_json, mask_text};
 
+/// `outcome` of a call still running when mcptop quit (the server may still finish it).
+pub const OUTCOME_ABANDONED: &str = "abandoned";
+
 /// `action` of a tools/call.
 pub const ACTION_TOOLS_CALL: &str = "tools/call";
 /// `outcome` of a call mcptop refused to send (read-only mode). A call the operator
@@ -40,7 +43,8 @@ pub struct AuditEntry {
     /// The arguments sent, masked by the caller; [`AuditLog::append`] masks them again.
     pub arguments: Value,
     /// `ok | tool_error | rpc_error | timeout | cancelled | interrupted | not_sent |
-    /// refused`: see [`outcome_label`] and [`OUTCOME_REFUSED`].
+    /// refused | abandoned`: see [`outcome_label`], [`OUTCOME_REFUSED`] and
+    /// [`OUTCOME_ABANDONED`].
     pub outcome: String,
     /// What went wrong, in words (masked on append); see [`outcome_detail`].
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -396,3 +396,17 @@ fn an_empty_tool_name_cannot_be_confirmed_by_enter() {
     key(&mut app, now, KeyCode::Enter);
     assert!(sent.lock().expect("lock").is_empty());
 }
+
+#[test]
+fn calls_still_running_at_quit_are_audited_as_abandoned() {
+    let (mut app, now, _sent) = mcp_app();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.jsonl");
+    app.audit = Some(mcptop::audit::AuditLog::new(&path));
+    open(&mut app, now, "health.check");
+    app.audit_abandoned(now + 5000);
+    let text = std::fs::read_to_string(&path).expect("audit written");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("\"outcome\":\"abandoned\""), "{text}");
+    assert!(text.contains("\"duration_ms\":5000"), "{text}");
+}

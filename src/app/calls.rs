@@ -229,6 +229,36 @@ impl App {
         self.write_audit(&entry, now_ms);
     }
 
+    /// Writes an `abandoned` audit line for every call still running (mcptop is quitting;
+    /// the server may still finish them), so every sent call has its line.
+    pub fn audit_abandoned(&mut self, now_ms: i64) {
+        let running: Vec<CallId> = self
+            .mcp
+            .calls()
+            .filter(|c| c.is_running())
+            .map(|c| c.id)
+            .collect();
+        for id in running {
+            let Some(call) = self.mcp.call(id) else {
+                continue;
+            };
+            let entry = AuditEntry {
+                time: timestamp(now_ms),
+                user: self.user.clone(),
+                action: crate::audit::ACTION_TOOLS_CALL.into(),
+                endpoint: self.endpoint(call.server),
+                target: call.tool.clone(),
+                arguments: Value::Object(call.arguments.clone()),
+                outcome: crate::audit::OUTCOME_ABANDONED.into(),
+                detail: Some(
+                    "mcptop quit while the call was running; the server may still finish it".into(),
+                ),
+                duration_ms: Some(now_ms.saturating_sub(call.started_ms).max(0) as u64),
+            };
+            self.write_audit(&entry, now_ms);
+        }
+    }
+
     fn audit_refused(&mut self, pending: &PendingCall, why: &str, now_ms: i64) {
         let entry = AuditEntry {
             time: timestamp(now_ms),

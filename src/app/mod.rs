@@ -204,6 +204,7 @@ pub async fn run(cfg: Config) -> Result<()> {
     let mut terminal = crate::tui::init()?;
     let result = event_loop(&mut app, &mut terminal, rx, &mut tasks, &mut mcp_tasks).await;
     crate::tui::restore();
+    app.audit_abandoned(now_ms());
     tasks.abort_all();
     // Dropping the links ends the MCP sources, which close their sessions and stop their
     // stdio servers; they get a moment for it before they are aborted.

@@ -24,6 +24,7 @@ mod form_schema;
 #[path = "form_value.rs"]
 mod form_value;
 
+use super::mask::{MASK, is_secret_key};
 pub use form_field::{Field, FieldInput};
 pub use form_kind::{ArrayRules, EnumOption, FieldKind, NumberRules, Pattern, StringRules};
 use form_raw::{parse_raw, raw_editor};
@@ -72,6 +73,9 @@ pub struct Form {
     errors: Vec<FieldError>,
     mode: FormMode,
     raw: TextArea<'static>,
+    /// Secret values kept out of the raw editor's text (which is drawn as typed): the text
+    /// holds [`MASK`] in their place and they are put back when it is read.
+    hidden: Map<String, Value>,
 }
 
 const HELP: &[(&str, &str)] = &[
@@ -142,6 +146,7 @@ impl Form {
             errors: vec![],
             mode: FormMode::Fields,
             raw: raw_editor("{}"),
+            hidden: Map::new(),
         }
     }
 
@@ -172,7 +177,7 @@ impl Form {
     /// an empty `field` naming the line and column.
     pub fn arguments(&self) -> Result<Map<String, Value>, Vec<FieldError>> {
         if self.mode == FormMode::Raw {
-            return parse_raw(&self.raw.lines().join("\n")).map_err(|message| {
+            return self.raw_arguments().map_err(|message| {
                 vec![FieldError {
                     field: String::new(),
                     message,
@@ -271,15 +276,40 @@ impl Form {
         }
     }
 
-    /// The current values as an object (invalid text kept as best it can be), pretty.
-    fn draft_json(&self) -> String {
+    /// The current values as an object (invalid text kept as best it can be), pretty, with
+    /// secret values (by key name or a secret field) replaced by [`MASK`] and kept in
+    /// `hidden`.
+    fn draft_json(&mut self) -> String {
         let mut out = self.extra.clone();
         for f in &self.fields {
             if let Some(v) = f.draft() {
                 out.insert(f.name().to_string(), v);
             }
         }
+        self.hidden.clear();
+        for (k, v) in out.iter_mut() {
+            let secret =
+                is_secret_key(k) || self.fields.iter().any(|f| f.name() == k && f.is_secret());
+            if secret && v.as_str().is_some_and(|s| !s.is_empty()) {
+                self.hidden
+                    .insert(k.clone(), std::mem::replace(v, Value::String(MASK.into())));
+            }
+        }
         serde_json::to_string_pretty(&Value::Object(out)).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// The raw editor's object with the hidden secrets put back where [`MASK`] still
+    /// stands.
+    fn raw_arguments(&self) -> Result<Map<String, Value>, String> {
+        let mut args = parse_raw(&self.raw.lines().join("\n"))?;
+        for (k, v) in args.iter_mut() {
+            if v.as_str() == Some(MASK)
+                && let Some(secret) = self.hidden.get(k)
+            {
+                *v = secret.clone();
+            }
+        }
+        Ok(args)
     }
 
     fn enter_raw(&mut self) {
@@ -291,7 +321,7 @@ impl Form {
     /// Back to the fields, loaded from the raw text; stays in raw mode with an error when
     /// the text is not a JSON object.
     fn leave_raw(&mut self) {
-        match parse_raw(&self.raw.lines().join("\n")) {
+        match self.raw_arguments() {
             Ok(args) => {
                 self.fields.iter_mut().for_each(Field::clear);
                 self.extra.clear();

@@ -697,3 +697,27 @@ fn recursive_and_branching_refs_stay_bounded() {
     let f = form(schema);
     assert!(matches!(f.fields()[0].kind(), FieldKind::Json));
 }
+
+#[test]
+fn raw_mode_keeps_secrets_out_of_its_text_and_sends_them() {
+    let mut f = form(json!({"properties": {
+        "password": {"type": "string"},
+        "user": {"type": "string"},
+    }}));
+    set(&mut f, "password", "hunter2secret");
+    set(&mut f, "user", "ops");
+    f.on_key(ctrl('r'));
+    let text = f.raw_editor().lines().join("\n");
+    assert!(!text.contains("hunter2secret"), "{text}");
+    assert!(text.contains(MASK) && text.contains("\"ops\""), "{text}");
+    assert_eq!(
+        args(&f),
+        json!({"password": "hunter2secret", "user": "ops"})
+    );
+    // Back to the fields: the secret is still there.
+    f.on_key(ctrl('r'));
+    assert_eq!(
+        args(&f),
+        json!({"password": "hunter2secret", "user": "ops"})
+    );
+}
