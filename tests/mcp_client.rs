@@ -840,3 +840,58 @@ async fn a_restarted_http_server_gets_a_new_session_and_the_tools_are_listed_aga
     p.stop().await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bearer_token_and_headers_reach_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let token_file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(token_file.path(), "file-token-PLANTED\n").expect("token written");
+    let mut p = Probe::start(McpTransport::Http {
+        url: format!("http://{addr}/mcp"),
+        headers: BTreeMap::from([("X-Mcptop-Test".to_string(), "yes".to_string())]),
+        token: Some(SecretSource::File(token_file.path().to_path_buf())),
+    });
+    // Read the initialize request's head, then answer with an error so the source backs off.
+    let (mut conn, _) = tokio::time::timeout(Duration::from_secs(20), listener.accept())
+        .await
+        .expect("the source connects")
+        .expect("accept");
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+            .await
+            .expect("request arrives")
+            .expect("read");
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    assert!(head.starts_with("post /mcp "), "{head}");
+    assert!(
+        head.contains("authorization: bearer file-token-planted\r\n"),
+        "{head}"
+    );
+    assert!(head.contains("x-mcptop-test: yes\r\n"), "{head}");
+    let _ = conn
+        .write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        )
+        .await;
+    drop(conn);
+    // The failure is reported without the token.
+    let state = p
+        .state("the failed connect", |s| {
+            matches!(s, ConnState::Reconnecting { .. } | ConnState::Failed(_))
+        })
+        .await;
+    assert!(!format!("{state:?}").contains("PLANTED"), "{state:?}");
+    assert!(!p.recent().contains("PLANTED"));
+    p.stop().await;
+}
