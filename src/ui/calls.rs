@@ -56,19 +56,21 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
                 CallOrigin::Form => "form".to_string(),
                 CallOrigin::Binding(k) => format!("key {k}"),
             };
-            let mut row = Row::new(vec![
-                Cell::from(Span::styled(format!("{ago} ago"), t.muted())),
-                Cell::from(Span::styled(server.to_string(), t.text())),
-                Cell::from(Span::styled(c.tool.clone(), t.text())),
-                Cell::from(Span::styled(word, Style::new().fg(color))),
-                Cell::from(Span::styled(took, t.text())),
-                Cell::from(Span::styled(origin, t.muted())),
-                Cell::from(Span::styled(args_inline(&c.arguments, 200), t.muted())),
-            ]);
-            if i == selected {
-                row = row.style(t.selected());
-            }
-            row
+            // The selected row is one colour pair, so no cell's colour fights it.
+            let pick = |style: Style| if i == selected { t.selected() } else { style };
+            Row::new(vec![
+                Cell::from(Span::styled(format!("{ago} ago"), pick(t.muted()))),
+                Cell::from(Span::styled(server.to_string(), pick(t.text()))),
+                Cell::from(Span::styled(c.tool.clone(), pick(t.text()))),
+                Cell::from(Span::styled(word, pick(Style::new().fg(color)))),
+                Cell::from(Span::styled(took, pick(t.text()))),
+                Cell::from(Span::styled(origin, pick(t.muted()))),
+                Cell::from(Span::styled(
+                    args_inline(&c.arguments, 200),
+                    pick(t.muted()),
+                )),
+            ])
+            .style(pick(Style::new()))
         })
         .collect();
     let header = Row::new([

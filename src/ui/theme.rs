@@ -94,7 +94,7 @@ impl Theme {
     pub fn selected(&self) -> Style {
         Style::new()
             .fg(Color::Black)
-            .bg(self.accent)
+            .bg(self.title)
             .add_modifier(Modifier::BOLD)
     }
 }
