@@ -10,7 +10,7 @@ use mcptop::app::nav::Overlay;
 use mcptop::app::{App, ToolKey};
 use mcptop::model::mcp::state::CallOrigin;
 use mcptop::model::mcp::{CallId, McpCommand};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use support::mcp_fixture::{Sent, mcp_app};
 
@@ -31,6 +31,18 @@ fn open(app: &mut App, now: i64, tool: &str) {
     keys(app, now, tool);
     key(app, now, KeyCode::Enter);
     key(app, now, KeyCode::Enter);
+}
+
+/// Binds `key` to `tool` of `server` with preset `args` (a JSON object).
+fn bind(app: &mut App, key: &str, server: usize, tool: &str, args: Value, confirm: Option<bool>) {
+    app.bindings.push(ToolKey {
+        key: Key::parse(key).expect("key"),
+        server,
+        tool: tool.into(),
+        args: args.as_object().cloned().unwrap_or_default(),
+        confirm,
+        timeout: None,
+    });
 }
 
 fn calls(sent: &Sent) -> Vec<(usize, String)> {
@@ -140,17 +152,14 @@ fn esc_cancels_a_running_call_once() {
 #[test]
 fn a_bound_key_calls_its_tool_with_preset_arguments() {
     let (mut app, now, sent) = mcp_app();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F5").expect("key"),
-        server: 0,
-        tool: "notion.search".into(),
-        args: json!({"query": "incident"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        confirm: None,
-        timeout: None,
-    });
+    bind(
+        &mut app,
+        "F5",
+        0,
+        "notion.search",
+        json!({"query": "incident"}),
+        None,
+    );
     key(&mut app, now, KeyCode::F(5));
     let sent = sent.lock().expect("lock").clone();
     match sent.as_slice() {
@@ -174,14 +183,7 @@ fn a_bound_key_calls_its_tool_with_preset_arguments() {
 #[test]
 fn a_binding_with_confirm_asks_even_for_a_read_only_tool() {
     let (mut app, now, sent) = mcp_app();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F6").expect("key"),
-        server: 0,
-        tool: "health.check".into(),
-        args: Default::default(),
-        confirm: Some(true),
-        timeout: None,
-    });
+    bind(&mut app, "F6", 0, "health.check", json!({}), Some(true));
     key(&mut app, now, KeyCode::F(6));
     assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if !c.explicit));
     assert!(calls(&sent).is_empty());
@@ -190,17 +192,14 @@ fn a_binding_with_confirm_asks_even_for_a_read_only_tool() {
 #[test]
 fn a_binding_missing_required_arguments_opens_the_form() {
     let (mut app, now, sent) = mcp_app();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F7").expect("key"),
-        server: 0,
-        tool: "jira.create_issue".into(),
-        args: json!({"project": "OPS"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        confirm: None,
-        timeout: None,
-    });
+    bind(
+        &mut app,
+        "F7",
+        0,
+        "jira.create_issue",
+        json!({"project": "OPS"}),
+        None,
+    );
     key(&mut app, now, KeyCode::F(7));
     assert!(matches!(app.nav.overlay, Some(Overlay::Form(_))));
     assert!(calls(&sent).is_empty());
@@ -209,14 +208,7 @@ fn a_binding_missing_required_arguments_opens_the_form() {
 #[test]
 fn a_binding_to_an_unlisted_tool_says_so() {
     let (mut app, now, sent) = mcp_app();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F8").expect("key"),
-        server: 1,
-        tool: "cache.flush".into(),
-        args: Default::default(),
-        confirm: None,
-        timeout: None,
-    });
+    bind(&mut app, "F8", 1, "cache.flush", json!({}), None);
     key(&mut app, now, KeyCode::F(8));
     let toast = app.nav.toast.clone().expect("toast");
     assert!(toast.text.contains("not listed yet"), "{toast:?}");
@@ -267,17 +259,14 @@ fn the_form_sends_what_was_typed() {
 #[test]
 fn secret_arguments_are_masked_in_the_history() {
     let (mut app, now, sent) = mcp_app();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F9").expect("key"),
-        server: 0,
-        tool: "notion.search".into(),
-        args: json!({"query": "x", "api_token": "sk-live-PLANTED1234567890"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        confirm: None,
-        timeout: None,
-    });
+    bind(
+        &mut app,
+        "F9",
+        0,
+        "notion.search",
+        json!({"query": "x", "api_token": "sk-live-PLANTED1234567890"}),
+        None,
+    );
     key(&mut app, now, KeyCode::F(9));
     let record = app.mcp.calls().next().expect("history");
     assert!(!format!("{:?}", record.arguments).contains("PLANTED"));
@@ -293,17 +282,14 @@ fn a_finished_call_writes_one_masked_audit_line() {
     let path = dir.path().join("audit.jsonl");
     app.audit = Some(mcptop::audit::AuditLog::new(&path));
     app.user = "oncall".into();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F5").expect("key"),
-        server: 0,
-        tool: "notion.search".into(),
-        args: json!({"query": "x", "password": "hunter2-PLANTED"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        confirm: None,
-        timeout: None,
-    });
+    bind(
+        &mut app,
+        "F5",
+        0,
+        "notion.search",
+        json!({"query": "x", "password": "hunter2-PLANTED"}),
+        None,
+    );
     key(&mut app, now, KeyCode::F(5));
     let id = match sent.lock().expect("lock").as_slice() {
         [(_, McpCommand::Call { call, .. })] => *call,
@@ -343,17 +329,14 @@ fn a_finished_call_writes_one_masked_audit_line() {
 fn read_only_mode_also_refuses_a_bound_key() {
     let (mut app, now, sent) = mcp_app();
     app.read_only = true;
-    app.bindings.push(ToolKey {
-        key: Key::parse("F5").expect("key"),
-        server: 0,
-        tool: "cache.flush".into(),
-        args: json!({"region": "ap-northeast-1"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        confirm: Some(false),
-        timeout: None,
-    });
+    bind(
+        &mut app,
+        "F5",
+        0,
+        "cache.flush",
+        json!({"region": "ap-northeast-1"}),
+        Some(false),
+    );
     key(&mut app, now, KeyCode::F(5));
     assert!(sent.lock().expect("lock").is_empty());
     assert!(app.nav.overlay.is_none());
@@ -368,17 +351,14 @@ fn read_only_mode_also_refuses_a_bound_key() {
 #[test]
 fn confirm_false_cannot_skip_the_annotations_confirmation() {
     let (mut app, now, sent) = mcp_app();
-    app.bindings.push(ToolKey {
-        key: Key::parse("F5").expect("key"),
-        server: 0,
-        tool: "cache.flush".into(),
-        args: json!({"region": "ap-northeast-1"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        confirm: Some(false),
-        timeout: None,
-    });
+    bind(
+        &mut app,
+        "F5",
+        0,
+        "cache.flush",
+        json!({"region": "ap-northeast-1"}),
+        Some(false),
+    );
     key(&mut app, now, KeyCode::F(5));
     assert!(matches!(&app.nav.overlay, Some(Overlay::Confirm(c)) if c.explicit));
     assert!(sent.lock().expect("lock").is_empty());

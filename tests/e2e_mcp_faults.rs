@@ -42,20 +42,7 @@ fn a_stdio_server_killed_mid_call() {
         c = shell_quote(&config),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::new("faults");
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "main",
-        "-x",
-        "140",
-        "-y",
-        "40",
-        "sh",
-        "-c",
-        &run,
-    ]);
+    let tmux = Tmux::start("faults", 140, 40, &run);
     tmux.wait_for("the dashboard", WAIT, |s| s.contains("Requests/min"));
     // Servers of the config come before the ones of flags (`demo`): py is selected.
     tmux.keys("2");

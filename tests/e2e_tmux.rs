@@ -20,20 +20,7 @@ fn demo_shows_numbers_help_and_restores_terminal() {
         d = shell_quote(dir.path()),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::new("e2e");
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "main",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let tmux = Tmux::start("e2e", 100, 30, &script);
 
     // The tiles fill in once two scrapes exist.
     let screen = tmux.wait_for("tiles with numbers", Duration::from_secs(60), |s| {

@@ -27,20 +27,7 @@ fn start(tag: &str, extra: &str, dir: &Path) -> Tmux {
         c = shell_quote(&config),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::new(tag);
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "main",
-        "-x",
-        "140",
-        "-y",
-        "40",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let tmux = Tmux::start(tag, 140, 40, &script);
     tmux
 }
 

@@ -215,17 +215,15 @@ impl App {
             CallOutcome::Result(r) if r.is_error => Some("isError result".to_string()),
             other => crate::audit::outcome_detail(other),
         };
-        let entry = AuditEntry {
-            time: timestamp(now_ms),
-            user: self.user.clone(),
-            action: crate::audit::ACTION_TOOLS_CALL.into(),
-            endpoint: self.endpoint(call.server),
-            target: call.tool.clone(),
-            arguments: Value::Object(call.arguments.clone()),
-            outcome: crate::audit::outcome_label(outcome).into(),
+        let line = AuditLine {
+            server: call.server,
+            tool: &call.tool,
+            arguments: &call.arguments,
+            outcome: crate::audit::outcome_label(outcome),
             detail,
             duration_ms: call.elapsed.map(|d| d.as_millis() as u64),
         };
+        let entry = self.audit_entry(line, now_ms);
         self.write_audit(&entry, now_ms);
     }
 
@@ -242,36 +240,48 @@ impl App {
             let Some(call) = self.mcp.call(id) else {
                 continue;
             };
-            let entry = AuditEntry {
-                time: timestamp(now_ms),
-                user: self.user.clone(),
-                action: crate::audit::ACTION_TOOLS_CALL.into(),
-                endpoint: self.endpoint(call.server),
-                target: call.tool.clone(),
-                arguments: Value::Object(call.arguments.clone()),
-                outcome: crate::audit::OUTCOME_ABANDONED.into(),
+            let line = AuditLine {
+                server: call.server,
+                tool: &call.tool,
+                arguments: &call.arguments,
+                outcome: crate::audit::OUTCOME_ABANDONED,
                 detail: Some(
                     "mcptop quit while the call was running; the server may still finish it".into(),
                 ),
                 duration_ms: Some(now_ms.saturating_sub(call.started_ms).max(0) as u64),
             };
+            let entry = self.audit_entry(line, now_ms);
             self.write_audit(&entry, now_ms);
         }
     }
 
     fn audit_refused(&mut self, pending: &PendingCall, why: &str, now_ms: i64) {
-        let entry = AuditEntry {
-            time: timestamp(now_ms),
-            user: self.user.clone(),
-            action: crate::audit::ACTION_TOOLS_CALL.into(),
-            endpoint: self.endpoint(pending.server),
-            target: pending.tool.name.clone(),
-            arguments: Value::Object(mask_map(&pending.arguments)),
-            outcome: crate::audit::OUTCOME_REFUSED.into(),
+        let arguments = mask_map(&pending.arguments);
+        let line = AuditLine {
+            server: pending.server,
+            tool: &pending.tool.name,
+            arguments: &arguments,
+            outcome: crate::audit::OUTCOME_REFUSED,
             detail: Some(why.to_string()),
             duration_ms: None,
         };
+        let entry = self.audit_entry(line, now_ms);
         self.write_audit(&entry, now_ms);
+    }
+
+    /// One tools/call line of the audit log, for the current user at `now_ms`.
+    fn audit_entry(&self, l: AuditLine, now_ms: i64) -> AuditEntry {
+        AuditEntry {
+            time: timestamp(now_ms),
+            user: self.user.clone(),
+            action: crate::audit::ACTION_TOOLS_CALL.into(),
+            endpoint: self.endpoint(l.server),
+            target: l.tool.to_string(),
+            arguments: Value::Object(l.arguments.clone()),
+            outcome: l.outcome.into(),
+            detail: l.detail,
+            duration_ms: l.duration_ms,
+        }
     }
 
     fn write_audit(&mut self, entry: &AuditEntry, now_ms: i64) {
@@ -290,6 +300,17 @@ impl App {
             .get(server)
             .map_or_else(String::new, |s| format!("{} {}", s.name, s.endpoint))
     }
+}
+
+/// What differs between the audit lines of calls.
+struct AuditLine<'a> {
+    server: usize,
+    tool: &'a str,
+    /// Already masked.
+    arguments: &'a Map<String, Value>,
+    outcome: &'static str,
+    detail: Option<String>,
+    duration_ms: Option<u64>,
 }
 
 /// Whether the tool's `inputSchema` declares any property.

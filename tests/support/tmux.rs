@@ -17,6 +17,26 @@ impl Tmux {
         }
     }
 
+    /// A new server running `sh -c script` in a `cols` x `rows` session `main`.
+    pub fn start(tag: &str, cols: u16, rows: u16, script: &str) -> Tmux {
+        let tmux = Tmux::new(tag);
+        let (cols, rows) = (cols.to_string(), rows.to_string());
+        tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            &cols,
+            "-y",
+            &rows,
+            "sh",
+            "-c",
+            script,
+        ]);
+        tmux
+    }
+
     pub fn cmd(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-L")
