@@ -27,8 +27,7 @@ fn start(tag: &str, extra: &str, dir: &Path) -> Tmux {
         c = shell_quote(&config),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::start(tag, 140, 40, &script);
-    tmux
+    Tmux::start(tag, 140, 40, &script)
 }
 
 /// Shows the tools screen and waits for the demo's 13 tools.
