@@ -36,7 +36,8 @@ pub struct AuditEntry {
     pub user: String,
     /// `tools/call` ([`ACTION_TOOLS_CALL`]); later `silence.create`, `silence.expire`.
     pub action: String,
-    /// Server name and URL without userinfo or query: see [`endpoint`].
+    /// Server name and where it is: a URL as [`crate::sources::http::redact`] shows it, or
+    /// the masked stdio command line.
     pub endpoint: String,
     /// The tool name (or the silenced alert).
     pub target: String,
@@ -57,28 +58,6 @@ pub struct AuditEntry {
 /// `t` as the audit log writes it: RFC 3339 in UTC with milliseconds and a `Z`.
 pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// `server url` for [`AuditEntry::endpoint`]: an `http(s)` URL loses its userinfo, query
-/// and fragment (`https://u:p@h/mcp?key=x` → `https://h/mcp`); anything else (a stdio
-/// command line) is kept with secrets masked by [`mask_text`].
-pub fn endpoint(server: &str, url: &str) -> String {
-    let shown = match reqwest::Url::parse(url) {
-        Ok(mut u) if u.has_host() => {
-            // Errors only for URLs that cannot have userinfo, which `has_host` excludes.
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.set_query(None);
-            u.set_fragment(None);
-            u.to_string()
-        }
-        _ => mask_text(url).into_owned(),
-    };
-    if shown.is_empty() {
-        server.to_string()
-    } else {
-        format!("{server} {shown}")
-    }
 }
 
 /// The `outcome` word of a call: `ok`, `tool_error` (a result with `isError`),
@@ -281,19 +260,6 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
-    }
-
-    #[test]
-    fn endpoint_drops_userinfo_and_query() {
-        assert_eq!(
-            endpoint("gh", "https://bob:pw@api.example.com:8443/mcp?key=abc#x"),
-            "gh https://api.example.com:8443/mcp"
-        );
-        assert_eq!(
-            endpoint("local", "npx server --token=abc123"),
-            format!("local npx server --token={}", crate::model::mcp::mask::MASK)
-        );
-        assert_eq!(endpoint("s", ""), "s");
     }
 
     #[test]

@@ -116,23 +116,13 @@ impl fmt::Debug for McpTransport {
     }
 }
 
-/// The URL with a password and query values replaced by `***` (some hosted servers take an
-/// API key in the query); `<unparsable URL>` when it does not parse.
+/// The URL as [`crate::sources::http::redact`] shows it; `<unparsable URL>` when it does
+/// not parse (the text could be anything).
 fn masked_url(url: &str) -> String {
-    let Ok(mut parsed) = reqwest::Url::parse(url) else {
-        return "<unparsable URL>".to_string();
-    };
-    if parsed.password().is_some() {
-        // Cannot fail: the URL has a host, since it has a password.
-        let _ = parsed.set_password(Some("***"));
+    match reqwest::Url::parse(url) {
+        Ok(_) => crate::sources::http::redact(url),
+        Err(_) => "<unparsable URL>".to_string(),
     }
-    let names: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    if !names.is_empty() {
-        let masked: Vec<String> = names.iter().map(|k| format!("{k}=***")).collect();
-        parsed.set_query(Some(&masked.join("&")));
-    }
-    parsed.set_fragment(None);
-    parsed.to_string()
 }
 
 /// Where a secret comes from: never the command line, never the config text itself.

@@ -87,8 +87,9 @@ pub async fn read_prefix(mut resp: Response, max_bytes: usize) -> Vec<u8> {
     body
 }
 
-/// The URL as it may be shown or logged: user and password removed, and the query (which
-/// may carry a token) replaced by `?…`. Text that is not a URL is returned as it is.
+/// The URL as it may be shown or logged: user and password removed, query values (which
+/// may carry an API key) replaced by `***` with their names kept, fragment dropped. Text
+/// that is not a URL is returned as it is.
 pub fn redact(url: &str) -> String {
     match Url::parse(url) {
         Ok(u)
@@ -102,14 +103,13 @@ pub fn redact(url: &str) -> String {
         Ok(mut u) => {
             let _ = u.set_username("");
             let _ = u.set_password(None);
-            let had_query = u.query().is_some();
-            u.set_query(None);
+            let names: Vec<String> = u
+                .query_pairs()
+                .map(|(k, _)| format!("{k}=***"))
+                .collect();
+            u.set_query((!names.is_empty()).then(|| names.join("&")).as_deref());
             u.set_fragment(None);
-            let mut out = u.to_string();
-            if had_query {
-                out.push_str("?…");
-            }
-            out
+            u.to_string()
         }
         Err(_) => url.to_string(),
     }
@@ -157,8 +157,8 @@ mod tests {
         );
         assert_eq!(super::redact("http://127.0.0.1:1"), "http://127.0.0.1:1");
         assert_eq!(
-            super::redact("https://mcp.example/mcp?token=abc&x=1"),
-            "https://mcp.example/mcp?…"
+            super::redact("https://mcp.example/mcp?token=abc&x=1#frag"),
+            "https://mcp.example/mcp?token=***&x=***"
         );
     }
 }
