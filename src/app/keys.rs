@@ -207,42 +207,28 @@ impl App {
             }
             Overlay::Call { id, scroll } => {
                 let running = self.mcp.call(id).is_some_and(|c| c.is_running());
-                match (ev.code, self.keymap.action(ev)) {
+                let page = PAGE as u16;
+                let scroll = match (ev.code, self.keymap.action(ev)) {
                     (KeyCode::Esc, _) if running => {
                         self.cancel(id, now_ms);
-                        self.nav.overlay = Some(Overlay::Call { id, scroll });
+                        scroll
                     }
-                    (KeyCode::Esc | KeyCode::Char('b'), _) => {}
-                    (_, Some(Action::Up)) => {
-                        self.nav.overlay = Some(Overlay::Call {
-                            id,
-                            scroll: scroll.saturating_sub(1),
-                        })
+                    // Closed (a running call goes on; its result is in the history).
+                    (KeyCode::Esc | KeyCode::Char('b'), _) => return true,
+                    (_, Some(Action::Quit)) => {
+                        self.quit = true;
+                        return true;
                     }
-                    (_, Some(Action::Down)) => {
-                        self.nav.overlay = Some(Overlay::Call {
-                            id,
-                            scroll: scroll.saturating_add(1),
-                        })
-                    }
-                    (_, Some(Action::PageUp)) => {
-                        self.nav.overlay = Some(Overlay::Call {
-                            id,
-                            scroll: scroll.saturating_sub(PAGE as u16),
-                        })
-                    }
-                    (_, Some(Action::PageDown)) => {
-                        self.nav.overlay = Some(Overlay::Call {
-                            id,
-                            scroll: scroll.saturating_add(PAGE as u16),
-                        })
-                    }
-                    (_, Some(Action::Quit)) => self.quit = true,
+                    (_, Some(Action::Up)) => scroll.saturating_sub(1),
+                    (_, Some(Action::Down)) => scroll.saturating_add(1),
+                    (_, Some(Action::PageUp)) => scroll.saturating_sub(page),
+                    (_, Some(Action::PageDown)) => scroll.saturating_add(page),
                     _ => {
                         self.nav.overlay = Some(Overlay::Call { id, scroll });
                         return false;
                     }
-                }
+                };
+                self.nav.overlay = Some(Overlay::Call { id, scroll });
             }
         }
         true

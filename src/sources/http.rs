@@ -103,10 +103,7 @@ pub fn redact(url: &str) -> String {
         Ok(mut u) => {
             let _ = u.set_username("");
             let _ = u.set_password(None);
-            let names: Vec<String> = u
-                .query_pairs()
-                .map(|(k, _)| format!("{k}=***"))
-                .collect();
+            let names: Vec<String> = u.query_pairs().map(|(k, _)| format!("{k}=***")).collect();
             u.set_query((!names.is_empty()).then(|| names.join("&")).as_deref());
             u.set_fragment(None);
             u.to_string()

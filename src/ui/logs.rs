@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
-use crate::model::mcp::mask::mask_text;
 use crate::model::mcp::state::log_level;
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
@@ -71,7 +70,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             Line::from(vec![
                 Span::styled(format!("{time} "), t.muted()),
                 Span::styled(format!("{level:<9} "), Style::new().fg(color)),
-                Span::styled(mask_text(&l.text).into_owned(), t.text()),
+                Span::styled(l.text.clone(), t.text()),
             ])
         })
         .collect();

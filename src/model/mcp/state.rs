@@ -63,7 +63,7 @@ impl ServerState {
     }
 }
 
-/// The newest log lines of one server, bounded by count.
+/// The newest log lines of one server, bounded by count, with secrets already masked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogBuffer {
     lines: VecDeque<LogLine>,
@@ -251,8 +251,12 @@ impl McpState {
                     c.elapsed = Some(elapsed);
                 }
             }
-            McpUpdate::Log { server, line } => {
+            McpUpdate::Log { server, mut line } => {
                 if let Some(s) = self.servers.get_mut(server) {
+                    // Masked once on arrival rather than on every frame that shows it.
+                    if let std::borrow::Cow::Owned(masked) = super::mask::mask_text(&line.text) {
+                        line.text = masked;
+                    }
                     s.logs.push(line);
                 }
             }
