@@ -11,18 +11,9 @@ use mcptop::app::{App, ToolKey};
 use mcptop::model::mcp::state::CallOrigin;
 use mcptop::model::mcp::{CallId, McpCommand};
 use serde_json::{Value, json};
+use support::drive::{key, keys};
 
 use support::mcp_fixture::{Sent, mcp_app};
-
-fn key(app: &mut App, now: i64, code: KeyCode) {
-    app.on_key_at(&KeyEvent::new(code, KeyModifiers::NONE), now);
-}
-
-fn keys(app: &mut App, now: i64, text: &str) {
-    for c in text.chars() {
-        key(app, now, KeyCode::Char(c));
-    }
-}
 
 /// Selects `tool` on the tools screen with the filter and presses Enter.
 fn open(app: &mut App, now: i64, tool: &str) {
@@ -43,6 +34,21 @@ fn bind(app: &mut App, key: &str, server: usize, tool: &str, args: Value, confir
         confirm,
         timeout: None,
     });
+}
+
+/// The one command sent, which must be a tools/call to server 0: its tool and arguments.
+fn only_call(sent: &Sent) -> (String, serde_json::Map<String, Value>) {
+    match sent.lock().expect("lock").as_slice() {
+        [
+            (
+                0,
+                McpCommand::Call {
+                    tool, arguments, ..
+                },
+            ),
+        ] => (tool.clone(), arguments.clone()),
+        other => panic!("expected one tools/call to server 0, got {other:?}"),
+    }
 }
 
 fn calls(sent: &Sent) -> Vec<(usize, String)> {
@@ -161,21 +167,9 @@ fn a_bound_key_calls_its_tool_with_preset_arguments() {
         None,
     );
     key(&mut app, now, KeyCode::F(5));
-    let sent = sent.lock().expect("lock").clone();
-    match sent.as_slice() {
-        [
-            (
-                0,
-                McpCommand::Call {
-                    tool, arguments, ..
-                },
-            ),
-        ] => {
-            assert_eq!(tool, "notion.search");
-            assert_eq!(arguments.get("query"), Some(&json!("incident")));
-        }
-        other => panic!("unexpected commands {other:?}"),
-    }
+    let (tool, arguments) = only_call(&sent);
+    assert_eq!(tool, "notion.search");
+    assert_eq!(arguments.get("query"), Some(&json!("incident")));
     let newest = app.mcp.calls().next().expect("in history");
     assert_eq!(newest.origin, CallOrigin::Binding("F5".into()));
 }
@@ -239,21 +233,9 @@ fn the_form_sends_what_was_typed() {
         &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
         now,
     );
-    let sent = sent.lock().expect("lock").clone();
-    match sent.as_slice() {
-        [
-            (
-                0,
-                McpCommand::Call {
-                    tool, arguments, ..
-                },
-            ),
-        ] => {
-            assert_eq!(tool, "notion.search");
-            assert_eq!(arguments.get("query"), Some(&json!("runbook")));
-        }
-        other => panic!("unexpected commands {other:?}"),
-    }
+    let (tool, arguments) = only_call(&sent);
+    assert_eq!(tool, "notion.search");
+    assert_eq!(arguments.get("query"), Some(&json!("runbook")));
 }
 
 #[test]

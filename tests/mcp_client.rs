@@ -103,6 +103,15 @@ impl Probe {
         .await
     }
 
+    /// The next ping's round-trip (or its error).
+    async fn ping(&mut self) -> Result<Option<Duration>, String> {
+        self.next("a ping", |u| match u {
+            McpUpdate::Ping { rtt, .. } => Some(rtt.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     async fn connected(&mut self) {
         self.state("Connected", |s| *s == ConnState::Connected)
             .await;
@@ -347,17 +356,7 @@ async fn everything_over_stdio_tools_calls_logs_and_pings() {
         })
         .await;
     assert!(
-        [
-            "debug",
-            "info",
-            "notice",
-            "warning",
-            "error",
-            "critical",
-            "alert",
-            "emergency"
-        ]
-        .contains(&level.as_str()),
+        mcptop::config::mcp::LOG_LEVELS.contains(&level.as_str()),
         "{level}"
     );
     assert!(text.to_lowercase().contains("message"), "{text}");
@@ -372,12 +371,7 @@ async fn everything_over_stdio_tools_calls_logs_and_pings() {
     })
     .await;
 
-    let rtt = p
-        .next("a ping", |u| match u {
-            McpUpdate::Ping { rtt, .. } => Some(rtt.clone()),
-            _ => None,
-        })
-        .await;
+    let rtt = p.ping().await;
     assert!(matches!(rtt, Ok(Some(_))), "{rtt:?}");
     p.stop().await;
 }
@@ -451,12 +445,7 @@ async fn python_server_hints_structured_content_and_two_kinds_of_error() {
         *o == LogOrigin::Stderr && t == "a second stderr line"
     })
     .await;
-    let rtt = p
-        .next("a ping", |u| match u {
-            McpUpdate::Ping { rtt, .. } => Some(rtt.clone()),
-            _ => None,
-        })
-        .await;
+    let rtt = p.ping().await;
     assert!(matches!(rtt, Ok(Some(_))), "{rtt:?}");
     p.stop().await;
 }
@@ -664,12 +653,7 @@ async fn the_demo_server_over_http() {
     })
     .await;
     p.connected().await;
-    let rtt = p
-        .next("a ping", |u| match u {
-            McpUpdate::Ping { rtt, .. } => Some(rtt.clone()),
-            _ => None,
-        })
-        .await;
+    let rtt = p.ping().await;
     assert!(matches!(rtt, Ok(Some(_))), "{rtt:?}");
     p.stop().await;
     server.shutdown().await;

@@ -2,18 +2,9 @@
 
 mod support;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use support::drive::render;
 
 use support::fixture;
-
-fn render(app: &mcptop::app::App, now_ms: i64, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now_ms)))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 #[test]
 fn overview_healthy_80x24() {

@@ -4,28 +4,9 @@
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use support::drive::{key, keys, render};
 
 use support::mcp_fixture;
-
-fn render(app: &mcptop::app::App, now_ms: i64, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now_ms)))
-        .expect("draw");
-    terminal.backend().to_string()
-}
-
-fn key(app: &mut mcptop::app::App, now: i64, code: KeyCode) {
-    app.on_key_at(&KeyEvent::new(code, KeyModifiers::NONE), now);
-}
-
-fn keys(app: &mut mcptop::app::App, now: i64, text: &str) {
-    for c in text.chars() {
-        key(app, now, KeyCode::Char(c));
-    }
-}
 
 #[test]
 fn tools_screen_80x24() {

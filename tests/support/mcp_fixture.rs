@@ -102,10 +102,8 @@ pub fn tools() -> Vec<ToolInfo> {
 /// commands.
 pub fn mcp_app() -> (App, i64, Sent) {
     let (mut app, now) = fixture::healthy_app();
-    let mut demo = ServerState::new("demo".into(), "http://127.0.0.1:7777/mcp".into(), 100);
-    let mut prod = ServerState::new("prod".into(), "https://mcp.example.com/mcp".into(), 100);
-    demo.logs = mcptop::model::mcp::state::LogBuffer::new(100);
-    prod.conn = ConnState::Connecting;
+    let demo = ServerState::new("demo".into(), "http://127.0.0.1:7777/mcp".into(), 100);
+    let prod = ServerState::new("prod".into(), "https://mcp.example.com/mcp".into(), 100);
     let mut mcp = McpState::new(vec![demo, prod]);
     let t = now - 90_000;
     mcp.apply(
