@@ -117,7 +117,7 @@ fn a_destructive_tool_needs_its_name_typed() {
 #[test]
 fn read_only_mode_refuses_tools_not_annotated_read_only() {
     let (mut app, now, sent) = mcp_app();
-    app.read_only = true;
+    app.cfg.mcp.read_only = true;
     open(&mut app, now, "ops.restart");
     assert!(app.nav.overlay.is_none());
     assert!(calls(&sent).is_empty());
@@ -310,7 +310,7 @@ fn a_finished_call_writes_one_masked_audit_line() {
 #[test]
 fn read_only_mode_also_refuses_a_bound_key() {
     let (mut app, now, sent) = mcp_app();
-    app.read_only = true;
+    app.cfg.mcp.read_only = true;
     bind(
         &mut app,
         "F5",

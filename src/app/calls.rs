@@ -59,7 +59,7 @@ impl App {
             tool: tool.clone(),
             arguments: Map::new(),
             origin: CallOrigin::Form,
-            timeout: self.call_timeout,
+            timeout: self.cfg.mcp.settings.call_timeout,
             force_confirm: false,
         };
         self.begin(pending, true, now_ms);
@@ -88,7 +88,7 @@ impl App {
             tool,
             arguments: b.args.clone(),
             origin: CallOrigin::Binding(label),
-            timeout: b.timeout.unwrap_or(self.call_timeout),
+            timeout: b.timeout.unwrap_or(self.cfg.mcp.settings.call_timeout),
             force_confirm: b.confirm == Some(true),
         };
         let complete = missing_required(&pending.tool, &pending.arguments).is_empty();
@@ -99,7 +99,7 @@ impl App {
     /// read-only; then the form (when asked and the tool has arguments), the confirmation
     /// (when needed) and the send.
     fn begin(&mut self, pending: PendingCall, form: bool, now_ms: i64) {
-        if self.read_only && !pending.tool.hints.is_read_only() {
+        if self.cfg.mcp.read_only && !pending.tool.hints.is_read_only() {
             let text = format!(
                 "read-only mode: {} is not annotated readOnlyHint, not called",
                 pending.tool.name

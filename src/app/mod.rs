@@ -61,10 +61,6 @@ pub struct App {
     pub nav: Nav,
     /// Keys bound to tool calls.
     pub bindings: Vec<ToolKey>,
-    /// `--read-only`: only tools annotated `readOnlyHint: true` may be called.
-    pub read_only: bool,
-    /// Default timeout of a tools/call.
-    pub call_timeout: Duration,
     /// One link per server, by index; missing links make calls fail as not sent.
     pub links: Vec<McpLink>,
     /// Where calls are recorded; `None` when no state dir exists.
@@ -123,8 +119,6 @@ impl App {
             mcp,
             nav,
             bindings,
-            read_only: cfg.mcp.read_only,
-            call_timeout: cfg.mcp.settings.call_timeout,
             links: Vec::new(),
             audit: AuditLog::default_path().map(AuditLog::new),
             user: AuditLog::user(None),
@@ -149,7 +143,7 @@ impl App {
             mcp: &self.mcp,
             nav: &self.nav,
             bindings: &self.bindings,
-            read_only: self.read_only,
+            read_only: self.cfg.mcp.read_only,
         }
     }
 
