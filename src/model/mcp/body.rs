@@ -2,7 +2,6 @@
 //! `structuredContent` or what went wrong, with secrets masked and the size bounded, so a
 //! huge result costs neither memory in the history nor time on every frame.
 
-use serde_json::Value;
 
 use super::mask::{mask_json, mask_text};
 use super::types::{CallOutcome, Content};
@@ -218,7 +217,7 @@ fn content(b: &mut Body, block: &Content) {
 pub fn strip(outcome: &mut CallOutcome) {
     if let CallOutcome::Result(r) = outcome {
         r.content = Vec::new();
-        r.structured = r.structured.take().map(|_| Value::Null);
+        r.structured = None;
     }
 }
 
@@ -226,6 +225,7 @@ pub fn strip(outcome: &mut CallOutcome) {
 mod tests {
     use super::*;
     use crate::model::mcp::types::CallResult;
+    use serde_json::Value;
 
     fn result(content: Vec<Content>, structured: Option<Value>) -> CallOutcome {
         CallOutcome::Result(CallResult {
