@@ -2,7 +2,6 @@
 //! `structuredContent` or what went wrong, with secrets masked and the size bounded, so a
 //! huge result costs neither memory in the history nor time on every frame.
 
-
 use super::mask::{mask_json, mask_text};
 use super::types::{CallOutcome, Content};
 

@@ -92,7 +92,7 @@ const HELP: &[(&str, &str)] = &[
 /// The form's keys as (key label, what it does), for the footer and the help overlay.
 ///
 /// Tab/↓ and S-Tab/↑ move between fields and the `[ Call ]` row; Enter moves to the next
-/// field and calls on `[ Call ]`; Space toggles a boolean (or steps an enum); ←/→ step an
+/// field and calls on `[ Call ]`; Space flips a boolean (Delete unsets an optional one) or steps an enum; ←/→ step an
 /// enum (in a text field they move the cursor); Ctrl-S calls from anywhere; Ctrl-R
 /// switches between the fields and raw JSON (where Enter is a new line); Esc cancels.
 /// Text fields take tui-input's editing keys (Backspace, Ctrl-W, Ctrl-U, Home/End, …).

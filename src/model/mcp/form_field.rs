@@ -266,14 +266,16 @@ impl Field {
                 }
                 None => false,
             },
+            // Space flips the value (unset or false → true, true → false), so a default
+            // `false` becomes `true` at the first press; Backspace/Delete unsets an
+            // optional one.
             Editor::Toggle(b) => match key.code {
                 KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if plain => {
-                    *b = match *b {
-                        None => Some(true),
-                        Some(true) => Some(false),
-                        Some(false) if cycle => Some(true),
-                        Some(false) => None,
-                    };
+                    *b = Some(*b != Some(true));
+                    true
+                }
+                KeyCode::Backspace | KeyCode::Delete if plain && !cycle => {
+                    *b = None;
                     true
                 }
                 _ => false,

@@ -324,16 +324,23 @@ fn boolean_toggle() {
     assert_eq!(args(&f), json!({"req": true, "opt": true}));
     f.on_key(key(KeyCode::Char(' ')));
     assert_eq!(args(&f), json!({"req": true, "opt": false}));
-    f.on_key(key(KeyCode::Char(' ')));
+    f.on_key(key(KeyCode::Delete));
     assert_eq!(
         args(&f),
         json!({"req": true}),
-        "optional cycles back to not set"
+        "Delete sets an optional one back to not set"
     );
     focus(&mut f, "req");
     f.on_key(key(KeyCode::Char(' ')));
     f.on_key(key(KeyCode::Char(' ')));
     assert_eq!(f.fields()[0].input(), FieldInput::Toggle(Some(true)));
+}
+
+#[test]
+fn a_default_false_becomes_true_at_the_first_space() {
+    let mut f = form(json!({"properties": {"deep": {"type": "boolean", "default": false}}}));
+    f.on_key(key(KeyCode::Char(' ')));
+    assert_eq!(args(&f), json!({"deep": true}));
 }
 
 #[test]
