@@ -15,10 +15,21 @@ pub enum Screen {
     Calls,
     /// Log lines of the MCP servers (stderr and notifications/message).
     Logs,
+    /// Alerts of Alertmanager and of mcptop's own rules, by priority.
+    Alerts,
+    /// Alertmanager's silences.
+    Silences,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [Screen::Overview, Screen::Tools, Screen::Calls, Screen::Logs];
+    pub const ALL: [Screen; 6] = [
+        Screen::Overview,
+        Screen::Tools,
+        Screen::Calls,
+        Screen::Logs,
+        Screen::Alerts,
+        Screen::Silences,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -26,6 +37,8 @@ impl Screen {
             Screen::Tools => "Tools",
             Screen::Calls => "Calls",
             Screen::Logs => "Logs",
+            Screen::Alerts => "Alerts",
+            Screen::Silences => "Silences",
         }
     }
 
@@ -63,6 +76,10 @@ pub enum Action {
     Refresh,
     /// Drop the selected server's connection and connect again now.
     Reconnect,
+    /// Silence the selected alert (or, on the silences screen, write a new silence).
+    Silence,
+    /// Expire the selected silence.
+    Expire,
 }
 
 impl Action {
@@ -76,6 +93,8 @@ impl Action {
             Action::Show(Screen::Tools) => "MCP servers and tools",
             Action::Show(Screen::Calls) => "history of tools/call",
             Action::Show(Screen::Logs) => "MCP server logs",
+            Action::Show(Screen::Alerts) => "alerts by priority",
+            Action::Show(Screen::Silences) => "Alertmanager silences",
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
             Action::Up => "up",
@@ -87,9 +106,11 @@ impl Action {
             Action::NextServer => "next MCP server",
             Action::PrevServer => "previous MCP server",
             Action::Filter => "filter the list",
-            Action::Open => "call tool / show call",
+            Action::Open => "open: call tool, show call, alert detail",
             Action::Refresh => "tools/list again",
             Action::Reconnect => "reconnect the server",
+            Action::Silence => "silence the selected alert",
+            Action::Expire => "expire the selected silence",
         }
     }
 
@@ -109,6 +130,8 @@ impl Action {
             Action::Open => "open",
             Action::Refresh => "refresh",
             Action::Reconnect => "reconnect",
+            Action::Silence => "silence",
+            Action::Expire => "expire",
         }
     }
 }
@@ -259,6 +282,8 @@ impl Default for Keymap {
                 (c('2'), Action::Show(Screen::Tools)),
                 (c('3'), Action::Show(Screen::Calls)),
                 (c('4'), Action::Show(Screen::Logs)),
+                (c('5'), Action::Show(Screen::Alerts)),
+                (c('6'), Action::Show(Screen::Silences)),
                 (Key::plain(Tab), Action::NextScreen),
                 (Key::plain(BackTab), Action::PrevScreen),
                 (Key::plain(KeyCode::Up), Action::Up),
@@ -277,6 +302,8 @@ impl Default for Keymap {
                 (Key::plain(Enter), Action::Open),
                 (c('r'), Action::Refresh),
                 (c('R'), Action::Reconnect),
+                (c('s'), Action::Silence),
+                (c('x'), Action::Expire),
             ],
         }
     }

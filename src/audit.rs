@@ -1,5 +1,5 @@
 //! The audit log: one JSON object per line for every action mcptop takes on a server
-//! (tool calls; later silences), appended to `$XDG_STATE_HOME/mcptop/audit.jsonl`.
+//! (tool calls, silences), appended to `$XDG_STATE_HOME/mcptop/audit.jsonl`.
 //!
 //! Entries are masked again on the way out ([`crate::model::mcp::mask`]) whatever the
 //! caller did, so no argument named like a secret and no token-shaped string reaches the
@@ -21,6 +21,10 @@ pub const OUTCOME_ABANDONED: &str = "abandoned";
 
 /// `action` of a tools/call.
 pub const ACTION_TOOLS_CALL: &str = "tools/call";
+/// `action` of a silence created in Alertmanager.
+pub const ACTION_SILENCE_CREATE: &str = "silence.create";
+/// `action` of a silence expired in Alertmanager.
+pub const ACTION_SILENCE_EXPIRE: &str = "silence.expire";
 /// `outcome` of a call mcptop refused to send (read-only mode). A call the operator
 /// declined at the confirmation was never sent and is not logged. The other outcomes come
 /// from [`outcome_label`].
@@ -34,12 +38,13 @@ pub struct AuditEntry {
     pub time: String,
     /// Who acted: see [`AuditLog::user`].
     pub user: String,
-    /// `tools/call` ([`ACTION_TOOLS_CALL`]); later `silence.create`, `silence.expire`.
+    /// `tools/call` ([`ACTION_TOOLS_CALL`]), `silence.create` or `silence.expire`.
     pub action: String,
     /// Server name and where it is: a URL as [`crate::sources::http::redact`] shows it, or
     /// the masked stdio command line.
     pub endpoint: String,
-    /// The tool name (or the silenced alert).
+    /// The tool name; for silences, the silence ID (or, when none was created, the
+    /// alertname the silence was written for).
     pub target: String,
     /// The arguments sent, masked by the caller; [`AuditLog::append`] masks them again.
     pub arguments: Value,
@@ -53,6 +58,9 @@ pub struct AuditEntry {
     /// Wall time from sending to the outcome, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
+    /// The silence's matchers as amtool writes them (`alertname="X"`), for silence writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matchers: Option<Vec<String>>,
 }
 
 /// `t` as the audit log writes it: RFC 3339 in UTC with milliseconds and a `Z`.
@@ -195,6 +203,7 @@ mod tests {
             outcome: "ok".into(),
             detail: None,
             duration_ms: Some(42),
+            matchers: None,
         }
     }
 

@@ -64,9 +64,13 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_name = "[NAME=]URL", value_parser = parse_mcp_server)]
     pub mcp: Vec<McpServerArg>,
 
-    /// Only tools annotated readOnlyHint may be called; every other tools/call is refused and written to the audit log [config: mcp.read_only, default false]
+    /// Only tools annotated readOnlyHint may be called, and no silence is created or expired; every refused write is written to the audit log [config: mcp.read_only, alerts.read_only, default false]
     #[arg(long, global = true)]
     pub read_only: bool,
+
+    /// Alertmanager to poll for alerts and silences (API v2), e.g. http://127.0.0.1:9093; repeat for the instances of an HA cluster. Replaces alertmanager.urls; auth and TLS stay in the config [config: alertmanager.urls]
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
+    pub alertmanager: Vec<String>,
 }
 
 /// An MCP server given on the command line with `--mcp [NAME=]URL`.
@@ -95,6 +99,12 @@ fn parse_mcp_server(text: &str) -> Result<McpServerArg, String> {
         name: name.map_or_else(|| name_from_url(url), str::to_string),
         url: url.to_string(),
     })
+}
+
+/// An http(s) URL with a host.
+fn parse_http_url(text: &str) -> Result<String, String> {
+    check_http_url(text.trim()).map_err(|m| format!("the URL {m}"))?;
+    Ok(text.trim().to_string())
 }
 
 #[derive(Debug, Subcommand)]

@@ -281,10 +281,11 @@ impl App {
             outcome: l.outcome.into(),
             detail: l.detail,
             duration_ms: l.duration_ms,
+            matchers: None,
         }
     }
 
-    fn write_audit(&mut self, entry: &AuditEntry, now_ms: i64) {
+    pub(super) fn write_audit(&mut self, entry: &AuditEntry, now_ms: i64) {
         let Some(log) = &self.audit else {
             return;
         };
@@ -336,6 +337,6 @@ pub fn missing_required<'a>(tool: &'a ToolInfo, args: &Map<String, Value>) -> Ve
 }
 
 /// `2026-11-22T06:03:24.512Z`.
-fn timestamp(ms: i64) -> String {
+pub(super) fn timestamp(ms: i64) -> String {
     crate::audit::timestamp(chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default())
 }

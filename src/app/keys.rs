@@ -104,6 +104,15 @@ impl App {
                     }
                     None => return false,
                 },
+                Screen::Alerts => return self.open_alert(),
+                _ => return false,
+            },
+            Action::Silence => match nav.screen {
+                Screen::Alerts | Screen::Silences => self.begin_silence(None, now_ms),
+                _ => return false,
+            },
+            Action::Expire => match nav.screen {
+                Screen::Silences => self.begin_expire(now_ms),
                 _ => return false,
             },
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
@@ -130,6 +139,10 @@ impl App {
                 // Up scrolls back in time.
                 nav.log_scroll = step(nav.log_scroll, -delta, len);
             }
+            Screen::Alerts => nav.alert = step(nav.alert, delta, self.alerts.rows().len()),
+            Screen::Silences => {
+                nav.silence = step(nav.silence, delta, self.alerts.silences().len())
+            }
             Screen::Overview => {}
         }
     }
@@ -152,6 +165,9 @@ impl App {
 
     fn overlay_key(&mut self, overlay: Overlay, ev: &KeyEvent, now_ms: i64) -> bool {
         match overlay {
+            Overlay::AlertDetail(d) => return self.detail_key(d, ev, now_ms),
+            Overlay::SilenceForm(f) => return self.silence_form_key(f, ev, now_ms),
+            Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {
                 FormEvent::Cancel => {}
                 FormEvent::Submit(arguments) => {

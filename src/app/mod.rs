@@ -1,6 +1,7 @@
 //! The event loop: the one owner of state. Sources send owned updates over a bounded
 //! channel; keys map to actions; a frame is drawn only when something visible changed.
 
+mod alerts;
 mod calls;
 mod keys;
 pub mod nav;
@@ -18,15 +19,18 @@ use tokio::time::{Instant, MissedTickBehavior};
 use crate::action::{Key, Keymap};
 use crate::audit::AuditLog;
 use crate::config::Config;
+use crate::model::alerts::{AlertsState, PriorityMap};
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::state::McpState;
+use crate::model::rules::RuleEngine;
 use crate::sources::{self, Update, now_ms};
 use crate::ui::{self, View, theme::Theme};
 use nav::Nav;
 
 /// Sends a command to one server's MCP source; `Err` says why it could not be queued.
 pub type McpLink = Box<dyn Fn(McpCommand) -> Result<(), String> + Send>;
+pub use alerts::AmLink;
 
 /// A key bound to a tool call in the config (`[[bindings]]`), resolved to a server index.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +71,14 @@ pub struct App {
     pub audit: Option<AuditLog>,
     /// Who the audit log names.
     pub user: String,
+    /// Alertmanager's alerts and silences, and the local rules' alerts.
+    pub alerts: AlertsState,
+    /// mcptop's own rules.
+    pub rules: RuleEngine,
+    /// The Alertmanager source, when one is configured and running.
+    pub am: Option<AmLink>,
+    /// Last request number given to an Alertmanager write.
+    pub next_request: u64,
 }
 
 impl App {
@@ -90,6 +102,22 @@ impl App {
             module_label: cfg.modules.label.clone(),
         });
         let keymap = Keymap::default();
+        let priorities = PriorityMap {
+            severity_label: cfg.alerts.severity_label.clone(),
+            levels: cfg.alerts.priorities.clone(),
+            service_down: regex::Regex::new(&cfg.alerts.service_down)
+                .map_err(|e| eyre!("alerts.service_down: {e}"))?,
+            ..PriorityMap::default()
+        };
+        let alerts = AlertsState::new(
+            cfg.alertmanager
+                .urls
+                .iter()
+                .map(|u| crate::sources::http::redact(u))
+                .collect(),
+            priorities,
+        );
+        let rules = RuleEngine::new(cfg.rules.clone(), cfg.alerts.keep_resolved);
         let mcp = setup::mcp_state(&cfg.mcp.servers, cfg.mcp.settings.log_lines);
         let mut warnings = cfg.warnings.clone();
         let bindings = setup::bindings(&cfg, &keymap, &mut warnings);
@@ -122,6 +150,10 @@ impl App {
             links: Vec::new(),
             audit: AuditLog::default_path().map(AuditLog::new),
             user: AuditLog::user(None),
+            alerts,
+            rules,
+            am: None,
+            next_request: 0,
             cfg,
         })
     }
@@ -144,15 +176,25 @@ impl App {
             nav: &self.nav,
             bindings: &self.bindings,
             read_only: self.cfg.mcp.read_only,
+            alerts: &self.alerts,
+            silences_read_only: self.cfg.alerts.read_only,
+            rules: self.rules.rules().len(),
         }
     }
 
     /// Applies a source's update to the model.
     pub fn apply(&mut self, update: Update) {
         match update {
-            Update::Scrape { t_ms, result } => self.dashboard.apply_scrape(t_ms, result),
-            Update::Health { t_ms, result } => self.dashboard.apply_health(t_ms, result),
+            Update::Scrape { t_ms, result } => {
+                self.dashboard.apply_scrape(t_ms, result);
+                self.eval_rules(t_ms);
+            }
+            Update::Health { t_ms, result } => {
+                self.dashboard.apply_health(t_ms, result);
+                self.eval_rules(t_ms);
+            }
             Update::Mcp(u) => self.apply_mcp(u),
+            Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
         }
     }
 
@@ -184,6 +226,11 @@ pub async fn run(cfg: Config) -> Result<()> {
     let url = app.cfg.target.url.clone().unwrap_or_default();
     let mut tasks = sources::spawn(&app.cfg, &url, tx.clone())?;
     let mut mcp_tasks = tokio::task::JoinSet::new();
+    if !app.cfg.alertmanager.urls.is_empty() {
+        let handle = sources::alertmanager::spawn(&app.cfg.alertmanager, tx.clone(), &mut tasks)
+            .map_err(|e| eyre!("alertmanager: {e}"))?;
+        app.am = Some(Box::new(move |cmd| handle.send(cmd)));
+    }
     for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
         let handle = sources::mcp::spawn(
             i,

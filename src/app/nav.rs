@@ -7,6 +7,8 @@ use serde_json::{Map, Value};
 use tui_input::Input;
 
 use crate::action::Screen;
+use crate::model::alerts::AmWrite;
+use crate::model::alerts::silence_form::SilenceForm;
 use crate::model::mcp::state::CallOrigin;
 use crate::model::mcp::{CallId, ServerId, ToolInfo};
 
@@ -28,6 +30,11 @@ pub struct Nav {
     pub call: usize,
     /// Lines scrolled up from the newest log line; 0 follows new lines.
     pub log_scroll: usize,
+    /// Selected row of the alerts list (index into [`crate::model::alerts::AlertsState::rows`]).
+    pub alert: usize,
+    /// Selected row of the silences list (index into
+    /// [`crate::model::alerts::AlertsState::silences`]).
+    pub silence: usize,
     pub overlay: Option<Overlay>,
     pub toast: Option<Toast>,
 }
@@ -50,6 +57,39 @@ pub enum Overlay {
     Confirm(Box<Confirm>),
     /// A call's progress and result.
     Call { id: CallId, scroll: u16 },
+    /// One alert: labels, annotations, runbook.
+    AlertDetail(Box<AlertDetail>),
+    /// Writing a silence.
+    SilenceForm(Box<SilenceFormOverlay>),
+    /// Asking before a silence is created or expired; shows what it matches.
+    SilenceConfirm(Box<AmWrite>),
+}
+
+/// The alert shown in detail, found again by fingerprint at every frame (it may resolve
+/// meanwhile).
+#[derive(Debug)]
+pub struct AlertDetail {
+    pub fingerprint: String,
+    /// Lines scrolled down.
+    pub scroll: u16,
+    /// The runbook file of its alertname, when `alerts.runbooks` is set.
+    pub runbook: Option<Runbook>,
+}
+
+/// A Markdown runbook read from `alerts.runbooks`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub path: std::path::PathBuf,
+    /// The text, or why it could not be read.
+    pub text: Result<String, String>,
+}
+
+/// The silence form, with the alert it was opened from.
+#[derive(Debug)]
+pub struct SilenceFormOverlay {
+    pub form: SilenceForm,
+    /// Fingerprint of the alert it was opened from; `None` for a blank silence.
+    pub from_alert: Option<String>,
 }
 
 /// The form being filled for a call.

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::alerts;
 use super::bindings::{self, RawBinding};
 use super::error::{Place, Source};
 use super::mcp::{
@@ -47,6 +48,9 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
     let src = Source { path: origin, text };
     let (mcp, imports) = mcp(&src, raw.mcp)?;
     let (bindings, binding_servers) = bindings::convert(&src, raw.bindings)?;
+    let alertmanager = alerts::alertmanager(&src, raw.alertmanager)?;
+    let (alerts, builtin_rules) = alerts::alerts(&src, raw.alerts)?;
+    let rules = alerts::rules(&src, builtin_rules, raw.rules)?;
     Ok(Parsed {
         config: Config {
             target: raw.target,
@@ -57,6 +61,9 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
             custom_profile: raw.custom_profile,
             mcp,
             bindings,
+            alertmanager,
+            alerts,
+            rules,
             warnings: Vec::new(),
         },
         binding_servers,
@@ -84,6 +91,12 @@ struct RawFile {
     mcp: RawMcp,
     #[serde(default)]
     bindings: Vec<RawBinding>,
+    #[serde(default)]
+    alertmanager: alerts::RawAlertmanager,
+    #[serde(default)]
+    alerts: alerts::RawAlerts,
+    #[serde(default)]
+    rules: Vec<alerts::RawRule>,
 }
 
 /// `[mcp]` as written.

@@ -3,6 +3,7 @@
 //!
 //! Unknown keys are errors naming the file, line and key (`deny_unknown_fields`).
 
+pub mod alerts;
 pub mod bindings;
 mod error;
 mod file;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use alerts::{AlertmanagerConfig, AlertsConfig};
 pub use bindings::ToolBinding;
 pub use error::ConfigError;
 pub use mcp::McpConfig;
@@ -25,7 +27,7 @@ use crate::model::profile::{CustomProfile, ProfileChoice};
 
 /// The whole configuration, after defaults, file, flags and imports are merged. Read from
 /// TOML through `file.rs` (each table below is one top-level table of the file).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub target: TargetConfig,
     pub scrape: ScrapeConfig,
@@ -37,10 +39,36 @@ pub struct Config {
     pub mcp: McpConfig,
     /// `[[bindings]]`: keys that call MCP tools; each names a server of `mcp.servers`.
     pub bindings: Vec<ToolBinding>,
+    /// `[alertmanager]`: where Alertmanager's alerts and silences come from.
+    pub alertmanager: AlertmanagerConfig,
+    /// `[alerts]`: priorities, runbooks, silence defaults.
+    pub alerts: AlertsConfig,
+    /// The rules mcptop evaluates itself: the built-in ones as `[[rules]]` changed them.
+    pub rules: Vec<crate::model::rules::Rule>,
     /// Not from the file: what loading dropped without failing (imported servers skipped or
     /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
     /// names and reasons, never header or environment values.
     pub warnings: Vec<String>,
+}
+
+impl Default for Config {
+    /// Built-in defaults; the built-in rules are on.
+    fn default() -> Self {
+        Config {
+            target: TargetConfig::default(),
+            scrape: ScrapeConfig::default(),
+            window: WindowConfig::default(),
+            thresholds: Thresholds::default(),
+            modules: ModulesConfig::default(),
+            custom_profile: None,
+            mcp: McpConfig::default(),
+            bindings: Vec::new(),
+            alertmanager: AlertmanagerConfig::default(),
+            alerts: AlertsConfig::default(),
+            rules: crate::model::rules::builtin(),
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// The MCP server to watch.
@@ -290,6 +318,14 @@ impl Config {
         }
         if args.read_only {
             self.mcp.read_only = true;
+            self.alerts.read_only = true;
+        }
+        if !args.alertmanager.is_empty() {
+            self.alertmanager.urls = args
+                .alertmanager
+                .iter()
+                .map(|u| u.trim_end_matches('/').to_string())
+                .collect();
         }
         let mut named = HashSet::new();
         for flag in &args.mcp {

@@ -1,12 +1,14 @@
 //! The model: plain Rust, no I/O, no terminal. Driven by owned scrape results, it keeps
 //! bounded series and computes what the dashboard shows with PromQL semantics.
 
+pub mod alerts;
 pub mod dashboard;
 pub mod exposition;
 pub mod mcp;
 pub mod profile;
 pub mod promql;
 pub mod query;
+pub mod rules;
 pub mod series;
 pub mod stats;
 pub mod status;

@@ -1,6 +1,7 @@
 //! Sources: tokio tasks that fetch and send owned [`Update`]s to the app over a bounded
 //! channel. They never touch the app's state.
 
+pub mod alertmanager;
 pub mod health;
 pub mod http;
 pub mod mcp;
@@ -24,6 +25,8 @@ pub enum Update {
     },
     /// Something happened on an MCP client connection.
     Mcp(crate::model::mcp::McpUpdate),
+    /// An Alertmanager poll or write ended.
+    Alertmanager(crate::model::alerts::AmUpdate),
 }
 
 /// Unix time now, ms.

@@ -1,6 +1,8 @@
 //! Pure draw functions: each panel renders from a read-only [`View`]; none fetches or
 //! mutates.
 
+mod alert_detail;
+mod alerts;
 mod call_view;
 mod calls;
 mod confirm;
@@ -12,6 +14,9 @@ mod logs;
 pub mod mcp_text;
 mod modules;
 mod servers;
+mod silence_confirm;
+mod silence_form;
+mod silences;
 mod status_bar;
 mod tabs;
 pub mod theme;
@@ -31,6 +36,7 @@ use crate::action::{Keymap, Screen};
 use crate::app::ToolKey;
 use crate::app::nav::{Nav, Overlay};
 use crate::config::Thresholds;
+use crate::model::alerts::AlertsState;
 use crate::model::dashboard::Dashboard;
 use crate::model::mcp::state::McpState;
 use theme::Theme;
@@ -63,8 +69,14 @@ pub struct View<'a> {
     pub nav: &'a Nav,
     /// Keys bound to tool calls, for help.
     pub bindings: &'a [ToolKey],
-    /// `--read-only` is on.
+    /// `--read-only` (or `mcp.read_only`) is on: no tool that is not read-only is called.
     pub read_only: bool,
+    /// Alertmanager's and local alerts, silences, and each Alertmanager's state.
+    pub alerts: &'a AlertsState,
+    /// Silences cannot be written (`--read-only` or `alerts.read_only`).
+    pub silences_read_only: bool,
+    /// Number of local rules evaluated.
+    pub rules: usize,
 }
 
 impl View<'_> {
@@ -108,6 +120,8 @@ pub fn draw(frame: &mut Frame, view: &View) {
         }
         Screen::Calls => calls::render(view, body, frame.buffer_mut()),
         Screen::Logs => logs::render(view, body, frame.buffer_mut()),
+        Screen::Alerts => alerts::render(view, body, frame.buffer_mut()),
+        Screen::Silences => silences::render(view, body, frame.buffer_mut()),
     }
     status_bar::render(view, foot, frame.buffer_mut());
     match &view.nav.overlay {
@@ -129,6 +143,11 @@ pub fn draw(frame: &mut Frame, view: &View) {
         Some(Overlay::Confirm(c)) => confirm::render(view, c, body, frame.buffer_mut()),
         Some(Overlay::Call { id, scroll }) => {
             call_view::render(view, *id, *scroll, body, frame.buffer_mut())
+        }
+        Some(Overlay::AlertDetail(d)) => alert_detail::render(view, d, body, frame.buffer_mut()),
+        Some(Overlay::SilenceForm(f)) => silence_form::render(view, f, body, frame.buffer_mut()),
+        Some(Overlay::SilenceConfirm(w)) => {
+            silence_confirm::render(view, w, body, frame.buffer_mut())
         }
         None => {}
     }

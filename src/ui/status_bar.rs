@@ -59,6 +59,8 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
         ]),
         Screen::Calls => actions.extend([Action::Open, Action::Down]),
         Screen::Logs => actions.extend([Action::NextServer, Action::Up, Action::Bottom]),
+        Screen::Alerts => actions.extend([Action::Open, Action::Silence, Action::Down]),
+        Screen::Silences => actions.extend([Action::Silence, Action::Expire, Action::Down]),
         Screen::Overview => {}
     }
     let mut spans = Vec::new();
