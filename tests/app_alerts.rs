@@ -1,0 +1,310 @@
+//! The silence flow driven by keys: read-only guard, form, confirmation, the write sent to
+//! the Alertmanager source, its answer, and the audit lines. Commands are recorded instead
+//! of reaching Alertmanager (tests/alertmanager.rs covers the real one).
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use crossterm::event::KeyCode;
+use mcptop::app::App;
+use mcptop::app::nav::Overlay;
+use mcptop::audit::AuditLog;
+use mcptop::model::alerts::{
+    Alert, AlertOrigin, AlertState, AlertsState, AmCommand, AmSnapshot, AmUpdate, AmWrite, Labels,
+    Matcher, PriorityMap, Silence, SilenceState,
+};
+use mcptop::sources::Update;
+use serde_json::Value;
+use support::drive::{key, keys};
+
+type Sent = Arc<Mutex<Vec<AmCommand>>>;
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The healthy fixture app with one Alertmanager holding a firing HighErrorRate and an
+/// active silence; commands are recorded, the audit log is a temp file.
+fn app() -> (App, i64, Sent, tempfile::TempDir) {
+    let (mut app, now) = support::fixture::healthy_app();
+    app.alerts = AlertsState::new(vec!["http://127.0.0.1:9093".into()], PriorityMap::default());
+    app.cfg.alertmanager.urls = vec!["http://127.0.0.1:9093".into()];
+    let alert = Alert {
+        fingerprint: "f1".into(),
+        labels: labels(&[
+            ("alertname", "HighErrorRate"),
+            ("severity", "critical"),
+            ("service", "mcp"),
+        ]),
+        annotations: Labels::new(),
+        state: AlertState::Firing,
+        starts_at_ms: now - 600_000,
+        updated_at_ms: Some(now),
+        ends_at_ms: None,
+        generator_url: None,
+        silenced_by: Vec::new(),
+        inhibited_by: Vec::new(),
+        receivers: vec!["null".into()],
+        origin: AlertOrigin::Alertmanager { instances: vec![0] },
+    };
+    let silence = Silence {
+        id: "0b1c2d3e-aaaa-bbbb-cccc-000000000001".into(),
+        matchers: vec![Matcher::equal("alertname", "Maintenance").expect("matcher")],
+        starts_at_ms: now - 60_000,
+        ends_at_ms: now + 3_600_000,
+        updated_at_ms: Some(now),
+        created_by: "bob".into(),
+        comment: "window".into(),
+        state: SilenceState::Active,
+    };
+    let snapshot = AmSnapshot {
+        alerts: vec![alert],
+        silences: vec![silence],
+        ..AmSnapshot::default()
+    };
+    app.apply(Update::Alertmanager(AmUpdate::Polled {
+        instance: 0,
+        t_ms: now,
+        result: Ok(snapshot),
+    }));
+    let sent: Sent = Arc::default();
+    let record = sent.clone();
+    app.am = Some(Box::new(move |cmd| {
+        record.lock().expect("lock").push(cmd);
+        Ok(())
+    }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    app.audit = Some(AuditLog::new(dir.path().join("audit.jsonl")));
+    app.user = "alice".into();
+    (app, now, sent, dir)
+}
+
+fn audit_lines(dir: &tempfile::TempDir) -> Vec<Value> {
+    std::fs::read_to_string(dir.path().join("audit.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn writes(sent: &Sent) -> Vec<(u64, AmWrite)> {
+    sent.lock()
+        .expect("lock")
+        .iter()
+        .filter_map(|c| match c {
+            AmCommand::Write { request, write } => Some((*request, write.clone())),
+            AmCommand::Refresh => None,
+        })
+        .collect()
+}
+
+#[test]
+fn silence_from_an_alert_is_confirmed_sent_and_audited() {
+    let (mut app, now, sent, dir) = app();
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Char('s'));
+    let Some(Overlay::SilenceForm(f)) = &app.nav.overlay else {
+        panic!("s opens the silence form");
+    };
+    assert_eq!(
+        f.form.matchers.value(),
+        r#"alertname="HighErrorRate" service="mcp" severity="critical""#
+    );
+    // No comment: Enter does not get past the form.
+    key(&mut app, now, KeyCode::Enter);
+    assert!(matches!(app.nav.overlay, Some(Overlay::SilenceForm(_))));
+    keys(&mut app, now, "deploy 42");
+    key(&mut app, now, KeyCode::Enter);
+    assert!(
+        matches!(app.nav.overlay, Some(Overlay::SilenceConfirm(_))),
+        "a valid form asks for confirmation first"
+    );
+    assert!(writes(&sent).is_empty(), "nothing is sent before y");
+    key(&mut app, now, KeyCode::Char('y'));
+    let sent_writes = writes(&sent);
+    let [(request, AmWrite::CreateSilence(draft))] = sent_writes.as_slice() else {
+        panic!("one silence create, got {sent_writes:?}");
+    };
+    assert_eq!(draft.comment, "deploy 42");
+    assert_eq!(draft.created_by, "alice");
+    assert_eq!(
+        draft.ends_at_ms - draft.starts_at_ms,
+        3_600_000,
+        "default 1h"
+    );
+    assert_eq!(draft.matchers.len(), 3);
+    // Alertmanager answers.
+    app.apply(Update::Alertmanager(AmUpdate::Written {
+        request: *request,
+        write: AmWrite::CreateSilence(draft.clone()),
+        endpoint: "http://127.0.0.1:9093".into(),
+        result: Ok("5e1f0000-1111-2222-3333-444444444444".into()),
+    }));
+    let toast = app.nav.toast.as_ref().expect("toast");
+    assert!(
+        toast.text.contains("silence 5e1f0000 created"),
+        "{}",
+        toast.text
+    );
+    assert!(
+        sent.lock().expect("lock").contains(&AmCommand::Refresh),
+        "the lists are polled again after a write"
+    );
+    let lines = audit_lines(&dir);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let l = &lines[0];
+    assert_eq!(l["action"], "silence.create");
+    assert_eq!(l["user"], "alice");
+    assert_eq!(l["endpoint"], "http://127.0.0.1:9093");
+    assert_eq!(l["target"], "5e1f0000-1111-2222-3333-444444444444");
+    assert_eq!(l["outcome"], "ok");
+    assert_eq!(l["matchers"][0], r#"alertname="HighErrorRate""#);
+    assert_eq!(l["arguments"]["comment"], "deploy 42");
+}
+
+#[test]
+fn a_rejected_silence_shows_alertmanagers_text_and_is_audited() {
+    let (mut app, now, sent, dir) = app();
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Char('s'));
+    keys(&mut app, now, "x");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Char('y'));
+    let (request, write) = writes(&sent).remove(0);
+    app.apply(Update::Alertmanager(AmUpdate::Written {
+        request,
+        write,
+        endpoint: "http://127.0.0.1:9093".into(),
+        result: Err("HTTP 400: silence invalid: start time must be before end time".into()),
+    }));
+    let toast = app.nav.toast.as_ref().expect("toast");
+    assert!(toast.error);
+    assert!(
+        toast.text.contains("start time must be before end time"),
+        "{}",
+        toast.text
+    );
+    let lines = audit_lines(&dir);
+    assert_eq!(lines[0]["outcome"], "error");
+    assert!(
+        lines[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("start time"))
+    );
+}
+
+#[test]
+fn n_and_esc_send_nothing() {
+    let (mut app, now, sent, dir) = app();
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Char('s'));
+    keys(&mut app, now, "x");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Char('n'));
+    assert!(app.nav.overlay.is_none());
+    key(&mut app, now, KeyCode::Char('s'));
+    key(&mut app, now, KeyCode::Esc);
+    assert!(app.nav.overlay.is_none());
+    assert!(writes(&sent).is_empty());
+    assert!(audit_lines(&dir).is_empty(), "nothing sent, nothing logged");
+}
+
+#[test]
+fn read_only_refuses_create_and_expire_with_a_message_and_an_audit_line() {
+    let (mut app, now, sent, dir) = app();
+    app.cfg.alerts.read_only = true;
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Char('s'));
+    assert!(app.nav.overlay.is_none(), "no form in read-only mode");
+    let toast = app.nav.toast.as_ref().expect("toast");
+    assert!(
+        toast.error && toast.text.contains("read-only"),
+        "{}",
+        toast.text
+    );
+    key(&mut app, now, KeyCode::Char('6'));
+    key(&mut app, now, KeyCode::Char('x'));
+    assert!(
+        app.nav.overlay.is_none(),
+        "no confirmation in read-only mode"
+    );
+    assert!(writes(&sent).is_empty());
+    let lines = audit_lines(&dir);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["action"], "silence.create");
+    assert_eq!(lines[0]["outcome"], "refused");
+    assert_eq!(lines[0]["target"], "HighErrorRate");
+    assert_eq!(lines[1]["action"], "silence.expire");
+    assert_eq!(lines[1]["target"], "0b1c2d3e-aaaa-bbbb-cccc-000000000001");
+}
+
+#[test]
+fn expire_asks_then_sends_the_selected_silence() {
+    let (mut app, now, sent, _dir) = app();
+    key(&mut app, now, KeyCode::Char('6'));
+    key(&mut app, now, KeyCode::Char('x'));
+    assert!(matches!(app.nav.overlay, Some(Overlay::SilenceConfirm(_))));
+    key(&mut app, now, KeyCode::Char('y'));
+    assert_eq!(
+        writes(&sent),
+        [(
+            1,
+            AmWrite::ExpireSilence {
+                id: "0b1c2d3e-aaaa-bbbb-cccc-000000000001".into()
+            }
+        )]
+    );
+}
+
+#[test]
+fn without_alertmanager_silencing_explains_where_silences_live() {
+    let (mut app, now, sent, _dir) = app();
+    app.alerts = AlertsState::new(Vec::new(), PriorityMap::default());
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Char('s'));
+    assert!(app.nav.overlay.is_none());
+    let toast = app.nav.toast.as_ref().expect("toast");
+    assert!(toast.text.contains("--alertmanager"), "{}", toast.text);
+    assert!(writes(&sent).is_empty());
+}
+
+#[test]
+fn detail_opens_with_enter_and_s_silences_from_it() {
+    let (mut app, now, _sent, _dir) = app();
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Enter);
+    let Some(Overlay::AlertDetail(d)) = &app.nav.overlay else {
+        panic!("Enter opens the detail");
+    };
+    assert_eq!(d.fingerprint, "f1");
+    assert!(d.runbook.is_none(), "no runbook directory configured");
+    key(&mut app, now, KeyCode::Char('s'));
+    assert!(matches!(app.nav.overlay, Some(Overlay::SilenceForm(_))));
+}
+
+#[test]
+fn runbook_is_read_from_the_configured_directory() {
+    let (mut app, now, _sent, dir) = app();
+    std::fs::write(
+        dir.path().join("HighErrorRate.md"),
+        "# High error rate\n1. check logs\n",
+    )
+    .expect("write runbook");
+    app.cfg.alerts.runbooks = Some(dir.path().to_path_buf());
+    key(&mut app, now, KeyCode::Char('5'));
+    key(&mut app, now, KeyCode::Enter);
+    let Some(Overlay::AlertDetail(d)) = &app.nav.overlay else {
+        panic!("Enter opens the detail");
+    };
+    let runbook = d.runbook.as_ref().expect("runbook found");
+    assert!(
+        runbook
+            .text
+            .as_ref()
+            .is_ok_and(|t| t.contains("check logs"))
+    );
+}
