@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod alertmanager;
 pub mod drive;
 pub mod fixture;
 pub mod mcp_fixture;

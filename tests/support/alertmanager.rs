@@ -1,0 +1,228 @@
+//! A real Alertmanager (Debian's `prometheus-alertmanager`, 0.25) for the tests: its own
+//! config, storage and port, clustering off, killed on drop. The tests check what mcptop
+//! did through Alertmanager's own API (reqwest directly), never through mcptop's code.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A config with a null receiver, short grouping times, and one inhibition rule: a
+/// critical `McpServerDown` inhibits warnings with the same `service`.
+pub const CONFIG: &str = r#"
+route:
+  receiver: "null"
+  group_by: ["alertname", "service"]
+  group_wait: 100ms
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: "null"
+inhibit_rules:
+  - source_matchers: ['alertname="McpServerDown"', 'severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: ["service"]
+"#;
+
+/// How long Alertmanager may take to answer `/-/ready`.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A running Alertmanager on 127.0.0.1.
+pub struct Alertmanager {
+    child: Child,
+    port: u16,
+    /// Holds the config, storage and stderr log; removed on drop.
+    dir: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+impl Alertmanager {
+    /// Starts one with `config_yaml` and waits until `/-/ready` answers 200. `None` (the
+    /// test skips) when the binary is missing outside CI; under CI that panics.
+    ///
+    /// Panics: the process does not start or is not ready within 20 s (the message holds
+    /// its stderr).
+    pub fn start(config_yaml: &str) -> Option<Alertmanager> {
+        if !super::require_program("prometheus-alertmanager") {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir for Alertmanager");
+        let config = dir.path().join("alertmanager.yml");
+        std::fs::write(&config, config_yaml).expect("write Alertmanager config");
+        // A port that was free a moment ago may be taken by the time Alertmanager binds
+        // it: try a few.
+        let mut last_err = String::new();
+        for attempt in 0..3 {
+            let port = super::peers::free_port();
+            let log = dir.path().join(format!("stderr-{attempt}.log"));
+            let mut child = Command::new("prometheus-alertmanager")
+                .arg(format!("--config.file={}", config.display()))
+                .arg(format!(
+                    "--storage.path={}",
+                    dir.path().join(format!("data-{attempt}")).display()
+                ))
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+                .arg("--cluster.listen-address=")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).expect("create stderr log"))
+                .spawn()
+                .expect("start prometheus-alertmanager");
+            match wait_ready(&mut child, port) {
+                Ok(()) => {
+                    let http = reqwest::Client::builder()
+                        .timeout(Duration::from_secs(10))
+                        .build()
+                        .expect("test HTTP client");
+                    return Some(Alertmanager {
+                        child,
+                        port,
+                        dir,
+                        http,
+                    });
+                }
+                Err(why) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+                    last_err = format!("{why}; stderr:\n{stderr}");
+                    if !stderr.contains("address already in use") {
+                        break;
+                    }
+                }
+            }
+        }
+        panic!("Alertmanager did not become ready: {last_err}");
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// POST /api/v2/alerts with `alerts` (a JSON array of postableAlert).
+    ///
+    /// Panics: the request fails or is refused.
+    pub async fn post_alerts(&self, alerts: Value) {
+        let resp = self
+            .http
+            .post(format!("{}/api/v2/alerts", self.url()))
+            .header("content-type", "application/json")
+            .body(alerts.to_string())
+            .send()
+            .await
+            .expect("POST /api/v2/alerts");
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST /api/v2/alerts: {status}: {body}");
+    }
+
+    /// POST /api/v2/silences with `silence` (postableSilence); the new silence's ID.
+    ///
+    /// Panics: the request fails or is refused.
+    pub async fn post_silence(&self, silence: Value) -> String {
+        let resp = self
+            .http
+            .post(format!("{}/api/v2/silences", self.url()))
+            .header("content-type", "application/json")
+            .body(silence.to_string())
+            .send()
+            .await
+            .expect("POST /api/v2/silences");
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        assert!(
+            status.is_success(),
+            "POST /api/v2/silences: {status}: {body}"
+        );
+        let v: Value = serde_json::from_str(&body).expect("silence answer is JSON");
+        v["silenceID"]
+            .as_str()
+            .expect("silenceID in the answer")
+            .to_string()
+    }
+
+    /// GET /api/v2/silences: every silence, as Alertmanager lists it.
+    ///
+    /// Panics: the request fails or the answer is not a JSON array.
+    pub async fn silences(&self) -> Vec<Value> {
+        self.get_list("silences").await
+    }
+
+    /// GET /api/v2/alerts (all states).
+    ///
+    /// Panics: the request fails or the answer is not a JSON array.
+    pub async fn alerts(&self) -> Vec<Value> {
+        self.get_list("alerts?active=true&silenced=true&inhibited=true&unprocessed=true")
+            .await
+    }
+
+    async fn get_list(&self, path: &str) -> Vec<Value> {
+        let resp = self
+            .http
+            .get(format!("{}/api/v2/{path}", self.url()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET /api/v2/{path}: {e}"));
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        assert!(status.is_success(), "GET /api/v2/{path}: {status}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET /api/v2/{path}: {e}: {body}"))
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Alertmanager {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Waits for `/-/ready` (plain TCP, so this needs no runtime). Errors: the process
+/// exited, or the deadline passed.
+fn wait_ready(child: &mut Child, port: u16) -> Result<(), String> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("prometheus-alertmanager exited with {status}"));
+        }
+        if ready(addr) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "/-/ready did not answer 200 within {READY_TIMEOUT:?}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether `GET /-/ready` answers 200.
+fn ready(addr: SocketAddr) -> bool {
+    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+    if s.write_all(b"GET /-/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 16];
+    let mut got = 0;
+    while got < head.len() {
+        match s.read(&mut head[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    head[..got].starts_with(b"HTTP/1.1 200") || head[..got].starts_with(b"HTTP/1.0 200")
+}
