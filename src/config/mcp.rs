@@ -134,6 +134,32 @@ pub enum SecretSource {
     File(PathBuf),
 }
 
+impl SecretSource {
+    /// Reads the secret (trimmed) when it is needed, not when the config is loaded.
+    ///
+    /// Errors: the variable is unset or empty, the file unreadable or empty; each starts
+    /// with `what` (e.g. "bearer token") and names the variable or file, never the value.
+    pub fn read(&self, what: &str) -> Result<String, String> {
+        let (value, origin) = match self {
+            SecretSource::Env(name) => (
+                std::env::var(name)
+                    .map_err(|_| format!("{what}: environment variable {name} is not set"))?,
+                format!("environment variable {name}"),
+            ),
+            SecretSource::File(path) => (
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("{what}: cannot read {}: {e}", path.display()))?,
+                path.display().to_string(),
+            ),
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(format!("{what}: {origin} is empty"));
+        }
+        Ok(value.to_string())
+    }
+}
+
 /// Settings of the client as a whole.
 #[derive(Debug, Clone, PartialEq)]
 pub struct McpSettings {

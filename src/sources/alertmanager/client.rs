@@ -10,7 +10,6 @@ use reqwest::{Certificate, Client, Identity, Method, RequestBuilder, Url};
 use super::super::http::{redact, short_error};
 use crate::config::AlertmanagerConfig;
 use crate::config::alerts::HttpAuth;
-use crate::config::mcp::SecretSource;
 
 /// Largest response body read from Alertmanager, bytes. A big cluster's alert list is a
 /// few MiB; more than this is refused rather than buffered.
@@ -60,12 +59,10 @@ impl AmClient {
             .collect::<Result<Vec<_>, _>>()?;
         let auth = match &cfg.auth {
             None => None,
-            Some(HttpAuth::Bearer(source)) => {
-                Some(Auth::Bearer(read_secret(source, "bearer token")?))
-            }
+            Some(HttpAuth::Bearer(source)) => Some(Auth::Bearer(source.read("bearer token")?)),
             Some(HttpAuth::Basic { username, password }) => Some(Auth::Basic {
                 username: username.clone(),
-                password: read_secret(password, "basic auth password")?,
+                password: password.read("basic auth password")?,
             }),
         };
         let mut builder = Client::builder()
@@ -181,30 +178,6 @@ fn header_map(cfg: &AlertmanagerConfig) -> Result<HeaderMap, String> {
     Ok(map)
 }
 
-/// Reads a secret (trimmed). `what` names it in errors ("bearer token").
-///
-/// Errors: the variable is unset or empty, the file unreadable or empty. The value never
-/// appears in an error.
-pub fn read_secret(source: &SecretSource, what: &str) -> Result<String, String> {
-    let (value, origin) = match source {
-        SecretSource::Env(name) => (
-            std::env::var(name)
-                .map_err(|_| format!("{what}: environment variable {name} is not set"))?,
-            format!("environment variable {name}"),
-        ),
-        SecretSource::File(path) => (
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("{what}: cannot read {}: {e}", path.display()))?,
-            path.display().to_string(),
-        ),
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(format!("{what}: {origin} is empty"));
-    }
-    Ok(value.to_string())
-}
-
 /// A certificate or key file's bytes. Errors name the setting and the path.
 fn read_file(path: &Path, setting: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{setting} {}: cannot read: {e}", path.display()))
@@ -214,6 +187,7 @@ fn read_file(path: &Path, setting: &str) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
     use crate::config::alerts::TlsConfig;
+    use crate::config::mcp::SecretSource;
 
     fn cfg(urls: &[&str]) -> AlertmanagerConfig {
         AlertmanagerConfig {
@@ -283,7 +257,9 @@ mod tests {
         let file = dir.path().join("token");
         std::fs::write(&file, "s3cret-token\n").expect("write");
         assert_eq!(
-            read_secret(&SecretSource::File(file.clone()), "bearer token").as_deref(),
+            SecretSource::File(file.clone())
+                .read("bearer token")
+                .as_deref(),
             Ok("s3cret-token")
         );
         let mut c = cfg(&["http://127.0.0.1:9093"]);

@@ -88,23 +88,7 @@ async fn http(
 /// Errors: the variable is unset or empty, the file unreadable or empty. The token itself
 /// never appears in an error.
 pub(super) fn read_token(source: &SecretSource) -> Result<String, String> {
-    let (token, origin) = match source {
-        SecretSource::Env(name) => (
-            std::env::var(name)
-                .map_err(|_| format!("bearer token: environment variable {name} is not set"))?,
-            format!("environment variable {name}"),
-        ),
-        SecretSource::File(path) => (
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("bearer token: cannot read {}: {e}", path.display()))?,
-            path.display().to_string(),
-        ),
-    };
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(format!("bearer token: {origin} is empty"));
-    }
-    Ok(token.to_string())
+    source.read("bearer token")
 }
 
 /// Errors name the header, never its value.
