@@ -3,7 +3,9 @@
 # pane with its colours (tmux capture-pane -e), turns the ANSI text into HTML (aha) and
 # renders that with headless Chromium.
 #
-# Needs (Debian): tmux aha chromium fonts-dejavu-core. `--install` installs them with apt-get.
+# Needs (Debian): tmux aha chromium fonts-dejavu-core prometheus-alertmanager curl.
+# `--install` installs them with apt-get. An Alertmanager with a few alerts runs beside the
+# demo for the alerts screens.
 # Usage: scripts/screenshots.sh [--install] [SECONDS_TO_WAIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,23 +14,75 @@ if [ "${1:-}" = "--install" ]; then
   shift
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    tmux aha chromium fonts-dejavu-core >/dev/null
+    tmux aha chromium fonts-dejavu-core prometheus-alertmanager curl >/dev/null
 fi
 wait_secs="${1:-150}"
-for p in tmux aha chromium; do
+for p in tmux aha chromium prometheus-alertmanager curl; do
   command -v "$p" >/dev/null || { echo "missing $p (run with --install)" >&2; exit 1; }
 done
 
 cargo build --release --locked
 work=$(mktemp -d)
 sock="mcptop-shot-$$"
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+am_pid=""
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
+
+# An Alertmanager on a free port, with alerts of each priority and state.
+am_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/am.yml" <<'YAML'
+route: {receiver: "null", group_by: [alertname, service], group_wait: 1s}
+receivers: [{name: "null"}]
+inhibit_rules:
+  - source_matchers: ['alertname="McpServerDown"']
+    target_matchers: ['severity="warning"']
+    equal: [service]
+YAML
+prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
+  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= 2>"$work/am.log" &
+am_pid=$!
+am="http://127.0.0.1:$am_port"
+for _ in $(seq 50); do curl -fs "$am/-/ready" >/dev/null && break; sleep 0.2; done
+curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/alerts" -d '[
+ {"labels":{"alertname":"McpServerDown","severity":"critical","service":"search-mcp","env":"prod"},
+  "annotations":{"summary":"search-mcp has not answered /health for 2 minutes","runbook_url":"https://runbooks.example/McpServerDown"}},
+ {"labels":{"alertname":"HighErrorRate","severity":"critical","service":"notion-mcp","env":"prod"},
+  "annotations":{"summary":"5xx above 5% for 5 minutes","description":"notion.search fails with upstream 502s"}},
+ {"labels":{"alertname":"HighLatencyP95","severity":"warning","service":"github-mcp","env":"prod"},
+  "annotations":{"summary":"P95 above 3 s"}},
+ {"labels":{"alertname":"HighLatencyP95","severity":"warning","service":"search-mcp","env":"prod"},
+  "annotations":{"summary":"P95 above 3 s (inhibited: the service is down)"}},
+ {"labels":{"alertname":"TokenRefreshFailed","severity":"info","service":"jira-mcp","env":"stage"},
+  "annotations":{"summary":"OAuth refresh failed once"}}]' >/dev/null
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ); later=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
+curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/silences" -d "{
+ \"matchers\":[{\"name\":\"alertname\",\"value\":\"TokenRefreshFailed\",\"isRegex\":false,\"isEqual\":true}],
+ \"startsAt\":\"$now\",\"endsAt\":\"$later\",\"createdBy\":\"oncall\",\"comment\":\"jira OAuth app rotation, INC-2041\"}" >/dev/null
+mkdir -p "$work/runbooks"
+cat > "$work/runbooks/HighErrorRate.md" <<'MD'
+# HighErrorRate
+
+**Impact:** the MCP server cannot answer tool calls correctly.
+
+## Steps
+1. Check error logs in Grafana: `{app="mcpist"} | json | level="error"`
+2. Is one module affected more than the others? (Overview, tool calls by module)
+3. Check the status pages of the external services.
+4. If it persists, check the deploy log and roll back.
+
+**Root fix:** code fix or redeploy.
+MD
+printf '[alerts]\nrunbooks = "%s"\n' "$work/runbooks" > "$work/mcptop.toml"
 
 cols=120 rows=34
 tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
   "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-   target/release/mcptop demo --interval 1s --window 1m --history 5m --rate 8"
+   target/release/mcptop --config $work/mcptop.toml --alertmanager $am \
+   demo --interval 1s --window 1m --history 5m --rate 8"
 echo "waiting ${wait_secs}s for the demo's history to fill..."
 sleep "$wait_secs"
 
@@ -66,4 +120,13 @@ shoot call
 keys Escape
 keys 3
 shoot calls
+keys 5
+shoot alerts
+keys j && keys Enter
+shoot alert-detail
+keys s && keys -l "notion rollout, INC-2042"
+shoot silence-form
+keys Escape
+keys 6
+shoot silences
 tmux -L "$sock" send-keys -t shot 'q'

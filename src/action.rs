@@ -106,7 +106,7 @@ impl Action {
             Action::NextServer => "next MCP server",
             Action::PrevServer => "previous MCP server",
             Action::Filter => "filter the list",
-            Action::Open => "open: call tool, show call, alert detail",
+            Action::Open => "open tool / call / alert",
             Action::Refresh => "tools/list again",
             Action::Reconnect => "reconnect the server",
             Action::Silence => "silence the selected alert",

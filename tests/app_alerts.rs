@@ -4,115 +4,31 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use crossterm::event::KeyCode;
 use mcptop::app::App;
 use mcptop::app::nav::Overlay;
-use mcptop::audit::AuditLog;
-use mcptop::model::alerts::{
-    Alert, AlertOrigin, AlertState, AlertsState, AmCommand, AmSnapshot, AmUpdate, AmWrite, Labels,
-    Matcher, PriorityMap, Silence, SilenceState,
-};
+use mcptop::model::alerts::{AlertsState, AmCommand, AmUpdate, AmWrite, PriorityMap};
 use mcptop::sources::Update;
-use serde_json::Value;
+use support::alerts_fixture::{ACTIVE_SILENCE, alerts_app as app, audit_lines, writes};
 use support::drive::{key, keys};
 
-type Sent = Arc<Mutex<Vec<AmCommand>>>;
-
-fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-/// The healthy fixture app with one Alertmanager holding a firing HighErrorRate and an
-/// active silence; commands are recorded, the audit log is a temp file.
-fn app() -> (App, i64, Sent, tempfile::TempDir) {
-    let (mut app, now) = support::fixture::healthy_app();
-    app.alerts = AlertsState::new(vec!["http://127.0.0.1:9093".into()], PriorityMap::default());
-    app.cfg.alertmanager.urls = vec!["http://127.0.0.1:9093".into()];
-    let alert = Alert {
-        fingerprint: "f1".into(),
-        labels: labels(&[
-            ("alertname", "HighErrorRate"),
-            ("severity", "critical"),
-            ("service", "mcp"),
-        ]),
-        annotations: Labels::new(),
-        state: AlertState::Firing,
-        starts_at_ms: now - 600_000,
-        updated_at_ms: Some(now),
-        ends_at_ms: None,
-        generator_url: None,
-        silenced_by: Vec::new(),
-        inhibited_by: Vec::new(),
-        receivers: vec!["null".into()],
-        origin: AlertOrigin::Alertmanager { instances: vec![0] },
-    };
-    let silence = Silence {
-        id: "0b1c2d3e-aaaa-bbbb-cccc-000000000001".into(),
-        matchers: vec![Matcher::equal("alertname", "Maintenance").expect("matcher")],
-        starts_at_ms: now - 60_000,
-        ends_at_ms: now + 3_600_000,
-        updated_at_ms: Some(now),
-        created_by: "bob".into(),
-        comment: "window".into(),
-        state: SilenceState::Active,
-    };
-    let snapshot = AmSnapshot {
-        alerts: vec![alert],
-        silences: vec![silence],
-        ..AmSnapshot::default()
-    };
-    app.apply(Update::Alertmanager(AmUpdate::Polled {
-        instance: 0,
-        t_ms: now,
-        result: Ok(snapshot),
-    }));
-    let sent: Sent = Arc::default();
-    let record = sent.clone();
-    app.am = Some(Box::new(move |cmd| {
-        record.lock().expect("lock").push(cmd);
-        Ok(())
-    }));
-    let dir = tempfile::tempdir().expect("tempdir");
-    app.audit = Some(AuditLog::new(dir.path().join("audit.jsonl")));
-    app.user = "alice".into();
-    (app, now, sent, dir)
-}
-
-fn audit_lines(dir: &tempfile::TempDir) -> Vec<Value> {
-    std::fs::read_to_string(dir.path().join("audit.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect()
-}
-
-fn writes(sent: &Sent) -> Vec<(u64, AmWrite)> {
-    sent.lock()
-        .expect("lock")
-        .iter()
-        .filter_map(|c| match c {
-            AmCommand::Write { request, write } => Some((*request, write.clone())),
-            AmCommand::Refresh => None,
-        })
-        .collect()
+/// Selects the P1 HighErrorRate alert (the second row, after the P0 McpServerDown).
+fn select_high_error_rate(app: &mut App, now: i64) {
+    key(app, now, KeyCode::Char('5'));
+    key(app, now, KeyCode::Char('j'));
 }
 
 #[test]
 fn silence_from_an_alert_is_confirmed_sent_and_audited() {
     let (mut app, now, sent, dir) = app();
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Char('s'));
     let Some(Overlay::SilenceForm(f)) = &app.nav.overlay else {
         panic!("s opens the silence form");
     };
     assert_eq!(
         f.form.matchers.value(),
-        r#"alertname="HighErrorRate" service="mcp" severity="critical""#
+        r#"alertname="HighErrorRate" env="prod" service="notion-mcp" severity="critical""#
     );
     // No comment: Enter does not get past the form.
     key(&mut app, now, KeyCode::Enter);
@@ -136,7 +52,7 @@ fn silence_from_an_alert_is_confirmed_sent_and_audited() {
         3_600_000,
         "default 1h"
     );
-    assert_eq!(draft.matchers.len(), 3);
+    assert_eq!(draft.matchers.len(), 4);
     // Alertmanager answers.
     app.apply(Update::Alertmanager(AmUpdate::Written {
         request: *request,
@@ -169,7 +85,7 @@ fn silence_from_an_alert_is_confirmed_sent_and_audited() {
 #[test]
 fn a_rejected_silence_shows_alertmanagers_text_and_is_audited() {
     let (mut app, now, sent, dir) = app();
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Char('s'));
     keys(&mut app, now, "x");
     key(&mut app, now, KeyCode::Enter);
@@ -200,7 +116,7 @@ fn a_rejected_silence_shows_alertmanagers_text_and_is_audited() {
 #[test]
 fn n_and_esc_send_nothing() {
     let (mut app, now, sent, dir) = app();
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Char('s'));
     keys(&mut app, now, "x");
     key(&mut app, now, KeyCode::Enter);
@@ -217,7 +133,7 @@ fn n_and_esc_send_nothing() {
 fn read_only_refuses_create_and_expire_with_a_message_and_an_audit_line() {
     let (mut app, now, sent, dir) = app();
     app.cfg.alerts.read_only = true;
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Char('s'));
     assert!(app.nav.overlay.is_none(), "no form in read-only mode");
     let toast = app.nav.toast.as_ref().expect("toast");
@@ -239,7 +155,7 @@ fn read_only_refuses_create_and_expire_with_a_message_and_an_audit_line() {
     assert_eq!(lines[0]["outcome"], "refused");
     assert_eq!(lines[0]["target"], "HighErrorRate");
     assert_eq!(lines[1]["action"], "silence.expire");
-    assert_eq!(lines[1]["target"], "0b1c2d3e-aaaa-bbbb-cccc-000000000001");
+    assert_eq!(lines[1]["target"], ACTIVE_SILENCE);
 }
 
 #[test]
@@ -254,7 +170,7 @@ fn expire_asks_then_sends_the_selected_silence() {
         [(
             1,
             AmWrite::ExpireSilence {
-                id: "0b1c2d3e-aaaa-bbbb-cccc-000000000001".into()
+                id: ACTIVE_SILENCE.into()
             }
         )]
     );
@@ -264,7 +180,7 @@ fn expire_asks_then_sends_the_selected_silence() {
 fn without_alertmanager_silencing_explains_where_silences_live() {
     let (mut app, now, sent, _dir) = app();
     app.alerts = AlertsState::new(Vec::new(), PriorityMap::default());
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Char('s'));
     assert!(app.nav.overlay.is_none());
     let toast = app.nav.toast.as_ref().expect("toast");
@@ -275,12 +191,12 @@ fn without_alertmanager_silencing_explains_where_silences_live() {
 #[test]
 fn detail_opens_with_enter_and_s_silences_from_it() {
     let (mut app, now, _sent, _dir) = app();
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Enter);
     let Some(Overlay::AlertDetail(d)) = &app.nav.overlay else {
         panic!("Enter opens the detail");
     };
-    assert_eq!(d.fingerprint, "f1");
+    assert_eq!(d.fingerprint, "f-err");
     assert!(d.runbook.is_none(), "no runbook directory configured");
     key(&mut app, now, KeyCode::Char('s'));
     assert!(matches!(app.nav.overlay, Some(Overlay::SilenceForm(_))));
@@ -295,7 +211,7 @@ fn runbook_is_read_from_the_configured_directory() {
     )
     .expect("write runbook");
     app.cfg.alerts.runbooks = Some(dir.path().to_path_buf());
-    key(&mut app, now, KeyCode::Char('5'));
+    select_high_error_rate(&mut app, now);
     key(&mut app, now, KeyCode::Enter);
     let Some(Overlay::AlertDetail(d)) = &app.nav.overlay else {
         panic!("Enter opens the detail");

@@ -11,7 +11,7 @@ use super::nav::{AlertDetail, Overlay, Runbook, SilenceFormOverlay};
 use crate::action::{Action, Screen};
 use crate::audit::{ACTION_SILENCE_CREATE, ACTION_SILENCE_EXPIRE, AuditEntry, OUTCOME_REFUSED};
 use crate::model::alerts::silence_form::{SilenceForm, SilenceFormEvent};
-use crate::model::alerts::{AmCommand, AmUpdate, AmWrite, Labels, Matcher, SilenceState};
+use crate::model::alerts::{AmCommand, AmUpdate, AmWrite, Labels, Matcher, SilenceState, short_id};
 use crate::model::rules::RuleInput;
 
 /// Largest runbook file read, bytes.
@@ -221,8 +221,15 @@ impl App {
         true
     }
 
-    /// Sends a confirmed write.
-    fn write(&mut self, write: AmWrite, now_ms: i64) {
+    /// Sends a confirmed write. A new silence starts now, at the confirmation, and keeps
+    /// the duration chosen in the form (Alertmanager moves a start in the past to its own
+    /// now, which would shorten the silence by the time the dialog stayed open).
+    fn write(&mut self, mut write: AmWrite, now_ms: i64) {
+        if let AmWrite::CreateSilence(d) = &mut write {
+            let length = d.ends_at_ms.saturating_sub(d.starts_at_ms);
+            d.starts_at_ms = now_ms;
+            d.ends_at_ms = now_ms.saturating_add(length);
+        }
         if !self.writes_allowed(action_of(&write), Some(&write), now_ms) {
             return;
         }
@@ -386,11 +393,6 @@ fn alertname_of(matchers: &[Matcher]) -> String {
         .find(|m| m.name == "alertname" && m.op == crate::model::alerts::MatchOp::Eq)
         .map(|m| m.value.clone())
         .unwrap_or_default()
-}
-
-/// The first 8 characters of a silence ID (a UUID), as Alertmanager's UI abbreviates it.
-pub fn short_id(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
 }
 
 /// `<dir>/<alertname>.md` (or `.markdown`, or lowercase); `None` when no such file exists.

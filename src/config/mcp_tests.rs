@@ -12,12 +12,12 @@ use super::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
 use super::*;
 use crate::cli::Cli;
 
-fn parse(text: &str) -> Config {
+pub(super) fn parse(text: &str) -> Config {
     Config::from_toml(text, Path::new("c.toml")).expect("config parses")
 }
 
 /// The error shown for `text`, checked to start with `c.toml:LINE:` and name `key`.
-fn error_at(text: &str, line: usize, key: &str) -> String {
+pub(super) fn error_at(text: &str, line: usize, key: &str) -> String {
     let shown = Config::from_toml(text, Path::new("c.toml"))
         .expect_err("config is refused")
         .to_string();

@@ -440,6 +440,8 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 #[cfg(test)]
+mod alerts_tests;
+#[cfg(test)]
 mod mcp_tests;
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,27 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             Up::Unknown => Span::styled("… connecting", t.muted()),
         }],
     ));
+    let counts = view.alerts.counts();
+    let any_firing = counts.iter().any(|n| *n > 0);
+    let mut alert_spans = Vec::new();
+    for (p, n) in crate::model::alerts::Priority::ALL.iter().zip(counts) {
+        let style = match (n, p.index()) {
+            (0, _) => t.muted(),
+            (_, 0 | 1) => Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+            _ => Style::new().fg(t.warn).add_modifier(Modifier::BOLD),
+        };
+        if !alert_spans.is_empty() {
+            alert_spans.push(Span::raw(" "));
+        }
+        alert_spans.push(Span::styled(format!("{} {n}", p.label()), style));
+    }
+    // Firing alerts are kept to the last, counted per priority; with none, a short note
+    // that yields early on narrow terminals.
+    if any_firing {
+        segments.push((0, alert_spans));
+    } else {
+        segments.push((3, vec![Span::styled("0 firing", t.muted())]));
+    }
     if let Some(v) = status
         .health_info
         .as_ref()

@@ -2,6 +2,8 @@
 //! mutates.
 
 mod alert_detail;
+mod alert_sources;
+mod alert_text;
 mod alerts;
 mod call_view;
 mod calls;

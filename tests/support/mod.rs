@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod alertmanager;
+pub mod alerts_fixture;
 pub mod drive;
 pub mod fixture;
 pub mod mcp_fixture;

@@ -186,6 +186,11 @@ pub struct Silence {
     pub state: SilenceState,
 }
 
+/// The first 8 characters of a silence ID (a UUID), as Alertmanager's UI abbreviates it.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
 /// A silence to create (`POST /api/v2/silences`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SilenceDraft {
