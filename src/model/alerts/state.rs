@@ -2,6 +2,8 @@
 //! one list (deduplicated by fingerprint), their silences, and the alerts of mcptop's own
 //! rules beside them.
 
+use std::collections::HashMap;
+
 use super::matcher::Matcher;
 use super::priority::PriorityMap;
 use super::types::{
@@ -186,9 +188,15 @@ impl AlertsState {
         let mut alerts: Vec<Alert> = Vec::new();
         let mut silences: Vec<Silence> = Vec::new();
         let mut groups: Vec<AlertGroup> = Vec::new();
+        // Positions by fingerprint and by ID: merging stays linear in the alerts listed.
+        let mut alert_at: HashMap<&str, usize> = HashMap::new();
+        let mut silence_at: HashMap<&str, usize> = HashMap::new();
         for (n, snap) in sources {
             for a in &snap.alerts {
-                match alerts.iter_mut().find(|x| x.fingerprint == a.fingerprint) {
+                match alert_at
+                    .get(a.fingerprint.as_str())
+                    .and_then(|i| alerts.get_mut(*i))
+                {
                     Some(x) => {
                         let mut instances = instances_of(x);
                         instances.push(n);
@@ -198,17 +206,24 @@ impl AlertsState {
                         x.origin = AlertOrigin::Alertmanager { instances };
                     }
                     None => {
-                        let mut a = a.clone();
-                        a.origin = AlertOrigin::Alertmanager { instances: vec![n] };
-                        alerts.push(a);
+                        let mut copy = a.clone();
+                        copy.origin = AlertOrigin::Alertmanager { instances: vec![n] };
+                        alert_at.insert(&a.fingerprint, alerts.len());
+                        alerts.push(copy);
                     }
                 }
             }
             for s in &snap.silences {
-                match silences.iter_mut().find(|x| x.id == s.id) {
+                match silence_at
+                    .get(s.id.as_str())
+                    .and_then(|i| silences.get_mut(*i))
+                {
                     Some(x) if s.updated_at_ms > x.updated_at_ms => *x = s.clone(),
                     Some(_) => {}
-                    None => silences.push(s.clone()),
+                    None => {
+                        silence_at.insert(&s.id, silences.len());
+                        silences.push(s.clone());
+                    }
                 }
             }
             for g in &snap.groups {

@@ -332,3 +332,7 @@ fn description(rule: &Rule, st: &RuleState, state: AlertState) -> String {
 #[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "engine_replay_tests.rs"]
+mod replay_tests;
