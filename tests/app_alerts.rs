@@ -224,3 +224,23 @@ fn runbook_is_read_from_the_configured_directory() {
             .is_ok_and(|t| t.contains("check logs"))
     );
 }
+
+#[test]
+fn the_selection_follows_its_alert_when_the_list_changes() {
+    let (mut app, now, _sent, _dir) = app();
+    select_high_error_rate(&mut app, now);
+    // McpServerDown resolves: HighErrorRate moves up a row, and stays selected.
+    let mut snapshot = support::alerts_fixture::snapshot(now);
+    snapshot.alerts.retain(|a| a.name() != "McpServerDown");
+    app.apply(Update::Alertmanager(AmUpdate::Polled {
+        instance: 0,
+        t_ms: now,
+        result: Ok(snapshot),
+    }));
+    assert_eq!(app.nav.alert, 0);
+    key(&mut app, now, KeyCode::Enter);
+    let Some(Overlay::AlertDetail(d)) = &app.nav.overlay else {
+        panic!("Enter opens the detail");
+    };
+    assert_eq!(d.fingerprint, "f-err");
+}

@@ -28,7 +28,7 @@ impl App {
                 instance,
                 t_ms,
                 result,
-            } => self.alerts.apply(instance, t_ms, result),
+            } => self.keep_selection(|a| a.alerts.apply(instance, t_ms, result)),
             AmUpdate::Written {
                 request: _,
                 write,
@@ -64,7 +64,36 @@ impl App {
     pub(super) fn eval_rules(&mut self, t_ms: i64) {
         let input = RuleInput::from_dashboard(&self.dashboard);
         self.rules.eval(t_ms, &input);
-        self.alerts.set_local(self.rules.alerts(t_ms));
+        let local = self.rules.alerts(t_ms);
+        self.keep_selection(|a| a.alerts.set_local(local));
+    }
+
+    /// Runs `change` on the alert state, then finds the selected alert (by fingerprint) and
+    /// silence (by ID) again, so that a list that grows or shrinks under the cursor does not
+    /// move the selection to another row's alert. A selected item that is gone leaves the
+    /// cursor where it was, within the new list.
+    fn keep_selection(&mut self, change: impl FnOnce(&mut App)) {
+        let alert = self
+            .alerts
+            .rows()
+            .get(self.nav.alert)
+            .map(|r| r.alert.fingerprint.clone());
+        let silence = self
+            .alerts
+            .silences()
+            .get(self.nav.silence)
+            .map(|s| s.id.clone());
+        change(self);
+        let rows = self.alerts.rows();
+        self.nav.alert = alert
+            .and_then(|fp| rows.iter().position(|r| r.alert.fingerprint == fp))
+            .unwrap_or(self.nav.alert)
+            .min(rows.len().saturating_sub(1));
+        let silences = self.alerts.silences();
+        self.nav.silence = silence
+            .and_then(|id| silences.iter().position(|s| s.id == id))
+            .unwrap_or(self.nav.silence)
+            .min(silences.len().saturating_sub(1));
     }
 
     /// Enter on the alerts screen: the selected alert's detail, with its runbook.
