@@ -13,7 +13,7 @@ pub enum Screen {
     Tools,
     /// History of tools/call.
     Calls,
-    /// Log lines of the MCP servers (stderr and notifications/message).
+    /// Log lines: Loki's, else the MCP servers' own (stderr and notifications/message).
     Logs,
     /// Alerts of Alertmanager and of mcptop's own rules, by priority.
     Alerts,
@@ -80,6 +80,12 @@ pub enum Action {
     Silence,
     /// Expire the selected silence.
     Expire,
+    /// Pause the log pane (lines keep arriving, unseen) or resume.
+    Pause,
+    /// Wrap long log lines or cut them.
+    Wrap,
+    /// Edit the LogQL query of the Loki source.
+    EditQuery,
 }
 
 impl Action {
@@ -92,7 +98,7 @@ impl Action {
             Action::Show(Screen::Overview) => "overview",
             Action::Show(Screen::Tools) => "MCP servers and tools",
             Action::Show(Screen::Calls) => "history of tools/call",
-            Action::Show(Screen::Logs) => "MCP server logs",
+            Action::Show(Screen::Logs) => "logs (Loki or MCP servers)",
             Action::Show(Screen::Alerts) => "alerts by priority",
             Action::Show(Screen::Silences) => "Alertmanager silences",
             Action::NextScreen => "next screen",
@@ -103,14 +109,17 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "first row",
             Action::Bottom => "last row; follow logs",
-            Action::NextServer => "next MCP server",
-            Action::PrevServer => "previous MCP server",
-            Action::Filter => "filter the list",
-            Action::Open => "open tool / call / alert",
+            Action::NextServer => "next MCP server / log source",
+            Action::PrevServer => "previous server / log source",
+            Action::Filter => "filter the list or logs (~ regex)",
+            Action::Open => "open tool / call / alert / log line",
             Action::Refresh => "tools/list again",
             Action::Reconnect => "reconnect the server",
             Action::Silence => "silence the selected alert",
             Action::Expire => "expire the selected silence",
+            Action::Pause => "pause/resume the logs",
+            Action::Wrap => "wrap long log lines",
+            Action::EditQuery => "edit the LogQL query",
         }
     }
 
@@ -132,6 +141,9 @@ impl Action {
             Action::Reconnect => "reconnect",
             Action::Silence => "silence",
             Action::Expire => "expire",
+            Action::Pause => "pause",
+            Action::Wrap => "wrap",
+            Action::EditQuery => "query",
         }
     }
 }
@@ -304,6 +316,9 @@ impl Default for Keymap {
                 (c('R'), Action::Reconnect),
                 (c('s'), Action::Silence),
                 (c('x'), Action::Expire),
+                (c(' '), Action::Pause),
+                (c('w'), Action::Wrap),
+                (c('e'), Action::EditQuery),
             ],
         }
     }

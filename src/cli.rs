@@ -71,6 +71,18 @@ pub struct WatchArgs {
     /// Alertmanager to poll for alerts and silences (API v2), e.g. http://127.0.0.1:9093; repeat for the instances of an HA cluster. Replaces alertmanager.urls; auth and TLS stay in the config [config: alertmanager.urls]
     #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
     pub alertmanager: Vec<String>,
+
+    /// Grafana Loki to read log lines from, e.g. http://127.0.0.1:3100; auth and TLS stay in the config [config: loki.url]
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
+    pub loki: Option<String>,
+
+    /// LogQL log query of the logs screen, e.g. '{app="mcpist"} |= "error"' [config: loki.query, default {app="<target name>"}]
+    #[arg(long, global = true, value_name = "LOGQL")]
+    pub logql: Option<String>,
+
+    /// Tenant of a multi-tenant Loki, sent as X-Scope-OrgID [config: loki.tenant]
+    #[arg(long, global = true, value_name = "ID")]
+    pub loki_tenant: Option<String>,
 }
 
 /// An MCP server given on the command line with `--mcp [NAME=]URL`.

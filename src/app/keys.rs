@@ -42,6 +42,9 @@ impl App {
         if self.nav.filtering {
             return self.filter_key(ev);
         }
+        if self.nav.log_filtering {
+            return self.log_filter_key(ev);
+        }
         if let Some(i) = self.bindings.iter().position(|b| b.key.matches(ev)) {
             self.run_binding(i, now_ms);
             return true;
@@ -53,6 +56,11 @@ impl App {
     }
 
     fn act(&mut self, action: Action, now_ms: i64) -> bool {
+        if self.nav.screen == Screen::Logs
+            && let Some(changed) = self.log_action(action, now_ms)
+        {
+            return changed;
+        }
         let nav = &mut self.nav;
         match action {
             Action::Quit => self.quit = true,
@@ -85,7 +93,6 @@ impl App {
                 };
                 nav.server = (nav.server + d) % n;
                 nav.tool = 0;
-                nav.log_scroll = 0;
             }
             Action::Filter => {
                 if nav.screen != Screen::Tools {
@@ -117,6 +124,8 @@ impl App {
             },
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
             Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
+            // Only the logs screen pauses, wraps and edits a query.
+            Action::Pause | Action::Wrap | Action::EditQuery => return false,
         }
         true
     }
@@ -134,11 +143,8 @@ impl App {
                 nav.tool = step(nav.tool, delta, len);
             }
             Screen::Calls => nav.call = step(nav.call, delta, self.mcp.calls().len()),
-            Screen::Logs => {
-                let len = self.mcp.servers.get(nav.server).map_or(0, |s| s.logs.len());
-                // Up scrolls back in time.
-                nav.log_scroll = step(nav.log_scroll, -delta, len);
-            }
+            // The log pane moves in `log_action`.
+            Screen::Logs => {}
             Screen::Alerts => nav.alert = step(nav.alert, delta, self.alerts.rows().len()),
             Screen::Silences => {
                 nav.silence = step(nav.silence, delta, self.alerts.silences().len())
@@ -166,6 +172,8 @@ impl App {
     fn overlay_key(&mut self, overlay: Overlay, ev: &KeyEvent, now_ms: i64) -> bool {
         match overlay {
             Overlay::AlertDetail(d) => return self.detail_key(d, ev, now_ms),
+            Overlay::LogDetail { seq, scroll } => return self.log_detail_key(seq, scroll, ev),
+            Overlay::LogQuery(input) => return self.log_query_key(input, ev, now_ms),
             Overlay::SilenceForm(f) => return self.silence_form_key(f, ev, now_ms),
             Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {

@@ -4,6 +4,7 @@
 mod alerts;
 mod calls;
 mod keys;
+pub mod logs;
 pub mod nav;
 pub mod setup;
 
@@ -21,6 +22,7 @@ use crate::audit::AuditLog;
 use crate::config::Config;
 use crate::model::alerts::{AlertsState, PriorityMap};
 use crate::model::dashboard::{Dashboard, ModelConfig};
+use crate::model::logs::LokiState;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::state::McpState;
 use crate::model::rules::RuleEngine;
@@ -31,6 +33,7 @@ use nav::Nav;
 /// Sends a command to one server's MCP source; `Err` says why it could not be queued.
 pub type McpLink = Box<dyn Fn(McpCommand) -> Result<(), String> + Send>;
 pub use alerts::AmLink;
+pub use logs::{LogSource, LokiLink};
 
 /// A key bound to a tool call in the config (`[[bindings]]`), resolved to a server index.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +82,12 @@ pub struct App {
     pub am: Option<AmLink>,
     /// Last request number given to an Alertmanager write.
     pub next_request: u64,
+    /// Loki's lines, health and counts, when `[loki]` has a URL.
+    pub loki: Option<LokiState>,
+    /// The Loki source, when running.
+    pub loki_link: Option<LokiLink>,
+    /// The error summary of the log source in view.
+    pub log_summary: logs::LogSummary,
 }
 
 impl App {
@@ -124,7 +133,18 @@ impl App {
         for w in &warnings {
             tracing::warn!("config: {w}");
         }
-        let mut nav = Nav::default();
+        let loki = cfg.loki.url.as_ref().map(|url| {
+            LokiState::new(
+                crate::sources::http::redact(url),
+                cfg.loki.query_for(&cfg.target_name()),
+                cfg.loki.max_lines,
+                cfg.loki.max_bytes,
+            )
+        });
+        let mut nav = Nav {
+            log_rows: 20,
+            ..Nav::default()
+        };
         if let Some(first) = warnings.first() {
             let more = match warnings.len() {
                 1 => String::new(),
@@ -154,6 +174,9 @@ impl App {
             rules,
             am: None,
             next_request: 0,
+            loki,
+            loki_link: None,
+            log_summary: logs::LogSummary::default(),
             cfg,
         })
     }
@@ -179,6 +202,11 @@ impl App {
             alerts: &self.alerts,
             silences_read_only: self.cfg.alerts.read_only,
             rules: self.rules.rules().len(),
+            loki: self.loki.as_ref(),
+            log_source: self.log_source(),
+            log_buffer: self.log_buffer(),
+            log_summary: &self.log_summary,
+            log_fields: &self.cfg.loki.fields,
         }
     }
 
@@ -195,6 +223,7 @@ impl App {
             }
             Update::Mcp(u) => self.apply_mcp(u),
             Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
+            Update::Loki(u) => self.apply_loki(u),
         }
     }
 
@@ -207,8 +236,9 @@ impl App {
             .scrape
             .age_secs(now_ms)
             .map(|s| s.floor() as i64);
-        // Running calls show their elapsed seconds; a toast disappears when it expires.
-        let running = if self.mcp.running() > 0 {
+        // Running calls show their elapsed seconds, the logs screen the age of Loki's
+        // last good answer and counts over moving windows.
+        let running = if self.mcp.running() > 0 || self.nav.screen == crate::action::Screen::Logs {
             now_ms / 1000
         } else {
             0
@@ -230,6 +260,12 @@ pub async fn run(cfg: Config) -> Result<()> {
         let handle = sources::alertmanager::spawn(&app.cfg.alertmanager, tx.clone(), &mut tasks)
             .map_err(|e| eyre!("alertmanager: {e}"))?;
         app.am = Some(Box::new(move |cmd| handle.send(cmd)));
+    }
+    if let Some(loki) = &app.loki {
+        let handle =
+            sources::loki::spawn(&app.cfg.loki, loki.query.clone(), tx.clone(), &mut tasks)
+                .map_err(|e| eyre!("loki: {e}"))?;
+        app.loki_link = Some(Box::new(move |q| handle.set_query(q)));
     }
     for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
         let handle = sources::mcp::spawn(
@@ -275,6 +311,10 @@ async fn event_loop(
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
             let now = now_ms();
+            app.refresh_logs(now);
+            if let Ok(size) = terminal.size() {
+                app.nav.log_rows = ui::logs::rows(size.into());
+            }
             terminal.draw(|f| ui::draw(f, &app.view(now)))?;
             drawn_clock = app.clock(now);
             last_draw = Instant::now();

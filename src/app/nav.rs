@@ -7,8 +7,10 @@ use serde_json::{Map, Value};
 use tui_input::Input;
 
 use crate::action::Screen;
+use crate::app::logs::LogSource;
 use crate::model::alerts::AmWrite;
 use crate::model::alerts::silence_form::SilenceForm;
+use crate::model::logs::LogPane;
 use crate::model::mcp::state::CallOrigin;
 use crate::model::mcp::{CallId, ServerId, ToolInfo};
 
@@ -28,8 +30,20 @@ pub struct Nav {
     pub filtering: bool,
     /// Selected row of the call history (0 = newest).
     pub call: usize,
-    /// Lines scrolled up from the newest log line; 0 follows new lines.
-    pub log_scroll: usize,
+    /// Index of the log source in view (Loki first when configured, then each MCP server;
+    /// see [`crate::app::logs::log_source`]).
+    pub log_source: usize,
+    /// The log pane: follow, cursor, pause, wrap, filter and its matches.
+    pub logs: LogPane,
+    /// The source the pane's matches were computed for.
+    pub logs_synced: Option<LogSource>,
+    /// The log filter line while it has the keyboard.
+    pub log_filter: Input,
+    pub log_filtering: bool,
+    /// Why the filter as typed does not apply (a bad regex); the previous one stays.
+    pub log_filter_error: Option<String>,
+    /// Rows of log lines the pane showed in the last frame (page size of PageUp/PageDown).
+    pub log_rows: usize,
     /// Selected row of the alerts list (index into [`crate::model::alerts::AlertsState::rows`]).
     pub alert: usize,
     /// Selected row of the silences list (index into
@@ -63,6 +77,10 @@ pub enum Overlay {
     SilenceForm(Box<SilenceFormOverlay>),
     /// Asking before a silence is created or expired; shows what it matches.
     SilenceConfirm(Box<AmWrite>),
+    /// One log line in full: labels, metadata, fields, the whole text.
+    LogDetail { seq: u64, scroll: u16 },
+    /// Editing the Loki source's LogQL query.
+    LogQuery(Input),
 }
 
 /// The alert shown in detail, found again by fingerprint at every frame (it may resolve

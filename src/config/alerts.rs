@@ -11,7 +11,8 @@ use toml::Spanned;
 use super::ConfigError;
 use super::error::Source;
 use super::file::{duration, key_segment};
-use super::mcp::{SecretSource, check_http_url, expand_home};
+use super::http::{self, IndexedHeaders};
+use super::mcp::{SecretSource, check_http_url};
 use crate::model::alerts::Priority;
 use crate::model::alerts::priority::{SERVICE_DOWN, default_levels};
 use crate::model::rules::{self, Cmp, Rule, RuleExpr};
@@ -128,8 +129,6 @@ pub(super) struct RawAlertmanager {
     insecure_skip_verify: Option<bool>,
 }
 
-type IndexedHeaders = BTreeMap<Spanned<String>, Spanned<String>>;
-
 /// `[alerts]` as written.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -165,71 +164,18 @@ pub(super) struct RawRule {
     disabled: bool,
 }
 
-fn secret(
-    src: &Source,
-    key: &str,
-    env: &Option<Spanned<String>>,
-    file: &Option<Spanned<String>>,
-) -> Result<Option<SecretSource>, ConfigError> {
-    match (env, file) {
-        (Some(_), Some(f)) => Err(src.error(
-            f.span(),
-            format!("{key}_file"),
-            format!("and {key}_env are two sources for one secret: keep one"),
-        )),
-        (Some(v), None) => {
-            let name = v.get_ref().trim();
-            if name.is_empty() || name.contains('=') || name.contains('\0') {
-                return Err(src.error(
-                    v.span(),
-                    format!("{key}_env"),
-                    "must name an environment variable (e.g. \"AM_TOKEN\")",
-                ));
-            }
-            Ok(Some(SecretSource::Env(name.to_string())))
-        }
-        (None, Some(f)) => {
-            if f.get_ref().trim().is_empty() {
-                return Err(src.error(f.span(), format!("{key}_file"), "is empty"));
-            }
-            let path = expand_home(f.get_ref())
-                .map_err(|m| src.error(f.span(), format!("{key}_file"), m))?;
-            Ok(Some(SecretSource::File(path)))
-        }
-        (None, None) => Ok(None),
-    }
-}
-
-fn path(
-    src: &Source,
-    key: &str,
-    v: &Option<Spanned<String>>,
-) -> Result<Option<PathBuf>, ConfigError> {
-    v.as_ref()
-        .map(|p| expand_home(p.get_ref()).map_err(|m| src.error(p.span(), key, m)))
-        .transpose()
-}
-
 pub(super) fn alertmanager(
     src: &Source,
     raw: RawAlertmanager,
 ) -> Result<AlertmanagerConfig, ConfigError> {
-    let k = |field: &str| format!("alertmanager.{field}");
-    for (value, field) in [
-        (&raw.bearer_token, "bearer_token"),
-        (&raw.basic_auth_password, "basic_auth_password"),
-    ] {
-        if let Some(v) = value {
-            return Err(src.error(
-                v.span(),
-                k(field),
-                format!(
-                    "secrets are never written in the config: use {field}_env = \"VAR\" or \
-                     {field}_file = \"PATH\""
-                ),
-            ));
-        }
-    }
+    http::refuse_inline_secrets(
+        src,
+        "alertmanager",
+        [
+            (&raw.bearer_token, "bearer_token"),
+            (&raw.basic_auth_password, "basic_auth_password"),
+        ],
+    )?;
     let mut cfg = AlertmanagerConfig::default();
     for (i, url) in raw.urls.iter().enumerate() {
         check_http_url(url.get_ref())
@@ -243,95 +189,19 @@ pub(super) fn alertmanager(
     if let Some(v) = &raw.timeout {
         cfg.timeout = duration(src, v, "alertmanager.timeout")?;
     }
-    for (name, value) in raw.headers.iter().flatten() {
-        let field = k(&format!("headers.{}", key_segment(name.get_ref())));
-        if reqwest::header::HeaderName::from_bytes(name.get_ref().as_bytes()).is_err() {
-            return Err(src.error(name.span(), field, "is not a valid HTTP header name"));
-        }
-        if name.get_ref().eq_ignore_ascii_case("authorization") {
-            return Err(src.error(
-                name.span(),
-                field,
-                "would put a credential in the config: use bearer_token_env or basic_auth_user \
-                 with basic_auth_password_env",
-            ));
-        }
-        if reqwest::header::HeaderValue::from_str(value.get_ref()).is_err() {
-            return Err(src.error(
-                value.span(),
-                field,
-                "is not a valid HTTP header value (control characters or non-ASCII)",
-            ));
-        }
-        cfg.headers
-            .insert(name.get_ref().clone(), value.get_ref().clone());
-    }
-    let password = secret(
-        src,
-        "alertmanager.basic_auth_password",
-        &raw.basic_auth_password_env,
-        &raw.basic_auth_password_file,
-    )?;
-    let bearer = secret(
-        src,
-        "alertmanager.bearer_token",
-        &raw.bearer_token_env,
-        &raw.bearer_token_file,
-    )?;
-    cfg.auth = match (&raw.basic_auth_user, password, bearer) {
-        (Some(_), _, Some(_)) | (None, Some(_), Some(_)) => {
-            let at = raw
-                .bearer_token_env
-                .as_ref()
-                .or(raw.bearer_token_file.as_ref());
-            return Err(src.error(
-                at.map_or(0..0, Spanned::span),
-                k("bearer_token_env"),
-                "basic auth and a bearer token are two ways to log in: keep one",
-            ));
-        }
-        (Some(user), Some(password), None) => Some(HttpAuth::Basic {
-            username: user.get_ref().clone(),
-            password,
-        }),
-        (Some(user), None, None) => {
-            return Err(src.error(
-                user.span(),
-                k("basic_auth_user"),
-                "needs basic_auth_password_env or basic_auth_password_file",
-            ));
-        }
-        (None, Some(_), None) => {
-            let at = raw
-                .basic_auth_password_env
-                .as_ref()
-                .or(raw.basic_auth_password_file.as_ref());
-            return Err(src.error(
-                at.map_or(0..0, Spanned::span),
-                k("basic_auth_password_env"),
-                "needs basic_auth_user",
-            ));
-        }
-        (None, None, Some(b)) => Some(HttpAuth::Bearer(b)),
-        (None, None, None) => None,
+    let parts = http::Parts {
+        headers: &raw.headers,
+        basic_auth_user: &raw.basic_auth_user,
+        basic_auth_password_env: &raw.basic_auth_password_env,
+        basic_auth_password_file: &raw.basic_auth_password_file,
+        bearer_token_env: &raw.bearer_token_env,
+        bearer_token_file: &raw.bearer_token_file,
+        ca_file: &raw.ca_file,
+        cert_file: &raw.cert_file,
+        key_file: &raw.key_file,
+        insecure_skip_verify: raw.insecure_skip_verify,
     };
-    cfg.tls = TlsConfig {
-        ca_file: path(src, &k("ca_file"), &raw.ca_file)?,
-        cert_file: path(src, &k("cert_file"), &raw.cert_file)?,
-        key_file: path(src, &k("key_file"), &raw.key_file)?,
-        insecure_skip_verify: raw.insecure_skip_verify.unwrap_or(false),
-    };
-    if let (Some(c), None) | (None, Some(c)) = (&raw.cert_file, &raw.key_file) {
-        return Err(src.error(
-            c.span(),
-            k(if raw.cert_file.is_some() {
-                "cert_file"
-            } else {
-                "key_file"
-            }),
-            "cert_file and key_file go together (a client certificate needs its key)",
-        ));
-    }
+    (cfg.headers, cfg.auth, cfg.tls) = http::convert(src, "alertmanager", &parts)?;
     Ok(cfg)
 }
 
@@ -361,7 +231,7 @@ pub(super) fn alerts(src: &Source, raw: RawAlerts) -> Result<(AlertsConfig, bool
         })?;
         cfg.service_down = re.get_ref().clone();
     }
-    cfg.runbooks = path(src, "alerts.runbooks", &raw.runbooks)?;
+    cfg.runbooks = http::path(src, "alerts.runbooks", &raw.runbooks)?;
     cfg.author = raw.author.filter(|a| !a.trim().is_empty());
     cfg.read_only = raw.read_only.unwrap_or(false);
     if let Some(v) = &raw.silence_duration {

@@ -51,6 +51,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
     let alertmanager = alerts::alertmanager(&src, raw.alertmanager)?;
     let (alerts, builtin_rules) = alerts::alerts(&src, raw.alerts)?;
     let rules = alerts::rules(&src, builtin_rules, raw.rules)?;
+    let loki = super::loki::convert(&src, raw.loki)?;
     Ok(Parsed {
         config: Config {
             target: raw.target,
@@ -64,6 +65,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
             alertmanager,
             alerts,
             rules,
+            loki,
             warnings: Vec::new(),
         },
         binding_servers,
@@ -97,6 +99,8 @@ struct RawFile {
     alerts: alerts::RawAlerts,
     #[serde(default)]
     rules: Vec<alerts::RawRule>,
+    #[serde(default)]
+    loki: super::loki::RawLoki,
 }
 
 /// `[mcp]` as written.

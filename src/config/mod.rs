@@ -7,6 +7,8 @@ pub mod alerts;
 pub mod bindings;
 mod error;
 mod file;
+mod http;
+pub mod loki;
 pub mod mcp;
 pub mod mcp_import;
 
@@ -19,6 +21,7 @@ use serde::Deserialize;
 pub use alerts::{AlertmanagerConfig, AlertsConfig};
 pub use bindings::ToolBinding;
 pub use error::ConfigError;
+pub use loki::{LokiConfig, LokiMode};
 pub use mcp::McpConfig;
 use mcp::{McpServerConfig, McpTransport};
 
@@ -45,6 +48,8 @@ pub struct Config {
     pub alerts: AlertsConfig,
     /// The rules mcptop evaluates itself: the built-in ones as `[[rules]]` changed them.
     pub rules: Vec<crate::model::rules::Rule>,
+    /// `[loki]`: where log lines come from.
+    pub loki: LokiConfig,
     /// Not from the file: what loading dropped without failing (imported servers skipped or
     /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
     /// names and reasons, never header or environment values.
@@ -66,6 +71,7 @@ impl Default for Config {
             alertmanager: AlertmanagerConfig::default(),
             alerts: AlertsConfig::default(),
             rules: crate::model::rules::builtin(),
+            loki: LokiConfig::default(),
             warnings: Vec::new(),
         }
     }
@@ -327,6 +333,28 @@ impl Config {
                 .map(|u| u.trim_end_matches('/').to_string())
                 .collect();
         }
+        if let Some(u) = &args.loki {
+            self.loki.url = Some(u.trim_end_matches('/').to_string());
+        }
+        if let Some(q) = &args.logql {
+            if !q.trim().starts_with('{') {
+                return Err(ConfigError::invalid(
+                    "--logql",
+                    "must be a LogQL log query starting with a stream selector, e.g. \
+                     {app=\"mcpist\"} |= \"error\"",
+                ));
+            }
+            self.loki.query = Some(q.trim().to_string());
+        }
+        if let Some(t) = &args.loki_tenant {
+            if t.trim().is_empty() || reqwest::header::HeaderValue::from_str(t.trim()).is_err() {
+                return Err(ConfigError::invalid(
+                    "--loki-tenant",
+                    "must be a non-empty tenant ID",
+                ));
+            }
+            self.loki.tenant = Some(t.trim().to_string());
+        }
         let mut named = HashSet::new();
         for flag in &args.mcp {
             if !named.insert(flag.name.as_str()) {
@@ -443,5 +471,7 @@ pub fn default_path() -> Option<PathBuf> {
 mod alerts_tests;
 #[cfg(test)]
 mod mcp_tests;
+#[cfg(test)]
+mod loki_tests;
 #[cfg(test)]
 mod tests;

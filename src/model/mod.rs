@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod dashboard;
 pub mod exposition;
+pub mod logs;
 pub mod mcp;
 pub mod profile;
 pub mod promql;

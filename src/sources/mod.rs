@@ -2,8 +2,11 @@
 //! channel. They never touch the app's state.
 
 pub mod alertmanager;
+pub mod backoff;
+pub mod endpoint;
 pub mod health;
 pub mod http;
+pub mod loki;
 pub mod mcp;
 pub mod scrape;
 
@@ -27,6 +30,8 @@ pub enum Update {
     Mcp(crate::model::mcp::McpUpdate),
     /// An Alertmanager poll or write ended.
     Alertmanager(crate::model::alerts::AmUpdate),
+    /// Log lines, health or counts of the Loki source.
+    Loki(crate::model::logs::LokiUpdate),
 }
 
 /// Unix time now, ms.

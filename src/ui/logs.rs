@@ -1,78 +1,411 @@
-//! The logs screen: the selected MCP server's stderr (stdio servers), its
-//! `notifications/message` and the client's own connection notes, newest at the bottom.
+//! The logs screen: the log pane (Loki's lines, or an MCP server's own log) beside the
+//! error summary. Newest at the bottom; a status line says the source, its health, follow
+//! or pause and the filter.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
-use crate::model::mcp::state::log_level;
+use super::format;
+use crate::app::LogSource;
+use crate::model::logs::fields::{fields, message};
+use crate::model::logs::{FollowMode, Level, LogEntry};
+
+/// Width from which the summary sits beside the pane (else below it).
+const SIDE_BY_SIDE: u16 = 120;
+/// Width of the summary beside the pane; height below it.
+const SUMMARY_WIDTH: u16 = 46;
+const SUMMARY_HEIGHT: u16 = 9;
+/// Widest field column, cells.
+const FIELD_WIDTH: usize = 16;
+/// Rows of the pane that are not log lines: borders, status, column header, filter.
+const CHROME_ROWS: u16 = 5;
+
+/// Splits the body into the pane and the summary.
+pub fn layout(body: Rect) -> (Rect, Rect) {
+    if body.width >= SIDE_BY_SIDE {
+        let [pane, summary] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(SUMMARY_WIDTH)]).areas(body);
+        (pane, summary)
+    } else {
+        let h = if body.height >= 20 { SUMMARY_HEIGHT } else { 0 };
+        let [pane, summary] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(h)]).areas(body);
+        (pane, summary)
+    }
+}
+
+/// Rows of log lines in a terminal of `size` (the page of PageUp/PageDown).
+pub fn rows(size: Rect) -> usize {
+    // Header, tabs and footer take a row each.
+    let body = Rect {
+        height: size.height.saturating_sub(3),
+        ..size
+    };
+    let (pane, _) = layout(body);
+    usize::from(pane.height.saturating_sub(CHROME_ROWS)).max(1)
+}
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let Some(server) = view.mcp.servers.get(view.nav.server) else {
-        Paragraph::new(Line::styled("no MCP server configured", t.muted())).render(area, buf);
+    let (Some(source), Some(logs)) = (view.log_source, view.log_buffer) else {
+        let text = vec![
+            Line::styled("no log source is configured", t.title()),
+            Line::styled(
+                "Loki: set [loki] url in the config or pass --loki URL (with --logql QUERY)",
+                t.text(),
+            ),
+            Line::styled(
+                "MCP servers' own logs (stderr, notifications/message): --mcp URL or [mcp.servers]",
+                t.text(),
+            ),
+        ];
+        Paragraph::new(text).render(area, buf);
         return;
     };
-    let logs = &server.logs;
-    let follow = if view.nav.log_scroll == 0 {
-        "following".to_string()
-    } else {
-        format!("{} lines up; End follows", view.nav.log_scroll)
-    };
-    let dropped = if logs.dropped > 0 {
-        format!(", {} oldest dropped", logs.dropped)
-    } else {
-        String::new()
+    let (pane_area, summary_area) = layout(area);
+    super::log_summary::render(view, source, summary_area, buf);
+    let title = match source {
+        LogSource::Loki => format!(
+            " Logs · Loki {} ",
+            view.loki.map_or("", |l| l.query.as_str())
+        ),
+        LogSource::Mcp(i) => format!(
+            " Logs · MCP server {} (stderr, notifications/message) ",
+            view.mcp.servers.get(i).map_or("?", |s| s.name.as_str())
+        ),
     };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border())
-        .title(Span::styled(
-            format!(
-                " Logs of {} ({} lines{dropped}; {follow}; [ ] other server) ",
-                server.name,
-                logs.len()
-            ),
-            t.title(),
-        ));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if logs.is_empty() {
-        Paragraph::new(Line::styled(
-            "no log lines yet (stderr of stdio servers, notifications/message after logging/setLevel)",
-            t.muted(),
-        ))
-        .render(inner, buf);
+        .title(Span::styled(title, t.title()));
+    let inner = block.inner(pane_area);
+    block.render(pane_area, buf);
+    let pane = &view.nav.logs;
+    let filter_row = view.nav.log_filtering || pane.filtered();
+    let [status_area, head_area, lines_area, filter_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(u16::from(filter_row)),
+    ])
+    .areas(inner);
+    status_line(view, source, logs.len()).render(status_area, buf);
+    if filter_row {
+        filter_line(view).render(filter_area, buf);
+    }
+    let rows = usize::from(lines_area.height);
+    let (seqs, selected) = pane.window(rows);
+    let entries: Vec<&LogEntry> = seqs.iter().filter_map(|s| logs.get(*s)).collect();
+    if entries.is_empty() {
+        let why = if logs.is_empty() {
+            match source {
+                LogSource::Loki => "no lines yet for this query",
+                LogSource::Mcp(_) => {
+                    "no log lines yet (stderr of stdio servers, notifications/message after \
+                     logging/setLevel)"
+                }
+            }
+        } else {
+            "no line matches the filter (Esc clears it)"
+        };
+        Paragraph::new(Line::styled(why, t.muted())).render(lines_area, buf);
         return;
     }
-    let rows = inner.height as usize;
-    let end = logs.len().saturating_sub(view.nav.log_scroll);
-    let start = end.saturating_sub(rows);
-    let lines: Vec<Line> = logs
-        .lines()
-        .skip(start)
-        .take(end - start)
-        .map(|l| {
-            let level = log_level(l);
-            let color = match level {
-                "emergency" | "alert" | "critical" | "error" => t.crit,
-                "warning" => t.warn,
-                "stderr" => t.text,
-                "client" => t.accent,
-                _ => t.muted,
-            };
-            let time = chrono::DateTime::from_timestamp_millis(l.t_ms)
-                .map(|d| d.format("%H:%M:%S").to_string())
-                .unwrap_or_default();
-            Line::from(vec![
-                Span::styled(format!("{time} "), t.muted()),
-                Span::styled(format!("{level:<9} "), Style::new().fg(color)),
-                Span::styled(l.text.clone(), t.text()),
-            ])
+    let columns = columns(view, source, &entries);
+    header_line(view, &columns).render(head_area, buf);
+    let width = usize::from(lines_area.width);
+    let fixed: usize = 13 + 6 + columns.iter().map(|(_, w)| w + 1).sum::<usize>();
+    let msg_width = width.saturating_sub(fixed).max(10);
+    // Rows each entry needs (1 unless wrapping), then as many entries as fit, keeping
+    // the selected one.
+    let heights: Vec<usize> = entries
+        .iter()
+        .map(|e| {
+            if pane.wrap {
+                shown_message(e, &columns)
+                    .chars()
+                    .count()
+                    .div_ceil(msg_width)
+                    .max(1)
+            } else {
+                1
+            }
         })
         .collect();
-    Paragraph::new(lines).render(inner, buf);
+    let mut first = 0;
+    let mut used: usize = heights.iter().sum();
+    let keep = if pane.follow {
+        entries.len() - 1
+    } else {
+        selected.unwrap_or(0)
+    };
+    while used > rows && first < keep {
+        used -= heights[first];
+        first += 1;
+    }
+    let mut lines: Vec<Line> = Vec::with_capacity(rows);
+    for (i, e) in entries.iter().enumerate().skip(first) {
+        let is_selected = !pane.follow && selected == Some(i);
+        lines.extend(entry_lines(
+            view,
+            e,
+            &columns,
+            msg_width,
+            pane.wrap,
+            is_selected,
+        ));
+        if lines.len() >= rows {
+            break;
+        }
+    }
+    lines.truncate(rows);
+    Paragraph::new(lines).render(lines_area, buf);
+}
+
+/// `loki tail ✓ 3s ago · following · 1,234 lines (2.1 MB of 16 MB)`.
+fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
+    let t = view.theme;
+    let mut spans = Vec::new();
+    if let (LogSource::Loki, Some(loki)) = (source, view.loki) {
+        let mode = match loki.status.mode {
+            Some(FollowMode::Tail) => "tail",
+            Some(FollowMode::Poll) => "poll",
+            None => "connecting",
+        };
+        let age = loki
+            .status
+            .last_ok_ms
+            .map(|ms| format::age((view.now_ms - ms) as f64 / 1000.0));
+        match (&loki.status.error, age) {
+            (Some(e), age) => {
+                spans.push(Span::styled(
+                    format!("✗ {} down: {e}", loki.url),
+                    Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+                ));
+                spans.push(Span::styled(
+                    match age {
+                        Some(a) => format!(" · last good {a} ago"),
+                        None => " · no data yet".to_string(),
+                    },
+                    t.muted(),
+                ));
+            }
+            (None, Some(_)) => {
+                spans.push(Span::styled(format!("✓ {mode}"), Style::new().fg(t.ok)));
+            }
+            (None, None) => spans.push(Span::styled(format!("… {mode}"), t.muted())),
+        }
+        if let Some(f) = &loki.status.fallback {
+            spans.push(Span::styled(format!(" · {f}"), Style::new().fg(t.warn)));
+        }
+        if loki.status.dropped_by_loki > 0 {
+            spans.push(Span::styled(
+                format!(" · Loki dropped {}", loki.status.dropped_by_loki),
+                Style::new().fg(t.warn),
+            ));
+        }
+        spans.push(Span::styled(" · ", t.muted()));
+    }
+    let pane = &view.nav.logs;
+    match pane.paused_at {
+        Some(_) => spans.push(Span::styled(
+            format!("PAUSED +{} new (Space resumes)", pane.new_since_pause()),
+            Style::new()
+                .fg(t.warn)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        )),
+        None if pane.follow => spans.push(Span::styled("following", Style::new().fg(t.ok))),
+        None => spans.push(Span::styled("scrolled (End follows)", t.text())),
+    }
+    let (cap_lines, cap_bytes) = view.log_buffer.map_or((0, 0), |b| b.caps());
+    let bytes = view.log_buffer.map_or(0, |b| b.bytes());
+    spans.push(Span::styled(
+        format!(
+            " · {} lines ({} of {}, cap {} lines)",
+            group(len),
+            format::bytes(bytes as f64),
+            format::bytes(cap_bytes as f64),
+            group(cap_lines)
+        ),
+        t.muted(),
+    ));
+    if pane.wrap {
+        spans.push(Span::styled(" · wrap", t.muted()));
+    }
+    Line::from(spans)
+}
+
+/// The filter as typed, with the match count or the regex error.
+fn filter_line<'a>(view: &View<'a>) -> Line<'a> {
+    let t = view.theme;
+    let pane = &view.nav.logs;
+    let text = if view.nav.log_filtering {
+        format!("/{}▏", view.nav.log_filter.value())
+    } else {
+        format!("/{}", pane.filter_text)
+    };
+    let kind = if pane.filter_text.starts_with('~') {
+        "regex"
+    } else {
+        "substring"
+    };
+    let mut spans = vec![
+        Span::styled(text, Style::new().fg(t.accent).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(
+                "  {kind} · {} of {} lines match",
+                group(pane.matched()),
+                group(view.log_buffer.map_or(0, |b| b.len()))
+            ),
+            t.muted(),
+        ),
+    ];
+    if let Some(e) = &view.nav.log_filter_error {
+        spans.push(Span::styled(format!("  {e}"), Style::new().fg(t.crit)));
+    }
+    if view.nav.log_filtering {
+        spans.push(Span::styled("  Enter keeps · Esc clears", t.muted()));
+    }
+    Line::from(spans)
+}
+
+/// The field columns to show and their widths: for Loki the configured fields, for MCP
+/// servers the origin; each only when a visible line has it.
+fn columns(view: &View, source: LogSource, entries: &[&LogEntry]) -> Vec<(String, usize)> {
+    let names: Vec<String> = match source {
+        LogSource::Loki => view.log_fields.to_vec(),
+        LogSource::Mcp(_) => vec!["origin".to_string()],
+    };
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let width = entries
+                .iter()
+                .filter_map(|e| field_value(e, &name))
+                .map(|v| v.chars().count())
+                .max()?;
+            let width = width.max(name.chars().count()).min(FIELD_WIDTH);
+            Some((name, width))
+        })
+        .collect()
+}
+
+/// A column's value: a label or metadata of the entry, else a field of its line.
+fn field_value(e: &LogEntry, name: &str) -> Option<String> {
+    e.label(name)
+        .map(str::to_string)
+        .or_else(|| crate::model::logs::fields::field(&e.line, name))
+}
+
+fn header_line<'a>(view: &View<'a>, columns: &[(String, usize)]) -> Line<'a> {
+    let mut text = format!("{:<12} {:<5} ", "TIME (UTC)", "LEVEL");
+    for (name, w) in columns {
+        text.push_str(&format!("{:<w$} ", fit(&name.to_uppercase(), *w)));
+    }
+    text.push_str("MESSAGE");
+    Line::styled(text, view.theme.muted().add_modifier(Modifier::BOLD))
+}
+
+/// What the message column shows: a structured line's message when it has columns or a
+/// message field, else the whole line.
+fn shown_message(e: &LogEntry, columns: &[(String, usize)]) -> String {
+    if fields(&e.line).is_some() {
+        let m = message(&e.line);
+        if m != e.line || !columns.is_empty() {
+            return m;
+        }
+    }
+    e.line.clone()
+}
+
+fn entry_lines<'a>(
+    view: &View<'a>,
+    e: &LogEntry,
+    columns: &[(String, usize)],
+    msg_width: usize,
+    wrap: bool,
+    selected: bool,
+) -> Vec<Line<'a>> {
+    let t = view.theme;
+    let level_style = match e.level {
+        Level::Critical => Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+        Level::Error => Style::new().fg(t.crit),
+        Level::Warn => Style::new().fg(t.warn),
+        Level::Info => Style::new().fg(t.ok),
+        Level::Debug | Level::Trace | Level::Unknown => t.muted(),
+    };
+    let text_style = match e.level {
+        Level::Critical | Level::Error => Style::new().fg(t.crit),
+        Level::Warn => Style::new().fg(t.warn),
+        Level::Debug | Level::Trace => t.muted(),
+        Level::Info | Level::Unknown => t.text(),
+    };
+    let time = chrono::DateTime::from_timestamp_nanos(e.ts_ns)
+        .format("%H:%M:%S%.3f")
+        .to_string();
+    let mut head = vec![
+        Span::styled(format!("{time:<12} "), t.muted()),
+        Span::styled(format!("{:<5} ", e.level.word()), level_style),
+    ];
+    for (name, w) in columns {
+        let v = field_value(e, name).unwrap_or_default();
+        head.push(Span::styled(format!("{:<w$} ", fit(&v, *w)), t.text()));
+    }
+    let msg = shown_message(e, columns);
+    let chars: Vec<char> = msg.chars().filter(|c| !c.is_control()).collect();
+    let chunks: Vec<String> = if wrap {
+        chars
+            .chunks(msg_width)
+            .map(|c| c.iter().collect())
+            .collect()
+    } else {
+        vec![chars.iter().take(msg_width).collect()]
+    };
+    let indent: usize = head.iter().map(|s| s.content.chars().count()).sum();
+    let mut out = Vec::new();
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let mut spans = if i == 0 {
+            head.clone()
+        } else {
+            vec![Span::raw(" ".repeat(indent))]
+        };
+        spans.push(Span::styled(chunk, text_style));
+        let mut line = Line::from(spans);
+        if selected {
+            line = line.style(t.selected());
+        }
+        out.push(line);
+    }
+    if out.is_empty() {
+        out.push(Line::from(head));
+    }
+    out
+}
+
+/// `text` cut to `w` characters (with `…` when cut).
+fn fit(text: &str, w: usize) -> String {
+    if text.chars().count() <= w {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// `12,345`.
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

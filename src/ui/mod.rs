@@ -12,7 +12,10 @@ pub mod format;
 mod header;
 mod help;
 pub mod level;
-mod logs;
+mod log_detail;
+mod log_query;
+mod log_summary;
+pub mod logs;
 pub mod mcp_text;
 mod modules;
 mod servers;
@@ -35,11 +38,13 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::action::{Keymap, Screen};
-use crate::app::ToolKey;
+use crate::app::logs::LogSummary;
 use crate::app::nav::{Nav, Overlay};
+use crate::app::{LogSource, ToolKey};
 use crate::config::Thresholds;
 use crate::model::alerts::AlertsState;
 use crate::model::dashboard::Dashboard;
+use crate::model::logs::{LogBuffer, LokiState};
 use crate::model::mcp::state::McpState;
 use theme::Theme;
 
@@ -79,6 +84,15 @@ pub struct View<'a> {
     pub silences_read_only: bool,
     /// Number of local rules evaluated.
     pub rules: usize,
+    /// The Loki source's state, when configured.
+    pub loki: Option<&'a LokiState>,
+    /// The log source in view and its buffer.
+    pub log_source: Option<LogSource>,
+    pub log_buffer: Option<&'a LogBuffer>,
+    /// The error summary of the log source in view.
+    pub log_summary: &'a LogSummary,
+    /// Fields of structured lines shown as columns (`loki.fields`).
+    pub log_fields: &'a [String],
 }
 
 impl View<'_> {
@@ -151,6 +165,10 @@ pub fn draw(frame: &mut Frame, view: &View) {
         Some(Overlay::SilenceConfirm(w)) => {
             silence_confirm::render(view, w, body, frame.buffer_mut())
         }
+        Some(Overlay::LogDetail { seq, scroll }) => {
+            log_detail::render(view, *seq, *scroll, body, frame.buffer_mut())
+        }
+        Some(Overlay::LogQuery(input)) => log_query::render(view, input, body, frame.buffer_mut()),
         None => {}
     }
     if view.show_help {

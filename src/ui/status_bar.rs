@@ -58,7 +58,20 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
             Action::Reconnect,
         ]),
         Screen::Calls => actions.extend([Action::Open, Action::Down]),
-        Screen::Logs => actions.extend([Action::NextServer, Action::Up, Action::Bottom]),
+        Screen::Logs if view.nav.log_filtering => {
+            return vec![Span::styled(
+                " filter: type a substring (~ for a regex), applied as you type · Enter keep · \
+                 Esc clear",
+                t.muted(),
+            )];
+        }
+        Screen::Logs => {
+            actions.extend([Action::Filter, Action::Pause, Action::Open, Action::Wrap]);
+            if view.loki.is_some() {
+                actions.push(Action::EditQuery);
+            }
+            actions.extend([Action::NextServer, Action::Bottom]);
+        }
         Screen::Alerts => actions.extend([Action::Open, Action::Silence, Action::Down]),
         Screen::Silences => actions.extend([Action::Silence, Action::Expire, Action::Down]),
         Screen::Overview => {}

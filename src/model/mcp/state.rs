@@ -2,6 +2,7 @@
 //! history of tool calls. Updated only by [`McpState::apply`]; drawn by the UI.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -10,6 +11,8 @@ use super::body::BodyLine;
 use super::types::{
     CallId, CallOutcome, ConnState, LogLine, LogOrigin, McpUpdate, ServerId, ServerInfo, ToolInfo,
 };
+use crate::model::logs::buffer::DEFAULT_MAX_BYTES;
+use crate::model::logs::{Labels, Level, LogBuffer, LogEntry};
 
 /// Calls kept in the history; the oldest finished ones are dropped first.
 pub const HISTORY: usize = 200;
@@ -49,7 +52,7 @@ impl ServerState {
             tools_error: None,
             tools_at_ms: None,
             ping: None,
-            logs: LogBuffer::new(log_lines),
+            logs: LogBuffer::new(log_lines, DEFAULT_MAX_BYTES),
         }
     }
 
@@ -60,47 +63,6 @@ impl ServerState {
 
     pub fn is_connected(&self) -> bool {
         self.conn == ConnState::Connected
-    }
-}
-
-/// The newest log lines of one server, bounded by count, with secrets already masked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogBuffer {
-    lines: VecDeque<LogLine>,
-    cap: usize,
-    /// Lines dropped to stay within the bound since the start.
-    pub dropped: u64,
-}
-
-impl LogBuffer {
-    pub fn new(cap: usize) -> Self {
-        Self {
-            lines: VecDeque::new(),
-            cap: cap.max(1),
-            dropped: 0,
-        }
-    }
-
-    /// Appends a line, dropping the oldest beyond the bound.
-    pub fn push(&mut self, line: LogLine) {
-        if self.lines.len() == self.cap {
-            self.lines.pop_front();
-            self.dropped += 1;
-        }
-        self.lines.push_back(line);
-    }
-
-    /// Oldest first.
-    pub fn lines(&self) -> impl DoubleEndedIterator<Item = &LogLine> + ExactSizeIterator {
-        self.lines.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.lines.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
     }
 }
 
@@ -257,7 +219,7 @@ impl McpState {
                     if let std::borrow::Cow::Owned(masked) = super::mask::mask_text(&line.text) {
                         line.text = masked;
                     }
-                    s.logs.push(line);
+                    s.logs.push(log_entry(line));
                 }
             }
         }
@@ -337,13 +299,30 @@ impl McpState {
     }
 }
 
-/// A short word for a log line's level: the notification's level, `stderr` or `client`.
-pub fn log_level(line: &LogLine) -> &str {
-    match &line.origin {
-        LogOrigin::Stderr => "stderr",
-        LogOrigin::Notification { level, .. } => level,
-        LogOrigin::Client => "client",
+/// A server's log line as the log pane keeps it: stream labels `origin` (`stderr`,
+/// `notification`, `client`) and `logger`; the notification's level, else the level
+/// found in the line (JSON or logfmt), else none.
+pub fn log_entry(line: LogLine) -> LogEntry {
+    let (origin, level, logger) = match line.origin {
+        LogOrigin::Stderr => ("stderr", None, None),
+        LogOrigin::Notification { level, logger } => ("notification", Some(level), logger),
+        LogOrigin::Client => ("client", None, None),
+    };
+    let mut labels: Labels = Vec::with_capacity(2);
+    if let Some(l) = logger {
+        labels.push(("logger".into(), l));
     }
+    labels.push(("origin".into(), origin.into()));
+    let mut entry = LogEntry::new(
+        line.t_ms.saturating_mul(1_000_000),
+        line.text,
+        Arc::new(labels),
+        Vec::new(),
+    );
+    if let Some(l) = level.as_deref().and_then(Level::parse) {
+        entry.level = l;
+    }
+    entry
 }
 
 #[cfg(test)]

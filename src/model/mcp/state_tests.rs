@@ -179,7 +179,7 @@ fn logs_are_bounded_by_count() {
     let logs = &s.servers[0].logs;
     assert_eq!(logs.len(), 3);
     assert_eq!(logs.dropped, 2);
-    assert_eq!(logs.lines().next().map(|l| l.text.as_str()), Some("line 2"));
+    assert_eq!(logs.iter().next().map(|l| l.line.as_str()), Some("line 2"));
 }
 
 #[test]

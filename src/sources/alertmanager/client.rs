@@ -2,32 +2,21 @@
 //! certificate, or no verification when asked), authentication and extra headers, and
 //! the instances' API URLs.
 
-use std::path::Path;
+use reqwest::{Method, RequestBuilder, Url};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Certificate, Client, Identity, Method, RequestBuilder, Url};
-
-use super::super::http::{redact, short_error};
+use super::super::endpoint::{Endpoint, Settings};
+use super::super::http::redact;
 use crate::config::AlertmanagerConfig;
-use crate::config::alerts::HttpAuth;
 
 /// Largest response body read from Alertmanager, bytes. A big cluster's alert list is a
 /// few MiB; more than this is refused rather than buffered.
 pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Credentials, read once when the source starts.
-#[derive(Clone)]
-enum Auth {
-    Basic { username: String, password: String },
-    Bearer(String),
-}
-
 /// The reqwest client plus the credentials added to every request, and the instances'
 /// base URLs. Cheap to clone (the client is shared).
 #[derive(Clone)]
 pub struct AmClient {
-    http: Client,
-    auth: Option<Auth>,
+    endpoint: Endpoint,
     /// Base URLs in configuration order, e.g. `http://127.0.0.1:9093` or
     /// `https://am.example/alertmanager` (the API path is appended).
     bases: Vec<Url>,
@@ -57,57 +46,16 @@ impl AmClient {
             .iter()
             .map(|u| base_url(u))
             .collect::<Result<Vec<_>, _>>()?;
-        let auth = match &cfg.auth {
-            None => None,
-            Some(HttpAuth::Bearer(source)) => Some(Auth::Bearer(source.read("bearer token")?)),
-            Some(HttpAuth::Basic { username, password }) => Some(Auth::Basic {
-                username: username.clone(),
-                password: password.read("basic auth password")?,
-            }),
-        };
-        let mut builder = Client::builder()
-            .timeout(cfg.timeout)
-            .connect_timeout(cfg.timeout)
-            .user_agent(concat!("mcptop/", env!("CARGO_PKG_VERSION")))
-            .default_headers(header_map(cfg)?);
-        if let Some(ca) = &cfg.tls.ca_file {
-            let pem = read_file(ca, "ca_file")?;
-            let certs = Certificate::from_pem_bundle(&pem)
-                .map_err(|e| format!("ca_file {}: not PEM certificates: {e}", ca.display()))?;
-            if certs.is_empty() {
-                return Err(format!("ca_file {}: no certificate in it", ca.display()));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        match (&cfg.tls.cert_file, &cfg.tls.key_file) {
-            (Some(cert), Some(key)) => {
-                let mut pem = read_file(cert, "cert_file")?;
-                pem.push(b'\n');
-                pem.extend(read_file(key, "key_file")?);
-                let identity = Identity::from_pem(&pem).map_err(|e| {
-                    format!(
-                        "cert_file {} with key_file {}: not a PEM certificate and key: {e}",
-                        cert.display(),
-                        key.display()
-                    )
-                })?;
-                builder = builder.identity(identity);
-            }
-            (None, None) => {}
-            _ => return Err("cert_file and key_file go together".into()),
-        }
-        if cfg.tls.insecure_skip_verify {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| format!("cannot build HTTP client: {}", short_error(&e)))?;
+        let endpoint = Endpoint::new(&Settings {
+            timeout: cfg.timeout,
+            headers: &cfg.headers,
+            auth: &cfg.auth,
+            tls: &cfg.tls,
+            http1_only: false,
+        })?;
         let shown = cfg.urls.iter().map(|u| redact(u.trim())).collect();
         Ok(AmClient {
-            http,
-            auth,
+            endpoint,
             bases,
             shown,
         })
@@ -141,12 +89,7 @@ impl AmClient {
 
     /// A request with the credentials attached (marked sensitive by reqwest).
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
-        let req = self.http.request(method, url);
-        match &self.auth {
-            None => req,
-            Some(Auth::Bearer(token)) => req.bearer_auth(token),
-            Some(Auth::Basic { username, password }) => req.basic_auth(username, Some(password)),
-        }
+        self.endpoint.request(method, url)
     }
 }
 
@@ -163,30 +106,10 @@ fn base_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-/// The configured extra headers, each marked sensitive (kept out of debug output).
-/// Errors name the header, never its value.
-fn header_map(cfg: &AlertmanagerConfig) -> Result<HeaderMap, String> {
-    let mut map = HeaderMap::new();
-    for (name, value) in &cfg.headers {
-        let n = HeaderName::try_from(name.as_str())
-            .map_err(|_| format!("header `{name}`: not a valid header name"))?;
-        let mut v = HeaderValue::try_from(value.as_str())
-            .map_err(|_| format!("header `{name}`: value is not a valid header value"))?;
-        v.set_sensitive(true);
-        map.insert(n, v);
-    }
-    Ok(map)
-}
-
-/// A certificate or key file's bytes. Errors name the setting and the path.
-fn read_file(path: &Path, setting: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{setting} {}: cannot read: {e}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::alerts::TlsConfig;
+    use crate::config::alerts::{HttpAuth, TlsConfig};
     use crate::config::mcp::SecretSource;
 
     fn cfg(urls: &[&str]) -> AlertmanagerConfig {

@@ -10,7 +10,6 @@
 //! jittered), respawning a stdio server. It never writes to stdout or stderr: a stdio
 //! server's stderr arrives as `Log{Stderr}` lines.
 
-mod backoff;
 mod call;
 mod connect;
 mod convert;

@@ -9,7 +9,6 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, timeout};
 
-use super::backoff::Backoff;
 use super::call::{self, CallCtx, CallSpec, Live};
 use super::connect::{self, Client, SSE_EXPLANATION};
 use super::emit::Emitter;
@@ -17,6 +16,7 @@ use super::handler::{Handler, ProgressMap};
 use super::session::{self, End};
 use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
 use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand};
+use crate::sources::backoff::Backoff;
 
 /// A session that lasted this long resets the backoff; a server that keeps dying right
 /// after `initialize` keeps backing off instead of being hammered every 0.5 s.

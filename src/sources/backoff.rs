@@ -10,8 +10,14 @@ const MAX: Duration = Duration::from_secs(30);
 
 /// The delay before the next attempt.
 #[derive(Debug)]
-pub(super) struct Backoff {
+pub struct Backoff {
     next: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Backoff {

@@ -1,0 +1,103 @@
+//! What a log source reports and what the app keeps of it: the Loki source's updates,
+//! its connection state and its LogQL metric counts.
+
+use super::buffer::LogBuffer;
+use super::entry::LogEntry;
+use super::summary::LevelCounts;
+
+/// How the Loki source follows new lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowMode {
+    /// The `/loki/api/v1/tail` WebSocket.
+    Tail,
+    /// `query_range` repeated every interval (WebSockets blocked, or `loki.mode = "poll"`).
+    Poll,
+}
+
+/// What the Loki source sends to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LokiUpdate {
+    /// New entries, oldest first, already de-duplicated.
+    Entries(Vec<LogEntry>),
+    /// A query answered or a tail opened: the source is healthy at `t_ms` (Unix ms).
+    Connected { t_ms: i64, mode: FollowMode },
+    /// A request or the tail failed; `text` is Loki's own message where it gave one.
+    Failed { t_ms: i64, text: String },
+    /// Loki's tail dropped entries it could not send in time (`dropped_entries`).
+    DroppedByLoki(u64),
+    /// The counts per level from LogQL `count_over_time`, or why they failed.
+    Counts(Result<LevelCounts, String>),
+    /// The tail WebSocket was refused (a proxy): the source polls from now on; the text
+    /// says why.
+    Fallback(String),
+    /// The source now runs this query (after an edit); lines of the old one are gone.
+    Query(String),
+}
+
+/// The Loki source's health as the pane shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LokiStatus {
+    pub mode: Option<FollowMode>,
+    /// Unix ms of the last successful request or tail frame.
+    pub last_ok_ms: Option<i64>,
+    /// The last failure, cleared by the next success.
+    pub error: Option<String>,
+    /// Entries Loki reported dropped from the tail.
+    pub dropped_by_loki: u64,
+    /// Why the source polls instead of tailing, when the WebSocket was refused.
+    pub fallback: Option<String>,
+}
+
+/// The Loki log source as the app keeps it.
+#[derive(Debug, Clone)]
+pub struct LokiState {
+    /// Base URL, redacted for display.
+    pub url: String,
+    /// The LogQL query running.
+    pub query: String,
+    pub buffer: LogBuffer,
+    pub status: LokiStatus,
+    /// The last metric counts; `Err` when the metric query failed (the buffer's counts
+    /// are shown then).
+    pub counts: Option<Result<LevelCounts, String>>,
+}
+
+impl LokiState {
+    pub fn new(url: String, query: String, max_lines: usize, max_bytes: usize) -> LokiState {
+        LokiState {
+            url,
+            query,
+            buffer: LogBuffer::new(max_lines, max_bytes),
+            status: LokiStatus::default(),
+            counts: None,
+        }
+    }
+
+    /// Applies an update.
+    pub fn apply(&mut self, update: LokiUpdate) {
+        match update {
+            LokiUpdate::Entries(entries) => {
+                for e in entries {
+                    self.buffer.push(e);
+                }
+            }
+            LokiUpdate::Connected { t_ms, mode } => {
+                self.status.mode = Some(mode);
+                self.status.last_ok_ms = Some(t_ms);
+                self.status.error = None;
+            }
+            LokiUpdate::Failed { text, .. } => self.status.error = Some(text),
+            LokiUpdate::Fallback(why) => {
+                self.status.mode = Some(FollowMode::Poll);
+                self.status.fallback = Some(why);
+            }
+            LokiUpdate::DroppedByLoki(n) => self.status.dropped_by_loki += n,
+            LokiUpdate::Counts(c) => self.counts = Some(c),
+            LokiUpdate::Query(q) => {
+                self.query = q;
+                self.buffer.clear();
+                self.counts = None;
+            }
+        }
+    }
+}

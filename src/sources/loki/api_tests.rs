@@ -1,0 +1,94 @@
+use super::*;
+use crate::model::logs::Level;
+
+#[test]
+fn loki_2_streams_are_merged_oldest_first() {
+    let body = br#"{"status":"success","data":{"resultType":"streams","result":[
+        {"stream":{"app":"mcpist","level":"error"},"values":[["1700000000000000003","c"],["1700000000000000001","a"]]},
+        {"stream":{"app":"mcpist","level":"info"},"values":[["1700000000000000002","b"]]}
+    ],"stats":{"summary":{"bytesProcessedPerSecond":1}}}}"#;
+    let e = streams(body).expect("streams");
+    let lines: Vec<&str> = e.iter().map(|e| e.line.as_str()).collect();
+    assert_eq!(lines, vec!["a", "b", "c"]);
+    assert_eq!(e[0].level, Level::Error);
+    assert_eq!(e[1].level, Level::Info);
+    assert_eq!(e[0].label("app"), Some("mcpist"));
+    assert!(e[0].metadata.is_empty());
+}
+
+#[test]
+fn loki_3_categorized_values_carry_structured_metadata() {
+    let body = br#"{"status":"success","data":{"resultType":"streams","encodingFlags":["categorize-labels"],"result":[
+        {"stream":{"service_name":"mcpist"},"values":[
+            ["1700000000000000001","{\"msg\":\"x\"}",{"structuredMetadata":{"detected_level":"warn","trace_id":"abc"}}],
+            ["1700000000000000002","plain",{"structuredMetadata":{},"parsed":{"module":"notion"}}],
+            ["1700000000000000003","two elements"]
+        ]}
+    ]}}"#;
+    let e = streams(body).expect("streams");
+    assert_eq!(e.len(), 3);
+    assert_eq!(e[0].level, Level::Warn);
+    assert_eq!(e[0].label("trace_id"), Some("abc"));
+    assert_eq!(e[1].label("module"), Some("notion"));
+    assert_eq!(e[2].level, Level::Unknown);
+}
+
+#[test]
+fn tail_frames_count_dropped_entries() {
+    let (e, dropped) = tail_frame(
+        r#"{"streams":[{"stream":{"app":"x"},"values":[["2","b"],["1","a"]]}],
+            "dropped_entries":[{"labels":"{app=\"x\"}","timestamp":"0"}]}"#,
+    )
+    .expect("frame");
+    assert_eq!(e.len(), 2);
+    assert_eq!(e[0].line, "a");
+    assert_eq!(dropped, 1);
+    let (e, dropped) = tail_frame(r#"{"streams":[]}"#).expect("frame");
+    assert!(e.is_empty());
+    assert_eq!(dropped, 0);
+    assert!(tail_frame("not json").is_err());
+    let err = tail_frame(r#"{"streams":[{"stream":{},"values":[["x","a"]]}]}"#).unwrap_err();
+    assert!(err.contains("bad Loki timestamp"), "{err}");
+}
+
+#[test]
+fn plain_text_errors_are_shown_as_they_are() {
+    let body = b"parse error at line 1, col 1: syntax error: unexpected IDENTIFIER\n";
+    assert_eq!(
+        error_text(body),
+        "parse error at line 1, col 1: syntax error: unexpected IDENTIFIER"
+    );
+    let err = streams(body).unwrap_err();
+    assert!(err.contains("unexpected IDENTIFIER"), "{err}");
+    assert_eq!(
+        error_text(br#"{"status":"error","error":"too many"}"#),
+        "too many"
+    );
+    assert!(error_text(&[b'x'; 1000]).ends_with('…'));
+}
+
+#[test]
+fn a_metric_matrix_becomes_counts_per_level() {
+    let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"level":"info"},"values":[[1000,"10"],[1060,"20"]]},
+        {"metric":{"level":"error"},"values":[[700,"5"],[1060,"2"]]},
+        {"metric":{},"values":[[1060,"1"]]}
+    ]}}"#;
+    let c = level_counts(body, "level", 1060.0).expect("counts");
+    assert_eq!(c.origin, "loki");
+    assert_eq!(
+        c.rows,
+        vec![
+            ("error".to_string(), 2.0, 7.0),
+            ("info".to_string(), 30.0, 30.0),
+            ("-".to_string(), 1.0, 1.0),
+        ]
+    );
+    let err = level_counts(
+        br#"{"status":"success","data":{"resultType":"streams","result":[]}}"#,
+        "level",
+        0.0,
+    )
+    .unwrap_err();
+    assert!(err.contains("matrix"), "{err}");
+}

@@ -1,0 +1,222 @@
+//! Requests to Loki: `query_range` for lines and metric counts, and the tail WebSocket,
+//! with the tenant header, credentials and TLS of `[loki]`.
+
+use reqwest::{Method, StatusCode, Url};
+use reqwest_websocket::{Upgrade, WebSocket};
+
+use super::api;
+use crate::config::LokiConfig;
+use crate::model::logs::LogEntry;
+use crate::model::logs::summary::LevelCounts;
+use crate::sources::endpoint::{Endpoint, Settings};
+use crate::sources::http::{read_capped, read_prefix, redact, short_error};
+
+/// Largest `query_range` answer read, bytes (5,000 long lines fit many times over).
+const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Asks Loki 3 for structured metadata apart from the stream labels; Loki 2 ignores it.
+const ENCODING_FLAGS: &str = "X-Loki-Response-Encoding-Flags";
+
+/// Why the tail could not be opened.
+#[derive(Debug)]
+pub enum TailError {
+    /// The server answered the upgrade with something else than 101 (a proxy that blocks
+    /// WebSockets, or Loki refusing the query): status and body text.
+    Refused { status: u16, text: String },
+    /// The connection failed.
+    Failed(String),
+}
+
+/// The Loki client: one HTTP client for queries, one HTTP/1.1-only for the WebSocket.
+#[derive(Clone, Debug)]
+pub struct LokiClient {
+    http: Endpoint,
+    ws: Endpoint,
+    base: Url,
+    tenant: Option<String>,
+    /// The base URL as it may be shown.
+    pub shown: String,
+}
+
+impl LokiClient {
+    /// Builds the client for `cfg`.
+    ///
+    /// Errors: no URL or not http(s), and the TLS, secret and header errors of
+    /// [`Endpoint::new`].
+    pub fn new(cfg: &LokiConfig) -> Result<LokiClient, String> {
+        let text = cfg.url.as_deref().ok_or("no Loki URL configured")?;
+        let base =
+            Url::parse(text.trim()).map_err(|e| format!("bad Loki URL `{}`: {e}", redact(text)))?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(format!(
+                "bad Loki URL `{}`: must be http:// or https://",
+                redact(text)
+            ));
+        }
+        let settings = |http1_only| Settings {
+            timeout: cfg.timeout,
+            headers: &cfg.headers,
+            auth: &cfg.auth,
+            tls: &cfg.tls,
+            http1_only,
+        };
+        Ok(LokiClient {
+            http: Endpoint::new(&settings(false))?,
+            // The tail lives for an hour: no overall timeout on its connection.
+            ws: Endpoint::new(&Settings {
+                timeout: std::time::Duration::from_secs(24 * 3600),
+                ..settings(true)
+            })?,
+            base,
+            tenant: cfg.tenant.clone(),
+            shown: redact(text),
+        })
+    }
+
+    /// `<base>/loki/api/v1/<endpoint>?<query>`.
+    fn url(&self, endpoint: &str, query: &[(&str, String)]) -> Result<Url, String> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|_| "Loki URL cannot take a path".to_string())?
+            .pop_if_empty()
+            .extend(["loki", "api", "v1", endpoint]);
+        url.query_pairs_mut()
+            .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        Ok(url)
+    }
+
+    fn request(&self, endpoint: &Endpoint, url: Url) -> reqwest::RequestBuilder {
+        let req = endpoint
+            .request(Method::GET, url)
+            .header(ENCODING_FLAGS, "categorize-labels");
+        match &self.tenant {
+            Some(t) => req.header("X-Scope-OrgID", t),
+            None => req,
+        }
+    }
+
+    /// GETs `url` and returns the body. Errors: the request failed, or Loki answered
+    /// non-2xx (`HTTP 400: <Loki's text>`), or the body is over the cap.
+    async fn get(&self, url: Url) -> Result<Vec<u8>, String> {
+        let resp = self
+            .request(&self.http, url)
+            .send()
+            .await
+            .map_err(|e| short_error(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = read_prefix(resp, 4096).await;
+            return Err(http_error(status, &body));
+        }
+        read_capped(resp, MAX_BODY_BYTES).await
+    }
+
+    /// Log lines of `query` in `[start_ns, end_ns)`, at most `limit`, oldest first;
+    /// `forward` picks the oldest `limit` (else the newest).
+    ///
+    /// Errors: as [`LokiClient::get`], or an answer of the wrong shape.
+    pub async fn query_range(
+        &self,
+        query: &str,
+        start_ns: i64,
+        end_ns: i64,
+        limit: u32,
+        forward: bool,
+    ) -> Result<Vec<LogEntry>, String> {
+        let url = self.url(
+            "query_range",
+            &[
+                ("query", query.to_string()),
+                ("start", start_ns.to_string()),
+                ("end", end_ns.to_string()),
+                ("limit", limit.to_string()),
+                (
+                    "direction",
+                    if forward { "forward" } else { "backward" }.to_string(),
+                ),
+            ],
+        )?;
+        api::streams(&self.get(url).await?)
+    }
+
+    /// Lines per level of the last hour before `end_s` (Unix seconds): LogQL
+    /// `sum by (<label>) (count_over_time(<query> [1m]))` at a 60 s step.
+    pub async fn level_counts(
+        &self,
+        query: &str,
+        level_label: &str,
+        end_s: i64,
+    ) -> Result<LevelCounts, String> {
+        let metric = format!("sum by ({level_label}) (count_over_time({query} [1m]))");
+        let url = self.url(
+            "query_range",
+            &[
+                ("query", metric),
+                ("start", (end_s - 3600).to_string()),
+                ("end", end_s.to_string()),
+                ("step", "60".to_string()),
+            ],
+        )?;
+        api::level_counts(&self.get(url).await?, level_label, end_s as f64)
+    }
+
+    /// Opens the tail WebSocket from `start_ns`.
+    pub async fn tail(
+        &self,
+        query: &str,
+        start_ns: i64,
+        limit: u32,
+        delay_for: u8,
+    ) -> Result<WebSocket, TailError> {
+        let url = self
+            .url(
+                "tail",
+                &[
+                    ("query", query.to_string()),
+                    ("start", start_ns.to_string()),
+                    ("limit", limit.to_string()),
+                    ("delay_for", delay_for.to_string()),
+                ],
+            )
+            .map_err(TailError::Failed)?;
+        let resp = self
+            .request(&self.ws, url)
+            .upgrade()
+            .send()
+            .await
+            .map_err(|e| TailError::Failed(ws_error(&e)))?;
+        let status = resp.status();
+        if status != StatusCode::SWITCHING_PROTOCOLS {
+            let body = read_prefix(resp.into_inner(), 4096).await;
+            return Err(TailError::Refused {
+                status: status.as_u16(),
+                text: http_error(status, &body),
+            });
+        }
+        resp.into_websocket()
+            .await
+            .map_err(|e| TailError::Failed(ws_error(&e)))
+    }
+}
+
+/// `HTTP 400: <Loki's text>`.
+fn http_error(status: StatusCode, body: &[u8]) -> String {
+    let text = api::error_text(body);
+    if text.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("HTTP {}: {text}", status.as_u16())
+    }
+}
+
+/// A WebSocket error in one line: the innermost cause.
+pub fn ws_error(e: &reqwest_websocket::Error) -> String {
+    if let reqwest_websocket::Error::Reqwest(r) = e {
+        return short_error(r);
+    }
+    let mut root: &dyn std::error::Error = e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    root.to_string()
+}

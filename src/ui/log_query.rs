@@ -1,0 +1,38 @@
+//! The LogQL editor: one line at the bottom of the logs screen.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use tui_input::Input;
+
+use super::View;
+
+pub fn render(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let popup = Rect {
+        x: area.x,
+        y: area.y + area.height.saturating_sub(3),
+        width: area.width,
+        height: area.height.min(3),
+    };
+    Clear.render(popup, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(Style::new().fg(t.accent))
+        .title(Span::styled(
+            " LogQL query · Enter runs it (the pane starts afresh) · Esc cancels ",
+            t.title(),
+        ));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let width = usize::from(inner.width.saturating_sub(1));
+    let scroll = input.visual_scroll(width);
+    let visible: String = input.value().chars().skip(scroll).collect();
+    Paragraph::new(Line::from(vec![
+        Span::styled(visible, t.text().add_modifier(Modifier::BOLD)),
+        Span::styled("▏", Style::new().fg(t.accent)),
+    ]))
+    .render(inner, buf);
+}
