@@ -96,7 +96,7 @@ fn a_stdio_server_killed_mid_call() {
 
     // Its stderr is kept in the logs screen, never drawn over the dashboard.
     tmux.keys("4");
-    let logs = tmux.wait_for("the logs of py", STEP, |s| s.contains("Logs of py"));
+    let logs = tmux.wait_for("the logs of py", STEP, |s| s.contains("MCP server py"));
     assert!(logs.contains("mcptop test peer starting"), "{logs}");
     assert!(logs.contains("stderr"), "{logs}");
 

@@ -51,12 +51,32 @@ fn the_default_query_selects_the_target_by_app() {
 fn bad_values_name_the_line_and_key() {
     for (text, line, key, needle) in [
         ("[loki]\nurl = \"ftp://x\"\n", 2, "loki.url", "http"),
-        ("[loki]\n\nquery = \"app=x\"\n", 3, "loki.query", "stream selector"),
+        (
+            "[loki]\n\nquery = \"app=x\"\n",
+            3,
+            "loki.query",
+            "stream selector",
+        ),
         ("[loki]\nmode = \"stream\"\n", 2, "loki.mode", "\"poll\""),
-        ("[loki]\ndelay_for = 9\n", 2, "loki.delay_for", "between 0 and 5"),
-        ("[loki]\nmax_lines = 5\n", 2, "loki.max_lines", "between 100"),
+        (
+            "[loki]\ndelay_for = 9\n",
+            2,
+            "loki.delay_for",
+            "between 0 and 5",
+        ),
+        (
+            "[loki]\nmax_lines = 5\n",
+            2,
+            "loki.max_lines",
+            "between 100",
+        ),
         ("[loki]\nmax_bytes = 10\n", 2, "loki.max_bytes", "between"),
-        ("[loki]\ninterval = \"soon\"\n", 2, "loki.interval", "duration"),
+        (
+            "[loki]\ninterval = \"soon\"\n",
+            2,
+            "loki.interval",
+            "duration",
+        ),
         ("[loki]\ntenant = \"\"\n", 2, "loki.tenant", "tenant ID"),
         (
             "[loki]\nbearer_token = \"s3cret\"\n",

@@ -470,8 +470,8 @@ pub fn default_path() -> Option<PathBuf> {
 #[cfg(test)]
 mod alerts_tests;
 #[cfg(test)]
-mod mcp_tests;
-#[cfg(test)]
 mod loki_tests;
+#[cfg(test)]
+mod mcp_tests;
 #[cfg(test)]
 mod tests;

@@ -6,10 +6,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
-use super::format;
 use crate::app::LogSource;
 use crate::model::logs::Level;
 use crate::model::logs::summary::LevelCounts;
@@ -42,50 +41,79 @@ pub fn render(view: &View, source: LogSource, area: Rect, buf: &mut Buffer) {
         .title(Span::styled(format!(" Errors · {origin} "), t.title()));
     let inner = block.inner(area);
     block.render(area, buf);
-    let mut lines = vec![Line::styled(
-        format!("{:<8}{:>10}{:>10}", "LEVEL", "5m", "1h"),
-        t.muted().add_modifier(Modifier::BOLD),
-    )];
-    if counts.rows.is_empty() {
+    // Levels across, windows down: fits beside the pane and below it alike.
+    let cols: Vec<(String, Style, f64, f64)> = counts
+        .rows
+        .iter()
+        .map(|(level, m5, h1)| {
+            let parsed = Level::parse(level);
+            let style = match parsed {
+                Some(Level::Critical | Level::Error) => Style::new().fg(t.crit),
+                Some(Level::Warn) => Style::new().fg(t.warn),
+                _ => t.text(),
+            };
+            let name = parsed.map_or_else(|| fit(level, 6), |l| l.word().to_string());
+            (name, style, *m5, *h1)
+        })
+        .collect();
+    let mut lines = Vec::new();
+    if cols.is_empty() {
         lines.push(Line::styled("no lines in the last hour", t.muted()));
-    }
-    for (level, m5, h1) in &counts.rows {
-        let style = match Level::parse(level) {
-            Some(Level::Critical | Level::Error) => Style::new().fg(t.crit),
-            Some(Level::Warn) => Style::new().fg(t.warn),
-            _ => t.text(),
-        };
-        lines.push(Line::styled(
-            format!(
-                "{:<8}{:>10}{:>10}",
-                fit(level, 8),
-                format::number(*m5),
-                format::number(*h1)
-            ),
-            style,
-        ));
+    } else {
+        let mut head = vec![Span::styled(format!("{:<4}", ""), t.muted())];
+        let mut m5_row = vec![Span::styled(format!("{:<4}", "5m"), t.muted())];
+        let mut h1_row = vec![Span::styled(format!("{:<4}", "1h"), t.muted())];
+        for (name, style, m5, h1) in &cols {
+            head.push(Span::styled(
+                format!("{name:>7}"),
+                style.add_modifier(Modifier::BOLD),
+            ));
+            m5_row.push(Span::styled(format!("{:>7}", count(*m5)), *style));
+            h1_row.push(Span::styled(format!("{:>7}", count(*h1)), *style));
+        }
+        lines.extend([Line::from(head), Line::from(m5_row), Line::from(h1_row)]);
     }
     if let Some(n) = note {
-        lines.push(Line::styled(n, Style::new().fg(t.warn)));
+        lines.push(Line::styled(
+            fit(&n, usize::from(inner.width)),
+            Style::new().fg(t.warn),
+        ));
     }
     lines.push(Line::styled(
-        "Top errors, last hour of kept lines",
+        "Top errors (last hour, kept lines)",
         t.muted().add_modifier(Modifier::BOLD),
     ));
     if view.log_summary.top.is_empty() {
         lines.push(Line::styled("no error lines", t.muted()));
     }
+    let width = usize::from(inner.width).saturating_sub(7);
     for e in &view.log_summary.top {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>6} ", e.count), Style::new().fg(t.crit)),
-            Span::styled(e.message.clone(), t.text()),
+            Span::styled(
+                format!("{:>6} ", count(e.count as f64)),
+                Style::new().fg(t.crit),
+            ),
+            Span::styled(fit(&e.message, width), t.text()),
         ]));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    Paragraph::new(lines).render(inner, buf);
 }
 
+/// A whole count with thousands separators; `1.2M` from a million.
+fn count(v: f64) -> String {
+    if v >= 1_000_000.0 {
+        format!("{:.1}M", v / 1_000_000.0)
+    } else {
+        super::logs::group(v.round().max(0.0) as usize)
+    }
+}
+
+/// `text` cut to `w` characters, with `…` when cut.
 fn fit(text: &str, w: usize) -> String {
-    text.chars().take(w).collect()
+    if text.chars().count() <= w {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }

@@ -16,9 +16,10 @@ use crate::model::logs::{FollowMode, Level, LogEntry};
 
 /// Width from which the summary sits beside the pane (else below it).
 const SIDE_BY_SIDE: u16 = 120;
-/// Width of the summary beside the pane; height below it.
+/// Least width of the summary beside the pane (a third of the body, up to 64); its height
+/// below it.
 const SUMMARY_WIDTH: u16 = 46;
-const SUMMARY_HEIGHT: u16 = 9;
+const SUMMARY_HEIGHT: u16 = 8;
 /// Widest field column, cells.
 const FIELD_WIDTH: usize = 16;
 /// Rows of the pane that are not log lines: borders, status, column header, filter.
@@ -27,8 +28,11 @@ const CHROME_ROWS: u16 = 5;
 /// Splits the body into the pane and the summary.
 pub fn layout(body: Rect) -> (Rect, Rect) {
     if body.width >= SIDE_BY_SIDE {
-        let [pane, summary] =
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(SUMMARY_WIDTH)]).areas(body);
+        let [pane, summary] = Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length((body.width / 3).clamp(SUMMARY_WIDTH, 64)),
+        ])
+        .areas(body);
         (pane, summary)
     } else {
         let h = if body.height >= 20 { SUMMARY_HEIGHT } else { 0 };

@@ -5,6 +5,8 @@ pub mod alertmanager;
 pub mod alerts_fixture;
 pub mod drive;
 pub mod fixture;
+pub mod logs_fixture;
+pub mod loki;
 pub mod mcp_fixture;
 pub mod peers;
 pub mod tmux;

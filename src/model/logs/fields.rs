@@ -122,8 +122,9 @@ fn skip_quoted(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> St
 
 /// The level of an entry: a level label of the stream, then of the structured metadata
 /// (`detected_level` of Loki 3), then a level field of a JSON or logfmt line, each
-/// tried with the names `level`, `detected_level`, `severity`, `lvl`, `log_level`.
-/// [`Level::Unknown`] when none names a level.
+/// tried with the names `level`, `detected_level`, `severity`, `lvl`, `log_level`, then
+/// the first word of the line (`ERROR ...`, `[warn] ...`). [`Level::Unknown`] when none
+/// names a level.
 pub fn detect_level(stream: &Labels, metadata: &Labels, line: &str) -> Level {
     for labels in [stream, metadata] {
         for key in LEVEL_KEYS {
@@ -147,7 +148,12 @@ pub fn detect_level(stream: &Labels, metadata: &Labels, line: &str) -> Level {
             }
         }
     }
-    Level::Unknown
+    // Plain text that starts with its level: `ERROR db down`, `[warn] slow`, `INFO: ok`.
+    line.split_whitespace()
+        .next()
+        .map(|w| w.trim_matches(|c: char| matches!(c, '[' | ']' | ':' | '(' | ')')))
+        .and_then(Level::parse)
+        .unwrap_or(Level::Unknown)
 }
 
 /// The message of a line: the `msg`, `message`, `error`, `err` or `event` field of a
@@ -231,6 +237,9 @@ mod tests {
             Level::Debug
         );
         assert_eq!(detect_level(&none, &none, "just text"), Level::Unknown);
+        assert_eq!(detect_level(&none, &none, "ERROR db down"), Level::Error);
+        assert_eq!(detect_level(&none, &none, "[warn] slow"), Level::Warn);
+        assert_eq!(detect_level(&none, &none, "INFO: listening"), Level::Info);
         assert_eq!(
             detect_level(&labels(&[("level", "verbose")]), &none, "lvl=info"),
             Level::Info

@@ -1,0 +1,196 @@
+//! Render snapshots of the logs screen (TestBackend + insta): levels and JSON columns,
+//! the error summary, filter, pause, wrap, the detail view, the LogQL editor, Loki down,
+//! MCP servers' own logs without Loki, and no source at all.
+
+mod support;
+
+use crossterm::event::KeyCode;
+use mcptop::model::logs::LokiUpdate;
+use mcptop::sources::Update;
+use support::drive::{key, keys};
+use support::logs_fixture::{entry, loki_app, render};
+
+#[test]
+fn levels_columns_and_summary_160x30() {
+    let (mut app, now, _) = loki_app();
+    let screen = render(&mut app, now, 160, 30);
+    for want in [
+        "Logs · Loki {app=\"mcpist\"}",
+        "✓ tail",
+        "following",
+        "MODULE",
+        "DURATION_MS",
+        "error notion",
+        "crit  auth",
+        "Errors · LogQL count_over_time",
+        "upstream timeout after <n> ms (request <n>)",
+    ] {
+        assert!(screen.contains(want), "{want} missing:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn narrow_80x24_puts_the_summary_below() {
+    let (mut app, now, _) = loki_app();
+    insta::assert_snapshot!(render(&mut app, now, 80, 24));
+}
+
+#[test]
+fn wide_200x50() {
+    let (mut app, now, _) = loki_app();
+    insta::assert_snapshot!(render(&mut app, now, 200, 50));
+}
+
+#[test]
+fn filter_as_typed_keeps_matching_lines() {
+    let (mut app, now, _) = loki_app();
+    key(&mut app, now, KeyCode::Char('/'));
+    keys(&mut app, now, "timeout");
+    let typing = render(&mut app, now, 160, 30);
+    assert!(typing.contains("/timeout▏"), "{typing}");
+    assert!(typing.contains("2 of 11 lines match"), "{typing}");
+    assert!(!typing.contains("list_issues done"), "{typing}");
+    key(&mut app, now, KeyCode::Enter);
+    insta::assert_snapshot!(render(&mut app, now, 160, 30));
+    // A regex after ~; a bad one keeps the previous filter and says why.
+    key(&mut app, now, KeyCode::Char('/'));
+    for _ in 0.."timeout".len() {
+        key(&mut app, now, KeyCode::Backspace);
+    }
+    keys(&mut app, now, "~duration_ms\":30[0-9]{2}");
+    let regex = render(&mut app, now, 160, 30);
+    assert!(regex.contains("regex · 3 of 11 lines match"), "{regex}");
+    keys(&mut app, now, "(");
+    let bad = render(&mut app, now, 160, 30);
+    assert!(bad.contains("bad regex"), "{bad}");
+    assert!(bad.contains("3 of 11 lines match"), "{bad}");
+    key(&mut app, now, KeyCode::Esc);
+    let cleared = render(&mut app, now, 160, 30);
+    assert!(cleared.contains("list_issues done"), "{cleared}");
+}
+
+#[test]
+fn pause_holds_the_view_while_lines_keep_arriving() {
+    let (mut app, now, _) = loki_app();
+    key(&mut app, now, KeyCode::Char(' '));
+    let more: Vec<_> = (1..=3)
+        .map(|i| {
+            entry(
+                now + i * 100,
+                &format!("{{\"level\":\"info\",\"msg\":\"late {i}\"}}"),
+            )
+        })
+        .collect();
+    app.apply(Update::Loki(LokiUpdate::Entries(more)));
+    let screen = render(&mut app, now + 500, 160, 30);
+    assert!(screen.contains("PAUSED +3 new"), "{screen}");
+    assert!(!screen.contains("late 1"), "{screen}");
+    assert!(screen.contains("14 lines"), "still buffered:\n{screen}");
+    insta::assert_snapshot!(screen);
+    key(&mut app, now, KeyCode::Char(' '));
+    let resumed = render(&mut app, now + 500, 160, 30);
+    assert!(resumed.contains("late 3"), "{resumed}");
+}
+
+#[test]
+fn loki_down_shows_its_error_and_the_age_of_the_last_good_data() {
+    let (mut app, now, _) = loki_app();
+    app.apply(Update::Loki(LokiUpdate::Failed {
+        t_ms: now + 30_000,
+        text: "tail dropped: connection reset by peer".into(),
+    }));
+    let screen = render(&mut app, now + 42_000, 160, 30);
+    assert!(
+        screen.contains("✗ http://127.0.0.1:3100 down: tail dropped: connection reset by peer"),
+        "{screen}"
+    );
+    assert!(screen.contains("last good 43s ago"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_failed_metric_query_falls_back_to_the_kept_lines() {
+    let (mut app, now, _) = loki_app();
+    app.apply(Update::Loki(LokiUpdate::Counts(Err(
+        "HTTP 400: parse error at line 1, col 18: syntax error".into(),
+    ))));
+    let screen = render(&mut app, now, 160, 30);
+    assert!(screen.contains("Errors · kept lines"), "{screen}");
+    assert!(screen.contains("count_over_time failed"), "{screen}");
+}
+
+#[test]
+fn enter_shows_the_whole_line_with_labels_and_metadata() {
+    let (mut app, now, _) = loki_app();
+    key(&mut app, now, KeyCode::Char('k'));
+    key(&mut app, now, KeyCode::Enter);
+    let screen = render(&mut app, now, 120, 40);
+    for want in [
+        "Stream labels",
+        "env: production",
+        "Structured metadata",
+        "trace_id: 4bf92f3577b34da6",
+    ] {
+        assert!(screen.contains(want), "{want} missing:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn wrap_shows_long_lines_whole() {
+    let (mut app, now, _) = loki_app();
+    let long = format!(
+        "{{\"level\":\"error\",\"msg\":\"{} END\"}}",
+        "word ".repeat(60)
+    );
+    app.apply(Update::Loki(LokiUpdate::Entries(vec![entry(
+        now + 1,
+        &long,
+    )])));
+    let cut = render(&mut app, now, 100, 30);
+    assert!(!cut.contains("END"), "{cut}");
+    key(&mut app, now, KeyCode::Char('w'));
+    let wrapped = render(&mut app, now, 100, 30);
+    assert!(wrapped.contains("END"), "{wrapped}");
+    assert!(wrapped.contains("· wrap"), "{wrapped}");
+}
+
+#[test]
+fn the_query_editor_sends_the_new_logql() {
+    let (mut app, now, queries) = loki_app();
+    key(&mut app, now, KeyCode::Char('e'));
+    keys(&mut app, now, " |= \"error\"");
+    let screen = render(&mut app, now, 120, 30);
+    assert!(screen.contains("{app=\"mcpist\"} |= \"error\""), "{screen}");
+    insta::assert_snapshot!(screen);
+    key(&mut app, now, KeyCode::Enter);
+    assert_eq!(
+        queries.lock().expect("lock").as_slice(),
+        ["{app=\"mcpist\"} |= \"error\"".to_string()]
+    );
+    // The source answers with the new query: the old lines go.
+    app.apply(Update::Loki(LokiUpdate::Query(
+        "{app=\"mcpist\"} |= \"error\"".into(),
+    )));
+    let after = render(&mut app, now, 120, 30);
+    assert!(after.contains("no lines yet for this query"), "{after}");
+}
+
+#[test]
+fn without_loki_the_pane_shows_the_mcp_servers_own_logs() {
+    let (mut app, now, _) = support::mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('4'));
+    let screen = render(&mut app, now, 120, 30);
+    assert!(screen.contains("Logs · MCP server"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn no_source_says_so_plainly() {
+    let (mut app, now) = support::fixture::healthy_app();
+    key(&mut app, now, KeyCode::Char('4'));
+    let screen = render(&mut app, now, 100, 24);
+    assert!(screen.contains("no log source is configured"), "{screen}");
+    assert!(screen.contains("--loki URL"), "{screen}");
+}
