@@ -102,7 +102,7 @@ fn loki_down_shows_its_error_and_the_age_of_the_last_good_data() {
     }));
     let screen = render(&mut app, now + 42_000, 160, 30);
     assert!(
-        screen.contains("✗ http://127.0.0.1:3100 down: tail dropped: connection reset by peer"),
+        screen.contains("✗ Loki http://127.0.0.1:3100: tail dropped: connection reset by peer"),
         "{screen}"
     );
     assert!(screen.contains("last good 43s ago"), "{screen}");

@@ -21,6 +21,14 @@ impl App {
 
     /// [`App::on_key`] at a given wall clock (Unix ms), for tests.
     pub fn on_key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
+        let changed = self.key_at(ev, now_ms);
+        if self.nav.screen == Screen::Logs {
+            self.refresh_logs(now_ms);
+        }
+        changed
+    }
+
+    fn key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
         if ev.kind == KeyEventKind::Release {
             return false;
         }

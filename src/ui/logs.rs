@@ -187,7 +187,7 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
         match (&loki.status.error, age) {
             (Some(e), age) => {
                 spans.push(Span::styled(
-                    format!("✗ {} down: {e}", loki.url),
+                    format!("✗ Loki {}: {e}", loki.url),
                     Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
                 ));
                 spans.push(Span::styled(
