@@ -20,6 +20,8 @@ use crate::sources::{Update, now_ms};
 const PAGE: u32 = 5000;
 /// Most pages of one catch-up; a source further behind skips ahead.
 const MAX_PAGES: usize = 20;
+/// A tail that lived less than this before the server ended it is retried with backoff.
+const SHORT_TAIL: Duration = Duration::from_secs(1);
 
 /// What following needs from `[loki]`.
 #[derive(Debug, Clone)]
@@ -111,16 +113,23 @@ impl Follower<'_> {
                         mode: FollowMode::Tail,
                     })
                     .await?;
-                    backoff.reset();
-                    if let Some(text) = self.read_tail(ws).await? {
+                    let opened = tokio::time::Instant::now();
+                    let failed = self.read_tail(ws).await?;
+                    if let Some(text) = &failed {
                         self.send(LokiUpdate::Failed {
                             t_ms: now_ms(),
-                            text,
+                            text: text.clone(),
                         })
                         .await?;
-                        tokio::time::sleep(backoff.next_delay()).await;
                     }
-                    // Ended by the server (tail-max-duration): catch up and tail again.
+                    // A tail that ends at once (a limit of concurrent tails, a proxy that
+                    // closes idle sockets) is retried with backoff, not in a hot loop; one
+                    // that lived is caught up and tailed again at once (tail-max-duration).
+                    if failed.is_some() || opened.elapsed() < SHORT_TAIL {
+                        tokio::time::sleep(backoff.next_delay()).await;
+                    } else {
+                        backoff.reset();
+                    }
                     since = Some(self.resume(from));
                 }
                 Err(TailError::Refused { status, text }) if cfg.mode == LokiMode::Auto => {
@@ -209,7 +218,14 @@ impl Follower<'_> {
                         tracing::warn!("Loki tail frame: {e}");
                     }
                 },
-                Ok(Message::Close { .. }) => return Ok(None),
+                Ok(Message::Close { code, reason }) => {
+                    let code = u16::from(code);
+                    // 1000 is the normal end (Loki's tail-max-duration); 1001 going away.
+                    if matches!(code, 1000 | 1001) {
+                        return Ok(None);
+                    }
+                    return Ok(Some(format!("tail closed by Loki ({code}): {reason}")));
+                }
                 Ok(_) => {}
                 Err(e) => {
                     return Ok(Some(format!(
