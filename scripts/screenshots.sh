@@ -25,9 +25,11 @@ cargo build --release --locked
 work=$(mktemp -d)
 sock="mcptop-shot-$$"
 am_pid=""
+loki_pid=""
 cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null || true
   [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null || true
+  [ -n "$loki_pid" ] && kill "$loki_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,7 +78,12 @@ cat > "$work/runbooks/HighErrorRate.md" <<'MD'
 
 **Root fix:** code fix or redeploy.
 MD
-printf '[alerts]\nrunbooks = "%s"\n' "$work/runbooks" > "$work/mcptop.toml"
+# A stand-in for Loki (query_range only, so mcptop polls it) with an MCP server's lines.
+loki_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 scripts/loki-sample.py "$loki_port" &
+loki_pid=$!
+printf '[alerts]\nrunbooks = "%s"\n\n[loki]\nurl = "http://127.0.0.1:%s"\nquery = %s\nmode = "poll"\ncounts_interval = "5s"\n' \
+  "$work/runbooks" "$loki_port" "'{app=\"mcpist\"}'" > "$work/mcptop.toml"
 
 cols=120 rows=34
 tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
@@ -129,4 +136,6 @@ shoot silence-form
 keys Escape
 keys 6
 shoot silences
+keys 4
+shoot logs
 tmux -L "$sock" send-keys -t shot 'q'
