@@ -90,6 +90,14 @@ impl Run {
     }
 }
 
+/// The first request to a path ending in `suffix`.
+fn requests_to(loki: &FakeLoki, suffix: &str) -> support::loki::Recorded {
+    loki.requests()
+        .into_iter()
+        .find(|r| r.path.ends_with(suffix))
+        .expect("a request")
+}
+
 fn numbered(from: usize, to: usize) -> Vec<String> {
     (from..to).map(|i| format!("line {i}")).collect()
 }
@@ -158,6 +166,10 @@ async fn backfill_and_follow_across_reconnects_lose_and_repeat_nothing() {
         .filter_map(|r| r.param("start").and_then(|s| s.parse().ok()))
         .collect();
     assert!(tails.windows(2).all(|w| w[1] >= w[0]), "{tails:?}");
+    let tail = requests_to(&loki, "/tail");
+    assert_eq!(tail.param("delay_for"), Some("0"));
+    assert_eq!(tail.param("limit"), Some("5000"));
+    assert_eq!(tail.param("query"), Some(QUERY));
     let requests = loki.requests();
     let backfill = requests
         .iter()

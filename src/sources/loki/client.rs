@@ -220,3 +220,51 @@ pub fn ws_error(e: &reqwest_websocket::Error) -> String {
     }
     root.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::alerts::TlsConfig;
+
+    fn cfg(url: &str) -> LokiConfig {
+        LokiConfig {
+            url: Some(url.to_string()),
+            ..LokiConfig::default()
+        }
+    }
+
+    #[test]
+    fn api_urls_keep_a_path_prefix_and_encode_the_query() {
+        let c = LokiClient::new(&cfg("https://logs.example/loki-gw/")).expect("client");
+        let u = c
+            .url(
+                "query_range",
+                &[("query", "{app=\"x\"} |= \"a b\"".to_string())],
+            )
+            .expect("url");
+        assert_eq!(
+            u.as_str(),
+            "https://logs.example/loki-gw/loki/api/v1/query_range?query=%7Bapp%3D%22x%22%7D+%7C%3D+%22a+b%22"
+        );
+        let c = LokiClient::new(&cfg("https://user:pw@logs.example/")).expect("client");
+        assert!(!c.shown.contains("pw"), "{}", c.shown);
+    }
+
+    #[test]
+    fn bad_urls_and_tls_files_are_named() {
+        let e = LokiClient::new(&LokiConfig::default()).unwrap_err();
+        assert!(e.contains("no Loki URL"), "{e}");
+        let e = LokiClient::new(&cfg("ftp://x")).unwrap_err();
+        assert!(e.contains("must be http"), "{e}");
+        let mut c = cfg("https://logs.example");
+        c.tls = TlsConfig {
+            ca_file: Some("/nonexistent/ca.pem".into()),
+            ..TlsConfig::default()
+        };
+        let e = LokiClient::new(&c).unwrap_err();
+        assert!(
+            e.contains("ca_file") && e.contains("/nonexistent/ca.pem"),
+            "{e}"
+        );
+    }
+}
