@@ -224,8 +224,9 @@ impl FakeLoki {
         let _ = self.db.1.send(Push::Cut);
     }
 
-    /// The next `query_range` answers `status` with `body` as plain text (JSON content
-    /// type, as Loki 2.8 does).
+    /// The next `query_range` of a log query (not a metric query, which the source's
+    /// counting task sends at its own pace) answers `status` with `body` as plain text
+    /// (JSON content type, as Loki 2.8 does).
     pub fn error_next(&self, status: u16, body: &str) {
         self.lock().error_next = Some((status, body.to_string()));
     }
@@ -400,13 +401,15 @@ async fn query_range(
     if let Some(r) = denied(&opts, &headers) {
         return r;
     }
-    if let Some((status, body)) = db.0.lock().expect("lock").error_next.take() {
+    let query = q.get("query").cloned().unwrap_or_default();
+    if query.trim_start().starts_with('{')
+        && let Some((status, body)) = db.0.lock().expect("lock").error_next.take()
+    {
         return plain(
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
             &body,
         );
     }
-    let query = q.get("query").cloned().unwrap_or_default();
     if !query.trim_start().starts_with('{') && !query.trim().is_empty() && query.contains('(') {
         return axum::Json(json!({"status":"success","data":{"resultType":"matrix","result":opts.matrix,"stats":{}}}))
             .into_response();
