@@ -189,18 +189,7 @@ pub(super) fn alertmanager(
     if let Some(v) = &raw.timeout {
         cfg.timeout = duration(src, v, "alertmanager.timeout")?;
     }
-    let parts = http::Parts {
-        headers: &raw.headers,
-        basic_auth_user: &raw.basic_auth_user,
-        basic_auth_password_env: &raw.basic_auth_password_env,
-        basic_auth_password_file: &raw.basic_auth_password_file,
-        bearer_token_env: &raw.bearer_token_env,
-        bearer_token_file: &raw.bearer_token_file,
-        ca_file: &raw.ca_file,
-        cert_file: &raw.cert_file,
-        key_file: &raw.key_file,
-        insecure_skip_verify: raw.insecure_skip_verify,
-    };
+    let parts = http::parts_of!(raw);
     (cfg.headers, cfg.auth, cfg.tls) = http::convert(src, "alertmanager", &parts)?;
     Ok(cfg)
 }

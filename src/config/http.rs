@@ -33,6 +33,28 @@ pub(super) struct Parts<'a> {
     pub insecure_skip_verify: Option<bool>,
 }
 
+/// The [`Parts`] of a raw table struct that has the HTTP fields under their usual names
+/// (`headers`, `basic_auth_*`, `bearer_token_*`, `ca_file`, `cert_file`, `key_file`,
+/// `insecure_skip_verify`). A macro because serde cannot flatten a shared struct into
+/// a table that denies unknown fields.
+macro_rules! parts_of {
+    ($raw:expr) => {
+        $crate::config::http::Parts {
+            headers: &$raw.headers,
+            basic_auth_user: &$raw.basic_auth_user,
+            basic_auth_password_env: &$raw.basic_auth_password_env,
+            basic_auth_password_file: &$raw.basic_auth_password_file,
+            bearer_token_env: &$raw.bearer_token_env,
+            bearer_token_file: &$raw.bearer_token_file,
+            ca_file: &$raw.ca_file,
+            cert_file: &$raw.cert_file,
+            key_file: &$raw.key_file,
+            insecure_skip_verify: $raw.insecure_skip_verify,
+        }
+    };
+}
+pub(super) use parts_of;
+
 /// Refuses a secret written in the config itself (`bearer_token = "..."`), saying where it
 /// goes instead.
 pub(super) fn refuse_inline_secrets(

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use super::View;
 use super::format;
 use crate::app::LogSource;
-use crate::model::logs::fields::{fields, message};
+use crate::model::logs::fields::{fields, message_field};
 use crate::model::logs::{FollowMode, Level, LogEntry};
 
 /// Width from which the summary sits beside the pane (else below it).
@@ -103,7 +103,15 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     }
     let rows = usize::from(lines_area.height);
     let (seqs, selected) = pane.window(rows);
-    let entries: Vec<&LogEntry> = seqs.iter().filter_map(|s| logs.get(*s)).collect();
+    // Each visible line is parsed once per frame.
+    let entries: Vec<Row> = seqs
+        .iter()
+        .filter_map(|s| logs.get(*s))
+        .map(|entry| Row {
+            entry,
+            fields: fields(&entry.line),
+        })
+        .collect();
     if entries.is_empty() {
         let why = if logs.is_empty() {
             match source {
@@ -130,7 +138,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|e| {
             if pane.wrap {
-                shown_message(e, &columns)
+                e.message(&columns)
                     .chars()
                     .count()
                     .div_ceil(msg_width)
@@ -279,7 +287,7 @@ fn filter_line<'a>(view: &View<'a>) -> Line<'a> {
 
 /// The field columns to show and their widths: for Loki the configured fields, for MCP
 /// servers the origin; each only when a visible line has it.
-fn columns(view: &View, source: LogSource, entries: &[&LogEntry]) -> Vec<(String, usize)> {
+fn columns(view: &View, source: LogSource, entries: &[Row]) -> Vec<(String, usize)> {
     let names: Vec<String> = match source {
         LogSource::Loki => view.log_fields.to_vec(),
         LogSource::Mcp(_) => vec!["origin".to_string()],
@@ -289,7 +297,7 @@ fn columns(view: &View, source: LogSource, entries: &[&LogEntry]) -> Vec<(String
         .filter_map(|name| {
             let width = entries
                 .iter()
-                .filter_map(|e| field_value(e, &name))
+                .filter_map(|e| e.value(&name))
                 .map(|v| v.chars().count())
                 .max()?;
             let width = width.max(name.chars().count()).min(FIELD_WIDTH);
@@ -298,11 +306,43 @@ fn columns(view: &View, source: LogSource, entries: &[&LogEntry]) -> Vec<(String
         .collect()
 }
 
-/// A column's value: a label or metadata of the entry, else a field of its line.
-fn field_value(e: &LogEntry, name: &str) -> Option<String> {
-    e.label(name)
-        .map(str::to_string)
-        .or_else(|| crate::model::logs::fields::field(&e.line, name))
+/// A visible entry with the fields of its line (JSON or logfmt), parsed once.
+struct Row<'e> {
+    entry: &'e LogEntry,
+    fields: Option<Vec<(String, String)>>,
+}
+
+impl Row<'_> {
+    /// A column's value: a label or metadata of the entry, else a field of its line.
+    fn value(&self, name: &str) -> Option<String> {
+        self.entry.label(name).map(str::to_string).or_else(|| {
+            self.fields
+                .as_ref()?
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    /// What the message column shows: a structured line's message field, or (when its
+    /// fields are shown as columns) the line without them, else the whole line.
+    fn message(&self, columns: &[(String, usize)]) -> String {
+        match &self.fields {
+            Some(f) => match message_field(f) {
+                Some(m) => m.to_string(),
+                None if !columns.is_empty() => {
+                    let rest: Vec<String> = f
+                        .iter()
+                        .filter(|(k, _)| !columns.iter().any(|(c, _)| c == k))
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    rest.join(" ")
+                }
+                None => self.entry.line.clone(),
+            },
+            None => self.entry.line.clone(),
+        }
+    }
 }
 
 fn header_line<'a>(view: &View<'a>, columns: &[(String, usize)]) -> Line<'a> {
@@ -314,27 +354,16 @@ fn header_line<'a>(view: &View<'a>, columns: &[(String, usize)]) -> Line<'a> {
     Line::styled(text, view.theme.muted().add_modifier(Modifier::BOLD))
 }
 
-/// What the message column shows: a structured line's message when it has columns or a
-/// message field, else the whole line.
-fn shown_message(e: &LogEntry, columns: &[(String, usize)]) -> String {
-    if fields(&e.line).is_some() {
-        let m = message(&e.line);
-        if m != e.line || !columns.is_empty() {
-            return m;
-        }
-    }
-    e.line.clone()
-}
-
 fn entry_lines<'a>(
     view: &View<'a>,
-    e: &LogEntry,
+    row: &Row,
     columns: &[(String, usize)],
     msg_width: usize,
     wrap: bool,
     selected: bool,
 ) -> Vec<Line<'a>> {
     let t = view.theme;
+    let e = row.entry;
     let level_style = match e.level {
         Level::Critical => Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
         Level::Error => Style::new().fg(t.crit),
@@ -356,10 +385,10 @@ fn entry_lines<'a>(
         Span::styled(format!("{:<5} ", e.level.word()), level_style),
     ];
     for (name, w) in columns {
-        let v = field_value(e, name).unwrap_or_default();
+        let v = row.value(name).unwrap_or_default();
         head.push(Span::styled(format!("{:<w$} ", fit(&v, *w)), t.text()));
     }
-    let msg = shown_message(e, columns);
+    let msg = row.message(columns);
     let chars: Vec<char> = msg.chars().filter(|c| !c.is_control()).collect();
     let chunks: Vec<String> = if wrap {
         chars

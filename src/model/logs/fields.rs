@@ -159,14 +159,20 @@ pub fn detect_level(stream: &Labels, metadata: &Labels, line: &str) -> Level {
 /// The message of a line: the `msg`, `message`, `error`, `err` or `event` field of a
 /// structured line, else the whole line.
 pub fn message(line: &str) -> String {
-    if let Some(fields) = fields(line) {
-        for key in MESSAGE_KEYS {
-            if let Some((_, v)) = fields.iter().find(|(k, _)| k == key) {
-                return v.clone();
-            }
-        }
-    }
-    line.to_string()
+    fields(line)
+        .as_deref()
+        .and_then(message_field)
+        .map_or_else(|| line.to_string(), str::to_string)
+}
+
+/// The message field among already parsed `fields` (see [`message`]), if any.
+pub fn message_field(fields: &[(String, String)]) -> Option<&str> {
+    MESSAGE_KEYS.iter().find_map(|key| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    })
 }
 
 #[cfg(test)]
