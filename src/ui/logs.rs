@@ -211,9 +211,6 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
             }
             (None, None) => spans.push(Span::styled(format!("… {mode}"), t.muted())),
         }
-        if let Some(f) = &loki.status.fallback {
-            spans.push(Span::styled(format!(" · {f}"), Style::new().fg(t.warn)));
-        }
         if loki.status.dropped_by_loki > 0 {
             spans.push(Span::styled(
                 format!(" · Loki dropped {}", loki.status.dropped_by_loki),
@@ -222,6 +219,11 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
         }
         spans.push(Span::styled(" · ", t.muted()));
     }
+    // Why it polls goes last: long, and less urgent than pause or follow.
+    let fallback = match (source, view.loki) {
+        (LogSource::Loki, Some(loki)) => loki.status.fallback.as_ref(),
+        _ => None,
+    };
     let pane = &view.nav.logs;
     match pane.paused_at {
         Some(_) => spans.push(Span::styled(
@@ -247,6 +249,9 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
     ));
     if pane.wrap {
         spans.push(Span::styled(" · wrap", t.muted()));
+    }
+    if let Some(f) = fallback {
+        spans.push(Span::styled(format!(" · {f}"), Style::new().fg(t.warn)));
     }
     Line::from(spans)
 }

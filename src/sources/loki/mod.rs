@@ -16,6 +16,9 @@ use crate::config::LokiConfig;
 use crate::model::logs::LokiUpdate;
 use client::LokiClient;
 
+/// Wait before a failed metric query is tried again.
+const RETRY_COUNTS: Duration = Duration::from_secs(5);
+
 /// The app's side of the source. Dropping it stops the source's tasks.
 #[derive(Debug)]
 pub struct LokiHandle {
@@ -93,7 +96,8 @@ async fn run_follow(
     }
 }
 
-/// Counts lines per level every `interval` (and at once after a query change).
+/// Counts lines per level every `interval` (and at once after a query change; after a
+/// failure, again within 5 s).
 async fn run_counts(
     client: LokiClient,
     level_label: String,
@@ -105,6 +109,12 @@ async fn run_counts(
         let q = query.borrow_and_update().clone();
         let end_s = crate::sources::now_ms() / 1000;
         let counts = client.level_counts(&q, &level_label, end_s).await;
+        // A failure is tried again soon rather than shown for a whole interval.
+        let wait = if counts.is_err() {
+            interval.min(RETRY_COUNTS)
+        } else {
+            interval
+        };
         if updates
             .send(Update::Loki(LokiUpdate::Counts(counts)))
             .await
@@ -113,7 +123,7 @@ async fn run_counts(
             return;
         }
         tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
+            _ = tokio::time::sleep(wait) => {}
             changed = query.changed() => if changed.is_err() { return },
         }
     }
