@@ -28,7 +28,8 @@ pub enum TailError {
 }
 
 /// The Loki client: one HTTP client for queries, one HTTP/1.1-only for the WebSocket.
-#[derive(Clone, Debug)]
+/// `Debug` shows only the redacted URL.
+#[derive(Clone)]
 pub struct LokiClient {
     http: Endpoint,
     ws: Endpoint,
@@ -36,6 +37,15 @@ pub struct LokiClient {
     tenant: Option<String>,
     /// The base URL as it may be shown.
     pub shown: String,
+}
+
+impl std::fmt::Debug for LokiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL's user info nor the credentials.
+        f.debug_struct("LokiClient")
+            .field("url", &self.shown)
+            .finish_non_exhaustive()
+    }
 }
 
 impl LokiClient {
@@ -248,6 +258,7 @@ mod tests {
         );
         let c = LokiClient::new(&cfg("https://user:pw@logs.example/")).expect("client");
         assert!(!c.shown.contains("pw"), "{}", c.shown);
+        assert!(!format!("{c:?}").contains("pw"), "{c:?}");
     }
 
     #[test]
