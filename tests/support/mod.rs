@@ -7,6 +7,7 @@ pub mod drive;
 pub mod fixture;
 pub mod logs_fixture;
 pub mod loki;
+pub mod loki_query;
 pub mod mcp_fixture;
 pub mod peers;
 pub mod tmux;
