@@ -91,7 +91,9 @@ fn keys_stay_answered_under_5000_lines_a_second() {
     assert_eq!(rows(&first), rows(&later), "paused rows do not move");
     tmux.keys("Space");
     tmux.wait_for("following again", KEY, |s| s.contains("following"));
+    // Escape clears the filter; wait for it so the next key is not read as Alt+1.
     tmux.keys("Escape");
+    tmux.wait_for("the filter cleared", KEY, |s| !s.contains("/timeout"));
 
     // Another screen and back, still during the flood.
     tmux.keys("1");

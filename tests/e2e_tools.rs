@@ -69,7 +69,12 @@ fn form_call_result_binding_and_history() {
     });
     assert!(result.contains("structuredContent"), "{result}");
     assert!(result.contains("query=\"runbook\""), "{result}");
+    // Each key waits for the screen the one before it produced: tmux writes keys as fast as
+    // it can, and an Escape followed at once by `\x1b[15~` (F5) or `3` reads as Alt+….
     tmux.keys("Escape");
+    tmux.wait_for("the result closed", STEP, |s| {
+        !s.contains("tools/call notion.search on demo")
+    });
 
     // F5 calls health.check (read-only, so no confirmation) with its preset arguments.
     tmux.keys("F5");
@@ -77,6 +82,9 @@ fn form_call_result_binding_and_history() {
         s.contains("tools/call health.check on demo") && s.contains("✔ ok")
     });
     tmux.keys("Escape");
+    tmux.wait_for("the result closed", STEP, |s| {
+        !s.contains("tools/call health.check on demo")
+    });
     tmux.keys("3");
     let history = tmux.wait_for("the history", STEP, |s| s.contains("Calls (2"));
     let row = history
