@@ -8,6 +8,7 @@ pub mod logs;
 pub mod mcp;
 pub mod profile;
 pub mod promql;
+pub mod promql_text;
 pub mod query;
 pub mod rules;
 pub mod series;

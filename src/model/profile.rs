@@ -198,6 +198,14 @@ impl Profile {
             .any(|(label, value)| key.label(label) == Some(value.as_str()))
     }
 
+    /// The error regex as written, without the anchoring PromQL adds itself (`5..`).
+    pub fn error_pattern(&self) -> &str {
+        let re = self.error_match.as_str();
+        re.strip_prefix("^(?:")
+            .and_then(|r| r.strip_suffix(")$"))
+            .unwrap_or(re)
+    }
+
     /// Whether a series with this label value is an error (missing label = not an error).
     pub fn is_error(&self, label_value: Option<&str>) -> bool {
         label_value.is_some_and(|v| self.error_match.is_match(v))

@@ -2,10 +2,8 @@
 //! config, storage and port, clustering off, killed on drop. The tests check what mcptop
 //! did through Alertmanager's own API (reqwest directly), never through mcptop's code.
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -70,7 +68,7 @@ impl Alertmanager {
                 .stderr(std::fs::File::create(&log).expect("create stderr log"))
                 .spawn()
                 .expect("start prometheus-alertmanager");
-            match wait_ready(&mut child, port) {
+            match super::ready::wait_ready(&mut child, port, READY_TIMEOUT) {
                 Ok(()) => {
                     let http = reqwest::Client::builder()
                         .timeout(Duration::from_secs(10))
@@ -182,47 +180,4 @@ impl Drop for Alertmanager {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// Waits for `/-/ready` (plain TCP, so this needs no runtime). Errors: the process
-/// exited, or the deadline passed.
-fn wait_ready(child: &mut Child, port: u16) -> Result<(), String> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let deadline = Instant::now() + READY_TIMEOUT;
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!("prometheus-alertmanager exited with {status}"));
-        }
-        if ready(addr) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "/-/ready did not answer 200 within {READY_TIMEOUT:?}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Whether `GET /-/ready` answers 200.
-fn ready(addr: SocketAddr) -> bool {
-    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
-    if s.write_all(b"GET /-/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut head = [0u8; 16];
-    let mut got = 0;
-    while got < head.len() {
-        match s.read(&mut head[got..]) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => got += n,
-        }
-    }
-    head[..got].starts_with(b"HTTP/1.1 200") || head[..got].starts_with(b"HTTP/1.0 200")
 }

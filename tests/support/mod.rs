@@ -10,6 +10,8 @@ pub mod loki;
 pub mod loki_query;
 pub mod mcp_fixture;
 pub mod peers;
+pub mod prometheus;
+pub mod ready;
 pub mod tmux;
 
 use std::process::Command;

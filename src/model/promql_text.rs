@@ -1,0 +1,218 @@
+//! PromQL text built from a metric profile: the expressions whose values the tiles show,
+//! written the way a Grafana panel would ask Prometheus for them.
+//!
+//! Query mode sends these to a Prometheus-compatible API; the agreement tests send them to
+//! a real Prometheus and compare the answers with what the model computes from its own
+//! scrapes ([`super::stats::compute`]). Each expression here is the PromQL twin of one
+//! field of [`super::stats::Stats`]:
+//!
+//! | field                | expression                                                      |
+//! |----------------------|-----------------------------------------------------------------|
+//! | `req_per_sec`        | `sum(rate(REQ{sel}[r]))`                                        |
+//! | `err_per_sec`        | `sum(rate(REQ{sel, error_label=~"re"}[r]))`                     |
+//! | `p50`, `p95`, `p99`  | `histogram_quantile(q, sum by (le) (rate(BUCKET{sel}[r])))`    |
+//! | `modules`            | `sum by (tool_label) (rate(REQ{sel, tool-call matcher}[r]))`    |
+//! | `resident_memory_bytes` | `max(process_resident_memory_bytes{sel})`                    |
+//!
+//! `sel` is the user's target selector (e.g. `job="mcp"`) plus `label!="value"` for each of
+//! the profile's ignored polling paths. With [`Promql::by`] every aggregation keeps those
+//! labels too (`sum by (instance) (...)`), so a fleet costs one query per panel, not one
+//! per instance.
+
+use std::fmt::Write as _;
+
+use super::alerts::matcher::Matcher;
+use super::profile::Profile;
+
+/// Builds the tiles' PromQL for one profile, target selector, range and grouping.
+#[derive(Debug, Clone)]
+pub struct Promql {
+    requests: String,
+    bucket: Option<String>,
+    /// Matchers shared by every expression, already written: `job="mcp",handler!="/health"`.
+    base: String,
+    /// The user's selector alone, written: `job="mcp"`.
+    user: String,
+    error: String,
+    tool_label: Option<String>,
+    tool_call: Option<String>,
+    /// Range as PromQL writes it: `5m` is written `300s`; `1500ms` stays in ms.
+    range: String,
+    by: Vec<String>,
+}
+
+impl Promql {
+    /// `selector` narrows every expression to the watched targets; `range_ms` is the rate
+    /// window in milliseconds (PromQL `[range]`).
+    pub fn new(profile: &Profile, selector: &[Matcher], range_ms: i64) -> Promql {
+        let user: Vec<String> = selector.iter().map(ToString::to_string).collect();
+        let mut base = user.clone();
+        base.extend(
+            profile
+                .ignored
+                .iter()
+                .map(|(label, value)| format!("{label}!=\"{}\"", escape(value))),
+        );
+        let error = format!(
+            "{}=~\"{}\"",
+            profile.error_label,
+            escape(profile.error_pattern())
+        );
+        Promql {
+            requests: profile.requests.clone(),
+            bucket: profile.latency_bucket.clone(),
+            base: base.join(","),
+            user: user.join(","),
+            error,
+            tool_label: profile.tool_label.clone(),
+            tool_call: profile
+                .tool_call_matcher
+                .as_ref()
+                .map(|(label, value)| format!("{label}=\"{}\"", escape(value))),
+            range: duration(range_ms),
+            by: Vec::new(),
+        }
+    }
+
+    /// Keeps `labels` in every aggregation (`sum by (instance) (...)`): one answer per
+    /// value instead of one in total.
+    #[must_use]
+    pub fn by(mut self, labels: &[&str]) -> Promql {
+        self.by = labels.iter().map(|l| (*l).to_string()).collect();
+        self
+    }
+
+    /// The range as written in the expressions, e.g. `300s`.
+    pub fn range(&self) -> &str {
+        &self.range
+    }
+
+    /// Requests per second: `sum(rate(REQ{sel}[r]))`.
+    pub fn requests(&self) -> String {
+        let sel = self.selector(&[]);
+        format!(
+            "{}(rate({}{sel}[{}]))",
+            self.sum(&[]),
+            self.requests,
+            self.range
+        )
+    }
+
+    /// Errors per second: `sum(rate(REQ{sel, error_label=~"re"}[r]))`. Prometheus answers
+    /// no series (not 0) while no error series exists.
+    pub fn errors(&self) -> String {
+        let sel = self.selector(&[&self.error]);
+        format!(
+            "{}(rate({}{sel}[{}]))",
+            self.sum(&[]),
+            self.requests,
+            self.range
+        )
+    }
+
+    /// Latency quantile `q` (0..1) in seconds:
+    /// `histogram_quantile(q, sum by (le) (rate(BUCKET{sel}[r])))`; `None` when the
+    /// profile has no latency histogram.
+    pub fn quantile(&self, q: f64) -> Option<String> {
+        let bucket = self.bucket.as_deref()?;
+        let sel = self.selector(&[]);
+        Some(format!(
+            "histogram_quantile({q}, {}(rate({bucket}{sel}[{}])))",
+            self.sum(&["le"]),
+            self.range
+        ))
+    }
+
+    /// Tool calls per second by tool: `sum by (tool_label) (rate(REQ{sel, tool call}[r]))`;
+    /// `None` when the profile names no tool label.
+    pub fn by_tool(&self) -> Option<String> {
+        let label = self.tool_label.as_deref()?;
+        let extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
+        let sel = self.selector(&extra);
+        Some(format!(
+            "{}(rate({}{sel}[{}]))",
+            self.sum(&[label]),
+            self.requests,
+            self.range
+        ))
+    }
+
+    /// Resident memory in bytes: `max(process_resident_memory_bytes{sel})`.
+    pub fn memory(&self) -> String {
+        let sel = self.target_selector();
+        format!(
+            "{}(process_resident_memory_bytes{sel})",
+            self.agg("max", &[])
+        )
+    }
+
+    /// `up{sel}`: 1 for each target whose last scrape succeeded, 0 for one that failed.
+    pub fn up(&self) -> String {
+        format!("up{}", self.target_selector())
+    }
+
+    /// `{matchers}` with the base matchers and `extra`; `{}` is written as nothing.
+    fn selector(&self, extra: &[&str]) -> String {
+        let mut all: Vec<&str> = Vec::new();
+        if !self.base.is_empty() {
+            all.push(&self.base);
+        }
+        all.extend_from_slice(extra);
+        if all.is_empty() {
+            String::new()
+        } else {
+            format!("{{{}}}", all.join(","))
+        }
+    }
+
+    /// The user's selector alone (process metrics and `up` have no request labels).
+    fn target_selector(&self) -> String {
+        if self.user.is_empty() {
+            String::new()
+        } else {
+            format!("{{{}}}", self.user)
+        }
+    }
+
+    fn sum(&self, extra: &[&str]) -> String {
+        self.agg("sum", extra)
+    }
+
+    /// `op by (by..., extra...) ` or `op` alone.
+    fn agg(&self, op: &str, extra: &[&str]) -> String {
+        let labels: Vec<&str> = self
+            .by
+            .iter()
+            .map(String::as_str)
+            .chain(extra.iter().copied())
+            .collect();
+        if labels.is_empty() {
+            op.to_string()
+        } else {
+            format!("{op} by ({}) ", labels.join(", "))
+        }
+    }
+}
+
+/// A PromQL duration: whole seconds as `Ns`, anything else as `Nms`.
+pub fn duration(ms: i64) -> String {
+    let mut out = String::new();
+    if ms % 1000 == 0 {
+        let _ = write!(out, "{}s", ms / 1000);
+    } else {
+        let _ = write!(out, "{ms}ms");
+    }
+    out
+}
+
+/// Escapes a PromQL double-quoted string's content (`\` and `"`; newlines as `\n`).
+pub fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+#[path = "promql_text_tests.rs"]
+mod tests;

@@ -1,0 +1,229 @@
+//! A real Prometheus (Debian's `prometheus`, 2.42) for the tests: a plain process on
+//! 127.0.0.1 with a temp config and TSDB dir, killed on drop. The tests read what it
+//! computed through its own HTTP API (reqwest and serde_json here), never through mcptop.
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// How long Prometheus may take to answer `/-/ready`.
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One scrape job: a name and the `host:port` targets it scrapes every `interval`.
+pub struct Job<'a> {
+    pub name: &'a str,
+    pub targets: Vec<String>,
+}
+
+/// Labels of a series, `__name__` included when Prometheus returns it.
+pub type Labels = BTreeMap<String, String>;
+
+/// A running Prometheus on 127.0.0.1.
+pub struct Prometheus {
+    child: Child,
+    port: u16,
+    /// Holds the config, TSDB and stderr log; removed on drop.
+    dir: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+impl Prometheus {
+    /// Starts one scraping `jobs` every `interval_ms` and waits until `/-/ready` answers.
+    /// `None` (the test skips) when the binary is missing outside CI; under CI that panics.
+    ///
+    /// Panics: the process does not start or is not ready within 30 s (the message holds
+    /// its stderr).
+    pub fn start(jobs: &[Job<'_>], interval_ms: u64) -> Option<Prometheus> {
+        if !super::require_program("prometheus") {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir for Prometheus");
+        let config = dir.path().join("prometheus.yml");
+        std::fs::write(&config, config_yaml(jobs, interval_ms)).expect("write config");
+        let mut last_err = String::new();
+        for attempt in 0..3 {
+            let port = super::peers::free_port();
+            let log = dir.path().join(format!("stderr-{attempt}.log"));
+            let mut child = Command::new("prometheus")
+                .arg(format!("--config.file={}", config.display()))
+                .arg(format!(
+                    "--storage.tsdb.path={}",
+                    dir.path().join(format!("data-{attempt}")).display()
+                ))
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+                .arg("--web.enable-lifecycle")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).expect("create stderr log"))
+                .spawn()
+                .expect("start prometheus");
+            match super::ready::wait_ready(&mut child, port, READY_TIMEOUT) {
+                Ok(()) => {
+                    let http = reqwest::Client::builder()
+                        .timeout(Duration::from_secs(10))
+                        .build()
+                        .expect("test HTTP client");
+                    return Some(Prometheus {
+                        child,
+                        port,
+                        dir,
+                        http,
+                    });
+                }
+                Err(why) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+                    last_err = format!("{why}; stderr:\n{stderr}");
+                    if !stderr.contains("address already in use") {
+                        break;
+                    }
+                }
+            }
+        }
+        panic!("Prometheus did not become ready: {last_err}");
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// GET /api/v1/query at `time_ms`; the answer's `data` (resultType and result).
+    ///
+    /// Panics: the request fails or Prometheus answers an error.
+    pub async fn query(&self, promql: &str, time_ms: i64) -> Value {
+        let time = format!(
+            "{}.{:03}",
+            time_ms.div_euclid(1000),
+            time_ms.rem_euclid(1000)
+        );
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/api/v1/query", self.url()),
+            &[("query", promql), ("time", time.as_str())],
+        )
+        .expect("query URL");
+        let resp = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET /api/v1/query {promql}: {e}"));
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{promql}: {status}: {body}");
+        let v: Value =
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{promql}: {e}: {body}"));
+        assert_eq!(v["status"], "success", "{promql}: {body}");
+        v["data"].clone()
+    }
+
+    /// An instant vector query: each series' labels and value (`"NaN"` and `"+Inf"` parsed).
+    pub async fn vector(&self, promql: &str, time_ms: i64) -> Vec<(Labels, f64)> {
+        let data = self.query(promql, time_ms).await;
+        assert_eq!(data["resultType"], "vector", "{promql}: {data}");
+        data["result"]
+            .as_array()
+            .expect("result array")
+            .iter()
+            .map(|s| (labels(&s["metric"]), number(&s["value"][1])))
+            .collect()
+    }
+
+    /// The single value of an instant query that aggregates to one series; `None` when
+    /// Prometheus answers no series.
+    pub async fn scalar(&self, promql: &str, time_ms: i64) -> Option<f64> {
+        let v = self.vector(promql, time_ms).await;
+        assert!(v.len() <= 1, "{promql} gave {} series", v.len());
+        v.first().map(|(_, x)| *x)
+    }
+
+    /// The raw samples of a range selector (`name{...}[40s]`) at `time_ms`: each series'
+    /// labels and its `(ms, value)` samples, oldest first.
+    pub async fn samples(&self, selector: &str, time_ms: i64) -> Vec<(Labels, Vec<(i64, f64)>)> {
+        let data = self.query(selector, time_ms).await;
+        assert_eq!(data["resultType"], "matrix", "{selector}: {data}");
+        data["result"]
+            .as_array()
+            .expect("result array")
+            .iter()
+            .map(|s| {
+                let points = s["values"]
+                    .as_array()
+                    .expect("values")
+                    .iter()
+                    .map(|p| {
+                        let secs = p[0].as_f64().expect("timestamp");
+                        ((secs * 1000.0).round() as i64, number(&p[1]))
+                    })
+                    .collect();
+                (labels(&s["metric"]), points)
+            })
+            .collect()
+    }
+
+    /// Timestamps (ms) of the scrapes of `job` in the last `range` before `time_ms`,
+    /// oldest first, read from `up`.
+    pub async fn scrape_times(&self, job: &str, range: &str, time_ms: i64) -> Vec<i64> {
+        let series = self
+            .samples(&format!("up{{job=\"{job}\"}}[{range}]"), time_ms)
+            .await;
+        series
+            .into_iter()
+            .next()
+            .map(|(_, points)| points.into_iter().map(|(t, _)| t).collect())
+            .unwrap_or_default()
+    }
+
+    /// Its stderr so far, for failure messages.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr-0.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The config: one job per `jobs` entry, every target scraped every `interval_ms`.
+pub fn config_yaml(jobs: &[Job<'_>], interval_ms: u64) -> String {
+    let timeout_ms = interval_ms.saturating_sub(100).max(100);
+    let mut out = format!(
+        "global:\n  scrape_interval: {interval_ms}ms\n  scrape_timeout: {timeout_ms}ms\nscrape_configs:\n"
+    );
+    for job in jobs {
+        let targets: Vec<String> = job.targets.iter().map(|t| format!("\"{t}\"")).collect();
+        out.push_str(&format!(
+            "  - job_name: \"{}\"\n    static_configs:\n      - targets: [{}]\n",
+            job.name,
+            targets.join(", ")
+        ));
+    }
+    out
+}
+
+fn labels(metric: &Value) -> Labels {
+    metric
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A sample value as the API writes it: a string, `"NaN"`, `"+Inf"` or `"-Inf"`.
+fn number(v: &Value) -> f64 {
+    let s = v.as_str().expect("sample value is a string");
+    match s {
+        "+Inf" => f64::INFINITY,
+        "-Inf" => f64::NEG_INFINITY,
+        other => other.parse().unwrap_or(f64::NAN),
+    }
+}
