@@ -19,6 +19,8 @@ pub enum Screen {
     Alerts,
     /// Alertmanager's silences.
     Silences,
+    /// Query mode: every instance of the selector, sortable; Enter drills into one.
+    Fleet,
 }
 
 impl Screen {
@@ -31,8 +33,25 @@ impl Screen {
         Screen::Silences,
     ];
 
+    /// Query mode's screens: the fleet first.
+    pub const QUERY_ALL: [Screen; 7] = [
+        Screen::Fleet,
+        Screen::Overview,
+        Screen::Tools,
+        Screen::Calls,
+        Screen::Logs,
+        Screen::Alerts,
+        Screen::Silences,
+    ];
+
+    /// The screens of scrape mode, or of query mode (`query`).
+    pub fn all(query: bool) -> &'static [Screen] {
+        if query { &Self::QUERY_ALL } else { &Self::ALL }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
+            Screen::Fleet => "Fleet",
             Screen::Overview => "Overview",
             Screen::Tools => "Tools",
             Screen::Calls => "Calls",
@@ -42,11 +61,13 @@ impl Screen {
         }
     }
 
-    /// The screen after (`step` = 1) or before (`step` = -1) this one, wrapping.
-    pub fn cycle(self, step: isize) -> Screen {
-        let i = Screen::ALL.iter().position(|s| *s == self).unwrap_or(0) as isize;
-        let n = Screen::ALL.len() as isize;
-        Screen::ALL[((i + step).rem_euclid(n)) as usize]
+    /// The screen after (`step` = 1) or before (`step` = -1) this one among
+    /// [`Screen::all`]`(query)`, wrapping.
+    pub fn cycle(self, step: isize, query: bool) -> Screen {
+        let all = Screen::all(query);
+        let i = all.iter().position(|s| *s == self).unwrap_or(0) as isize;
+        let n = all.len() as isize;
+        all[((i + step).rem_euclid(n)) as usize]
     }
 }
 
@@ -86,6 +107,12 @@ pub enum Action {
     Wrap,
     /// Edit the LogQL query of the Loki source.
     EditQuery,
+    /// Open the `:` command line (`:env NAME`, `:fleet`, ...).
+    Command,
+    /// Fleet: sort by the next column.
+    Sort,
+    /// Fleet: reverse the order.
+    SortReverse,
 }
 
 impl Action {
@@ -101,6 +128,7 @@ impl Action {
             Action::Show(Screen::Logs) => "logs (Loki or MCP servers)",
             Action::Show(Screen::Alerts) => "alerts by priority",
             Action::Show(Screen::Silences) => "Alertmanager silences",
+            Action::Show(Screen::Fleet) => "fleet (query mode)",
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
             Action::Up => "up",
@@ -120,6 +148,9 @@ impl Action {
             Action::Pause => "pause/resume the logs",
             Action::Wrap => "wrap long log lines",
             Action::EditQuery => "edit the LogQL query",
+            Action::Command => "command (:env NAME, :fleet)",
+            Action::Sort => "fleet: sort by next column",
+            Action::SortReverse => "fleet: reverse the order",
         }
     }
 
@@ -144,6 +175,8 @@ impl Action {
             Action::Pause => "pause",
             Action::Wrap => "wrap",
             Action::EditQuery => "query",
+            Action::Command => "command",
+            Action::Sort | Action::SortReverse => "sort",
         }
     }
 }
@@ -296,6 +329,7 @@ impl Default for Keymap {
                 (c('4'), Action::Show(Screen::Logs)),
                 (c('5'), Action::Show(Screen::Alerts)),
                 (c('6'), Action::Show(Screen::Silences)),
+                (c('0'), Action::Show(Screen::Fleet)),
                 (Key::plain(Tab), Action::NextScreen),
                 (Key::plain(BackTab), Action::PrevScreen),
                 (Key::plain(KeyCode::Up), Action::Up),
@@ -319,6 +353,9 @@ impl Default for Keymap {
                 (c(' '), Action::Pause),
                 (c('w'), Action::Wrap),
                 (c('e'), Action::EditQuery),
+                (c(':'), Action::Command),
+                (c('o'), Action::Sort),
+                (c('O'), Action::SortReverse),
             ],
         }
     }

@@ -83,6 +83,18 @@ pub struct WatchArgs {
     /// Tenant of a multi-tenant Loki, sent as X-Scope-OrgID [config: loki.tenant]
     #[arg(long, global = true, value_name = "ID")]
     pub loki_tenant: Option<String>,
+
+    /// Query mode: read the fleet from a Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics) instead of scraping, e.g. http://127.0.0.1:9090; auth, headers and TLS stay in the config [config: prometheus.url]
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
+    pub prometheus: Option<String>,
+
+    /// Label matchers of the MCP targets in query mode, e.g. 'job="mcp"' [config: prometheus.selector, default: every series]
+    #[arg(long, global = true, value_name = "MATCHERS")]
+    pub selector: Option<String>,
+
+    /// Environment to start in, by name (switch later with :env NAME) [config: [[environments]] name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 /// An MCP server given on the command line with `--mcp [NAME=]URL`.

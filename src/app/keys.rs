@@ -53,6 +53,9 @@ impl App {
         if self.nav.log_filtering {
             return self.log_filter_key(ev);
         }
+        if self.query.as_ref().is_some_and(|q| q.filtering) {
+            return self.fleet_filter_key(ev);
+        }
         if let Some(i) = self.bindings.iter().position(|b| b.key.matches(ev)) {
             self.run_binding(i, now_ms);
             return true;
@@ -69,6 +72,20 @@ impl App {
         {
             return changed;
         }
+        if self.nav.screen == Screen::Fleet
+            && let Some(changed) = self.fleet_action(action)
+        {
+            return changed;
+        }
+        if action == Action::Show(Screen::Fleet) && self.query.is_some() {
+            self.leave_drill_down();
+            self.nav.screen = Screen::Fleet;
+            return true;
+        }
+        if self.nav.screen == Screen::Overview && action == Action::Back && self.leave_drill_down()
+        {
+            return true;
+        }
         let nav = &mut self.nav;
         match action {
             Action::Quit => self.quit = true,
@@ -80,9 +97,18 @@ impl App {
                 nav.filter.reset();
                 nav.tool = 0;
             }
+            Action::Show(Screen::Fleet) if self.query.is_none() => {
+                self.toast(
+                    "the fleet needs query mode: --prometheus URL or [prometheus] in the config",
+                    true,
+                    now_ms,
+                );
+            }
             Action::Show(s) => nav.screen = s,
-            Action::NextScreen => nav.screen = nav.screen.cycle(1),
-            Action::PrevScreen => nav.screen = nav.screen.cycle(-1),
+            Action::Command => nav.overlay = Some(Overlay::Command(tui_input::Input::default())),
+            Action::Sort | Action::SortReverse => return false,
+            Action::NextScreen => nav.screen = nav.screen.cycle(1, self.query.is_some()),
+            Action::PrevScreen => nav.screen = nav.screen.cycle(-1, self.query.is_some()),
             Action::Up => self.move_cursor(-1),
             Action::Down => self.move_cursor(1),
             Action::PageUp => self.move_cursor(-PAGE),
@@ -157,7 +183,7 @@ impl App {
             Screen::Silences => {
                 nav.silence = step(nav.silence, delta, self.alerts.silences().len())
             }
-            Screen::Overview => {}
+            Screen::Overview | Screen::Fleet => {}
         }
     }
 
@@ -182,6 +208,7 @@ impl App {
             Overlay::AlertDetail(d) => return self.detail_key(d, ev, now_ms),
             Overlay::LogDetail { seq, scroll } => return self.log_detail_key(seq, scroll, ev),
             Overlay::LogQuery(input) => return self.log_query_key(input, ev, now_ms),
+            Overlay::Command(input) => return self.command_key(input, ev, now_ms),
             Overlay::SilenceForm(f) => return self.silence_form_key(f, ev, now_ms),
             Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {

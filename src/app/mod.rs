@@ -3,6 +3,7 @@
 
 mod alerts;
 mod calls;
+pub mod fleet;
 mod keys;
 pub mod logs;
 pub mod nav;
@@ -88,6 +89,8 @@ pub struct App {
     pub loki_link: Option<LokiLink>,
     /// The error summary of the log source in view.
     pub log_summary: logs::LogSummary,
+    /// Query mode's fleet and environments; `None` in scrape mode.
+    pub query: Option<fleet::QueryState>,
 }
 
 impl App {
@@ -95,13 +98,20 @@ impl App {
     ///
     /// Errors: no target URL, or a module pattern that is not a regex.
     pub fn new(cfg: Config) -> Result<App> {
-        let target_url =
-            cfg.target.url.clone().ok_or_else(|| {
-                eyre!("no target: pass --target URL or set target.url in the config")
-            })?;
+        let query_mode = cfg.prometheus.enabled();
+        let target_url = match (&cfg.target.url, cfg.prometheus.environments.first()) {
+            (_, Some(env)) if query_mode => env.url.clone(),
+            (Some(url), _) => url.clone(),
+            _ => {
+                return Err(eyre!(
+                    "no target: pass --target URL (scrape mode) or --prometheus URL (query \
+                     mode), or set target.url or [prometheus] in the config"
+                ));
+            }
+        };
         let module_pattern =
             regex::Regex::new(&cfg.modules.pattern).map_err(|e| eyre!("modules.pattern: {e}"))?;
-        let dashboard = Dashboard::new(ModelConfig {
+        let model = ModelConfig {
             profile: cfg.target.profile.clone(),
             custom_profile: cfg.custom_profile.clone(),
             range: cfg.window.range,
@@ -109,7 +119,9 @@ impl App {
             interval: cfg.scrape.interval,
             module_pattern,
             module_label: cfg.modules.label.clone(),
-        });
+        };
+        let dashboard = Dashboard::new(model.clone());
+        let query = query_mode.then(|| fleet::QueryState::new(&cfg.prometheus, model));
         let keymap = Keymap::default();
         let priorities = PriorityMap {
             severity_label: cfg.alerts.severity_label.clone(),
@@ -143,6 +155,11 @@ impl App {
         });
         let mut nav = Nav {
             log_rows: 20,
+            screen: if query_mode {
+                crate::action::Screen::Fleet
+            } else {
+                crate::action::Screen::Overview
+            },
             ..Nav::default()
         };
         if let Some(first) = warnings.first() {
@@ -156,8 +173,12 @@ impl App {
                 until_ms: now_ms() + 3 * nav::TOAST_MS,
             });
         }
+        let target_name = match &query {
+            Some(q) => q.title(),
+            None => cfg.target_name(),
+        };
         Ok(App {
-            target_name: cfg.target_name(),
+            target_name,
             target_url: crate::sources::http::redact(&target_url),
             dashboard,
             keymap,
@@ -177,6 +198,7 @@ impl App {
             loki,
             loki_link: None,
             log_summary: logs::LogSummary::default(),
+            query,
             cfg,
         })
     }
@@ -186,7 +208,7 @@ impl App {
         View {
             target_name: &self.target_name,
             target_url: &self.target_url,
-            dashboard: &self.dashboard,
+            dashboard: self.shown_dashboard(),
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,
             theme: &self.theme,
@@ -207,6 +229,7 @@ impl App {
             log_buffer: self.log_buffer(),
             log_summary: &self.log_summary,
             log_fields: &self.cfg.loki.fields,
+            query: self.query.as_ref(),
         }
     }
 
@@ -224,6 +247,7 @@ impl App {
             Update::Mcp(u) => self.apply_mcp(u),
             Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
             Update::Loki(u) => self.apply_loki(u),
+            Update::Prometheus(u) => self.apply_prometheus(u),
         }
     }
 
@@ -253,8 +277,26 @@ impl App {
 pub async fn run(cfg: Config) -> Result<()> {
     let mut app = App::new(cfg)?;
     let (tx, rx) = mpsc::channel(64);
-    let url = app.cfg.target.url.clone().unwrap_or_default();
-    let mut tasks = sources::spawn(&app.cfg, &url, tx.clone())?;
+    let mut tasks = if let Some(q) = app.query.as_mut() {
+        let mut set = tokio::task::JoinSet::new();
+        let settings = sources::prometheus::Settings {
+            profile: app.cfg.target.profile.clone(),
+            custom_profile: app.cfg.custom_profile.clone(),
+            interval: app.cfg.scrape.interval,
+            range: app.cfg.window.range,
+            history: app.cfg.window.history,
+            module_pattern: regex::Regex::new(&app.cfg.modules.pattern)
+                .map_err(|e| eyre!("modules.pattern: {e}"))?,
+            module_label: app.cfg.modules.label.clone(),
+        };
+        let handle =
+            sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);
+        q.link = Some(Box::new(move |i| handle.switch(i)));
+        set
+    } else {
+        let url = app.cfg.target.url.clone().unwrap_or_default();
+        sources::spawn(&app.cfg, &url, tx.clone())?
+    };
     let mut mcp_tasks = tokio::task::JoinSet::new();
     if !app.cfg.alertmanager.urls.is_empty() {
         let handle = sources::alertmanager::spawn(&app.cfg.alertmanager, tx.clone(), &mut tasks)

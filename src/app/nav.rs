@@ -81,6 +81,8 @@ pub enum Overlay {
     LogDetail { seq: u64, scroll: u16 },
     /// Editing the Loki source's LogQL query.
     LogQuery(Input),
+    /// The `:` command line (`:env production`).
+    Command(Input),
 }
 
 /// The alert shown in detail, found again by fingerprint at every frame (it may resolve

@@ -52,6 +52,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
     let (alerts, builtin_rules) = alerts::alerts(&src, raw.alerts)?;
     let rules = alerts::rules(&src, builtin_rules, raw.rules)?;
     let loki = super::loki::convert(&src, raw.loki)?;
+    let prometheus = super::prometheus::convert(&src, raw.prometheus, raw.environments)?;
     Ok(Parsed {
         config: Config {
             target: raw.target,
@@ -66,6 +67,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
             alerts,
             rules,
             loki,
+            prometheus,
             warnings: Vec::new(),
         },
         binding_servers,
@@ -101,6 +103,10 @@ struct RawFile {
     rules: Vec<alerts::RawRule>,
     #[serde(default)]
     loki: super::loki::RawLoki,
+    #[serde(default)]
+    prometheus: Option<super::prometheus::RawProm>,
+    #[serde(default)]
+    environments: Vec<super::prometheus::RawProm>,
 }
 
 /// `[mcp]` as written.

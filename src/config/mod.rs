@@ -11,6 +11,7 @@ mod http;
 pub mod loki;
 pub mod mcp;
 pub mod mcp_import;
+pub mod prometheus;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ pub use error::ConfigError;
 pub use loki::{LokiConfig, LokiMode};
 pub use mcp::McpConfig;
 use mcp::{McpServerConfig, McpTransport};
+pub use prometheus::{PromEnv, PrometheusConfig};
 
 use crate::cli::WatchArgs;
 use crate::model::profile::{CustomProfile, ProfileChoice};
@@ -50,6 +52,8 @@ pub struct Config {
     pub rules: Vec<crate::model::rules::Rule>,
     /// `[loki]`: where log lines come from.
     pub loki: LokiConfig,
+    /// `[prometheus]` and `[[environments]]`: query mode's APIs; empty in scrape mode.
+    pub prometheus: PrometheusConfig,
     /// Not from the file: what loading dropped without failing (imported servers skipped or
     /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
     /// names and reasons, never header or environment values.
@@ -72,6 +76,7 @@ impl Default for Config {
             alerts: AlertsConfig::default(),
             rules: crate::model::rules::builtin(),
             loki: LokiConfig::default(),
+            prometheus: PrometheusConfig::default(),
             warnings: Vec::new(),
         }
     }
@@ -355,6 +360,7 @@ impl Config {
             }
             self.loki.tenant = Some(t.trim().to_string());
         }
+        self.apply_prometheus_flags(args)?;
         let mut named = HashSet::new();
         for flag in &args.mcp {
             if !named.insert(flag.name.as_str()) {
@@ -392,6 +398,64 @@ impl Config {
                         token: None,
                     },
                 }),
+            }
+        }
+        Ok(())
+    }
+
+    /// `--prometheus URL` replaces the URL of the starting environment (or makes one named
+    /// `default`); `--selector` its selector; `--env NAME` picks the starting one.
+    ///
+    /// Errors: a bad selector, an unknown environment, or `--selector` without an API.
+    fn apply_prometheus_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
+        if let Some(name) = &args.env {
+            if self.prometheus.position(name).is_none() {
+                let known: Vec<&str> = self
+                    .prometheus
+                    .environments
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect();
+                return Err(ConfigError::invalid(
+                    "--env",
+                    &match known.is_empty() {
+                        true => format!("no environment `{name}`: the config defines none"),
+                        false => format!("no environment `{name}` (known: {})", known.join(", ")),
+                    },
+                ));
+            }
+            self.prometheus.start = Some(name.clone());
+        }
+        if let Some(url) = &args.prometheus {
+            let url = url.trim_end_matches('/');
+            if self.prometheus.environments.is_empty() {
+                self.prometheus
+                    .environments
+                    .push(PromEnv::new("default", url));
+            } else {
+                let i = self.prometheus.start_index();
+                let env = &mut self.prometheus.environments[i];
+                // Credentials configured for one API are never sent to another one named on
+                // the command line.
+                if !same_origin(&env.url, url) {
+                    env.auth = None;
+                    env.headers.clear();
+                }
+                env.url = url.to_string();
+            }
+        }
+        if let Some(text) = &args.selector {
+            let selector = prometheus::parse_selector(text)
+                .map_err(|m| ConfigError::invalid("--selector", &m))?;
+            let i = self.prometheus.start_index();
+            match self.prometheus.environments.get_mut(i) {
+                Some(env) => env.selector = selector,
+                None => {
+                    return Err(ConfigError::invalid(
+                        "--selector",
+                        "selects targets of a Prometheus API: add --prometheus URL",
+                    ));
+                }
             }
         }
         Ok(())
@@ -473,5 +537,7 @@ mod alerts_tests;
 mod loki_tests;
 #[cfg(test)]
 mod mcp_tests;
+#[cfg(test)]
+mod prometheus_tests;
 #[cfg(test)]
 mod tests;

@@ -207,6 +207,29 @@ impl Dashboard {
         self.timeline.update(profile, &self.counters, eval_ms);
     }
 
+    /// Query mode: the profile the source uses, or why it has none.
+    pub fn set_profile(&mut self, result: Result<Profile, String>) {
+        match result {
+            Ok(p) => {
+                self.profile = Some(p);
+                self.profile_problem = None;
+            }
+            Err(e) => self.profile_problem = Some(e),
+        }
+    }
+
+    /// Query mode: the tiles a query API computed at `t_ms`, or why the refresh failed
+    /// (the numbers then stay, and age, as in scrape mode).
+    pub fn apply_stats(&mut self, t_ms: i64, result: Result<Stats, String>) {
+        match result {
+            Ok(stats) => {
+                self.status.scrape.record_ok(t_ms);
+                self.stats = stats;
+            }
+            Err(e) => self.status.scrape.record_err(t_ms, e),
+        }
+    }
+
     /// Series held, for the status line and memory accounting.
     pub fn series_count(&self) -> usize {
         self.counters.series_count() + self.buckets.series_count()

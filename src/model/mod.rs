@@ -4,12 +4,14 @@
 pub mod alerts;
 pub mod dashboard;
 pub mod exposition;
+pub mod fleet;
 pub mod logs;
 pub mod mcp;
 pub mod profile;
 pub mod promql;
 pub mod promql_text;
 pub mod query;
+pub mod query_mode;
 pub mod rules;
 pub mod series;
 pub mod stats;

@@ -83,6 +83,30 @@ impl Timeline {
         })
     }
 
+    /// Appends points computed elsewhere (query mode's `query_range`), oldest first; those
+    /// not newer than the last point are skipped. `replace` drops the old points first.
+    /// Points older than the history before the newest are dropped.
+    pub fn extend(&mut self, points: &[Point], replace: bool) {
+        if replace {
+            self.clear();
+        }
+        for p in points {
+            if self.points.back().is_none_or(|last| last.t_ms < p.t_ms) {
+                self.points.push_back(*p);
+            }
+        }
+        if let Some(newest) = self.points.back().map(|p| p.t_ms) {
+            while self
+                .points
+                .front()
+                .is_some_and(|p| p.t_ms <= newest - self.history_ms)
+            {
+                self.points.pop_front();
+            }
+        }
+        self.live = None;
+    }
+
     /// Every point, oldest first, the live one last.
     pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
         self.points.iter().copied().chain(self.live)

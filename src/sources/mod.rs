@@ -8,6 +8,7 @@ pub mod health;
 pub mod http;
 pub mod loki;
 pub mod mcp;
+pub mod prometheus;
 pub mod scrape;
 
 use crate::model::dashboard::Scrape;
@@ -32,6 +33,8 @@ pub enum Update {
     Alertmanager(crate::model::alerts::AmUpdate),
     /// Log lines, health or counts of the Loki source.
     Loki(crate::model::logs::LokiUpdate),
+    /// Query mode: the profile, timeline points or a refresh of the fleet.
+    Prometheus(crate::model::query_mode::PromUpdate),
 }
 
 /// Unix time now, ms.

@@ -83,7 +83,9 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     ));
     match status.scrape.age_secs(view.now_ms) {
         Some(age) => {
-            let label = if status.scrape.is_ok() {
+            let label = if status.scrape.is_ok() && view.query.is_some() {
+                "queried "
+            } else if status.scrape.is_ok() {
                 "scraped "
             } else {
                 "last good "

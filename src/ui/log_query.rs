@@ -1,4 +1,5 @@
-//! The LogQL editor: one line at the bottom of the logs screen.
+//! One-line editors at the bottom of the screen: the LogQL query of the logs screen and the
+//! `:` command line.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,7 +10,30 @@ use tui_input::Input;
 
 use super::View;
 
+/// The LogQL editor.
 pub fn render(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+    line(
+        view,
+        " LogQL query · Enter runs it (the pane starts afresh) · Esc cancels ",
+        input,
+        area,
+        buf,
+    );
+}
+
+/// The `:` command line, k9s style.
+pub fn command(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+    line(
+        view,
+        " : command · env NAME · fleet · overview · alerts · logs · q · Enter runs · Esc closes ",
+        input,
+        area,
+        buf,
+    );
+}
+
+/// A bordered line titled `title` with `input` and a cursor.
+fn line(view: &View, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = Rect {
         x: area.x,
@@ -21,10 +45,7 @@ pub fn render(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(Style::new().fg(t.accent))
-        .title(Span::styled(
-            " LogQL query · Enter runs it (the pane starts afresh) · Esc cancels ",
-            t.title(),
-        ));
+        .title(Span::styled(title.to_string(), t.title()));
     let inner = block.inner(popup);
     block.render(popup, buf);
     let width = usize::from(inner.width.saturating_sub(1));

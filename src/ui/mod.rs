@@ -8,6 +8,7 @@ mod alerts;
 mod call_view;
 mod calls;
 mod confirm;
+mod fleet;
 pub mod format;
 mod header;
 mod help;
@@ -93,6 +94,8 @@ pub struct View<'a> {
     pub log_summary: &'a LogSummary,
     /// Fields of structured lines shown as columns (`loki.fields`).
     pub log_fields: &'a [String],
+    /// Query mode's fleet and environments; `None` in scrape mode.
+    pub query: Option<&'a crate::app::fleet::QueryState>,
 }
 
 impl View<'_> {
@@ -138,6 +141,7 @@ pub fn draw(frame: &mut Frame, view: &View) {
         Screen::Logs => logs::render(view, body, frame.buffer_mut()),
         Screen::Alerts => alerts::render(view, body, frame.buffer_mut()),
         Screen::Silences => silences::render(view, body, frame.buffer_mut()),
+        Screen::Fleet => fleet::render(view, body, frame.buffer_mut()),
     }
     status_bar::render(view, foot, frame.buffer_mut());
     match &view.nav.overlay {
@@ -169,6 +173,7 @@ pub fn draw(frame: &mut Frame, view: &View) {
             log_detail::render(view, *seq, *scroll, body, frame.buffer_mut())
         }
         Some(Overlay::LogQuery(input)) => log_query::render(view, input, body, frame.buffer_mut()),
+        Some(Overlay::Command(input)) => log_query::command(view, input, body, frame.buffer_mut()),
         None => {}
     }
     if view.show_help {

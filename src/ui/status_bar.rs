@@ -12,11 +12,14 @@ use crate::action::{Action, Screen};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let right = format!(
-        "{} series · {} samples ",
-        view.dashboard.series_count(),
-        view.dashboard.sample_count()
-    );
+    let right = match view.query {
+        Some(q) => format!("{} instances · query mode ", q.rows.len()),
+        None => format!(
+            "{} series · {} samples ",
+            view.dashboard.series_count(),
+            view.dashboard.sample_count()
+        ),
+    };
     let [left_area, right_area] = Layout::horizontal([
         Constraint::Min(0),
         Constraint::Length(right.chars().count() as u16),
@@ -74,6 +77,22 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
         }
         Screen::Alerts => actions.extend([Action::Open, Action::Silence, Action::Down]),
         Screen::Silences => actions.extend([Action::Silence, Action::Expire, Action::Down]),
+        Screen::Fleet if view.query.is_some_and(|q| q.filtering) => {
+            return vec![Span::styled(
+                " filter: type part of an instance, job or error · Enter keep · Esc clear",
+                t.muted(),
+            )];
+        }
+        Screen::Fleet => actions.extend([
+            Action::Open,
+            Action::Filter,
+            Action::Sort,
+            Action::SortReverse,
+            Action::Command,
+        ]),
+        Screen::Overview if view.query.is_some_and(|q| q.drilled.is_some()) => {
+            actions.extend([Action::Back, Action::Command]);
+        }
         Screen::Overview => {}
     }
     let mut spans = Vec::new();

@@ -13,7 +13,7 @@ use crate::model::mcp::ConnState;
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let mut tabs: Vec<(String, String, Style, bool)> = Vec::new();
-    for s in Screen::ALL {
+    for &s in Screen::all(view.query.is_some()) {
         let key = view
             .keymap
             .key_for(Action::Show(s))

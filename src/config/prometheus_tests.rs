@@ -1,0 +1,101 @@
+//! `[prometheus]` and `[[environments]]`: every key, flags, and errors that name the file,
+//! line and key.
+
+use std::time::Duration;
+
+use super::mcp::SecretSource;
+use super::mcp_tests::{error_at, parse};
+use crate::config::alerts::HttpAuth;
+
+#[test]
+fn prometheus_and_environments_are_read_in_order() {
+    let cfg = parse(
+        "[prometheus]\nurl = \"http://127.0.0.1:9090/\"\nselector = 'job=\"mcp\"'\n\
+         timeout = \"3s\"\n\n\
+         [[environments]]\nname = \"production\"\n\
+         url = \"https://mimir.example/prometheus\"\n\
+         selector = '{job=\"mcp\", env=~\"prod.*\"}'\n\
+         headers = { \"X-Scope-OrgID\" = \"prod\" }\nbearer_token_env = \"MIMIR_TOKEN\"\n\n\
+         [[environments]]\nname = \"staging\"\nurl = \"http://prom.staging:9090\"\n",
+    );
+    let envs = &cfg.prometheus.environments;
+    assert!(cfg.prometheus.enabled());
+    let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["default", "production", "staging"]);
+    assert_eq!(envs[0].url, "http://127.0.0.1:9090");
+    assert_eq!(envs[0].selector_text(), "job=\"mcp\"");
+    assert_eq!(envs[0].timeout, Duration::from_secs(3));
+    assert_eq!(envs[1].selector_text(), "job=\"mcp\", env=~\"prod.*\"");
+    assert_eq!(
+        envs[1].headers.get("X-Scope-OrgID").map(String::as_str),
+        Some("prod")
+    );
+    assert_eq!(
+        envs[1].auth,
+        Some(HttpAuth::Bearer(SecretSource::Env("MIMIR_TOKEN".into())))
+    );
+    assert!(envs[2].selector.is_empty());
+    assert_eq!(envs[2].timeout, super::prometheus::DEFAULT_TIMEOUT);
+    assert_eq!(cfg.prometheus.start_index(), 0);
+}
+
+#[test]
+fn no_table_means_scrape_mode() {
+    assert!(!parse("").prometheus.enabled());
+}
+
+#[test]
+fn errors_name_the_line_and_key() {
+    error_at(
+        "[prometheus]\nselector = 'job=\"mcp\"'\n",
+        1,
+        "prometheus.url",
+    );
+    error_at("[prometheus]\nurl = \"ftp://x\"\n", 2, "prometheus.url");
+    let e = error_at(
+        "[prometheus]\nurl = \"http://p:9090\"\nselector = 'job'\n",
+        3,
+        "prometheus.selector",
+    );
+    assert!(e.contains("label matchers"), "{e}");
+    error_at(
+        "[prometheus]\nurl = \"http://p:9090\"\nbearer_token = \"s3cr3t\"\n",
+        3,
+        "prometheus.bearer_token",
+    );
+    error_at(
+        "[[environments]]\nname = \"a\"\nurl = \"http://p:9090\"\n\
+         [[environments]]\nname = \"a\"\nurl = \"http://q:9090\"\n",
+        5,
+        "environments[1].name",
+    );
+    error_at(
+        "[[environments]]\nname = \"two words\"\nurl = \"http://p:9090\"\n",
+        2,
+        "environments[0].name",
+    );
+    error_at(
+        "[[environments]]\nname = \"a\"\nurl = \"http://p:9090\"\ntimeout = \"soon\"\n",
+        4,
+        "environments[0].timeout",
+    );
+    let e = error_at(
+        "[prometheus]\nurl = \"http://p:9090\"\nselectr = 'job=\"mcp\"'\n",
+        3,
+        "prometheus.selectr",
+    );
+    assert!(e.contains("unknown field"), "{e}");
+}
+
+#[test]
+fn selector_accepts_braces_or_none_and_refuses_garbage() {
+    use super::prometheus::parse_selector;
+    assert_eq!(parse_selector("").expect("empty"), vec![]);
+    assert_eq!(parse_selector("{}").expect("braces"), vec![]);
+    assert_eq!(
+        parse_selector("{job=\"mcp\"}").expect("one").len(),
+        parse_selector("job=\"mcp\"").expect("one").len()
+    );
+    assert!(parse_selector("job=~\"(\"").is_err());
+    assert!(parse_selector("1abc=\"x\"").is_err());
+}

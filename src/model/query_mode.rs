@@ -1,0 +1,268 @@
+//! Query mode's numbers: the answers of a Prometheus-compatible API to the tiles' PromQL
+//! ([`super::promql_text::Promql`]) turned into the same [`Stats`] scrape mode computes,
+//! for the whole selector and for each instance, plus the fleet's rows.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use super::fleet::InstanceRow;
+use super::stats::{ModuleShare, Stats, module_of};
+use super::timeline::Point;
+
+/// Labels of one series.
+pub type Labels = BTreeMap<String, String>;
+
+/// An instant vector: each series' labels and value.
+pub type Vector = Vec<(Labels, f64)>;
+
+/// A range vector: each series' labels and `(Unix ms, value)` points.
+pub type Matrix = Vec<(Labels, Vec<(i64, f64)>)>;
+
+/// The answers to one set of tile queries (see [`super::promql_text::Promql`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TileAnswers {
+    /// Requests per second.
+    pub requests: Vector,
+    /// Errors per second; empty while no error series exists.
+    pub errors: Vector,
+    /// Latency quantiles, seconds; empty without a latency histogram.
+    pub p50: Vector,
+    pub p95: Vector,
+    pub p99: Vector,
+    /// Tool calls per second by the profile's tool label.
+    pub by_tool: Vector,
+    /// Resident memory, bytes.
+    pub memory: Vector,
+}
+
+/// A target as `/api/v1/targets` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetState {
+    pub labels: Labels,
+    /// The last scrape's error; empty when it succeeded.
+    pub last_error: String,
+}
+
+/// Everything one refresh asked, at `t_ms`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    pub t_ms: i64,
+    /// The tiles over the whole selector (`sum(...)`).
+    pub total: TileAnswers,
+    /// The same with `by (instance)`.
+    pub by_instance: TileAnswers,
+    /// `up{selector}`.
+    pub up: Vector,
+    /// `/api/v1/targets`, where the API has it (Thanos and Mimir do not).
+    pub targets: Option<Vec<TargetState>>,
+    /// The API's warnings, deduplicated.
+    pub warnings: Vec<String>,
+}
+
+/// One refresh, ready to show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Refresh {
+    pub t_ms: i64,
+    /// The tiles over the whole selector.
+    pub total: Stats,
+    /// The fleet, sorted by instance.
+    pub rows: Vec<InstanceRow>,
+    /// The tiles of each instance, for the drill-down.
+    pub per_instance: BTreeMap<String, Stats>,
+    pub warnings: Vec<String>,
+}
+
+/// What the query-mode source sends to the app. `env` is the index of the environment
+/// the update belongs to: updates of an environment no longer in view are dropped.
+#[derive(Debug, Clone)]
+pub enum PromUpdate {
+    /// The profile in use (detected from the series the selector finds), or why none is.
+    Profile {
+        env: usize,
+        result: Result<super::profile::Profile, String>,
+    },
+    /// Timeline points from `query_range`, oldest first: for the total and per instance.
+    /// `replace` starts the timelines afresh (the first backfill).
+    Timeline {
+        env: usize,
+        /// The range of each point's `rate()`, ms.
+        range_ms: i64,
+        total: Vec<Point>,
+        instances: BTreeMap<String, Vec<Point>>,
+        replace: bool,
+    },
+    /// A refresh at `t_ms`, or why it failed (the API's own words and the query).
+    Refresh {
+        env: usize,
+        t_ms: i64,
+        result: Result<Box<Refresh>, String>,
+    },
+}
+
+/// How answers become numbers.
+#[derive(Debug, Clone)]
+pub struct Shape<'a> {
+    /// Label naming a tool, e.g. `gen_ai_tool_name`.
+    pub tool_label: Option<&'a str>,
+    /// Module of a tool, see [`module_of`].
+    pub module_re: &'a Regex,
+    /// The rate window, ms.
+    pub range_ms: i64,
+}
+
+/// Builds the refresh: tiles for the total and for each instance, and the fleet rows (every
+/// instance that has an `up` or a request rate).
+pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
+    let total = stats(answers.t_ms, &answers.total, None, shape);
+    let mut names: Vec<&str> = answers
+        .up
+        .iter()
+        .chain(&answers.by_instance.requests)
+        .filter_map(|(l, _)| l.get("instance").map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut rows = Vec::with_capacity(names.len());
+    let mut per_instance = BTreeMap::new();
+    for name in names {
+        let s = stats(answers.t_ms, &answers.by_instance, Some(name), shape);
+        let up_series = answers
+            .up
+            .iter()
+            .find(|(l, _)| l.get("instance").map(String::as_str) == Some(name));
+        let job = up_series
+            .and_then(|(l, _)| l.get("job").cloned())
+            .unwrap_or_default();
+        let last_error = answers
+            .targets
+            .iter()
+            .flatten()
+            .find(|t| t.labels.get("instance").map(String::as_str) == Some(name))
+            .map(|t| t.last_error.clone())
+            .unwrap_or_default();
+        rows.push(InstanceRow {
+            instance: name.to_string(),
+            job,
+            up: up_series.map(|(_, v)| *v >= 1.0),
+            req_per_sec: s.req_per_sec,
+            error_ratio: s.error_ratio,
+            p95: s.p95,
+            p99: s.p99,
+            last_error,
+        });
+        per_instance.insert(name.to_string(), s);
+    }
+    Refresh {
+        t_ms: answers.t_ms,
+        total,
+        rows,
+        per_instance,
+        warnings: answers.warnings.clone(),
+    }
+}
+
+/// The value of the series of `instance` (or of the single series when `None`).
+fn value(v: &Vector, instance: Option<&str>) -> Option<f64> {
+    v.iter()
+        .find(|(l, _)| instance.is_none_or(|i| l.get("instance").map(String::as_str) == Some(i)))
+        .map(|(_, x)| *x)
+}
+
+/// The tiles of one instance, or of the total, as [`super::stats::compute`] fills them.
+fn stats(t_ms: i64, a: &TileAnswers, instance: Option<&str>, shape: &Shape<'_>) -> Stats {
+    let req = value(&a.requests, instance);
+    let err = value(&a.errors, instance);
+    let error_ratio = match (req, err) {
+        (Some(r), Some(e)) if r > 0.0 => Some(e / r),
+        (Some(r), None) if r > 0.0 => Some(0.0),
+        _ => None,
+    };
+    let quantile = |v: &Vector| value(v, instance).filter(|x| !x.is_nan());
+    Stats {
+        eval_ms: t_ms,
+        req_per_sec: req,
+        err_per_sec: err.or(req.map(|_| 0.0)),
+        error_ratio,
+        p50: quantile(&a.p50),
+        p95: quantile(&a.p95),
+        p99: quantile(&a.p99),
+        modules: modules(&a.by_tool, instance, shape),
+        resident_memory_bytes: value(&a.memory, instance),
+        range_ms: shape.range_ms,
+    }
+}
+
+fn modules(by_tool: &Vector, instance: Option<&str>, shape: &Shape<'_>) -> Vec<ModuleShare> {
+    let Some(label) = shape.tool_label else {
+        return Vec::new();
+    };
+    let mut by_module: BTreeMap<String, f64> = BTreeMap::new();
+    for (labels, rate) in by_tool {
+        if instance.is_some_and(|i| labels.get("instance").map(String::as_str) != Some(i)) {
+            continue;
+        }
+        let Some(tool) = labels.get(label).filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if rate.is_nan() {
+            continue;
+        }
+        *by_module
+            .entry(module_of(tool, shape.module_re).to_string())
+            .or_default() += rate;
+    }
+    let total: f64 = by_module.values().sum();
+    let mut out: Vec<ModuleShare> = by_module
+        .into_iter()
+        .map(|(module, per_sec)| ModuleShare {
+            module,
+            per_sec,
+            share: if total > 0.0 { per_sec / total } else { 0.0 },
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.per_sec
+            .total_cmp(&a.per_sec)
+            .then_with(|| a.module.cmp(&b.module))
+    });
+    out
+}
+
+/// Timeline points from `query_range` answers of requests and errors per second: the
+/// total when `instance` is `None`, else that instance's series. Points without a request
+/// value are left out; a missing error value is 0.
+pub fn points(requests: &Matrix, errors: &Matrix, instance: Option<&str>) -> Vec<Point> {
+    let pick = |m: &Matrix| -> Vec<(i64, f64)> {
+        m.iter()
+            .find(|(l, _)| {
+                instance.is_none_or(|i| l.get("instance").map(String::as_str) == Some(i))
+            })
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default()
+    };
+    let errs: BTreeMap<i64, f64> = pick(errors).into_iter().collect();
+    pick(requests)
+        .into_iter()
+        .map(|(t_ms, r)| Point {
+            t_ms,
+            req_per_sec: r,
+            err_per_sec: errs.get(&t_ms).copied().unwrap_or(0.0),
+        })
+        .collect()
+}
+
+/// The instances named in a matrix.
+pub fn instances(m: &Matrix) -> Vec<String> {
+    let mut out: Vec<String> = m
+        .iter()
+        .filter_map(|(l, _)| l.get("instance").cloned())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+#[path = "query_mode_tests.rs"]
+mod tests;

@@ -1,0 +1,117 @@
+use super::*;
+
+fn l(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect()
+}
+
+fn inst(i: &str, v: f64) -> (Labels, f64) {
+    (l(&[("instance", i)]), v)
+}
+
+fn shape(re: &Regex) -> Shape<'_> {
+    Shape {
+        tool_label: Some("gen_ai_tool_name"),
+        module_re: re,
+        range_ms: 300_000,
+    }
+}
+
+#[test]
+fn fleet_rows_and_drill_down_stats_come_from_by_instance_answers() {
+    let re = Regex::new("^([^._]+)").expect("regex");
+    let answers = Answers {
+        t_ms: 1_000,
+        total: TileAnswers {
+            requests: vec![(Labels::new(), 12.0)],
+            errors: vec![(Labels::new(), 1.2)],
+            p95: vec![(Labels::new(), 0.5)],
+            p99: vec![(Labels::new(), f64::NAN)],
+            ..TileAnswers::default()
+        },
+        by_instance: TileAnswers {
+            requests: vec![inst("a:1", 10.0), inst("b:1", 2.0)],
+            errors: vec![inst("a:1", 1.2)],
+            p95: vec![inst("a:1", 0.4), inst("b:1", 0.9)],
+            by_tool: vec![
+                (
+                    l(&[("instance", "a:1"), ("gen_ai_tool_name", "notion.search")]),
+                    3.0,
+                ),
+                (
+                    l(&[("instance", "a:1"), ("gen_ai_tool_name", "notion.get")]),
+                    1.0,
+                ),
+                (
+                    l(&[("instance", "a:1"), ("gen_ai_tool_name", "jira.list")]),
+                    4.0,
+                ),
+                (
+                    l(&[("instance", "b:1"), ("gen_ai_tool_name", "jira.list")]),
+                    2.0,
+                ),
+            ],
+            memory: vec![inst("a:1", 5e7)],
+            ..TileAnswers::default()
+        },
+        up: vec![
+            (l(&[("instance", "a:1"), ("job", "mcp")]), 1.0),
+            (l(&[("instance", "b:1"), ("job", "mcp")]), 1.0),
+            (l(&[("instance", "c:1"), ("job", "mcp")]), 0.0),
+        ],
+        targets: Some(vec![TargetState {
+            labels: l(&[("instance", "c:1"), ("job", "mcp")]),
+            last_error: "connection refused".into(),
+        }]),
+        warnings: vec![],
+    };
+    let r = assemble(&answers, &shape(&re));
+    assert_eq!(r.total.req_per_sec, Some(12.0));
+    assert_eq!(
+        r.total.error_ratio.map(|x| (x * 1000.0).round()),
+        Some(100.0)
+    );
+    assert_eq!(r.total.p99, None, "NaN is no value");
+    let names: Vec<&str> = r.rows.iter().map(|x| x.instance.as_str()).collect();
+    assert_eq!(names, ["a:1", "b:1", "c:1"]);
+    assert_eq!(
+        r.rows[0].error_ratio.map(|x| (x * 100.0).round()),
+        Some(12.0)
+    );
+    assert_eq!(
+        r.rows[1].error_ratio,
+        Some(0.0),
+        "requests but no error series"
+    );
+    assert_eq!(r.rows[2].up, Some(false));
+    assert_eq!(r.rows[2].req_per_sec, None);
+    assert_eq!(r.rows[2].last_error, "connection refused");
+    assert_eq!(r.rows[0].job, "mcp");
+    let a = &r.per_instance["a:1"];
+    assert_eq!(a.resident_memory_bytes, Some(5e7));
+    let mods: Vec<(&str, f64)> = a
+        .modules
+        .iter()
+        .map(|m| (m.module.as_str(), m.per_sec))
+        .collect();
+    assert_eq!(mods, [("jira", 4.0), ("notion", 4.0)], "ties by name");
+    assert_eq!(a.modules[0].share, 0.5);
+    assert_eq!(r.per_instance["b:1"].modules.len(), 1);
+}
+
+#[test]
+fn timeline_points_pair_requests_with_errors() {
+    let req: Matrix = vec![
+        (l(&[("instance", "a:1")]), vec![(0, 1.0), (10, 2.0)]),
+        (l(&[("instance", "b:1")]), vec![(0, 5.0)]),
+    ];
+    let err: Matrix = vec![(l(&[("instance", "a:1")]), vec![(10, 0.5)])];
+    let a = points(&req, &err, Some("a:1"));
+    assert_eq!(a.len(), 2);
+    assert_eq!((a[0].err_per_sec, a[1].err_per_sec), (0.0, 0.5));
+    assert_eq!(points(&req, &err, Some("b:1"))[0].req_per_sec, 5.0);
+    assert!(points(&req, &err, Some("z:1")).is_empty());
+    assert_eq!(instances(&req), ["a:1", "b:1"]);
+}

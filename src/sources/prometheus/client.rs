@@ -1,0 +1,134 @@
+//! Requests to a Prometheus-compatible query API: instant queries, range queries and the
+//! targets list, with the headers, credentials and TLS of the environment.
+
+use reqwest::{Method, Url};
+
+use super::api::{self, Answer, Data, Target};
+use crate::config::PromEnv;
+use crate::sources::endpoint::{Endpoint, Settings};
+use crate::sources::http::{read_capped, redact, short_error};
+
+/// Largest answer read, bytes: a `by (instance)` vector of thousands of instances is far
+/// below this; a proxy's runaway body is cut off.
+const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The client of one environment. `Debug` shows only the redacted URL.
+#[derive(Clone)]
+pub struct PromClient {
+    http: Endpoint,
+    base: Url,
+    /// The base URL as it may be shown.
+    pub shown: String,
+}
+
+impl std::fmt::Debug for PromClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromClient")
+            .field("url", &self.shown)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PromClient {
+    /// Builds the client of `env`.
+    ///
+    /// Errors: a URL that is not http(s), and the TLS, secret and header errors of
+    /// [`Endpoint::new`].
+    pub fn new(env: &PromEnv) -> Result<PromClient, String> {
+        let text = env.url.trim();
+        let base =
+            Url::parse(text).map_err(|e| format!("bad Prometheus URL `{}`: {e}", redact(text)))?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(format!(
+                "bad Prometheus URL `{}`: must be http:// or https://",
+                redact(text)
+            ));
+        }
+        let http = Endpoint::new(&Settings {
+            timeout: env.timeout,
+            headers: &env.headers,
+            auth: &env.auth,
+            tls: &env.tls,
+            http1_only: false,
+        })?;
+        Ok(PromClient {
+            http,
+            base,
+            shown: redact(text),
+        })
+    }
+
+    /// `<base>/api/v1/<endpoint>?<query>`.
+    fn url(&self, endpoint: &str, query: &[(&str, String)]) -> Result<Url, String> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|_| "Prometheus URL cannot take a path".to_string())?
+            .pop_if_empty()
+            .extend(["api", "v1", endpoint]);
+        url.query_pairs_mut()
+            .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        Ok(url)
+    }
+
+    /// GETs `url`: the status and the body (capped).
+    async fn get(&self, url: Url) -> Result<(u16, Vec<u8>), String> {
+        let resp = self
+            .http
+            .request(Method::GET, url)
+            .send()
+            .await
+            .map_err(|e| short_error(&e))?;
+        let status = resp.status().as_u16();
+        Ok((status, read_capped(resp, MAX_BODY_BYTES).await?))
+    }
+
+    /// An instant query at `time_ms` (Unix ms).
+    ///
+    /// Errors: the request failed, or the API's error (see [`api::query`]).
+    pub async fn query(&self, promql: &str, time_ms: i64) -> Result<Answer<Data>, String> {
+        let url = self.url(
+            "query",
+            &[("query", promql.to_string()), ("time", seconds(time_ms))],
+        )?;
+        let (status, body) = self.get(url).await?;
+        api::query(status, &body)
+    }
+
+    /// A range query over `[start_ms, end_ms]` every `step_ms`.
+    ///
+    /// Errors: as [`PromClient::query`].
+    pub async fn query_range(
+        &self,
+        promql: &str,
+        start_ms: i64,
+        end_ms: i64,
+        step_ms: i64,
+    ) -> Result<Answer<Data>, String> {
+        let url = self.url(
+            "query_range",
+            &[
+                ("query", promql.to_string()),
+                ("start", seconds(start_ms)),
+                ("end", seconds(end_ms)),
+                ("step", seconds(step_ms.max(1))),
+            ],
+        )?;
+        let (status, body) = self.get(url).await?;
+        api::query(status, &body)
+    }
+
+    /// The active scrape targets (`/api/v1/targets?state=active`).
+    ///
+    /// Errors: as [`PromClient::query`]; a 404 where the API has no targets list (Thanos
+    /// querier, Mimir).
+    pub async fn targets(&self) -> Result<Answer<Vec<Target>>, String> {
+        let url = self.url("targets", &[("state", "active".to_string())])?;
+        let (status, body) = self.get(url).await?;
+        api::targets(status, &body)
+    }
+}
+
+/// Unix ms as the API's seconds with millisecond decimals: `1700000000.123`.
+fn seconds(ms: i64) -> String {
+    format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
+}

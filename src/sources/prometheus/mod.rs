@@ -1,0 +1,224 @@
+//! Query mode's source: reads the fleet from a Prometheus-compatible API (Prometheus,
+//! Thanos, Cortex/Mimir, VictoriaMetrics) instead of scraping `/metrics`. It detects the
+//! metric profile from the series the selector finds, backfills the timeline with
+//! `query_range` (history is there at once), then asks the tiles' PromQL every interval.
+//! The environment can be switched while it runs.
+
+pub mod api;
+pub mod client;
+pub mod refresh;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use regex::Regex;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use super::Update;
+use super::backoff::Backoff;
+use crate::config::{PromEnv, PrometheusConfig};
+use crate::model::profile::{CustomProfile, OTEL_REQUESTS, Profile, ProfileChoice};
+use crate::model::promql_text::Promql;
+use crate::model::query_mode::{self, PromUpdate, Shape};
+use crate::model::timeline::Timeline;
+use client::PromClient;
+use refresh::Queries;
+
+/// What the source needs besides the environments.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: ProfileChoice,
+    pub custom_profile: Option<CustomProfile>,
+    /// Time between two refreshes.
+    pub interval: Duration,
+    /// The tiles' rate window.
+    pub range: Duration,
+    /// How far back the timeline reaches.
+    pub history: Duration,
+    pub module_pattern: Regex,
+    pub module_label: Option<String>,
+}
+
+/// The scrape interval Grafana assumes for `$__rate_interval` when it knows none: the
+/// timeline's rate range is at least four of these, so each point spans several samples.
+const ASSUMED_SCRAPE: Duration = Duration::from_secs(15);
+
+/// The app's side of the source. Dropping it stops the source.
+#[derive(Debug)]
+pub struct PromHandle {
+    env: watch::Sender<usize>,
+}
+
+impl PromHandle {
+    /// Switches to environment `index`. Errors: the source has stopped.
+    pub fn switch(&self, index: usize) -> Result<(), String> {
+        self.env
+            .send(index)
+            .map_err(|_| "the Prometheus source has stopped".to_string())
+    }
+}
+
+/// Starts reading the environment `cfg.start_index()`; the task goes into `tasks`.
+pub fn spawn(
+    cfg: &PrometheusConfig,
+    settings: Settings,
+    updates: mpsc::Sender<Update>,
+    tasks: &mut JoinSet<()>,
+) -> PromHandle {
+    let (tx, rx) = watch::channel(cfg.start_index());
+    tasks.spawn(run(cfg.environments.clone(), settings, rx, updates));
+    PromHandle { env: tx }
+}
+
+async fn run(
+    envs: Vec<PromEnv>,
+    settings: Settings,
+    mut env: watch::Receiver<usize>,
+    updates: mpsc::Sender<Update>,
+) {
+    loop {
+        let index = *env.borrow_and_update();
+        let Some(current) = envs.get(index) else {
+            if env.changed().await.is_err() {
+                return;
+            }
+            continue;
+        };
+        tokio::select! {
+            () = follow(index, current, &settings, &updates) => return,
+            changed = env.changed() => if changed.is_err() { return },
+        }
+    }
+}
+
+/// Reads one environment until the app goes away.
+async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Update>) {
+    let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
+    let client = match PromClient::new(env) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = send(PromUpdate::Refresh {
+                env: index,
+                t_ms: super::now_ms(),
+                result: Err(e),
+            })
+            .await;
+            return std::future::pending().await;
+        }
+    };
+    let mut backoff = Backoff::new();
+    // The profile: from the config, or detected from the series the selector finds.
+    let profile = loop {
+        let result = profile(&client, env, s).await;
+        let ok = result.as_ref().ok().cloned();
+        if !send(PromUpdate::Profile { env: index, result }).await {
+            return;
+        }
+        match ok {
+            Some(p) => break p,
+            None => tokio::time::sleep(backoff.next_delay().max(s.interval)).await,
+        }
+    };
+    let range_ms = millis(s.range);
+    let queries = Queries::new(
+        Promql::new(&profile, &env.selector, range_ms),
+        env.selector.clone(),
+    );
+    let timeline = Timeline::new(millis(s.history), millis(s.interval));
+    let point_range = (timeline.step_ms + millis(ASSUMED_SCRAPE)).max(4 * millis(ASSUMED_SCRAPE));
+    let points_q = Promql::new(&profile, &env.selector, point_range);
+    let points_by = points_q.clone().by(&["instance"]);
+    let shape_re = s.module_pattern.clone();
+    let tool_label = s.module_label.clone().or(profile.tool_label.clone());
+    // Timeline points are due at multiples of the step; the first ask reaches back over
+    // the whole history.
+    let step = timeline.step_ms;
+    let now = super::now_ms();
+    let mut next_point = (now - timeline.history_ms).div_euclid(step) * step + step;
+    let mut first_points = true;
+    let mut ticker = tokio::time::interval(s.interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let t_ms = super::now_ms();
+        if t_ms >= next_point {
+            let end = t_ms.div_euclid(step) * step;
+            match refresh::backfill(&client, &points_q, &points_by, next_point, end, step).await {
+                Ok([req, err, req_by, err_by]) => {
+                    let instances: BTreeMap<String, _> = query_mode::instances(&req_by)
+                        .into_iter()
+                        .map(|i| {
+                            let p = query_mode::points(&req_by, &err_by, Some(&i));
+                            (i, p)
+                        })
+                        .collect();
+                    let u = PromUpdate::Timeline {
+                        env: index,
+                        range_ms: point_range,
+                        total: query_mode::points(&req, &err, None),
+                        instances,
+                        replace: first_points,
+                    };
+                    if !send(u).await {
+                        return;
+                    }
+                    first_points = false;
+                    next_point = end + step;
+                }
+                Err(e) => tracing::warn!(error = %e, "query mode: timeline points failed"),
+            }
+        }
+        let shape = Shape {
+            tool_label: tool_label.as_deref(),
+            module_re: &shape_re,
+            range_ms,
+        };
+        let result = refresh::refresh(&client, &queries, t_ms)
+            .await
+            .map(|a| Box::new(query_mode::assemble(&a, &shape)));
+        if !send(PromUpdate::Refresh {
+            env: index,
+            t_ms,
+            result,
+        })
+        .await
+        {
+            return;
+        }
+    }
+}
+
+/// The configured profile, or the one whose request metric the selector finds.
+///
+/// Errors: the API failed, or neither known request metric exists under the selector.
+async fn profile(client: &PromClient, env: &PromEnv, s: &Settings) -> Result<Profile, String> {
+    if s.profile != ProfileChoice::Auto {
+        return Profile::resolve(&s.profile, s.custom_profile.as_ref(), std::iter::empty())
+            .and_then(|p| p.ok_or_else(|| "no profile".to_string()));
+    }
+    let mut matchers: Vec<String> = env.selector.iter().map(ToString::to_string).collect();
+    matchers.push(format!("__name__=~\"{OTEL_REQUESTS}|http_requests_total\""));
+    let expr = format!("count by (__name__) ({{{}}})", matchers.join(","));
+    let answer = client.query(&expr, super::now_ms()).await?;
+    let names: Vec<String> = match answer.data {
+        api::Data::Vector(v) => v
+            .into_iter()
+            .filter_map(|(l, _)| l.get("__name__").cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    Profile::resolve(&ProfileChoice::Auto, None, names.iter().map(String::as_str))?.ok_or_else(
+        || {
+            format!(
+                "no {OTEL_REQUESTS} or http_requests_total series match {{{}}}; check the selector \
+             or set a profile",
+                env.selector_text()
+            )
+        },
+    )
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,162 @@
+//! One refresh of query mode: the tiles' queries for the whole selector and `by (instance)`,
+//! `up`, and the targets list, sent together. The number of requests depends on the panels,
+//! never on the number of instances.
+
+use futures::future::join_all;
+
+use super::api::Data;
+use super::client::PromClient;
+use crate::model::alerts::matcher::Matcher;
+use crate::model::promql_text::Promql;
+use crate::model::query_mode::{Answers, Matrix, TargetState, TileAnswers, Vector};
+
+/// The PromQL of one environment and profile.
+#[derive(Debug, Clone)]
+pub struct Queries {
+    /// Aggregated over the whole selector.
+    pub total: Promql,
+    /// The same, `by (instance)`.
+    pub by_instance: Promql,
+    /// The selector, to pick this fleet's targets out of `/api/v1/targets`.
+    pub selector: Vec<Matcher>,
+}
+
+impl Queries {
+    pub fn new(total: Promql, selector: Vec<Matcher>) -> Queries {
+        Queries {
+            by_instance: total.clone().by(&["instance"]),
+            total,
+            selector,
+        }
+    }
+}
+
+/// The expressions of one set of tiles, in [`TileAnswers`] order; `None` where the profile
+/// has no such panel.
+fn tiles(q: &Promql) -> [Option<String>; 7] {
+    [
+        Some(q.requests()),
+        Some(q.errors()),
+        q.quantile(0.5),
+        q.quantile(0.95),
+        q.quantile(0.99),
+        q.by_tool(),
+        Some(q.memory()),
+    ]
+}
+
+/// Asks every query at `t_ms`.
+///
+/// Errors: the first query that failed, with the expression it was (a targets list the
+/// API does not have is not an error: the rows then have no last scrape error).
+pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, String> {
+    let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
+    exprs.extend(tiles(&q.by_instance));
+    exprs.push(Some(q.total.up()));
+    let asked = join_all(exprs.iter().map(|e| async move {
+        match e {
+            Some(e) => client
+                .query(e, t_ms)
+                .await
+                .map(Some)
+                .map_err(|why| format!("{why} — query: {e}")),
+            None => Ok(None),
+        }
+    }));
+    let (answers, targets) = futures::join!(asked, client.targets());
+    let mut vectors = Vec::with_capacity(answers.len());
+    let mut warnings: Vec<String> = Vec::new();
+    for a in answers {
+        match a? {
+            Some(answer) => {
+                for w in answer.warnings {
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
+                }
+                vectors.push(vector(answer.data)?);
+            }
+            None => vectors.push(Vector::new()),
+        }
+    }
+    let mut it = vectors.into_iter();
+    let mut next = || it.next().unwrap_or_default();
+    let mut tile_answers = || TileAnswers {
+        requests: next(),
+        errors: next(),
+        p50: next(),
+        p95: next(),
+        p99: next(),
+        by_tool: next(),
+        memory: next(),
+    };
+    let total = tile_answers();
+    let by_instance = tile_answers();
+    let up = next();
+    let targets = targets.ok().map(|t| {
+        t.data
+            .into_iter()
+            .filter(|t| q.selector.iter().all(|m| m.matches(&t.labels)))
+            .map(|t| TargetState {
+                labels: t.labels,
+                last_error: t.last_error,
+            })
+            .collect()
+    });
+    Ok(Answers {
+        t_ms,
+        total,
+        by_instance,
+        up,
+        targets,
+        warnings,
+    })
+}
+
+/// An instant query's result as a vector (a scalar is one series without labels).
+fn vector(data: Data) -> Result<Vector, String> {
+    match data {
+        Data::Vector(v) => Ok(v),
+        Data::Scalar(_, v) => Ok(vec![(Default::default(), v)]),
+        Data::Matrix(_) => Err("an instant query answered a range vector".into()),
+    }
+}
+
+/// Requests and errors per second over `[start_ms, end_ms]` every `step_ms`, total and by
+/// instance, for the timeline: `(total requests, total errors, by instance requests, by
+/// instance errors)`.
+///
+/// Errors: the first range query that failed.
+pub async fn backfill(
+    client: &PromClient,
+    total: &Promql,
+    by_instance: &Promql,
+    start_ms: i64,
+    end_ms: i64,
+    step_ms: i64,
+) -> Result<[Matrix; 4], String> {
+    let exprs = [
+        total.requests(),
+        total.errors(),
+        by_instance.requests(),
+        by_instance.errors(),
+    ];
+    let answers = join_all(
+        exprs
+            .iter()
+            .map(|e| client.query_range(e, start_ms, end_ms, step_ms)),
+    )
+    .await;
+    let mut out: [Matrix; 4] = Default::default();
+    for (slot, (a, e)) in out.iter_mut().zip(answers.into_iter().zip(&exprs)) {
+        match a.map_err(|why| format!("{why} — query: {e}"))?.data {
+            Data::Matrix(m) => *slot = m,
+            _ => {
+                return Err(format!(
+                    "a range query did not answer a matrix — query: {e}"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,182 @@
+//! The fleet screen of query mode: one row per instance (up/down, req/s, error %, P95, P99,
+//! last scrape error), sorted by the column marked ▼/▲, filtered with `/`; Enter drills into
+//! the selected instance's overview.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Widget};
+
+use super::View;
+use super::alert_text::{fit, pad};
+use super::format;
+use super::level::Level;
+use crate::model::fleet::{FleetColumn, InstanceRow};
+
+/// Widths of the fixed columns; the instance and the last error share the rest.
+const UP_W: usize = 7;
+const NUM_W: usize = 9;
+
+pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
+    let Some(q) = view.query else {
+        Line::styled(
+            " the fleet needs query mode: --prometheus URL or [prometheus] in the config",
+            t.muted(),
+        )
+        .render(area, buf);
+        return;
+    };
+    let rows = q.visible();
+    let down = q.rows.iter().filter(|r| r.up == Some(false)).count();
+    let mut title = vec![Span::styled(
+        format!(
+            " Fleet · {} ({} instance{}",
+            q.title(),
+            q.rows.len(),
+            if q.rows.len() == 1 { "" } else { "s" }
+        ),
+        t.title(),
+    )];
+    if down > 0 {
+        title.push(Span::styled(", ", t.title()));
+        title.push(Span::styled(
+            format!("{down} down"),
+            Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+        ));
+    }
+    title.push(Span::styled(") ", t.title()));
+    if !q.order.filter.is_empty() || q.filtering {
+        title.push(Span::styled(
+            format!(" /{} ({} shown) ", q.order.filter, rows.len()),
+            Style::new().fg(t.accent),
+        ));
+    }
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut top: Vec<Line> = Vec::new();
+    if let Some(e) = view.dashboard.status.scrape.last_error.as_deref() {
+        top.push(Line::styled(
+            format!(" ✖ {}", fit(e, inner.width.saturating_sub(3) as usize)),
+            Style::new().fg(t.crit),
+        ));
+    }
+    if let Some(p) = &view.dashboard.profile_problem {
+        top.push(Line::styled(format!(" ▲ {p}"), Style::new().fg(t.warn)));
+    }
+    for w in q.warnings.iter().take(2) {
+        top.push(Line::styled(
+            format!(" ▲ warning: {w}"),
+            Style::new().fg(t.warn),
+        ));
+    }
+    let [notes, head, body] = Layout::vertical([
+        Constraint::Length(top.len() as u16),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    for (i, line) in top.into_iter().enumerate() {
+        line.render(Rect::new(notes.x, notes.y + i as u16, notes.width, 1), buf);
+    }
+    let w = inner.width as usize;
+    Line::from(header(view, w)).render(head, buf);
+    if rows.is_empty() {
+        let text = if q.rows.is_empty() {
+            " no instances yet: waiting for the first answer (or the selector matches nothing)"
+        } else {
+            " no instance matches the filter · Esc clears it"
+        };
+        Line::styled(text, t.muted()).render(body, buf);
+        return;
+    }
+    let selected = q.row.min(rows.len() - 1);
+    let height = body.height as usize;
+    let offset = selected.saturating_sub(height.saturating_sub(1));
+    for (n, r) in rows.iter().enumerate().skip(offset).take(height) {
+        let area = Rect::new(body.x, body.y + (n - offset) as u16, body.width, 1);
+        if n == selected {
+            buf.set_style(area, t.selected());
+        }
+        Line::from(row(view, r, w)).render(area, buf);
+    }
+}
+
+/// `(instance width, last error width)` for a table `w` wide.
+fn widths(w: usize) -> (usize, usize) {
+    let rest = w.saturating_sub(1 + UP_W + 4 * NUM_W);
+    let instance = (rest * 2 / 5).clamp(12.min(rest), 40);
+    (instance, rest.saturating_sub(instance + 1))
+}
+
+fn header(view: &View, w: usize) -> Vec<Span<'static>> {
+    let t = view.theme;
+    let Some(q) = view.query else {
+        return Vec::new();
+    };
+    let (iw, ew) = widths(w);
+    let mut spans = vec![Span::raw(" ")];
+    for c in FleetColumn::ALL {
+        let mark = if c == q.order.column {
+            if q.order.descending { "▼" } else { "▲" }
+        } else {
+            ""
+        };
+        let text = format!("{}{mark}", c.title());
+        let cell = match c {
+            FleetColumn::Instance => pad(&text, iw + 1),
+            FleetColumn::Up => pad(&text, UP_W),
+            FleetColumn::LastError => fit(&text, ew),
+            _ => format!("{text:>width$} ", width = NUM_W - 1),
+        };
+        let style = if c == q.order.column {
+            Style::new().fg(t.accent).add_modifier(Modifier::BOLD)
+        } else {
+            t.muted().add_modifier(Modifier::BOLD)
+        };
+        spans.push(Span::styled(cell, style));
+    }
+    spans
+}
+
+fn row(view: &View, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
+    let t = view.theme;
+    let th = view.thresholds;
+    let (iw, ew) = widths(w);
+    let (up_text, up_style) = match r.up {
+        Some(true) => ("● up", Style::new().fg(t.ok)),
+        Some(false) => (
+            "✖ DOWN",
+            Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+        ),
+        None => ("? n/a", t.muted()),
+    };
+    let num = |text: String, style: Style| {
+        Span::styled(format!("{text:>width$} ", width = NUM_W - 1), style)
+    };
+    let level = |v: Option<f64>, warn: f64, crit: f64| Level::of(v, warn, crit).style(t);
+    vec![
+        Span::raw(" "),
+        Span::styled(pad(&r.instance, iw + 1), t.text()),
+        Span::styled(pad(up_text, UP_W), up_style),
+        num(r.req_per_sec.map_or("–".into(), format::number), t.text()),
+        num(
+            r.error_ratio.map_or("–".into(), format::percent),
+            level(r.error_ratio, th.error_rate_warn, th.error_rate_crit),
+        ),
+        num(
+            r.p95.map_or("–".into(), format::latency),
+            level(r.p95, th.p95_warn.as_secs_f64(), th.p95_crit.as_secs_f64()),
+        ),
+        num(
+            r.p99.map_or("–".into(), format::latency),
+            level(r.p99, th.p99_warn.as_secs_f64(), th.p99_crit.as_secs_f64()),
+        ),
+        Span::styled(fit(&r.last_error, ew), Style::new().fg(t.crit)),
+    ]
+}
