@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod alerts_fixture;
 pub mod drive;
 pub mod fixture;
+pub mod fleet_fixture;
 pub mod logs_fixture;
 pub mod loki;
 pub mod loki_query;

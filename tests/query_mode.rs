@@ -1,0 +1,315 @@
+//! Query mode against a real Prometheus (Debian's 2.42) scraping three demo servers with
+//! different load, error and latency settings: the fleet lists them with the right relative
+//! numbers, a killed server shows down with its scrape error, a refresh asks the same number
+//! of queries whatever the number of instances, and API errors arrive in the API's words.
+
+mod support;
+
+use std::time::Duration;
+
+use mcptop::config::{PromEnv, PrometheusConfig};
+use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop::model::fleet::InstanceRow;
+use mcptop::model::profile::{ProfileChoice, ProfileKind};
+use mcptop::model::query_mode::{PromUpdate, Refresh};
+use mcptop::sources::{Update, prometheus};
+use support::prometheus::{Job, Prometheus};
+use tokio::sync::mpsc;
+
+async fn demo(rate: f64, error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
+    DemoServer::start(DemoOptions {
+        port: 0,
+        load: LoadOptions {
+            enabled: true,
+            rate_per_sec: rate,
+            error_ratio,
+            latency_ms,
+            bursts: false,
+        },
+    })
+    .await
+    .expect("demo server starts")
+}
+
+fn settings() -> prometheus::Settings {
+    prometheus::Settings {
+        profile: ProfileChoice::Auto,
+        custom_profile: None,
+        interval: Duration::from_secs(1),
+        range: Duration::from_secs(20),
+        history: Duration::from_secs(120),
+        module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
+        module_label: None,
+    }
+}
+
+fn env(name: &str, url: &str, selector: &str) -> PromEnv {
+    let mut e = PromEnv::new(name, url);
+    e.selector = mcptop::config::prometheus::parse_selector(selector).expect("selector");
+    e
+}
+
+/// Waits up to `secs` for a refresh whose rows satisfy `pred`.
+async fn refresh_where(
+    rx: &mut mpsc::Receiver<Update>,
+    secs: u64,
+    what: &str,
+    pred: impl Fn(&Refresh) -> bool,
+) -> Refresh {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let mut last = String::from("nothing");
+    loop {
+        let u = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("timed out waiting for {what}; last: {last}"))
+            .expect("the source runs");
+        if let Update::Prometheus(PromUpdate::Refresh { result, .. }) = u {
+            match result {
+                Ok(r) if pred(&r) => return *r,
+                Ok(r) => last = format!("{:?}", r.rows),
+                Err(e) => last = e,
+            }
+        }
+    }
+}
+
+fn row<'a>(r: &'a Refresh, addr: &str) -> &'a InstanceRow {
+    r.rows
+        .iter()
+        .find(|x| x.instance == addr)
+        .unwrap_or_else(|| panic!("{addr} not in the fleet: {:?}", r.rows))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() {
+    // busy: many calls, few errors, fast; flaky: few calls, many errors; slow: slow calls.
+    let busy = demo(40.0, 0.01, (20, 200)).await;
+    let flaky = demo(8.0, 0.4, (20, 200)).await;
+    let slow = demo(15.0, 0.01, (1500, 4000)).await;
+    let addrs = [busy.addr, flaky.addr, slow.addr].map(|a| a.to_string());
+    let Some(prom) = Prometheus::start(
+        &[
+            Job {
+                name: "mcp",
+                targets: addrs.to_vec(),
+            },
+            Job {
+                name: "other",
+                targets: vec![busy.addr.to_string()],
+            },
+        ],
+        1000,
+    ) else {
+        return;
+    };
+    let cfg = PrometheusConfig {
+        environments: vec![env("production", &prom.url(), "job=\"mcp\"")],
+        start: None,
+    };
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    let _handle = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
+
+    // The profile is detected from the series the selector finds.
+    let profile = loop {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Ok(p), .. }))) => break p,
+            Ok(Some(_)) => {}
+            other => panic!("no profile: {other:?}"),
+        }
+    };
+    assert_eq!(profile.kind, ProfileKind::OtelMcp);
+
+    let [b, f, s] = &addrs;
+    let r = refresh_where(&mut rx, 60, "three instances with numbers", |r| {
+        r.rows.len() == 3
+            && r.rows
+                .iter()
+                .all(|x| x.req_per_sec.is_some_and(|v| v > 0.0) && x.p95.is_some())
+    })
+    .await;
+    // Only the selector's targets: job="other" is not listed twice.
+    assert_eq!(r.rows.iter().filter(|x| &x.instance == b).count(), 1);
+    assert!(r.rows.iter().all(|x| x.job == "mcp" && x.up == Some(true)));
+    let (busy_row, flaky_row, slow_row) = (row(&r, b), row(&r, f), row(&r, s));
+    assert!(
+        busy_row.req_per_sec > flaky_row.req_per_sec,
+        "busy serves more: {busy_row:?} vs {flaky_row:?}"
+    );
+    assert!(
+        flaky_row.error_ratio > busy_row.error_ratio,
+        "flaky fails more: {flaky_row:?} vs {busy_row:?}"
+    );
+    assert!(
+        slow_row.p95 > busy_row.p95,
+        "slow is slower: {slow_row:?} vs {busy_row:?}"
+    );
+    assert!(slow_row.p99 >= slow_row.p95);
+    // The total is the sum of the instances.
+    let sum: f64 = r.rows.iter().filter_map(|x| x.req_per_sec).sum();
+    let total = r.total.req_per_sec.expect("total");
+    assert!((total - sum).abs() <= 1e-9 * total, "{total} vs {sum}");
+    // Each instance has its own tiles and modules for the drill-down.
+    assert!(!r.per_instance[b].modules.is_empty());
+
+    // A refresh sends the same 15 queries whatever the fleet's size, counted by
+    // Prometheus itself.
+    let http = reqwest::Client::new();
+    let queries = || async {
+        let body = http
+            .get(format!("{}/metrics", prom.url()))
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("body");
+        body.lines()
+            .filter(|l| {
+                l.starts_with("prometheus_http_requests_total{")
+                    && l.contains("handler=\"/api/v1/query\"")
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum::<f64>()
+    };
+    refresh_where(&mut rx, 10, "a refresh", |_| true).await;
+    let before = queries().await;
+    for _ in 0..3 {
+        refresh_where(&mut rx, 10, "a refresh", |_| true).await;
+    }
+    let after = queries().await;
+    assert_eq!(after - before, 45.0, "3 refreshes × 15 instant queries");
+
+    // Kill one: it turns down with Prometheus' scrape error.
+    slow.shutdown().await;
+    let r = refresh_where(&mut rx, 30, "the slow server down", |r| {
+        r.rows
+            .iter()
+            .any(|x| &x.instance == s && x.up == Some(false))
+    })
+    .await;
+    let dead = row(&r, s);
+    assert!(
+        dead.last_error.contains("connection refused"),
+        "the scrape error: {dead:?}"
+    );
+    assert_eq!(row(&r, b).up, Some(true));
+    busy.shutdown().await;
+    flaky.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeline_is_backfilled_from_query_range_at_start() {
+    let server = demo(20.0, 0.1, (20, 200)).await;
+    let Some(prom) = Prometheus::start(
+        &[Job {
+            name: "mcp",
+            targets: vec![server.addr.to_string()],
+        }],
+        1000,
+    ) else {
+        return;
+    };
+    // Let Prometheus gather some history before mcptop starts (its first scrape comes up to
+    // 5 s after it is ready: the discovery reload interval).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while prom
+        .scrape_times("mcp", "30s", mcptop::sources::now_ms())
+        .await
+        .len()
+        < 8
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Prometheus never scraped"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let cfg = PrometheusConfig {
+        environments: vec![env("p", &prom.url(), "job=\"mcp\"")],
+        start: None,
+    };
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    let _handle = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let u = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("timeline points in time")
+            .expect("source runs");
+        if let Update::Prometheus(PromUpdate::Timeline {
+            total,
+            instances,
+            replace: true,
+            ..
+        }) = u
+        {
+            assert!(
+                total.iter().filter(|p| p.req_per_sec > 0.0).count() >= 3,
+                "history from before the start: {total:?}"
+            );
+            assert!(total.iter().any(|p| p.err_per_sec > 0.0), "{total:?}");
+            assert_eq!(instances.len(), 1);
+            break;
+        }
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_errors_arrive_in_the_apis_words() {
+    let Some(prom) = Prometheus::start(
+        &[Job {
+            name: "closed",
+            targets: vec!["127.0.0.1:1".into()],
+        }],
+        1000,
+    ) else {
+        return;
+    };
+    // A selector matching nothing: the profile cannot be detected, and says why.
+    let cfg = PrometheusConfig {
+        environments: vec![env("p", &prom.url(), "job=\"nothing\"")],
+        start: None,
+    };
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    let _a = prometheus::spawn(&cfg, settings(), tx.clone(), &mut tasks);
+    match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+        Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => {
+            assert!(
+                e.contains("job=\"nothing\"") && e.contains("check the selector"),
+                "{e}"
+            );
+        }
+        other => panic!("expected a profile error: {other:?}"),
+    }
+    tasks.abort_all();
+
+    // A wrong path: Prometheus' own 404 text, not a JSON error.
+    let cfg = PrometheusConfig {
+        environments: vec![env("p", &format!("{}/not-here", prom.url()), "")],
+        start: None,
+    };
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    let _b = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
+    match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+        Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => {
+            assert!(e.starts_with("HTTP 404"), "{e}");
+        }
+        other => panic!("expected a 404: {other:?}"),
+    }
+
+    // A query Prometheus refuses: its errorType and message.
+    let client = prometheus::client::PromClient::new(&env("p", &prom.url(), "")).expect("client");
+    let e = client
+        .query("sum(rate(x[5m])", mcptop::sources::now_ms())
+        .await
+        .expect_err("a parse error");
+    assert!(
+        e.starts_with("bad_data: ") && e.ends_with("(HTTP 400)"),
+        "{e}"
+    );
+}

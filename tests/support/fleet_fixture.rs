@@ -1,0 +1,126 @@
+//! A fixed query-mode state for render snapshots: two environments, a fleet of five
+//! instances (one down, one erroring, one slow) refreshed once, with timeline points.
+
+use std::collections::BTreeMap;
+
+use mcptop::app::App;
+use mcptop::config::{Config, PromEnv};
+use mcptop::model::fleet::InstanceRow;
+use mcptop::model::profile::Profile;
+use mcptop::model::query_mode::{PromUpdate, Refresh};
+use mcptop::model::stats::{ModuleShare, Stats};
+use mcptop::model::timeline::Point;
+use mcptop::sources::Update;
+
+use super::fixture::T0;
+
+/// The config: `production` (job="mcp") and `staging`.
+pub fn config() -> Config {
+    let mut cfg = Config::default();
+    let mut prod = PromEnv::new("production", "https://mimir.example/prometheus");
+    prod.selector = mcptop::config::prometheus::parse_selector("job=\"mcp\"").expect("selector");
+    let staging = PromEnv::new("staging", "http://prometheus.staging:9090");
+    cfg.prometheus.environments = vec![prod, staging];
+    cfg
+}
+
+fn stats(t_ms: i64, rps: f64, err: f64, p95: f64, p99: f64) -> Stats {
+    Stats {
+        eval_ms: t_ms,
+        req_per_sec: Some(rps),
+        err_per_sec: Some(rps * err),
+        error_ratio: Some(err),
+        p50: None,
+        p95: Some(p95),
+        p99: Some(p99),
+        modules: vec![
+            ModuleShare {
+                module: "notion".into(),
+                per_sec: rps * 0.6,
+                share: 0.6,
+            },
+            ModuleShare {
+                module: "github".into(),
+                per_sec: rps * 0.4,
+                share: 0.4,
+            },
+        ],
+        resident_memory_bytes: Some(52e6),
+        range_ms: 300_000,
+    }
+}
+
+/// The fleet: `(instance, up, req/s, error ratio, p95, p99, last error)`.
+const FLEET: [(&str, bool, f64, f64, f64, f64, &str); 5] = [
+    ("10.0.3.7:9464", true, 41.2, 0.004, 0.41, 1.2, ""),
+    ("10.0.3.8:9464", true, 39.8, 0.072, 0.52, 1.9, ""),
+    ("10.0.3.9:9464", true, 12.5, 0.0, 3.8, 7.9, ""),
+    (
+        "10.0.4.2:9464",
+        false,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        "Get \"http://10.0.4.2:9464/metrics\": dial tcp 10.0.4.2:9464: connect: connection refused",
+    ),
+    ("10.0.4.3:9464", true, 22.1, 0.011, 0.33, 0.95, ""),
+];
+
+/// An app in query mode after one refresh at `now` and an hour of timeline points.
+pub fn fleet_app() -> (App, i64) {
+    let mut app = App::new(config()).expect("app");
+    app.audit = None;
+    let now = T0 + 3_600_000;
+    app.apply(Update::Prometheus(PromUpdate::Profile {
+        env: 0,
+        result: Ok(Profile::otel_mcp()),
+    }));
+    let points = |scale: f64| -> Vec<Point> {
+        (0..360)
+            .map(|i| Point {
+                t_ms: T0 + i * 10_000,
+                req_per_sec: scale * (1.0 + 0.3 * ((i as f64) / 20.0).sin()),
+                err_per_sec: scale * 0.02,
+            })
+            .collect()
+    };
+    let mut instances = BTreeMap::new();
+    let mut rows = Vec::new();
+    let mut per_instance = BTreeMap::new();
+    for (name, up, rps, err, p95, p99, last_error) in FLEET {
+        instances.insert(name.to_string(), points(rps));
+        rows.push(InstanceRow {
+            instance: name.into(),
+            job: "mcp".into(),
+            up: Some(up),
+            req_per_sec: up.then_some(rps),
+            error_ratio: up.then_some(err),
+            p95: up.then_some(p95),
+            p99: up.then_some(p99),
+            last_error: last_error.into(),
+        });
+        if up {
+            per_instance.insert(name.to_string(), stats(now, rps, err, p95, p99));
+        }
+    }
+    app.apply(Update::Prometheus(PromUpdate::Timeline {
+        env: 0,
+        range_ms: 60_000,
+        total: points(115.6),
+        instances,
+        replace: true,
+    }));
+    app.apply(Update::Prometheus(PromUpdate::Refresh {
+        env: 0,
+        t_ms: now,
+        result: Ok(Box::new(Refresh {
+            t_ms: now,
+            total: stats(now, 115.6, 0.029, 0.48, 2.1),
+            rows,
+            per_instance,
+            warnings: vec![],
+        })),
+    }));
+    (app, now + 1_000)
+}
