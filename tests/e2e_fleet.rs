@@ -86,7 +86,7 @@ async fn switch_environments_and_drill_down() {
         "{screen}"
     );
 
-    // Sort by error rate: the flaky one on top; Enter drills into it.
+    // Sort by error rate: the flaky one on top; the top row's Enter drills into it.
     for _ in 0..3 {
         tmux.keys("o");
     }
@@ -96,6 +96,8 @@ async fn switch_environments_and_drill_down() {
                 .find(|l| l.contains("● up"))
                 .is_some_and(|l| l.contains(&b_addr))
     });
+    // The cursor stays on its instance when the order changes; g goes to the top row.
+    tmux.keys("g");
     tmux.keys("Enter");
     let screen = tmux.wait_for("the instance's overview", STEP, |s| {
         s.contains(&format!("production · {b_addr}")) && s.contains("Requests/min")

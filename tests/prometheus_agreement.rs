@@ -310,6 +310,19 @@ async fn compare(prom: &Prometheus, job: &str, ours: &Stats, t_ms: i64) {
     }
 }
 
+/// Waits until Prometheus answers with its scrape of `job` just before `t_ms` (the one
+/// mcptop's scrape at `t_ms` follows): both comparisons then see the same samples.
+async fn stored(prom: &Prometheus, job: &str, t_ms: i64) {
+    for _ in 0..100 {
+        let times = prom.scrape_times(job, "5s", t_ms).await;
+        if times.last().is_some_and(|last| t_ms - last <= LAG_MS + 50) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("Prometheus did not store its scrape of {job} before {t_ms}");
+}
+
 async fn demo(port: u16) -> DemoServer {
     DemoServer::start(DemoOptions { port, load: load() })
         .await
@@ -336,8 +349,7 @@ async fn steady_load_agrees_with_promql() {
         start + RANGE_MS + 8 * INTERVAL_MS,
     ] {
         let t = ours.run_until(at).await;
-        // Prometheus has stored its scrape of 5 ms ago once the API answers for it.
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        stored(&prom, "steady", t).await;
         compare(&prom, "steady", &ours.model.stats, t).await;
     }
     server.shutdown().await;
@@ -370,7 +382,7 @@ async fn counter_reset_agrees_with_promql() {
     let after = ours.next_ms;
     for at in [after + 10 * INTERVAL_MS, after + 15 * INTERVAL_MS] {
         let t = ours.run_until(at).await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        stored(&prom, "reset", t).await;
         let resets = prom
             .scalar(
                 &format!(

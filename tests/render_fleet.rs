@@ -108,7 +108,7 @@ fn enter_drills_into_an_instance_and_esc_returns() {
 fn a_failed_refresh_shows_the_api_error_in_place_and_keeps_the_rows() {
     let (mut app, now) = fleet_app();
     app.apply(Update::Prometheus(PromUpdate::Refresh {
-        env: 0,
+        run: 0,
         t_ms: now,
         result: Err(
             "bad_data: 1:20: parse error: unexpected \")\" (HTTP 400) — query: sum(".into(),
@@ -134,7 +134,7 @@ fn env_command_switches_and_drops_the_old_fleet() {
     assert!(screen.contains("environment staging"), "{screen}");
     // A late refresh of the old environment is dropped.
     app.apply(Update::Prometheus(PromUpdate::Refresh {
-        env: 0,
+        run: 0,
         t_ms: now,
         result: Err("late".into()),
     }));
@@ -147,4 +147,56 @@ fn env_command_switches_and_drops_the_old_fleet() {
         screen.contains("no environment `nowhere` (known: production, staging)"),
         "{screen}"
     );
+}
+
+#[test]
+fn the_selection_follows_its_instance_when_a_refresh_reorders_the_rows() {
+    let (mut app, now) = fleet_app();
+    // Sorted by REQ/S, busiest first; select the third row: 10.0.4.3 (22.1 req/s).
+    key(&mut app, now, KeyCode::Char('o'));
+    key(&mut app, now, KeyCode::Char('o'));
+    key(&mut app, now, KeyCode::Down);
+    key(&mut app, now, KeyCode::Down);
+    // A refresh in which it became the busiest.
+    let mut r = app
+        .query
+        .as_ref()
+        .map(|q| q.rows.clone())
+        .expect("query mode");
+    for row in &mut r {
+        if row.instance == "10.0.4.3:9464" {
+            row.req_per_sec = Some(90.0);
+        }
+    }
+    app.apply(Update::Prometheus(PromUpdate::Refresh {
+        run: 0,
+        t_ms: now,
+        result: Ok(Box::new(mcptop::model::query_mode::Refresh {
+            t_ms: now,
+            rows: r,
+            ..Default::default()
+        })),
+    }));
+    assert_eq!(order(&render(&app, now, 200, 50))[0], "10.0.4.3:9464");
+    key(&mut app, now, KeyCode::Enter);
+    let screen = render(&app, now, 120, 30);
+    assert!(screen.contains("production · 10.0.4.3:9464"), "{screen}");
+}
+
+#[test]
+fn leaving_the_overview_ends_the_drill_down() {
+    let (mut app, now) = fleet_app();
+    key(&mut app, now, KeyCode::Enter);
+    assert!(render(&app, now, 120, 30).contains("production · 10.0.3.7:9464"));
+    // Tab round the screens back to the fleet: the whole selector again.
+    for _ in 0..6 {
+        key(&mut app, now, KeyCode::Tab);
+    }
+    assert_eq!(app.nav.screen, Screen::Fleet);
+    let screen = render(&app, now, 120, 30);
+    assert!(
+        screen.contains("Fleet · production {job=\"mcp\"}"),
+        "{screen}"
+    );
+    assert!(app.query.as_ref().is_some_and(|q| q.drilled.is_none()));
 }

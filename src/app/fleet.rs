@@ -18,7 +18,7 @@ use crate::model::profile::Profile;
 use crate::model::query_mode::{PromUpdate, Refresh};
 
 /// Switches the source to another environment; `Err` says why it could not.
-pub type PromLink = Box<dyn Fn(usize) -> Result<(), String> + Send>;
+pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
 
 /// Query mode's state: the environments, the fleet and the instance drilled into.
 pub struct QueryState {
@@ -26,6 +26,8 @@ pub struct QueryState {
     pub envs: Vec<(String, String, String)>,
     /// The environment in view.
     pub env: usize,
+    /// The source's run for it: bumped at each switch; updates of other runs are dropped.
+    pub run: u64,
     /// The fleet as last refreshed, by instance.
     pub rows: Vec<InstanceRow>,
     /// Each instance's tiles and timeline, for the drill-down.
@@ -34,9 +36,13 @@ pub struct QueryState {
     pub drilled: Option<String>,
     /// The API's warnings of the last refresh.
     pub warnings: Vec<String>,
-    /// How the fleet table is sorted and filtered, and its selected row.
+    /// How the fleet table is sorted and filtered, and its selected row, kept on the same
+    /// instance (by name) when a refresh, sort or filter moves it.
     pub order: FleetOrder,
     pub row: usize,
+    selected: Option<String>,
+    /// Why the timeline's `query_range` failed, until it works again.
+    pub timeline_error: Option<String>,
     /// The fleet filter line while it has the keyboard.
     pub filter: Input,
     pub filtering: bool,
@@ -62,12 +68,15 @@ impl QueryState {
                 })
                 .collect(),
             env: cfg.start_index(),
+            run: 0,
             rows: Vec::new(),
             instances: BTreeMap::new(),
             drilled: None,
             warnings: Vec::new(),
             order: FleetOrder::default(),
             row: 0,
+            selected: None,
+            timeline_error: None,
             filter: Input::default(),
             filtering: false,
             model,
@@ -102,7 +111,41 @@ impl QueryState {
         })
     }
 
+    /// Selects row `row` of the visible rows (clamped).
+    fn select(&mut self, row: usize) {
+        let visible = self.visible();
+        let row = row.min(visible.len().saturating_sub(1));
+        let name = visible.get(row).map(|r| r.instance.clone());
+        self.row = row;
+        self.selected = name;
+    }
+
+    /// Finds the selected instance again after the rows changed order or content; one that
+    /// is gone leaves the cursor where it was.
+    fn reselect(&mut self) {
+        let found = self
+            .selected
+            .as_ref()
+            .and_then(|name| self.visible().iter().position(|r| &r.instance == name));
+        self.select(found.unwrap_or(self.row));
+    }
+
     fn apply_refresh(&mut self, t_ms: i64, r: Refresh) {
+        // Instances no longer reported are forgotten (pods come and go); the one drilled
+        // into stays, saying so.
+        let drilled = self.drilled.clone();
+        self.instances.retain(|name, _| {
+            r.rows.iter().any(|row| &row.instance == name) || drilled.as_ref() == Some(name)
+        });
+        if let Some(name) = &drilled
+            && !r.rows.iter().any(|row| &row.instance == name)
+            && let Some(d) = self.instances.get_mut(name)
+        {
+            d.apply_stats(
+                t_ms,
+                Err("no longer reported: the selector finds no series of it".into()),
+            );
+        }
         for row in &r.rows {
             let stats = r
                 .per_instance
@@ -120,8 +163,7 @@ impl QueryState {
         }
         self.rows = r.rows;
         self.warnings = r.warnings;
-        let n = self.visible().len();
-        self.row = self.row.min(n.saturating_sub(1));
+        self.reselect();
     }
 }
 
@@ -133,7 +175,7 @@ impl App {
             return;
         };
         match u {
-            PromUpdate::Profile { env, result } if env == q.env => {
+            PromUpdate::Profile { run, result } if run == q.run => {
                 for d in q.instances.values_mut() {
                     d.set_profile(result.clone());
                 }
@@ -141,12 +183,13 @@ impl App {
                 self.dashboard.set_profile(result);
             }
             PromUpdate::Timeline {
-                env,
+                run,
                 range_ms,
                 total,
                 instances,
                 replace,
-            } if env == q.env => {
+            } if run == q.run => {
+                q.timeline_error = None;
                 self.dashboard.timeline.range_ms = range_ms;
                 self.dashboard.timeline.extend(&total, replace);
                 for (name, points) in instances {
@@ -155,14 +198,23 @@ impl App {
                     d.timeline.extend(&points, replace);
                 }
             }
-            PromUpdate::Refresh { env, t_ms, result } if env == q.env => match result {
+            PromUpdate::Refresh { run, t_ms, result } if run == q.run => match result {
                 Ok(r) => {
                     self.dashboard.apply_stats(t_ms, Ok(r.total.clone()));
                     q.apply_refresh(t_ms, *r);
                     self.eval_rules(t_ms);
                 }
-                Err(e) => self.dashboard.apply_stats(t_ms, Err(e)),
+                Err(e) => {
+                    for d in q.instances.values_mut() {
+                        d.apply_stats(t_ms, Err(e.clone()));
+                    }
+                    self.dashboard.apply_stats(t_ms, Err(e));
+                    self.eval_rules(t_ms);
+                }
             },
+            PromUpdate::TimelineFailed { run, error } if run == q.run => {
+                q.timeline_error = Some(error);
+            }
             _ => {}
         }
         self.sync_title();
@@ -201,16 +253,25 @@ impl App {
             ));
         };
         if let Some(link) = &q.link {
-            link(index)?;
+            link(index, q.run + 1)?;
         }
+        q.run += 1;
         q.env = index;
         q.rows.clear();
         q.instances.clear();
         q.drilled = None;
         q.warnings.clear();
         q.profile = None;
+        q.timeline_error = None;
         q.row = 0;
+        q.selected = None;
         self.dashboard = Dashboard::new(q.model.clone());
+        // Alerts of the old environment's numbers do not carry over.
+        self.rules = crate::model::rules::RuleEngine::new(
+            self.cfg.rules.clone(),
+            self.cfg.alerts.keep_resolved,
+        );
+        self.eval_rules(now_ms);
         self.sync_title();
         self.toast(&format!("environment {name}"), false, now_ms);
         Ok(())
@@ -221,18 +282,22 @@ impl App {
         let q = self.query.as_mut()?;
         let n = q.visible().len();
         match action {
-            Action::Up => q.row = q.row.saturating_sub(1),
-            Action::Down => q.row = (q.row + 1).min(n.saturating_sub(1)),
-            Action::PageUp => q.row = q.row.saturating_sub(10),
-            Action::PageDown => q.row = (q.row + 10).min(n.saturating_sub(1)),
-            Action::Top => q.row = 0,
-            Action::Bottom => q.row = n.saturating_sub(1),
+            Action::Up => q.select(q.row.saturating_sub(1)),
+            Action::Down => q.select(q.row + 1),
+            Action::PageUp => q.select(q.row.saturating_sub(10)),
+            Action::PageDown => q.select(q.row + 10),
+            Action::Top => q.select(0),
+            Action::Bottom => q.select(n.saturating_sub(1)),
             Action::Sort => {
                 let next = q.order.column.cycle(1);
                 q.order.column = next;
                 q.order.descending = next.descending_first();
+                q.reselect();
             }
-            Action::SortReverse => q.order.descending = !q.order.descending,
+            Action::SortReverse => {
+                q.order.descending = !q.order.descending;
+                q.reselect();
+            }
             Action::Filter => {
                 q.filter = Input::new(q.order.filter.clone());
                 q.filtering = true;
@@ -242,7 +307,7 @@ impl App {
                     return Some(false);
                 }
                 q.order.filter.clear();
-                q.row = 0;
+                q.reselect();
             }
             Action::Open => {
                 let name = q.visible().get(q.row).map(|r| r.instance.clone())?;
@@ -253,6 +318,18 @@ impl App {
             _ => return None,
         }
         Some(true)
+    }
+
+    /// Leaving the overview ends a drill-down (Tab, a digit, a command): the fleet and
+    /// the other screens are about the whole selector.
+    pub(super) fn end_drill_off_overview(&mut self) {
+        let off = self.nav.screen != Screen::Overview;
+        if off
+            && let Some(q) = self.query.as_mut()
+            && q.drilled.take().is_some()
+        {
+            self.sync_title();
+        }
     }
 
     /// Esc on the overview of a drilled instance goes back to the fleet.
@@ -284,7 +361,7 @@ impl App {
             }
         }
         q.order.filter = q.filter.value().to_string();
-        q.row = 0;
+        q.reselect();
         true
     }
 

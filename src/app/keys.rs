@@ -22,6 +22,7 @@ impl App {
     /// [`App::on_key`] at a given wall clock (Unix ms), for tests.
     pub fn on_key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
         let changed = self.key_at(ev, now_ms);
+        self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);
         }

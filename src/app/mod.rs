@@ -99,7 +99,11 @@ impl App {
     /// Errors: no target URL, or a module pattern that is not a regex.
     pub fn new(cfg: Config) -> Result<App> {
         let query_mode = cfg.prometheus.enabled();
-        let target_url = match (&cfg.target.url, cfg.prometheus.environments.first()) {
+        let start = cfg
+            .prometheus
+            .environments
+            .get(cfg.prometheus.start_index());
+        let target_url = match (&cfg.target.url, start) {
             (_, Some(env)) if query_mode => env.url.clone(),
             (Some(url), _) => url.clone(),
             _ => {
@@ -291,7 +295,7 @@ pub async fn run(cfg: Config) -> Result<()> {
         };
         let handle =
             sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);
-        q.link = Some(Box::new(move |i| handle.switch(i)));
+        q.link = Some(Box::new(move |i, run| handle.switch(i, run)));
         set
     } else {
         let url = app.cfg.target.url.clone().unwrap_or_default();

@@ -440,6 +440,7 @@ impl Config {
                 if !same_origin(&env.url, url) {
                     env.auth = None;
                     env.headers.clear();
+                    env.tls = Default::default();
                 }
                 env.url = url.to_string();
             }

@@ -20,8 +20,9 @@ use crate::model::alerts::matcher::Matcher;
 /// Request timeout of a query when none is set.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// One environment: a query API and the targets to read from it.
-#[derive(Debug, Clone, PartialEq)]
+/// One environment: a query API and the targets to read from it. `Debug` shows the URL
+/// redacted and header names only.
+#[derive(Clone, PartialEq)]
 pub struct PromEnv {
     /// Shown in the header and used by `:env NAME`, e.g. `production`.
     pub name: String,
@@ -35,6 +36,19 @@ pub struct PromEnv {
     pub headers: BTreeMap<String, String>,
     pub auth: Option<HttpAuth>,
     pub tls: TlsConfig,
+}
+
+impl std::fmt::Debug for PromEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromEnv")
+            .field("name", &self.name)
+            .field("url", &crate::sources::http::redact(&self.url))
+            .field("selector", &self.selector_text())
+            .field("timeout", &self.timeout)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("auth", &self.auth.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PromEnv {

@@ -53,11 +53,16 @@ impl Promql {
                 .iter()
                 .map(|(label, value)| format!("{label}!=\"{}\"", escape(value))),
         );
-        let error = format!(
+        let mut error = format!(
             "{}=~\"{}\"",
             profile.error_label,
             escape(profile.error_pattern())
         );
+        // A regex that matches "" would count series without the label, which the model
+        // does not ([`Profile::is_error`]).
+        if profile.error_match.is_match("") {
+            error.push_str(&format!(",{}!=\"\"", profile.error_label));
+        }
         Promql {
             requests: profile.requests.clone(),
             bucket: profile.latency_bucket.clone(),

@@ -2,7 +2,7 @@
 //! ([`super::promql_text::Promql`]) turned into the same [`Stats`] scrape mode computes,
 //! for the whole selector and for each instance, plus the fleet's rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use regex::Regex;
 
@@ -73,28 +73,30 @@ pub struct Refresh {
     pub warnings: Vec<String>,
 }
 
-/// What the query-mode source sends to the app. `env` is the index of the environment
-/// the update belongs to: updates of an environment no longer in view are dropped.
+/// What the query-mode source sends to the app. `run` numbers the source's runs: each
+/// environment switch starts a new one, and updates of an earlier run are dropped.
 #[derive(Debug, Clone)]
 pub enum PromUpdate {
     /// The profile in use (detected from the series the selector finds), or why none is.
     Profile {
-        env: usize,
+        run: u64,
         result: Result<super::profile::Profile, String>,
     },
     /// Timeline points from `query_range`, oldest first: for the total and per instance.
     /// `replace` starts the timelines afresh (the first backfill).
     Timeline {
-        env: usize,
+        run: u64,
         /// The range of each point's `rate()`, ms.
         range_ms: i64,
         total: Vec<Point>,
         instances: BTreeMap<String, Vec<Point>>,
         replace: bool,
     },
+    /// The timeline's `query_range` failed (asked again at the next refresh).
+    TimelineFailed { run: u64, error: String },
     /// A refresh at `t_ms`, or why it failed (the API's own words and the query).
     Refresh {
-        env: usize,
+        run: u64,
         t_ms: i64,
         result: Result<Box<Refresh>, String>,
     },
@@ -112,44 +114,44 @@ pub struct Shape<'a> {
 }
 
 /// Builds the refresh: tiles for the total and for each instance, and the fleet rows (every
-/// instance that has an `up` or a request rate).
+/// instance that has an `up` or a request rate). Each answer is indexed by instance once,
+/// so the cost grows with the number of series, not with instances × series.
 pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
-    let total = stats(answers.t_ms, &answers.total, None, shape);
-    let mut names: Vec<&str> = answers
+    let total = stats(answers.t_ms, &Lookup::total(&answers.total), shape);
+    let by = Lookup::by_instance(&answers.by_instance);
+    let up: HashMap<&str, (&Labels, f64)> = answers
         .up
         .iter()
-        .chain(&answers.by_instance.requests)
-        .filter_map(|(l, _)| l.get("instance").map(String::as_str))
+        .filter_map(|(l, v)| Some((l.get("instance")?.as_str(), (l, *v))))
         .collect();
+    let last_errors: HashMap<&str, &str> = answers
+        .targets
+        .iter()
+        .flatten()
+        .filter_map(|t| Some((t.labels.get("instance")?.as_str(), t.last_error.as_str())))
+        .collect();
+    let mut names: Vec<&str> = up.keys().copied().chain(by.instances()).collect();
     names.sort_unstable();
     names.dedup();
     let mut rows = Vec::with_capacity(names.len());
     let mut per_instance = BTreeMap::new();
     for name in names {
-        let s = stats(answers.t_ms, &answers.by_instance, Some(name), shape);
-        let up_series = answers
-            .up
-            .iter()
-            .find(|(l, _)| l.get("instance").map(String::as_str) == Some(name));
-        let job = up_series
-            .and_then(|(l, _)| l.get("job").cloned())
-            .unwrap_or_default();
-        let last_error = answers
-            .targets
-            .iter()
-            .flatten()
-            .find(|t| t.labels.get("instance").map(String::as_str) == Some(name))
-            .map(|t| t.last_error.clone())
-            .unwrap_or_default();
+        let s = stats(answers.t_ms, &by.of(name), shape);
         rows.push(InstanceRow {
             instance: name.to_string(),
-            job,
-            up: up_series.map(|(_, v)| *v >= 1.0),
+            job: up
+                .get(name)
+                .and_then(|(l, _)| l.get("job").cloned())
+                .unwrap_or_default(),
+            up: up.get(name).map(|(_, v)| *v >= 1.0),
             req_per_sec: s.req_per_sec,
             error_ratio: s.error_ratio,
             p95: s.p95,
             p99: s.p99,
-            last_error,
+            last_error: last_errors
+                .get(name)
+                .map(|e| (*e).to_string())
+                .unwrap_or_default(),
         });
         per_instance.insert(name.to_string(), s);
     }
@@ -162,46 +164,111 @@ pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
     }
 }
 
-/// The value of the series of `instance` (or of the single series when `None`).
-fn value(v: &Vector, instance: Option<&str>) -> Option<f64> {
-    v.iter()
-        .find(|(l, _)| instance.is_none_or(|i| l.get("instance").map(String::as_str) == Some(i)))
-        .map(|(_, x)| *x)
+/// The values of one instance's tiles (or of the total), looked up by instance.
+struct Values<'a> {
+    requests: Option<f64>,
+    errors: Option<f64>,
+    p50: Option<f64>,
+    p95: Option<f64>,
+    p99: Option<f64>,
+    memory: Option<f64>,
+    /// `(labels, per second)` of the tool-call series.
+    by_tool: Vec<&'a (Labels, f64)>,
+}
+
+/// [`TileAnswers`] indexed by the `instance` label.
+struct Lookup<'a> {
+    scalars: [HashMap<&'a str, f64>; 6],
+    by_tool: HashMap<&'a str, Vec<&'a (Labels, f64)>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn by_instance(a: &'a TileAnswers) -> Lookup<'a> {
+        let index = |v: &'a Vector| -> HashMap<&'a str, f64> {
+            v.iter()
+                .filter_map(|(l, x)| Some((l.get("instance")?.as_str(), *x)))
+                .collect()
+        };
+        let mut by_tool: HashMap<&str, Vec<&(Labels, f64)>> = HashMap::new();
+        for s in &a.by_tool {
+            if let Some(i) = s.0.get("instance") {
+                by_tool.entry(i.as_str()).or_default().push(s);
+            }
+        }
+        Lookup {
+            scalars: [
+                index(&a.requests),
+                index(&a.errors),
+                index(&a.p50),
+                index(&a.p95),
+                index(&a.p99),
+                index(&a.memory),
+            ],
+            by_tool,
+        }
+    }
+
+    /// The single-series answers of the total (their labels are empty).
+    fn total(a: &'a TileAnswers) -> Values<'a> {
+        let first = |v: &Vector| v.first().map(|(_, x)| *x);
+        Values {
+            requests: first(&a.requests),
+            errors: first(&a.errors),
+            p50: first(&a.p50),
+            p95: first(&a.p95),
+            p99: first(&a.p99),
+            memory: first(&a.memory),
+            by_tool: a.by_tool.iter().collect(),
+        }
+    }
+
+    fn instances(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.scalars[0].keys().copied()
+    }
+
+    fn of(&self, instance: &str) -> Values<'a> {
+        let get = |i: usize| self.scalars[i].get(instance).copied();
+        Values {
+            requests: get(0),
+            errors: get(1),
+            p50: get(2),
+            p95: get(3),
+            p99: get(4),
+            memory: get(5),
+            by_tool: self.by_tool.get(instance).cloned().unwrap_or_default(),
+        }
+    }
 }
 
 /// The tiles of one instance, or of the total, as [`super::stats::compute`] fills them.
-fn stats(t_ms: i64, a: &TileAnswers, instance: Option<&str>, shape: &Shape<'_>) -> Stats {
-    let req = value(&a.requests, instance);
-    let err = value(&a.errors, instance);
+fn stats(t_ms: i64, v: &Values<'_>, shape: &Shape<'_>) -> Stats {
+    let (req, err) = (v.requests, v.errors);
     let error_ratio = match (req, err) {
         (Some(r), Some(e)) if r > 0.0 => Some(e / r),
         (Some(r), None) if r > 0.0 => Some(0.0),
         _ => None,
     };
-    let quantile = |v: &Vector| value(v, instance).filter(|x| !x.is_nan());
+    let quantile = |x: Option<f64>| x.filter(|x| !x.is_nan());
     Stats {
         eval_ms: t_ms,
         req_per_sec: req,
         err_per_sec: err.or(req.map(|_| 0.0)),
         error_ratio,
-        p50: quantile(&a.p50),
-        p95: quantile(&a.p95),
-        p99: quantile(&a.p99),
-        modules: modules(&a.by_tool, instance, shape),
-        resident_memory_bytes: value(&a.memory, instance),
+        p50: quantile(v.p50),
+        p95: quantile(v.p95),
+        p99: quantile(v.p99),
+        modules: modules(&v.by_tool, shape),
+        resident_memory_bytes: v.memory,
         range_ms: shape.range_ms,
     }
 }
 
-fn modules(by_tool: &Vector, instance: Option<&str>, shape: &Shape<'_>) -> Vec<ModuleShare> {
+fn modules(by_tool: &[&(Labels, f64)], shape: &Shape<'_>) -> Vec<ModuleShare> {
     let Some(label) = shape.tool_label else {
         return Vec::new();
     };
     let mut by_module: BTreeMap<String, f64> = BTreeMap::new();
-    for (labels, rate) in by_tool {
-        if instance.is_some_and(|i| labels.get("instance").map(String::as_str) != Some(i)) {
-            continue;
-        }
+    for (labels, rate) in by_tool.iter().copied() {
         let Some(tool) = labels.get(label).filter(|t| !t.is_empty()) else {
             continue;
         };

@@ -69,6 +69,15 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     if let Some(p) = &view.dashboard.profile_problem {
         top.push(Line::styled(format!(" ▲ {p}"), Style::new().fg(t.warn)));
     }
+    if let Some(e) = &q.timeline_error {
+        top.push(Line::styled(
+            format!(
+                " ▲ timeline: {}",
+                fit(e, inner.width.saturating_sub(14) as usize)
+            ),
+            Style::new().fg(t.warn),
+        ));
+    }
     for w in q.warnings.iter().take(2) {
         top.push(Line::styled(
             format!(" ▲ warning: {w}"),

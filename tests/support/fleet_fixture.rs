@@ -73,7 +73,7 @@ pub fn fleet_app() -> (App, i64) {
     app.audit = None;
     let now = T0 + 3_600_000;
     app.apply(Update::Prometheus(PromUpdate::Profile {
-        env: 0,
+        run: 0,
         result: Ok(Profile::otel_mcp()),
     }));
     let points = |scale: f64| -> Vec<Point> {
@@ -105,14 +105,14 @@ pub fn fleet_app() -> (App, i64) {
         }
     }
     app.apply(Update::Prometheus(PromUpdate::Timeline {
-        env: 0,
+        run: 0,
         range_ms: 60_000,
         total: points(115.6),
         instances,
         replace: true,
     }));
     app.apply(Update::Prometheus(PromUpdate::Refresh {
-        env: 0,
+        run: 0,
         t_ms: now,
         result: Ok(Box::new(Refresh {
             t_ms: now,

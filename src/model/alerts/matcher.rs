@@ -171,7 +171,11 @@ impl Matcher {
 
 impl fmt::Display for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let escaped = self.value.replace('\\', "\\\\").replace('"', "\\\"");
+        let escaped = self
+            .value
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n");
         write!(f, "{}{}\"{}\"", self.name, self.op.symbol(), escaped)
     }
 }

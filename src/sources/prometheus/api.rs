@@ -44,11 +44,11 @@ pub struct Target {
     pub last_error: String,
 }
 
+/// The envelope of every answer; `data` is typed by the caller.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<T> {
     status: String,
-    #[serde(default)]
-    data: Value,
+    data: Option<T>,
     #[serde(default, rename = "errorType")]
     error_type: String,
     #[serde(default)]
@@ -59,11 +59,24 @@ struct Envelope {
     infos: Vec<String>,
 }
 
+/// The envelope of an error, whatever its `data`.
 #[derive(Deserialize)]
-struct QueryData {
-    #[serde(rename = "resultType")]
-    result_type: String,
-    result: Value,
+struct ErrorEnvelope {
+    status: String,
+    #[serde(default, rename = "errorType")]
+    error_type: String,
+    #[serde(default)]
+    error: String,
+}
+
+/// `data` of a query, decoded straight from the body by `resultType`.
+#[derive(Deserialize)]
+#[serde(tag = "resultType", content = "result", rename_all = "lowercase")]
+enum QueryData {
+    Vector(Vec<VectorItem>),
+    Matrix(Vec<MatrixItem>),
+    Scalar((Value, String)),
+    String(serde::de::IgnoredAny),
 }
 
 #[derive(Deserialize)]
@@ -102,23 +115,15 @@ struct RawTarget {
 /// Errors: the API's error (`bad_data: parse error at char 5 (HTTP 400)`), a non-JSON body
 /// (`HTTP 502: <its first line>`), or JSON of another shape.
 pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, String> {
-    let env = envelope(status, body)?;
-    let data: QueryData =
-        serde_json::from_value(env.data).map_err(|e| format!("unexpected answer: {e}"))?;
-    let parsed = match data.result_type.as_str() {
-        "vector" => {
-            let items: Vec<VectorItem> = serde_json::from_value(data.result)
-                .map_err(|e| format!("unexpected vector: {e}"))?;
-            Data::Vector(
-                items
-                    .into_iter()
-                    .map(|i| Ok((i.metric, number(&i.value.1)?)))
-                    .collect::<Result<_, String>>()?,
-            )
-        }
-        "matrix" => {
-            let items: Vec<MatrixItem> = serde_json::from_value(data.result)
-                .map_err(|e| format!("unexpected matrix: {e}"))?;
+    let (data, warnings) = envelope::<QueryData>(status, body)?;
+    let parsed = match data {
+        QueryData::Vector(items) => Data::Vector(
+            items
+                .into_iter()
+                .map(|i| Ok((i.metric, number(&i.value.1)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        QueryData::Matrix(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 let points = item
@@ -130,16 +135,12 @@ pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, String> {
             }
             Data::Matrix(out)
         }
-        "scalar" => {
-            let (t, v): (Value, String) = serde_json::from_value(data.result)
-                .map_err(|e| format!("unexpected scalar: {e}"))?;
-            Data::Scalar(millis(&t)?, number(&v)?)
-        }
-        other => return Err(format!("unexpected resultType `{other}`")),
+        QueryData::Scalar((t, v)) => Data::Scalar(millis(&t)?, number(&v)?),
+        QueryData::String(_) => return Err("unexpected resultType `string`".into()),
     };
     Ok(Answer {
         data: parsed,
-        warnings: env.warnings,
+        warnings,
     })
 }
 
@@ -147,9 +148,7 @@ pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, String> {
 ///
 /// Errors: as [`query`].
 pub fn targets(status: u16, body: &[u8]) -> Result<Answer<Vec<Target>>, String> {
-    let env = envelope(status, body)?;
-    let data: TargetsData =
-        serde_json::from_value(env.data).map_err(|e| format!("unexpected targets: {e}"))?;
+    let (data, warnings) = envelope::<TargetsData>(status, body)?;
     Ok(Answer {
         data: data
             .active
@@ -160,29 +159,44 @@ pub fn targets(status: u16, body: &[u8]) -> Result<Answer<Vec<Target>>, String> 
                 last_error: t.last_error,
             })
             .collect(),
-        warnings: env.warnings,
+        warnings,
     })
 }
 
-/// The envelope of a 2xx success, or the error it or the status carries.
-fn envelope(status: u16, body: &[u8]) -> Result<Envelope, String> {
-    let Ok(mut env) = serde_json::from_slice::<Envelope>(body) else {
-        return Err(not_json(status, body));
+/// The `data` and warnings of a 2xx success, or the error the body or the status carries.
+fn envelope<T: serde::de::DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<(T, Vec<String>), String> {
+    match serde_json::from_slice::<Envelope<T>>(body) {
+        Ok(env) if env.status == "success" => {
+            if !(200..300).contains(&status) {
+                return Err(format!("HTTP {status} with a success body"));
+            }
+            let data = env.data.ok_or("a success without data")?;
+            let mut warnings = env.warnings;
+            warnings.extend(env.infos);
+            Ok((data, warnings))
+        }
+        Ok(env) => Err(api_error(&env.status, &env.error_type, &env.error, status)),
+        Err(shape) => match serde_json::from_slice::<ErrorEnvelope>(body) {
+            Ok(e) if e.status != "success" => {
+                Err(api_error(&e.status, &e.error_type, &e.error, status))
+            }
+            Ok(_) => Err(format!("unexpected answer: {shape}")),
+            Err(_) => Err(not_json(status, body)),
+        },
+    }
+}
+
+fn api_error(status_field: &str, error_type: &str, error: &str, status: u16) -> String {
+    let what = match (error_type.is_empty(), error.is_empty()) {
+        (false, false) => format!("{error_type}: {error}"),
+        (true, false) => error.to_string(),
+        (false, true) => error_type.to_string(),
+        (true, true) => format!("status `{status_field}` without an error"),
     };
-    if env.status != "success" {
-        let what = match (env.error_type.is_empty(), env.error.is_empty()) {
-            (false, false) => format!("{}: {}", env.error_type, env.error),
-            (true, false) => env.error.clone(),
-            (false, true) => env.error_type.clone(),
-            (true, true) => format!("status `{}` without an error", env.status),
-        };
-        return Err(format!("{what} (HTTP {status})"));
-    }
-    if !(200..300).contains(&status) {
-        return Err(format!("HTTP {status} with a success body"));
-    }
-    env.warnings.append(&mut env.infos);
-    Ok(env)
+    format!("{what} (HTTP {status})")
 }
 
 /// A body that is not the API's JSON: a proxy's page or a plain-text error.

@@ -47,26 +47,28 @@ const ASSUMED_SCRAPE: Duration = Duration::from_secs(15);
 /// The app's side of the source. Dropping it stops the source.
 #[derive(Debug)]
 pub struct PromHandle {
-    env: watch::Sender<usize>,
+    env: watch::Sender<(usize, u64)>,
 }
 
 impl PromHandle {
-    /// Switches to environment `index`. Errors: the source has stopped.
-    pub fn switch(&self, index: usize) -> Result<(), String> {
+    /// Switches to environment `index` as run `run`: updates carry `run` from now on.
+    /// Errors: the source has stopped.
+    pub fn switch(&self, index: usize, run: u64) -> Result<(), String> {
         self.env
-            .send(index)
+            .send((index, run))
             .map_err(|_| "the Prometheus source has stopped".to_string())
     }
 }
 
-/// Starts reading the environment `cfg.start_index()`; the task goes into `tasks`.
+/// Starts reading the environment `cfg.start_index()` as run 0; the task goes into
+/// `tasks`.
 pub fn spawn(
     cfg: &PrometheusConfig,
     settings: Settings,
     updates: mpsc::Sender<Update>,
     tasks: &mut JoinSet<()>,
 ) -> PromHandle {
-    let (tx, rx) = watch::channel(cfg.start_index());
+    let (tx, rx) = watch::channel((cfg.start_index(), 0));
     tasks.spawn(run(cfg.environments.clone(), settings, rx, updates));
     PromHandle { env: tx }
 }
@@ -74,11 +76,11 @@ pub fn spawn(
 async fn run(
     envs: Vec<PromEnv>,
     settings: Settings,
-    mut env: watch::Receiver<usize>,
+    mut env: watch::Receiver<(usize, u64)>,
     updates: mpsc::Sender<Update>,
 ) {
     loop {
-        let index = *env.borrow_and_update();
+        let (index, run) = *env.borrow_and_update();
         let Some(current) = envs.get(index) else {
             if env.changed().await.is_err() {
                 return;
@@ -86,20 +88,20 @@ async fn run(
             continue;
         };
         tokio::select! {
-            () = follow(index, current, &settings, &updates) => return,
+            () = follow(run, current, &settings, &updates) => return,
             changed = env.changed() => if changed.is_err() { return },
         }
     }
 }
 
 /// Reads one environment until the app goes away.
-async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Update>) {
+async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Update>) {
     let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
     let client = match PromClient::new(env) {
         Ok(c) => c,
         Err(e) => {
             let _ = send(PromUpdate::Refresh {
-                env: index,
+                run,
                 t_ms: super::now_ms(),
                 result: Err(e),
             })
@@ -109,10 +111,10 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
     };
     let mut backoff = Backoff::new();
     // The profile: from the config, or detected from the series the selector finds.
-    let profile = loop {
+    let mut profile = loop {
         let result = profile(&client, env, s).await;
         let ok = result.as_ref().ok().cloned();
-        if !send(PromUpdate::Profile { env: index, result }).await {
+        if !send(PromUpdate::Profile { run, result }).await {
             return;
         }
         match ok {
@@ -120,6 +122,10 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
             None => tokio::time::sleep(backoff.next_delay().max(s.interval)).await,
         }
     };
+    // `modules.label` names the tool label instead of the profile's, as in scrape mode.
+    if let Some(label) = &s.module_label {
+        profile.tool_label = Some(label.clone());
+    }
     let range_ms = millis(s.range);
     let queries = Queries::new(
         Promql::new(&profile, &env.selector, range_ms),
@@ -130,7 +136,7 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
     let points_q = Promql::new(&profile, &env.selector, point_range);
     let points_by = points_q.clone().by(&["instance"]);
     let shape_re = s.module_pattern.clone();
-    let tool_label = s.module_label.clone().or(profile.tool_label.clone());
+    let tool_label = profile.tool_label.clone();
     // Timeline points are due at multiples of the step; the first ask reaches back over
     // the whole history.
     let step = timeline.step_ms;
@@ -142,6 +148,8 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
     loop {
         ticker.tick().await;
         let t_ms = super::now_ms();
+        // Never further back than the history, however long asking has failed.
+        next_point = next_point.max((t_ms - timeline.history_ms).div_euclid(step) * step + step);
         if t_ms >= next_point {
             let end = t_ms.div_euclid(step) * step;
             match refresh::backfill(&client, &points_q, &points_by, next_point, end, step).await {
@@ -154,7 +162,7 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
                         })
                         .collect();
                     let u = PromUpdate::Timeline {
-                        env: index,
+                        run,
                         range_ms: point_range,
                         total: query_mode::points(&req, &err, None),
                         instances,
@@ -166,7 +174,12 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
                     first_points = false;
                     next_point = end + step;
                 }
-                Err(e) => tracing::warn!(error = %e, "query mode: timeline points failed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "query mode: timeline points failed");
+                    if !send(PromUpdate::TimelineFailed { run, error: e }).await {
+                        return;
+                    }
+                }
             }
         }
         let shape = Shape {
@@ -177,13 +190,7 @@ async fn follow(index: usize, env: &PromEnv, s: &Settings, updates: &mpsc::Sende
         let result = refresh::refresh(&client, &queries, t_ms)
             .await
             .map(|a| Box::new(query_mode::assemble(&a, &shape)));
-        if !send(PromUpdate::Refresh {
-            env: index,
-            t_ms,
-            result,
-        })
-        .await
-        {
+        if !send(PromUpdate::Refresh { run, t_ms, result }).await {
             return;
         }
     }

@@ -45,10 +45,12 @@ fn tiles(q: &Promql) -> [Option<String>; 7] {
     ]
 }
 
-/// Asks every query at `t_ms`.
+/// Asks every query at `t_ms`, then, when an instance is down, the targets list for its
+/// last scrape error (a list that can be long on a shared Prometheus, so not every time).
 ///
-/// Errors: the first query that failed, with the expression it was (a targets list the
-/// API does not have is not an error: the rows then have no last scrape error).
+/// Errors: the first query that failed, with the expression it was. A targets list the
+/// API does not have (Thanos, Mimir: 404) is not an error; another failure of it is a
+/// warning.
 pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, String> {
     let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
     exprs.extend(tiles(&q.by_instance));
@@ -63,7 +65,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
             None => Ok(None),
         }
     }));
-    let (answers, targets) = futures::join!(asked, client.targets());
+    let answers = asked.await;
     let mut vectors = Vec::with_capacity(answers.len());
     let mut warnings: Vec<String> = Vec::new();
     for a in answers {
@@ -93,16 +95,27 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
     let total = tile_answers();
     let by_instance = tile_answers();
     let up = next();
-    let targets = targets.ok().map(|t| {
-        t.data
-            .into_iter()
-            .filter(|t| q.selector.iter().all(|m| m.matches(&t.labels)))
-            .map(|t| TargetState {
-                labels: t.labels,
-                last_error: t.last_error,
-            })
-            .collect()
-    });
+    let targets = if up.iter().any(|(_, v)| *v < 1.0) {
+        match client.targets().await {
+            Ok(t) => Some(
+                t.data
+                    .into_iter()
+                    .filter(|t| q.selector.iter().all(|m| m.matches(&t.labels)))
+                    .map(|t| TargetState {
+                        labels: t.labels,
+                        last_error: t.last_error,
+                    })
+                    .collect(),
+            ),
+            Err(e) if e.starts_with("HTTP 404") => None,
+            Err(e) => {
+                warnings.push(format!("/api/v1/targets: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
     Ok(Answers {
         t_ms,
         total,
