@@ -99,3 +99,33 @@ fn selector_accepts_braces_or_none_and_refuses_garbage() {
     assert!(parse_selector("job=~\"(\"").is_err());
     assert!(parse_selector("1abc=\"x\"").is_err());
 }
+
+#[test]
+fn the_sample_configs_commented_query_mode_parses_when_uncommented() {
+    let sample = include_str!("sample.toml");
+    let from = sample
+        .find("# [prometheus]")
+        .expect("query mode in the sample");
+    let text: String = sample[from..]
+        .lines()
+        .filter(|l| !l.trim_start_matches('#').trim_start().starts_with('#'))
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let cfg = parse(&text);
+    let names: Vec<&str> = cfg
+        .prometheus
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(names, ["default", "staging"], "{text}");
+    assert_eq!(
+        cfg.prometheus.environments[0]
+            .headers
+            .get("X-Scope-OrgID")
+            .map(String::as_str),
+        Some("tenant")
+    );
+}
