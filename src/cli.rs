@@ -131,6 +131,27 @@ fn parse_http_url(text: &str) -> Result<String, String> {
     Ok(text.trim().to_string())
 }
 
+/// Reads `TYPICAL,MAX` milliseconds, e.g. `80,2500`.
+///
+/// Errors: not two whole numbers, or the typical above the maximum.
+fn parse_latency(text: &str) -> Result<(u64, u64), String> {
+    let (a, b) = text
+        .split_once(',')
+        .ok_or("expected TYPICAL,MAX in milliseconds, e.g. 80,2500")?;
+    let n = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{}` is not a whole number of milliseconds", s.trim()))
+    };
+    let (typical, max) = (n(a)?, n(b)?);
+    if typical > max {
+        return Err(format!(
+            "the typical latency {typical} is above the maximum {max}"
+        ));
+    }
+    Ok((typical, max))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the bundled demo MCP server on 127.0.0.1 and watch it
@@ -154,6 +175,10 @@ pub struct DemoArgs {
     /// Fraction of tool calls that fail (0..1)
     #[arg(long, default_value_t = 0.02, value_name = "RATIO")]
     pub error_ratio: f64,
+
+    /// Latency of the tool calls in milliseconds: the typical (median) call and the slowest
+    #[arg(long, default_value = "80,2500", value_name = "TYPICAL,MAX", value_parser = parse_latency)]
+    pub latency_ms: (u64, u64),
 
     /// Start without the load generator
     #[arg(long)]

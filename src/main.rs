@@ -25,6 +25,7 @@ async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<()> {
             enabled: !args.no_load,
             rate_per_sec: args.rate,
             error_ratio: args.error_ratio,
+            latency_ms: args.latency_ms,
             ..LoadOptions::default()
         },
     };

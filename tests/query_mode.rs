@@ -299,6 +299,28 @@ async fn api_errors_arrive_in_the_apis_words() {
     }
     tasks.abort_all();
 
+    // Without a profile the fleet still shows which targets are up: the closed port down,
+    // with Prometheus' scrape error.
+    let cfg = PrometheusConfig {
+        environments: vec![env("p", &prom.url(), "job=\"closed\"")],
+        start: None,
+    };
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    let _c = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
+    let r = refresh_where(&mut rx, 30, "the closed target down", |r| {
+        r.rows
+            .first()
+            .is_some_and(|x| x.up == Some(false) && !x.last_error.is_empty())
+    })
+    .await;
+    assert!(
+        r.rows[0].last_error.contains("connection refused"),
+        "{:?}",
+        r.rows
+    );
+    tasks.abort_all();
+
     // A wrong path: Prometheus' own 404 text, not a JSON error.
     let cfg = PrometheusConfig {
         environments: vec![env("p", &format!("{}/not-here", prom.url()), "")],
@@ -323,5 +345,65 @@ async fn api_errors_arrive_in_the_apis_words() {
     assert!(
         e.starts_with("bad_data: ") && e.ends_with("(HTTP 400)"),
         "{e}"
+    );
+}
+
+/// What the recording API saw: each request's headers.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<axum::http::HeaderMap>>>;
+
+async fn recording_api(
+    axum::extract::State(seen): axum::extract::State<Seen>,
+    headers: axum::http::HeaderMap,
+) -> (axum::http::StatusCode, String) {
+    if let Ok(mut s) = seen.lock() {
+        s.push(headers);
+    }
+    (
+        axum::http::StatusCode::UNAUTHORIZED,
+        "no org id\n".to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenant_header_and_token_reach_the_api_and_never_the_error() {
+    let seen: Seen = Default::default();
+    let app = axum::Router::new()
+        .fallback(recording_api)
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "planted-mimir-token-7f3a\n").expect("token file");
+    let text = format!(
+        "[[environments]]\nname = \"production\"\nurl = \"http://{addr}/prometheus\"\n\
+         headers = {{ \"X-Scope-OrgID\" = \"platform\" }}\nbearer_token_file = \"{}\"\n",
+        token_file.display()
+    );
+    let cfg =
+        mcptop::config::Config::from_toml(&text, std::path::Path::new("q.toml")).expect("config");
+    let client =
+        prometheus::client::PromClient::new(&cfg.prometheus.environments[0]).expect("client");
+    let e = client
+        .query("up", mcptop::sources::now_ms())
+        .await
+        .expect_err("401");
+    assert_eq!(e, "HTTP 401: no org id");
+    let debug = format!("{client:?} {:?}", cfg.prometheus.environments[0]);
+    assert!(!debug.contains("planted"), "{debug}");
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let h = seen.first().expect("a request");
+    assert_eq!(
+        h.get("x-scope-orgid").and_then(|v| v.to_str().ok()),
+        Some("platform")
+    );
+    assert_eq!(
+        h.get("authorization").and_then(|v| v.to_str().ok()),
+        Some("Bearer planted-mimir-token-7f3a")
     );
 }

@@ -119,7 +119,22 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
         }
         match ok {
             Some(p) => break p,
-            None => tokio::time::sleep(backoff.next_delay().max(s.interval)).await,
+            None => {
+                // The fleet still shows which instances are up meanwhile.
+                let t_ms = super::now_ms();
+                let shape = Shape {
+                    tool_label: None,
+                    module_re: &s.module_pattern,
+                    range_ms: millis(s.range),
+                };
+                if let Ok(a) = refresh::up_only(&client, &env.selector, t_ms).await {
+                    let result = Ok(Box::new(query_mode::assemble(&a, &shape)));
+                    if !send(PromUpdate::Refresh { run, t_ms, result }).await {
+                        return;
+                    }
+                }
+                tokio::time::sleep(backoff.next_delay().max(s.interval)).await;
+            }
         }
     };
     // `modules.label` names the tool label instead of the profile's, as in scrape mode.

@@ -126,6 +126,48 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
     })
 }
 
+/// While no profile is known: `up{selector}` alone (and the targets list when an instance is
+/// down), so the fleet still shows which instances are up.
+///
+/// Errors: the query failed.
+pub async fn up_only(
+    client: &PromClient,
+    selector: &[Matcher],
+    t_ms: i64,
+) -> Result<Answers, String> {
+    let sel: Vec<String> = selector.iter().map(ToString::to_string).collect();
+    let expr = if sel.is_empty() {
+        "up".to_string()
+    } else {
+        format!("up{{{}}}", sel.join(","))
+    };
+    let answer = client
+        .query(&expr, t_ms)
+        .await
+        .map_err(|why| format!("{why} — query: {expr}"))?;
+    let up = vector(answer.data)?;
+    let targets = match up.iter().any(|(_, v)| *v < 1.0) {
+        true => client.targets().await.ok().map(|t| {
+            t.data
+                .into_iter()
+                .filter(|t| selector.iter().all(|m| m.matches(&t.labels)))
+                .map(|t| TargetState {
+                    labels: t.labels,
+                    last_error: t.last_error,
+                })
+                .collect()
+        }),
+        false => None,
+    };
+    Ok(Answers {
+        t_ms,
+        up,
+        targets,
+        warnings: answer.warnings,
+        ..Answers::default()
+    })
+}
+
 /// An instant query's result as a vector (a scalar is one series without labels).
 fn vector(data: Data) -> Result<Vector, String> {
     match data {
