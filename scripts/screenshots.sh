@@ -3,9 +3,10 @@
 # pane with its colours (tmux capture-pane -e), turns the ANSI text into HTML (aha) and
 # renders that with headless Chromium.
 #
-# Needs (Debian): tmux aha chromium fonts-dejavu-core prometheus-alertmanager curl.
+# Needs (Debian): tmux aha chromium fonts-dejavu-core prometheus prometheus-alertmanager curl.
 # `--install` installs them with apt-get. An Alertmanager with a few alerts runs beside the
-# demo for the alerts screens.
+# demo for the alerts screens; a Prometheus scraping three more demo servers (and one dead
+# target) for the fleet screens of query mode.
 # Usage: scripts/screenshots.sh [--install] [SECONDS_TO_WAIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +15,10 @@ if [ "${1:-}" = "--install" ]; then
   shift
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    tmux aha chromium fonts-dejavu-core prometheus-alertmanager curl >/dev/null
+    tmux aha chromium fonts-dejavu-core prometheus prometheus-alertmanager curl >/dev/null
 fi
 wait_secs="${1:-150}"
-for p in tmux aha chromium prometheus-alertmanager curl; do
+for p in tmux aha chromium prometheus prometheus-alertmanager curl; do
   command -v "$p" >/dev/null || { echo "missing $p (run with --install)" >&2; exit 1; }
 done
 
@@ -26,12 +27,34 @@ work=$(mktemp -d)
 sock="mcptop-shot-$$"
 am_pid=""
 loki_pid=""
+fleet_pids=()
 cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null || true
   [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null || true
   [ -n "$loki_pid" ] && kill "$loki_pid" 2>/dev/null || true
+  for p in "${fleet_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The fleet: three demo servers (busy, flaky, slow) and a dead target, scraped every 1s by
+# a Prometheus whose history fills while the main demo runs.
+fleet_targets=""
+for spec in "30 0.01 40,300" "8 0.12 40,300" "12 0.01 900,4000"; do
+  read -r rate err lat <<<"$spec"
+  port=$(free_port)
+  target/release/mcptop demo --serve-only --port "$port" --rate "$rate" --error-ratio "$err" \
+    --latency-ms "$lat" >"$work/demo-$port.log" 2>&1 &
+  fleet_pids+=($!)
+  fleet_targets="$fleet_targets\"127.0.0.1:$port\", "
+done
+fleet_targets="$fleet_targets\"127.0.0.1:$(free_port)\""
+prom_port=$(free_port)
+printf 'global: {scrape_interval: 1s, scrape_timeout: 900ms}\nscrape_configs:\n  - job_name: mcp\n    static_configs: [{targets: [%s]}]\n' \
+  "$fleet_targets" > "$work/prom.yml"
+prometheus --config.file="$work/prom.yml" --storage.tsdb.path="$work/prom" \
+  --web.listen-address="127.0.0.1:$prom_port" 2>"$work/prom.log" &
+fleet_pids+=($!)
 trap cleanup EXIT
 
 # An Alertmanager on a free port, with alerts of each priority and state.
@@ -94,7 +117,7 @@ echo "waiting ${wait_secs}s for the demo's history to fill..."
 sleep "$wait_secs"
 
 shoot() { # name
-  tmux -L "$sock" capture-pane -e -p -t shot > "$work/$1.ans"
+  tmux -L "$sock" capture-pane -e -p -t "${shot_target:-shot}" > "$work/$1.ans"
   {
     echo '<!doctype html><meta charset="utf-8"><style>'
     echo 'body{margin:0;background:#000}pre{margin:0;padding:8px;font:15px/1.2 "DejaVu Sans Mono",monospace;color:#ddd}'
@@ -139,3 +162,19 @@ shoot silences
 keys 4
 shoot logs
 tmux -L "$sock" send-keys -t shot 'q'
+sleep 1
+
+# Query mode: the fleet from Prometheus, then one instance drilled into.
+printf '[scrape]\ninterval = "1s"\n\n[window]\nrange = "1m"\n\n[[environments]]\nname = "production"\nurl = "http://127.0.0.1:%s"\nselector = %s\n\n[[environments]]\nname = "staging"\nurl = "http://127.0.0.1:%s"\nselector = %s\n' \
+  "$prom_port" "'job=\"mcp\"'" "$prom_port" "'job=\"staging\"'" > "$work/fleet.toml"
+tmux -L "$sock" new-session -d -s fleet -x "$cols" -y "$rows" \
+  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
+   target/release/mcptop --config $work/fleet.toml"
+sleep 8
+tmux -L "$sock" send-keys -t fleet o o o
+sleep 1
+shot_target=fleet shoot fleet
+tmux -L "$sock" send-keys -t fleet g Enter
+sleep 2
+shot_target=fleet shoot fleet-instance
+tmux -L "$sock" send-keys -t fleet 'q'
