@@ -82,7 +82,10 @@ fn pause_holds_the_view_while_lines_keep_arriving() {
             )
         })
         .collect();
-    app.apply(Update::Loki(LokiUpdate::Entries(more)));
+    app.apply(Update::Loki(LokiUpdate::Entries {
+        t_ms: now,
+        entries: more,
+    }));
     let screen = render(&mut app, now + 500, 160, 30);
     assert!(screen.contains("PAUSED +3 new"), "{screen}");
     assert!(!screen.contains("late 1"), "{screen}");
@@ -144,10 +147,10 @@ fn wrap_shows_long_lines_whole() {
         "{{\"level\":\"error\",\"msg\":\"{} END\"}}",
         "word ".repeat(60)
     );
-    app.apply(Update::Loki(LokiUpdate::Entries(vec![entry(
-        now + 1,
-        &long,
-    )])));
+    app.apply(Update::Loki(LokiUpdate::Entries {
+        t_ms: now,
+        entries: vec![entry(now + 1, &long)],
+    }));
     let cut = render(&mut app, now, 100, 30);
     assert!(!cut.contains("END"), "{cut}");
     key(&mut app, now, KeyCode::Char('w'));

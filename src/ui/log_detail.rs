@@ -23,7 +23,7 @@ pub fn render(view: &View, seq: u64, scroll: u16, area: Rect, buf: &mut Buffer) 
         ));
     let inner = block.inner(popup);
     block.render(popup, buf);
-    let Some(e) = view.log_buffer.and_then(|b| b.get(seq)) else {
+    let Some(e) = view.log_buffer.and_then(|b| view.nav.logs.entry(b, seq)) else {
         Paragraph::new(Line::styled(
             "this line has left the buffer (oldest lines are dropped at the cap)",
             t.muted(),

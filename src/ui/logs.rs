@@ -106,7 +106,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     // Each visible line is parsed once per frame.
     let entries: Vec<Row> = seqs
         .iter()
-        .filter_map(|s| logs.get(*s))
+        .filter_map(|s| pane.entry(logs, *s))
         .map(|entry| Row {
             entry,
             fields: fields(&entry.line),

@@ -101,7 +101,10 @@ pub fn loki_app() -> (App, i64, Queries) {
         t_ms: now - 1000,
         mode: FollowMode::Tail,
     }));
-    app.apply(Update::Loki(LokiUpdate::Entries(lines(now))));
+    app.apply(Update::Loki(LokiUpdate::Entries {
+        t_ms: now - 1000,
+        entries: lines(now),
+    }));
     app.apply(Update::Loki(LokiUpdate::Counts(Ok(LevelCounts {
         rows: vec![
             ("critical".into(), 1.0, 3.0),

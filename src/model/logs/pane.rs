@@ -1,10 +1,16 @@
 //! What the log pane shows of a buffer: the filter's matches, follow or a cursor, pause,
 //! wrap. Pure state, moved by keys, read by the renderer.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
+use super::LogEntry;
 use super::buffer::LogBuffer;
 use super::filter::LogFilter;
+
+/// Matching entries copied when the pane pauses, so that what is on screen stays there
+/// while a flood pushes the buffer's oldest lines out (at 5,000 lines/s a 10,000-line
+/// buffer turns over in 2 s).
+pub const PINNED: usize = 1000;
 
 /// The log pane's state for one buffer.
 #[derive(Debug, Clone)]
@@ -26,6 +32,8 @@ pub struct LogPane {
     matches: VecDeque<u64>,
     /// Last sequence number looked at by [`LogPane::sync`].
     scanned: u64,
+    /// While paused: the newest [`PINNED`] matches up to the pause, copied.
+    pinned: BTreeMap<u64, LogEntry>,
 }
 
 impl Default for LogPane {
@@ -40,6 +48,7 @@ impl Default for LogPane {
             filter: None,
             matches: VecDeque::new(),
             scanned: 0,
+            pinned: BTreeMap::new(),
         }
     }
 }
@@ -49,7 +58,11 @@ impl LogPane {
     /// ones against the filter. Costs O(new entries), so it can run every frame.
     pub fn sync(&mut self, buf: &LogBuffer) {
         let first = buf.first_seq();
-        while self.matches.front().is_some_and(|s| *s < first) {
+        while self
+            .matches
+            .front()
+            .is_some_and(|s| *s < first && !self.pinned.contains_key(s))
+        {
             self.matches.pop_front();
         }
         if self.scanned > buf.last_seq() {
@@ -201,6 +214,22 @@ impl LogPane {
             Some(_) => None,
             None => Some(buf.last_seq()),
         };
+        self.pinned.clear();
+        if self.paused_at.is_some() {
+            for seq in self.matches.iter().rev().take(PINNED) {
+                if let Some(e) = buf.get(*seq) {
+                    self.pinned.insert(*seq, e.clone());
+                }
+            }
+        } else {
+            self.sync(buf);
+        }
+    }
+
+    /// The entry `seq`: from the buffer, or from the copy pinned at the pause once the
+    /// buffer has dropped it.
+    pub fn entry<'a>(&'a self, buf: &'a LogBuffer, seq: u64) -> Option<&'a LogEntry> {
+        buf.get(seq).or_else(|| self.pinned.get(&seq))
     }
 }
 
@@ -222,6 +251,54 @@ mod tests {
             ));
         }
         b
+    }
+
+    #[test]
+    fn a_paused_view_stays_while_a_flood_pushes_its_lines_out_of_the_buffer() {
+        let texts: Vec<String> = (0..50).map(|i| format!("line {i}")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut b = buffer(&refs);
+        let mut p = LogPane::default();
+        p.sync(&b);
+        p.toggle_pause(&b);
+        let before: Vec<String> = {
+            let (seqs, _) = p.window(5);
+            seqs.iter()
+                .filter_map(|s| p.entry(&b, *s))
+                .map(|e| e.line.clone())
+                .collect()
+        };
+        assert_eq!(
+            before,
+            ["line 45", "line 46", "line 47", "line 48", "line 49"]
+        );
+        // 150 more lines through a 100-line buffer: every paused line is dropped from it.
+        for i in 0..150 {
+            b.push(LogEntry::new(
+                100 + i,
+                format!("new {i}"),
+                Arc::new(Vec::new()),
+                Vec::new(),
+            ));
+        }
+        p.sync(&b);
+        let (seqs, _) = p.window(5);
+        assert!(
+            seqs.iter().all(|s| b.get(*s).is_none()),
+            "dropped from the buffer"
+        );
+        let after: Vec<String> = seqs
+            .iter()
+            .filter_map(|s| p.entry(&b, *s))
+            .map(|e| e.line.clone())
+            .collect();
+        assert_eq!(after, before, "the paused view holds");
+        assert_eq!(p.new_since_pause(), 100, "the new lines the buffer kept");
+        // Resuming follows the buffer again; the copies are gone.
+        p.toggle_pause(&b);
+        let (seqs, _) = p.window(1);
+        assert_eq!(lines(&b, &seqs), ["new 149"]);
+        assert!(p.entry(&b, 49).is_none());
     }
 
     fn lines<'a>(b: &'a LogBuffer, seqs: &[u64]) -> Vec<&'a str> {

@@ -17,8 +17,9 @@ pub enum FollowMode {
 /// What the Loki source sends to the app.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LokiUpdate {
-    /// New entries, oldest first, already de-duplicated.
-    Entries(Vec<LogEntry>),
+    /// New entries, oldest first, already de-duplicated, received at `t_ms` (Unix ms):
+    /// lines arriving on a tail open for an hour are good data of now, not of the hour.
+    Entries { t_ms: i64, entries: Vec<LogEntry> },
     /// A query answered or a tail opened: the source is healthy at `t_ms` (Unix ms).
     Connected { t_ms: i64, mode: FollowMode },
     /// A request or the tail failed; `text` is Loki's own message where it gave one.
@@ -76,7 +77,10 @@ impl LokiState {
     /// Applies an update.
     pub fn apply(&mut self, update: LokiUpdate) {
         match update {
-            LokiUpdate::Entries(entries) => {
+            LokiUpdate::Entries { t_ms, entries } => {
+                if !entries.is_empty() && self.status.error.is_none() {
+                    self.status.last_ok_ms = self.status.last_ok_ms.max(Some(t_ms));
+                }
                 for e in entries {
                     self.buffer.push(e);
                 }

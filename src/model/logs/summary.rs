@@ -40,7 +40,7 @@ pub struct TopError {
 pub fn level_counts(buf: &LogBuffer, now_ns: i64) -> LevelCounts {
     let mut counts: HashMap<Level, (f64, f64)> = HashMap::new();
     for e in buf.iter().rev() {
-        let age = now_ns - e.ts_ns;
+        let age = now_ns.saturating_sub(e.ts_ns);
         if age > HOUR_NS {
             continue;
         }
@@ -70,7 +70,7 @@ pub fn top_errors(buf: &LogBuffer, now_ns: i64, n: usize) -> Vec<TopError> {
     // message -> (count, newest seq, example)
     let mut groups: HashMap<String, (u64, u64, String)> = HashMap::new();
     for e in buf.iter() {
-        if !e.level.is_error() || now_ns - e.ts_ns > HOUR_NS {
+        if !e.level.is_error() || now_ns.saturating_sub(e.ts_ns) > HOUR_NS {
             continue;
         }
         let key = normalise(&message(&e.line));

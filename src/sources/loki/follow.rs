@@ -241,9 +241,14 @@ impl Follower<'_> {
     }
 
     /// Where a resumed query starts: the overlap before the newest line seen, but never
-    /// before `floor`.
+    /// before `floor`, and never in the future (a line stamped ahead of this clock would
+    /// otherwise make the catch-up ask `start > end`, which Loki refuses).
     fn resume(&self, floor: i64) -> i64 {
-        self.dedup.resume_from().map_or(floor, |r| r.max(floor))
+        let now_ns = now_ms().saturating_mul(1_000_000);
+        self.dedup
+            .resume_from()
+            .map_or(floor, |r| r.max(floor))
+            .min(now_ns - OVERLAP_NS)
     }
 
     /// Sends the entries not seen before.
@@ -255,7 +260,11 @@ impl Follower<'_> {
         if fresh.is_empty() {
             return Ok(());
         }
-        self.send(LokiUpdate::Entries(fresh)).await
+        self.send(LokiUpdate::Entries {
+            t_ms: now_ms(),
+            entries: fresh,
+        })
+        .await
     }
 
     async fn send(&self, u: LokiUpdate) -> Result<(), Closed> {
