@@ -84,6 +84,14 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_name = "ID")]
     pub loki_tenant: Option<String>,
 
+    /// Colour theme: default, light, high-contrast, solarized-dark, monochrome, or a file themes/NAME.toml in the config dir; NO_COLOR turns colours off [config: ui.theme, default default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Mouse input: the wheel scrolls, a click on a tab opens it (off by default: over SSH it stops the terminal's text selection) [config: ui.mouse]
+    #[arg(long, global = true)]
+    pub mouse: bool,
+
     /// Query mode: read the fleet from a Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics) instead of scraping, e.g. http://127.0.0.1:9090; auth, headers and TLS stay in the config [config: prometheus.url]
     #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
     pub prometheus: Option<String>,
@@ -156,6 +164,33 @@ fn parse_latency(text: &str) -> Result<(u64, u64), String> {
 pub enum Command {
     /// Start the bundled demo MCP server on 127.0.0.1 and watch it
     Demo(DemoArgs),
+    /// Deploy watch without a TUI: one line per interval, exit 0 healthy for the whole duration, 1 a criterion breached, 2 the target unreachable, 3 bad arguments
+    Watch(DeployWatchArgs),
+}
+
+/// `mcptop watch`: the target (or environment) comes from --target / --prometheus / --env
+/// and the config, like the dashboard's.
+#[derive(Debug, Args, Clone)]
+pub struct DeployWatchArgs {
+    /// How long to watch, e.g. 10m
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub duration: Duration,
+
+    /// Fail when a criterion holds: METRIC OP VALUE [for DURATION], e.g. 'error_rate > 5%', 'p95 > 2s for 1m', 'p95 > 1.5x baseline'; metrics error_rate, p95, p99, rps, up; repeatable. Default: the rollback criteria, 'error_rate > 10%' and 'p95 > 5s'
+    #[arg(long = "fail-if", value_name = "CRITERION", value_parser = parse_criterion)]
+    pub fail_if: Vec<crate::model::criteria::Criterion>,
+
+    /// Compare relative criteria (1.5x baseline) with this window before the watch started (query mode)
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub baseline: Option<Duration>,
+
+    /// Output: text, or json (one object per line)
+    #[arg(long, value_enum, default_value_t = crate::watch::Output::Text)]
+    pub output: crate::watch::Output,
+}
+
+fn parse_criterion(text: &str) -> Result<crate::model::criteria::Criterion, String> {
+    crate::model::criteria::Criterion::parse(text)
 }
 
 #[derive(Debug, Args, Clone)]

@@ -14,3 +14,4 @@ pub mod model;
 pub mod sources;
 pub mod tui;
 pub mod ui;
+pub mod watch;

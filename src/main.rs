@@ -8,12 +8,43 @@ use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 #[tokio::main]
 async fn main() -> Result<()> {
     color_eyre::install()?;
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `mcptop watch` documents exit 3 for bad arguments; elsewhere clap's own codes.
+        Err(e) if e.use_stderr() && std::env::args().any(|a| a == "watch") => {
+            let _ = e.print();
+            std::process::exit(mcptop::watch::Exit::BadArguments as i32);
+        }
+        Err(e) => e.exit(),
+    };
     let _log = mcptop::logging::init();
     match cli.command {
         None => mcptop::app::run(Config::load(&cli.watch)?).await,
         Some(Command::Demo(args)) => demo(args, cli.watch).await,
+        Some(Command::Watch(args)) => {
+            let code = deploy_watch(args, &cli.watch).await;
+            std::process::exit(code);
+        }
     }
+}
+
+/// `mcptop watch`: the exit code of the watch (3 for a config that does not load).
+async fn deploy_watch(args: mcptop::cli::DeployWatchArgs, watch: &WatchArgs) -> i32 {
+    let cfg = match Config::load(watch) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            eprintln!("mcptop watch: {e}");
+            return mcptop::watch::Exit::BadArguments as i32;
+        }
+    };
+    let opts = mcptop::watch::WatchOptions {
+        duration: args.duration,
+        criteria: args.fail_if,
+        baseline: args.baseline,
+        output: args.output,
+    };
+    let mut out = std::io::stdout().lock();
+    mcptop::watch::run(cfg, opts, &mut out).await as i32
 }
 
 /// Starts the demo server, then watches it: its `/metrics` as the target and its `/mcp` as

@@ -211,6 +211,35 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
     }
 }
 
+/// The tiles over the `window` before `t_ms` (the deploy watch's `--baseline`): the same
+/// PromQL with `[window]`, evaluated at `t_ms`, over the whole selector.
+///
+/// Errors: a bad URL, the profile cannot be found, or a query failed.
+pub async fn baseline(
+    env: &PromEnv,
+    s: &Settings,
+    window: Duration,
+    t_ms: i64,
+) -> Result<crate::model::stats::Stats, String> {
+    let client = PromClient::new(env)?;
+    let mut profile = profile(&client, env, s).await?;
+    if let Some(label) = &s.module_label {
+        profile.tool_label = Some(label.clone());
+    }
+    let range_ms = millis(window);
+    let queries = Queries::new(
+        Promql::new(&profile, &env.selector, range_ms),
+        env.selector.clone(),
+    );
+    let answers = refresh::refresh(&client, &queries, t_ms).await?;
+    let shape = Shape {
+        tool_label: profile.tool_label.as_deref(),
+        module_re: &s.module_pattern,
+        range_ms,
+    };
+    Ok(query_mode::assemble(&answers, &shape).total)
+}
+
 /// The configured profile, or the one whose request metric the selector finds.
 ///
 /// Errors: the API failed, or neither known request metric exists under the selector.

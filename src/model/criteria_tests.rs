@@ -1,0 +1,136 @@
+use std::time::Duration;
+
+use super::*;
+use crate::model::stats::Stats;
+
+fn stats(err: f64, p95: f64) -> Stats {
+    Stats {
+        req_per_sec: Some(10.0),
+        error_ratio: Some(err),
+        p95: Some(p95),
+        p99: Some(p95 * 2.0),
+        ..Stats::default()
+    }
+}
+
+#[test]
+fn criteria_parse_as_operators_write_them() {
+    let c = Criterion::parse("error_rate > 5%").expect("parses");
+    assert_eq!(
+        (c.metric, c.op, c.threshold, c.hold),
+        (
+            Metric::ErrorRate,
+            Op::Gt,
+            Threshold::Value(0.05),
+            Duration::ZERO
+        )
+    );
+    let c = Criterion::parse("p95>2s for 1m").expect("parses");
+    assert_eq!(
+        (c.metric, c.threshold, c.hold),
+        (Metric::P95, Threshold::Value(2.0), Duration::from_secs(60))
+    );
+    assert_eq!(
+        Criterion::parse("p99 >= 500ms").expect("ms").threshold,
+        Threshold::Value(0.5)
+    );
+    assert_eq!(
+        Criterion::parse("p99 > 1.5").expect("bare").threshold,
+        Threshold::Value(1.5)
+    );
+    assert_eq!(
+        Criterion::parse("error_rate > 0.1")
+            .expect("ratio")
+            .threshold,
+        Threshold::Value(0.1)
+    );
+    let c = Criterion::parse("p95 > 1.5x baseline for 2m").expect("relative");
+    assert_eq!(
+        (c.threshold, c.hold),
+        (Threshold::Baseline(1.5), Duration::from_secs(120))
+    );
+    assert_eq!(Criterion::parse("up < 1").expect("up").op, Op::Lt);
+    assert_eq!(Criterion::parse("rps <= 0.5").expect("rps").op, Op::Le);
+}
+
+#[test]
+fn bad_criteria_say_what_is_wrong() {
+    for (text, says) in [
+        ("latency > 2s", "is not a metric"),
+        ("p95 = 2s", "is not >, >=, < or <="),
+        ("p95 > fast", "is not a duration"),
+        ("rps > 5%", "not a percentage"),
+        ("p95 > 2s for ever", "is not a duration"),
+        ("p95 > 2s soon", "unexpected `soon`"),
+        ("p95 >", "expected METRIC OP VALUE"),
+        ("p95 > 1.5 baseline", "1.5x baseline"),
+    ] {
+        let e = Criterion::parse(text).expect_err(text);
+        assert!(e.contains(says) && e.contains(text), "{text}: {e}");
+    }
+}
+
+#[test]
+fn defaults_are_the_rollback_criteria() {
+    let d: Vec<String> = defaults().iter().map(ToString::to_string).collect();
+    assert_eq!(d, ["error_rate > 10%", "p95 > 5s"]);
+}
+
+#[test]
+fn for_holds_across_evaluations_and_resets_when_the_condition_stops() {
+    let c = vec![Criterion::parse("error_rate > 5% for 2s").expect("parses")];
+    let mut e = Evaluator::new(c, |_| None).expect("evaluator");
+    assert_eq!(e.eval(0, &stats(0.01, 0.1), None), [Verdict::Ok]);
+    assert!(matches!(
+        e.eval(1000, &stats(0.2, 0.1), None)[0],
+        Verdict::Pending { since_ms: 1000, .. }
+    ));
+    assert!(matches!(
+        e.eval(2000, &stats(0.2, 0.1), None)[0],
+        Verdict::Pending { .. }
+    ));
+    assert!(matches!(
+        e.eval(3000, &stats(0.2, 0.1), None)[0],
+        Verdict::Breached { since_ms: 1000, .. }
+    ));
+    // A good interval resets the timer.
+    assert_eq!(e.eval(4000, &stats(0.0, 0.1), None), [Verdict::Ok]);
+    assert!(matches!(
+        e.eval(5000, &stats(0.2, 0.1), None)[0],
+        Verdict::Pending { since_ms: 5000, .. }
+    ));
+}
+
+#[test]
+fn no_value_is_no_breach() {
+    let c = vec![Criterion::parse("p95 > 1s").expect("parses")];
+    let mut e = Evaluator::new(c, |_| None).expect("evaluator");
+    let none = Stats::default();
+    assert_eq!(e.eval(0, &none, None), [Verdict::Ok]);
+}
+
+#[test]
+fn relative_criteria_scale_the_baseline_and_need_one() {
+    let c = vec![Criterion::parse("p95 > 1.5x baseline").expect("parses")];
+    let mut e =
+        Evaluator::new(c.clone(), |m| (m == Metric::P95).then_some(0.4)).expect("evaluator");
+    assert_eq!(e.describe(0), "p95 > 0.6s");
+    assert_eq!(e.eval(0, &stats(0.0, 0.5), None), [Verdict::Ok]);
+    assert!(matches!(
+        e.eval(1, &stats(0.0, 0.7), None)[0],
+        Verdict::Breached { .. }
+    ));
+    let err = Evaluator::new(c, |_| None).expect_err("no baseline");
+    assert!(err.contains("baseline window has no p95"), "{err}");
+}
+
+#[test]
+fn up_compares_the_number_of_targets_up() {
+    let c = vec![Criterion::parse("up < 3").expect("parses")];
+    let mut e = Evaluator::new(c, |_| None).expect("evaluator");
+    assert_eq!(e.eval(0, &Stats::default(), Some(3.0)), [Verdict::Ok]);
+    assert!(matches!(
+        e.eval(1, &Stats::default(), Some(2.0))[0],
+        Verdict::Breached { .. }
+    ));
+}

@@ -1,0 +1,253 @@
+//! The deploy watch's lines: text for a terminal beside `kubectl rollout status`, or one
+//! JSON object per line for a pipeline.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::{Exit, Reading, WatchOptions};
+use crate::model::criteria::{Evaluator, Verdict};
+use crate::model::stats::Stats;
+use crate::ui::format;
+
+/// `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Output {
+    /// One line per interval for people.
+    #[default]
+    Text,
+    /// One JSON object per line (`"kind"`: `start`, `interval`, `end`).
+    Json,
+}
+
+fn rfc3339(t_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(t_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn elapsed(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("+{}m{:02}s", s / 60, s % 60)
+}
+
+fn opt(v: Option<f64>) -> Value {
+    v.filter(|x| x.is_finite()).map_or(Value::Null, Value::from)
+}
+
+impl Output {
+    /// The first line: what is watched for.
+    pub fn header(self, eval: &Evaluator, baseline: Option<&Stats>, opts: &WatchOptions) -> String {
+        let criteria: Vec<String> = (0..eval.criteria.len()).map(|i| eval.describe(i)).collect();
+        let holds: Vec<String> = eval
+            .criteria
+            .iter()
+            .map(|c| humantime::format_duration(c.hold).to_string())
+            .collect();
+        match self {
+            Output::Text => {
+                let list: Vec<String> = criteria
+                    .iter()
+                    .zip(&eval.criteria)
+                    .map(|(d, c)| match c.hold.is_zero() {
+                        true => d.clone(),
+                        false => format!("{d} for {}", humantime::format_duration(c.hold)),
+                    })
+                    .collect();
+                let mut line = format!(
+                    "watching for {}: fail if {}",
+                    humantime::format_duration(opts.duration),
+                    list.join(" or ")
+                );
+                if let (Some(b), Some(w)) = (baseline, opts.baseline) {
+                    line.push_str(&format!(
+                        " (baseline {}: {})",
+                        humantime::format_duration(w),
+                        numbers(b)
+                    ));
+                }
+                line
+            }
+            Output::Json => json!({
+                "kind": "start",
+                "duration_s": opts.duration.as_secs_f64(),
+                "criteria": criteria.iter().zip(&holds).zip(&eval.criteria).map(|((d, h), c)| json!({
+                    "criterion": c.text,
+                    "threshold": d,
+                    "for": h,
+                })).collect::<Vec<_>>(),
+                "baseline": baseline.map(|b| json!({
+                    "window_s": opts.baseline.map(|w| w.as_secs_f64()),
+                    "rps": opt(b.req_per_sec),
+                    "error_ratio": opt(b.error_ratio),
+                    "p95_s": opt(b.p95),
+                    "p99_s": opt(b.p99),
+                })),
+            })
+            .to_string(),
+        }
+    }
+
+    /// One interval.
+    pub fn line(self, r: &Reading) -> String {
+        match self {
+            Output::Text => {
+                let mut line = format!("{}  {}  {}", rfc3339(r.t_ms), elapsed(r.elapsed), numbers(&r.stats));
+                if let Some((n, of)) = r.up {
+                    line.push_str(&format!("  up {n:.0}/{of}"));
+                }
+                let mut states = Vec::new();
+                for (what, v) in &r.verdicts {
+                    match v {
+                        Verdict::Ok => {}
+                        Verdict::Pending { since_ms, value } => states.push(format!(
+                            "pending {what} ({}, {}s so far)",
+                            show(what, *value),
+                            (r.t_ms - since_ms) / 1000
+                        )),
+                        Verdict::Breached { value, .. } => {
+                            states.push(format!("BREACH {what} ({})", show(what, *value)))
+                        }
+                    }
+                }
+                if let Some(e) = &r.error {
+                    states.push(format!("source failing: {e}"));
+                }
+                line.push_str("  ");
+                line.push_str(&if states.is_empty() { "ok".to_string() } else { states.join("; ") });
+                line
+            }
+            Output::Json => json!({
+                "kind": "interval",
+                "t": rfc3339(r.t_ms),
+                "elapsed_s": r.elapsed.as_secs_f64(),
+                "rps": opt(r.stats.req_per_sec),
+                "error_ratio": opt(r.stats.error_ratio),
+                "p95_s": opt(r.stats.p95),
+                "p99_s": opt(r.stats.p99),
+                "up": r.up.map(|(n, _)| n),
+                "targets": r.up.map(|(_, of)| of),
+                "error": r.error,
+                "status": status(r),
+                "criteria": r.verdicts.iter().map(|(what, v)| {
+                    let (state, value, since) = match v {
+                        Verdict::Ok => ("ok", None, None),
+                        Verdict::Pending { since_ms, value } => ("pending", Some(*value), Some(rfc3339(*since_ms))),
+                        Verdict::Breached { since_ms, value } => ("breached", Some(*value), Some(rfc3339(*since_ms))),
+                    };
+                    json!({"criterion": what, "state": state, "value": opt(value), "since": since})
+                }).collect::<Vec<_>>(),
+            })
+            .to_string(),
+        }
+    }
+
+    /// A line saying the source could not be read at all.
+    pub fn unreachable(self, why: &str) -> String {
+        match self {
+            Output::Text => format!("unreachable: {why}"),
+            Output::Json => json!({"kind": "error", "error": why}).to_string(),
+        }
+    }
+
+    /// The last line: how the watch ended and, when it failed, the first failing interval.
+    pub fn summary(
+        self,
+        exit: Exit,
+        failing: Option<&Reading>,
+        took: Duration,
+        start_ms: i64,
+    ) -> String {
+        let result = match exit {
+            Exit::Healthy => "healthy",
+            Exit::Breached => "breached",
+            Exit::Unreachable => "unreachable",
+            Exit::BadArguments => "bad arguments",
+        };
+        match self {
+            Output::Text => {
+                let mut line = format!(
+                    "{result} after {} (exit {})",
+                    humantime::format_duration(Duration::from_secs(took.as_secs())),
+                    exit as i32
+                );
+                if let Some(r) = failing {
+                    line.push_str(&format!(
+                        ": first failing interval {} ({})",
+                        rfc3339(r.t_ms),
+                        elapsed(r.elapsed)
+                    ));
+                    let breached: Vec<&str> = r
+                        .verdicts
+                        .iter()
+                        .filter(|(_, v)| matches!(v, Verdict::Breached { .. }))
+                        .map(|(w, _)| w.as_str())
+                        .collect();
+                    if !breached.is_empty() {
+                        line.push_str(&format!(", {}", breached.join(", ")));
+                    } else if let Some(e) = &r.error {
+                        line.push_str(&format!(", {e}"));
+                    }
+                }
+                line
+            }
+            Output::Json => json!({
+                "kind": "end",
+                "result": result,
+                "exit_code": exit as i32,
+                "started": rfc3339(start_ms),
+                "elapsed_s": took.as_secs_f64(),
+                "first_failing": failing.map(|r| json!({
+                    "t": rfc3339(r.t_ms),
+                    "elapsed_s": r.elapsed.as_secs_f64(),
+                    "breached": r.verdicts.iter()
+                        .filter(|(_, v)| matches!(v, Verdict::Breached { .. }))
+                        .map(|(w, _)| w.clone())
+                        .collect::<Vec<_>>(),
+                    "error": r.error,
+                })),
+            })
+            .to_string(),
+        }
+    }
+}
+
+fn status(r: &Reading) -> &'static str {
+    if r.verdicts
+        .iter()
+        .any(|(_, v)| matches!(v, Verdict::Breached { .. }))
+    {
+        "breached"
+    } else if r.error.is_some() {
+        "source_failing"
+    } else if r
+        .verdicts
+        .iter()
+        .any(|(_, v)| matches!(v, Verdict::Pending { .. }))
+    {
+        "pending"
+    } else {
+        "ok"
+    }
+}
+
+/// `rps 12.3  err 1.20%  p95 420ms  p99 1.10s`.
+fn numbers(s: &Stats) -> String {
+    let or = |v: Option<String>| v.unwrap_or_else(|| "–".into());
+    format!(
+        "rps {}  err {}  p95 {}  p99 {}",
+        or(s.req_per_sec.map(format::number)),
+        or(s.error_ratio.map(format::percent)),
+        or(s.p95.map(format::latency)),
+        or(s.p99.map(format::latency)),
+    )
+}
+
+/// A value in the unit of the criterion `what` (its first word names the metric).
+fn show(what: &str, v: f64) -> String {
+    match what.split_whitespace().next() {
+        Some("error_rate") => format::percent(v),
+        Some("p95" | "p99") => format::latency(v),
+        _ => format::number(v),
+    }
+}

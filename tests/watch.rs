@@ -1,0 +1,369 @@
+//! `mcptop watch`, the real binary, against demo servers whose error rate and latency the
+//! tests change mid-run: exit codes, the first failing interval, and JSON lines that parse.
+
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use serde_json::Value;
+use support::prometheus::{Job, Prometheus};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+async fn demo(error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
+    DemoServer::start(DemoOptions {
+        port: 0,
+        load: LoadOptions {
+            enabled: true,
+            rate_per_sec: 30.0,
+            error_ratio,
+            latency_ms,
+            bursts: false,
+        },
+    })
+    .await
+    .expect("demo server starts")
+}
+
+/// `mcptop watch ARGS` with its own empty config and state dirs.
+fn watch(args: &[&str], dir: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_mcptop"))
+        .arg("watch")
+        .args(args)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env_remove("MCPTOP_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("mcptop watch starts")
+}
+
+/// Every stdout line, each with the instant it was read; and the exit code.
+async fn lines_and_exit(
+    mut child: Child,
+    limit: Duration,
+) -> (Vec<(Instant, String)>, i32, String) {
+    let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout).lines();
+    let mut lines = Vec::new();
+    let read = async {
+        while let Ok(Some(l)) = reader.next_line().await {
+            lines.push((Instant::now(), l));
+        }
+    };
+    tokio::time::timeout(limit, read)
+        .await
+        .unwrap_or_else(|_| panic!("the watch did not end within {limit:?}"));
+    let out = child.wait_with_output().await.expect("exit");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (lines, out.status.code().unwrap_or(-1), stderr)
+}
+
+fn json(lines: &[(Instant, String)]) -> Vec<Value> {
+    lines
+        .iter()
+        .map(|(_, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn kinds(v: &[Value]) -> Vec<&str> {
+    v.iter()
+        .map(|x| x["kind"].as_str().unwrap_or("?"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
+    let server = demo(0.01, (20, 200)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("http://{}", server.addr);
+    let child = watch(
+        &[
+            "--target",
+            &url,
+            "--interval",
+            "1s",
+            "--window",
+            "5s",
+            "--duration",
+            "6s",
+            "--fail-if",
+            "error_rate > 30%",
+            "--fail-if",
+            "p95 > 3s for 2s",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(30)).await;
+    assert_eq!(code, 0, "{stderr}\n{lines:?}");
+    let v = json(&lines);
+    let k = kinds(&v);
+    assert_eq!(k.first(), Some(&"start"));
+    assert_eq!(k.last(), Some(&"end"));
+    assert!(k.iter().filter(|x| **x == "interval").count() >= 5, "{k:?}");
+    assert_eq!(v[0]["criteria"][1]["criterion"], "p95 > 3s for 2s");
+    assert_eq!(v[0]["criteria"][1]["for"], "2s");
+    let last_interval = &v[v.len() - 2];
+    assert!(
+        last_interval["rps"].as_f64().is_some_and(|r| r > 5.0),
+        "{last_interval}"
+    );
+    assert_eq!(last_interval["status"], "ok");
+    assert_eq!(last_interval["up"], 1.0);
+    let end = v.last().expect("end");
+    assert_eq!(
+        (end["result"].as_str(), end["exit_code"].as_i64()),
+        (Some("healthy"), Some(0))
+    );
+    assert!(end["first_failing"].is_null());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
+    let server = demo(0.0, (20, 200)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("http://{}", server.addr);
+    let child = watch(
+        &[
+            "--target",
+            &url,
+            "--interval",
+            "1s",
+            "--window",
+            "3s",
+            "--duration",
+            "60s",
+            "--fail-if",
+            "error_rate > 40%",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let changed = chrono::Utc::now();
+    server.set_error_ratio(0.95);
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(40)).await;
+    assert_eq!(code, 1, "{stderr}\n{lines:?}");
+    let v = json(&lines);
+    let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
+    let t = |x: &Value| {
+        chrono::DateTime::parse_from_rfc3339(x["t"].as_str().expect("t")).expect("rfc3339")
+    };
+    // Healthy before the change; the first breached interval is the last one, after it,
+    // and the end line names it.
+    let first = intervals
+        .iter()
+        .position(|x| x["status"] == "breached")
+        .expect("a breached interval");
+    assert_eq!(
+        first,
+        intervals.len() - 1,
+        "the watch ends at the first breach"
+    );
+    assert!(t(intervals[first]) >= changed, "breached before the change");
+    for x in &intervals[..first] {
+        if t(x) < changed {
+            assert_eq!(x["status"], "ok", "{x}");
+        }
+    }
+    let end = v.last().expect("end");
+    assert_eq!(end["exit_code"], 1);
+    assert_eq!(end["first_failing"]["t"], intervals[first]["t"]);
+    assert_eq!(end["first_failing"]["breached"][0], "error_rate > 40%");
+    assert!(
+        intervals[first]["error_ratio"]
+            .as_f64()
+            .is_some_and(|e| e > 0.4)
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_calls_breach_only_after_holding_for_their_duration() {
+    let server = demo(0.0, (20, 100)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("http://{}", server.addr);
+    let child = watch(
+        &[
+            "--target",
+            &url,
+            "--interval",
+            "1s",
+            "--window",
+            "3s",
+            "--duration",
+            "60s",
+            "--fail-if",
+            "p95 > 1s for 3s",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    server.set_latency_ms(1500, 2500);
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    assert_eq!(code, 1, "{stderr}\n{lines:?}");
+    let v = json(&lines);
+    let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
+    let state = |x: &Value| {
+        x["criteria"][0]["state"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string()
+    };
+    let first_pending = intervals
+        .iter()
+        .position(|x| state(x) == "pending")
+        .expect("pending before breached");
+    let breached = intervals.len() - 1;
+    assert_eq!(state(intervals[breached]), "breached");
+    let secs = |x: &Value| x["elapsed_s"].as_f64().expect("elapsed");
+    assert!(
+        secs(intervals[breached]) - secs(intervals[first_pending]) >= 2.5,
+        "held for its 3s: {:?}",
+        intervals
+    );
+    assert_eq!(
+        intervals[breached]["criteria"][0]["since"],
+        intervals[first_pending]["criteria"][0]["since"]
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_target_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = support::peers::free_port();
+    let child = watch(
+        &[
+            "--target",
+            &format!("http://127.0.0.1:{port}"),
+            "--interval",
+            "500ms",
+            "--duration",
+            "30s",
+        ],
+        dir.path(),
+    );
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(20)).await;
+    assert_eq!(code, 2, "{stderr}\n{lines:?}");
+    let last = &lines.last().expect("a summary").1;
+    assert!(last.starts_with("unreachable after"), "{last}");
+    assert!(last.contains("first failing interval"), "{last}");
+    assert!(
+        lines.iter().any(|(_, l)| l.contains("source failing")),
+        "{lines:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_exit_3_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (args, says) in [
+        (
+            vec![
+                "--target",
+                "http://127.0.0.1:9",
+                "--fail-if",
+                "latency > 2s",
+            ],
+            "is not a metric",
+        ),
+        (
+            vec!["--target", "http://127.0.0.1:9", "--duration", "soon"],
+            "soon",
+        ),
+        (
+            vec!["--target", "http://127.0.0.1:9", "--baseline", "5m"],
+            "--baseline needs query mode",
+        ),
+        (vec!["--fail-if", "p95 > 2s"], "nothing to watch"),
+    ] {
+        let (lines, code, stderr) =
+            lines_and_exit(watch(&args, dir.path()), Duration::from_secs(20)).await;
+        assert_eq!(code, 3, "{args:?}: {stderr} {lines:?}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_mode_compares_with_the_baseline_window_before_the_watch() {
+    let server = demo(0.0, (100, 150)).await;
+    let Some(prom) = Prometheus::start(
+        &[Job {
+            name: "mcp",
+            targets: vec![server.addr.to_string()],
+        }],
+        1000,
+    ) else {
+        return;
+    };
+    // Twenty seconds of history for the baseline.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while prom
+        .scrape_times("mcp", "60s", mcptop::sources::now_ms())
+        .await
+        .len()
+        < 20
+    {
+        assert!(Instant::now() < deadline, "Prometheus never scraped");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = watch(
+        &[
+            "--prometheus",
+            &prom.url(),
+            "--selector",
+            "job=\"mcp\"",
+            "--interval",
+            "1s",
+            "--window",
+            "5s",
+            "--baseline",
+            "15s",
+            "--duration",
+            "60s",
+            "--fail-if",
+            "p95 > 3x baseline",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    server.set_latency_ms(2000, 3000);
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    assert_eq!(code, 1, "{stderr}\n{lines:?}");
+    let v = json(&lines);
+    let base = v[0]["baseline"]["p95_s"].as_f64().expect("a baseline P95");
+    assert!(
+        base > 0.05 && base < 0.5,
+        "baseline from the fast calls: {base}"
+    );
+    let end = v.last().expect("end");
+    let breached = end["first_failing"]["breached"][0]
+        .as_str()
+        .expect("breached");
+    assert!(breached.starts_with("p95 > "), "{breached}");
+    let failing = v
+        .iter()
+        .rev()
+        .find(|x| x["kind"] == "interval")
+        .expect("interval");
+    assert!(
+        failing["p95_s"].as_f64().is_some_and(|p| p > 3.0 * base),
+        "{failing}"
+    );
+    assert_eq!(failing["up"], 1.0);
+    server.shutdown().await;
+}
