@@ -7,7 +7,7 @@ use ratatui::DefaultTerminal;
 /// restores the terminal before the panic report is printed.
 ///
 /// Errors: stdout is not a terminal (the dashboard would be drawn into a pipe or file).
-pub fn init() -> Result<DefaultTerminal> {
+pub fn init(mouse: bool) -> Result<DefaultTerminal> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
         color_eyre::eyre::bail!(
@@ -15,11 +15,22 @@ pub fn init() -> Result<DefaultTerminal> {
              (for the demo server alone use `mcptop demo --serve-only`)"
         );
     }
-    Ok(ratatui::try_init()?)
+    let terminal = ratatui::try_init()?;
+    if mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+        // A panic restores the terminal through ratatui's hook; the mouse too.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+            previous(info);
+        }));
+    }
+    Ok(terminal)
 }
 
 /// Leaves raw mode and the alternate screen. Safe to call more than once.
 pub fn restore() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
 }
 

@@ -1,6 +1,8 @@
 //! Key handling: help, overlays, the filter line, tool bindings, then the keymap.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::App;
@@ -22,6 +24,30 @@ impl App {
     /// [`App::on_key`] at a given wall clock (Unix ms), for tests.
     pub fn on_key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
         let changed = self.key_at(ev, now_ms);
+        self.end_drill_off_overview();
+        if self.nav.screen == Screen::Logs {
+            self.refresh_logs(now_ms);
+        }
+        changed
+    }
+
+    /// Handles a mouse event (with `ui.mouse` on): the wheel moves like ↑/↓, a click on a
+    /// tab opens its screen. Returns whether anything visible changed.
+    pub fn on_mouse(&mut self, m: &MouseEvent, width: u16, now_ms: i64) -> bool {
+        if !self.cfg.ui.mouse || self.show_help || self.nav.overlay.is_some() {
+            return false;
+        }
+        let changed = match m.kind {
+            MouseEventKind::ScrollUp => self.act(Action::Up, now_ms),
+            MouseEventKind::ScrollDown => self.act(Action::Down, now_ms),
+            MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
+                match crate::ui::tabs::hit(&self.view(now_ms), width, m.column) {
+                    Some(s) => self.act(Action::Show(s), now_ms),
+                    None => false,
+                }
+            }
+            _ => false,
+        };
         self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);

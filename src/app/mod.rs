@@ -127,6 +127,14 @@ impl App {
         let dashboard = Dashboard::new(model.clone());
         let query = query_mode.then(|| fleet::QueryState::new(&cfg.prometheus, model));
         let keymap = Keymap::default();
+        let config_dir = crate::config::default_path()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+        let theme = crate::ui::palette::load(&cfg.ui.theme, config_dir.as_deref())
+            .map_err(|e| eyre!("ui.theme: {e}"))?;
+        let theme = crate::ui::palette::fit(
+            theme,
+            crate::ui::palette::Depth::detect(|k| std::env::var(k).ok()),
+        );
         let priorities = PriorityMap {
             severity_label: cfg.alerts.severity_label.clone(),
             levels: cfg.alerts.priorities.clone(),
@@ -186,7 +194,7 @@ impl App {
             target_url: crate::sources::http::redact(&target_url),
             dashboard,
             keymap,
-            theme: Theme::default(),
+            theme,
             show_help: false,
             quit: false,
             mcp,
@@ -324,7 +332,7 @@ pub async fn run(cfg: Config) -> Result<()> {
         app.links.push(Box::new(move |cmd| handle.send(cmd)));
     }
     drop(tx);
-    let mut terminal = crate::tui::init()?;
+    let mut terminal = crate::tui::init(app.cfg.ui.mouse)?;
     let result = event_loop(&mut app, &mut terminal, rx, &mut tasks, &mut mcp_tasks).await;
     crate::tui::restore();
     app.audit_abandoned(now_ms());
@@ -371,6 +379,10 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => dirty |= app.on_key(&k),
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
+                Some(Ok(Event::Mouse(m))) => {
+                    let width = terminal.size().map_or(80, |s| s.width);
+                    dirty |= app.on_mouse(&m, width, now_ms());
+                }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(eyre!("terminal input failed: {e}")),
                 None => app.quit = true,

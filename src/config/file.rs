@@ -68,6 +68,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
             rules,
             loki,
             prometheus,
+            ui: raw.ui,
             warnings: Vec::new(),
         },
         binding_servers,
@@ -103,6 +104,8 @@ struct RawFile {
     rules: Vec<alerts::RawRule>,
     #[serde(default)]
     loki: super::loki::RawLoki,
+    #[serde(default)]
+    ui: super::UiConfig,
     #[serde(default)]
     prometheus: Option<super::prometheus::RawProm>,
     #[serde(default)]

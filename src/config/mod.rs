@@ -54,6 +54,8 @@ pub struct Config {
     pub loki: LokiConfig,
     /// `[prometheus]` and `[[environments]]`: query mode's APIs; empty in scrape mode.
     pub prometheus: PrometheusConfig,
+    /// `[ui]`: theme and mouse.
+    pub ui: UiConfig,
     /// Not from the file: what loading dropped without failing (imported servers skipped or
     /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
     /// names and reasons, never header or environment values.
@@ -77,6 +79,7 @@ impl Default for Config {
             rules: crate::model::rules::builtin(),
             loki: LokiConfig::default(),
             prometheus: PrometheusConfig::default(),
+            ui: UiConfig::default(),
             warnings: Vec::new(),
         }
     }
@@ -226,6 +229,28 @@ impl Default for ModulesConfig {
     }
 }
 
+/// `[ui]`: how the dashboard looks and takes input.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// A built-in theme (default, light, high-contrast, solarized-dark, monochrome) or a
+    /// file `themes/<name>.toml` in the config dir. `NO_COLOR` turns colours off whatever
+    /// this says.
+    pub theme: String,
+    /// Mouse input (wheel scrolls, a click on a tab opens it). Off by default: over SSH a
+    /// captured mouse stops the terminal's own text selection.
+    pub mouse: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            theme: "default".to_string(),
+            mouse: false,
+        }
+    }
+}
+
 impl Config {
     /// Loads the config: `--config PATH` (must exist), else the default path when it exists,
     /// else built-in defaults; then applies the flags; then appends the servers of each
@@ -361,6 +386,12 @@ impl Config {
             self.loki.tenant = Some(t.trim().to_string());
         }
         self.apply_prometheus_flags(args)?;
+        if let Some(t) = &args.theme {
+            self.ui.theme = t.clone();
+        }
+        if args.mouse {
+            self.ui.mouse = true;
+        }
         let mut named = HashSet::new();
         for flag in &args.mcp {
             if !named.insert(flag.name.as_str()) {

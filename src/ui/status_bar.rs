@@ -3,7 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -104,13 +104,7 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
                 break;
             }
             used += w;
-            spans.push(Span::styled(
-                format!(" {} ", k.label()),
-                Style::new()
-                    .fg(Color::Black)
-                    .bg(t.title)
-                    .add_modifier(Modifier::BOLD),
-            ));
+            spans.push(Span::styled(format!(" {} ", k.label()), t.key()));
             spans.push(Span::styled(format!(" {}  ", action.short()), t.muted()));
         }
     }

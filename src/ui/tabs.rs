@@ -11,8 +11,30 @@ use crate::action::{Action, Screen};
 use crate::model::mcp::ConnState;
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    let (tabs, right) = parts(view);
+    let right_w: usize = right.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(right_w);
+    let (left, _) = fit(&tabs, room);
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w as u16)]).areas(area);
+    Line::from(left).render(l, buf);
+    Line::from(right).render(r, buf);
+}
+
+/// The screen whose tab is drawn at column `x` of a tab row `width` wide, if any.
+pub fn hit(view: &View, width: u16, x: u16) -> Option<Screen> {
+    let (tabs, right) = parts(view);
+    let right_w: usize = right.iter().map(Span::width).sum();
+    let (_, hits) = fit(&tabs, usize::from(width).saturating_sub(right_w));
+    hits.into_iter()
+        .find(|(_, a, b)| (*a..*b).contains(&usize::from(x)))
+        .map(|(s, _, _)| s)
+}
+
+/// The tabs, and the spans of the right side (read-only mode, MCP servers).
+fn parts(view: &View) -> (Vec<Tab>, Vec<Span<'static>>) {
     let t = view.theme;
-    let mut tabs: Vec<(String, String, Style, bool)> = Vec::new();
+    let mut tabs: Vec<Tab> = Vec::new();
     for &s in Screen::all(view.query.is_some()) {
         let key = view
             .keymap
@@ -41,9 +63,15 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         } else {
             t.muted()
         };
-        tabs.push((key, format!("{}{count}", s.title()), style, selected));
+        tabs.push(Tab {
+            screen: s,
+            key,
+            title: format!("{}{count}", s.title()),
+            style,
+            selected,
+        });
     }
-    let mut right: Vec<Span> = Vec::new();
+    let mut right: Vec<Span<'static>> = Vec::new();
     if view.read_only || view.silences_read_only {
         right.push(Span::styled(
             "READ-ONLY ",
@@ -63,36 +91,49 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             right.push(Span::styled(format!("{sym} "), Style::new().fg(color)));
         }
     }
-    let right_w: usize = right.iter().map(Span::width).sum();
-    // Narrow terminals: tighter gaps first, then titles only for the screen in view.
-    let room = (area.width as usize).saturating_sub(right_w);
-    let left = [(3, false), (2, false), (1, false), (1, true)]
+    (tabs, right)
+}
+
+/// One tab as drawn.
+struct Tab {
+    screen: Screen,
+    key: String,
+    title: String,
+    style: Style,
+    selected: bool,
+}
+
+/// The tabs that fit in `room` columns (narrow terminals: tighter gaps first, then titles
+/// only for the screen in view), with each tab's columns `[start, end)`.
+fn fit(tabs: &[Tab], room: usize) -> (Vec<Span<'static>>, Vec<(Screen, usize, usize)>) {
+    [(3, false), (2, false), (1, false), (1, true)]
         .into_iter()
-        .map(|(gap, compact)| left_spans(&tabs, gap, compact))
-        .find(|spans| spans.iter().map(Span::width).sum::<usize>() <= room)
-        .unwrap_or_else(|| left_spans(&tabs, 1, true));
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w as u16)]).areas(area);
-    Line::from(left).render(l, buf);
-    Line::from(right).render(r, buf);
+        .map(|(gap, compact)| left_spans(tabs, gap, compact))
+        .find(|(spans, _)| spans.iter().map(Span::width).sum::<usize>() <= room)
+        .unwrap_or_else(|| left_spans(tabs, 1, true))
 }
 
 /// The tabs as spans: `1 Overview   2 Tools (6)`; `compact` keeps only the key of the
 /// screens not in view.
 fn left_spans(
-    tabs: &[(String, String, Style, bool)],
+    tabs: &[Tab],
     gap: usize,
     compact: bool,
-) -> Vec<Span<'static>> {
+) -> (Vec<Span<'static>>, Vec<(Screen, usize, usize)>) {
     let mut spans = vec![Span::raw(" ")];
-    for (key, title, style, selected) in tabs {
-        let text = if compact && !selected {
-            key.clone()
+    let mut hits = Vec::new();
+    let mut x = 1;
+    for tab in tabs {
+        let text = if compact && !tab.selected {
+            tab.key.clone()
         } else {
-            format!("{key} {title}")
+            format!("{} {}", tab.key, tab.title)
         };
-        spans.push(Span::styled(text, *style));
+        let w = Span::raw(text.as_str()).width();
+        hits.push((tab.screen, x, x + w));
+        x += w + gap;
+        spans.push(Span::styled(text, tab.style));
         spans.push(Span::raw(" ".repeat(gap)));
     }
-    spans
+    (spans, hits)
 }

@@ -89,13 +89,48 @@ impl Theme {
         Style::new().fg(self.title).add_modifier(Modifier::BOLD)
     }
 
+    /// Whether the theme has no colours of its own (monochrome, `NO_COLOR`): emphasis is
+    /// then bold and reversed text.
+    pub fn colourless(&self) -> bool {
+        self.title == Color::Reset
+    }
+
     /// The selected row: explicit colours rather than reverse video, which some terminals
-    /// and captures drop.
+    /// and captures drop; reverse video only when the theme has no colours.
     pub fn selected(&self) -> Style {
+        if self.colourless() {
+            return Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+        }
         Style::new()
             .fg(Color::Black)
             .bg(self.title)
             .add_modifier(Modifier::BOLD)
+    }
+
+    /// A key in the footer's hints: like the selected row.
+    pub fn key(&self) -> Style {
+        self.selected()
+    }
+
+    /// Every colour passed through `f` (fitting the theme to the terminal).
+    #[must_use]
+    pub fn map_colors(mut self, f: fn(Color) -> Color) -> Theme {
+        for c in [
+            &mut self.text,
+            &mut self.muted,
+            &mut self.border,
+            &mut self.title,
+            &mut self.accent,
+            &mut self.ok,
+            &mut self.warn,
+            &mut self.crit,
+            &mut self.requests,
+            &mut self.errors,
+            &mut self.bar,
+        ] {
+            *c = f(*c);
+        }
+        self
     }
 }
 

@@ -1,0 +1,71 @@
+//! Mouse input (`--mouse` / `ui.mouse`): a click on a tab opens its screen, the wheel moves
+//! like ↑/↓; with the mouse off (the default) both are ignored.
+
+mod support;
+
+use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use mcptop::action::Screen;
+use support::drive::render;
+use support::fixture;
+
+fn click(column: u16, row: u16) -> MouseEvent {
+    MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+/// The column where `label` starts on the tab row.
+fn column_of(screen: &str, label: &str) -> u16 {
+    let tabs = screen.lines().nth(1).expect("tab row");
+    let byte = tabs
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} in {tabs}"));
+    tabs[..byte].chars().count() as u16
+}
+
+#[test]
+fn a_click_on_a_tab_opens_it() {
+    let (mut app, now) = fixture::healthy_app();
+    app.cfg.ui.mouse = true;
+    let screen = render(&app, now, 120, 30);
+    let x = column_of(&screen, "5 Alerts");
+    assert!(app.on_mouse(&click(x + 2, 1), 120, now));
+    assert_eq!(app.nav.screen, Screen::Alerts);
+    // A click elsewhere on the row, or below it, opens nothing.
+    assert!(!app.on_mouse(&click(119, 1), 120, now));
+    assert_eq!(app.nav.screen, Screen::Alerts);
+    let x = column_of(&render(&app, now, 120, 30), "3 Calls");
+    app.on_mouse(&click(x, 1), 120, now);
+    assert_eq!(app.nav.screen, Screen::Calls);
+}
+
+#[test]
+fn the_wheel_moves_the_selection() {
+    let (mut app, now) = support::fleet_fixture::fleet_app();
+    app.cfg.ui.mouse = true;
+    let wheel = |kind| MouseEvent {
+        kind,
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    };
+    let row = |app: &mcptop::app::App| app.query.as_ref().map(|q| q.row);
+    assert_eq!(row(&app), Some(0));
+    app.on_mouse(&wheel(MouseEventKind::ScrollDown), 120, now);
+    app.on_mouse(&wheel(MouseEventKind::ScrollDown), 120, now);
+    assert_eq!(row(&app), Some(2));
+    app.on_mouse(&wheel(MouseEventKind::ScrollUp), 120, now);
+    assert_eq!(row(&app), Some(1));
+}
+
+#[test]
+fn the_mouse_is_off_by_default() {
+    let (mut app, now) = fixture::healthy_app();
+    assert!(!app.cfg.ui.mouse);
+    let x = column_of(&render(&app, now, 120, 30), "5 Alerts");
+    assert!(!app.on_mouse(&click(x, 1), 120, now));
+    assert_eq!(app.nav.screen, Screen::Overview);
+}
