@@ -164,6 +164,13 @@ fn parse_latency(text: &str) -> Result<(u64, u64), String> {
 pub enum Command {
     /// Start the bundled demo MCP server on 127.0.0.1 and watch it
     Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout, e.g. `mcptop completions bash > /etc/bash_completion.d/mcptop`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, e.g. `mcptop man > /usr/local/share/man/man1/mcptop.1`
+    Man,
     /// Deploy watch without a TUI: one line per interval, exit 0 healthy for the whole duration, 1 a criterion breached, 2 the target unreachable, 3 bad arguments
     Watch(DeployWatchArgs),
 }

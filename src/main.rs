@@ -21,10 +21,31 @@ async fn main() -> Result<()> {
     match cli.command {
         None => mcptop::app::run(Config::load(&cli.watch)?).await,
         Some(Command::Demo(args)) => demo(args, cli.watch).await,
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mcptop", &mut text);
+            print_all(&text)
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut text)?;
+            print_all(&text)
+        }
         Some(Command::Watch(args)) => {
             let code = deploy_watch(args, &cli.watch).await;
             std::process::exit(code);
         }
+    }
+}
+
+/// Writes `bytes` to stdout; a reader that stopped early (`| head`) is not an error.
+fn print_all(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 
