@@ -307,6 +307,66 @@ fn bad_key(text: &str) -> String {
     )
 }
 
+impl Action {
+    /// Every action with its name in `[keys]` of the config.
+    pub const NAMED: [(&'static str, Action); 32] = [
+        ("help", Action::ToggleHelp),
+        ("back", Action::Back),
+        ("quit", Action::Quit),
+        ("overview", Action::Show(Screen::Overview)),
+        ("tools", Action::Show(Screen::Tools)),
+        ("calls", Action::Show(Screen::Calls)),
+        ("logs", Action::Show(Screen::Logs)),
+        ("alerts", Action::Show(Screen::Alerts)),
+        ("silences", Action::Show(Screen::Silences)),
+        ("fleet", Action::Show(Screen::Fleet)),
+        ("next_screen", Action::NextScreen),
+        ("prev_screen", Action::PrevScreen),
+        ("up", Action::Up),
+        ("down", Action::Down),
+        ("page_up", Action::PageUp),
+        ("page_down", Action::PageDown),
+        ("top", Action::Top),
+        ("bottom", Action::Bottom),
+        ("next_server", Action::NextServer),
+        ("prev_server", Action::PrevServer),
+        ("filter", Action::Filter),
+        ("open", Action::Open),
+        ("refresh", Action::Refresh),
+        ("reconnect", Action::Reconnect),
+        ("silence", Action::Silence),
+        ("expire", Action::Expire),
+        ("pause", Action::Pause),
+        ("wrap", Action::Wrap),
+        ("edit_query", Action::EditQuery),
+        ("command", Action::Command),
+        ("sort", Action::Sort),
+        ("sort_reverse", Action::SortReverse),
+    ];
+
+    /// The action named `name` in `[keys]`.
+    ///
+    /// Errors: an unknown name, with the known ones.
+    pub fn from_name(name: &str) -> Result<Action, String> {
+        Action::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| *a)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Action::NAMED.iter().map(|(n, _)| *n).collect();
+                format!("`{name}` is not an action (known: {})", names.join(", "))
+            })
+    }
+
+    /// This action's name in `[keys]`.
+    pub fn name(self) -> &'static str {
+        Action::NAMED
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or("?", |(n, _)| *n)
+    }
+}
+
 /// Key bindings, in the order help lists them.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -362,6 +422,40 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The default keymap with `[keys]` applied: each listed action gets exactly the keys
+    /// given (an empty list unbinds it), in place of its defaults.
+    ///
+    /// Errors: a key left bound to two actions, naming both. `Ctrl-C` always quits and
+    /// cannot be given to another action.
+    pub fn with(overrides: &[(Action, Vec<Key>)]) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (action, keys) in overrides {
+            let at = map.bindings.iter().position(|(_, a)| a == action);
+            map.bindings.retain(|(_, a)| a != action);
+            let at = at.unwrap_or(map.bindings.len()).min(map.bindings.len());
+            for (i, k) in keys.iter().enumerate() {
+                map.bindings.insert(at + i, (*k, *action));
+            }
+        }
+        for (i, (k, a)) in map.bindings.iter().enumerate() {
+            if *k == Key::ctrl('c') && *a != Action::Quit {
+                return Err(format!(
+                    "Ctrl-C always quits; it cannot be the key of {}",
+                    a.name()
+                ));
+            }
+            if let Some((_, b)) = map.bindings[..i].iter().find(|(k2, b)| k2 == k && b != a) {
+                return Err(format!(
+                    "`{}` is bound to both {} and {}: give one of them another key",
+                    k.label(),
+                    b.name(),
+                    a.name()
+                ));
+            }
+        }
+        Ok(map)
+    }
+
     /// The action bound to a key event, if any.
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         self.bindings

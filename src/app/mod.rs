@@ -126,7 +126,7 @@ impl App {
         };
         let dashboard = Dashboard::new(model.clone());
         let query = query_mode.then(|| fleet::QueryState::new(&cfg.prometheus, model));
-        let keymap = Keymap::default();
+        let keymap = Keymap::with(&cfg.keys).map_err(|e| eyre!("keys: {e}"))?;
         let config_dir = crate::config::default_path()
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
         let theme = crate::ui::palette::load(&cfg.ui.theme, config_dir.as_deref())

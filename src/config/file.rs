@@ -69,6 +69,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
             loki,
             prometheus,
             ui: raw.ui,
+            keys: super::keys::convert(&src, raw.keys)?,
             warnings: Vec::new(),
         },
         binding_servers,
@@ -106,6 +107,8 @@ struct RawFile {
     loki: super::loki::RawLoki,
     #[serde(default)]
     ui: super::UiConfig,
+    #[serde(default)]
+    keys: super::keys::RawKeyTable,
     #[serde(default)]
     prometheus: Option<super::prometheus::RawProm>,
     #[serde(default)]

@@ -8,6 +8,7 @@ pub mod bindings;
 mod error;
 mod file;
 mod http;
+mod keys;
 pub mod loki;
 pub mod mcp;
 pub mod mcp_import;
@@ -56,6 +57,8 @@ pub struct Config {
     pub prometheus: PrometheusConfig,
     /// `[ui]`: theme and mouse.
     pub ui: UiConfig,
+    /// `[keys]`: actions given other keys than the defaults, in file order.
+    pub keys: Vec<(crate::action::Action, Vec<crate::action::Key>)>,
     /// Not from the file: what loading dropped without failing (imported servers skipped or
     /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
     /// names and reasons, never header or environment values.
@@ -80,6 +83,7 @@ impl Default for Config {
             loki: LokiConfig::default(),
             prometheus: PrometheusConfig::default(),
             ui: UiConfig::default(),
+            keys: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -565,6 +569,8 @@ pub fn default_path() -> Option<PathBuf> {
 
 #[cfg(test)]
 mod alerts_tests;
+#[cfg(test)]
+mod keys_tests;
 #[cfg(test)]
 mod loki_tests;
 #[cfg(test)]
