@@ -113,6 +113,8 @@ pub enum Action {
     Sort,
     /// Fleet: reverse the order.
     SortReverse,
+    /// Write an incident report draft (Markdown and JSON) of what is on screen.
+    Snapshot,
 }
 
 impl Action {
@@ -151,6 +153,7 @@ impl Action {
             Action::Command => "command (:env NAME, :fleet)",
             Action::Sort => "fleet: sort by next column",
             Action::SortReverse => "fleet: reverse the order",
+            Action::Snapshot => "incident report draft",
         }
     }
 
@@ -177,6 +180,7 @@ impl Action {
             Action::EditQuery => "query",
             Action::Command => "command",
             Action::Sort | Action::SortReverse => "sort",
+            Action::Snapshot => "snapshot",
         }
     }
 }
@@ -309,7 +313,7 @@ fn bad_key(text: &str) -> String {
 
 impl Action {
     /// Every action with its name in `[keys]` of the config.
-    pub const NAMED: [(&'static str, Action); 32] = [
+    pub const NAMED: [(&'static str, Action); 33] = [
         ("help", Action::ToggleHelp),
         ("back", Action::Back),
         ("quit", Action::Quit),
@@ -342,6 +346,7 @@ impl Action {
         ("command", Action::Command),
         ("sort", Action::Sort),
         ("sort_reverse", Action::SortReverse),
+        ("snapshot", Action::Snapshot),
     ];
 
     /// The action named `name` in `[keys]`.
@@ -416,6 +421,7 @@ impl Default for Keymap {
                 (c(':'), Action::Command),
                 (c('o'), Action::Sort),
                 (c('O'), Action::SortReverse),
+                (c('I'), Action::Snapshot),
             ],
         }
     }

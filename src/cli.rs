@@ -164,6 +164,8 @@ fn parse_latency(text: &str) -> Result<(u64, u64), String> {
 pub enum Command {
     /// Start the bundled demo MCP server on 127.0.0.1 and watch it
     Demo(DemoArgs),
+    /// Write an incident report draft (Markdown and JSON) of the target or environment: its tiles, firing alerts, alert timeline, top log errors and the queries behind them
+    Snapshot(SnapshotArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout, e.g. `mcptop completions bash > /etc/bash_completion.d/mcptop`
     Completions {
         #[arg(value_enum)]
@@ -173,6 +175,22 @@ pub enum Command {
     Man,
     /// Deploy watch without a TUI: one line per interval, exit 0 healthy for the whole duration, 1 a criterion breached, 2 the target unreachable, 3 bad arguments
     Watch(DeployWatchArgs),
+}
+
+/// `mcptop snapshot`.
+#[derive(Debug, Args, Clone)]
+pub struct SnapshotArgs {
+    /// Print the Markdown to stdout (to paste into a chat) instead of writing files
+    #[arg(long)]
+    pub stdout: bool,
+
+    /// Directory for the .md and .json files [default: $XDG_STATE_HOME/mcptop/incidents]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// How long to read the sources first (rates need two scrapes; Alertmanager and Loki one answer)
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub gather: Duration,
 }
 
 /// `mcptop watch`: the target (or environment) comes from --target / --prometheus / --env

@@ -21,6 +21,7 @@ async fn main() -> Result<()> {
     match cli.command {
         None => mcptop::app::run(Config::load(&cli.watch)?).await,
         Some(Command::Demo(args)) => demo(args, cli.watch).await,
+        Some(Command::Snapshot(args)) => snapshot(args, &cli.watch).await,
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
             let mut text = Vec::new();
@@ -38,6 +39,26 @@ async fn main() -> Result<()> {
             std::process::exit(code);
         }
     }
+}
+
+/// `mcptop snapshot`: gathers for a few seconds, then writes the report (or prints it).
+async fn snapshot(args: mcptop::cli::SnapshotArgs, watch: &WatchArgs) -> Result<()> {
+    let cfg = Config::load(watch)?;
+    let app = mcptop::app::gather(cfg, args.gather).await?;
+    let now = mcptop::sources::now_ms();
+    if args.stdout {
+        return print_all(app.incident(now).to_markdown().as_bytes());
+    }
+    let dir = match args.dir.or_else(mcptop::app::snapshot::default_dir) {
+        Some(d) => d,
+        None => color_eyre::eyre::bail!("no directory for the report: pass --dir DIR"),
+    };
+    let path = app
+        .write_incident(&dir, now)
+        .map_err(color_eyre::eyre::Report::msg)?;
+    println!("{}", path.display());
+    println!("{}", path.with_extension("json").display());
+    Ok(())
 }
 
 /// Writes `bytes` to stdout; a reader that stopped early (`| head`) is not an error.

@@ -5,8 +5,8 @@ use crossterm::event::{
 };
 use tui_input::backend::crossterm::EventHandler;
 
-use super::App;
 use super::nav::{Overlay, filter_tools, step};
+use super::{App, snapshot};
 use crate::action::{Action, Key, Screen};
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
@@ -134,6 +134,22 @@ impl App {
             Action::Show(s) => nav.screen = s,
             Action::Command => nav.overlay = Some(Overlay::Command(tui_input::Input::default())),
             Action::Sort | Action::SortReverse => return false,
+            Action::Snapshot => {
+                let written = match snapshot::default_dir() {
+                    Some(dir) => self.write_incident(&dir, now_ms),
+                    None => Err("no state directory for reports (no home directory)".into()),
+                };
+                match written {
+                    Ok(path) => self.toast(
+                        &format!("incident report: {}", path.display()),
+                        false,
+                        now_ms,
+                    ),
+                    Err(e) => {
+                        self.toast(&format!("incident report not written: {e}"), true, now_ms)
+                    }
+                }
+            }
             Action::NextScreen => nav.screen = nav.screen.cycle(1, self.query.is_some()),
             Action::PrevScreen => nav.screen = nav.screen.cycle(-1, self.query.is_some()),
             Action::Up => self.move_cursor(-1),

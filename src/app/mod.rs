@@ -8,6 +8,7 @@ mod keys;
 pub mod logs;
 pub mod nav;
 pub mod setup;
+pub mod snapshot;
 
 use std::time::Duration;
 
@@ -284,11 +285,11 @@ impl App {
     }
 }
 
-/// Starts the sources, takes the terminal and runs until the operator quits or a
-/// SIGTERM/SIGHUP/SIGINT arrives. The terminal is restored on every exit path.
-pub async fn run(cfg: Config) -> Result<()> {
-    let mut app = App::new(cfg)?;
-    let (tx, rx) = mpsc::channel(64);
+/// Starts the metric source (scrape, or query mode's), Alertmanager's and Loki's, linked to
+/// `app`; the MCP clients are started by the caller that needs them.
+///
+/// Errors: a bad target URL, or a client that cannot be built (TLS files, secrets).
+fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task::JoinSet<()>> {
     let mut tasks = if let Some(q) = app.query.as_mut() {
         let mut set = tokio::task::JoinSet::new();
         let settings = sources::prometheus::Settings {
@@ -309,7 +310,6 @@ pub async fn run(cfg: Config) -> Result<()> {
         let url = app.cfg.target.url.clone().unwrap_or_default();
         sources::spawn(&app.cfg, &url, tx.clone())?
     };
-    let mut mcp_tasks = tokio::task::JoinSet::new();
     if !app.cfg.alertmanager.urls.is_empty() {
         let handle = sources::alertmanager::spawn(&app.cfg.alertmanager, tx.clone(), &mut tasks)
             .map_err(|e| eyre!("alertmanager: {e}"))?;
@@ -321,6 +321,37 @@ pub async fn run(cfg: Config) -> Result<()> {
                 .map_err(|e| eyre!("loki: {e}"))?;
         app.loki_link = Some(Box::new(move |q| handle.set_query(q)));
     }
+    Ok(tasks)
+}
+
+/// `mcptop snapshot`: runs the sources (no TUI, no MCP clients) for `gather`, so that rates
+/// have samples and Alertmanager and Loki have answered, and returns the app as it stands.
+///
+/// Errors: as [`App::new`] and [`spawn_sources`].
+pub async fn gather(cfg: Config, gather: Duration) -> Result<App> {
+    let mut app = App::new(cfg)?;
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = spawn_sources(&mut app, &tx)?;
+    drop(tx);
+    let deadline = Instant::now() + gather;
+    loop {
+        tokio::select! {
+            Some(u) = rx.recv() => app.apply(u),
+            () = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    tasks.abort_all();
+    app.refresh_logs(now_ms());
+    Ok(app)
+}
+
+/// Starts the sources, takes the terminal and runs until the operator quits or a
+/// SIGTERM/SIGHUP/SIGINT arrives. The terminal is restored on every exit path.
+pub async fn run(cfg: Config) -> Result<()> {
+    let mut app = App::new(cfg)?;
+    let (tx, rx) = mpsc::channel(64);
+    let mut tasks = spawn_sources(&mut app, &tx)?;
+    let mut mcp_tasks = tokio::task::JoinSet::new();
     for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
         let handle = sources::mcp::spawn(
             i,

@@ -15,6 +15,7 @@ pub mod query;
 pub mod query_mode;
 pub mod rules;
 pub mod series;
+pub mod snapshot;
 pub mod stats;
 pub mod status;
 pub mod timeline;
