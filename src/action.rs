@@ -115,6 +115,9 @@ pub enum Action {
     SortReverse,
     /// Write an incident report draft (Markdown and JSON) of what is on screen.
     Snapshot,
+    /// Mark a deploy now: a line on the timeline, the tiles' values before it beside the
+    /// current ones; again to clear it.
+    MarkDeploy,
 }
 
 impl Action {
@@ -154,6 +157,7 @@ impl Action {
             Action::Sort => "fleet: sort by next column",
             Action::SortReverse => "fleet: reverse the order",
             Action::Snapshot => "incident report draft",
+            Action::MarkDeploy => "mark a deploy (again: clear)",
         }
     }
 
@@ -181,6 +185,7 @@ impl Action {
             Action::Command => "command",
             Action::Sort | Action::SortReverse => "sort",
             Action::Snapshot => "snapshot",
+            Action::MarkDeploy => "deploy",
         }
     }
 }
@@ -313,7 +318,7 @@ fn bad_key(text: &str) -> String {
 
 impl Action {
     /// Every action with its name in `[keys]` of the config.
-    pub const NAMED: [(&'static str, Action); 33] = [
+    pub const NAMED: [(&'static str, Action); 34] = [
         ("help", Action::ToggleHelp),
         ("back", Action::Back),
         ("quit", Action::Quit),
@@ -347,6 +352,7 @@ impl Action {
         ("sort", Action::Sort),
         ("sort_reverse", Action::SortReverse),
         ("snapshot", Action::Snapshot),
+        ("mark_deploy", Action::MarkDeploy),
     ];
 
     /// The action named `name` in `[keys]`.
@@ -422,6 +428,7 @@ impl Default for Keymap {
                 (c('o'), Action::Sort),
                 (c('O'), Action::SortReverse),
                 (c('I'), Action::Snapshot),
+                (c('D'), Action::MarkDeploy),
             ],
         }
     }

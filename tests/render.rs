@@ -49,3 +49,26 @@ fn too_small_terminal_says_so() {
     assert!(screen.contains("terminal too small"), "{screen}");
     assert!(!screen.contains("Requests/min"), "{screen}");
 }
+
+#[test]
+fn a_marked_deploy_shows_on_the_timeline_and_the_tiles_show_the_values_before_it() {
+    use crossterm::event::KeyCode;
+    let (mut app, now) = fixture::healthy_app();
+    // Marked five minutes ago with a lower error rate than now.
+    let mut before = app.dashboard.stats.clone();
+    before.error_ratio = Some(0.001);
+    app.deploy = Some(mcptop::app::DeployMark {
+        t_ms: now - 300_000,
+        before,
+    });
+    let screen = render(&app, now, 120, 30);
+    assert!(screen.contains("┃ deploy 00:05:01"), "{screen}");
+    assert!(screen.contains("before deploy 00:05: 0.10%"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // D clears the mark; D again marks now.
+    support::drive::key(&mut app, now, KeyCode::Char('D'));
+    assert!(app.deploy.is_none());
+    assert!(!render(&app, now, 120, 30).contains("before deploy"));
+    support::drive::key(&mut app, now, KeyCode::Char('D'));
+    assert_eq!(app.deploy.as_ref().map(|d| d.t_ms), Some(now));
+}

@@ -134,6 +134,22 @@ impl App {
             Action::Show(s) => nav.screen = s,
             Action::Command => nav.overlay = Some(Overlay::Command(tui_input::Input::default())),
             Action::Sort | Action::SortReverse => return false,
+            Action::MarkDeploy => {
+                if self.deploy.take().is_some() {
+                    self.toast("deploy mark cleared", false, now_ms);
+                } else {
+                    let before = self.shown_dashboard().stats.clone();
+                    self.deploy = Some(super::DeployMark {
+                        t_ms: now_ms,
+                        before,
+                    });
+                    self.toast(
+                        "deploy marked: the tiles show the values before it; D again clears",
+                        false,
+                        now_ms,
+                    );
+                }
+            }
             Action::Snapshot => {
                 let written = match snapshot::default_dir() {
                     Some(dir) => self.write_incident(&dir, now_ms),

@@ -92,6 +92,17 @@ pub struct App {
     pub log_summary: logs::LogSummary,
     /// Query mode's fleet and environments; `None` in scrape mode.
     pub query: Option<fleet::QueryState>,
+    /// A deploy marked with `D`: when, and the tiles just before.
+    pub deploy: Option<DeployMark>,
+}
+
+/// A deploy marked on the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployMark {
+    /// Unix ms.
+    pub t_ms: i64,
+    /// The tiles when it was marked.
+    pub before: crate::model::stats::Stats,
 }
 
 impl App {
@@ -212,6 +223,7 @@ impl App {
             loki_link: None,
             log_summary: logs::LogSummary::default(),
             query,
+            deploy: None,
             cfg,
         })
     }
@@ -243,6 +255,7 @@ impl App {
             log_summary: &self.log_summary,
             log_fields: &self.cfg.loki.fields,
             query: self.query.as_ref(),
+            deploy: self.deploy.as_ref(),
         }
     }
 

@@ -97,6 +97,8 @@ pub struct View<'a> {
     pub log_fields: &'a [String],
     /// Query mode's fleet and environments; `None` in scrape mode.
     pub query: Option<&'a crate::app::fleet::QueryState>,
+    /// The deploy marked with `D`, if any.
+    pub deploy: Option<&'a crate::app::DeployMark>,
 }
 
 impl View<'_> {

@@ -31,6 +31,26 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 }
 
 fn tiles(view: &View) -> [Tile; 4] {
+    let mut tiles = current(view);
+    if let Some(d) = view.deploy {
+        let b = &d.before;
+        let was = [
+            b.req_per_min().map(format::number),
+            b.error_ratio.map(format::percent),
+            b.p95.map(format::latency),
+            b.p99.map(format::latency),
+        ];
+        let at = chrono::DateTime::from_timestamp_millis(d.t_ms)
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default();
+        for (tile, was) in tiles.iter_mut().zip(was) {
+            tile.detail = format!("before deploy {at}: {}", was.unwrap_or_else(|| "–".into()));
+        }
+    }
+    tiles
+}
+
+fn current(view: &View) -> [Tile; 4] {
     let s = &view.dashboard.stats;
     let th = view.thresholds;
     let waiting = || "waiting for data".to_string();

@@ -31,6 +31,16 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             t.muted(),
         ),
     ]);
+    let mut title = title;
+    if let Some(d) = view.deploy {
+        let at = chrono::DateTime::from_timestamp_millis(d.t_ms)
+            .map(|t| t.format("%H:%M:%S").to_string())
+            .unwrap_or_default();
+        title.spans.push(Span::styled(
+            format!("┃ deploy {at} "),
+            Style::new().fg(t.warn),
+        ));
+    }
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border())
@@ -77,9 +87,14 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             .data(data)
     };
     // Requests drawn last so they stay on top where the two lines meet.
-    let datasets: Vec<Dataset> = runs
-        .iter()
-        .map(|(_, err)| line(err, t.errors))
+    let mark: Points = view
+        .deploy
+        .map(|d| d.t_ms as f64 / 1000.0)
+        .filter(|x| *x >= start && *x <= end)
+        .map(|x| vec![(x, 0.0), (x, top)])
+        .unwrap_or_default();
+    let datasets: Vec<Dataset> = std::iter::once(line(&mark, t.warn))
+        .chain(runs.iter().map(|(_, err)| line(err, t.errors)))
         .chain(runs.iter().map(|(req, _)| line(req, t.requests)))
         .collect();
     Chart::new(datasets)
