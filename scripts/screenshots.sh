@@ -109,20 +109,35 @@ printf '[alerts]\nrunbooks = "%s"\n\n[loki]\nurl = "http://127.0.0.1:%s"\nquery 
   "$work/runbooks" "$loki_port" "'{app=\"mcpist\"}'" > "$work/mcptop.toml"
 
 cols=120 rows=34
+demo_port=$(free_port)
 tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
   "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
    target/release/mcptop --config $work/mcptop.toml --alertmanager $am \
-   demo --interval 1s --window 1m --history 5m --rate 8"
+   demo --port $demo_port --interval 1s --window 1m --history 5m --rate 8"
+# The same demo in the light theme, from its own dashboard.
+tmux -L "$sock" new-session -d -s light -x "$cols" -y "$rows" \
+  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-light TERM=xterm-256color \
+   target/release/mcptop --config $work/mcptop.toml --alertmanager $am --theme light \
+   --target http://127.0.0.1:$demo_port --mcp demo=http://127.0.0.1:$demo_port/mcp \
+   --interval 1s --window 1m --history 5m"
 echo "waiting ${wait_secs}s for the demo's history to fill..."
 sleep "$wait_secs"
 
-shoot() { # name
+shoot() { # name; shot_target=SESSION and shot_bg=light change what and how
   tmux -L "$sock" capture-pane -e -p -t "${shot_target:-shot}" > "$work/$1.ans"
   {
     echo '<!doctype html><meta charset="utf-8"><style>'
-    echo 'body{margin:0;background:#000}pre{margin:0;padding:8px;font:15px/1.2 "DejaVu Sans Mono",monospace;color:#ddd}'
+    if [ "${shot_bg:-dark}" = light ]; then
+      echo 'body{margin:0;background:#fff}pre{margin:0;padding:8px;font:15px/1.2 "DejaVu Sans Mono",monospace;color:#222}'
+    else
+      echo 'body{margin:0;background:#000}pre{margin:0;padding:8px;font:15px/1.2 "DejaVu Sans Mono",monospace;color:#ddd}'
+    fi
     echo '</style><pre>'
-    aha --no-header --black < "$work/$1.ans"
+    if [ "${shot_bg:-dark}" = light ]; then
+      aha --no-header < "$work/$1.ans"
+    else
+      aha --no-header --black < "$work/$1.ans"
+    fi
     echo '</pre>'
   } > "$work/$1.html"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -162,6 +177,17 @@ shoot silences
 keys 4
 shoot logs
 tmux -L "$sock" send-keys -t shot 'q'
+
+# The light theme: overview, tools, alerts, logs.
+lkeys() { tmux -L "$sock" send-keys -t light "$@"; sleep 1; }
+shot_target=light shot_bg=light shoot overview-light
+lkeys 2
+shot_target=light shot_bg=light shoot tools-light
+lkeys 5
+shot_target=light shot_bg=light shoot alerts-light
+lkeys 4
+shot_target=light shot_bg=light shoot logs-light
+tmux -L "$sock" send-keys -t light 'q'
 sleep 1
 
 # Query mode: the fleet from Prometheus, then one instance drilled into.
@@ -177,4 +203,12 @@ shot_target=fleet shoot fleet
 tmux -L "$sock" send-keys -t fleet g Enter
 sleep 2
 shot_target=fleet shoot fleet-instance
-tmux -L "$sock" send-keys -t fleet 'q'
+tmux -L "$sock" send-keys -t fleet Escape 'q'
+tmux -L "$sock" new-session -d -s fleet-light -x "$cols" -y "$rows" \
+  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
+   target/release/mcptop --config $work/fleet.toml --theme light"
+sleep 8
+tmux -L "$sock" send-keys -t fleet-light o o o
+sleep 1
+shot_target=fleet-light shot_bg=light shoot fleet-light
+tmux -L "$sock" send-keys -t fleet-light 'q'

@@ -88,9 +88,13 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
 
-    /// Mouse input: the wheel scrolls, a click on a tab opens it (off by default: over SSH it stops the terminal's text selection) [config: ui.mouse]
-    #[arg(long, global = true)]
+    /// Mouse input: the wheel scrolls, a click on a tab opens it [config: ui.mouse, default: on except over SSH, where it would take the terminal's text selection]
+    #[arg(long, global = true, conflicts_with = "no_mouse")]
     pub mouse: bool,
+
+    /// No mouse input, so the terminal's own text selection works [config: ui.mouse = false]
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
 
     /// Query mode: read the fleet from a Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics) instead of scraping, e.g. http://127.0.0.1:9090; auth, headers and TLS stay in the config [config: prometheus.url]
     #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]

@@ -1,5 +1,5 @@
 //! Mouse input (`--mouse` / `ui.mouse`): a click on a tab opens its screen, the wheel moves
-//! like ↑/↓; with the mouse off (the default) both are ignored.
+//! like ↑/↓; with the mouse off (the default over SSH) both are ignored.
 
 mod support;
 
@@ -29,7 +29,7 @@ fn column_of(screen: &str, label: &str) -> u16 {
 #[test]
 fn a_click_on_a_tab_opens_it() {
     let (mut app, now) = fixture::healthy_app();
-    app.cfg.ui.mouse = true;
+    app.mouse = true;
     let screen = render(&app, now, 120, 30);
     let x = column_of(&screen, "5 Alerts");
     assert!(app.on_mouse(&click(x + 2, 1), 120, now));
@@ -45,7 +45,7 @@ fn a_click_on_a_tab_opens_it() {
 #[test]
 fn the_wheel_moves_the_selection() {
     let (mut app, now) = support::fleet_fixture::fleet_app();
-    app.cfg.ui.mouse = true;
+    app.mouse = true;
     let wheel = |kind| MouseEvent {
         kind,
         column: 10,
@@ -62,9 +62,18 @@ fn the_wheel_moves_the_selection() {
 }
 
 #[test]
-fn the_mouse_is_off_by_default() {
+fn the_mouse_is_off_over_ssh_unless_asked_for() {
+    let ui = mcptop::config::UiConfig::default();
+    let ssh = |k: &str| (k == "SSH_CONNECTION").then(|| "10.0.0.1 5555 10.0.0.2 22".to_string());
+    assert!(!ui.mouse_on(ssh), "over SSH");
+    assert!(ui.mouse_on(|_| None), "local");
+    let asked = mcptop::config::UiConfig {
+        mouse: Some(true),
+        ..ui.clone()
+    };
+    assert!(asked.mouse_on(ssh), "--mouse over SSH");
     let (mut app, now) = fixture::healthy_app();
-    assert!(!app.cfg.ui.mouse);
+    app.mouse = false;
     let x = column_of(&render(&app, now, 120, 30), "5 Alerts");
     assert!(!app.on_mouse(&click(x, 1), 120, now));
     assert_eq!(app.nav.screen, Screen::Overview);

@@ -35,7 +35,10 @@ fn colour_map(theme: &str) -> String {
             let key = format!("{:?}", cell.fg);
             let next = (b'a' + letters.len() as u8) as char;
             let c = *letters.entry(key).or_insert(next);
-            if cell.modifier.intersects(Modifier::BOLD | Modifier::REVERSED) {
+            if cell
+                .modifier
+                .intersects(Modifier::BOLD | Modifier::REVERSED)
+            {
                 *emphasis.entry(c).or_default() += 1;
             }
             out.push(c);
@@ -65,6 +68,9 @@ fn themes_differ_where_they_should() {
     let default = colour_map("default");
     let mono = colour_map("monochrome");
     assert!(mono.contains("a = Reset"), "{mono}");
-    assert!(!mono.contains("b = "), "monochrome uses one colour:\n{mono}");
+    assert!(
+        !mono.contains("b = "),
+        "monochrome uses one colour:\n{mono}"
+    );
     assert_ne!(default, colour_map("light"));
 }

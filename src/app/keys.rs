@@ -31,10 +31,10 @@ impl App {
         changed
     }
 
-    /// Handles a mouse event (with `ui.mouse` on): the wheel moves like ↑/↓, a click on a
+    /// Handles a mouse event (when the mouse is on, see [`App::mouse`]): the wheel moves like ↑/↓, a click on a
     /// tab opens its screen. Returns whether anything visible changed.
     pub fn on_mouse(&mut self, m: &MouseEvent, width: u16, now_ms: i64) -> bool {
-        if !self.cfg.ui.mouse || self.show_help || self.nav.overlay.is_some() {
+        if !self.mouse || self.show_help || self.nav.overlay.is_some() {
             return false;
         }
         let changed = match m.kind {

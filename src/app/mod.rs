@@ -94,6 +94,8 @@ pub struct App {
     pub query: Option<fleet::QueryState>,
     /// A deploy marked with `D`: when, and the tiles just before.
     pub deploy: Option<DeployMark>,
+    /// Whether mouse events are taken (`ui.mouse`, else on unless over SSH).
+    pub mouse: bool,
 }
 
 /// A deploy marked on the timeline.
@@ -224,6 +226,7 @@ impl App {
             log_summary: logs::LogSummary::default(),
             query,
             deploy: None,
+            mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
             cfg,
         })
     }
@@ -376,7 +379,7 @@ pub async fn run(cfg: Config) -> Result<()> {
         app.links.push(Box::new(move |cmd| handle.send(cmd)));
     }
     drop(tx);
-    let mut terminal = crate::tui::init(app.cfg.ui.mouse)?;
+    let mut terminal = crate::tui::init(app.mouse)?;
     let result = event_loop(&mut app, &mut terminal, rx, &mut tasks, &mut mcp_tasks).await;
     crate::tui::restore();
     app.audit_abandoned(now_ms());

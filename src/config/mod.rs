@@ -241,17 +241,29 @@ pub struct UiConfig {
     /// file `themes/<name>.toml` in the config dir. `NO_COLOR` turns colours off whatever
     /// this says.
     pub theme: String,
-    /// Mouse input (wheel scrolls, a click on a tab opens it). Off by default: over SSH a
-    /// captured mouse stops the terminal's own text selection.
-    pub mouse: bool,
+    /// Mouse input (wheel scrolls, a click on a tab opens it). Unset: on, except over SSH
+    /// (`SSH_CONNECTION` or `SSH_TTY` set), where a captured mouse would stop the local
+    /// terminal's text selection; see [`UiConfig::mouse_on`].
+    pub mouse: Option<bool>,
 }
 
 impl Default for UiConfig {
     fn default() -> Self {
         Self {
             theme: "default".to_string(),
-            mouse: false,
+            mouse: None,
         }
+    }
+}
+
+impl UiConfig {
+    /// Whether the mouse is captured: as configured, else on unless `var` shows an SSH
+    /// session.
+    pub fn mouse_on(&self, var: impl Fn(&str) -> Option<String>) -> bool {
+        self.mouse.unwrap_or_else(|| {
+            var("SSH_CONNECTION").is_none_or(|v| v.is_empty())
+                && var("SSH_TTY").is_none_or(|v| v.is_empty())
+        })
     }
 }
 
@@ -394,7 +406,10 @@ impl Config {
             self.ui.theme = t.clone();
         }
         if args.mouse {
-            self.ui.mouse = true;
+            self.ui.mouse = Some(true);
+        }
+        if args.no_mouse {
+            self.ui.mouse = Some(false);
         }
         let mut named = HashSet::new();
         for flag in &args.mcp {

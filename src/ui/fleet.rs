@@ -109,10 +109,11 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let offset = selected.saturating_sub(height.saturating_sub(1));
     for (n, r) in rows.iter().enumerate().skip(offset).take(height) {
         let area = Rect::new(body.x, body.y + (n - offset) as u16, body.width, 1);
+        Line::from(row(view, r, w)).render(area, buf);
         if n == selected {
+            // Over the row's own colours, so the selection reads in every theme.
             buf.set_style(area, t.selected());
         }
-        Line::from(row(view, r, w)).render(area, buf);
     }
 }
 
