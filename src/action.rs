@@ -157,7 +157,7 @@ impl Action {
             Action::Sort => "fleet: sort by next column",
             Action::SortReverse => "fleet: reverse the order",
             Action::Snapshot => "incident report draft",
-            Action::MarkDeploy => "mark a deploy (again: clear)",
+            Action::MarkDeploy => "mark a deploy, or clear it",
         }
     }
 
