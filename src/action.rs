@@ -258,6 +258,7 @@ impl Key {
                 "enter" | "return" => KeyCode::Enter,
                 "esc" | "escape" => KeyCode::Esc,
                 "tab" => KeyCode::Tab,
+                "shift-tab" | "shift+tab" | "backtab" => KeyCode::BackTab,
                 "backspace" => KeyCode::Backspace,
                 "delete" | "del" => KeyCode::Delete,
                 "insert" | "ins" => KeyCode::Insert,

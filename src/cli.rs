@@ -177,7 +177,7 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout, e.g. `mcptop man > /usr/local/share/man/man1/mcptop.1`
     Man,
-    /// Deploy watch without a TUI: one line per interval, exit 0 healthy for the whole duration, 1 a criterion breached, 2 the target unreachable, 3 bad arguments
+    /// Deploy watch without a TUI: one line per interval, exit 0 healthy for the whole duration, 1 a criterion breached, 2 the target unreachable (or nothing measured), 3 bad arguments
     Watch(DeployWatchArgs),
 }
 

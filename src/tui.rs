@@ -17,7 +17,11 @@ pub fn init(mouse: bool) -> Result<DefaultTerminal> {
     }
     let terminal = ratatui::try_init()?;
     if mouse {
-        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+        if let Err(e) = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
+        {
+            ratatui::restore();
+            return Err(e.into());
+        }
         // A panic restores the terminal through ratatui's hook; the mouse too.
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {

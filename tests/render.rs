@@ -59,12 +59,17 @@ fn a_marked_deploy_shows_on_the_timeline_and_the_tiles_show_the_values_before_it
     before.error_ratio = Some(0.001);
     app.deploy = Some(mcptop::app::DeployMark {
         t_ms: now - 300_000,
+        target: app.target_name.clone(),
         before,
     });
     let screen = render(&app, now, 120, 30);
     assert!(screen.contains("┃ deploy 00:05:01"), "{screen}");
     assert!(screen.contains("before deploy 00:05: 0.10%"), "{screen}");
     insta::assert_snapshot!(screen);
+    // Another target on screen (a drill-down, another environment) does not show it.
+    let name = std::mem::replace(&mut app.target_name, "other".into());
+    assert!(!render(&app, now, 120, 30).contains("before deploy"));
+    app.target_name = name;
     // D clears the mark; D again marks now.
     support::drive::key(&mut app, now, KeyCode::Char('D'));
     assert!(app.deploy.is_none());

@@ -12,7 +12,7 @@ async fn writes_markdown_and_json_of_the_live_numbers() {
         load: LoadOptions {
             enabled: true,
             rate_per_sec: 20.0,
-            error_ratio: 0.3,
+            error_ratio: 0.7,
             latency_ms: (20, 200),
             bursts: false,
         },
@@ -56,7 +56,7 @@ async fn writes_markdown_and_json_of_the_live_numbers() {
     assert!(md.starts_with("# Incident report (draft)"), "{md}");
     assert!(
         md.contains("| Error rate |") && md.contains("| CRIT |"),
-        "30% errors:\n{md}"
+        "70% of tool calls fail:\n{md}"
     );
     assert!(
         md.contains("mcp_server_operation_duration_seconds_count"),

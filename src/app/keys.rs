@@ -34,7 +34,13 @@ impl App {
     /// Handles a mouse event (when the mouse is on, see [`App::mouse`]): the wheel moves like ↑/↓, a click on a
     /// tab opens its screen. Returns whether anything visible changed.
     pub fn on_mouse(&mut self, m: &MouseEvent, width: u16, now_ms: i64) -> bool {
-        if !self.mouse || self.show_help || self.nav.overlay.is_some() {
+        let typing = self.nav.filtering
+            || self.nav.log_filtering
+            || self.query.as_ref().is_some_and(|q| q.filtering);
+        if !self.mouse || self.show_help || self.nav.overlay.is_some() || typing {
+            return false;
+        }
+        if width < crate::ui::MIN_WIDTH {
             return false;
         }
         let changed = match m.kind {
@@ -141,6 +147,7 @@ impl App {
                     let before = self.shown_dashboard().stats.clone();
                     self.deploy = Some(super::DeployMark {
                         t_ms: now_ms,
+                        target: self.target_name.clone(),
                         before,
                     });
                     self.toast(

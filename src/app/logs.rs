@@ -92,7 +92,7 @@ impl App {
         }
         if new_query && self.log_source() == Some(LogSource::Loki) {
             self.nav.logs.bottom();
-            self.nav.logs.paused_at = None;
+            self.nav.logs.unpause();
         }
     }
 

@@ -103,6 +103,8 @@ pub struct App {
 pub struct DeployMark {
     /// Unix ms.
     pub t_ms: i64,
+    /// What was on screen (target, environment or instance): the mark shows only there.
+    pub target: String,
     /// The tiles when it was marked.
     pub before: crate::model::stats::Stats,
 }
@@ -258,7 +260,10 @@ impl App {
             log_summary: &self.log_summary,
             log_fields: &self.cfg.loki.fields,
             query: self.query.as_ref(),
-            deploy: self.deploy.as_ref(),
+            deploy: self
+                .deploy
+                .as_ref()
+                .filter(|d| d.target == self.target_name),
         }
     }
 
@@ -349,7 +354,12 @@ pub async fn gather(cfg: Config, gather: Duration) -> Result<App> {
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = spawn_sources(&mut app, &tx)?;
     drop(tx);
-    let deadline = Instant::now() + gather;
+    let deadline = Instant::now().checked_add(gather).ok_or_else(|| {
+        eyre!(
+            "--gather {} is too long",
+            humantime::format_duration(gather)
+        )
+    })?;
     loop {
         tokio::select! {
             Some(u) = rx.recv() => app.apply(u),

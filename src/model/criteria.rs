@@ -223,7 +223,15 @@ fn parse_value(metric: Metric, text: &str) -> Result<f64, String> {
     match metric {
         Metric::ErrorRate => match text.strip_suffix('%') {
             Some(p) => Ok(number(p)? / 100.0),
-            None => number(text),
+            None => {
+                let ratio = number(text)?;
+                if ratio > 1.0 {
+                    return Err(format!(
+                        "`{text}` is a ratio above 1 (100%): did you mean {text}%?"
+                    ));
+                }
+                Ok(ratio)
+            }
         },
         Metric::P95 | Metric::P99 => {
             if text.ends_with('%') {

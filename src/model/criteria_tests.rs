@@ -64,6 +64,7 @@ fn bad_criteria_say_what_is_wrong() {
         ("p95 > 2s soon", "unexpected `soon`"),
         ("p95 >", "expected METRIC OP VALUE"),
         ("p95 > 1.5 baseline", "1.5x baseline"),
+        ("error_rate > 5", "did you mean 5%?"),
     ] {
         let e = Criterion::parse(text).expect_err(text);
         assert!(e.contains(says) && e.contains(text), "{text}: {e}");

@@ -133,7 +133,10 @@ impl Incident {
             .map_or("P? (no alert firing: set it)".to_string(), |p| {
                 p.label().to_string()
             });
-        md.push_str(&format!("# Incident report (draft): {}\n\n", self.title()));
+        md.push_str(&format!(
+            "# Incident report (draft): {}\n\n",
+            inline(&self.title())
+        ));
         md.push_str("## Basic information\n\n| | |\n|---|---|\n");
         for (k, v) in [
             ("Incident ID", self.id.clone()),
@@ -147,11 +150,11 @@ impl Incident {
             md.push_str(&format!("| **{k}** | {} |\n", cell(&v)));
         }
         md.push_str("\n## Summary\n\n");
-        md.push_str(&format!("{}.\n", self.title()));
+        md.push_str(&format!("{}.\n", inline(&self.title())));
         if let Some(e) = &self.source_error {
             md.push_str(&format!(
-                "\nThe numbers below are not current: the source failed with `{}`.\n",
-                e.replace('`', "'")
+                "\nThe numbers below are not current: the source failed with: {}.\n",
+                inline(e)
             ));
         }
         md.push_str("\n## Symptoms\n\n| Signal | Value | Level | Threshold |\n|---|---|---|---|\n");
@@ -174,18 +177,18 @@ impl Incident {
             for a in &firing {
                 md.push_str(&format!(
                     "- **{}** ({}, {}) firing since {}: {}\n",
-                    a.name,
+                    inline(&a.name),
                     a.priority.label(),
                     a.origin,
                     utc(a.starts_at_ms),
-                    a.summary
+                    inline(&a.summary)
                 ));
             }
         }
         if !self.top_errors.is_empty() {
             md.push_str("\nMost frequent errors in the logs:\n\n");
             for (msg, n) in &self.top_errors {
-                md.push_str(&format!("- {n}× `{}`\n", msg.replace('`', "'")));
+                md.push_str(&format!("- {n}× {}\n", inline(msg)));
             }
         }
         md.push_str("\n## Impact\n\n");
@@ -197,7 +200,7 @@ impl Incident {
         }
         md.push_str("\n## Queries used\n\n");
         for (what, q) in &self.queries {
-            md.push_str(&format!("- {what}:\n  ```\n  {q}\n  ```\n"));
+            md.push_str(&format!("- {}:\n{}", inline(what), fenced(q, "  ")));
         }
         md.push_str(
             "\n## Root cause\n\n### Direct cause\n(fill in)\n\n### Contributing causes\n(fill in)\n\
@@ -288,9 +291,43 @@ impl Incident {
     }
 }
 
-/// A table cell: no `|` or newline breaks the table.
+/// A table cell: no `|`, backslash or line break breaks the table.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    one_line(s).replace('\\', "\\\\").replace('|', "\\|")
+}
+
+/// Text from outside (alert names, summaries, log messages) in a heading, paragraph or
+/// bullet: one line, Markdown's own characters escaped, so it cannot start a heading, a
+/// table, a link or HTML.
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in one_line(s).chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '`' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+/// A fenced code block for `text`, its fence longer than any run of backticks inside, every
+/// line indented by `indent`.
+fn fenced(text: &str, indent: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let mut out = format!("{indent}{fence}\n");
+    for line in text.lines() {
+        out.push_str(&format!("{indent}{line}\n"));
+    }
+    out.push_str(&format!("{indent}{fence}\n"));
+    out
 }
 
 fn window(ms: i64) -> String {

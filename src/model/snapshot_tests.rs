@@ -154,7 +154,43 @@ fn nothing_firing_says_so_and_leaves_the_priority_to_set() {
     let md = i.to_markdown();
     assert!(md.contains("P? (no alert firing: set it)"), "{md}");
     assert!(
-        md.contains("not current: the source failed with `cannot connect"),
+        md.contains("not current: the source failed with: cannot connect"),
+        "{md}"
+    );
+}
+
+#[test]
+fn outside_text_cannot_break_out_of_its_place() {
+    let mut i = incident();
+    i.alerts[0].summary = "line one\n# Injected heading\n| a | b |".into();
+    i.alerts[0].name = "Evil\\|Name".into();
+    i.queries.push((
+        "Logs (LogQL)".into(),
+        "{app=\"x\"} |= \"```\"\n|= \"y\"".into(),
+    ));
+    let i = Incident::new(
+        i.taken_ms,
+        i.target,
+        i.url,
+        i.reporter,
+        i.stats,
+        None,
+        i.symptoms,
+        i.alerts,
+        i.top_errors,
+        i.queries,
+    );
+    let md = i.to_markdown();
+    assert!(!md.lines().any(|l| l.starts_with("# Injected")), "{md}");
+    assert!(!md.lines().any(|l| l.starts_with("| a | b |")), "{md}");
+    // Still exactly the three tables, and the query inside a longer fence.
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let tables = Parser::new_ext(&md, Options::ENABLE_TABLES)
+        .filter(|e| matches!(e, Event::Start(Tag::Table(_))))
+        .count();
+    assert_eq!(tables, 3, "{md}");
+    assert!(
+        md.contains("  ````\n  {app=\"x\"} |= \"```\"\n  |= \"y\"\n  ````\n"),
         "{md}"
     );
 }

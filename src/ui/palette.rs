@@ -89,7 +89,10 @@ pub fn fit(theme: Theme, depth: Depth) -> Theme {
             .and_then(|(_, t)| Theme::from_toml(t).ok())
             .unwrap_or(theme),
         Depth::Ansi256 => theme.map_colors(to_256),
-        Depth::Ansi16 => theme.map_colors(to_16),
+        Depth::Ansi16 => match theme.ansi16.clone() {
+            Some(own) => own.map_colors(to_16),
+            None => theme.map_colors(to_16),
+        },
     }
 }
 

@@ -97,3 +97,23 @@ fn user_themes_come_from_the_config_dir_and_unknown_names_list_the_known() {
         "{e}"
     );
 }
+
+#[test]
+fn every_theme_keeps_its_states_apart_on_every_terminal() {
+    for (name, _) in BUILTIN {
+        if name == "monochrome" {
+            continue;
+        }
+        for depth in [Depth::TrueColor, Depth::Ansi256, Depth::Ansi16] {
+            let t = fit(load(name, None).expect("theme"), depth);
+            assert!(
+                t.ok != t.warn && t.warn != t.crit && t.ok != t.crit,
+                "{name} at {depth:?}: ok {:?} warn {:?} crit {:?}",
+                t.ok,
+                t.warn,
+                t.crit
+            );
+            assert_ne!(t.text, t.muted, "{name} at {depth:?}: text and muted");
+        }
+    }
+}

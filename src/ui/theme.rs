@@ -22,6 +22,10 @@ pub struct Theme {
     pub requests: Color,
     pub errors: Color,
     pub bar: Color,
+    /// The colours to use on a 16-colour terminal, when the file gives them (`[ansi16]`):
+    /// nearest-colour fitting can merge two states (solarized's green and yellow both
+    /// become yellow).
+    pub ansi16: Option<Box<Theme>>,
 }
 
 #[derive(Deserialize)]
@@ -29,6 +33,7 @@ pub struct Theme {
 struct ThemeFile {
     name: String,
     colors: Colors,
+    ansi16: Option<Colors>,
 }
 
 #[derive(Deserialize)]
@@ -53,12 +58,30 @@ impl Theme {
     /// Errors: TOML or schema errors, or a colour ratatui cannot parse (named in the text).
     pub fn from_toml(text: &str) -> Result<Theme, String> {
         let f: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        let c = |key: &str, v: &str| {
-            Color::from_str(v).map_err(|_| format!("colors.{key}: unknown colour `{v}`"))
+        let ansi16 = match &f.ansi16 {
+            Some(k) => Some(Box::new(Theme::from_colors(
+                f.name.clone(),
+                k,
+                "ansi16",
+                None,
+            )?)),
+            None => None,
         };
-        let k = &f.colors;
+        Theme::from_colors(f.name, &f.colors, "colors", ansi16)
+    }
+
+    fn from_colors(
+        name: String,
+        k: &Colors,
+        table: &str,
+        ansi16: Option<Box<Theme>>,
+    ) -> Result<Theme, String> {
+        let c = |key: &str, v: &str| {
+            Color::from_str(v).map_err(|_| format!("{table}.{key}: unknown colour `{v}`"))
+        };
         Ok(Theme {
-            name: f.name,
+            name,
+            ansi16,
             text: c("text", &k.text)?,
             muted: c("muted", &k.muted)?,
             border: c("border", &k.border)?,

@@ -2,8 +2,8 @@
 //! one line per interval (text or JSON) and an exit code a pipeline can act on.
 //!
 //! Exit codes: 0 healthy for the whole duration; 1 a criterion breached (the watch ends at
-//! the first breach); 2 the target (or query API) unreachable for three intervals in a row;
-//! 3 bad arguments.
+//! the first breach); 2 the target (or query API) unreachable for three intervals in a row,
+//! or no request rate measured in the whole duration; 3 bad arguments.
 
 mod output;
 
@@ -61,8 +61,9 @@ pub struct Reading {
     pub verdicts: Vec<(String, Verdict)>,
 }
 
-/// Runs the watch, writing lines to `out`; returns how it ended. Errors while writing to
-/// `out` (a closed pipe) end the watch as it stood.
+/// Runs the watch, writing lines to `out`; returns how it ended. A reader that stops
+/// reading (`| head -1`) does not change the outcome: lines it would not read are dropped
+/// and the watch runs to its real end.
 pub async fn run(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Exit {
     match watch(cfg, opts, out).await {
         Ok(exit) => exit,
@@ -70,19 +71,17 @@ pub async fn run(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Exit 
             let _ = writeln!(std::io::stderr(), "mcptop watch: {why}");
             Exit::BadArguments
         }
-        Err(Stop::Io) => Exit::Unreachable,
     }
 }
 
 enum Stop {
     Bad(String),
-    Io,
 }
 
-impl From<std::io::Error> for Stop {
-    fn from(_: std::io::Error) -> Stop {
-        Stop::Io
-    }
+/// Writes one line; a closed reader is not the target's fault, so errors are dropped.
+fn emit(out: &mut impl Write, line: &str) {
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<Exit, Stop> {
@@ -114,6 +113,16 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
         module_pattern,
         module_label: cfg.modules.label.clone(),
     };
+    if opts.baseline.is_none()
+        && let Some(c) = opts
+            .criteria
+            .iter()
+            .find(|c| matches!(c.threshold, crate::model::criteria::Threshold::Baseline(_)))
+    {
+        return Err(Stop::Bad(format!(
+            "--fail-if '{c}' compares with a baseline: add --baseline DURATION (query mode)"
+        )));
+    }
     let criteria = if opts.criteria.is_empty() {
         crate::model::criteria::defaults()
     } else {
@@ -136,13 +145,26 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
                 .or(envs.first())
                 .ok_or_else(|| Stop::Bad("no environment".into()))?;
             match sources::prometheus::baseline(env, &settings, window, start_ms).await {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    writeln!(
+                Ok(s) if s.req_per_sec.is_some() => Some(s),
+                Ok(_) => {
+                    let why = "baseline: no requests in the window before the watch";
+                    emit(out, &opts.output.unreachable(why));
+                    emit(
                         out,
-                        "{}",
-                        opts.output.unreachable(&format!("baseline: {e}"))
-                    )?;
+                        &opts
+                            .output
+                            .summary(Exit::Unreachable, None, Duration::ZERO, start_ms),
+                    );
+                    return Ok(Exit::Unreachable);
+                }
+                Err(e) => {
+                    emit(out, &opts.output.unreachable(&format!("baseline: {e}")));
+                    emit(
+                        out,
+                        &opts
+                            .output
+                            .summary(Exit::Unreachable, None, Duration::ZERO, start_ms),
+                    );
                     return Ok(Exit::Unreachable);
                 }
             }
@@ -150,7 +172,14 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
     };
     let mut eval = Evaluator::new(criteria, |m| base.as_ref().and_then(|b| m.value(b, None)))
         .map_err(Stop::Bad)?;
-    writeln!(out, "{}", opts.output.header(&eval, base.as_ref(), &opts))?;
+    let started = Instant::now();
+    let Some(deadline) = started.checked_add(opts.duration) else {
+        return Err(Stop::Bad(format!(
+            "--duration {} is too long",
+            humantime::format_duration(opts.duration)
+        )));
+    };
+    emit(out, &opts.output.header(&eval, base.as_ref(), &opts));
 
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
@@ -168,8 +197,8 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
     };
     let mut dashboard = Dashboard::new(model);
     let mut up: Option<(f64, usize)> = None;
-    let started = Instant::now();
-    let deadline = started + opts.duration;
+    // Whether any interval had a request rate: a watch that measured nothing is not healthy.
+    let mut measured = false;
     let mut ticker = tokio::time::interval_at(started + cfg.scrape.interval, cfg.scrape.interval);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let exit = loop {
@@ -182,21 +211,26 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
                     (if status.is_ok() { 1.0 } else { 0.0 }, 1)
                 });
                 let up_now = if query_mode { up } else { scrape_up };
+                measured |= dashboard.stats.req_per_sec.is_some();
+                // The source answers but the numbers cannot be computed (no request metric).
+                let error = status
+                    .last_error
+                    .clone()
+                    .or_else(|| dashboard.profile_problem.clone());
                 let verdicts = eval.eval(t_ms, &dashboard.stats, up_now.map(|(n, _)| n));
                 let reading = Reading {
                     t_ms,
                     elapsed: started.elapsed(),
                     stats: dashboard.stats.clone(),
                     up: up_now,
-                    error: status.last_error.clone(),
+                    error,
                     verdicts: verdicts
                         .into_iter()
                         .enumerate()
                         .map(|(i, v)| (eval.describe(i), v))
                         .collect(),
                 };
-                writeln!(out, "{}", opts.output.line(&reading))?;
-                out.flush()?;
+                emit(out, &opts.output.line(&reading));
                 if reading.verdicts.iter().any(|(_, v)| matches!(v, Verdict::Breached { .. })) {
                     break (Exit::Breached, Some(reading));
                 }
@@ -204,19 +238,22 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
                     break (Exit::Unreachable, Some(reading));
                 }
                 if Instant::now() >= deadline {
+                    if !measured {
+                        // Nothing to judge: say so rather than "healthy".
+                        break (Exit::Unreachable, Some(reading));
+                    }
                     break (Exit::Healthy, None);
                 }
             }
         }
     };
     tasks.abort_all();
-    writeln!(
+    emit(
         out,
-        "{}",
-        opts.output
-            .summary(exit.0, exit.1.as_ref(), started.elapsed(), start_ms)
-    )?;
-    out.flush()?;
+        &opts
+            .output
+            .summary(exit.0, exit.1.as_ref(), started.elapsed(), start_ms),
+    );
     Ok(exit.0)
 }
 
@@ -225,6 +262,11 @@ fn apply(d: &mut Dashboard, up: &mut Option<(f64, usize)>, u: Update, query_mode
     match u {
         Update::Scrape { t_ms, result } if !query_mode => d.apply_scrape(t_ms, result),
         Update::Health { t_ms, result } if !query_mode => d.apply_health(t_ms, result),
+        // A query API that cannot even say which metrics it has counts as a failed interval.
+        Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }) => {
+            d.status.scrape.record_err(now_ms(), e.clone());
+            d.set_profile(Err(e));
+        }
         Update::Prometheus(PromUpdate::Profile { result, .. }) => d.set_profile(result),
         Update::Prometheus(PromUpdate::Refresh { t_ms, result, .. }) => match result {
             Ok(r) => {

@@ -58,12 +58,16 @@ impl LogPane {
     /// ones against the filter. Costs O(new entries), so it can run every frame.
     pub fn sync(&mut self, buf: &LogBuffer) {
         let first = buf.first_seq();
-        while self
-            .matches
-            .front()
-            .is_some_and(|s| *s < first && !self.pinned.contains_key(s))
-        {
-            self.matches.pop_front();
+        if self.pinned.is_empty() {
+            while self.matches.front().is_some_and(|s| *s < first) {
+                self.matches.pop_front();
+            }
+        } else {
+            // Paused: the pinned copies stay; every other dropped entry goes, including the
+            // ones that arrived after the pause and have left the buffer since.
+            let pinned = &self.pinned;
+            self.matches
+                .retain(|s| *s >= first || pinned.contains_key(s));
         }
         if self.scanned > buf.last_seq() {
             // A different buffer: start over.
@@ -96,8 +100,21 @@ impl LogPane {
     /// Forgets the matches and scans `buf` again (after a filter change or a source switch).
     pub fn rescan(&mut self, buf: &LogBuffer) {
         self.matches.clear();
+        // While paused, the pinned copies the buffer no longer holds are filtered too.
+        let first = buf.first_seq();
+        for (seq, e) in self.pinned.range(..first) {
+            if self.filter.as_ref().is_none_or(|f| f.matches(&e.line)) {
+                self.matches.push_back(*seq);
+            }
+        }
         self.scanned = 0;
         self.sync(buf);
+    }
+
+    /// Leaves the pause (a new query, another source): the pinned copies are dropped.
+    pub fn unpause(&mut self) {
+        self.paused_at = None;
+        self.pinned.clear();
     }
 
     /// Matching entries that may be shown: all of them, or those up to the pause.
@@ -272,16 +289,23 @@ mod tests {
             before,
             ["line 45", "line 46", "line 47", "line 48", "line 49"]
         );
-        // 150 more lines through a 100-line buffer: every paused line is dropped from it.
-        for i in 0..150 {
+        // 250 more lines through a 100-line buffer: every paused line is dropped from it.
+        // Synced after each line, as frames do: lines that came after the pause and left
+        // the buffer again are forgotten too.
+        for i in 0..250 {
             b.push(LogEntry::new(
                 100 + i,
                 format!("new {i}"),
                 Arc::new(Vec::new()),
                 Vec::new(),
             ));
+            p.sync(&b);
         }
-        p.sync(&b);
+        assert_eq!(
+            p.matched(),
+            50 + 100,
+            "the 50 pinned and the 100 the buffer holds"
+        );
         let (seqs, _) = p.window(5);
         assert!(
             seqs.iter().all(|s| b.get(*s).is_none()),
@@ -294,10 +318,20 @@ mod tests {
             .collect();
         assert_eq!(after, before, "the paused view holds");
         assert_eq!(p.new_since_pause(), 100, "the new lines the buffer kept");
+        // A filter typed while paused applies to the pinned copies too.
+        p.set_filter("line 4", &b).expect("filter");
+        let (seqs, _) = p.window(20);
+        let shown: Vec<String> = seqs
+            .iter()
+            .filter_map(|s| p.entry(&b, *s))
+            .map(|e| e.line.clone())
+            .collect();
+        assert_eq!(shown.len(), 11, "line 4 and lines 40-49: {shown:?}");
+        p.set_filter("", &b).expect("filter cleared");
         // Resuming follows the buffer again; the copies are gone.
         p.toggle_pause(&b);
         let (seqs, _) = p.window(1);
-        assert_eq!(lines(&b, &seqs), ["new 149"]);
+        assert_eq!(lines(&b, &seqs), ["new 249"]);
         assert!(p.entry(&b, 49).is_none());
     }
 
