@@ -116,19 +116,9 @@ fn decode(body: &[u8]) -> Vec<(api::Labels, f64)> {
 
 fn refresh(bodies: &[Vec<u8>], shape: &Shape<'_>) -> usize {
     let mut v = bodies.iter().map(|b| decode(b));
-    let mut next = || v.next().unwrap_or_default();
-    let mut tiles = || TileAnswers {
-        requests: next(),
-        errors: next(),
-        p50: next(),
-        p95: next(),
-        p99: next(),
-        by_tool: next(),
-        memory: next(),
-    };
-    let total = tiles();
-    let by = tiles();
-    let up = next();
+    let total = TileAnswers::take(&mut v);
+    let by = TileAnswers::take(&mut v);
+    let up = v.next().unwrap_or_default();
     let answers = Answers {
         t_ms: 1_796_000_000_123,
         total,

@@ -36,6 +36,23 @@ pub struct TileAnswers {
     pub memory: Vector,
 }
 
+impl TileAnswers {
+    /// The next seven answers of `it`, in field order (requests, errors, p50, p95, p99,
+    /// by_tool, memory); a missing one is empty.
+    pub fn take(it: &mut impl Iterator<Item = Vector>) -> TileAnswers {
+        let mut next = || it.next().unwrap_or_default();
+        TileAnswers {
+            requests: next(),
+            errors: next(),
+            p50: next(),
+            p95: next(),
+            p99: next(),
+            by_tool: next(),
+            memory: next(),
+        }
+    }
+}
+
 /// A target as `/api/v1/targets` lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetState {

@@ -2,7 +2,7 @@
 //! config, storage and port, clustering off, killed on drop. The tests check what mcptop
 //! did through Alertmanager's own API (reqwest directly), never through mcptop's code.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -49,50 +49,32 @@ impl Alertmanager {
         let dir = tempfile::tempdir().expect("temp dir for Alertmanager");
         let config = dir.path().join("alertmanager.yml");
         std::fs::write(&config, config_yaml).expect("write Alertmanager config");
-        // A port that was free a moment ago may be taken by the time Alertmanager binds
-        // it: try a few.
-        let mut last_err = String::new();
-        for attempt in 0..3 {
-            let port = super::peers::free_port();
-            let log = dir.path().join(format!("stderr-{attempt}.log"));
-            let mut child = Command::new("prometheus-alertmanager")
-                .arg(format!("--config.file={}", config.display()))
-                .arg(format!(
-                    "--storage.path={}",
-                    dir.path().join(format!("data-{attempt}")).display()
-                ))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg("--cluster.listen-address=")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(std::fs::File::create(&log).expect("create stderr log"))
-                .spawn()
-                .expect("start prometheus-alertmanager");
-            match super::ready::wait_ready(&mut child, port, READY_TIMEOUT) {
-                Ok(()) => {
-                    let http = reqwest::Client::builder()
-                        .timeout(Duration::from_secs(10))
-                        .build()
-                        .expect("test HTTP client");
-                    return Some(Alertmanager {
-                        child,
-                        port,
-                        dir,
-                        http,
-                    });
-                }
-                Err(why) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-                    last_err = format!("{why}; stderr:\n{stderr}");
-                    if !stderr.contains("address already in use") {
-                        break;
-                    }
-                }
-            }
-        }
-        panic!("Alertmanager did not become ready: {last_err}");
+        let (child, port) = super::ready::start_ready(
+            "prometheus-alertmanager",
+            dir.path(),
+            READY_TIMEOUT,
+            |port, attempt| {
+                vec![
+                    format!("--config.file={}", config.display()),
+                    format!(
+                        "--storage.path={}",
+                        dir.path().join(format!("data-{attempt}")).display()
+                    ),
+                    format!("--web.listen-address=127.0.0.1:{port}"),
+                    "--cluster.listen-address=".to_string(),
+                ]
+            },
+        );
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("test HTTP client");
+        Some(Alertmanager {
+            child,
+            port,
+            dir,
+            http,
+        })
     }
 
     /// `http://127.0.0.1:<port>`.

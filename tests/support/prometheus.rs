@@ -3,7 +3,7 @@
 //! computed through its own HTTP API (reqwest and serde_json here), never through mcptop.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -42,48 +42,28 @@ impl Prometheus {
         let dir = tempfile::tempdir().expect("temp dir for Prometheus");
         let config = dir.path().join("prometheus.yml");
         std::fs::write(&config, config_yaml(jobs, interval_ms)).expect("write config");
-        let mut last_err = String::new();
-        for attempt in 0..3 {
-            let port = super::peers::free_port();
-            let log = dir.path().join(format!("stderr-{attempt}.log"));
-            let mut child = Command::new("prometheus")
-                .arg(format!("--config.file={}", config.display()))
-                .arg(format!(
-                    "--storage.tsdb.path={}",
-                    dir.path().join(format!("data-{attempt}")).display()
-                ))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg("--web.enable-lifecycle")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(std::fs::File::create(&log).expect("create stderr log"))
-                .spawn()
-                .expect("start prometheus");
-            match super::ready::wait_ready(&mut child, port, READY_TIMEOUT) {
-                Ok(()) => {
-                    let http = reqwest::Client::builder()
-                        .timeout(Duration::from_secs(10))
-                        .build()
-                        .expect("test HTTP client");
-                    return Some(Prometheus {
-                        child,
-                        port,
-                        dir,
-                        http,
-                    });
-                }
-                Err(why) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-                    last_err = format!("{why}; stderr:\n{stderr}");
-                    if !stderr.contains("address already in use") {
-                        break;
-                    }
-                }
-            }
-        }
-        panic!("Prometheus did not become ready: {last_err}");
+        let (child, port) =
+            super::ready::start_ready("prometheus", dir.path(), READY_TIMEOUT, |port, attempt| {
+                vec![
+                    format!("--config.file={}", config.display()),
+                    format!(
+                        "--storage.tsdb.path={}",
+                        dir.path().join(format!("data-{attempt}")).display()
+                    ),
+                    format!("--web.listen-address=127.0.0.1:{port}"),
+                    "--web.enable-lifecycle".to_string(),
+                ]
+            });
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("test HTTP client");
+        Some(Prometheus {
+            child,
+            port,
+            dir,
+            http,
+        })
     }
 
     /// `http://127.0.0.1:<port>`.

@@ -46,3 +46,44 @@ fn ready(addr: SocketAddr) -> bool {
     }
     head[..got].starts_with(b"HTTP/1.1 200") || head[..got].starts_with(b"HTTP/1.0 200")
 }
+
+/// Starts `program` with the arguments `args(port, attempt)` on a free port of 127.0.0.1,
+/// stderr to `<dir>/stderr-<attempt>.log`, and waits for `/-/ready`. A port that was free
+/// a moment ago may be taken by the time the server binds it, so up to three are tried.
+/// Returns the child and its port.
+///
+/// Panics: the program does not start or is not ready in time (the message holds its
+/// stderr).
+pub fn start_ready(
+    program: &str,
+    dir: &std::path::Path,
+    timeout: Duration,
+    args: impl Fn(u16, usize) -> Vec<String>,
+) -> (Child, u16) {
+    use std::process::{Command, Stdio};
+    let mut last_err = String::new();
+    for attempt in 0..3 {
+        let port = super::peers::free_port();
+        let log = dir.join(format!("stderr-{attempt}.log"));
+        let mut child = Command::new(program)
+            .args(args(port, attempt))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("create stderr log"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {program}: {e}"));
+        match wait_ready(&mut child, port, timeout) {
+            Ok(()) => return (child, port),
+            Err(why) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+                last_err = format!("{why}; stderr:\n{stderr}");
+                if !stderr.contains("address already in use") {
+                    break;
+                }
+            }
+        }
+    }
+    panic!("{program} did not become ready: {last_err}");
+}

@@ -82,19 +82,9 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
         }
     }
     let mut it = vectors.into_iter();
-    let mut next = || it.next().unwrap_or_default();
-    let mut tile_answers = || TileAnswers {
-        requests: next(),
-        errors: next(),
-        p50: next(),
-        p95: next(),
-        p99: next(),
-        by_tool: next(),
-        memory: next(),
-    };
-    let total = tile_answers();
-    let by_instance = tile_answers();
-    let up = next();
+    let total = TileAnswers::take(&mut it);
+    let by_instance = TileAnswers::take(&mut it);
+    let up = it.next().unwrap_or_default();
     let targets = if up.iter().any(|(_, v)| *v < 1.0) {
         match client.targets().await {
             Ok(t) => Some(
