@@ -24,17 +24,8 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
-        Screen::Overview,
-        Screen::Tools,
-        Screen::Calls,
-        Screen::Logs,
-        Screen::Alerts,
-        Screen::Silences,
-    ];
-
-    /// Query mode's screens: the fleet first.
-    pub const QUERY_ALL: [Screen; 7] = [
+    /// Every screen in tab order; the fleet shows only in query mode.
+    const TABS: [Screen; 7] = [
         Screen::Fleet,
         Screen::Overview,
         Screen::Tools,
@@ -44,9 +35,9 @@ impl Screen {
         Screen::Silences,
     ];
 
-    /// The screens of scrape mode, or of query mode (`query`).
+    /// The screens of scrape mode, or of query mode (`query`, with the fleet first).
     pub fn all(query: bool) -> &'static [Screen] {
-        if query { &Self::QUERY_ALL } else { &Self::ALL }
+        if query { &Self::TABS } else { &Self::TABS[1..] }
     }
 
     pub fn title(self) -> &'static str {
