@@ -42,6 +42,34 @@ fn watch(args: &[&str], dir: &std::path::Path) -> Child {
         .expect("mcptop watch starts")
 }
 
+/// `mcptop watch --output json` of `server` every second over a `window` rate window for
+/// `duration`, with `criteria` as `--fail-if`s.
+fn watch_json(
+    server: &DemoServer,
+    window: &str,
+    duration: &str,
+    criteria: &[&str],
+    dir: &std::path::Path,
+) -> Child {
+    let url = format!("http://{}", server.addr);
+    let mut args = vec![
+        "--target",
+        &url,
+        "--interval",
+        "1s",
+        "--window",
+        window,
+        "--duration",
+        duration,
+        "--output",
+        "json",
+    ];
+    for c in criteria {
+        args.extend(["--fail-if", c]);
+    }
+    watch(&args, dir)
+}
+
 /// Every stdout line, each with the instant it was read; and the exit code.
 async fn lines_and_exit(
     mut child: Child,
@@ -80,24 +108,11 @@ fn kinds(v: &[Value]) -> Vec<&str> {
 async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
     let server = demo(0.01, (20, 200)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("http://{}", server.addr);
-    let child = watch(
-        &[
-            "--target",
-            &url,
-            "--interval",
-            "1s",
-            "--window",
-            "5s",
-            "--duration",
-            "6s",
-            "--fail-if",
-            "error_rate > 30%",
-            "--fail-if",
-            "p95 > 3s for 2s",
-            "--output",
-            "json",
-        ],
+    let child = watch_json(
+        &server,
+        "5s",
+        "6s",
+        &["error_rate > 30%", "p95 > 3s for 2s"],
         dir.path(),
     );
     let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(30)).await;
@@ -130,24 +145,7 @@ async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
 async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
     let server = demo(0.0, (20, 200)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("http://{}", server.addr);
-    let child = watch(
-        &[
-            "--target",
-            &url,
-            "--interval",
-            "1s",
-            "--window",
-            "3s",
-            "--duration",
-            "60s",
-            "--fail-if",
-            "error_rate > 40%",
-            "--output",
-            "json",
-        ],
-        dir.path(),
-    );
+    let child = watch_json(&server, "3s", "60s", &["error_rate > 40%"], dir.path());
     tokio::time::sleep(Duration::from_secs(5)).await;
     let changed = chrono::Utc::now();
     server.set_error_ratio(0.95);
@@ -191,24 +189,7 @@ async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
 async fn slow_calls_breach_only_after_holding_for_their_duration() {
     let server = demo(0.0, (20, 100)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("http://{}", server.addr);
-    let child = watch(
-        &[
-            "--target",
-            &url,
-            "--interval",
-            "1s",
-            "--window",
-            "3s",
-            "--duration",
-            "60s",
-            "--fail-if",
-            "p95 > 1s for 3s",
-            "--output",
-            "json",
-        ],
-        dir.path(),
-    );
+    let child = watch_json(&server, "3s", "60s", &["p95 > 1s for 3s"], dir.path());
     tokio::time::sleep(Duration::from_secs(4)).await;
     server.set_latency_ms(1500, 2500);
     let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
