@@ -17,25 +17,43 @@ async fn main() -> Result<()> {
         }
         Err(e) => e.exit(),
     };
-    let _log = mcptop::logging::init();
-    match cli.command {
-        None => mcptop::app::run(Config::load(&cli.watch)?).await,
-        Some(Command::Demo(args)) => demo(args, cli.watch).await,
-        Some(Command::Snapshot(args)) => snapshot(args, &cli.watch).await,
-        Some(Command::Completions { shell }) => {
+    let log = mcptop::logging::init();
+    let caught = match cli.command {
+        None => mcptop::app::run(Config::load(&cli.watch)?).await?,
+        Some(Command::Demo(args)) => demo(args, cli.watch).await?,
+        Some(other) => {
+            other_command(other, &cli.watch).await?;
+            None
+        }
+    };
+    // Ended by a signal (the terminal is already restored): exit as the shell would report
+    // it, after the log is flushed.
+    if let Some(caught) = caught {
+        drop(log);
+        std::process::exit(caught.exit_code());
+    }
+    Ok(())
+}
+
+/// The subcommands that do not draw the dashboard.
+async fn other_command(command: Command, watch: &WatchArgs) -> Result<()> {
+    match command {
+        Command::Demo(_) => Ok(()),
+        Command::Snapshot(args) => snapshot(args, watch).await,
+        Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mcptop", &mut text);
             print_all(&text)
         }
-        Some(Command::Man) => {
+        Command::Man => {
             use clap::CommandFactory;
             let mut text = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut text)?;
             print_all(&text)
         }
-        Some(Command::Watch(args)) => {
-            let code = deploy_watch(args, &cli.watch).await;
+        Command::Watch(args) => {
+            let code = deploy_watch(args, watch).await;
             std::process::exit(code);
         }
     }
@@ -91,7 +109,7 @@ async fn deploy_watch(args: mcptop::cli::DeployWatchArgs, watch: &WatchArgs) -> 
 
 /// Starts the demo server, then watches it: its `/metrics` as the target and its `/mcp` as
 /// the MCP server `demo` (so bindings in the config may name `demo`).
-async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<()> {
+async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<Option<mcptop::tui::Caught>> {
     let opts = DemoOptions {
         port: args.port,
         load: LoadOptions {
@@ -111,9 +129,9 @@ async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<()> {
         );
         println!("Ctrl-C stops it.");
         let mut signals = mcptop::tui::Signals::new()?;
-        let name = signals.recv().await;
-        tracing::info!(signal = name, "demo server stopping");
-        Ok(())
+        let caught = signals.recv().await;
+        tracing::info!(signal = caught.name(), "demo server stopping");
+        Ok(None)
     } else {
         watch.target = Some(url.clone());
         watch.mcp.push(McpServerArg {

@@ -64,20 +64,49 @@ impl Signals {
         Ok(Signals {})
     }
 
-    /// Waits for the next signal; returns its name.
-    pub async fn recv(&mut self) -> &'static str {
+    /// Waits for the next signal.
+    pub async fn recv(&mut self) -> Caught {
         #[cfg(unix)]
         {
             tokio::select! {
-                _ = self.term.recv() => "SIGTERM",
-                _ = self.hup.recv() => "SIGHUP",
-                _ = self.int.recv() => "SIGINT",
+                _ = self.term.recv() => Caught::Term,
+                _ = self.hup.recv() => Caught::Hup,
+                _ = self.int.recv() => Caught::Int,
             }
         }
         #[cfg(not(unix))]
         {
             let _ = tokio::signal::ctrl_c().await;
-            "Ctrl-C"
+            Caught::Int
+        }
+    }
+}
+
+/// A signal that ended the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caught {
+    Term,
+    Hup,
+    Int,
+}
+
+impl Caught {
+    /// `SIGTERM`, `SIGHUP`, `SIGINT`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Caught::Term => "SIGTERM",
+            Caught::Hup => "SIGHUP",
+            Caught::Int => "SIGINT",
+        }
+    }
+
+    /// The exit status a shell reports for a program ended by this signal: 128 + its number
+    /// (143, 129, 130), so a supervisor sees why mcptop stopped.
+    pub fn exit_code(self) -> i32 {
+        128 + match self {
+            Caught::Term => 15,
+            Caught::Hup => 1,
+            Caught::Int => 2,
         }
     }
 }

@@ -620,13 +620,14 @@ async fn the_demo_server_over_http() {
     })
     .await
     .expect("demo server starts");
-    let token_var = "MCPTOP_TEST_DEMO_TOKEN";
-    // SAFETY: no other test reads or writes this variable.
-    unsafe { std::env::set_var(token_var, "  demo-token\n") };
+    // The token from a file, with the blanks and newline an editor leaves around it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "  demo-token\n").expect("token file");
     let mut p = Probe::start(McpTransport::Http {
         url: format!("http://{}/mcp", server.addr),
         headers: BTreeMap::new(),
-        token: Some(SecretSource::Env(token_var.into())),
+        token: Some(SecretSource::File(token_file)),
     });
     p.connected().await;
     let tools = p.tools().await;

@@ -372,8 +372,9 @@ pub async fn gather(cfg: Config, gather: Duration) -> Result<App> {
 }
 
 /// Starts the sources, takes the terminal and runs until the operator quits or a
-/// SIGTERM/SIGHUP/SIGINT arrives. The terminal is restored on every exit path.
-pub async fn run(cfg: Config) -> Result<()> {
+/// SIGTERM/SIGHUP/SIGINT arrives (returned, for the exit status). The terminal is restored
+/// on every exit path.
+pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
     let mut app = App::new(cfg)?;
     let (tx, rx) = mpsc::channel(64);
     let mut tasks = spawn_sources(&mut app, &tx)?;
@@ -411,7 +412,7 @@ async fn event_loop(
     mut rx: mpsc::Receiver<Update>,
     tasks: &mut tokio::task::JoinSet<()>,
     mcp_tasks: &mut tokio::task::JoinSet<()>,
-) -> Result<()> {
+) -> Result<Option<crate::tui::Caught>> {
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -427,6 +428,7 @@ async fn event_loop(
                 app.nav.log_rows = ui::logs::rows(size.into());
             }
             terminal.draw(|f| ui::draw(f, &app.view(now)))?;
+            debug_panic_once_drawn();
             drawn_clock = app.clock(now);
             last_draw = Instant::now();
             dirty = false;
@@ -455,14 +457,22 @@ async fn event_loop(
             _ = tokio::time::sleep_until(frame_due), if dirty => {}
             Some(ended) = tasks.join_next() => return Err(source_ended(ended)),
             Some(ended) = mcp_tasks.join_next() => return Err(source_ended(ended)),
-            name = signals.recv() => {
-                tracing::info!(signal = name, "quitting on signal");
-                app.quit = true;
+            caught = signals.recv() => {
+                tracing::info!(signal = caught.name(), "quitting on signal");
+                return Ok(Some(caught));
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(None);
         }
+    }
+}
+
+/// Debug builds only: `MCPTOP_DEBUG_PANIC=1` panics once the first frame is drawn, so the
+/// end-to-end tests can check that a panic restores the terminal.
+fn debug_panic_once_drawn() {
+    if cfg!(debug_assertions) && std::env::var_os("MCPTOP_DEBUG_PANIC").is_some() {
+        panic!("MCPTOP_DEBUG_PANIC is set: panicking after the first frame");
     }
 }
 

@@ -1,0 +1,194 @@
+//! End to end: the real binary in tmux is ended by SIGTERM, SIGHUP, SIGINT and a panic, and
+//! each time the shell after it gets its terminal back (cooked mode, echo, the main screen,
+//! no mouse reporting). A storm of resizes does not end it.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use support::tmux::{Tmux, shell_quote};
+
+/// The dashboard on the demo, its pid written to `pid` (the `sh` that writes it `exec`s
+/// mcptop). After it exits, the shell prints `EXIT=<status>`, the tty's `icanon`/`echo`
+/// modes, and then sleeps so the pane stays for reading.
+struct Run {
+    tmux: Tmux,
+    pid_file: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn start(tag: &str, env: &str) -> Run {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pid_file = dir.path().join("pid");
+        let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
+        let inner = format!(
+            "echo $$ > {pid}; exec {bin} demo --interval 1s --rate 20 --mouse",
+            pid = shell_quote(&pid_file),
+            bin = shell_quote(bin),
+        );
+        let script = format!(
+            "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state {env} sh -c {inner}; \
+             echo EXIT=$?; stty -a | tr -s ' ;\\n' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
+            d = shell_quote(dir.path()),
+            inner = shell_quote(Path::new(&inner)),
+        );
+        let tmux = Tmux::start(tag, 100, 30, &script);
+        Run {
+            tmux,
+            pid_file,
+            _dir: dir,
+        }
+    }
+
+    /// Waits for the dashboard with numbers, in the alternate screen with the mouse on.
+    fn dashboard_up(&self) {
+        self.tmux
+            .wait_for("the dashboard", Duration::from_secs(60), |s| {
+                s.contains("Requests/min") && s.contains("req/s")
+            });
+        assert_eq!(
+            self.modes(),
+            "1 1",
+            "alternate screen and mouse reporting on"
+        );
+    }
+
+    /// `#{alternate_on} #{mouse_any_flag}` of the pane: 1 while a full-screen program holds
+    /// the alternate screen and asked for mouse events.
+    fn modes(&self) -> String {
+        self.tmux
+            .cmd(&[
+                "display-message",
+                "-p",
+                "-t",
+                "main",
+                "#{alternate_on} #{mouse_any_flag}",
+            ])
+            .trim()
+            .to_string()
+    }
+
+    fn kill(&self, signal: &str) {
+        let pid = std::fs::read_to_string(&self.pid_file).expect("pid file");
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.trim())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal} {pid}");
+    }
+
+    /// After the exit: the status, and the terminal as the shell finds it.
+    fn exited_with(&self, code: i32) -> String {
+        let after = self
+            .tmux
+            .wait_for("exit and the tty modes", Duration::from_secs(15), |s| {
+                s.contains("EXIT=") && s.contains("icanon")
+            });
+        assert!(after.contains(&format!("EXIT={code}")), "{after}");
+        let modes = after.lines().find(|l| l.contains("icanon")).unwrap_or("");
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        assert!(words.contains(&"icanon"), "terminal left raw: {after}");
+        assert!(words.contains(&"echo"), "echo left off: {after}");
+        assert_eq!(self.modes(), "0 0", "alternate screen or mouse left on");
+        assert!(
+            !after.contains("Requests/min"),
+            "the dashboard is still on screen: {after}"
+        );
+        after
+    }
+}
+
+fn signal_restores(tag: &str, signal: &str, code: i32) {
+    if !support::require_program("tmux") {
+        return;
+    }
+    let run = Run::start(tag, "");
+    run.dashboard_up();
+    run.kill(signal);
+    run.exited_with(code);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores("sigterm", "TERM", 143);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    signal_restores("sighup", "HUP", 129);
+}
+
+#[test]
+fn sigint_restores_the_terminal() {
+    signal_restores("sigint", "INT", 130);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_is_reported() {
+    if !support::require_program("tmux") {
+        return;
+    }
+    // Debug builds panic once the first frame is drawn when this is set.
+    let run = Run::start("panic", "MCPTOP_DEBUG_PANIC=1 RUST_BACKTRACE=0");
+    let after = run.exited_with(101);
+    assert!(
+        after.contains("MCPTOP_DEBUG_PANIC is set"),
+        "the panic message reaches the main screen: {after}"
+    );
+}
+
+#[test]
+fn a_resize_storm_does_not_end_it() {
+    if !support::require_program("tmux") {
+        return;
+    }
+    let run = Run::start("resize", "");
+    run.dashboard_up();
+    let sizes = [
+        (200, 60),
+        (20, 5),
+        (1, 1),
+        (80, 24),
+        (300, 100),
+        (40, 2),
+        (2, 40),
+        (120, 40),
+    ];
+    for round in 0..15 {
+        for (w, h) in sizes {
+            let (w, h) = (w + round, h + round % 3);
+            run.tmux.cmd(&[
+                "resize-window",
+                "-t",
+                "main",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ]);
+        }
+    }
+    run.tmux
+        .cmd(&["resize-window", "-t", "main", "-x", "100", "-y", "30"]);
+    // Still alive and drawing at the last size, and answering keys.
+    run.tmux.wait_for(
+        "the dashboard after the storm",
+        Duration::from_secs(10),
+        |s| s.contains("Requests/min") && s.lines().count() >= 29,
+    );
+    run.tmux.keys("?");
+    run.tmux
+        .wait_for("help after the storm", Duration::from_secs(10), |s| {
+            s.contains("Help: keys")
+        });
+    run.tmux.keys("Escape");
+    run.tmux
+        .wait_for("help closed", Duration::from_secs(10), |s| {
+            !s.contains("Help: keys")
+        });
+    run.tmux.keys("q");
+    run.exited_with(0);
+}
