@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# scripts/soak.sh: does the dashboard's memory stay flat over a long run under load?
+#
+# Runs the dashboard (`mcptop --target URL --mcp demo=URL/mcp --loki URL`) in tmux at
+# 200x50 for --duration seconds against:
+#   - the demo server as its own process (`mcptop demo --serve-only --rate R`): its load
+#     generator calls the tools at R calls/s (Poisson) with bursts of 4x R for 10 s about
+#     every 45 s (src/demo/load.rs, Bursts), so the scrape sees the series move;
+#   - scripts/loki-sample.py, a stand-in for Loki's query_range (4 lines/s of an MCP
+#     server's JSON logs, and the count_over_time matrices of the error summary), polled
+#     by the dashboard (`[loki] mode = "poll"`: the stand-in has no tail WebSocket, so the
+#     tail path is not exercised here);
+#   - the demo server's MCP endpoint as an MCP server (pings, the tools list).
+# The screen cycles overview -> logs -> tools -> calls every 30 s. Every 5 s the
+# dashboard's VmRSS, VmHWM and CPU time (/proc/PID/status, /proc/PID/stat) go to a CSV.
+# At the end it prints the RSS after the first minute, the RSS at the end and the change,
+# PASS when the end is within 10 % of the first-minute figure, FAIL otherwise (or when the
+# dashboard exited).
+#
+# Usage: scripts/soak.sh [options]
+#   --duration SECS   length of the soak (default 600)
+#   --interval DUR    refresh interval of the dashboard (default 1s)
+#   --rate N          mean tools/call rate of the demo's load generator (default 20)
+#   --no-loki         no log source
+#   --bin PATH        mcptop binary (default: target/release/mcptop, built first)
+#   --no-build        do not run `cargo build --release` first
+#   --out DIR         results directory (default /tmp/mcptop-perf/soak)
+#   -h, --help        this text
+# Results: DIR/rss.csv, DIR/summary.txt, DIR/*.screen (the overview and logs screens at
+# the end), DIR/demo-metrics.txt (the demo server's /metrics at the end).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+duration=600
+interval=1s
+rate=20
+loki=1
+build=1
+bin=""
+out=/tmp/mcptop-perf/soak
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --interval) interval=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --no-loki) loki=0; shift ;;
+    --bin) bin=$2; build=0; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --out) out=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "soak.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+bin=${bin:-$repo/target/release/mcptop}
+
+mkdir -p "$out"
+work=$(mktemp -d /tmp/mcptop-soak.XXXXXX)
+sock="mcptop-soak-$$"
+demo_pid=""
+loki_pid=""
+
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  if [ -n "$demo_pid" ]; then kill "$demo_pid" 2>/dev/null || true; fi
+  if [ -n "$loki_pid" ]; then kill "$loki_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+clk_tck=$(getconf CLK_TCK)
+cpu_ticks() {
+  local stat rest
+  stat=$(< "/proc/$1/stat")
+  rest=${stat##*) }
+  # shellcheck disable=SC2086 # word splitting of the fields is the point
+  set -- $rest
+  echo $(( ${12} + ${13} ))
+}
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_http() {
+  local tries=100
+  while [ "$tries" -gt 0 ]; do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+  echo "soak.sh: nothing answers at $1" >&2
+  exit 1
+}
+
+if [ "$build" = 1 ]; then
+  log "cargo build --release (log: $out/build.log)"
+  (cd "$repo" && cargo build --release) > "$out/build.log" 2>&1
+fi
+[ -x "$bin" ] || { echo "soak.sh: no binary at $bin" >&2; exit 1; }
+
+# --- the demo server and the log source ---------------------------------------------------
+demo_port=$(free_port)
+"$bin" demo --serve-only --port "$demo_port" --rate "$rate" > "$work/demo.out" 2> "$work/demo.err" &
+demo_pid=$!
+demo_url="http://127.0.0.1:$demo_port"
+wait_http "$demo_url/metrics"
+log "demo server at $demo_url (pid $demo_pid), $rate calls/s with bursts of 4x"
+
+mkdir -p "$work/config/mcptop"
+: > "$work/config/mcptop/config.toml"
+loki_args=()
+if [ "$loki" = 1 ]; then
+  loki_port=$(free_port)
+  python3 "$here/loki-sample.py" "$loki_port" > "$work/loki.log" 2>&1 &
+  loki_pid=$!
+  wait_http "http://127.0.0.1:$loki_port/"
+  printf '[loki]\nmode = "poll"\n' > "$work/config/mcptop/config.toml"
+  loki_args=(--loki "http://127.0.0.1:$loki_port" --logql '{app="mcpist"}')
+  log "Loki stand-in at http://127.0.0.1:$loki_port (pid $loki_pid), polled"
+fi
+
+# --- the dashboard --------------------------------------------------------------------------
+cat > "$work/tmux.conf" <<'EOF'
+set -g default-terminal tmux-256color
+set -g status off
+set -g history-limit 200
+set -g exit-empty off
+EOF
+tm() { tmux -L "$sock" -f "$work/tmux.conf" "$@"; }
+cmd=$(printf '%q ' env -u NO_COLOR -u SSH_CONNECTION -u SSH_TTY COLORTERM=truecolor LANG=C.UTF-8 \
+  XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" \
+  "$bin" --target "$demo_url" --interval "$interval" --mcp "demo=$demo_url/mcp" "${loki_args[@]}")
+tm new-session -d -s soak -x 200 -y 50 "exec $cmd"
+pid=$(tm display-message -p -t soak '#{pane_pid}')
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+log "dashboard pid $pid, ${duration}s, RSS every 5 s to $out/rss.csv"
+
+echo "elapsed_s,vmrss_kb,vmhwm_kb,cpu_s,screen" > "$out/rss.csv"
+screens=(1 4 2 3)
+screen_i=0
+start=$EPOCHREALTIME
+next_switch=30
+alive=1
+while :; do
+  if ! kill -0 "$pid" 2>/dev/null; then alive=0; break; fi
+  el=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+  if awk -v e="$el" -v n="$next_switch" 'BEGIN { exit !(e >= n) }'; then
+    screen_i=$(( (screen_i + 1) % ${#screens[@]} ))
+    tm send-keys -t soak "${screens[$screen_i]}"
+    next_switch=$(( next_switch + 30 ))
+  fi
+  printf '%s,%s,%s,%s,%s\n' "$el" "$(status_kb "$pid" VmRSS)" "$(status_kb "$pid" VmHWM)" \
+    "$(awk -v c="$(cpu_ticks "$pid")" -v t="$clk_tck" 'BEGIN { printf "%.2f", c / t }')" \
+    "${screens[$screen_i]}" >> "$out/rss.csv"
+  awk -v e="$el" -v s="$duration" 'BEGIN { exit !(e >= s) }' && break
+  sleep 5
+done
+
+if [ "$alive" = 1 ]; then
+  tm send-keys -t soak 4; sleep 1.5
+  tm capture-pane -p -t soak > "$out/logs.screen"
+  tm send-keys -t soak 1; sleep 1.5
+  tm capture-pane -p -t soak > "$out/overview.screen"
+fi
+curl -s "$demo_url/metrics" > "$out/demo-metrics.txt" || true
+calls=$(awk '/^mcp_server_operation_duration_seconds_count/ && /tools\/call/ { n += $NF } END { printf "%d", n }' "$out/demo-metrics.txt")
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+
+{
+  echo "mcptop soak.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $("$bin" --version)"
+  echo "dashboard: --interval $interval, history 1h (default), 200x50; demo: --rate $rate with bursts; loki stand-in: $([ "$loki" = 1 ] && echo "polled, 4 lines/s" || echo none)"
+  echo "tools/call handled by the demo server during the soak: $calls; load average before/after: $load_before/$load_after"
+  awk -F, -v alive="$alive" 'NR > 1 { n++; e[n] = $1; r[n] = $2; h[n] = $3; c[n] = $4
+      if (!f && $1 >= 60) f = n }
+    END {
+      if (!alive) { print "FAIL: the dashboard exited during the soak"; exit }
+      if (!f) { print "FAIL: the soak was shorter than a minute"; exit }
+      ch = (r[n] - r[f]) / r[f] * 100
+      printf "RSS after the first minute (%.0f s): %.1f MiB\n", e[f], r[f] / 1024
+      printf "RSS at the end (%.0f s):            %.1f MiB (peak %.1f MiB)\n", e[n], r[n] / 1024, h[n] / 1024
+      printf "change: %+.1f %%  %s (target: end within 10 %% of the first minute)\n", ch, (ch <= 10 ? "PASS" : "FAIL")
+      printf "CPU: %.2f s over %.0f s (%.3f %% of one core on average)\n", c[n] - c[1], e[n] - e[1], (c[n] - c[1]) / (e[n] - e[1]) * 100
+    }' "$out/rss.csv"
+  if [ -f "$out/logs.screen" ]; then
+    grep -o '[0-9,]* lines ([^)]*)' "$out/logs.screen" | head -n1 | sed 's/^/logs pane at the end: /' || true
+  fi
+} > "$out/summary.txt"
+cat "$out/summary.txt"
