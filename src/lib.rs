@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod logging;
 pub mod model;
+pub mod secrets;
 pub mod sources;
 pub mod tui;
 pub mod ui;

@@ -33,11 +33,30 @@ pub fn init() -> Option<WorkerGuard> {
     let filter = EnvFilter::new(filter_directives(std::env::var("MCPTOP_LOG").ok()));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(move || Scrubbed(writer.clone()))
         .with_ansi(false)
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// A log writer that replaces the secrets mcptop read ([`crate::secrets`]) before a line
+/// reaches the file: libraries log what servers sent (rmcp logs a refused request's whole
+/// answer at `error`), and a server may echo a token back.
+struct Scrubbed<W>(W);
+
+impl<W: std::io::Write> std::io::Write for Scrubbed<W> {
+    /// Takes the whole buffer (one formatted event) and writes it scrubbed.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0
+            .write_all(crate::secrets::scrub(&text).as_bytes())
+            .map(|()| buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// The filter: `MCPTOP_LOG` when set, else `info`. rmcp logs whole requests and results

@@ -96,6 +96,8 @@ pub struct App {
     pub deploy: Option<DeployMark>,
     /// Whether mouse events are taken (`ui.mouse`, else on unless over SSH).
     pub mouse: bool,
+    /// Endpoints that skip TLS verification, warned about in the header.
+    pub unverified_tls: Vec<String>,
 }
 
 /// A deploy marked on the timeline.
@@ -205,6 +207,10 @@ impl App {
             Some(q) => q.title(),
             None => cfg.target_name(),
         };
+        let unverified_tls = cfg.unverified_tls();
+        for table in &unverified_tls {
+            tracing::warn!(endpoint = %table, "TLS certificate verification is off (insecure_skip_verify)");
+        }
         Ok(App {
             target_name,
             target_url: crate::sources::http::redact(&target_url),
@@ -229,6 +235,7 @@ impl App {
             query,
             deploy: None,
             mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
+            unverified_tls,
             cfg,
         })
     }
@@ -260,6 +267,7 @@ impl App {
             log_summary: &self.log_summary,
             log_fields: &self.cfg.loki.fields,
             query: self.query.as_ref(),
+            unverified_tls: &self.unverified_tls,
             deploy: self
                 .deploy
                 .as_ref()

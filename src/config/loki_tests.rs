@@ -109,3 +109,19 @@ fn bad_values_name_the_line_and_key() {
         assert!(!shown.contains("s3cret"), "{shown}");
     }
 }
+
+#[test]
+fn unverified_tls_lists_each_endpoint_that_skips_verification() {
+    let cfg = parse(
+        "[loki]\nurl = \"https://loki.example\"\ninsecure_skip_verify = true\n\
+         [alertmanager]\nurls = [\"https://am.example\"]\n\
+         [prometheus]\nurl = \"https://prom.example\"\ninsecure_skip_verify = true\n",
+    );
+    assert_eq!(
+        cfg.unverified_tls(),
+        vec!["loki".to_string(), "prometheus (default)".to_string()]
+    );
+    // Verification is on unless a table turns it off.
+    let cfg = parse("[loki]\nurl = \"https://loki.example\"\n");
+    assert!(cfg.unverified_tls().is_empty());
+}

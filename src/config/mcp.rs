@@ -156,6 +156,7 @@ impl SecretSource {
         if value.is_empty() {
             return Err(format!("{what}: {origin} is empty"));
         }
+        crate::secrets::remember(value);
         Ok(value.to_string())
     }
 }

@@ -268,6 +268,25 @@ impl UiConfig {
 }
 
 impl Config {
+    /// The endpoints whose TLS certificates are not verified (`insecure_skip_verify = true`),
+    /// by table: `alertmanager`, `loki`, `prometheus` (or `environments.NAME`), for the
+    /// header's warning. Empty when every endpoint verifies.
+    pub fn unverified_tls(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.alertmanager.urls.is_empty() && self.alertmanager.tls.insecure_skip_verify {
+            out.push("alertmanager".to_string());
+        }
+        if self.loki.url.is_some() && self.loki.tls.insecure_skip_verify {
+            out.push("loki".to_string());
+        }
+        for env in &self.prometheus.environments {
+            if env.tls.insecure_skip_verify {
+                out.push(format!("prometheus ({})", env.name));
+            }
+        }
+        out
+    }
+
     /// Loads the config: `--config PATH` (must exist), else the default path when it exists,
     /// else built-in defaults; then applies the flags; then appends the servers of each
     /// `mcp.import` file and each `--mcp-config` file (a name already taken keeps the first

@@ -64,7 +64,7 @@ pub fn short_error(e: &reqwest::Error) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    let detail = root.to_string();
+    let detail = crate::secrets::scrub(&root.to_string()).into_owned();
     if e.is_connect() {
         format!("cannot connect: {detail}")
     } else if e.is_decode() || e.is_body() {
@@ -122,6 +122,7 @@ pub async fn status_error(resp: Response) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
+    let first = crate::secrets::scrub(first);
     let first: String = first.chars().take(120).collect();
     if first.is_empty() {
         format!("HTTP {status}")

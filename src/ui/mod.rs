@@ -97,6 +97,10 @@ pub struct View<'a> {
     pub log_fields: &'a [String],
     /// Query mode's fleet and environments; `None` in scrape mode.
     pub query: Option<&'a crate::app::fleet::QueryState>,
+    /// Endpoints whose TLS certificates are not verified ([`Config::unverified_tls`]).
+    ///
+    /// [`Config::unverified_tls`]: crate::config::Config::unverified_tls
+    pub unverified_tls: &'a [String],
     /// The deploy marked with `D`, if any.
     pub deploy: Option<&'a crate::app::DeployMark>,
 }

@@ -72,6 +72,13 @@ fn parts(view: &View) -> (Vec<Tab>, Vec<Span<'static>>) {
         });
     }
     let mut right: Vec<Span<'static>> = Vec::new();
+    if !view.unverified_tls.is_empty() {
+        // Skipped verification is a choice made per endpoint; it stays in sight.
+        right.push(Span::styled(
+            format!("⚠ TLS UNVERIFIED: {} ", view.unverified_tls.join(", ")),
+            Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+        ));
+    }
     if view.read_only || view.silences_read_only {
         right.push(Span::styled(
             "READ-ONLY ",

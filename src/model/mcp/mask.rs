@@ -169,6 +169,8 @@ fn re(pattern: &str) -> Regex {
 
 /// Free text (a log line, a result, an error message) with secrets replaced by [`MASK`]:
 ///
+/// - every secret this process read from its variable or file ([`crate::secrets`]), and
+///   so also one a server echoes back in any shape;
 /// - header lines: `Authorization: …`, `Cookie: …`, `X-API-Key: …` (value to end of line);
 /// - pairs whose key [`is_secret_key`]: `token=…`, `password: …`, `"api_key": "…"`
 ///   (quotes kept, value inside replaced);
@@ -181,7 +183,8 @@ fn re(pattern: &str) -> Regex {
 ///
 /// Text without secrets comes back borrowed, unchanged.
 pub fn mask_text(s: &str) -> Cow<'_, str> {
-    let mut out = Cow::Borrowed(s);
+    // The secrets mcptop itself read, whatever their shape; then the shapes of others'.
+    let mut out = crate::secrets::scrub(s);
     replace(&mut out, &HEADER, |c| format!("{}{}{MASK}", &c[1], &c[2]));
     if let Some(masked) = mask_pairs(&out) {
         out = Cow::Owned(masked);

@@ -361,6 +361,7 @@ pub fn error_text(body: &[u8]) -> String {
         },
         _ => text.to_string(),
     };
+    let readable = crate::secrets::scrub(&readable);
     let one_line = readable.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() > ERROR_CHARS {
         let cut: String = one_line.chars().take(ERROR_CHARS).collect();

@@ -199,6 +199,7 @@ pub fn error_text(body: &[u8]) -> String {
 }
 
 fn fold(text: &str) -> String {
+    let text = crate::secrets::scrub(text);
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() > ERROR_CHARS {
         let cut: String = folded.chars().take(ERROR_CHARS).collect();

@@ -228,7 +228,7 @@ pub fn ws_error(e: &reqwest_websocket::Error) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    root.to_string()
+    crate::secrets::scrub(&root.to_string()).into_owned()
 }
 
 #[cfg(test)]

@@ -196,12 +196,13 @@ fn api_error(status_field: &str, error_type: &str, error: &str, status: u16) -> 
         (false, true) => error_type.to_string(),
         (true, true) => format!("status `{status_field}` without an error"),
     };
-    format!("{what} (HTTP {status})")
+    format!("{} (HTTP {status})", crate::secrets::scrub(&what))
 }
 
 /// A body that is not the API's JSON: a proxy's page or a plain-text error.
 fn not_json(status: u16, body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
+    let text = crate::secrets::scrub(&text);
     let text = text.trim();
     if text.starts_with('<') {
         let title = text

@@ -1,0 +1,58 @@
+//! The secrets this process has read (tokens, passwords), so that text from outside (an
+//! error page that echoes the request's `Authorization` header, a server's error message)
+//! can be scrubbed before it is drawn, logged or written to the audit log.
+
+use std::borrow::Cow;
+use std::sync::{Mutex, PoisonError};
+
+/// Secrets shorter than this are not scrubbed: replacing every `abc` in an error text
+/// would garble it, and so short a secret is no secret.
+const MIN_LEN: usize = 6;
+
+static KNOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Records a secret just read from its variable or file.
+pub fn remember(secret: &str) {
+    if secret.len() < MIN_LEN {
+        return;
+    }
+    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    if !known.iter().any(|k| k == secret) {
+        known.push(secret.to_string());
+        // Longest first, so a secret that contains another is replaced whole.
+        known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    }
+}
+
+/// `text` with every remembered secret replaced by `***`; borrowed when none occurs.
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut out = Cow::Borrowed(text);
+    for secret in known.iter() {
+        if out.contains(secret.as_str()) {
+            out = Cow::Owned(out.replace(secret.as_str(), "***"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{remember, scrub};
+
+    #[test]
+    fn remembered_secrets_are_replaced_and_others_left() {
+        remember("s3cr3t-token-for-scrub-test");
+        remember("s3cr3t-token-for-scrub-test-longer");
+        remember("abc");
+        assert_eq!(
+            scrub("401: bad Bearer s3cr3t-token-for-scrub-test-longer, abc"),
+            "401: bad Bearer ***, abc"
+        );
+        assert_eq!(scrub("s3cr3t-token-for-scrub-test"), "***");
+        assert!(matches!(
+            scrub("nothing here"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+}
