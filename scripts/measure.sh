@@ -223,24 +223,24 @@ if [ "$do_rss" = 1 ]; then
   la=$(load1)
   pid=$(start_pane "$name" "$work/mcptop-home" "$bin" --target "$demo_url" --interval 1s --history 1h "${extra[@]}")
   log "$name: pid $pid, --interval 1s --history 1h for ${rss_seconds}s, VmRSS every 5 s to $out/rss.csv"
-  echo "elapsed_s,vmrss_kb,vmhwm_kb,cpu_s" > "$out/rss.csv"
+  echo "elapsed_s,vmrss_kb,vmhwm_kb,rssanon_kb,rssfile_kb,cpu_s" > "$out/rss.csv"
   t0=$(now)
   c0=$(cpu_ticks "$pid")
   while :; do
     kill -0 "$pid" 2>/dev/null || { echo "measure.sh: $name exited early" >&2; exit 1; }
     el=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
-    printf '%s,%s,%s,%s\n' "$el" "$(status_kb "$pid" VmRSS)" "$(status_kb "$pid" VmHWM)" \
-      "$(awk -v c="$(cpu_ticks "$pid")" -v c0="$c0" -v t="$clk_tck" 'BEGIN { printf "%.2f", (c - c0) / t }')" >> "$out/rss.csv"
+    printf '%s,%s,%s,%s,%s,%s\n' "$el" "$(status_kb "$pid" VmRSS)" "$(status_kb "$pid" VmHWM)" \
+      "$(status_kb "$pid" RssAnon)" "$(status_kb "$pid" RssFile)" "$(awk -v c="$(cpu_ticks "$pid")" -v c0="$c0" -v t="$clk_tck" 'BEGIN { printf "%.2f", (c - c0) / t }')" >> "$out/rss.csv"
     awk -v e="$el" -v s="$rss_seconds" 'BEGIN { exit !(e >= s) }' && break
     sleep 5
   done
   tm capture-pane -p -t "$name" > "$out/$name.screen"
   tm kill-session -t "$name"
-  rss_line=$(awk -F, -v la="$la" 'NR > 1 { e[NR] = $1; r[NR] = $2; h[NR] = $3; n = NR }
+  rss_line=$(awk -F, -v la="$la" 'NR > 1 { e[NR] = $1; r[NR] = $2; h[NR] = $3; a[NR] = $4; f[NR] = $5; n = NR }
     END {
       # the sample a minute before the last one
       for (i = n; i > 2 && e[n] - e[i] < 60; i--) ;
-      printf "%.0f\t%d\t%d\t%d\t%.0f\t%s\n", e[n], r[n], h[n], r[n] - r[i], e[n] - e[i], la
+      printf "%.0f\t%d\t%d\t%d\t%.0f\t%s\t%d\t%d\n", e[n], r[n], h[n], r[n] - r[i], e[n] - e[i], la, a[n], f[n]
     }' "$out/rss.csv")
 fi
 
@@ -287,8 +287,8 @@ fi
   if [ -n "$rss_line" ]; then
     echo
     echo "$rss_line" | awk -F'\t' '{
-      printf "RSS with --history 1h at 1s refresh, after %ss: VmRSS %.1f MiB, VmHWM %.1f MiB (target < 30 MB); VmRSS moved %+d KiB over the last %ss; load average before: %s\n",
-        $1, $2 / 1024, $3 / 1024, $4, $5, $6 }'
+      printf "RSS with --history 1h at 1s refresh, after %ss: VmRSS %.1f MiB (%.1f MB), VmHWM %.1f MiB (target < 30 MB); RssAnon %.1f MiB, RssFile (binary and libraries) %.1f MiB; VmRSS moved %+d KiB over the last %ss; load average before: %s\n",
+        $1, $2 / 1024, $2 * 1.024 / 1000, $3 / 1024, $7 / 1024, $8 / 1024, $4, $5, $6 }'
   fi
 } > "$out/summary.txt"
 cat "$out/summary.txt"
