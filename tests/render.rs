@@ -91,3 +91,18 @@ fn an_endpoint_without_tls_verification_is_named_in_the_header() {
     let (app, now) = fixture::healthy_app();
     assert!(!render(&app, now, 120, 30).contains("UNVERIFIED"));
 }
+
+#[test]
+fn control_characters_from_outside_never_reach_the_terminal() {
+    let (mut app, now) = fixture::healthy_app();
+    // An error page that tries to clear the screen and retitle the terminal. ratatui's
+    // buffer drops control characters from text it is given; this keeps that true.
+    let err = "HTTP 502: \u{1b}[2J\u{1b}]0;pwned\u{7}bad gateway\r".to_string();
+    app.dashboard.apply_scrape(now, Err(err));
+    let screen = render(&app, now + 1000, 120, 30);
+    assert!(screen.contains("bad gateway"), "{screen}");
+    assert!(
+        !screen.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character is drawn: {screen:?}"
+    );
+}

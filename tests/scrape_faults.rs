@@ -103,7 +103,7 @@ async fn html_500_shows_status_and_first_line() {
         .await
         .unwrap_err();
     assert!(
-        err.starts_with("HTTP 500 Internal Server Error: <html>"),
+        err == "HTTP 500 Internal Server Error: an HTML page: upstream exploded",
         "{err}"
     );
 }

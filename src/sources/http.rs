@@ -38,21 +38,25 @@ pub fn endpoints(target: &str) -> Result<(Url, Url), String> {
 }
 
 /// Reads a response body of at most `max_bytes`, failing (without buffering the rest) when
-/// it is larger.
+/// it is larger. A body announced larger by `Content-Length` is refused before it is read;
+/// one without a length is kept as the chunks that arrived (no buffer doubling as it grows)
+/// until it ends or passes the cap, so a runaway body costs at most `max_bytes`.
 pub async fn read_capped(mut resp: Response, max_bytes: u64) -> Result<Vec<u8>, String> {
     if let Some(len) = resp.content_length().filter(|len| *len > max_bytes) {
         return Err(format!(
             "body of {len} bytes exceeds the cap of {max_bytes} bytes"
         ));
     }
-    let mut body = Vec::new();
+    let mut chunks = Vec::new();
+    let mut total: u64 = 0;
     while let Some(chunk) = resp.chunk().await.map_err(|e| short_error(&e))? {
-        if body.len() as u64 + chunk.len() as u64 > max_bytes {
+        total += chunk.len() as u64;
+        if total > max_bytes {
             return Err(format!("body exceeds the cap of {max_bytes} bytes"));
         }
-        body.extend_from_slice(&chunk);
+        chunks.push(chunk);
     }
-    Ok(body)
+    Ok(chunks.concat())
 }
 
 /// A one-line description of a request error: what failed, not the whole chain.
@@ -112,11 +116,75 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Whether a body is binary rather than text: not UTF-8, or holding control characters
+/// other than tab, CR and LF. Such a body is described by its size, never shown.
+pub fn is_binary(body: &[u8]) -> bool {
+    match std::str::from_utf8(body) {
+        Ok(text) => text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')),
+        Err(_) => true,
+    }
+}
+
+/// What an HTML page is, for an error line: `an HTML page (<its title>)`, or without a
+/// title `an HTML page: <its text, tags removed>`; `None` for a body that is not HTML.
+/// Proxies and load balancers answer errors with such pages.
+pub fn html_page(text: &str) -> Option<String> {
+    let t = text.trim_start();
+    let lower: String = t.chars().take(15).collect::<String>().to_ascii_lowercase();
+    if !(lower.starts_with("<html") || lower.starts_with("<!doctype html")) {
+        return None;
+    }
+    let title = t
+        .split_once("<title>")
+        .and_then(|(_, rest)| rest.split_once("</title>"))
+        .map(|(title, _)| title.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|title| !title.is_empty());
+    if let Some(title) = title {
+        return Some(format!(
+            "an HTML page ({})",
+            title.chars().take(120).collect::<String>()
+        ));
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in t.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(120)
+        .collect();
+    Some(if text.is_empty() {
+        "an HTML page".to_string()
+    } else {
+        format!("an HTML page: {text}")
+    })
+}
+
 /// `HTTP 503 Service Unavailable: <start of body>` for a non-success answer.
 pub async fn status_error(resp: Response) -> String {
     let status = resp.status();
     let body = read_prefix(resp, 4096).await;
+    if is_binary(&body) {
+        return format!("HTTP {status} with a binary body");
+    }
     let text = String::from_utf8_lossy(&body);
+    if let Some(page) = html_page(&text) {
+        return format!("HTTP {status}: {}", crate::secrets::scrub(&page));
+    }
     let first = text
         .lines()
         .map(str::trim)

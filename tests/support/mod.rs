@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod alerts_fixture;
 pub mod drive;
+pub mod faulty;
 pub mod fixture;
 pub mod fleet_fixture;
 pub mod logs_fixture;

@@ -351,7 +351,13 @@ const ERROR_CHARS: usize = 200;
 /// `{"code":612,"message":"matchers in body should have at least 1 items"}` (422); any
 /// other body is taken as text. Empty when the body is.
 pub fn error_text(body: &[u8]) -> String {
+    if crate::sources::http::is_binary(body) {
+        return format!("{} bytes of binary data", body.len());
+    }
     let text = String::from_utf8_lossy(body);
+    if let Some(page) = crate::sources::http::html_page(&text) {
+        return page;
+    }
     let text = text.trim();
     let readable = match serde_json::from_str::<Value>(text) {
         Ok(Value::String(s)) => s,
@@ -372,7 +378,13 @@ pub fn error_text(body: &[u8]) -> String {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| format!("unexpected JSON: {e}"))
+    serde_json::from_slice(body).map_err(|e| {
+        if crate::sources::http::is_binary(body) {
+            format!("{} bytes of binary data, not JSON", body.len())
+        } else {
+            format!("unexpected JSON: {e}")
+        }
+    })
 }
 
 #[cfg(test)]

@@ -244,7 +244,7 @@ fn error_texts_as_alertmanager_sends_them() {
     assert_eq!(error_text(b"  404 page not found\n"), "404 page not found");
     assert_eq!(
         error_text(b"<html>\n<b>Bad\n gateway</b>"),
-        "<html> <b>Bad gateway</b>"
+        "an HTML page: Bad gateway"
     );
     assert_eq!(error_text(b""), "");
     let long = "x".repeat(500);

@@ -11,8 +11,9 @@ use crate::model::logs::summary::LevelCounts;
 use crate::sources::endpoint::{Endpoint, Settings};
 use crate::sources::http::{read_capped, read_prefix, redact, short_error};
 
-/// Largest `query_range` answer read, bytes (5,000 long lines fit many times over).
-const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest `query_range` answer read, bytes (5,000 lines of 4 KiB fit with room for the
+/// JSON around them). The follow and the level counts may each read one at a time.
+const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Asks Loki 3 for structured metadata apart from the stream labels; Loki 2 ignores it.
 const ENCODING_FLAGS: &str = "X-Loki-Response-Encoding-Flags";

@@ -8,9 +8,14 @@ use crate::config::PromEnv;
 use crate::sources::endpoint::{Endpoint, Settings};
 use crate::sources::http::{read_capped, redact, short_error};
 
-/// Largest answer read, bytes: a `by (instance)` vector of thousands of instances is far
-/// below this; a proxy's runaway body is cut off.
-const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest instant-query answer read, bytes: a `by (instance)` vector of 20,000 series is
+/// below this. A refresh asks 15 queries at once, so this bounds what a proxy's runaway
+/// bodies can hold at one time (15 × 8 MiB).
+const MAX_QUERY_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Largest `query_range` or targets answer read, bytes (an hour of points for hundreds
+/// of instances; the whole targets list of a shared Prometheus).
+const MAX_RANGE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The client of one environment. `Debug` shows only the redacted URL.
 #[derive(Clone)]
@@ -70,8 +75,8 @@ impl PromClient {
         Ok(url)
     }
 
-    /// GETs `url`: the status and the body (capped).
-    async fn get(&self, url: Url) -> Result<(u16, Vec<u8>), String> {
+    /// GETs `url`: the status and the body (at most `max_bytes`).
+    async fn get(&self, url: Url, max_bytes: u64) -> Result<(u16, Vec<u8>), String> {
         let resp = self
             .http
             .request(Method::GET, url)
@@ -79,7 +84,7 @@ impl PromClient {
             .await
             .map_err(|e| short_error(&e))?;
         let status = resp.status().as_u16();
-        Ok((status, read_capped(resp, MAX_BODY_BYTES).await?))
+        Ok((status, read_capped(resp, max_bytes).await?))
     }
 
     /// An instant query at `time_ms` (Unix ms).
@@ -90,7 +95,7 @@ impl PromClient {
             "query",
             &[("query", promql.to_string()), ("time", seconds(time_ms))],
         )?;
-        let (status, body) = self.get(url).await?;
+        let (status, body) = self.get(url, MAX_QUERY_BYTES).await?;
         api::query(status, &body)
     }
 
@@ -113,7 +118,7 @@ impl PromClient {
                 ("step", seconds(step_ms.max(1))),
             ],
         )?;
-        let (status, body) = self.get(url).await?;
+        let (status, body) = self.get(url, MAX_RANGE_BYTES).await?;
         api::query(status, &body)
     }
 
@@ -123,7 +128,7 @@ impl PromClient {
     /// querier, Mimir).
     pub async fn targets(&self) -> Result<Answer<Vec<Target>>, String> {
         let url = self.url("targets", &[("state", "active".to_string())])?;
-        let (status, body) = self.get(url).await?;
+        let (status, body) = self.get(url, MAX_RANGE_BYTES).await?;
         api::targets(status, &body)
     }
 }
