@@ -544,7 +544,10 @@ impl Config {
                 "must not exceed scrape.interval (--interval), as in Prometheus",
             ));
         }
-        if self.window.range < self.scrape.interval * 2 {
+        // The file or --interval may give an interval so long that twice it overflows a
+        // Duration (a panic with `*`); no range is that long.
+        let twice = self.scrape.interval.checked_mul(2);
+        if twice.is_none_or(|twice| self.window.range < twice) {
             return Err(ConfigError::invalid(
                 "window.range (--window)",
                 "must be at least twice scrape.interval (rate needs two samples)",
