@@ -124,6 +124,13 @@ impl Series {
         if self.last().is_some_and(|last| s.t_ms <= last.t_ms) {
             return false;
         }
+        // Grow by a quarter rather than doubling: a series settles at the window's sample
+        // count (312 at 1 s for 5 m), which doubling would hold in a buffer of 512 for
+        // good. Still geometric, so pushes stay amortised O(1).
+        let len = self.samples.len();
+        if len == self.samples.capacity() {
+            self.samples.reserve_exact((len / 4).max(8));
+        }
         self.samples.push_back(s);
         true
     }

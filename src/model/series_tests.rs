@@ -100,3 +100,18 @@ fn range_is_left_open_right_closed() {
     let (a, b) = series.samples();
     assert_eq!(a.len() + b.len(), series.len());
 }
+
+#[test]
+fn a_full_window_keeps_little_spare_room() {
+    // 5 minutes at 1 s: 312 samples with the trim margin. Doubling would hold 512.
+    let mut series = Series::default();
+    for t in 0..312 {
+        assert!(series.push(s(t * 1000, t as f64)));
+    }
+    assert_eq!(series.len(), 312);
+    assert!(
+        series.samples.capacity() < 312 * 5 / 4 + 8,
+        "capacity {} for 312 samples",
+        series.samples.capacity()
+    );
+}
