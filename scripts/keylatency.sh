@@ -28,9 +28,8 @@
 #   -h, --help     this text
 # Results: DIR/samples.tsv (program, key, ms, polls), DIR/summary.txt.
 set -euo pipefail
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=perf-lib.sh
+. "$(dirname "$0")/perf-lib.sh"
 
 reps=20
 healthy=0
@@ -38,43 +37,19 @@ build=1
 bin=""
 out=/tmp/mcptop-perf/keylatency
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --healthy) healthy=1; shift ;;
-    --bin) bin=$2; build=0; shift 2 ;;
-    --no-build) build=0; shift ;;
-    --out) out=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "keylatency.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    *) perf_arg "$@"; shift "$perf_shift" ;;
   esac
 done
-bin=${bin:-$repo/target/release/mcptop}
 
-mkdir -p "$out"
-work=$(mktemp -d /tmp/mcptop-keylatency.XXXXXX)
-sock="mcptop-keylatency-$$"
+perf_setup keylatency
 hang_pid=""
 demo_pid=""
 
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  if [ -n "$hang_pid" ]; then kill "$hang_pid" 2>/dev/null || true; fi
-  if [ -n "$demo_pid" ]; then kill "$demo_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-if [ "$build" = 1 ]; then
-  log "cargo build --release (log: $out/build.log)"
-  (cd "$repo" && cargo build --release) > "$out/build.log" 2>&1
-fi
-[ -x "$bin" ] || { echo "keylatency.sh: no binary at $bin" >&2; exit 1; }
+perf_build
 
 # --- the hanging server -------------------------------------------------------------------
 cat > "$work/hang.py" <<'EOF'
@@ -94,6 +69,7 @@ while True:
 EOF
 python3 "$work/hang.py" "$work/hang.port" &
 hang_pid=$!
+perf_pids+=("$hang_pid")
 for _ in $(seq 50); do [ -s "$work/hang.port" ] && break; sleep 0.1; done
 hang="http://127.0.0.1:$(cat "$work/hang.port")"
 log "hanging server at $hang (pid $hang_pid)"
@@ -131,21 +107,11 @@ finally:
     termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 EOF
 
-cat > "$work/tmux.conf" <<'EOF'
-set -g default-terminal tmux-256color
-set -g status off
-set -g history-limit 200
-set -g exit-empty off
-EOF
-tm() { tmux -L "$sock" -f "$work/tmux.conf" "$@"; }
-
-start_pane() {
-  local name=$1 cmd
+start_pane() { # name program args...
+  local name=$1
   shift
   mkdir -p "$work/config/mcptop"
-  cmd=$(printf '%q ' env -u NO_COLOR -u SSH_CONNECTION -u SSH_TTY COLORTERM=truecolor \
-    LANG=C.UTF-8 XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" "$@")
-  tm new-session -d -s "$name" -x 200 -y 50 "exec $cmd"
+  perf_new_session "$name" "$work/config" "$@"
 }
 
 screen_has() { local s; s=$(tm capture-pane -p -t "$1"); [[ $s == *"$2"* ]]; }
@@ -220,7 +186,7 @@ measure() { # session label
 }
 
 printf 'program\tkey\tms\tpolls\n' > "$out/samples.tsv"
-load_before=$(cut -d' ' -f1 /proc/loadavg)
+load_before=$(load1)
 
 start_pane baseline python3 "$work/instant.py"
 wait_for baseline "Requests/min" 5
@@ -237,6 +203,7 @@ measure hanging mcptop-hanging
 if [ "$healthy" = 1 ]; then
   "$bin" demo --serve-only --port 0 > "$work/demo.out" 2> "$work/demo.err" &
   demo_pid=$!
+  perf_pids+=("$demo_pid")
   for _ in $(seq 100); do grep -q 'metrics at' "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
   demo=$(grep -o 'metrics at http://[0-9.:]*' "$work/demo.out" | sed 's/^metrics at //')
   start_pane healthy "$bin" --target "$demo" --interval 1s --mcp "demo=$demo/mcp"
@@ -244,7 +211,7 @@ if [ "$healthy" = 1 ]; then
   sleep 5
   measure healthy mcptop-healthy
 fi
-load_after=$(cut -d' ' -f1 /proc/loadavg)
+load_after=$(load1)
 
 {
   echo "mcptop keylatency.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $("$bin" --version); load average before/after: $load_before/$load_after"

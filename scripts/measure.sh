@@ -48,9 +48,8 @@
 # Run it on an otherwise idle machine: other processes' CPU use distorts the CPU figures;
 # the load average before each run is recorded in the summary.
 set -euo pipefail
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=perf-lib.sh
+. "$(dirname "$0")/perf-lib.sh"
 
 duration=60
 warmup=20
@@ -64,8 +63,6 @@ bin=""
 out=/tmp/mcptop-perf/measure
 extra=()
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -76,76 +73,30 @@ while [ $# -gt 0 ]; do
     --rss-only) do_cpu=0; do_btop=0; shift ;;
     --no-rss) do_rss=0; shift ;;
     --no-btop) do_btop=0; shift ;;
-    --bin) bin=$2; build=0; shift 2 ;;
-    --no-build) build=0; shift ;;
-    --out) out=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "measure.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    *) perf_arg "$@"; shift "$perf_shift" ;;
   esac
 done
-bin=${bin:-$repo/target/release/mcptop}
 
-mkdir -p "$out"
-work=$(mktemp -d /tmp/mcptop-measure.XXXXXX)
-sock="mcptop-measure-$$"
+perf_setup measure
 demo_pid=""
 
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  if [ -n "$demo_pid" ]; then kill "$demo_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-# --- process figures from /proc -------------------------------------------------------
-clk_tck=$(getconf CLK_TCK)
-# utime+stime in clock ticks (fields 14 and 15; the comm field may hold spaces).
-cpu_ticks() {
-  local stat rest
-  stat=$(< "/proc/$1/stat")
-  rest=${stat##*) }
-  # shellcheck disable=SC2086 # word splitting of the fields is the point
-  set -- $rest
-  echo $(( ${12} + ${13} ))
-}
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 now() { echo "$EPOCHREALTIME"; }
 fsize() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
-load1() { cut -d' ' -f1 /proc/loadavg; }
-
-# --- tmux -----------------------------------------------------------------------------
-cat > "$work/tmux.conf" <<'EOF'
-set -g default-terminal tmux-256color
-set -g status off
-set -g history-limit 200
-set -g exit-empty off
-EOF
-tm() { tmux -L "$sock" -f "$work/tmux.conf" "$@"; }
 
 # start_pane NAME CONFIG_HOME PROGRAM ARGS... -> prints the program's pid
 start_pane() {
-  local name=$1 cfg=$2 cmd
-  shift 2
-  cmd=$(printf '%q ' env -u NO_COLOR -u SSH_CONNECTION -u SSH_TTY COLORTERM=truecolor \
-    LANG=C.UTF-8 XDG_CONFIG_HOME="$cfg" XDG_STATE_HOME="$work/state" "$@")
-  tm new-session -d -s "$name" -x 200 -y 50 "exec $cmd"
-  tm display-message -p -t "$name" '#{pane_pid}'
+  perf_new_session "$@"
+  tm display-message -p -t "$1" '#{pane_pid}'
 }
 
 # --- build and the demo server -----------------------------------------------------------
-if [ "$build" = 1 ]; then
-  log "cargo build --release (log: $out/build.log)"
-  (cd "$repo" && cargo build --release) > "$out/build.log" 2>&1
-fi
-[ -x "$bin" ] || { echo "measure.sh: no binary at $bin" >&2; exit 1; }
+perf_build
 
 start_demo() {
   "$bin" demo --serve-only --port 0 > "$work/demo.out" 2> "$work/demo.err" &
   demo_pid=$!
+  perf_pids+=("$demo_pid")
   local i
   for i in $(seq 100); do
     demo_url=$(grep -o 'metrics at http://[0-9.:]*' "$work/demo.out" 2>/dev/null | sed 's/^metrics at //') || true

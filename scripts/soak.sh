@@ -33,9 +33,8 @@
 # Results: DIR/rss.csv, DIR/summary.txt, DIR/*.screen (the overview and logs screens at
 # the end), DIR/demo-metrics.txt (the demo server's /metrics at the end).
 set -euo pipefail
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=perf-lib.sh
+. "$(dirname "$0")/perf-lib.sh"
 
 duration=600
 interval=1s
@@ -45,71 +44,27 @@ build=1
 bin=""
 out=/tmp/mcptop-perf/soak
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --interval) interval=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --no-loki) loki=0; shift ;;
-    --bin) bin=$2; build=0; shift 2 ;;
-    --no-build) build=0; shift ;;
-    --out) out=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "soak.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    *) perf_arg "$@"; shift "$perf_shift" ;;
   esac
 done
-bin=${bin:-$repo/target/release/mcptop}
 
-mkdir -p "$out"
-work=$(mktemp -d /tmp/mcptop-soak.XXXXXX)
-sock="mcptop-soak-$$"
+perf_setup soak
 demo_pid=""
 loki_pid=""
 
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  if [ -n "$demo_pid" ]; then kill "$demo_pid" 2>/dev/null || true; fi
-  if [ -n "$loki_pid" ]; then kill "$loki_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-clk_tck=$(getconf CLK_TCK)
-cpu_ticks() {
-  local stat rest
-  stat=$(< "/proc/$1/stat")
-  rest=${stat##*) }
-  # shellcheck disable=SC2086 # word splitting of the fields is the point
-  set -- $rest
-  echo $(( ${12} + ${13} ))
-}
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() {
-  local tries=100
-  while [ "$tries" -gt 0 ]; do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-    tries=$((tries - 1))
-  done
-  echo "soak.sh: nothing answers at $1" >&2
-  exit 1
-}
-
-if [ "$build" = 1 ]; then
-  log "cargo build --release (log: $out/build.log)"
-  (cd "$repo" && cargo build --release) > "$out/build.log" 2>&1
-fi
-[ -x "$bin" ] || { echo "soak.sh: no binary at $bin" >&2; exit 1; }
+perf_build
 
 # --- the demo server and the log source ---------------------------------------------------
 demo_port=$(free_port)
 "$bin" demo --serve-only --port "$demo_port" --rate "$rate" > "$work/demo.out" 2> "$work/demo.err" &
 demo_pid=$!
+perf_pids+=("$demo_pid")
 demo_url="http://127.0.0.1:$demo_port"
 wait_http "$demo_url/metrics"
 log "demo server at $demo_url (pid $demo_pid), $rate calls/s with bursts of 4x"
@@ -121,6 +76,7 @@ if [ "$loki" = 1 ]; then
   loki_port=$(free_port)
   python3 "$here/loki-sample.py" "$loki_port" > "$work/loki.log" 2>&1 &
   loki_pid=$!
+  perf_pids+=("$loki_pid")
   wait_http "http://127.0.0.1:$loki_port/"
   printf '[loki]\nmode = "poll"\n' > "$work/config/mcptop/config.toml"
   loki_args=(--loki "http://127.0.0.1:$loki_port" --logql '{app="mcpist"}')
@@ -128,19 +84,10 @@ if [ "$loki" = 1 ]; then
 fi
 
 # --- the dashboard --------------------------------------------------------------------------
-cat > "$work/tmux.conf" <<'EOF'
-set -g default-terminal tmux-256color
-set -g status off
-set -g history-limit 200
-set -g exit-empty off
-EOF
-tm() { tmux -L "$sock" -f "$work/tmux.conf" "$@"; }
-cmd=$(printf '%q ' env -u NO_COLOR -u SSH_CONNECTION -u SSH_TTY COLORTERM=truecolor LANG=C.UTF-8 \
-  XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" \
-  "$bin" --target "$demo_url" --interval "$interval" --mcp "demo=$demo_url/mcp" "${loki_args[@]}")
-tm new-session -d -s soak -x 200 -y 50 "exec $cmd"
+perf_new_session soak "$work/config" \
+  "$bin" --target "$demo_url" --interval "$interval" --mcp "demo=$demo_url/mcp" "${loki_args[@]}"
 pid=$(tm display-message -p -t soak '#{pane_pid}')
-load_before=$(cut -d' ' -f1 /proc/loadavg)
+load_before=$(load1)
 log "dashboard pid $pid, ${duration}s, RSS every 5 s to $out/rss.csv"
 
 echo "elapsed_s,vmrss_kb,vmhwm_kb,rssanon_kb,rssfile_kb,cpu_s,screen" > "$out/rss.csv"
@@ -172,7 +119,7 @@ if [ "$alive" = 1 ]; then
 fi
 curl -s "$demo_url/metrics" > "$out/demo-metrics.txt" || true
 calls=$(awk '/^mcp_server_operation_duration_seconds_count/ && /tools\/call/ { n += $NF } END { printf "%d", n }' "$out/demo-metrics.txt")
-load_after=$(cut -d' ' -f1 /proc/loadavg)
+load_after=$(load1)
 
 {
   echo "mcptop soak.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $("$bin" --version)"
