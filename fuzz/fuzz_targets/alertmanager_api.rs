@@ -3,26 +3,13 @@
 //!
 //! Never panics; times decoded from RFC 3339 write back to the same instant; a silence read
 //! can be written back (`silence_body`); error texts are one line of at most 200 characters.
-//!
-//! The decoders sit in a private module of the library. Until it is public, this target
-//! compiles that same file against the library's public modules (imported below, so that
-//! the file's `crate::model`, `crate::sources` and `crate::secrets` paths resolve to them):
-//! the code fuzzed is the code the dashboard runs.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mcptop::model::alerts::SilenceDraft;
 
-// What the file's `crate::` paths name: the library's public modules.
-#[allow(unused_imports)]
-use mcptop::*;
-
-#[allow(dead_code)]
-#[path = "../../src/sources/alertmanager/api.rs"]
-mod api;
-
-use api::{
+use mcptop::sources::alertmanager::api::{
     error_text, parse_alerts, parse_created, parse_groups, parse_silences, parse_status, rfc3339,
     silence_body, time_ms,
 };

@@ -3,25 +3,12 @@
 //!
 //! Never panics; entries come out oldest first; error texts are folded onto one line and cut
 //! at 300 characters.
-//!
-//! The decoders sit in a private module of the library. Until it is public, this target
-//! compiles that same file against the library's public modules (imported below, so that
-//! the file's `crate::model`, `crate::sources` and `crate::secrets` paths resolve to them):
-//! the code fuzzed is the code the dashboard runs.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-// What the file's `crate::` paths name: the library's public modules.
-#[allow(unused_imports)]
-use mcptop::*;
-
-#[allow(dead_code)]
-#[path = "../../src/sources/loki/api.rs"]
-mod api;
-
-use api::{error_text, level_counts, streams, tail_frame};
+use mcptop::sources::loki::api::{error_text, level_counts, streams, tail_frame};
 
 /// `level_counts`' end of the hour, Unix seconds.
 const END_S: f64 = 1_700_000_000.0;

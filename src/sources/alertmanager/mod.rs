@@ -6,7 +6,7 @@
 //! run beside the polls so that a slow instance does not hold them up. Everything goes
 //! back to the app as owned [`Update::Alertmanager`] values.
 
-mod api;
+pub mod api;
 mod client;
 mod poll;
 mod write;

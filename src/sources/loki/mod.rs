@@ -2,7 +2,7 @@
 //! tail WebSocket or polls, see [`follow`]) and counts lines per level with a LogQL
 //! metric query for the error summary. The query can be changed while it runs.
 
-mod api;
+pub mod api;
 pub mod client;
 mod follow;
 
