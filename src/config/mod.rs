@@ -269,8 +269,8 @@ impl UiConfig {
 
 impl Config {
     /// The endpoints whose TLS certificates are not verified (`insecure_skip_verify = true`),
-    /// by table: `alertmanager`, `loki`, `prometheus` (or `environments.NAME`), for the
-    /// header's warning. Empty when every endpoint verifies.
+    /// for the header's warning: `alertmanager`, `loki`, and `prometheus (NAME)` for each
+    /// query-mode environment. Empty when every endpoint verifies.
     pub fn unverified_tls(&self) -> Vec<String> {
         let mut out = Vec::new();
         if !self.alertmanager.urls.is_empty() && self.alertmanager.tls.insecure_skip_verify {
