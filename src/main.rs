@@ -5,7 +5,10 @@ use mcptop::cli::{Cli, Command, DemoArgs, McpServerArg, WatchArgs};
 use mcptop::config::Config;
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 
-#[tokio::main]
+// Two workers whatever the host: the dashboard's work is a few sockets and one frame a
+// second, and each worker thread costs its own stack and malloc arena, so a 64-core bastion
+// would otherwise pay 64 of each for nothing.
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     color_eyre::install()?;
     let cli = match Cli::try_parse() {

@@ -75,10 +75,11 @@ impl Dashboard {
         let needed = cfg
             .range
             .max(Duration::from_millis(timeline.range_ms.max(0) as u64));
-        let counters = SeriesStore::new(
+        let counters = SeriesStore::with_interval(
             needed + Duration::from_millis(timeline.step_ms.max(0) as u64) + cfg.interval * 2,
+            cfg.interval,
         );
-        let buckets = SeriesStore::new(cfg.range + cfg.interval * 2);
+        let buckets = SeriesStore::with_interval(cfg.range + cfg.interval * 2, cfg.interval);
         Dashboard {
             cfg,
             profile: None,

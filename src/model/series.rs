@@ -6,6 +6,12 @@
 //!
 //! Retention is applied by [`SeriesStore::trim`] only; [`SeriesStore::push`]
 //! never drops data on its own.
+//!
+//! Memory: a store told its scrape interval ([`SeriesStore::with_interval`])
+//! allocates each new series' buffer for the whole retention window at once
+//! (16 bytes per sample), so the footprint is set when the series first appears
+//! and does not creep up while the window fills, nor fragment the heap with
+//! the freed buffers of repeated growth.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
@@ -76,6 +82,20 @@ pub struct Series {
 }
 
 impl Series {
+    /// An empty series with room for `samples` samples before it reallocates.
+    #[must_use]
+    pub fn with_capacity(samples: usize) -> Self {
+        Self {
+            samples: VecDeque::with_capacity(samples),
+        }
+    }
+
+    /// Samples the buffer holds before it reallocates.
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.samples.capacity()
+    }
+
     /// All samples, oldest first, as the two halves of the ring buffer
     /// (read the first slice, then the second).
     #[must_use]
@@ -143,6 +163,10 @@ impl Series {
     }
 }
 
+/// The most samples [`SeriesStore::with_interval`] allocates a new series for
+/// up front: 4096 samples, 64 KiB.
+pub const MAX_SERIES_CAPACITY: usize = 4096;
+
 /// All series, indexed by metric name so [`SeriesStore::select`] only visits
 /// the series of one metric.
 ///
@@ -152,6 +176,8 @@ impl Series {
 #[derive(Debug, Clone)]
 pub struct SeriesStore {
     retention_ms: i64,
+    /// Samples a new series' buffer is allocated for (0: grow as pushed).
+    series_capacity: usize,
     by_name: HashMap<String, BTreeMap<SeriesKey, Series>>,
     samples: usize,
 }
@@ -162,9 +188,28 @@ impl SeriesStore {
     pub fn new(retention: Duration) -> Self {
         Self {
             retention_ms: i64::try_from(retention.as_millis()).unwrap_or(i64::MAX),
+            series_capacity: 0,
             by_name: HashMap::new(),
             samples: 0,
         }
+    }
+
+    /// Empty store keeping `retention` of history for series sampled every
+    /// `interval` (one scrape each): every new series is allocated room for the
+    /// samples the window holds, `retention / interval` plus the sample at the
+    /// cutoff, one more and 1/32 for scrapes that come a little early. The
+    /// room is capped at [`MAX_SERIES_CAPACITY`] samples (64 KiB), so a long
+    /// window at a short interval grows as pushed past that.
+    #[must_use]
+    pub fn with_interval(retention: Duration, interval: Duration) -> Self {
+        let mut store = Self::new(retention);
+        let window = retention.as_millis() / interval.as_millis().max(1);
+        let window = usize::try_from(window).unwrap_or(usize::MAX);
+        store.series_capacity = window
+            .saturating_add(window / 32)
+            .saturating_add(2)
+            .min(MAX_SERIES_CAPACITY);
+        store
     }
 
     /// Appends; a sample with t_ms <= the series' last t_ms is ignored
@@ -179,7 +224,7 @@ impl SeriesStore {
         {
             series.push(s)
         } else {
-            let mut series = Series::default();
+            let mut series = Series::with_capacity(self.series_capacity);
             series.push(s);
             self.by_name
                 .entry(key.name.clone())

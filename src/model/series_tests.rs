@@ -115,3 +115,41 @@ fn a_full_window_keeps_little_spare_room() {
         series.samples.capacity()
     );
 }
+
+#[test]
+fn a_store_told_its_interval_allocates_each_series_window_once() {
+    // 312 s at 1 s: the window holds 313 samples (both ends), room is 312 + 9 + 2.
+    let mut store = SeriesStore::with_interval(Duration::from_secs(312), Duration::from_secs(1));
+    let key = SeriesKey::new("up", [("job", "a")]);
+    assert!(store.push(&key, s(0, 1.0)));
+    let first = store.get(&key).map(Series::capacity);
+    assert_eq!(first, Some(323));
+    // Three windows of scrapes, a few of them early, trimmed as the dashboard does.
+    let mut t = 0;
+    for i in 1..1000 {
+        t += if i % 10 == 0 { 900 } else { 1000 };
+        assert!(store.push(&key, s(t, 1.0)));
+        store.trim(t);
+        assert_eq!(
+            store.get(&key).map(Series::capacity),
+            first,
+            "reallocated at {t} ms"
+        );
+    }
+    assert!(store.get(&key).map_or(0, Series::len) > 312);
+}
+
+#[test]
+fn a_long_window_at_a_short_interval_is_capped_up_front() {
+    let mut store =
+        SeriesStore::with_interval(Duration::from_secs(3600), Duration::from_millis(100));
+    let key = SeriesKey::new("up", [("job", "a")]);
+    assert!(store.push(&key, s(0, 1.0)));
+    assert_eq!(
+        store.get(&key).map(Series::capacity),
+        Some(MAX_SERIES_CAPACITY)
+    );
+    // A zero interval is not a division by zero.
+    let store = SeriesStore::with_interval(Duration::from_secs(60), Duration::ZERO);
+    assert_eq!(store.sample_count(), 0);
+}
