@@ -3,9 +3,12 @@
 
 use std::path::PathBuf;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
+
+/// Lines the log queue holds before it drops (see [`init`]).
+const LOG_QUEUE_LINES: usize = 8192;
 
 /// Directory of the log files: `$XDG_STATE_HOME/mcptop` (or the cache dir).
 pub fn log_dir() -> Option<PathBuf> {
@@ -29,7 +32,14 @@ pub fn init() -> Option<WorkerGuard> {
         .max_log_files(7)
         .build(&dir)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The queue to the writer thread is allocated whole up front: tracing-appender's
+    // default of 128,000 lines is 4 MB of resident memory, more than all the dashboard's
+    // series. 8,192 lines (256 KB) is still far more than a burst at `trace`; beyond it
+    // lines are dropped (lossy) rather than stalling the UI.
+    let (writer, guard) = NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(appender);
     let filter = EnvFilter::new(filter_directives(std::env::var("MCPTOP_LOG").ok()));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
