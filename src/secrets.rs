@@ -24,6 +24,15 @@ pub fn remember(secret: &str) {
     }
 }
 
+/// Records a basic-auth password and the `Authorization: Basic` credential it makes,
+/// base64 of `user:password` (RFC 7617), which a server that echoes its request would
+/// show instead of the password itself.
+pub fn remember_basic(user: &str, password: &str) {
+    use base64::Engine as _;
+    remember(password);
+    remember(&base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")));
+}
+
 /// `text` with every remembered secret replaced by `***`; borrowed when none occurs.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
@@ -38,7 +47,7 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{remember, scrub};
+    use super::{remember, remember_basic, scrub};
 
     #[test]
     fn remembered_secrets_are_replaced_and_others_left() {
@@ -54,5 +63,16 @@ mod tests {
             scrub("nothing here"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_basic_credential_is_scrubbed_in_its_encoded_form_too() {
+        remember_basic("ops", "hunter2-basic-pass");
+        // base64("ops:hunter2-basic-pass")
+        assert_eq!(
+            scrub("401, you sent Authorization: Basic b3BzOmh1bnRlcjItYmFzaWMtcGFzcw=="),
+            "401, you sent Authorization: Basic ***"
+        );
+        assert_eq!(scrub("password hunter2-basic-pass"), "password ***");
     }
 }
