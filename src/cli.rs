@@ -48,7 +48,8 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub window: Option<Duration>,
 
-    /// How much history the timeline keeps and shows [config: window.history, default 1h]
+    /// How much history the timeline keeps and shows, at most 24h [config: window.history,
+    /// default 1h]
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub history: Option<Duration>,
 

@@ -215,9 +215,15 @@ fn settings(src: &Source, raw: &RawMcp) -> Result<McpSettings, ConfigError> {
     Ok(s)
 }
 
-/// A humantime duration ("30s", "1m 30s") that is more than zero.
+/// The longest duration a key of the file takes: 365 days. Longer ones are typing
+/// mistakes, and some would overflow a timer's deadline or an RFC 3339 time (a silence
+/// ending after the year 9999).
+const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// A humantime duration ("30s", "1m 30s") that is more than zero and at most 365 days.
 ///
-/// Errors: not a duration, or zero; at the value's place, naming `key`.
+/// Errors: not a duration, zero, or longer than 365 days; at the value's place, naming
+/// `key`.
 pub(super) fn duration(
     src: &Source,
     value: &Spanned<String>,
@@ -230,6 +236,7 @@ pub(super) fn duration(
             format!("is not a duration like \"30s\" or \"1m 30s\": {e}"),
         )),
         Ok(d) if d.is_zero() => Err(src.error(value.span(), key, "must be more than 0")),
+        Ok(d) if d > MAX_DURATION => Err(src.error(value.span(), key, "must be at most 365d")),
         Ok(d) => Ok(d),
     }
 }

@@ -13,6 +13,7 @@ pub mod loki;
 pub mod mcp;
 pub mod mcp_import;
 pub mod prometheus;
+mod validate;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub use loki::{LokiConfig, LokiMode};
 pub use mcp::McpConfig;
 use mcp::{McpServerConfig, McpTransport};
 pub use prometheus::{PromEnv, PrometheusConfig};
+pub use validate::MAX_HISTORY;
 
 use crate::cli::WatchArgs;
 use crate::model::profile::{CustomProfile, ProfileChoice};
@@ -172,31 +174,6 @@ pub struct Thresholds {
     pub p99_warn: Duration,
     #[serde(with = "humantime_serde")]
     pub p99_crit: Duration,
-}
-
-impl Thresholds {
-    /// Errors: a ratio outside (0, 1], or a warn level above its critical level.
-    fn validate(&self) -> Result<(), ConfigError> {
-        let ratio = |v: f64| v > 0.0 && v <= 1.0;
-        if !ratio(self.error_rate_warn) || !ratio(self.error_rate_crit) {
-            return Err(ConfigError::invalid(
-                "thresholds.error_rate_warn/error_rate_crit",
-                "are ratios between 0 and 1 (0.05 means 5%)",
-            ));
-        }
-        let pairs = [
-            (
-                "thresholds.error_rate_warn",
-                self.error_rate_warn <= self.error_rate_crit,
-            ),
-            ("thresholds.p95_warn", self.p95_warn <= self.p95_crit),
-            ("thresholds.p99_warn", self.p99_warn <= self.p99_crit),
-        ];
-        match pairs.iter().find(|(_, ok)| !ok) {
-            Some((key, _)) => Err(ConfigError::invalid(key, "must not exceed its _crit level")),
-            None => Ok(()),
-        }
-    }
 }
 
 impl Default for Thresholds {
@@ -527,50 +504,6 @@ impl Config {
                     ));
                 }
             }
-        }
-        Ok(())
-    }
-
-    fn validate(&self) -> Result<(), ConfigError> {
-        if self.scrape.interval < Duration::from_millis(100) {
-            return Err(ConfigError::invalid(
-                "scrape.interval (--interval)",
-                "must be at least 100ms",
-            ));
-        }
-        if self.scrape.timeout() > self.scrape.interval {
-            return Err(ConfigError::invalid(
-                "scrape.timeout (--timeout)",
-                "must not exceed scrape.interval (--interval), as in Prometheus",
-            ));
-        }
-        // The file or --interval may give an interval so long that twice it overflows a
-        // Duration (a panic with `*`); no range is that long.
-        let twice = self.scrape.interval.checked_mul(2);
-        if twice.is_none_or(|twice| self.window.range < twice) {
-            return Err(ConfigError::invalid(
-                "window.range (--window)",
-                "must be at least twice scrape.interval (rate needs two samples)",
-            ));
-        }
-        if self.window.history < self.window.range {
-            return Err(ConfigError::invalid(
-                "window.history (--history)",
-                "must be at least window.range (--window)",
-            ));
-        }
-        self.thresholds.validate()?;
-        if regex::Regex::new(&self.modules.pattern).is_err() {
-            return Err(ConfigError::invalid(
-                "modules.pattern",
-                "is not a valid regex",
-            ));
-        }
-        if self.target.profile == ProfileChoice::Custom && self.custom_profile.is_none() {
-            return Err(ConfigError::invalid(
-                "target.profile",
-                "is \"custom\" but the config has no [custom_profile] table",
-            ));
         }
         Ok(())
     }

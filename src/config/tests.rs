@@ -103,3 +103,31 @@ fn timeout_longer_than_interval_is_rejected() {
     let err = Config::from_toml("[scrape]\ntimeout = \"5s\"\n", Path::new("c.toml")).unwrap_err();
     assert!(err.to_string().contains("scrape.timeout"), "{err}");
 }
+
+#[test]
+fn history_longer_than_a_day_is_rejected() {
+    let ok = Config::from_toml("[window]\nhistory = \"24h\"\n", Path::new("c.toml"));
+    assert_eq!(ok.map(|c| c.window.history).ok(), Some(MAX_HISTORY));
+    let err = Config::from_toml("[window]\nhistory = \"24h 1s\"\n", Path::new("c.toml"))
+        .expect_err("a history over 24h");
+    let shown = err.to_string();
+    assert!(shown.contains("window.history (--history)"), "{shown}");
+    assert!(shown.contains("at most 24h"), "{shown}");
+}
+
+#[test]
+fn a_duration_key_longer_than_a_year_names_file_line_and_key() {
+    let text = "[alerts]\nsilence_duration = \"2h\"\n\n[alertmanager]\ninterval = \"366d\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).expect_err("a 366-day interval");
+    let shown = err.to_string();
+    assert!(shown.starts_with("c.toml:5:"), "{shown}");
+    assert!(shown.contains("key `alertmanager.interval`"), "{shown}");
+    assert!(shown.contains("at most 365d"), "{shown}");
+    // A silence of 10,000 years would end past what RFC 3339 can write.
+    let text = "[alerts]\nsilence_duration = \"10000years\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).expect_err("a silence of 10,000 years");
+    assert!(
+        err.to_string().contains("key `alerts.silence_duration`"),
+        "{err}"
+    );
+}
