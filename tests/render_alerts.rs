@@ -144,3 +144,26 @@ fn unreachable_alertmanager_shows_the_error_and_the_age_of_its_data() {
     );
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn an_alertmanager_not_polled_yet_is_connecting_not_failing() {
+    let (mut app, now, _, _dir) = alerts_app();
+    app.alerts = AlertsState::new(vec!["http://127.0.0.1:9093".into()], PriorityMap::default());
+    key(&mut app, now, KeyCode::Char('5'));
+    let screen = render(&app, now, 120, 24);
+    assert!(screen.contains("connecting"), "{screen}");
+    assert!(
+        screen.contains("waiting for Alertmanager's first answer"),
+        "{screen}"
+    );
+    assert!(!screen.contains("failing"), "{screen}");
+    // Once its first poll fails, it is failing.
+    app.apply(Update::Alertmanager(AmUpdate::Polled {
+        instance: 0,
+        t_ms: now - 500,
+        result: Err("cannot connect: Connection refused (os error 111)".into()),
+    }));
+    let screen = render(&app, now, 120, 24);
+    assert!(screen.contains("failing (1×)"), "{screen}");
+    assert!(screen.contains("an Alertmanager is failing"), "{screen}");
+}

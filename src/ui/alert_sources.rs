@@ -100,6 +100,15 @@ fn instance_line(view: &View, i: &InstanceState) -> Line<'static> {
     Line::from(spans)
 }
 
+/// Whether no Alertmanager has failed its last poll: each answered it, or has not been
+/// polled yet (still connecting).
+pub fn none_failed(view: &View) -> bool {
+    view.alerts
+        .instances
+        .iter()
+        .all(|i| i.status.is_ok() || i.status.last_attempt_ms.is_none())
+}
+
 /// Whether every Alertmanager answered its last poll (true when none is configured).
 pub fn all_ok(view: &View) -> bool {
     view.alerts.instances.iter().all(|i| i.status.is_ok())

@@ -241,6 +241,11 @@ fn empty(view: &View, area: Rect, buf: &mut Buffer) {
             format!("Alertmanager answers and reports none; {rules} local rules evaluated"),
             t.muted(),
         )
+    } else if alert_sources::none_failed(view) {
+        (
+            format!("waiting for Alertmanager's first answer; {rules} local rules evaluated"),
+            t.muted(),
+        )
     } else {
         (
             "but an Alertmanager is failing (see above): alerts may be missing".to_string(),
