@@ -218,7 +218,7 @@ fn settings(src: &Source, raw: &RawMcp) -> Result<McpSettings, ConfigError> {
 /// The longest duration a key of the file takes: 365 days. Longer ones are typing
 /// mistakes, and some would overflow a timer's deadline or an RFC 3339 time (a silence
 /// ending after the year 9999).
-const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+pub(super) const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// A humantime duration ("30s", "1m 30s") that is more than zero and at most 365 days.
 ///

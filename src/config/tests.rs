@@ -123,6 +123,9 @@ fn a_duration_key_longer_than_a_year_names_file_line_and_key() {
     assert!(shown.starts_with("c.toml:5:"), "{shown}");
     assert!(shown.contains("key `alertmanager.interval`"), "{shown}");
     assert!(shown.contains("at most 365d"), "{shown}");
+    let text = "[thresholds]\np99_crit = \"400d\"\n";
+    let err = Config::from_toml(text, Path::new("c.toml")).expect_err("a 400-day P99 level");
+    assert!(err.to_string().contains("thresholds.p99_crit"), "{err}");
     // A silence of 10,000 years would end past what RFC 3339 can write.
     let text = "[alerts]\nsilence_duration = \"10000years\"\n";
     let err = Config::from_toml(text, Path::new("c.toml")).expect_err("a silence of 10,000 years");

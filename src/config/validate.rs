@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::file::MAX_DURATION;
 use super::{Config, ConfigError, Thresholds};
 use crate::model::profile::ProfileChoice;
 
@@ -68,8 +69,18 @@ impl Config {
 }
 
 impl Thresholds {
-    /// Errors: a ratio outside (0, 1], or a warn level above its critical level.
+    /// Errors: a ratio outside (0, 1], a latency level over 365 days, or a warn level
+    /// above its critical level.
     fn validate(&self) -> Result<(), ConfigError> {
+        let latencies = [
+            ("thresholds.p95_warn", self.p95_warn),
+            ("thresholds.p95_crit", self.p95_crit),
+            ("thresholds.p99_warn", self.p99_warn),
+            ("thresholds.p99_crit", self.p99_crit),
+        ];
+        if let Some((key, _)) = latencies.iter().find(|(_, d)| *d > MAX_DURATION) {
+            return Err(ConfigError::invalid(key, "must be at most 365d"));
+        }
         let ratio = |v: f64| v > 0.0 && v <= 1.0;
         if !ratio(self.error_rate_warn) || !ratio(self.error_rate_crit) {
             return Err(ConfigError::invalid(
