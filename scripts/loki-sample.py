@@ -3,13 +3,19 @@
 /loki/api/v1/query_range in Loki's documented shapes with lines of an MCP server
 ({app="mcpist", env="prod"}), computed from their timestamps so that repeated polls agree.
 Log queries give `streams`; metric queries (`sum by (level) (count_over_time(...))`) give
-a `matrix`. No tail WebSocket: use `[loki] mode = "poll"` with it.
+a `matrix`. GET /loki/api/v1/tail is Loki's tail WebSocket (RFC 6455, text frames only): a
+first frame with the lines since `start`, then every 250 ms a frame
+`{"streams":[...]}` with the new line, until the client goes away.
 
 Usage: scripts/loki-sample.py PORT
 """
+import base64
+import hashlib
 import json
 import random
+import struct
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -47,7 +53,31 @@ def entries(start, end):
         ts += STEP_NS
 
 
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def ws_text_frame(text):
+    """One unmasked, final text frame (server to client, RFC 6455 section 5.2)."""
+    data = text.encode()
+    n = len(data)
+    if n < 126:
+        head = struct.pack("!BB", 0x81, n)
+    elif n < 1 << 16:
+        head = struct.pack("!BBH", 0x81, 126, n)
+    else:
+        head = struct.pack("!BBQ", 0x81, 127, n)
+    return head + data
+
+
+def tail_frame(picked):
+    values = [[str(ts), text] for ts, text in picked]
+    return json.dumps({"streams": [{"stream": {"app": "mcpist", "env": "prod"}, "values": values}]})
+
+
 class Handler(BaseHTTPRequestHandler):
+    # HTTP/1.1: a WebSocket upgrade is refused in an HTTP/1.0 answer.
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, *args):
         pass
 
@@ -59,8 +89,39 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def tail(self, q):
+        key = self.headers.get("Sec-WebSocket-Key")
+        if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
+            self.answer(400, "tail needs a WebSocket upgrade\n", "text/plain")
+            return
+        accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
+        self.send_response(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        self.close_connection = True
+        sent = int(q.get("start", str(time.time_ns())))
+        limit = int(q.get("limit", "100"))
+        try:
+            while True:
+                now = time.time_ns()
+                # The first frame is the backlog since start, at most `limit` lines.
+                values = list(entries(sent, now))[-limit:]
+                limit = 1 << 30
+                if values:
+                    self.wfile.write(ws_text_frame(tail_frame(values)))
+                    self.wfile.flush()
+                sent = now
+                time.sleep(STEP_NS / 1e9)
+        except OSError:
+            return
+
     def do_GET(self):
         url = urlparse(self.path)
+        if url.path == "/loki/api/v1/tail":
+            self.tail({k: v[0] for k, v in parse_qs(url.query).items()})
+            return
         if url.path != "/loki/api/v1/query_range":
             self.answer(404, "404 page not found\n", "text/plain")
             return

@@ -6,10 +6,9 @@
 #   - the demo server as its own process (`mcptop demo --serve-only --rate R`): its load
 #     generator calls the tools at R calls/s (Poisson) with bursts of 4x R for 10 s about
 #     every 45 s (src/demo/load.rs, Bursts), so the scrape sees the series move;
-#   - scripts/loki-sample.py, a stand-in for Loki's query_range (4 lines/s of an MCP
-#     server's JSON logs, and the count_over_time matrices of the error summary), polled
-#     by the dashboard (`[loki] mode = "poll"`: the stand-in has no tail WebSocket, so the
-#     tail path is not exercised here);
+#   - scripts/loki-sample.py, a stand-in for Loki (4 lines/s of an MCP server's JSON
+#     logs), followed through its tail WebSocket (`[loki] mode = "tail"`; --loki-mode poll
+#     polls query_range instead), with the count_over_time matrices of the error summary;
 #   - the demo server's MCP endpoint as an MCP server (pings, the tools list).
 # The screen cycles overview -> logs -> tools -> calls every 30 s. Every 5 s the
 # dashboard's VmRSS, VmHWM and CPU time (/proc/PID/status, /proc/PID/stat) go to a CSV.
@@ -26,6 +25,7 @@
 #   --interval DUR    refresh interval of the dashboard (default 1s)
 #   --rate N          mean tools/call rate of the demo's load generator (default 20)
 #   --no-loki         no log source
+#   --loki-mode MODE  how the dashboard follows the log stream: tail (default) or poll
 #   --bin PATH        mcptop binary (default: target/release/mcptop, built first)
 #   --no-build        do not run `cargo build --release` first
 #   --out DIR         results directory (default /tmp/mcptop-perf/soak)
@@ -40,6 +40,7 @@ duration=600
 interval=1s
 rate=20
 loki=1
+loki_mode="tail"
 build=1
 bin=""
 out=/tmp/mcptop-perf/soak
@@ -50,6 +51,7 @@ while [ $# -gt 0 ]; do
     --interval) interval=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --no-loki) loki=0; shift ;;
+    --loki-mode) loki_mode=$2; shift 2 ;;
     *) perf_arg "$@"; shift "$perf_shift" ;;
   esac
 done
@@ -78,9 +80,9 @@ if [ "$loki" = 1 ]; then
   loki_pid=$!
   perf_pids+=("$loki_pid")
   wait_http "http://127.0.0.1:$loki_port/"
-  printf '[loki]\nmode = "poll"\n' > "$work/config/mcptop/config.toml"
+  printf '[loki]\nmode = "%s"\n' "$loki_mode" > "$work/config/mcptop/config.toml"
   loki_args=(--loki "http://127.0.0.1:$loki_port" --logql '{app="mcpist"}')
-  log "Loki stand-in at http://127.0.0.1:$loki_port (pid $loki_pid), polled"
+  log "Loki stand-in at http://127.0.0.1:$loki_port (pid $loki_pid), mode $loki_mode"
 fi
 
 # --- the dashboard --------------------------------------------------------------------------
@@ -123,7 +125,7 @@ load_after=$(load1)
 
 {
   echo "mcptop soak.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $("$bin" --version)"
-  echo "dashboard: --interval $interval, history 1h (default), 200x50; demo: --rate $rate with bursts; loki stand-in: $([ "$loki" = 1 ] && echo "polled, 4 lines/s" || echo none)"
+  echo "dashboard: --interval $interval, history 1h (default), 200x50; demo: --rate $rate with bursts; loki stand-in: $([ "$loki" = 1 ] && echo "$loki_mode, 4 lines/s" || echo none)"
   echo "tools/call handled by the demo server during the soak: $calls; load average before/after: $load_before/$load_after"
   awk -F, -v alive="$alive" 'NR > 1 { n++; e[n] = $1; r[n] = $2; h[n] = $3; a[n] = $4; fl[n] = $5; c[n] = $6
       if (!f && $1 >= 60) f = n
