@@ -197,3 +197,47 @@ fn no_source_says_so_plainly() {
     assert!(screen.contains("no log source is configured"), "{screen}");
     assert!(screen.contains("--loki URL"), "{screen}");
 }
+
+#[test]
+fn loki_updates_redraw_the_logs_screen_only() {
+    let (mut app, now, _) = loki_app();
+    let late = |i: i64| {
+        vec![entry(
+            now + i * 100,
+            &format!("{{\"level\":\"error\",\"msg\":\"late {i}\"}}"),
+        )]
+    };
+    // On the overview nothing Loki sends is drawn, so the frame stays as it was.
+    key(&mut app, now, KeyCode::Char('1'));
+    let before = render(&mut app, now, 160, 40);
+    let updates = [
+        Update::Loki(LokiUpdate::Entries {
+            t_ms: now,
+            entries: late(1),
+        }),
+        Update::Loki(LokiUpdate::Failed {
+            t_ms: now,
+            text: "tail dropped: connection reset by peer".into(),
+        }),
+        Update::Loki(LokiUpdate::Counts(Err("bad query".into()))),
+    ];
+    for u in updates {
+        assert!(!app.apply_shown(u), "the overview does not show Loki");
+    }
+    assert_eq!(render(&mut app, now, 160, 40), before);
+    // On the logs screen they are drawn.
+    key(&mut app, now, KeyCode::Char('4'));
+    assert!(app.apply_shown(Update::Loki(LokiUpdate::Entries {
+        t_ms: now,
+        entries: late(2),
+    })));
+    let logs = render(&mut app, now + 500, 160, 40);
+    assert!(logs.contains("late 2"), "{logs}");
+    assert!(logs.contains("late 1"), "kept while not drawn:\n{logs}");
+    // Other sources' updates redraw any screen.
+    key(&mut app, now, KeyCode::Char('1'));
+    assert!(app.apply_shown(Update::Scrape {
+        t_ms: now,
+        result: Err("timed out".into()),
+    }));
+}

@@ -275,6 +275,18 @@ impl App {
         }
     }
 
+    /// Applies a source's update; returns whether the screen in view may show what it
+    /// changed, so that the frame is redrawn only then. Loki's lines, counts and health
+    /// are drawn on the Logs screen only: a tail streaming several frames a second would
+    /// otherwise redraw every other screen as often (a full frame each, timeline chart
+    /// included) for nothing. Switching to the Logs screen is a key, which redraws.
+    pub fn apply_shown(&mut self, update: Update) -> bool {
+        let shown =
+            !matches!(update, Update::Loki(_)) || self.nav.screen == crate::action::Screen::Logs;
+        self.apply(update);
+        shown
+    }
+
     /// Applies a source's update to the model.
     pub fn apply(&mut self, update: Update) {
         match update {
@@ -455,11 +467,10 @@ async fn event_loop(
                 None => app.quit = true,
             },
             Some(u) = rx.recv() => {
-                app.apply(u);
+                dirty |= app.apply_shown(u);
                 while let Ok(more) = rx.try_recv() {
-                    app.apply(more);
+                    dirty |= app.apply_shown(more);
                 }
-                dirty = true;
             }
             _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
             _ = tokio::time::sleep_until(frame_due), if dirty => {}
