@@ -146,3 +146,49 @@ async fn health_reads_status_and_version() {
     let err = health::check_once(&client, &url).await.unwrap_err();
     assert!(err.contains("degraded"), "{err}");
 }
+
+/// A body with no `Content-Length`: read until the server closes the connection.
+fn unsized_response(body: &[u8]) -> Vec<u8> {
+    let mut r =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n".to_vec();
+    r.extend_from_slice(body);
+    r
+}
+
+#[tokio::test]
+async fn unsized_body_is_capped_and_one_buffer_serves_every_read() {
+    let big = serve(|| unsized_response(&vec![b'#'; 2 << 20])).await;
+    let mid = serve(|| unsized_response(&vec![b'#'; 300 << 10])).await;
+    let small = serve(|| response("200 OK", "text/plain", b"up 1\n")).await;
+    let client = http::client(Duration::from_secs(5)).expect("client");
+    let get = |url: &str| client.get(url).send();
+    let mut body = Vec::new();
+
+    // Over the cap without a length: an error, nothing kept, never grown past the cap.
+    let resp = get(&big).await.expect("response");
+    let err = http::read_capped_into(resp, 1 << 20, &mut body)
+        .await
+        .unwrap_err();
+    assert!(err.contains("exceeds the cap of 1048576 bytes"), "{err}");
+    assert!(body.is_empty());
+    assert!(body.capacity() <= 1 << 20, "{}", body.capacity());
+
+    // The next bodies land in the same buffer, whole.
+    let resp = get(&mid).await.expect("response");
+    http::read_capped_into(resp, 1 << 20, &mut body)
+        .await
+        .expect("under the cap");
+    assert_eq!(body.len(), 300 << 10);
+    assert!(body.iter().all(|b| *b == b'#'));
+    let (ptr, cap) = (body.as_ptr(), body.capacity());
+    let resp = get(&small).await.expect("response");
+    http::read_capped_into(resp, 1 << 20, &mut body)
+        .await
+        .expect("small");
+    assert_eq!(body, b"up 1\n");
+    assert_eq!(
+        (body.as_ptr(), body.capacity()),
+        (ptr, cap),
+        "not reallocated"
+    );
+}

@@ -38,25 +38,68 @@ pub fn endpoints(target: &str) -> Result<(Url, Url), String> {
 }
 
 /// Reads a response body of at most `max_bytes`, failing (without buffering the rest) when
-/// it is larger. A body announced larger by `Content-Length` is refused before it is read;
-/// one without a length is kept as the chunks that arrived (no buffer doubling as it grows)
-/// until it ends or passes the cap, so a runaway body costs at most `max_bytes`.
-pub async fn read_capped(mut resp: Response, max_bytes: u64) -> Result<Vec<u8>, String> {
-    if let Some(len) = resp.content_length().filter(|len| *len > max_bytes) {
-        return Err(format!(
-            "body of {len} bytes exceeds the cap of {max_bytes} bytes"
-        ));
+/// it is larger. See [`read_capped_into`].
+pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    read_capped_into(resp, max_bytes, &mut body).await?;
+    Ok(body)
+}
+
+/// Reads a response body of at most `max_bytes` into `body` (cleared first; its capacity is
+/// reused, so a caller that reads the same kind of body again and again keeps one buffer).
+///
+/// A body announced larger by `Content-Length` is refused before it is read; one announced
+/// smaller is reserved for at once. The buffer grows by at least a quarter (doubling while
+/// a body of unknown length streams in), so a body a few bytes longer than the last one
+/// does not move it every time, but never past `max_bytes`: a runaway body costs at most
+/// `max_bytes`.
+/// Each chunk is copied and dropped at once: the HTTP client can then read the next chunk
+/// into the buffer it already has, where a chunk still held would make it allocate a new
+/// one (a `BytesMut` reclaims its space only when nothing else shares it).
+///
+/// Errors: the body is over `max_bytes` (`body` is then cleared), or the connection fails
+/// mid-body.
+pub async fn read_capped_into(
+    mut resp: Response,
+    max_bytes: u64,
+    body: &mut Vec<u8>,
+) -> Result<(), String> {
+    body.clear();
+    let cap = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+    match resp.content_length() {
+        Some(len) if len > max_bytes => {
+            return Err(format!(
+                "body of {len} bytes exceeds the cap of {max_bytes} bytes"
+            ));
+        }
+        Some(len) => grow(body, usize::try_from(len).unwrap_or(0), cap),
+        None => {}
     }
-    let mut chunks = Vec::new();
-    let mut total: u64 = 0;
     while let Some(chunk) = resp.chunk().await.map_err(|e| short_error(&e))? {
-        total += chunk.len() as u64;
-        if total > max_bytes {
+        let needed = body.len().saturating_add(chunk.len());
+        if needed > cap {
+            body.clear();
             return Err(format!("body exceeds the cap of {max_bytes} bytes"));
         }
-        chunks.push(chunk);
+        grow(body, needed, cap);
+        body.extend_from_slice(&chunk);
     }
-    Ok(chunks.concat())
+    Ok(())
+}
+
+/// Makes room for `needed` bytes in `body`: nothing when they fit, else a quarter more
+/// than needed or twice the old capacity, whichever is larger, but at most `cap` (and
+/// never less than `needed`, which the caller has checked against `cap`).
+fn grow(body: &mut Vec<u8>, needed: usize, cap: usize) {
+    if needed <= body.capacity() {
+        return;
+    }
+    let target = needed
+        .saturating_add(needed / 4)
+        .max(body.capacity().saturating_mul(2))
+        .min(cap)
+        .max(needed);
+    body.reserve_exact(target - body.len());
 }
 
 /// A one-line description of a request error: what failed, not the whole chain.

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Url};
 use tokio::sync::mpsc;
 
-use super::http::{read_capped, short_error, status_error};
+use super::http::{read_capped_into, short_error, status_error};
 use super::{Update, now_ms};
 use crate::model::dashboard::{Scrape, ScrapedSample};
 use crate::model::exposition::{self, Format};
@@ -15,6 +15,11 @@ use crate::model::series::SeriesKey;
 /// What the scraper asks for, like Prometheus: OpenMetrics first, then text 0.0.4.
 pub const ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+/// The largest body buffer kept from one scrape to the next, in bytes: a target's body is
+/// read into the same buffer every time (no large allocation per scrape), unless it once
+/// sent more than this, which is then freed rather than held for the rest of the run.
+const KEEP_BODY_BYTES: usize = 4 << 20;
 
 /// Scrapes `url` every `interval` until the receiver is dropped.
 pub async fn run(
@@ -26,10 +31,14 @@ pub async fn run(
 ) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut body = Vec::new();
     loop {
         ticker.tick().await;
         let t_ms = now_ms();
-        let result = scrape_once(&client, &url, max_bytes, t_ms).await;
+        let result = scrape_into(&client, &url, max_bytes, t_ms, &mut body).await;
+        if body.capacity() > KEEP_BODY_BYTES {
+            body = Vec::new();
+        }
         if let Err(e) = &result {
             tracing::debug!(url = %super::http::redact(url.as_str()), error = %e, "scrape failed");
         }
@@ -49,6 +58,18 @@ pub async fn scrape_once(
     max_bytes: u64,
     t_ms: i64,
 ) -> Result<Scrape, String> {
+    scrape_into(client, url, max_bytes, t_ms, &mut Vec::new()).await
+}
+
+/// [`scrape_once`] reading the body into `body`, whose capacity is kept for the next
+/// scrape of the same target.
+pub async fn scrape_into(
+    client: &Client,
+    url: &Url,
+    max_bytes: u64,
+    t_ms: i64,
+    body: &mut Vec<u8>,
+) -> Result<Scrape, String> {
     let started = Instant::now();
     let resp = client
         .get(url.clone())
@@ -65,14 +86,13 @@ pub async fn scrape_once(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = read_capped(resp, max_bytes).await?;
-    let bytes = body.len();
-    let text = String::from_utf8(body).map_err(|e| format!("/metrics is not UTF-8: {e}"))?;
-    let samples = parse(&text, Format::from_content_type(&content_type))?;
+    read_capped_into(resp, max_bytes, body).await?;
+    let text = std::str::from_utf8(body).map_err(|e| format!("/metrics is not UTF-8: {e}"))?;
+    let samples = parse(text, Format::from_content_type(&content_type))?;
     Ok(Scrape {
         t_ms,
         duration: started.elapsed(),
-        bytes,
+        bytes: body.len(),
         samples,
     })
 }
@@ -80,20 +100,34 @@ pub async fn scrape_once(
 /// Parses an exposition into owned samples.
 ///
 /// Errors: `line N: message` for the first malformed line.
+///
+/// The samples are made owned one by one as they are read, into a vector sized once for
+/// the body's sample lines: no second, borrowed copy of the whole exposition is held.
 pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
-    let expo = exposition::parse(text, format).map_err(|e| format!("bad exposition: {e}"))?;
-    Ok(expo
-        .samples
-        .into_iter()
-        .map(|s| ScrapedSample {
+    let mut samples = Vec::with_capacity(sample_lines(text));
+    exposition::parse_each(text, format, |s| {
+        samples.push(ScrapedSample {
             key: SeriesKey::new(
                 s.name,
                 s.labels.into_iter().map(|(k, v)| (k, v.into_owned())),
             ),
             value: s.value,
             timestamp_ms: s.timestamp_ms,
+        });
+    })
+    .map_err(|e| format!("bad exposition: {e}"))?;
+    Ok(samples)
+}
+
+/// Lines that can hold a sample: neither blank nor a comment (an upper bound, exact for a
+/// well-formed body).
+fn sample_lines(text: &str) -> usize {
+    text.split('\n')
+        .filter(|l| {
+            let l = l.trim_start_matches([' ', '\t']);
+            !l.is_empty() && !l.starts_with('#') && l != "\r"
         })
-        .collect())
+        .count()
 }
 
 #[cfg(test)]
@@ -109,6 +143,16 @@ mod tests {
         assert_eq!(samples[0].key.label("path"), Some("x,y"));
         assert_eq!(samples[0].key.label("q"), Some("say \"hi\""));
         assert_eq!(samples[0].timestamp_ms, Some(1_700_000_000_000));
+    }
+
+    #[test]
+    fn the_samples_vector_is_sized_once_for_the_sample_lines() {
+        let text = "# HELP a A.\n# TYPE a counter\n\na_total 1\n  \t\n# EOF-less comment\r\n\
+                    b{x=\"#\"} 2\r\n\tc 3\n";
+        let samples = parse(text, Format::Text).expect("parses");
+        assert_eq!(samples.len(), 3);
+        assert_eq!(samples.capacity(), 3, "neither grown nor oversized");
+        assert_eq!(sample_lines(text), 3);
     }
 
     #[test]

@@ -232,11 +232,28 @@ const UNIT: u8 = 4;
 /// after `# EOF` or a missing `# EOF`). Empty text-format input is an empty,
 /// valid exposition.
 pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> {
-    let om = format == Format::OpenMetrics;
     let lines = input.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut samples = Vec::with_capacity(lines);
+    let mut exp = parse_each(input, format, |s| samples.push(s))?;
+    exp.samples = samples;
+    Ok(exp)
+}
+
+/// Parses a whole scrape body as [`parse`] does, handing each sample to `each` in
+/// exposition order as soon as its line is read instead of collecting them: the returned
+/// exposition's `samples` is empty. A caller that converts the samples (the scrape source
+/// makes them owned) so never holds the borrowed ones all at once.
+///
+/// Errors: as [`parse`]; the samples before the malformed line have been handed over.
+pub fn parse_each<'a>(
+    input: &'a str,
+    format: Format,
+    mut each: impl FnMut(Sample<'a>),
+) -> Result<Exposition<'a>, ParseError> {
+    let om = format == Format::OpenMetrics;
     let mut exp = Exposition {
         format,
-        samples: Vec::with_capacity(lines),
+        samples: Vec::new(),
         families: Vec::new(),
         saw_eof: false,
         index: HashMap::new(),
@@ -261,7 +278,7 @@ pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> 
             line.pos = 1;
             line.comment(&mut exp)?;
         } else {
-            exp.samples.push(line.sample()?);
+            each(line.sample()?);
         }
     }
     if om && !exp.saw_eof {

@@ -1,8 +1,9 @@
 //! The log lines kept in memory: bounded by count and by bytes, oldest dropped first.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
-use super::entry::LogEntry;
+use super::entry::{Labels, LogEntry};
 
 /// Default cap on lines (`loki.max_lines`).
 pub const DEFAULT_MAX_LINES: usize = 10_000;
@@ -19,9 +20,15 @@ pub struct LogBuffer {
     max_lines: usize,
     max_bytes: usize,
     next_seq: u64,
+    /// The stream label sets of the newest entries, newest last, shared by the entries
+    /// kept (at most [`STREAMS`]).
+    streams: Vec<Arc<Labels>>,
     /// Entries dropped to stay within the caps since the start.
     pub dropped: u64,
 }
+
+/// Distinct stream label sets remembered for sharing between entries.
+const STREAMS: usize = 16;
 
 impl LogBuffer {
     /// An empty buffer; caps below 1 line or 1 KiB are raised to those.
@@ -32,13 +39,27 @@ impl LogBuffer {
             max_lines: max_lines.max(1),
             max_bytes: max_bytes.max(1024),
             next_seq: 1,
+            streams: Vec::new(),
             dropped: 0,
         }
     }
 
     /// Appends an entry, giving it the next sequence number, and drops the oldest while
     /// either cap is exceeded (the newest entry itself is always kept).
-    pub fn push(&mut self, mut entry: LogEntry) {
+    ///
+    /// The entry's text is copied into memory allocated here, by the thread that keeps it
+    /// for minutes, and the copy the source decoded is freed: the source tasks' threads
+    /// then hold only short-lived buffers, which the allocator can reuse whole, instead of
+    /// log lines scattered among them (glibc keeps one heap per thread; a long soak showed
+    /// those heaps growing with the lines followed). Entries of the same stream share one
+    /// label set.
+    pub fn push(&mut self, entry: LogEntry) {
+        let mut entry = LogEntry {
+            line: entry.line.as_str().to_owned(),
+            metadata: entry.metadata.clone(),
+            stream: self.shared_stream(&entry.stream),
+            ..entry
+        };
         entry.seq = self.next_seq;
         self.next_seq += 1;
         self.bytes += entry.cost();
@@ -51,6 +72,21 @@ impl LogBuffer {
                 self.dropped += 1;
             }
         }
+    }
+
+    /// The kept label set equal to `stream`, or a copy of it, newly remembered.
+    fn shared_stream(&mut self, stream: &Arc<Labels>) -> Arc<Labels> {
+        if let Some(at) = self.streams.iter().rposition(|s| **s == **stream) {
+            let known = self.streams.remove(at);
+            self.streams.push(Arc::clone(&known));
+            return known;
+        }
+        let copy = Arc::new(stream.as_ref().clone());
+        if self.streams.len() == STREAMS {
+            self.streams.remove(0);
+        }
+        self.streams.push(Arc::clone(&copy));
+        copy
     }
 
     /// Removes every entry (a new query starts afresh); sequence numbers keep growing.
@@ -148,6 +184,44 @@ mod tests {
         assert_eq!(b.dropped as usize + b.len(), 1000);
         let counted: usize = b.iter().map(LogEntry::cost).sum();
         assert_eq!(counted, b.bytes());
+    }
+
+    #[test]
+    fn kept_entries_are_copies_and_one_stream_is_one_label_set() {
+        let labels = |app: &str| Arc::new(vec![("app".to_string(), app.to_string())]);
+        let mut b = LogBuffer::new(100, DEFAULT_MAX_BYTES);
+        let metadata = vec![("trace_id".to_string(), "abc".to_string())];
+        let first = LogEntry::new(1, "one".into(), labels("a"), metadata.clone());
+        let line_at = first.line.as_ptr();
+        b.push(first);
+        // Each frame decodes its own copy of a stream's labels.
+        b.push(LogEntry::new(2, "two".into(), labels("b"), Vec::new()));
+        b.push(LogEntry::new(3, "three".into(), labels("a"), Vec::new()));
+        for i in 0..STREAMS as i64 {
+            b.push(LogEntry::new(
+                4 + i,
+                "x".into(),
+                labels(&i.to_string()),
+                Vec::new(),
+            ));
+        }
+        b.push(LogEntry::new(99, "late".into(), labels("a"), Vec::new()));
+
+        let e: Vec<&LogEntry> = b.iter().collect();
+        assert_eq!(e[0].line, "one");
+        assert_eq!(e[0].metadata, metadata);
+        assert_ne!(e[0].line.as_ptr(), line_at, "the text is a copy");
+        assert!(
+            Arc::ptr_eq(&e[0].stream, &e[2].stream),
+            "same stream, one set"
+        );
+        assert!(!Arc::ptr_eq(&e[0].stream, &e[1].stream));
+        assert_eq!(*e[1].stream, *labels("b"));
+        // Forgotten after STREAMS others: equal labels, a new set.
+        let late = e.last().expect("late");
+        assert_eq!(late.stream, e[0].stream);
+        assert!(!Arc::ptr_eq(&late.stream, &e[0].stream));
+        assert!(b.streams.len() <= STREAMS);
     }
 
     #[test]
