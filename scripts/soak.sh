@@ -10,6 +10,11 @@
 #     logs), followed through its tail WebSocket (`[loki] mode = "tail"`; --loki-mode poll
 #     polls query_range instead), with the count_over_time matrices of the error summary;
 #   - the demo server's MCP endpoint as an MCP server (pings, the tools list).
+# The demo server runs its load for --warmup seconds before the dashboard starts, as a server
+# that has been up a while: it adds series as rare tool and error-type pairs first occur
+# (400 to 600 at one minute, about 690 at five, 820 at fifteen), and the soak is about the
+# dashboard's memory, not the source's growing cardinality. The summary gives the demo's
+# series count at the dashboard's first minute and at the end, and the log lines held.
 # The screen cycles overview -> logs -> tools -> calls every 30 s. Every 5 s the
 # dashboard's VmRSS, VmHWM and CPU time (/proc/PID/status, /proc/PID/stat) go to a CSV.
 # At the end it prints the RSS after the first minute, the RSS at the end and the change,
@@ -22,6 +27,8 @@
 #
 # Usage: scripts/soak.sh [options]
 #   --duration SECS   length of the soak (default 600)
+#   --warmup SECS     the demo server's load before the dashboard starts (default 300; 0:
+#                     none)
 #   --interval DUR    refresh interval of the dashboard (default 1s)
 #   --rate N          mean tools/call rate of the demo's load generator (default 20)
 #   --no-loki         no log source
@@ -37,6 +44,7 @@ set -euo pipefail
 . "$(dirname "$0")/perf-lib.sh"
 
 duration=600
+warmup=300
 interval=1s
 rate=20
 loki=1
@@ -48,6 +56,7 @@ out=/tmp/mcptop-perf/soak
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --interval) interval=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --no-loki) loki=0; shift ;;
@@ -70,6 +79,17 @@ perf_pids+=("$demo_pid")
 demo_url="http://127.0.0.1:$demo_port"
 wait_http "$demo_url/metrics"
 log "demo server at $demo_url (pid $demo_pid), $rate calls/s with bursts of 4x"
+# Series in the demo server's exposition (lines that are not comments).
+demo_series() { curl -s "$demo_url/metrics" | grep -vc '^#' || true; }
+# tools/call requests the demo server has handled (the sum of its duration histogram's counts).
+demo_calls() {
+  awk '/^mcp_server_operation_duration_seconds_count/ && /tools\/call/ { n += $NF } END { printf "%d", n }' "$@"
+}
+if [ "$warmup" -gt 0 ]; then
+  log "warming the demo server up for ${warmup}s"
+  sleep "$warmup"
+  log "demo server series after the warm-up: $(demo_series)"
+fi
 
 mkdir -p "$work/config/mcptop"
 : > "$work/config/mcptop/config.toml"
@@ -89,6 +109,7 @@ fi
 perf_new_session soak "$work/config" \
   "$bin" --target "$demo_url" --interval "$interval" --mcp "demo=$demo_url/mcp" "${loki_args[@]}"
 pid=$(tm display-message -p -t soak '#{pane_pid}')
+calls_before=$(curl -s "$demo_url/metrics" | demo_calls)
 load_before=$(load1)
 log "dashboard pid $pid, ${duration}s, RSS every 5 s to $out/rss.csv"
 
@@ -98,6 +119,7 @@ screen_i=0
 start=$EPOCHREALTIME
 next_switch=30
 alive=1
+series_first=""
 while :; do
   if ! kill -0 "$pid" 2>/dev/null; then alive=0; break; fi
   el=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
@@ -105,6 +127,9 @@ while :; do
     screen_i=$(( (screen_i + 1) % ${#screens[@]} ))
     tm send-keys -t soak "${screens[$screen_i]}"
     next_switch=$(( next_switch + 30 ))
+  fi
+  if [ -z "$series_first" ] && awk -v e="$el" 'BEGIN { exit !(e >= 60) }'; then
+    series_first=$(demo_series)
   fi
   printf '%s,%s,%s,%s,%s,%s,%s\n' "$el" "$(status_kb "$pid" VmRSS)" "$(status_kb "$pid" VmHWM)" \
     "$(status_kb "$pid" RssAnon)" "$(status_kb "$pid" RssFile)" "$(awk -v c="$(cpu_ticks "$pid")" -v t="$clk_tck" 'BEGIN { printf "%.2f", c / t }')" \
@@ -120,12 +145,14 @@ if [ "$alive" = 1 ]; then
   tm capture-pane -p -t soak > "$out/overview.screen"
 fi
 curl -s "$demo_url/metrics" > "$out/demo-metrics.txt" || true
-calls=$(awk '/^mcp_server_operation_duration_seconds_count/ && /tools\/call/ { n += $NF } END { printf "%d", n }' "$out/demo-metrics.txt")
+series_end=$(grep -vc '^#' "$out/demo-metrics.txt" || true)
+calls=$(( $(demo_calls "$out/demo-metrics.txt") - calls_before ))
 load_after=$(load1)
 
 {
   echo "mcptop soak.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $("$bin" --version)"
-  echo "dashboard: --interval $interval, history 1h (default), 200x50; demo: --rate $rate with bursts; loki stand-in: $([ "$loki" = 1 ] && echo "$loki_mode, 4 lines/s" || echo none)"
+  echo "dashboard: --interval $interval, history 1h (default), 200x50; demo: --rate $rate with bursts, warmed up ${warmup}s; loki stand-in: $([ "$loki" = 1 ] && echo "$loki_mode, 4 lines/s" || echo none)"
+  echo "demo server series: ${series_first:-?} at the dashboard's first minute, $series_end at the end"
   echo "tools/call handled by the demo server during the soak: $calls; load average before/after: $load_before/$load_after"
   awk -F, -v alive="$alive" 'NR > 1 { n++; e[n] = $1; r[n] = $2; h[n] = $3; a[n] = $4; fl[n] = $5; c[n] = $6
       if (!f && $1 >= 60) f = n
