@@ -65,6 +65,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+case "$warmup" in
+  '' | *[!0-9]*) echo "soak.sh: --warmup takes whole seconds, not '$warmup'" >&2; exit 2 ;;
+esac
 perf_setup soak
 demo_pid=""
 loki_pid=""
@@ -109,7 +112,7 @@ fi
 perf_new_session soak "$work/config" \
   "$bin" --target "$demo_url" --interval "$interval" --mcp "demo=$demo_url/mcp" "${loki_args[@]}"
 pid=$(tm display-message -p -t soak '#{pane_pid}')
-calls_before=$(curl -s "$demo_url/metrics" | demo_calls)
+calls_before=$(curl -s "$demo_url/metrics" | demo_calls || true)
 load_before=$(load1)
 log "dashboard pid $pid, ${duration}s, RSS every 5 s to $out/rss.csv"
 
@@ -146,7 +149,11 @@ if [ "$alive" = 1 ]; then
 fi
 curl -s "$demo_url/metrics" > "$out/demo-metrics.txt" || true
 series_end=$(grep -vc '^#' "$out/demo-metrics.txt" || true)
-calls=$(( $(demo_calls "$out/demo-metrics.txt") - calls_before ))
+if [ -s "$out/demo-metrics.txt" ]; then
+  calls=$(( $(demo_calls "$out/demo-metrics.txt") - ${calls_before:-0} ))
+else
+  calls="? (the demo server did not answer at the end)"
+fi
 load_after=$(load1)
 
 {

@@ -85,7 +85,6 @@ fn row<'a>(r: &'a Refresh, addr: &str) -> &'a InstanceRow {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() {
     // busy: many calls, few errors, fast; flaky: few calls, many errors; slow: slow calls.
-    let started = tokio::time::Instant::now();
     let busy = demo(40.0, 0.01, (20, 200)).await;
     let flaky = demo(8.0, 0.4, (20, 200)).await;
     let slow = demo(15.0, 0.01, (1500, 4000)).await;
@@ -122,15 +121,17 @@ async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() 
         }
     };
     assert_eq!(profile.kind, ProfileKind::OtelMcp);
+    let profiled = tokio::time::Instant::now();
 
     let [b, f, s] = &addrs;
-    // The comparisons need full windows: a series is young for `range` (20 s) after the
-    // first scrape, and an error series that appears with its first error shows no rate
-    // until its second sample. Under load the first numbers can come from a window of a
-    // few seconds, where the flaky server may not have failed yet.
-    let full_window = settings().range + Duration::from_secs(5);
+    // The comparisons need full windows: the series are young for `range` (20 s) after
+    // the first scrapes, which the profile follows, and an error series that appears with
+    // its first error shows no rate until its second sample. Under load the first numbers
+    // can come from a window of a few seconds, where the flaky server may not have failed
+    // yet (its ratio then reads 0).
+    let full_window = settings().range + Duration::from_secs(3);
     let r = refresh_where(&mut rx, 60, "three instances with full windows", |r| {
-        started.elapsed() >= full_window
+        profiled.elapsed() >= full_window
             && r.rows.len() == 3
             && r.rows
                 .iter()

@@ -49,16 +49,16 @@ pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, Stri
 /// reused, so a caller that reads the same kind of body again and again keeps one buffer).
 ///
 /// A body announced larger by `Content-Length` is refused before it is read; one announced
-/// smaller is reserved for at once. The buffer grows by at least a quarter (doubling while
-/// a body of unknown length streams in), so a body a few bytes longer than the last one
-/// does not move it every time, but never past `max_bytes`: a runaway body costs at most
-/// `max_bytes`.
+/// smaller is reserved for at once, exactly in an empty buffer. A buffer that already holds
+/// capacity grows by at least a quarter (doubling while a body of unknown length streams
+/// in), so a body a few bytes longer than the last one does not move it every time; never
+/// past `max_bytes`, so a runaway body costs at most `max_bytes`.
 /// Each chunk is copied and dropped at once: the HTTP client can then read the next chunk
 /// into the buffer it already has, where a chunk still held would make it allocate a new
 /// one (a `BytesMut` reclaims its space only when nothing else shares it).
 ///
-/// Errors: the body is over `max_bytes` (`body` is then cleared), or the connection fails
-/// mid-body.
+/// Errors: the body is over `max_bytes`, or the connection fails mid-body; `body` is then
+/// left empty.
 pub async fn read_capped_into(
     mut resp: Response,
     max_bytes: u64,
@@ -75,7 +75,15 @@ pub async fn read_capped_into(
         Some(len) => grow(body, usize::try_from(len).unwrap_or(0), cap),
         None => {}
     }
-    while let Some(chunk) = resp.chunk().await.map_err(|e| short_error(&e))? {
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                body.clear();
+                return Err(short_error(&e));
+            }
+        };
         let needed = body.len().saturating_add(chunk.len());
         if needed > cap {
             body.clear();
@@ -84,14 +92,18 @@ pub async fn read_capped_into(
         grow(body, needed, cap);
         body.extend_from_slice(&chunk);
     }
-    Ok(())
 }
 
-/// Makes room for `needed` bytes in `body`: nothing when they fit, else a quarter more
-/// than needed or twice the old capacity, whichever is larger, but at most `cap` (and
-/// never less than `needed`, which the caller has checked against `cap`).
+/// Makes room for `needed` bytes in `body`: nothing when they fit, exactly `needed` in a
+/// buffer with no capacity yet, else a quarter more than needed or twice the old capacity,
+/// whichever is larger, but at most `cap` (and never less than `needed`, which the caller
+/// has checked against `cap`).
 fn grow(body: &mut Vec<u8>, needed: usize, cap: usize) {
     if needed <= body.capacity() {
+        return;
+    }
+    if body.capacity() == 0 {
+        body.reserve_exact(needed);
         return;
     }
     let target = needed

@@ -16,9 +16,10 @@ use crate::model::series::SeriesKey;
 pub const ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
-/// The largest body buffer kept from one scrape to the next, in bytes: a target's body is
-/// read into the same buffer every time (no large allocation per scrape), unless it once
-/// sent more than this, which is then freed rather than held for the rest of the run.
+/// The largest body kept in the buffer from one scrape to the next, in bytes: a target's
+/// body is read into the same buffer every time (no large allocation per scrape), unless
+/// the last body was larger than this; that buffer is freed rather than held for the rest
+/// of the run.
 const KEEP_BODY_BYTES: usize = 4 << 20;
 
 /// Scrapes `url` every `interval` until the receiver is dropped.
@@ -36,7 +37,7 @@ pub async fn run(
         ticker.tick().await;
         let t_ms = now_ms();
         let result = scrape_into(&client, &url, max_bytes, t_ms, &mut body).await;
-        if body.capacity() > KEEP_BODY_BYTES {
+        if body.len() > KEEP_BODY_BYTES {
             body = Vec::new();
         }
         if let Err(e) = &result {
@@ -102,10 +103,10 @@ pub async fn scrape_into(
 /// Errors: `line N: message` for the first malformed line.
 ///
 /// The samples are made owned one by one as they are read, into a vector sized once for
-/// the body's lines (an upper bound on its samples, so it never grows): no second,
-/// borrowed copy of the whole exposition is held.
+/// the body's possible sample lines ([`exposition::sample_capacity`]): no second, borrowed
+/// copy of the whole exposition is held.
 pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
-    let mut samples = Vec::with_capacity(lines(text));
+    let mut samples = Vec::with_capacity(exposition::sample_capacity(text));
     exposition::parse_each(text, format, |s| {
         samples.push(ScrapedSample {
             key: SeriesKey::new(
@@ -120,10 +121,6 @@ pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
     Ok(samples)
 }
 
-/// Lines in `text` (newlines plus one).
-fn lines(text: &str) -> usize {
-    text.bytes().filter(|&b| b == b'\n').count() + 1
-}
 #[cfg(test)]
 mod tests {
     use super::*;

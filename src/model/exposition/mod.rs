@@ -232,11 +232,19 @@ const UNIT: u8 = 4;
 /// after `# EOF` or a missing `# EOF`). Empty text-format input is an empty,
 /// valid exposition.
 pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> {
-    let lines = input.bytes().filter(|&b| b == b'\n').count() + 1;
-    let mut samples = Vec::with_capacity(lines);
+    let mut samples = Vec::with_capacity(sample_capacity(input));
     let mut exp = parse_each(input, format, |s| samples.push(s))?;
     exp.samples = samples;
     Ok(exp)
+}
+
+/// Room to reserve for the samples of `input`: its lines (newlines plus one), at most one
+/// per 4 bytes (the shortest sample line, `a 1` and its newline, has 4), and at most
+/// 262,144 up front, so a body of blank lines from a server does not reserve gigabytes; a
+/// vector of more samples grows as it fills.
+pub fn sample_capacity(input: &str) -> usize {
+    let lines = input.bytes().filter(|&b| b == b'\n').count() + 1;
+    lines.min(input.len() / 4 + 1).min(1 << 18)
 }
 
 /// Parses a whole scrape body as [`parse`] does, handing each sample to `each` in
@@ -244,7 +252,8 @@ pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> 
 /// exposition's `samples` is empty. A caller that converts the samples (the scrape source
 /// makes them owned) so never holds the borrowed ones all at once.
 ///
-/// Errors: as [`parse`]; the samples before the malformed line have been handed over.
+/// Errors: as [`parse`]; the samples before the malformed line have been handed over
+/// (for a missing OpenMetrics `# EOF`, every sample).
 pub fn parse_each<'a>(
     input: &'a str,
     format: Format,

@@ -350,3 +350,17 @@ fn no_panic_on_mutated_inputs() {
     }
     assert!(runs > 10_000, "{runs}");
 }
+
+#[test]
+fn sample_room_is_bounded_by_lines_bytes_and_a_ceiling() {
+    assert_eq!(sample_capacity("a 1\nb 2\n"), 3);
+    // Blank lines from a server: at most one sample per 4 bytes, at most 2^18 up front.
+    assert_eq!(sample_capacity(&"\n".repeat(1000)), 251);
+    assert_eq!(sample_capacity(&"\n".repeat(16 << 20)), 1 << 18);
+    // More samples than the ceiling still parse: the vector grows.
+    let many = "a 1\n".repeat((1 << 18) + 5);
+    assert_eq!(
+        parse(&many, Format::Text).expect("parses").samples.len(),
+        (1 << 18) + 5
+    );
+}

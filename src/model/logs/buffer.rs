@@ -1,6 +1,6 @@
 //! The log lines kept in memory: bounded by count and by bytes, oldest dropped first.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use super::entry::{Labels, LogEntry};
@@ -20,15 +20,17 @@ pub struct LogBuffer {
     max_lines: usize,
     max_bytes: usize,
     next_seq: u64,
-    /// The stream label sets of the newest entries, newest last, shared by the entries
-    /// kept (at most [`STREAMS`]).
-    streams: Vec<Arc<Labels>>,
+    /// One label set per stream, shared by its kept entries; sets no entry holds any more
+    /// are pruned whenever the set reaches `prune_at`.
+    streams: HashSet<Arc<Labels>>,
+    prune_at: usize,
     /// Entries dropped to stay within the caps since the start.
     pub dropped: u64,
 }
 
-/// Distinct stream label sets remembered for sharing between entries.
-const STREAMS: usize = 16;
+/// Label sets kept before the first pruning of [`LogBuffer`]'s streams; after each, twice
+/// the sets still in use (at least this many).
+const MIN_PRUNE_AT: usize = 64;
 
 impl LogBuffer {
     /// An empty buffer; caps below 1 line or 1 KiB are raised to those.
@@ -39,7 +41,8 @@ impl LogBuffer {
             max_lines: max_lines.max(1),
             max_bytes: max_bytes.max(1024),
             next_seq: 1,
-            streams: Vec::new(),
+            streams: HashSet::new(),
+            prune_at: MIN_PRUNE_AT,
             dropped: 0,
         }
     }
@@ -74,18 +77,19 @@ impl LogBuffer {
         }
     }
 
-    /// The kept label set equal to `stream`, or a copy of it, newly remembered.
+    /// The kept label set equal to `stream`, or a copy of it, newly remembered. Sets held
+    /// by no entry are dropped when the remembered ones reach `prune_at` (amortised O(1)),
+    /// so there are at most about twice as many as the streams of the entries kept.
     fn shared_stream(&mut self, stream: &Arc<Labels>) -> Arc<Labels> {
-        if let Some(at) = self.streams.iter().rposition(|s| **s == **stream) {
-            let known = self.streams.remove(at);
-            self.streams.push(Arc::clone(&known));
-            return known;
+        if let Some(known) = self.streams.get(stream.as_ref()) {
+            return Arc::clone(known);
+        }
+        if self.streams.len() >= self.prune_at {
+            self.streams.retain(|s| Arc::strong_count(s) > 1);
+            self.prune_at = (2 * self.streams.len()).max(MIN_PRUNE_AT);
         }
         let copy = Arc::new(stream.as_ref().clone());
-        if self.streams.len() == STREAMS {
-            self.streams.remove(0);
-        }
-        self.streams.push(Arc::clone(&copy));
+        self.streams.insert(Arc::clone(&copy));
         copy
     }
 
@@ -197,7 +201,8 @@ mod tests {
         // Each frame decodes its own copy of a stream's labels.
         b.push(LogEntry::new(2, "two".into(), labels("b"), Vec::new()));
         b.push(LogEntry::new(3, "three".into(), labels("a"), Vec::new()));
-        for i in 0..STREAMS as i64 {
+        // Many streams interleaved, as Loki sorts one frame's entries by time.
+        for i in 0..40 {
             b.push(LogEntry::new(
                 4 + i,
                 "x".into(),
@@ -217,11 +222,19 @@ mod tests {
         );
         assert!(!Arc::ptr_eq(&e[0].stream, &e[1].stream));
         assert_eq!(*e[1].stream, *labels("b"));
-        // Forgotten after STREAMS others: equal labels, a new set.
         let late = e.last().expect("late");
-        assert_eq!(late.stream, e[0].stream);
-        assert!(!Arc::ptr_eq(&late.stream, &e[0].stream));
-        assert!(b.streams.len() <= STREAMS);
+        assert!(Arc::ptr_eq(&late.stream, &e[0].stream), "still shared");
+    }
+
+    #[test]
+    fn label_sets_of_dropped_entries_are_forgotten() {
+        let mut b = LogBuffer::new(10, DEFAULT_MAX_BYTES);
+        for i in 0..10_000 {
+            let stream = Arc::new(vec![("pod".to_string(), format!("p{i}"))]);
+            b.push(LogEntry::new(i, "x".into(), stream, Vec::new()));
+        }
+        assert_eq!(b.len(), 10);
+        assert!(b.streams.len() <= 2 * MIN_PRUNE_AT, "{}", b.streams.len());
     }
 
     #[test]
