@@ -48,14 +48,13 @@ pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, Stri
 /// Reads a response body of at most `max_bytes` into `body` (cleared first; its capacity is
 /// reused, so a caller that reads the same kind of body again and again keeps one buffer).
 ///
-/// A body announced larger by `Content-Length` is refused before it is read; one announced
-/// smaller is reserved for at once, exactly in an empty buffer. A buffer that already holds
-/// capacity grows by at least a quarter (doubling while a body of unknown length streams
-/// in), so a body a few bytes longer than the last one does not move it every time; never
-/// past `max_bytes`, so a runaway body costs at most `max_bytes`.
-/// Each chunk is copied and dropped at once: the HTTP client can then read the next chunk
-/// into the buffer it already has, where a chunk still held would make it allocate a new
-/// one (a `BytesMut` reclaims its space only when nothing else shares it).
+/// A body announced larger by `Content-Length` is refused before it is read. One announced
+/// smaller is reserved for at once and each chunk is copied and dropped as it arrives: the
+/// HTTP client can then read the next chunk into the buffer it already has, where a chunk
+/// still held would make it allocate a new one (a `BytesMut` reclaims its space only when
+/// nothing else shares it). A body of unknown length is kept as the chunks that arrived
+/// until it ends or passes the cap, then copied once into `body`: no buffer doubling as it
+/// grows, so a runaway body costs at most `max_bytes`.
 ///
 /// Errors: the body is over `max_bytes`, or the connection fails mid-body; `body` is then
 /// left empty.
@@ -65,53 +64,48 @@ pub async fn read_capped_into(
     body: &mut Vec<u8>,
 ) -> Result<(), String> {
     body.clear();
-    let cap = usize::try_from(max_bytes).unwrap_or(usize::MAX);
-    match resp.content_length() {
-        Some(len) if len > max_bytes => {
-            return Err(format!(
-                "body of {len} bytes exceeds the cap of {max_bytes} bytes"
-            ));
-        }
-        Some(len) => grow(body, usize::try_from(len).unwrap_or(0), cap),
-        None => {}
+    let known = resp.content_length();
+    if let Some(len) = known.filter(|len| *len > max_bytes) {
+        return Err(format!(
+            "body of {len} bytes exceeds the cap of {max_bytes} bytes"
+        ));
     }
+    if let Some(len) = known.and_then(|len| usize::try_from(len).ok()) {
+        // Exactly for a fresh buffer; amortised for a reused one, so a body a little longer
+        // than the last does not move it every time.
+        if body.capacity() == 0 {
+            body.reserve_exact(len);
+        } else {
+            body.reserve(len);
+        }
+    }
+    let mut chunks = Vec::new();
+    let mut total: u64 = 0;
     loop {
         let chunk = match resp.chunk().await {
             Ok(Some(chunk)) => chunk,
-            Ok(None) => return Ok(()),
+            Ok(None) => break,
             Err(e) => {
                 body.clear();
                 return Err(short_error(&e));
             }
         };
-        let needed = body.len().saturating_add(chunk.len());
-        if needed > cap {
+        total += chunk.len() as u64;
+        if total > max_bytes {
             body.clear();
             return Err(format!("body exceeds the cap of {max_bytes} bytes"));
         }
-        grow(body, needed, cap);
+        if known.is_some() {
+            body.extend_from_slice(&chunk);
+        } else {
+            chunks.push(chunk);
+        }
+    }
+    body.reserve_exact(chunks.iter().map(|c| c.len()).sum());
+    for chunk in chunks {
         body.extend_from_slice(&chunk);
     }
-}
-
-/// Makes room for `needed` bytes in `body`: nothing when they fit, exactly `needed` in a
-/// buffer with no capacity yet, else a quarter more than needed or twice the old capacity,
-/// whichever is larger, but at most `cap` (and never less than `needed`, which the caller
-/// has checked against `cap`).
-fn grow(body: &mut Vec<u8>, needed: usize, cap: usize) {
-    if needed <= body.capacity() {
-        return;
-    }
-    if body.capacity() == 0 {
-        body.reserve_exact(needed);
-        return;
-    }
-    let target = needed
-        .saturating_add(needed / 4)
-        .max(body.capacity().saturating_mul(2))
-        .min(cap)
-        .max(needed);
-    body.reserve_exact(target - body.len());
+    Ok(())
 }
 
 /// A one-line description of a request error: what failed, not the whole chain.

@@ -16,10 +16,9 @@ use crate::model::series::SeriesKey;
 pub const ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
-/// The largest body kept in the buffer from one scrape to the next, in bytes: a target's
-/// body is read into the same buffer every time (no large allocation per scrape), unless
-/// the last body was larger than this; that buffer is freed rather than held for the rest
-/// of the run.
+/// The largest body buffer kept from one scrape to the next, in bytes: a target's body is
+/// read into the same buffer every time (no large allocation per scrape), unless a body
+/// made it larger than this; that buffer is freed rather than held for the rest of the run.
 const KEEP_BODY_BYTES: usize = 4 << 20;
 
 /// Scrapes `url` every `interval` until the receiver is dropped.
@@ -37,7 +36,7 @@ pub async fn run(
         ticker.tick().await;
         let t_ms = now_ms();
         let result = scrape_into(&client, &url, max_bytes, t_ms, &mut body).await;
-        if body.len() > KEEP_BODY_BYTES {
+        if body.capacity() > KEEP_BODY_BYTES {
             body = Vec::new();
         }
         if let Err(e) = &result {
