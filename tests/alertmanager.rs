@@ -645,8 +645,9 @@ async fn credentials_and_headers_reach_the_server_and_never_the_errors() {
     let token_file = dir.path().join("am-token");
     std::fs::write(&token_file, format!("{token}\n")).expect("write token file");
     let mut cfg = config(std::slice::from_ref(&url));
-    cfg.auth = Some(HttpAuth::Bearer(SecretSource::File(token_file)));
-    cfg.headers
+    cfg.http.auth = Some(HttpAuth::Bearer(SecretSource::File(token_file)));
+    cfg.http
+        .headers
         .insert("X-Scope-OrgID".into(), "tenant-1".into());
     let mut state = alerts_state(std::slice::from_ref(&url));
     let mut source = Source::start(&cfg);
@@ -737,7 +738,7 @@ async fn basic_auth_reaches_the_server() {
     let password_file = dir.path().join("am-password");
     std::fs::write(&password_file, "s3cret\n").expect("write password file");
     let mut cfg = config(std::slice::from_ref(&url));
-    cfg.auth = Some(HttpAuth::Basic {
+    cfg.http.auth = Some(HttpAuth::Basic {
         username: "ops".into(),
         password: SecretSource::File(password_file),
     });
@@ -760,7 +761,7 @@ async fn basic_auth_reaches_the_server() {
 #[tokio::test]
 async fn a_secret_that_is_not_there_stops_spawn_with_its_name() {
     let mut cfg = config(&["http://127.0.0.1:9".to_string()]);
-    cfg.auth = Some(HttpAuth::Bearer(SecretSource::Env(
+    cfg.http.auth = Some(HttpAuth::Bearer(SecretSource::Env(
         "MCPTOP_TEST_AM_TOKEN_SURELY_UNSET".into(),
     )));
     let (tx, _rx) = mpsc::channel(1);
@@ -1017,7 +1018,7 @@ async fn tls_verifies_by_default_and_takes_a_ca_a_client_certificate_or_no_verif
     let poll = |tls: mcptop::config::alerts::TlsConfig| {
         let server = TlsServer::start(dir.path());
         let mut cfg = config(&[server.url()]);
-        cfg.tls = tls;
+        cfg.http.tls = tls;
         async move {
             let mut source = Source::start(&cfg);
             let (_, result) = source.polled(0).await;

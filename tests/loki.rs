@@ -301,7 +301,7 @@ async fn tenant_and_credentials_go_with_every_request() {
     let token = dir.path().join("token");
     std::fs::write(&token, "s3cret-token\n").expect("write");
     let mut c = cfg(&loki);
-    c.auth = Some(mcptop::config::alerts::HttpAuth::Bearer(
+    c.http.auth = Some(mcptop::config::alerts::HttpAuth::Bearer(
         mcptop::config::mcp::SecretSource::File(token),
     ));
     // Without the tenant: Loki's own 401 text.

@@ -568,8 +568,10 @@ async fn a_killed_http_server_interrupts_its_call_and_the_session_comes_back() {
     let server = peers::EverythingHttp::start(&script, port);
     let mut p = Probe::start(McpTransport::Http {
         url: server.url(),
-        headers: BTreeMap::from([("X-Mcptop-Test".to_string(), "1".to_string())]),
-        token: None,
+        http: mcptop::config::endpoint::HttpSettings {
+            headers: BTreeMap::from([("X-Mcptop-Test".to_string(), "1".to_string())]),
+            ..Default::default()
+        },
     });
     p.connected().await;
     p.tools().await;
@@ -626,8 +628,12 @@ async fn the_demo_server_over_http() {
     std::fs::write(&token_file, "  demo-token\n").expect("token file");
     let mut p = Probe::start(McpTransport::Http {
         url: format!("http://{}/mcp", server.addr),
-        headers: BTreeMap::new(),
-        token: Some(SecretSource::File(token_file)),
+        http: mcptop::config::endpoint::HttpSettings {
+            auth: Some(mcptop::config::endpoint::HttpAuth::Bearer(
+                SecretSource::File(token_file),
+            )),
+            ..Default::default()
+        },
     });
     p.connected().await;
     let tools = p.tools().await;
@@ -686,8 +692,7 @@ async fn a_legacy_sse_url_given_as_http_gets_the_hint() {
     let server = peers::EverythingHttp::start_legacy_sse(&script, peers::free_port());
     let mut p = Probe::start(McpTransport::Http {
         url: format!("http://127.0.0.1:{}/sse", server.port),
-        headers: BTreeMap::new(),
-        token: None,
+        http: Default::default(),
     });
     let state = p
         .state("Reconnecting", |s| {
@@ -743,8 +748,12 @@ async fn bad_config_is_reported_and_retried_with_backoff() {
     // A token from a variable that is not set (nothing is contacted).
     let mut p = Probe::start(McpTransport::Http {
         url: "http://127.0.0.1:9/mcp".into(),
-        headers: BTreeMap::new(),
-        token: Some(SecretSource::Env("MCPTOP_TEST_NO_SUCH_TOKEN_VAR".into())),
+        http: mcptop::config::endpoint::HttpSettings {
+            auth: Some(mcptop::config::endpoint::HttpAuth::Bearer(
+                SecretSource::Env("MCPTOP_TEST_NO_SUCH_TOKEN_VAR".into()),
+            )),
+            ..Default::default()
+        },
     });
     let state = p
         .state("Reconnecting", |s| {
@@ -804,8 +813,7 @@ async fn a_restarted_http_server_gets_a_new_session_and_the_tools_are_listed_aga
     let port = server.addr.port();
     let mut p = Probe::start(McpTransport::Http {
         url: format!("http://{}/mcp", server.addr),
-        headers: BTreeMap::new(),
-        token: None,
+        http: Default::default(),
     });
     p.connected().await;
     assert_eq!(p.tools().await.len(), 13);
@@ -837,8 +845,13 @@ async fn the_bearer_token_and_headers_reach_the_server() {
     std::fs::write(token_file.path(), "file-token-PLANTED\n").expect("token written");
     let mut p = Probe::start(McpTransport::Http {
         url: format!("http://{addr}/mcp"),
-        headers: BTreeMap::from([("X-Mcptop-Test".to_string(), "yes".to_string())]),
-        token: Some(SecretSource::File(token_file.path().to_path_buf())),
+        http: mcptop::config::endpoint::HttpSettings {
+            headers: BTreeMap::from([("X-Mcptop-Test".to_string(), "yes".to_string())]),
+            auth: Some(mcptop::config::endpoint::HttpAuth::Bearer(
+                SecretSource::File(token_file.path().to_path_buf()),
+            )),
+            ..Default::default()
+        },
     });
     // Read the initialize request's head, then answer with an error so the source backs off.
     let (mut conn, _) = tokio::time::timeout(Duration::from_secs(20), listener.accept())

@@ -98,8 +98,10 @@ fn claude_code_expands_variables_with_and_without_defaults() {
         server(&imported, "api"),
         &McpTransport::Http {
             url: "https://api.example.com/mcp".into(),
-            headers: map(&[("Authorization", "Bearer sk-live-1")]),
-            token: None,
+            http: mcptop::config::endpoint::HttpSettings {
+                headers: map(&[("Authorization", "Bearer sk-live-1")]),
+                ..Default::default()
+            },
         }
     );
     assert_eq!(
@@ -170,8 +172,10 @@ fn vscode_variables_inputs_and_disabled_entries() {
         server(&imported, "github"),
         &McpTransport::Http {
             url: "https://api.githubcopilot.com/mcp/".into(),
-            headers: map(&[("Authorization", "Bearer ghp-planted-77")]),
-            token: None,
+            http: mcptop::config::endpoint::HttpSettings {
+                headers: map(&[("Authorization", "Bearer ghp-planted-77")]),
+                ..Default::default()
+            },
         }
     );
     assert!(matches!(

@@ -82,7 +82,7 @@ fn a_marked_deploy_shows_on_the_timeline_and_the_tiles_show_the_values_before_it
 fn an_endpoint_without_tls_verification_is_named_in_the_header() {
     let mut cfg = fixture::config();
     cfg.loki.url = Some("https://loki.example".into());
-    cfg.loki.tls.insecure_skip_verify = true;
+    cfg.loki.http.tls.insecure_skip_verify = true;
     let app = mcptop::app::App::new(cfg).expect("app");
     let screen = render(&app, fixture::T0, 120, 30);
     let header: String = screen.lines().take(3).collect::<Vec<_>>().join("\n");

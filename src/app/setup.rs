@@ -94,8 +94,10 @@ mod tests {
     fn endpoints_show_no_credentials() {
         let http = McpTransport::Http {
             url: "https://user:pw@mcp.example.com/mcp?token=abc".into(),
-            headers: BTreeMap::from([("Authorization".into(), "Bearer xyz".into())]),
-            token: None,
+            http: crate::config::endpoint::HttpSettings {
+                headers: BTreeMap::from([("Authorization".into(), "Bearer xyz".into())]),
+                ..Default::default()
+            },
         };
         let e = endpoint(&http);
         assert!(

@@ -9,10 +9,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ConfigError;
+pub use super::endpoint::{HttpAuth, HttpSettings, TlsConfig};
 use super::error::Source;
 use super::file::{duration, key_segment};
 use super::http::{self, IndexedHeaders};
-use super::mcp::{SecretSource, check_http_url};
+use super::mcp::check_http_url;
 use crate::model::alerts::Priority;
 use crate::model::alerts::priority::{SERVICE_DOWN, default_levels};
 use crate::model::rules::{self, Cmp, Rule, RuleExpr};
@@ -28,10 +29,9 @@ pub struct AlertmanagerConfig {
     pub interval: Duration,
     /// Timeout of one request. `alertmanager.timeout`, default 5 s.
     pub timeout: Duration,
-    /// Extra headers (e.g. `X-Scope-OrgID` for Mimir's Alertmanager); never Authorization.
-    pub headers: BTreeMap<String, String>,
-    pub auth: Option<HttpAuth>,
-    pub tls: TlsConfig,
+    /// Extra headers (e.g. `X-Scope-OrgID` for Mimir's Alertmanager; never Authorization),
+    /// auth and TLS.
+    pub http: HttpSettings,
 }
 
 impl Default for AlertmanagerConfig {
@@ -40,33 +40,9 @@ impl Default for AlertmanagerConfig {
             urls: Vec::new(),
             interval: Duration::from_secs(5),
             timeout: Duration::from_secs(5),
-            headers: BTreeMap::new(),
-            auth: None,
-            tls: TlsConfig::default(),
+            http: HttpSettings::default(),
         }
     }
-}
-
-/// HTTP authentication; secrets are named (variable or file), never written in the config.
-#[derive(Debug, Clone, PartialEq)]
-pub enum HttpAuth {
-    Basic {
-        username: String,
-        password: SecretSource,
-    },
-    Bearer(SecretSource),
-}
-
-/// TLS settings. Certificates are verified by default.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TlsConfig {
-    /// Extra CA certificate(s), PEM.
-    pub ca_file: Option<PathBuf>,
-    /// Client certificate and key (PEM) for mutual TLS; both or neither.
-    pub cert_file: Option<PathBuf>,
-    pub key_file: Option<PathBuf>,
-    /// Accept any certificate. Off by default; the alerts panel says when it is on.
-    pub insecure_skip_verify: bool,
 }
 
 /// How alerts are ranked and silenced.
@@ -190,7 +166,7 @@ pub(super) fn alertmanager(
         cfg.timeout = duration(src, v, "alertmanager.timeout")?;
     }
     let parts = http::parts_of!(raw);
-    (cfg.headers, cfg.auth, cfg.tls) = http::convert(src, "alertmanager", &parts)?;
+    cfg.http = http::convert(src, "alertmanager", &parts)?;
     Ok(cfg)
 }
 

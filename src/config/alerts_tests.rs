@@ -96,18 +96,18 @@ fn alertmanager_settings_parse_with_secrets_named_only() {
     assert_eq!(am.urls, ["http://am-0:9093", "https://am-1:9093"]);
     assert_eq!(am.interval, Duration::from_secs(10));
     assert_eq!(
-        am.auth,
+        am.http.auth,
         Some(HttpAuth::Basic {
             username: "ops".into(),
             password: SecretSource::Env("AM_PASSWORD".into())
         })
     );
     assert_eq!(
-        am.headers.get("X-Scope-OrgID").map(String::as_str),
+        am.http.headers.get("X-Scope-OrgID").map(String::as_str),
         Some("team-a")
     );
     assert_eq!(
-        am.tls,
+        am.http.tls,
         TlsConfig {
             ca_file: Some("/etc/ca.pem".into()),
             ..TlsConfig::default()

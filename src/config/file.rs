@@ -13,8 +13,7 @@ use super::alerts;
 use super::bindings::{self, RawBinding};
 use super::error::{Place, Source};
 use super::mcp::{
-    LOG_LEVELS, McpConfig, McpServerConfig, McpSettings, McpTransport, SecretSource,
-    check_http_url, expand_home,
+    LOG_LEVELS, McpConfig, McpServerConfig, McpSettings, McpTransport, check_http_url, expand_home,
 };
 use super::{
     Config, ConfigError, ModulesConfig, ScrapeConfig, TargetConfig, Thresholds, WindowConfig,
@@ -133,18 +132,27 @@ struct RawMcp {
     servers: IndexMap<Spanned<String>, Spanned<RawServer>>,
 }
 
-/// `[mcp.servers.NAME]` as written.
+/// `[mcp.servers.NAME]` as written. An HTTP server takes the HTTP settings every endpoint
+/// takes ([`super::http::convert`]).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawServer {
     #[serde(rename = "type")]
     kind: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
-    headers: Option<Spanned<IndexMap<Spanned<String>, Spanned<String>>>>,
+    headers: Option<super::http::IndexedHeaders>,
+    basic_auth_user: Option<Spanned<String>>,
+    basic_auth_password_env: Option<Spanned<String>>,
+    basic_auth_password_file: Option<Spanned<String>>,
     bearer_token_env: Option<Spanned<String>>,
     bearer_token_file: Option<Spanned<String>>,
-    /// Never accepted; named so the error can say where tokens go instead.
+    /// Never accepted; named so the error can say where secrets go instead.
     bearer_token: Option<Spanned<toml::Value>>,
+    basic_auth_password: Option<Spanned<toml::Value>>,
+    ca_file: Option<Spanned<String>>,
+    cert_file: Option<Spanned<String>>,
+    key_file: Option<Spanned<String>>,
+    insecure_skip_verify: Option<bool>,
     command: Option<Spanned<String>>,
     args: Option<Spanned<Vec<String>>>,
     env: Option<Spanned<BTreeMap<String, String>>>,
@@ -281,14 +289,14 @@ fn server(
     let err = |span: std::ops::Range<usize>, field: &str, message: &str| {
         src.error(span, format!("{key}.{field}"), message)
     };
-    if let Some(token) = &raw.bearer_token {
-        return Err(err(
-            token.span(),
-            "bearer_token",
-            "tokens are never written in the config: name an environment variable with \
-             bearer_token_env = \"VAR\" or a file with bearer_token_file = \"PATH\"",
-        ));
-    }
+    super::http::refuse_inline_secrets(
+        src,
+        &key,
+        [
+            (&raw.bearer_token, "bearer_token"),
+            (&raw.basic_auth_password, "basic_auth_password"),
+        ],
+    )?;
     let kind = match &raw.kind {
         None => None,
         Some(t) => Some(match t.get_ref().as_str() {
@@ -381,62 +389,10 @@ fn http(
             url: url.get_ref().clone(),
         });
     }
-    let mut headers = BTreeMap::new();
-    for (name, value) in raw.headers.iter().flat_map(|h| h.get_ref()) {
-        let field = format!("headers.{}", key_segment(name.get_ref()));
-        if reqwest::header::HeaderName::from_bytes(name.get_ref().as_bytes()).is_err() {
-            return Err(err(name.span(), &field, "is not a valid HTTP header name"));
-        }
-        if name.get_ref().eq_ignore_ascii_case("authorization") {
-            return Err(err(
-                name.span(),
-                &field,
-                "would put a credential in the config: use bearer_token_env = \"VAR\" or \
-                 bearer_token_file = \"PATH\"",
-            ));
-        }
-        if reqwest::header::HeaderValue::from_str(value.get_ref()).is_err() {
-            return Err(err(
-                value.span(),
-                &field,
-                "is not a valid HTTP header value (control characters or non-ASCII)",
-            ));
-        }
-        headers.insert(name.get_ref().clone(), value.get_ref().clone());
-    }
-    let token = match (&raw.bearer_token_env, &raw.bearer_token_file) {
-        (Some(_), Some(file)) => {
-            return Err(err(
-                file.span(),
-                "bearer_token_file",
-                "and bearer_token_env are two sources for one token: keep one",
-            ));
-        }
-        (Some(var), None) => {
-            let name = var.get_ref().trim();
-            if name.is_empty() || name.contains('=') || name.contains('\0') {
-                return Err(err(
-                    var.span(),
-                    "bearer_token_env",
-                    "must name an environment variable (e.g. \"PROD_MCP_TOKEN\")",
-                ));
-            }
-            Some(SecretSource::Env(name.to_string()))
-        }
-        (None, Some(file)) => {
-            if file.get_ref().trim().is_empty() {
-                return Err(err(file.span(), "bearer_token_file", "is empty"));
-            }
-            let path = expand_home(file.get_ref())
-                .map_err(|m| err(file.span(), "bearer_token_file", &m))?;
-            Some(SecretSource::File(path))
-        }
-        (None, None) => None,
-    };
+    let parts = super::http::parts_of!(raw);
     Ok(McpTransport::Http {
         url: url.get_ref().clone(),
-        headers,
-        token,
+        http: super::http::convert(src, key, &parts)?,
     })
 }
 
@@ -449,16 +405,24 @@ fn stdio(
     let err = |span: std::ops::Range<usize>, field: &str, message: &str| {
         src.error(span, format!("{key}.{field}"), message)
     };
+    let first_key = |m: &super::http::IndexedHeaders| m.keys().next().map(Spanned::span);
+    let spanned = |v: &Option<Spanned<String>>| v.as_ref().map(Spanned::span);
     let http_only = [
-        ("headers", raw.headers.as_ref().map(Spanned::span)),
+        ("headers", raw.headers.as_ref().and_then(first_key)),
+        ("basic_auth_user", spanned(&raw.basic_auth_user)),
         (
-            "bearer_token_env",
-            raw.bearer_token_env.as_ref().map(Spanned::span),
+            "basic_auth_password_env",
+            spanned(&raw.basic_auth_password_env),
         ),
         (
-            "bearer_token_file",
-            raw.bearer_token_file.as_ref().map(Spanned::span),
+            "basic_auth_password_file",
+            spanned(&raw.basic_auth_password_file),
         ),
+        ("bearer_token_env", spanned(&raw.bearer_token_env)),
+        ("bearer_token_file", spanned(&raw.bearer_token_file)),
+        ("ca_file", spanned(&raw.ca_file)),
+        ("cert_file", spanned(&raw.cert_file)),
+        ("key_file", spanned(&raw.key_file)),
     ];
     if let Some((field, Some(span))) = http_only.into_iter().find(|(_, s)| s.is_some()) {
         return Err(err(

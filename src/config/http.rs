@@ -1,4 +1,5 @@
-//! The HTTP settings an endpoint table shares (`[alertmanager]`, `[loki]`): extra headers,
+//! The HTTP settings an endpoint table shares (`[target]`, `[[targets]]`, `[mcp.servers.NAME]`,
+//! `[prometheus]`, `[alertmanager]`, `[loki]`): extra headers,
 //! basic or bearer auth with secrets named by variable or file, TLS files. Checked here
 //! with errors that point at the line.
 
@@ -8,16 +9,13 @@ use std::path::PathBuf;
 use toml::Spanned;
 
 use super::ConfigError;
-use super::alerts::{HttpAuth, TlsConfig};
+use super::endpoint::{HttpAuth, HttpSettings, TlsConfig};
 use super::error::Source;
 use super::file::key_segment;
 use super::mcp::{SecretSource, expand_home};
 
 /// Extra headers as written, with the places of names and values.
 pub(super) type IndexedHeaders = BTreeMap<Spanned<String>, Spanned<String>>;
-
-/// Headers, auth and TLS, converted.
-pub(super) type Converted = (BTreeMap<String, String>, Option<HttpAuth>, TlsConfig);
 
 /// The raw fields of one table that make its HTTP settings.
 pub(super) struct Parts<'a> {
@@ -87,7 +85,7 @@ pub(super) fn convert(
     src: &Source,
     table: &str,
     raw: &Parts<'_>,
-) -> Result<Converted, ConfigError> {
+) -> Result<HttpSettings, ConfigError> {
     let k = |field: &str| format!("{table}.{field}");
     let mut headers = BTreeMap::new();
     for (name, value) in raw.headers.iter().flatten() {
@@ -178,7 +176,7 @@ pub(super) fn convert(
             "cert_file and key_file go together (a client certificate needs its key)",
         ));
     }
-    Ok((headers, auth, tls))
+    Ok(HttpSettings { headers, auth, tls })
 }
 
 pub(super) fn secret(

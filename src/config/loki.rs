@@ -1,14 +1,13 @@
 //! `[loki]`: where log lines come from (Grafana Loki's HTTP API), how they are followed and
 //! how many are kept.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::ConfigError;
-use super::alerts::{HttpAuth, TlsConfig};
+use super::endpoint::HttpSettings;
 use super::error::Source;
 use super::file::duration;
 use super::http::{self, IndexedHeaders};
@@ -60,9 +59,8 @@ pub struct LokiConfig {
     /// The label `count_over_time` is summed by for the per-level counts. Default `level`
     /// (Loki 3 users may prefer `detected_level`).
     pub level_label: String,
-    pub headers: BTreeMap<String, String>,
-    pub auth: Option<HttpAuth>,
-    pub tls: TlsConfig,
+    /// Extra headers, auth and TLS.
+    pub http: HttpSettings,
 }
 
 impl Default for LokiConfig {
@@ -82,9 +80,7 @@ impl Default for LokiConfig {
             max_bytes: DEFAULT_MAX_BYTES,
             fields: vec!["module".into(), "duration_ms".into()],
             level_label: "level".into(),
-            headers: BTreeMap::new(),
-            auth: None,
-            tls: TlsConfig::default(),
+            http: HttpSettings::default(),
         }
     }
 }
@@ -254,6 +250,6 @@ pub(super) fn convert(src: &Source, raw: RawLoki) -> Result<LokiConfig, ConfigEr
         ));
     }
     let parts = http::parts_of!(raw);
-    (cfg.headers, cfg.auth, cfg.tls) = http::convert(src, "loki", &parts)?;
+    cfg.http = http::convert(src, "loki", &parts)?;
     Ok(cfg)
 }

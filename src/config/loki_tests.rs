@@ -33,10 +33,13 @@ fn every_key_is_read() {
     assert_eq!(l.fields, vec!["module".to_string()]);
     assert_eq!(l.level_label, "detected_level");
     assert_eq!(
-        l.auth,
+        l.http.auth,
         Some(HttpAuth::Bearer(SecretSource::Env("LOKI_TOKEN".into())))
     );
-    assert_eq!(l.headers.get("X-Custom").map(String::as_str), Some("1"));
+    assert_eq!(
+        l.http.headers.get("X-Custom").map(String::as_str),
+        Some("1")
+    );
 }
 
 #[test]

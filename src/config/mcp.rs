@@ -64,11 +64,10 @@ pub enum McpTransport {
     /// Streamable HTTP: POST/GET on one endpoint URL (often `/mcp`).
     Http {
         url: String,
-        /// Extra request headers, sent as given (values may come from the environment when
-        /// imported from `${env:VAR}` references).
-        headers: BTreeMap<String, String>,
-        /// Bearer token source; the token itself is never stored in the config.
-        token: Option<SecretSource>,
+        /// Extra request headers (sent as given: values may come from the environment when
+        /// imported from `${env:VAR}` references), the bearer token or basic-auth source
+        /// (never the secret itself) and TLS: the same settings as every endpoint.
+        http: super::endpoint::HttpSettings,
     },
     /// A child process speaking JSON-RPC on stdin/stdout; its stderr is captured.
     Stdio {
@@ -86,15 +85,10 @@ pub enum McpTransport {
 impl fmt::Debug for McpTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            McpTransport::Http {
-                url,
-                headers,
-                token,
-            } => f
+            McpTransport::Http { url, http } => f
                 .debug_struct("Http")
                 .field("url", &masked_url(url))
-                .field("headers", &headers.keys().collect::<Vec<_>>())
-                .field("token", token)
+                .field("http", http)
                 .finish(),
             McpTransport::Stdio {
                 command,

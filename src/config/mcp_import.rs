@@ -198,8 +198,10 @@ impl Context<'_> {
                     let headers = self.headers(entry, dialect)?;
                     McpTransport::Http {
                         url,
-                        headers,
-                        token: None,
+                        http: super::endpoint::HttpSettings {
+                            headers,
+                            ..Default::default()
+                        },
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! `[mcp]`, `[[bindings]]`, MCP flags and merging of imports: every rule and every error,
 //! with the line and key the error names.
 
+use crate::config::endpoint::{HttpAuth, HttpSettings};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -35,8 +36,7 @@ pub(super) fn error_at(text: &str, line: usize, key: &str) -> String {
 fn http(url: &str) -> McpTransport {
     McpTransport::Http {
         url: url.into(),
-        headers: BTreeMap::new(),
-        token: None,
+        http: HttpSettings::default(),
     }
 }
 
@@ -168,8 +168,11 @@ fn http_server_with_headers_and_token_env() {
             name: "prod".into(),
             transport: McpTransport::Http {
                 url: "https://mcp.example.com/mcp".into(),
-                headers: BTreeMap::from([("X-Tenant".to_string(), "ops".to_string())]),
-                token: Some(SecretSource::Env("PROD_TOKEN".into())),
+                http: HttpSettings {
+                    headers: BTreeMap::from([("X-Tenant".to_string(), "ops".to_string())]),
+                    auth: Some(HttpAuth::Bearer(SecretSource::Env("PROD_TOKEN".into()))),
+                    ..HttpSettings::default()
+                },
             },
         }]
     );
@@ -178,10 +181,13 @@ fn http_server_with_headers_and_token_env() {
 #[test]
 fn token_file_is_a_path() {
     let cfg = parse("[mcp.servers.p]\nurl = \"http://h:1\"\nbearer_token_file = \"/run/tok\"\n");
-    let McpTransport::Http { token, .. } = &cfg.mcp.servers[0].transport else {
+    let McpTransport::Http { http, .. } = &cfg.mcp.servers[0].transport else {
         panic!("not http: {:?}", cfg.mcp.servers[0]);
     };
-    assert_eq!(token, &Some(SecretSource::File("/run/tok".into())));
+    assert_eq!(
+        http.auth,
+        Some(HttpAuth::Bearer(SecretSource::File("/run/tok".into())))
+    );
 }
 
 #[test]
@@ -589,8 +595,7 @@ fn mcp_flag_adds_or_overrides_http_servers() {
                 // Another origin: prod's token is not sent there.
                 transport: McpTransport::Http {
                     url: "https://staging.example.com/mcp".into(),
-                    headers: BTreeMap::new(),
-                    token: None,
+                    http: HttpSettings::default(),
                 },
             },
             McpServerConfig {
@@ -608,7 +613,7 @@ fn mcp_flag_adds_or_overrides_http_servers() {
     .expect("loads");
     assert!(matches!(
         &cfg.mcp.servers[0].transport,
-        McpTransport::Http { token: Some(SecretSource::Env(v)), .. } if v == "T"
+        McpTransport::Http { http: HttpSettings { auth: Some(HttpAuth::Bearer(SecretSource::Env(v))), .. }, .. } if v == "T"
     ));
 }
 

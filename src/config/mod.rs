@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod bindings;
+pub mod endpoint;
 mod error;
 mod file;
 mod http;
@@ -250,14 +251,14 @@ impl Config {
     /// query-mode environment. Empty when every endpoint verifies.
     pub fn unverified_tls(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if !self.alertmanager.urls.is_empty() && self.alertmanager.tls.insecure_skip_verify {
+        if !self.alertmanager.urls.is_empty() && self.alertmanager.http.tls.insecure_skip_verify {
             out.push("alertmanager".to_string());
         }
-        if self.loki.url.is_some() && self.loki.tls.insecure_skip_verify {
+        if self.loki.url.is_some() && self.loki.http.tls.insecure_skip_verify {
             out.push("loki".to_string());
         }
         for env in &self.prometheus.environments {
-            if env.tls.insecure_skip_verify {
+            if env.http.tls.insecure_skip_verify {
                 out.push(format!("prometheus ({})", env.name));
             }
         }
@@ -421,27 +422,22 @@ impl Config {
                 // only for the same origin (scheme, host, port): a token configured for one
                 // server is never sent to another one named on the command line.
                 Some(server) => {
-                    let (headers, token) = match &server.transport {
-                        McpTransport::Http {
-                            url,
-                            headers,
-                            token,
-                            ..
-                        } if same_origin(url, &flag.url) => (headers.clone(), token.clone()),
+                    let http = match &server.transport {
+                        McpTransport::Http { url, http } if same_origin(url, &flag.url) => {
+                            http.clone()
+                        }
                         _ => Default::default(),
                     };
                     server.transport = McpTransport::Http {
                         url: flag.url.clone(),
-                        headers,
-                        token,
+                        http,
                     };
                 }
                 None => self.mcp.servers.push(McpServerConfig {
                     name: flag.name.clone(),
                     transport: McpTransport::Http {
                         url: flag.url.clone(),
-                        headers: Default::default(),
-                        token: None,
+                        http: Default::default(),
                     },
                 }),
             }
@@ -484,9 +480,7 @@ impl Config {
                 // Credentials configured for one API are never sent to another one named on
                 // the command line.
                 if !same_origin(&env.url, url) {
-                    env.auth = None;
-                    env.headers.clear();
-                    env.tls = Default::default();
+                    env.http = Default::default();
                 }
                 env.url = url.to_string();
             }

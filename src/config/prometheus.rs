@@ -3,14 +3,13 @@
 //! to read from each. With any of them set, mcptop reads the fleet from that API instead of
 //! scraping `/metrics` itself.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::ConfigError;
-use super::alerts::{HttpAuth, TlsConfig};
+use super::endpoint::HttpSettings;
 use super::error::Source;
 use super::file::duration;
 use super::http::{self, IndexedHeaders};
@@ -32,10 +31,8 @@ pub struct PromEnv {
     pub selector: Vec<Matcher>,
     /// Timeout of one request.
     pub timeout: Duration,
-    /// Extra headers, e.g. `X-Scope-OrgID` for Mimir and Cortex.
-    pub headers: BTreeMap<String, String>,
-    pub auth: Option<HttpAuth>,
-    pub tls: TlsConfig,
+    /// Extra headers (e.g. `X-Scope-OrgID` for Mimir and Cortex), auth and TLS.
+    pub http: HttpSettings,
 }
 
 impl std::fmt::Debug for PromEnv {
@@ -45,8 +42,7 @@ impl std::fmt::Debug for PromEnv {
             .field("url", &crate::sources::http::redact(&self.url))
             .field("selector", &self.selector_text())
             .field("timeout", &self.timeout)
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
-            .field("auth", &self.auth.is_some())
+            .field("http", &self.http)
             .finish_non_exhaustive()
     }
 }
@@ -59,9 +55,7 @@ impl PromEnv {
             url: url.trim_end_matches('/').to_string(),
             selector: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
-            headers: BTreeMap::new(),
-            auth: None,
-            tls: TlsConfig::default(),
+            http: HttpSettings::default(),
         }
     }
 
@@ -211,7 +205,7 @@ fn environment(
         env.timeout = duration(src, t, &k("timeout"))?;
     }
     let parts = http::parts_of!(raw);
-    (env.headers, env.auth, env.tls) = http::convert(src, table, &parts)?;
+    env.http = http::convert(src, table, &parts)?;
     Ok(env)
 }
 

@@ -27,11 +27,15 @@ fn prometheus_and_environments_are_read_in_order() {
     assert_eq!(envs[0].timeout, Duration::from_secs(3));
     assert_eq!(envs[1].selector_text(), "job=\"mcp\", env=~\"prod.*\"");
     assert_eq!(
-        envs[1].headers.get("X-Scope-OrgID").map(String::as_str),
+        envs[1]
+            .http
+            .headers
+            .get("X-Scope-OrgID")
+            .map(String::as_str),
         Some("prod")
     );
     assert_eq!(
-        envs[1].auth,
+        envs[1].http.auth,
         Some(HttpAuth::Bearer(SecretSource::Env("MIMIR_TOKEN".into())))
     );
     assert!(envs[2].selector.is_empty());
@@ -123,6 +127,7 @@ fn the_sample_configs_commented_query_mode_parses_when_uncommented() {
     assert_eq!(names, ["default", "staging"], "{text}");
     assert_eq!(
         cfg.prometheus.environments[0]
+            .http
             .headers
             .get("X-Scope-OrgID")
             .map(String::as_str),

@@ -46,13 +46,7 @@ impl AmClient {
             .iter()
             .map(|u| base_url(u))
             .collect::<Result<Vec<_>, _>>()?;
-        let endpoint = Endpoint::new(&Settings {
-            timeout: cfg.timeout,
-            headers: &cfg.headers,
-            auth: &cfg.auth,
-            tls: &cfg.tls,
-            http1_only: false,
-        })?;
+        let endpoint = Endpoint::new(&Settings::with_timeout(&cfg.http, cfg.timeout))?;
         let shown = cfg.urls.iter().map(|u| redact(u.trim())).collect();
         Ok(AmClient {
             endpoint,
@@ -152,7 +146,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let missing = dir.path().join("missing.pem");
         let mut c = cfg(&["https://am.example"]);
-        c.tls = TlsConfig {
+        c.http.tls = TlsConfig {
             ca_file: Some(missing.clone()),
             ..TlsConfig::default()
         };
@@ -161,11 +155,11 @@ mod tests {
 
         let junk = dir.path().join("junk.pem");
         std::fs::write(&junk, "not a certificate").expect("write");
-        c.tls.ca_file = Some(junk.clone());
+        c.http.tls.ca_file = Some(junk.clone());
         let e = AmClient::new(&c).unwrap_err();
         assert!(e.contains("junk.pem"), "{e}");
 
-        c.tls = TlsConfig {
+        c.http.tls = TlsConfig {
             cert_file: Some(junk.clone()),
             key_file: Some(junk),
             ..TlsConfig::default()
@@ -186,14 +180,14 @@ mod tests {
             Ok("s3cret-token")
         );
         let mut c = cfg(&["http://127.0.0.1:9093"]);
-        c.auth = Some(HttpAuth::Bearer(SecretSource::File(file.clone())));
+        c.http.auth = Some(HttpAuth::Bearer(SecretSource::File(file.clone())));
         let client = AmClient::new(&c).expect("client");
         assert!(!format!("{client:?}").contains("s3cret"));
 
         std::fs::write(&file, "  \n").expect("write");
         let e = AmClient::new(&c).unwrap_err();
         assert!(e.contains("bearer token") && e.contains("is empty"), "{e}");
-        c.auth = Some(HttpAuth::Basic {
+        c.http.auth = Some(HttpAuth::Basic {
             username: "ops".into(),
             password: SecretSource::Env("MCPTOP_TEST_AM_SURELY_UNSET".into()),
         });
@@ -207,7 +201,8 @@ mod tests {
     #[test]
     fn bad_header_is_named_without_its_value() {
         let mut c = cfg(&["http://127.0.0.1:9093"]);
-        c.headers
+        c.http
+            .headers
             .insert("X-Scope-OrgID".into(), "bad\nvalue".into());
         let e = AmClient::new(&c).unwrap_err();
         assert!(e.contains("X-Scope-OrgID") && !e.contains("bad"), "{e}");

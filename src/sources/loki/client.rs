@@ -65,17 +65,14 @@ impl LokiClient {
             ));
         }
         let settings = |http1_only| Settings {
-            timeout: cfg.timeout,
-            headers: &cfg.headers,
-            auth: &cfg.auth,
-            tls: &cfg.tls,
             http1_only,
+            ..Settings::with_timeout(&cfg.http, cfg.timeout)
         };
         Ok(LokiClient {
             http: Endpoint::new(&settings(false))?,
             // The tail lives for an hour: no overall timeout on its connection.
             ws: Endpoint::new(&Settings {
-                timeout: std::time::Duration::from_secs(24 * 3600),
+                timeout: Some(std::time::Duration::from_secs(24 * 3600)),
                 ..settings(true)
             })?,
             base,
@@ -269,7 +266,7 @@ mod tests {
         let e = LokiClient::new(&cfg("ftp://x")).unwrap_err();
         assert!(e.contains("must be http"), "{e}");
         let mut c = cfg("https://logs.example");
-        c.tls = TlsConfig {
+        c.http.tls = TlsConfig {
             ca_file: Some("/nonexistent/ca.pem".into()),
             ..TlsConfig::default()
         };

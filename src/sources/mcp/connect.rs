@@ -1,12 +1,11 @@
 //! Opening a session: the transport (Streamable HTTP or a stdio child), then `initialize`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
 use rmcp::ServiceExt;
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::common::client_side_sse::SseRetryPolicy;
@@ -18,8 +17,10 @@ use tokio::process::{ChildStderr, Command};
 use super::emit::Emitter;
 use super::errors::{init_error_text, with_sse_hint};
 use super::handler::Handler;
-use crate::config::mcp::{McpTransport, SecretSource};
+use crate::config::endpoint::HttpSettings;
+use crate::config::mcp::McpTransport;
 use crate::model::mcp::LogOrigin;
+use crate::sources::endpoint::{Endpoint, Settings};
 
 /// A running session.
 pub(super) type Client = RunningService<RoleClient, Handler>;
@@ -27,6 +28,9 @@ pub(super) type Client = RunningService<RoleClient, Handler>;
 /// Why a legacy HTTP+SSE server cannot be used.
 pub(super) const SSE_EXPLANATION: &str = "legacy HTTP+SSE endpoint: rmcp 3.x has only Streamable \
      HTTP and stdio clients; use the server's Streamable HTTP endpoint (often /mcp)";
+
+/// Time to open the TCP (and TLS) connection of an HTTP server.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Longest stderr line kept, in bytes (the rest is cut).
 const MAX_STDERR_LINE: usize = 8 * 1024;
@@ -44,9 +48,8 @@ pub(super) async fn connect(
     match transport {
         McpTransport::Http {
             url,
-            headers,
-            token,
-        } => http(url, headers, token.as_ref(), handler).await,
+            http: settings,
+        } => http(url, settings, handler).await,
         McpTransport::Stdio {
             command,
             args,
@@ -57,55 +60,31 @@ pub(super) async fn connect(
     }
 }
 
-async fn http(
-    url: &str,
-    headers: &BTreeMap<String, String>,
-    token: Option<&SecretSource>,
-    handler: Handler,
-) -> Result<Client, String> {
+async fn http(url: &str, settings: &HttpSettings, handler: Handler) -> Result<Client, String> {
+    // The same client every endpoint gets (extra headers, CA, client certificate, TLS
+    // verification), carrying the credentials as a default header since rmcp builds the
+    // requests. No total timeout: a tools/call's answer is a stream that may last (the call
+    // timeout bounds it); connecting is bounded here and `initialize` by the caller.
+    let client = Endpoint::client_with_auth(&Settings {
+        http: settings,
+        timeout: None,
+        connect_timeout: CONNECT_TIMEOUT,
+        http1_only: false,
+    })?;
     // An expired session (404 after a server restart) must come back to us rather than be
     // renewed silently inside rmcp: our reconnect lists the tools again (their annotations
     // drive confirmations and --read-only), sets the log level again and shows the new
     // server info.
     let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_string())
-        .custom_headers(header_map(headers)?)
         .reinit_on_expired_session(false);
-    if let Some(source) = token {
-        config = config.auth_header(read_token(source)?);
-    }
     // A response stream that breaks (server gone) is resumed a few times, then the call
     // fails instead of waiting for ever.
     config.retry_config = Arc::new(ShortRetry);
-    let transport = StreamableHttpClientTransport::from_config(config);
+    let transport = StreamableHttpClientTransport::with_client(client, config);
     handler
         .serve(transport)
         .await
         .map_err(|e| with_sse_hint(url, init_error_text(&e)))
-}
-
-/// Reads a bearer token (trimmed) at connect time.
-///
-/// Errors: the variable is unset or empty, the file unreadable or empty. The token itself
-/// never appears in an error.
-pub(super) fn read_token(source: &SecretSource) -> Result<String, String> {
-    source.read("bearer token")
-}
-
-/// Errors name the header, never its value.
-fn header_map(
-    headers: &BTreeMap<String, String>,
-) -> Result<HashMap<HeaderName, HeaderValue>, String> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let n = HeaderName::try_from(name.as_str())
-                .map_err(|_| format!("header `{name}`: not a valid header name"))?;
-            let mut v = HeaderValue::try_from(value.as_str())
-                .map_err(|_| format!("header `{name}`: value is not a valid header value"))?;
-            v.set_sensitive(true);
-            Ok((n, v))
-        })
-        .collect()
 }
 
 async fn stdio(
@@ -178,40 +157,5 @@ struct ShortRetry;
 impl SseRetryPolicy for ShortRetry {
     fn retry(&self, current_times: usize) -> Option<Duration> {
         (current_times < 3).then(|| Duration::from_millis(500 << current_times))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_is_trimmed_and_never_shown_in_errors() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("token");
-        std::fs::write(&file, "  s3cret\n").expect("write");
-        assert_eq!(
-            read_token(&SecretSource::File(file.clone())).as_deref(),
-            Ok("s3cret")
-        );
-        std::fs::write(&file, " \n").expect("write");
-        let err = read_token(&SecretSource::File(file)).unwrap_err();
-        assert!(err.contains("is empty"), "{err}");
-        let err =
-            read_token(&SecretSource::Env("MCPTOP_TEST_SURELY_UNSET_VAR".into())).unwrap_err();
-        assert!(
-            err.contains("MCPTOP_TEST_SURELY_UNSET_VAR is not set"),
-            "{err}"
-        );
-        let err = read_token(&SecretSource::File(dir.path().join("missing"))).unwrap_err();
-        assert!(err.contains("cannot read"), "{err}");
-    }
-
-    #[test]
-    fn header_errors_name_the_header_not_the_value() {
-        let mut h = BTreeMap::new();
-        h.insert("X-Key".to_string(), "bad\nvalue-secret".to_string());
-        let err = header_map(&h).unwrap_err();
-        assert!(err.contains("X-Key") && !err.contains("secret"), "{err}");
     }
 }

@@ -49,13 +49,7 @@ impl PromClient {
                 redact(text)
             ));
         }
-        let http = Endpoint::new(&Settings {
-            timeout: env.timeout,
-            headers: &env.headers,
-            auth: &env.auth,
-            tls: &env.tls,
-            http1_only: false,
-        })?;
+        let http = Endpoint::new(&Settings::with_timeout(&env.http, env.timeout))?;
         Ok(PromClient {
             http,
             base,
