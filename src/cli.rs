@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::mcp::{check_http_url, name_from_url};
+use crate::config::mcp::name_from_url;
 use crate::model::profile::ProfileChoice;
 
 /// `mcptop`: a terminal dashboard for MCP servers in production.
@@ -22,9 +22,9 @@ pub struct Cli {
 /// Options shared by every mode that watches a target.
 #[derive(Debug, Args, Clone, Default)]
 pub struct WatchArgs {
-    /// Base URL of the MCP server to scrape (its `/metrics` and `/health`), e.g. http://127.0.0.1:8080
+    /// MCP server to scrape; repeatable (several make a fleet). A base URL (its /metrics and /health, or [target] metrics_path and health_path), e.g. http://127.0.0.1:8080 or 127.0.0.1:8080, or the metrics URL itself, e.g. https://gw.example/metrics/prometheus. Replaces [target] url, [[targets]] and targets_file; auth and TLS stay in the config [config: target.url, [[targets]]]
     #[arg(long, short = 't', global = true, value_name = "URL")]
-    pub target: Option<String>,
+    pub target: Vec<String>,
 
     /// Config file (TOML). Default: $XDG_CONFIG_HOME/mcptop/config.toml when it exists.
     #[arg(
@@ -70,11 +70,11 @@ pub struct WatchArgs {
     pub read_only: bool,
 
     /// Alertmanager to poll for alerts and silences (API v2), e.g. http://127.0.0.1:9093; repeat for the instances of an HA cluster. Replaces alertmanager.urls; auth and TLS stay in the config [config: alertmanager.urls]
-    #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
+    #[arg(long, global = true, value_name = "URL")]
     pub alertmanager: Vec<String>,
 
     /// Grafana Loki to read log lines from, e.g. http://127.0.0.1:3100; auth and TLS stay in the config [config: loki.url]
-    #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
+    #[arg(long, global = true, value_name = "URL")]
     pub loki: Option<String>,
 
     /// LogQL log query of the logs screen, e.g. '{app="mcpist"} |= "error"' [config: loki.query, default {app="<target name>"}]
@@ -98,7 +98,7 @@ pub struct WatchArgs {
     pub no_mouse: bool,
 
     /// Query mode: read the fleet from a Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics) instead of scraping, e.g. http://127.0.0.1:9090; auth, headers and TLS stay in the config [config: prometheus.url]
-    #[arg(long, global = true, value_name = "URL", value_parser = parse_http_url)]
+    #[arg(long, global = true, value_name = "URL")]
     pub prometheus: Option<String>,
 
     /// Label matchers of the MCP targets in query mode, e.g. 'job="mcp"' [config: prometheus.selector, default: every series]
@@ -120,9 +120,11 @@ pub struct McpServerArg {
 }
 
 /// Reads `[NAME=]URL`. Text before the first `=` is a name only when it holds no `/` (so a
-/// URL with `=` in its query stays whole).
+/// URL with `=` in its query stays whole). The URL is checked with the config
+/// ([`crate::config::Config::load`]), so that an error never repeats it (clap's own errors
+/// quote the value, which may hold a password).
 ///
-/// Errors: an empty name, or a URL that is not http(s) with a host.
+/// Errors: an empty name.
 fn parse_mcp_server(text: &str) -> Result<McpServerArg, String> {
     let (name, url) = match text.split_once('=') {
         Some((name, url)) if !name.contains('/') => (Some(name.trim()), url.trim()),
@@ -131,17 +133,10 @@ fn parse_mcp_server(text: &str) -> Result<McpServerArg, String> {
     if name == Some("") {
         return Err("NAME in NAME=URL is empty".to_string());
     }
-    check_http_url(url).map_err(|m| format!("the URL {m}"))?;
     Ok(McpServerArg {
         name: name.map_or_else(|| name_from_url(url), str::to_string),
         url: url.to_string(),
     })
-}
-
-/// An http(s) URL with a host.
-fn parse_http_url(text: &str) -> Result<String, String> {
-    check_http_url(text.trim()).map_err(|m| format!("the URL {m}"))?;
-    Ok(text.trim().to_string())
 }
 
 /// Reads `TYPICAL,MAX` milliseconds, e.g. `80,2500`.

@@ -136,7 +136,7 @@ async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<Option<mcptop::tui
         tracing::info!(signal = caught.name(), "demo server stopping");
         Ok(None)
     } else {
-        watch.target = Some(url.clone());
+        watch.target = vec![url.clone()];
         watch.mcp.push(McpServerArg {
             name: "demo".into(),
             url: format!("{url}/mcp"),

@@ -3,12 +3,14 @@
 
 use std::time::{Duration, Instant};
 
+use mcptop::config::Target;
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::dashboard::{Dashboard, ModelConfig};
 use mcptop::model::profile::{ProfileChoice, ProfileKind};
 use mcptop::model::query::sum_rate;
 use mcptop::model::series::{SeriesKey, SeriesStore};
-use mcptop::sources::{http, scrape};
+use mcptop::sources::endpoint::Endpoint;
+use mcptop::sources::scrape;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn computed_request_rate_matches_server_call_count() {
@@ -26,8 +28,10 @@ async fn computed_request_rate_matches_server_call_count() {
     })
     .await
     .expect("demo server starts");
-    let (metrics_url, _) = http::endpoints(&format!("http://{}", server.addr)).expect("url");
-    let client = http::client(Duration::from_secs(2)).expect("client");
+    let metrics_url = Target::at(&format!("http://{}", server.addr))
+        .expect("url")
+        .metrics_url;
+    let client = Endpoint::plain(Duration::from_secs(2)).expect("client");
 
     let interval = Duration::from_secs(1);
     let range_ms = 10_000;

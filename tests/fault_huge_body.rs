@@ -54,7 +54,9 @@ async fn a_200_mib_body_is_cut_at_each_source_cap_without_a_memory_spike() {
 
     // Scrape (16 MiB cap by default).
     let (tx, mut rx) = mpsc::channel(64);
-    let mut scrape = mcptop::sources::spawn(&Config::default(), &faulty.url(), tx).expect("spawn");
+    let mut cfg = Config::default();
+    cfg.target.url = Some(faulty.url());
+    let mut scrape = mcptop::sources::spawn(&cfg, tx).expect("spawn");
     errors.push(capped("Scrape", &mut rx).await);
     scrape.abort_all();
 

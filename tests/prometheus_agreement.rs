@@ -33,6 +33,7 @@ mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use mcptop::config::Target;
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::alerts::matcher::Matcher;
 use mcptop::model::dashboard::{Dashboard, ModelConfig, Scrape, ScrapedSample};
@@ -40,7 +41,8 @@ use mcptop::model::profile::{Profile, ProfileChoice};
 use mcptop::model::promql_text::Promql;
 use mcptop::model::series::SeriesKey;
 use mcptop::model::stats::Stats;
-use mcptop::sources::{http, scrape};
+use mcptop::sources::endpoint::Endpoint;
+use mcptop::sources::scrape;
 use support::prometheus::{Job, Prometheus};
 
 /// Scrape interval of both Prometheus and mcptop, ms.
@@ -87,7 +89,7 @@ async fn sleep_until_ms(t_ms: i64) {
 
 /// mcptop's own scraping of one demo, phase-locked to Prometheus' scrapes of `job`.
 struct Scraper {
-    client: reqwest::Client,
+    client: Endpoint,
     url: reqwest::Url,
     model: Dashboard,
     /// Next scrape time, Unix ms.
@@ -112,9 +114,11 @@ impl Scraper {
         while next_ms <= now_ms() {
             next_ms += INTERVAL_MS;
         }
-        let (metrics_url, _) = http::endpoints(&format!("http://{addr}")).expect("demo URL");
+        let metrics_url = Target::at(&format!("http://{addr}"))
+            .expect("demo URL")
+            .metrics_url;
         Scraper {
-            client: http::client(Duration::from_millis(800)).expect("client"),
+            client: Endpoint::plain(Duration::from_millis(800)).expect("client"),
             url: metrics_url,
             model: model(),
             next_ms,

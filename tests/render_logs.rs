@@ -237,6 +237,7 @@ fn loki_updates_redraw_the_logs_screen_only() {
     // Other sources' updates redraw any screen.
     key(&mut app, now, KeyCode::Char('1'));
     assert!(app.apply_shown(Update::Scrape {
+        target: 0,
         t_ms: now,
         result: Err("timed out".into()),
     }));

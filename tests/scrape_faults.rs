@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use mcptop::config::Target;
+use mcptop::sources::endpoint::Endpoint;
 use mcptop::sources::{health, http, scrape};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -36,8 +38,8 @@ fn response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
 }
 
 async fn scrape(base: &str, max: u64, timeout: Duration) -> Result<usize, String> {
-    let (url, _) = http::endpoints(base).expect("url");
-    let client = http::client(timeout).expect("client");
+    let url = Target::at(base).expect("url").metrics_url;
+    let client = Endpoint::plain(timeout).expect("client");
     scrape::scrape_once(&client, &url, max, 0)
         .await
         .map(|s| s.samples.len())
@@ -136,13 +138,13 @@ async fn health_reads_status_and_version() {
         )
     })
     .await;
-    let (_, url) = http::endpoints(&base).expect("url");
-    let client = http::client(Duration::from_secs(2)).expect("client");
+    let url = Target::at(&base).expect("url").health_url.expect("health");
+    let client = Endpoint::plain(Duration::from_secs(2)).expect("client");
     let info = health::check_once(&client, &url).await.expect("healthy");
     assert_eq!(info.version.as_deref(), Some("1.2.3"));
 
     let bad = serve(|| response("200 OK", "application/json", br#"{"status":"degraded"}"#)).await;
-    let (_, url) = http::endpoints(&bad).expect("url");
+    let url = Target::at(&bad).expect("url").health_url.expect("health");
     let err = health::check_once(&client, &url).await.unwrap_err();
     assert!(err.contains("degraded"), "{err}");
 }
@@ -160,8 +162,8 @@ async fn unsized_body_is_capped_and_one_buffer_serves_every_read() {
     let big = serve(|| unsized_response(&vec![b'#'; 2 << 20])).await;
     let mid = serve(|| unsized_response(&vec![b'#'; 300 << 10])).await;
     let small = serve(|| response("200 OK", "text/plain", b"up 1\n")).await;
-    let client = http::client(Duration::from_secs(5)).expect("client");
-    let get = |url: &str| client.get(url).send();
+    let client = Endpoint::plain(Duration::from_secs(5)).expect("client");
+    let get = |url: &str| client.http.get(url).send();
     let mut body = Vec::new();
 
     // Over the cap without a length: an error, nothing kept, never grown past the cap.

@@ -144,7 +144,8 @@ async fn scrape_source_names_each_fault_and_recovers() {
     cfg.scrape.interval = Duration::from_millis(300);
     cfg.scrape.timeout = Some(Duration::from_secs(1));
     let (tx, mut rx) = mpsc::channel(64);
-    let mut tasks = mcptop::sources::spawn(&cfg, &faulty.url(), tx).expect("spawn");
+    cfg.target.url = Some(faulty.url());
+    let mut tasks = mcptop::sources::spawn(&cfg, tx).expect("spawn");
     fn classify(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Scrape { result, .. } => {

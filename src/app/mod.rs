@@ -121,15 +121,23 @@ impl App {
             .prometheus
             .environments
             .get(cfg.prometheus.start_index());
-        let target_url = match (&cfg.target.url, start) {
-            (_, Some(env)) if query_mode => env.url.clone(),
-            (Some(url), _) => url.clone(),
-            _ => {
+        let target_url = match start {
+            Some(env) if query_mode => env.url.clone(),
+            _ if !cfg.has_targets() => {
                 return Err(eyre!(
                     "no target: pass --target URL (scrape mode) or --prometheus URL (query \
                      mode), or set target.url or [prometheus] in the config"
                 ));
             }
+            _ if cfg.scrape_fleet() => {
+                return Err(eyre!("several targets: not yet"));
+            }
+            _ => cfg
+                .scrape_targets()
+                .map_err(|e| eyre!("{e}"))?
+                .first()
+                .map(|t| t.metrics_url.to_string())
+                .unwrap_or_default(),
         };
         let module_pattern =
             regex::Regex::new(&cfg.modules.pattern).map_err(|e| eyre!("modules.pattern: {e}"))?;
@@ -290,17 +298,18 @@ impl App {
     /// Applies a source's update to the model.
     pub fn apply(&mut self, update: Update) {
         match update {
-            Update::Scrape { t_ms, result } => {
+            Update::Scrape { t_ms, result, .. } => {
                 self.dashboard.apply_scrape(t_ms, result);
                 self.eval_rules(t_ms);
             }
-            Update::Health { t_ms, result } => {
+            Update::Health { t_ms, result, .. } => {
                 self.dashboard.apply_health(t_ms, result);
                 self.eval_rules(t_ms);
             }
             Update::Mcp(u) => self.apply_mcp(u),
             Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
             Update::Loki(u) => self.apply_loki(u),
+            Update::Targets(_) => {}
             Update::Prometheus(u) => self.apply_prometheus(u),
         }
     }
@@ -348,8 +357,7 @@ fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task
         q.link = Some(Box::new(move |i, run| handle.switch(i, run)));
         set
     } else {
-        let url = app.cfg.target.url.clone().unwrap_or_default();
-        sources::spawn(&app.cfg, &url, tx.clone())?
+        sources::spawn(&app.cfg, tx.clone())?
     };
     if !app.cfg.alertmanager.urls.is_empty() {
         let handle = sources::alertmanager::spawn(&app.cfg.alertmanager, tx.clone(), &mut tasks)

@@ -15,9 +15,7 @@ use super::error::{Place, Source};
 use super::mcp::{
     LOG_LEVELS, McpConfig, McpServerConfig, McpSettings, McpTransport, check_http_url, expand_home,
 };
-use super::{
-    Config, ConfigError, ModulesConfig, ScrapeConfig, TargetConfig, Thresholds, WindowConfig,
-};
+use super::{Config, ConfigError, ModulesConfig, ScrapeConfig, Thresholds, WindowConfig};
 use crate::model::profile::CustomProfile;
 
 /// A parsed file, with the places of values that can only be checked once flags and imports
@@ -54,7 +52,8 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
     let prometheus = super::prometheus::convert(&src, raw.prometheus, raw.environments)?;
     Ok(Parsed {
         config: Config {
-            target: raw.target,
+            target: super::target_raw::target(&src, raw.target)?,
+            targets: super::target_raw::entries(&src, raw.targets)?,
             scrape: raw.scrape,
             window: raw.window,
             thresholds: raw.thresholds,
@@ -81,7 +80,9 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     #[serde(default)]
-    target: TargetConfig,
+    target: super::target_raw::RawTarget,
+    #[serde(default)]
+    targets: Vec<super::target_raw::RawTarget>,
     #[serde(default)]
     scrape: ScrapeConfig,
     #[serde(default)]

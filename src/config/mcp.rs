@@ -197,10 +197,22 @@ pub const LOG_LEVELS: [&str; 8] = [
     "emergency",
 ];
 
-/// Checks that `url` is an absolute `http://` or `https://` URL with a host.
+/// Checks that `url` is an absolute `http://` or `https://` URL with a host and no
+/// credentials in it. Every endpoint's URL goes through here: config keys, flags, imports.
 ///
-/// Errors: a message that does not repeat the URL (it may carry a secret once imported).
+/// Errors: a message that never repeats the URL (it may carry a secret). A URL with
+/// `user:password@` is refused, pointing at `basic_auth_user` and
+/// `basic_auth_password_env`: a password in a URL ends up in shell history, `ps`, logs and
+/// screens.
 pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
+    if !url.contains("://") {
+        // `127.0.0.1:9090` is a relative URL to the parser, `localhost:9090` one of scheme
+        // `localhost`: neither error would say what is missing.
+        return Err(
+            "has no scheme: write it with http:// or https:// (e.g. http://127.0.0.1:9090)"
+                .to_string(),
+        );
+    }
     match reqwest::Url::parse(url) {
         Err(e) => Err(format!("is not a URL ({e})")),
         Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!(
@@ -208,6 +220,12 @@ pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
             u.scheme()
         )),
         Ok(u) if u.host_str().is_none_or(str::is_empty) => Err("has no host".to_string()),
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => Err(
+            "holds credentials (user:password@): take them out of the URL and set \
+             basic_auth_user = \"USER\" with basic_auth_password_env = \"VAR\" (or \
+             basic_auth_password_file = \"PATH\") in the config"
+                .to_string(),
+        ),
         Ok(_) => Ok(()),
     }
 }

@@ -8,12 +8,15 @@ pub mod bindings;
 pub mod endpoint;
 mod error;
 mod file;
+pub mod file_sd;
 mod http;
 mod keys;
 pub mod loki;
 pub mod mcp;
 pub mod mcp_import;
 pub mod prometheus;
+pub mod target;
+mod target_raw;
 mod validate;
 
 use std::collections::HashSet;
@@ -29,16 +32,20 @@ pub use loki::{LokiConfig, LokiMode};
 pub use mcp::McpConfig;
 use mcp::{McpServerConfig, McpTransport};
 pub use prometheus::{PromEnv, PrometheusConfig};
+pub use target::{Target, TargetConfig, TargetEntry};
 pub use validate::MAX_HISTORY;
 
 use crate::cli::WatchArgs;
-use crate::model::profile::{CustomProfile, ProfileChoice};
+use crate::model::profile::CustomProfile;
 
 /// The whole configuration, after defaults, file, flags and imports are merged. Read from
 /// TOML through `file.rs` (each table below is one top-level table of the file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// `[target]`: one target, and the settings of every other.
     pub target: TargetConfig,
+    /// `[[targets]]` (or the `--target` flags, which replace them and `[target].url`).
+    pub targets: Vec<TargetEntry>,
     pub scrape: ScrapeConfig,
     pub window: WindowConfig,
     pub thresholds: Thresholds,
@@ -73,6 +80,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             target: TargetConfig::default(),
+            targets: Vec::new(),
             scrape: ScrapeConfig::default(),
             window: WindowConfig::default(),
             thresholds: Thresholds::default(),
@@ -90,18 +98,6 @@ impl Default for Config {
             warnings: Vec::new(),
         }
     }
-}
-
-/// The MCP server to watch.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-pub struct TargetConfig {
-    /// Base URL; `/metrics` and `/health` are appended.
-    pub url: Option<String>,
-    /// Name shown in the header; default: the URL's host:port.
-    pub name: Option<String>,
-    /// Which metrics mean requests, errors and latency.
-    pub profile: ProfileChoice,
 }
 
 /// How the target is scraped.
@@ -347,9 +343,7 @@ impl Config {
 
     /// Errors: two `--mcp` flags with one name.
     fn apply_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
-        if let Some(t) = &args.target {
-            self.target.url = Some(t.clone());
-        }
+        self.apply_target_flags(&args.target)?;
         if let Some(p) = &args.profile {
             self.target.profile = p.clone();
         }
@@ -369,15 +363,20 @@ impl Config {
             self.mcp.read_only = true;
             self.alerts.read_only = true;
         }
+        let url_flag = |flag: &str, url: &str| {
+            mcp::check_http_url(url.trim())
+                .map(|()| url.trim().trim_end_matches('/').to_string())
+                .map_err(|m| ConfigError::invalid(flag, &format!("the URL {m}")))
+        };
         if !args.alertmanager.is_empty() {
             self.alertmanager.urls = args
                 .alertmanager
                 .iter()
-                .map(|u| u.trim_end_matches('/').to_string())
-                .collect();
+                .map(|u| url_flag("--alertmanager", u))
+                .collect::<Result<_, _>>()?;
         }
         if let Some(u) = &args.loki {
-            self.loki.url = Some(u.trim_end_matches('/').to_string());
+            self.loki.url = Some(url_flag("--loki", u)?);
         }
         if let Some(q) = &args.logql {
             if !q.trim().starts_with('{') {
@@ -410,6 +409,8 @@ impl Config {
         }
         let mut named = HashSet::new();
         for flag in &args.mcp {
+            mcp::check_http_url(&flag.url)
+                .map_err(|m| ConfigError::invalid("--mcp", &format!("the URL {m}")))?;
             if !named.insert(flag.name.as_str()) {
                 return Err(ConfigError::invalid(
                     "--mcp",
@@ -469,7 +470,9 @@ impl Config {
             self.prometheus.start = Some(name.clone());
         }
         if let Some(url) = &args.prometheus {
-            let url = url.trim_end_matches('/');
+            mcp::check_http_url(url.trim())
+                .map_err(|m| ConfigError::invalid("--prometheus", &format!("the URL {m}")))?;
+            let url = url.trim().trim_end_matches('/');
             if self.prometheus.environments.is_empty() {
                 self.prometheus
                     .environments
@@ -502,19 +505,113 @@ impl Config {
         Ok(())
     }
 
-    /// The name shown for the target: `target.name`, else the URL's host:port.
+    /// `--target` flags replace `[target].url`, `[[targets]]` and `targets_file`. Each
+    /// takes the HTTP settings of a `[[targets]]` entry on its origin (scheme, host, port),
+    /// else `[target]`'s, unless `[target].url` names another origin: a credential set
+    /// for one server is never sent to another named on the command line.
+    ///
+    /// Errors: a URL that is not http(s) or holds credentials, never repeating it.
+    fn apply_target_flags(&mut self, flags: &[String]) -> Result<(), ConfigError> {
+        if flags.is_empty() {
+            return Ok(());
+        }
+        let mut entries = Vec::with_capacity(flags.len());
+        for flag in flags {
+            let url = target::parse_url(flag)
+                .map_err(|m| ConfigError::invalid("--target", &format!("the URL {m}")))?;
+            let configured = self
+                .targets
+                .iter()
+                .find(|e| target::parse_url(&e.url).is_ok_and(|u| u.origin() == url.origin()));
+            let foreign = self
+                .target
+                .url
+                .as_deref()
+                .and_then(|u| target::parse_url(u).ok())
+                .is_some_and(|u| u.origin() != url.origin());
+            let http = match configured {
+                Some(e) => e.http.clone(),
+                None if foreign => Some(endpoint::HttpSettings::default()),
+                None => None,
+            };
+            entries.push(TargetEntry {
+                url: flag.trim().to_string(),
+                http,
+                metrics_path: configured.and_then(|e| e.metrics_path.clone()),
+                health_path: configured.and_then(|e| e.health_path.clone()),
+                ..TargetEntry::default()
+            });
+        }
+        if entries.len() == 1 && self.targets.is_empty() {
+            // One target on the command line keeps `[target].name`, as before.
+            let only = entries.remove(0);
+            if only.http.is_some() {
+                self.target.http = only.http.unwrap_or_default();
+            }
+            self.target.url = Some(only.url);
+            self.targets.clear();
+        } else {
+            self.target.url = None;
+            self.targets = entries;
+        }
+        self.target.targets_file = None;
+        Ok(())
+    }
+
+    /// The targets of the config and flags (not yet those of `targets_file`): `[target].url`
+    /// first, then `[[targets]]`, with names made unique.
+    ///
+    /// Errors: an entry that does not resolve (see [`TargetConfig::resolve`]), naming it.
+    pub fn scrape_targets(&self) -> Result<Vec<Target>, String> {
+        let mut out = Vec::new();
+        if let Some(url) = &self.target.url {
+            let entry = TargetEntry {
+                url: url.clone(),
+                name: self.target.name.clone(),
+                ..TargetEntry::default()
+            };
+            out.push(
+                self.target
+                    .resolve(&entry)
+                    .map_err(|m| format!("target.url {m}"))?,
+            );
+        }
+        for (i, e) in self.targets.iter().enumerate() {
+            out.push(
+                self.target
+                    .resolve(e)
+                    .map_err(|m| format!("targets[{i}]: {m}"))?,
+            );
+        }
+        target::unique_names(&mut out);
+        Ok(out)
+    }
+
+    /// Whether scrape mode watches a fleet (several targets, or a `targets_file` whose
+    /// targets may come and go) rather than one target.
+    pub fn scrape_fleet(&self) -> bool {
+        let n = usize::from(self.target.url.is_some()) + self.targets.len();
+        n > 1 || self.target.targets_file.is_some()
+    }
+
+    /// Whether there is anything to scrape.
+    pub fn has_targets(&self) -> bool {
+        self.target.url.is_some() || !self.targets.is_empty() || self.target.targets_file.is_some()
+    }
+
+    /// The name shown for what is watched in scrape mode: `target.name`, else the single
+    /// target's host:port, else `targets` for a fleet.
     pub fn target_name(&self) -> String {
         if let Some(n) = &self.target.name {
             return n.clone();
         }
-        let url = self.target.url.as_deref().unwrap_or("");
-        reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| {
-                u.host_str()
-                    .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
-            })
-            .unwrap_or_else(|| url.to_string())
+        if self.scrape_fleet() {
+            return "targets".to_string();
+        }
+        match self.scrape_targets() {
+            Ok(ts) if ts.len() == 1 => ts[0].name.clone(),
+            _ => self.target.url.clone().unwrap_or_default(),
+        }
     }
 }
 

@@ -51,7 +51,7 @@ fn flags_override_file() {
     .expect("write");
     let args = WatchArgs {
         config: Some(path),
-        target: Some("http://b:2".into()),
+        target: vec!["http://b:2".into()],
         interval: Some(Duration::from_secs(1)),
         ..Default::default()
     };

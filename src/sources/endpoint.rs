@@ -71,6 +71,12 @@ impl Endpoint {
         Ok(Endpoint { http, auth })
     }
 
+    /// An endpoint with no extra header, no credentials and the platform's TLS roots, whose
+    /// requests (connect included) end after `timeout`. Errors: as [`Endpoint::new`].
+    pub fn plain(timeout: Duration) -> Result<Endpoint, String> {
+        Endpoint::new(&Settings::with_timeout(&HttpSettings::default(), timeout))
+    }
+
     /// A client that carries the credentials itself, as a sensitive `Authorization`
     /// default header, for a library that builds its own requests from the client (rmcp's
     /// Streamable HTTP transport). Errors: as [`Endpoint::new`].

@@ -1,13 +1,15 @@
-//! The health source: polls `/health` (`{"status":"ok","version":"x.y.z"}`).
+//! The health source: polls a target's health URL (`/health` by default,
+//! `{"status":"ok","version":"x.y.z"}`). Every error names the URL it fetched.
 
 use std::time::Duration;
 
-use reqwest::{Client, StatusCode, Url};
+use reqwest::{Method, StatusCode, Url};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::http::{read_capped, short_error, status_error};
-use super::{Update, now_ms};
+use super::endpoint::Endpoint;
+use super::http::{read_capped, redact, short_error, status_error};
+use super::{TargetId, Update, now_ms};
 use crate::model::status::HealthInfo;
 
 #[derive(Deserialize)]
@@ -16,15 +18,29 @@ struct Body {
     version: Option<String>,
 }
 
-/// Checks `url` every `interval` until the receiver is dropped.
-pub async fn run(client: Client, url: Url, interval: Duration, tx: mpsc::Sender<Update>) {
+/// Checks `url` every `interval` until the receiver is dropped, as target `target`.
+pub async fn run(
+    client: Endpoint,
+    url: Url,
+    interval: Duration,
+    target: TargetId,
+    tx: mpsc::Sender<Update>,
+) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
         let t_ms = now_ms();
         let result = check_once(&client, &url).await;
-        if tx.send(Update::Health { t_ms, result }).await.is_err() {
+        if tx
+            .send(Update::Health {
+                target,
+                t_ms,
+                result,
+            })
+            .await
+            .is_err()
+        {
             return;
         }
     }
@@ -34,10 +50,17 @@ pub async fn run(client: Client, url: Url, interval: Duration, tx: mpsc::Sender<
 /// "pass" (or absent, or the body is not JSON). 404, 405, 401 and 403 mean the server has
 /// no health endpoint for us, which is not a failure (`/metrics` still tells up from down).
 ///
-/// Errors: connection, timeout, non-2xx status, or another `status` value.
-pub async fn check_once(client: &Client, url: &Url) -> Result<HealthInfo, String> {
+/// Errors, each starting with the URL (redacted) and `: `: connection, timeout, non-2xx
+/// status, or another `status` value.
+pub async fn check_once(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
+    check(client, url)
+        .await
+        .map_err(|e| format!("{}: {e}", redact(url.as_str())))
+}
+
+async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
     let resp = client
-        .get(url.clone())
+        .request(Method::GET, url.clone())
         .send()
         .await
         .map_err(|e| short_error(&e))?;
@@ -50,12 +73,16 @@ pub async fn check_once(client: &Client, url: &Url) -> Result<HealthInfo, String
             | StatusCode::FORBIDDEN
     ) {
         return Ok(HealthInfo {
-            status: format!("no /health (HTTP {})", status.as_u16()),
+            status: format!(
+                "no health check at {} (HTTP {})",
+                url.path(),
+                status.as_u16()
+            ),
             version: None,
         });
     }
     if !resp.status().is_success() {
-        return Err(format!("/health: {}", status_error(resp).await));
+        return Err(status_error(resp).await);
     }
     let body = read_capped(resp, 64 * 1024).await?;
     let parsed: Option<Body> = serde_json::from_slice(&body).ok();
@@ -69,6 +96,6 @@ pub async fn check_once(client: &Client, url: &Url) -> Result<HealthInfo, String
     ) {
         Ok(HealthInfo { status, version })
     } else {
-        Err(format!("/health says status \"{status}\""))
+        Err(format!("says status \"{status}\""))
     }
 }

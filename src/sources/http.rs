@@ -1,41 +1,7 @@
-//! The HTTP plumbing the sources share: one client with timeouts, bounded bodies and short
-//! error texts fit for a panel.
+//! The HTTP plumbing the sources share: bounded bodies, short error texts fit for a panel,
+//! URLs with their credentials masked. Clients are built by [`super::endpoint`].
 
-use std::time::Duration;
-
-use reqwest::{Client, Response, Url};
-
-/// Builds the client: verified TLS, a timeout on every request (connect, headers and body).
-///
-/// Errors: the TLS backend cannot be initialised.
-pub fn client(timeout: Duration) -> Result<Client, String> {
-    Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .user_agent(concat!("mcptop/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("cannot build HTTP client: {}", short_error(&e)))
-}
-
-/// `/metrics` and `/health` URLs of a target given as a base URL (or as its `/metrics` URL).
-///
-/// Errors: the text is not an absolute http(s) URL.
-pub fn endpoints(target: &str) -> Result<(Url, Url), String> {
-    let mut base = Url::parse(target).map_err(|e| format!("bad target URL `{target}`: {e}"))?;
-    if !matches!(base.scheme(), "http" | "https") {
-        return Err(format!(
-            "bad target URL `{target}`: scheme must be http or https"
-        ));
-    }
-    let path = base.path().trim_end_matches('/').to_string();
-    let root = path.strip_suffix("/metrics").unwrap_or(&path).to_string();
-    base.set_query(None);
-    let mut metrics = base.clone();
-    metrics.set_path(&format!("{root}/metrics"));
-    let mut health = base;
-    health.set_path(&format!("{root}/health"));
-    Ok((metrics, health))
-}
+use reqwest::{Response, Url};
 
 /// Reads a response body of at most `max_bytes`, failing (without buffering the rest) when
 /// it is larger. See [`read_capped_into`].
@@ -250,19 +216,6 @@ pub async fn status_error(resp: Response) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::endpoints;
-
-    #[test]
-    fn endpoints_from_base_or_metrics_url() {
-        let (m, h) = endpoints("http://127.0.0.1:8080").expect("ok");
-        assert_eq!(m.as_str(), "http://127.0.0.1:8080/metrics");
-        assert_eq!(h.as_str(), "http://127.0.0.1:8080/health");
-        let (m, h) = endpoints("https://mcp.example/app/metrics").expect("ok");
-        assert_eq!(m.as_str(), "https://mcp.example/app/metrics");
-        assert_eq!(h.as_str(), "https://mcp.example/app/health");
-        assert!(endpoints("ftp://x").is_err());
-        assert!(endpoints("not a url").is_err());
-    }
 
     #[test]
     fn redact_removes_credentials() {

@@ -10,23 +10,32 @@ pub mod loki;
 pub mod mcp;
 pub mod prometheus;
 pub mod scrape;
+pub mod targets;
 
 use crate::model::dashboard::Scrape;
 use crate::model::status::HealthInfo;
 
+/// Which scrape target an update is about: given by [`targets::Targets::run`], stable for
+/// as long as the target stays (a `targets_file` change gives a changed target a new one).
+pub type TargetId = u64;
+
 /// What a source reports.
 #[derive(Debug)]
 pub enum Update {
-    /// A `/metrics` scrape finished at `t_ms` (Unix ms of its start).
+    /// A scrape of `target` finished at `t_ms` (Unix ms of its start).
     Scrape {
+        target: TargetId,
         t_ms: i64,
         result: Result<Scrape, String>,
     },
-    /// A `/health` check finished.
+    /// A health check of `target` finished.
     Health {
+        target: TargetId,
         t_ms: i64,
         result: Result<HealthInfo, String>,
     },
+    /// The scrape targets, at start and whenever `targets_file` changes them.
+    Targets(targets::TargetSet),
     /// Something happened on an MCP client connection.
     Mcp(crate::model::mcp::McpUpdate),
     /// An Alertmanager poll or write ended.
@@ -42,26 +51,17 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Spawns the scrape and health sources of `target_url`.
+/// Starts scrape mode's targets (their scrape and health tasks, and the watch of
+/// `targets_file`); the first update is [`Update::Targets`].
 ///
-/// Errors: a bad target URL or an HTTP client that cannot be built.
+/// Errors: a target that does not resolve or whose HTTP client cannot be built, or a
+/// `targets_file` that cannot be read; each says which.
 pub fn spawn(
     cfg: &crate::config::Config,
-    target_url: &str,
     tx: tokio::sync::mpsc::Sender<Update>,
 ) -> color_eyre::Result<tokio::task::JoinSet<()>> {
-    let (metrics, health_url) =
-        http::endpoints(target_url).map_err(color_eyre::eyre::Report::msg)?;
-    let client = http::client(cfg.scrape.timeout()).map_err(color_eyre::eyre::Report::msg)?;
-    let interval = cfg.scrape.interval;
+    let targets = targets::prepare(cfg).map_err(color_eyre::eyre::Report::msg)?;
     let mut set = tokio::task::JoinSet::new();
-    set.spawn(scrape::run(
-        client.clone(),
-        metrics,
-        interval,
-        cfg.scrape.max_body_bytes,
-        tx.clone(),
-    ));
-    set.spawn(health::run(client, health_url, interval, tx));
+    set.spawn(targets.run(tx));
     Ok(set)
 }

@@ -1,13 +1,14 @@
-//! The scrape source: polls `/metrics`, parses text 0.0.4 or OpenMetrics 1.0 and sends
-//! owned samples.
+//! The scrape source: polls a target's metrics URL, parses text 0.0.4 or OpenMetrics 1.0
+//! and sends owned samples. Every error names the URL it fetched (credentials masked).
 
 use std::time::{Duration, Instant};
 
-use reqwest::{Client, Url};
+use reqwest::{Method, Url};
 use tokio::sync::mpsc;
 
-use super::http::{read_capped_into, short_error, status_error};
-use super::{Update, now_ms};
+use super::endpoint::Endpoint;
+use super::http::{read_capped_into, redact, short_error, status_error};
+use super::{TargetId, Update, now_ms};
 use crate::model::dashboard::{Scrape, ScrapedSample};
 use crate::model::exposition::{self, Format};
 use crate::model::series::SeriesKey;
@@ -21,12 +22,13 @@ pub const ACCEPT: &str =
 /// made it larger than this; that buffer is freed rather than held for the rest of the run.
 const KEEP_BODY_BYTES: usize = 4 << 20;
 
-/// Scrapes `url` every `interval` until the receiver is dropped.
+/// Scrapes `url` every `interval` until the receiver is dropped, as target `target`.
 pub async fn run(
-    client: Client,
+    client: Endpoint,
     url: Url,
     interval: Duration,
     max_bytes: u64,
+    target: TargetId,
     tx: mpsc::Sender<Update>,
 ) {
     let mut ticker = tokio::time::interval(interval);
@@ -40,20 +42,53 @@ pub async fn run(
             body = Vec::new();
         }
         if let Err(e) = &result {
-            tracing::debug!(url = %super::http::redact(url.as_str()), error = %e, "scrape failed");
+            tracing::debug!(error = %e, "scrape failed");
         }
-        if tx.send(Update::Scrape { t_ms, result }).await.is_err() {
+        if tx
+            .send(Update::Scrape {
+                target,
+                t_ms,
+                result,
+            })
+            .await
+            .is_err()
+        {
             return;
         }
     }
 }
 
-/// One scrape: GET, bounded body, parse. `t_ms` becomes the samples' time.
+/// Sends `error` as the scrape result of `target` every `interval`: a target whose client
+/// cannot be built (a CA file that went missing) shows why in its own row, every time.
+pub async fn fail_every(
+    interval: Duration,
+    error: String,
+    target: TargetId,
+    tx: mpsc::Sender<Update>,
+) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let u = Update::Scrape {
+            target,
+            t_ms: now_ms(),
+            result: Err(error.clone()),
+        };
+        if tx.send(u).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// One scrape: GET (with the endpoint's credentials; a gzip-encoded answer is decoded),
+/// bounded body, parse. `t_ms` becomes the samples' time.
 ///
-/// Errors: connection, timeout, non-2xx status, body over `max_bytes`, not UTF-8, or a
-/// malformed exposition (with its line number).
+/// Errors, each starting with the URL (redacted) and `: `: connection, timeout, non-2xx
+/// status, body over `max_bytes`, not UTF-8, or a malformed exposition (with its line
+/// number).
 pub async fn scrape_once(
-    client: &Client,
+    client: &Endpoint,
     url: &Url,
     max_bytes: u64,
     t_ms: i64,
@@ -64,7 +99,19 @@ pub async fn scrape_once(
 /// [`scrape_once`] reading the body into `body`, whose capacity is kept for the next
 /// scrape of the same target.
 pub async fn scrape_into(
-    client: &Client,
+    client: &Endpoint,
+    url: &Url,
+    max_bytes: u64,
+    t_ms: i64,
+    body: &mut Vec<u8>,
+) -> Result<Scrape, String> {
+    fetch(client, url, max_bytes, t_ms, body)
+        .await
+        .map_err(|e| format!("{}: {e}", redact(url.as_str())))
+}
+
+async fn fetch(
+    client: &Endpoint,
     url: &Url,
     max_bytes: u64,
     t_ms: i64,
@@ -72,7 +119,7 @@ pub async fn scrape_into(
 ) -> Result<Scrape, String> {
     let started = Instant::now();
     let resp = client
-        .get(url.clone())
+        .request(Method::GET, url.clone())
         .header(reqwest::header::ACCEPT, ACCEPT)
         .send()
         .await
@@ -87,7 +134,7 @@ pub async fn scrape_into(
         .unwrap_or("")
         .to_string();
     read_capped_into(resp, max_bytes, body).await?;
-    let text = std::str::from_utf8(body).map_err(|e| format!("/metrics is not UTF-8: {e}"))?;
+    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
     let samples = parse(text, Format::from_content_type(&content_type))?;
     Ok(Scrape {
         t_ms,

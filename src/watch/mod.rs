@@ -86,7 +86,7 @@ fn emit(out: &mut impl Write, line: &str) {
 
 async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<Exit, Stop> {
     let query_mode = cfg.prometheus.enabled();
-    if !query_mode && cfg.target.url.is_none() {
+    if !query_mode && !cfg.has_targets() {
         return Err(Stop::Bad(
             "nothing to watch: pass --target URL, or --prometheus URL (query mode), or set \
              target.url / [prometheus] in the config"
@@ -191,8 +191,7 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
             &mut tasks,
         ))
     } else {
-        let url = cfg.target.url.clone().unwrap_or_default();
-        tasks = sources::spawn(&cfg, &url, tx).map_err(|e| Stop::Bad(e.to_string()))?;
+        tasks = sources::spawn(&cfg, tx).map_err(|e| Stop::Bad(e.to_string()))?;
         None
     };
     let mut dashboard = Dashboard::new(model);
@@ -260,8 +259,8 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
 /// Applies a source's update to the watch's model.
 fn apply(d: &mut Dashboard, up: &mut Option<(f64, usize)>, u: Update, query_mode: bool) {
     match u {
-        Update::Scrape { t_ms, result } if !query_mode => d.apply_scrape(t_ms, result),
-        Update::Health { t_ms, result } if !query_mode => d.apply_health(t_ms, result),
+        Update::Scrape { t_ms, result, .. } if !query_mode => d.apply_scrape(t_ms, result),
+        Update::Health { t_ms, result, .. } if !query_mode => d.apply_health(t_ms, result),
         // A query API that cannot even say which metrics it has counts as a failed interval.
         Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }) => {
             d.status.scrape.record_err(now_ms(), e.clone());
