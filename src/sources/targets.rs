@@ -80,11 +80,14 @@ pub struct Targets {
     timing: Timing,
 }
 
+/// A file's modification time and size.
+type Stamp = Option<(SystemTime, u64)>;
+
 #[derive(Debug)]
 struct FileState {
     path: PathBuf,
     /// Modification time and size when last read.
-    stamp: Option<(SystemTime, u64)>,
+    stamp: Stamp,
     entries: Vec<crate::config::TargetEntry>,
 }
 
@@ -186,15 +189,13 @@ impl Targets {
 }
 
 /// The file's modification time and size, when it can be read.
-fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+fn stamp(path: &Path) -> Stamp {
     let m = std::fs::metadata(path).ok()?;
     Some((m.modified().ok()?, m.len()))
 }
 
 /// Reads and parses a `targets_file`. Errors name the file.
-fn read_file(
-    path: &Path,
-) -> Result<(Vec<crate::config::TargetEntry>, Option<(SystemTime, u64)>), String> {
+fn read_file(path: &Path) -> Result<(Vec<crate::config::TargetEntry>, Stamp), String> {
     let stamp = stamp(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("targets_file {}: cannot read: {e}", path.display()))?;
