@@ -3,6 +3,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// What the fleet key says when there is no fleet.
+pub const FLEET_NEEDS: &str = "the fleet needs several targets (--target A --target B, \
+     [[targets]], targets_file) or query mode (--prometheus URL)";
+
 /// A screen of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Screen {
@@ -24,7 +28,8 @@ pub enum Screen {
 }
 
 impl Screen {
-    /// Every screen in tab order; the fleet shows only in query mode.
+    /// Every screen in tab order; the fleet shows only when there is one (query mode, or
+    /// several scraped targets).
     const TABS: [Screen; 7] = [
         Screen::Fleet,
         Screen::Overview,
@@ -35,9 +40,9 @@ impl Screen {
         Screen::Silences,
     ];
 
-    /// The screens of scrape mode, or of query mode (`query`, with the fleet first).
-    pub fn all(query: bool) -> &'static [Screen] {
-        if query { &Self::TABS } else { &Self::TABS[1..] }
+    /// The screens of one target, or of a fleet (`fleet`, with the fleet screen first).
+    pub fn all(fleet: bool) -> &'static [Screen] {
+        if fleet { &Self::TABS } else { &Self::TABS[1..] }
     }
 
     pub fn title(self) -> &'static str {
@@ -53,9 +58,9 @@ impl Screen {
     }
 
     /// The screen after (`step` = 1) or before (`step` = -1) this one among
-    /// [`Screen::all`]`(query)`, wrapping.
-    pub fn cycle(self, step: isize, query: bool) -> Screen {
-        let all = Screen::all(query);
+    /// [`Screen::all`]`(fleet)`, wrapping.
+    pub fn cycle(self, step: isize, fleet: bool) -> Screen {
+        let all = Screen::all(fleet);
         let i = all.iter().position(|s| *s == self).unwrap_or(0) as isize;
         let n = all.len() as isize;
         all[((i + step).rem_euclid(n)) as usize]
@@ -124,7 +129,7 @@ impl Action {
             Action::Show(Screen::Logs) => "logs (Loki or MCP servers)",
             Action::Show(Screen::Alerts) => "alerts by priority",
             Action::Show(Screen::Silences) => "Alertmanager silences",
-            Action::Show(Screen::Fleet) => "fleet (query mode)",
+            Action::Show(Screen::Fleet) => "fleet: every target",
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
             Action::Up => "up",

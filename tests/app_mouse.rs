@@ -52,7 +52,7 @@ fn the_wheel_moves_the_selection() {
         row: 10,
         modifiers: KeyModifiers::NONE,
     };
-    let row = |app: &mcptop::app::App| app.query.as_ref().map(|q| q.row);
+    let row = |app: &mcptop::app::App| app.fleet.as_ref().map(|q| q.row);
     assert_eq!(row(&app), Some(0));
     app.on_mouse(&wheel(MouseEventKind::ScrollDown), 120, now);
     app.on_mouse(&wheel(MouseEventKind::ScrollDown), 120, now);

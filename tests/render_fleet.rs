@@ -159,7 +159,7 @@ fn the_selection_follows_its_instance_when_a_refresh_reorders_the_rows() {
     key(&mut app, now, KeyCode::Down);
     // A refresh in which it became the busiest.
     let mut r = app
-        .query
+        .fleet
         .as_ref()
         .map(|q| q.rows.clone())
         .expect("query mode");
@@ -198,5 +198,5 @@ fn leaving_the_overview_ends_the_drill_down() {
         screen.contains("Fleet · production {job=\"mcp\"}"),
         "{screen}"
     );
-    assert!(app.query.as_ref().is_some_and(|q| q.drilled.is_none()));
+    assert!(app.fleet.as_ref().is_some_and(|q| q.drilled.is_none()));
 }

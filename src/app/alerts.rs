@@ -61,10 +61,17 @@ impl App {
     }
 
     /// Evaluates the local rules on the dashboard's numbers at `t_ms`.
+    /// A scraped fleet's targets each have their own rules, evaluated as their numbers
+    /// arrive ([`App::apply_target`]); here their alerts are gathered.
     pub(super) fn eval_rules(&mut self, t_ms: i64) {
-        let input = RuleInput::from_dashboard(&self.dashboard);
-        self.rules.eval(t_ms, &input);
-        let local = self.rules.alerts(t_ms);
+        let local = match self.fleet_local_alerts(t_ms) {
+            Some(alerts) => alerts,
+            None => {
+                let input = RuleInput::from_dashboard(&self.dashboard);
+                self.rules.eval(t_ms, &input);
+                self.rules.alerts(t_ms)
+            }
+        };
         self.keep_selection(|a| a.alerts.set_local(local));
     }
 

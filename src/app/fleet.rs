@@ -1,6 +1,7 @@
-//! Query mode in the app: the fleet's rows and each instance's tiles from the Prometheus
-//! source, the fleet screen's keys (sort, filter, drill down, back), environment switching
-//! and the `:` command line.
+//! The fleet in the app, whichever mode feeds it: one row per instance (query mode) or per
+//! scrape target (scrape mode with several targets), each with its own dashboard for the
+//! drill-down. The fleet screen's keys (sort, filter, drill down, back) and the `:` command
+//! line live here; what each mode feeds in is in [`super::query`] and [`super::targets`].
 
 use std::collections::BTreeMap;
 
@@ -10,65 +11,49 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::App;
 use super::nav::Overlay;
+use super::query::QuerySource;
+use super::targets::ScrapeSource;
 use crate::action::{Action, Screen};
-use crate::config::PrometheusConfig;
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::fleet::{FleetOrder, InstanceRow};
-use crate::model::profile::Profile;
-use crate::model::query_mode::{PromUpdate, Refresh};
 
-/// Switches the source to another environment; `Err` says why it could not.
-pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
+/// Where the fleet comes from.
+pub enum FleetSource {
+    /// Query mode: the environments of a Prometheus-compatible API.
+    Query(QuerySource),
+    /// Scrape mode with several targets (or a `targets_file`).
+    Scrape(ScrapeSource),
+}
 
-/// Query mode's state: the environments, the fleet and the instance drilled into.
-pub struct QueryState {
-    /// `(name, selector as written, redacted URL)` of each environment.
-    pub envs: Vec<(String, String, String)>,
-    /// The environment in view.
-    pub env: usize,
-    /// The source's run for it: bumped at each switch; updates of other runs are dropped.
-    pub run: u64,
-    /// The fleet as last refreshed, by instance.
+/// The fleet: its rows, each member's dashboard, and the table's order, filter and cursor.
+pub struct FleetState {
+    pub source: FleetSource,
+    /// The fleet as last refreshed, by instance (or target name).
     pub rows: Vec<InstanceRow>,
-    /// Each instance's tiles and timeline, for the drill-down.
+    /// Each member's tiles and timeline, for the drill-down, by instance (or target name).
     pub instances: BTreeMap<String, Dashboard>,
-    /// The instance whose overview is in view; `None`: the whole selector.
+    /// The member whose overview is in view; `None`: the whole fleet.
     pub drilled: Option<String>,
-    /// The API's warnings of the last refresh.
+    /// The API's warnings of the last refresh, or why `targets_file` could not be read.
     pub warnings: Vec<String>,
-    /// How the fleet table is sorted and filtered, and its selected row, kept on the same
-    /// instance (by name) when a refresh, sort or filter moves it.
+    /// How the table is sorted and filtered, and its selected row, kept on the same
+    /// member (by name) when a refresh, sort or filter moves it.
     pub order: FleetOrder,
     pub row: usize,
     selected: Option<String>,
-    /// Why the timeline's `query_range` failed, until it works again.
+    /// Why the timeline's `query_range` failed, until it works again (query mode).
     pub timeline_error: Option<String>,
     /// The fleet filter line while it has the keyboard.
     pub filter: Input,
     pub filtering: bool,
-    /// Settings of a new instance's model.
-    model: ModelConfig,
-    /// The profile the source reported, given to each new instance's model.
-    profile: Option<Result<Profile, String>>,
-    pub link: Option<PromLink>,
+    /// Settings of a new member's model.
+    pub(super) model: ModelConfig,
 }
 
-impl QueryState {
-    pub fn new(cfg: &PrometheusConfig, model: ModelConfig) -> QueryState {
-        QueryState {
-            envs: cfg
-                .environments
-                .iter()
-                .map(|e| {
-                    (
-                        e.name.clone(),
-                        e.selector_text(),
-                        crate::sources::http::redact(&e.url),
-                    )
-                })
-                .collect(),
-            env: cfg.start_index(),
-            run: 0,
+impl FleetState {
+    pub fn new(source: FleetSource, model: ModelConfig) -> FleetState {
+        FleetState {
+            source,
             rows: Vec::new(),
             instances: BTreeMap::new(),
             drilled: None,
@@ -80,8 +65,22 @@ impl QueryState {
             filter: Input::default(),
             filtering: false,
             model,
-            profile: None,
-            link: None,
+        }
+    }
+
+    /// Query mode's environments and source, when the fleet comes from a query API.
+    pub fn query(&self) -> Option<&QuerySource> {
+        match &self.source {
+            FleetSource::Query(q) => Some(q),
+            FleetSource::Scrape(_) => None,
+        }
+    }
+
+    /// Scrape mode's targets, when the fleet is scraped.
+    pub fn scrape(&self) -> Option<&ScrapeSource> {
+        match &self.source {
+            FleetSource::Scrape(s) => Some(s),
+            FleetSource::Query(_) => None,
         }
     }
 
@@ -90,9 +89,25 @@ impl QueryState {
         self.order.apply(&self.rows)
     }
 
-    /// The header's name for what is in view: `production {job="mcp"}`, or the instance.
+    /// What the members are called in titles: `instance` or `target`.
+    pub fn member_word(&self) -> &'static str {
+        match self.source {
+            FleetSource::Query(_) => "instance",
+            FleetSource::Scrape(_) => "target",
+        }
+    }
+
+    /// The header's name for what is in view: `production {job="mcp"}` or `targets`, or
+    /// `… · <member>` when drilled into one.
     pub fn title(&self) -> String {
-        let (name, selector, _) = self.envs.get(self.env).cloned().unwrap_or_default();
+        let (name, selector) = match &self.source {
+            FleetSource::Query(q) => q
+                .envs
+                .get(q.env)
+                .map(|(n, s, _)| (n.clone(), s.clone()))
+                .unwrap_or_default(),
+            FleetSource::Scrape(s) => (s.name.clone(), String::new()),
+        };
         match &self.drilled {
             Some(i) => format!("{name} · {i}"),
             None if selector.is_empty() => name,
@@ -100,19 +115,16 @@ impl QueryState {
         }
     }
 
-    fn instance(&mut self, name: &str) -> &mut Dashboard {
-        let (model, profile) = (&self.model, &self.profile);
-        self.instances.entry(name.to_string()).or_insert_with(|| {
-            let mut d = Dashboard::new(model.clone());
-            if let Some(p) = profile {
-                d.set_profile(p.clone());
-            }
-            d
-        })
+    /// The dashboard of `name`, made with the fleet's model settings when it is new.
+    pub(super) fn member(&mut self, name: &str) -> &mut Dashboard {
+        let model = &self.model;
+        self.instances
+            .entry(name.to_string())
+            .or_insert_with(|| Dashboard::new(model.clone()))
     }
 
     /// Selects row `row` of the visible rows (clamped).
-    fn select(&mut self, row: usize) {
+    pub(super) fn select(&mut self, row: usize) {
         let visible = self.visible();
         let row = row.min(visible.len().saturating_sub(1));
         let name = visible.get(row).map(|r| r.instance.clone());
@@ -120,9 +132,9 @@ impl QueryState {
         self.selected = name;
     }
 
-    /// Finds the selected instance again after the rows changed order or content; one that
+    /// Finds the selected member again after the rows changed order or content; one that
     /// is gone leaves the cursor where it was.
-    fn reselect(&mut self) {
+    pub(super) fn reselect(&mut self) {
         let found = self
             .selected
             .as_ref()
@@ -130,156 +142,41 @@ impl QueryState {
         self.select(found.unwrap_or(self.row));
     }
 
-    fn apply_refresh(&mut self, t_ms: i64, r: Refresh) {
-        // Instances no longer reported are forgotten (pods come and go); the one drilled
-        // into stays, saying so.
-        let drilled = self.drilled.clone();
-        self.instances.retain(|name, _| {
-            r.rows.iter().any(|row| &row.instance == name) || drilled.as_ref() == Some(name)
-        });
-        if let Some(name) = &drilled
-            && !r.rows.iter().any(|row| &row.instance == name)
-            && let Some(d) = self.instances.get_mut(name)
-        {
-            d.apply_stats(
-                t_ms,
-                Err("no longer reported: the selector finds no series of it".into()),
-            );
-        }
-        for row in &r.rows {
-            let stats = r
-                .per_instance
-                .get(&row.instance)
-                .cloned()
-                .unwrap_or_default();
-            let result = match row.up {
-                Some(false) => Err(match row.last_error.is_empty() {
-                    true => "down: up == 0 (its last scrape failed)".to_string(),
-                    false => format!("down: {}", row.last_error),
-                }),
-                _ => Ok(stats),
-            };
-            self.instance(&row.instance).apply_stats(t_ms, result);
-        }
-        self.rows = r.rows;
-        self.warnings = r.warnings;
-        self.reselect();
+    /// Forgets every member (an environment switch).
+    pub(super) fn clear(&mut self) {
+        self.rows.clear();
+        self.instances.clear();
+        self.drilled = None;
+        self.warnings.clear();
+        self.timeline_error = None;
+        self.row = 0;
+        self.selected = None;
     }
 }
 
 impl App {
-    /// Applies an update of the query-mode source; updates of another environment than
-    /// the one in view are dropped.
-    pub(super) fn apply_prometheus(&mut self, u: PromUpdate) {
-        let Some(q) = self.query.as_mut() else {
-            return;
-        };
-        match u {
-            PromUpdate::Profile { run, result } if run == q.run => {
-                for d in q.instances.values_mut() {
-                    d.set_profile(result.clone());
-                }
-                q.profile = Some(result.clone());
-                self.dashboard.set_profile(result);
-            }
-            PromUpdate::Timeline {
-                run,
-                range_ms,
-                total,
-                instances,
-                replace,
-            } if run == q.run => {
-                q.timeline_error = None;
-                self.dashboard.timeline.range_ms = range_ms;
-                self.dashboard.timeline.extend(&total, replace);
-                for (name, points) in instances {
-                    let d = q.instance(&name);
-                    d.timeline.range_ms = range_ms;
-                    d.timeline.extend(&points, replace);
-                }
-            }
-            PromUpdate::Refresh { run, t_ms, result } if run == q.run => match result {
-                Ok(r) => {
-                    self.dashboard.apply_stats(t_ms, Ok(r.total.clone()));
-                    q.apply_refresh(t_ms, *r);
-                    self.eval_rules(t_ms);
-                }
-                Err(e) => {
-                    for d in q.instances.values_mut() {
-                        d.apply_stats(t_ms, Err(e.clone()));
-                    }
-                    self.dashboard.apply_stats(t_ms, Err(e));
-                    self.eval_rules(t_ms);
-                }
-            },
-            PromUpdate::TimelineFailed { run, error } if run == q.run => {
-                q.timeline_error = Some(error);
-            }
-            _ => {}
-        }
-        self.sync_title();
-    }
-
-    /// The dashboard in view: the drilled instance's, else the whole selector's.
+    /// The dashboard in view: the drilled member's, else the whole fleet's (or the single
+    /// target's).
     pub fn shown_dashboard(&self) -> &Dashboard {
-        self.query
+        self.fleet
             .as_ref()
-            .and_then(|q| q.drilled.as_ref().and_then(|i| q.instances.get(i)))
+            .and_then(|f| f.drilled.as_ref().and_then(|i| f.instances.get(i)))
             .unwrap_or(&self.dashboard)
     }
 
-    fn sync_title(&mut self) {
-        if let Some(q) = &self.query {
-            self.target_name = q.title();
-            if let Some((_, _, url)) = q.envs.get(q.env) {
-                self.target_url.clone_from(url);
+    /// Keeps the header's name and URL on what is in view.
+    pub(super) fn sync_title(&mut self) {
+        if let Some(f) = &self.fleet {
+            self.target_name = f.title();
+            if let Some(url) = f.shown_url() {
+                self.target_url = url;
             }
         }
-    }
-
-    /// Switches to environment `name`: the fleet, tiles and timeline start afresh.
-    /// Errors: no such environment, or the source has stopped.
-    pub fn switch_env(&mut self, name: &str, now_ms: i64) -> Result<(), String> {
-        let Some(q) = self.query.as_mut() else {
-            return Err(
-                "environments need query mode: set [prometheus] or --prometheus URL".into(),
-            );
-        };
-        let Some(index) = q.envs.iter().position(|(n, _, _)| n == name) else {
-            let known: Vec<&str> = q.envs.iter().map(|(n, _, _)| n.as_str()).collect();
-            return Err(format!(
-                "no environment `{name}` (known: {})",
-                known.join(", ")
-            ));
-        };
-        if let Some(link) = &q.link {
-            link(index, q.run + 1)?;
-        }
-        q.run += 1;
-        q.env = index;
-        q.rows.clear();
-        q.instances.clear();
-        q.drilled = None;
-        q.warnings.clear();
-        q.profile = None;
-        q.timeline_error = None;
-        q.row = 0;
-        q.selected = None;
-        self.dashboard = Dashboard::new(q.model.clone());
-        // Alerts of the old environment's numbers do not carry over.
-        self.rules = crate::model::rules::RuleEngine::new(
-            self.cfg.rules.clone(),
-            self.cfg.alerts.keep_resolved,
-        );
-        self.eval_rules(now_ms);
-        self.sync_title();
-        self.toast(&format!("environment {name}"), false, now_ms);
-        Ok(())
     }
 
     /// Keys of the fleet screen; `None` hands the action to the common handling.
     pub(super) fn fleet_action(&mut self, action: Action) -> Option<bool> {
-        let q = self.query.as_mut()?;
+        let q = self.fleet.as_mut()?;
         let n = q.visible().len();
         match action {
             Action::Up => q.select(q.row.saturating_sub(1)),
@@ -321,20 +218,20 @@ impl App {
     }
 
     /// Leaving the overview ends a drill-down (Tab, a digit, a command): the fleet and
-    /// the other screens are about the whole selector.
+    /// the other screens are about the whole fleet.
     pub(super) fn end_drill_off_overview(&mut self) {
         let off = self.nav.screen != Screen::Overview;
         if off
-            && let Some(q) = self.query.as_mut()
+            && let Some(q) = self.fleet.as_mut()
             && q.drilled.take().is_some()
         {
             self.sync_title();
         }
     }
 
-    /// Esc on the overview of a drilled instance goes back to the fleet.
+    /// Esc on the overview of a drilled member goes back to the fleet.
     pub(super) fn leave_drill_down(&mut self) -> bool {
-        let Some(q) = self.query.as_mut() else {
+        let Some(q) = self.fleet.as_mut() else {
             return false;
         };
         if q.drilled.take().is_none() {
@@ -347,7 +244,7 @@ impl App {
 
     /// The fleet filter line: typing filters as it goes; Enter keeps it, Esc clears it.
     pub(super) fn fleet_filter_key(&mut self, ev: &KeyEvent) -> bool {
-        let Some(q) = self.query.as_mut() else {
+        let Some(q) = self.fleet.as_mut() else {
             return false;
         };
         match ev.code {
@@ -394,23 +291,25 @@ impl App {
         let arg = words.next();
         match (cmd, arg) {
             ("env" | "ctx" | "context", Some(name)) => self.switch_env(name, now_ms),
-            ("env" | "ctx" | "context", None) => Err(match &self.query {
-                Some(q) => format!(
-                    "environments: {}",
-                    q.envs
-                        .iter()
-                        .map(|(n, _, _)| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                None => "environments need query mode: set [prometheus] or --prometheus URL".into(),
-            }),
+            ("env" | "ctx" | "context", None) => {
+                Err(match self.fleet.as_ref().and_then(FleetState::query) {
+                    Some(q) => format!(
+                        "environments: {}",
+                        q.envs
+                            .iter()
+                            .map(|(n, _, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => super::query::NEEDS_QUERY_MODE.into(),
+                })
+            }
             ("q" | "quit", None) => {
                 self.quit = true;
                 Ok(())
             }
             (name, None) => {
-                let screen = Screen::all(self.query.is_some())
+                let screen = Screen::all(self.fleet.is_some())
                     .iter()
                     .find(|s| s.title().eq_ignore_ascii_case(name))
                     .copied()
@@ -418,7 +317,7 @@ impl App {
                         format!("unknown command `{name}` (try :env NAME, :fleet, :alerts, :q)")
                     })?;
                 if screen != Screen::Overview
-                    && let Some(q) = self.query.as_mut()
+                    && let Some(q) = self.fleet.as_mut()
                 {
                     q.drilled = None;
                 }
@@ -429,6 +328,20 @@ impl App {
             (name, Some(_)) => Err(format!(
                 "unknown command `{name}` (try :env NAME, :fleet, :alerts, :q)"
             )),
+        }
+    }
+}
+
+impl FleetState {
+    /// The URL shown in the header for what is in view: the environment's API, or the
+    /// drilled target's metrics URL.
+    fn shown_url(&self) -> Option<String> {
+        match &self.source {
+            FleetSource::Query(q) => q.envs.get(q.env).map(|(_, _, url)| url.clone()),
+            FleetSource::Scrape(s) => Some(match &self.drilled {
+                Some(name) => s.url_of(name).unwrap_or_default(),
+                None => String::new(),
+            }),
         }
     }
 }

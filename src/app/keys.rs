@@ -36,7 +36,7 @@ impl App {
     pub fn on_mouse(&mut self, m: &MouseEvent, width: u16, now_ms: i64) -> bool {
         let typing = self.nav.filtering
             || self.nav.log_filtering
-            || self.query.as_ref().is_some_and(|q| q.filtering);
+            || self.fleet.as_ref().is_some_and(|q| q.filtering);
         if !self.mouse || self.show_help || self.nav.overlay.is_some() || typing {
             return false;
         }
@@ -86,7 +86,7 @@ impl App {
         if self.nav.log_filtering {
             return self.log_filter_key(ev);
         }
-        if self.query.as_ref().is_some_and(|q| q.filtering) {
+        if self.fleet.as_ref().is_some_and(|q| q.filtering) {
             return self.fleet_filter_key(ev);
         }
         if let Some(i) = self.bindings.iter().position(|b| b.key.matches(ev)) {
@@ -110,7 +110,7 @@ impl App {
         {
             return changed;
         }
-        if action == Action::Show(Screen::Fleet) && self.query.is_some() {
+        if action == Action::Show(Screen::Fleet) && self.fleet.is_some() {
             self.leave_drill_down();
             self.nav.screen = Screen::Fleet;
             return true;
@@ -130,12 +130,8 @@ impl App {
                 nav.filter.reset();
                 nav.tool = 0;
             }
-            Action::Show(Screen::Fleet) if self.query.is_none() => {
-                self.toast(
-                    "the fleet needs query mode: --prometheus URL or [prometheus] in the config",
-                    true,
-                    now_ms,
-                );
+            Action::Show(Screen::Fleet) if self.fleet.is_none() => {
+                self.toast(crate::action::FLEET_NEEDS, true, now_ms);
             }
             Action::Show(s) => nav.screen = s,
             Action::Command => nav.overlay = Some(Overlay::Command(tui_input::Input::default())),
@@ -173,8 +169,8 @@ impl App {
                     }
                 }
             }
-            Action::NextScreen => nav.screen = nav.screen.cycle(1, self.query.is_some()),
-            Action::PrevScreen => nav.screen = nav.screen.cycle(-1, self.query.is_some()),
+            Action::NextScreen => nav.screen = nav.screen.cycle(1, self.fleet.is_some()),
+            Action::PrevScreen => nav.screen = nav.screen.cycle(-1, self.fleet.is_some()),
             Action::Up => self.move_cursor(-1),
             Action::Down => self.move_cursor(1),
             Action::PageUp => self.move_cursor(-PAGE),

@@ -7,8 +7,10 @@ pub mod fleet;
 mod keys;
 pub mod logs;
 pub mod nav;
+pub mod query;
 pub mod setup;
 pub mod snapshot;
+pub mod targets;
 
 use std::time::Duration;
 
@@ -90,8 +92,9 @@ pub struct App {
     pub loki_link: Option<LokiLink>,
     /// The error summary of the log source in view.
     pub log_summary: logs::LogSummary,
-    /// Query mode's fleet and environments; `None` in scrape mode.
-    pub query: Option<fleet::QueryState>,
+    /// The fleet: query mode's instances, or the targets of a scraped fleet; `None` for
+    /// one scraped target.
+    pub fleet: Option<fleet::FleetState>,
     /// A deploy marked with `D`: when, and the tiles just before.
     pub deploy: Option<DeployMark>,
     /// Whether mouse events are taken (`ui.mouse`, else on unless over SSH).
@@ -129,13 +132,11 @@ impl App {
                      mode), or set target.url or [prometheus] in the config"
                 ));
             }
-            _ if cfg.scrape_fleet() => {
-                return Err(eyre!("several targets: not yet"));
-            }
             _ => cfg
                 .scrape_targets()
                 .map_err(|e| eyre!("{e}"))?
                 .first()
+                .filter(|_| !cfg.scrape_fleet())
                 .map(|t| t.metrics_url.to_string())
                 .unwrap_or_default(),
         };
@@ -151,7 +152,15 @@ impl App {
             module_label: cfg.modules.label.clone(),
         };
         let dashboard = Dashboard::new(model.clone());
-        let query = query_mode.then(|| fleet::QueryState::new(&cfg.prometheus, model));
+        let fleet = if query_mode {
+            let source = fleet::FleetSource::Query(query::QuerySource::new(&cfg.prometheus));
+            Some(fleet::FleetState::new(source, model))
+        } else if cfg.scrape_fleet() {
+            let source = fleet::FleetSource::Scrape(targets::ScrapeSource::new(cfg.target_name()));
+            Some(fleet::FleetState::new(source, model))
+        } else {
+            None
+        };
         let keymap = Keymap::with(&cfg.keys).map_err(|e| eyre!("keys: {e}"))?;
         let config_dir = crate::config::default_path()
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
@@ -193,7 +202,7 @@ impl App {
         });
         let mut nav = Nav {
             log_rows: 20,
-            screen: if query_mode {
+            screen: if fleet.is_some() {
                 crate::action::Screen::Fleet
             } else {
                 crate::action::Screen::Overview
@@ -211,8 +220,8 @@ impl App {
                 until_ms: now_ms() + 3 * nav::TOAST_MS,
             });
         }
-        let target_name = match &query {
-            Some(q) => q.title(),
+        let target_name = match &fleet {
+            Some(f) => f.title(),
             None => cfg.target_name(),
         };
         let unverified_tls = cfg.unverified_tls();
@@ -240,7 +249,7 @@ impl App {
             loki,
             loki_link: None,
             log_summary: logs::LogSummary::default(),
-            query,
+            fleet,
             deploy: None,
             mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
             unverified_tls,
@@ -274,7 +283,7 @@ impl App {
             log_buffer: self.log_buffer(),
             log_summary: &self.log_summary,
             log_fields: &self.cfg.loki.fields,
-            query: self.query.as_ref(),
+            fleet: self.fleet.as_ref(),
             unverified_tls: &self.unverified_tls,
             deploy: self
                 .deploy
@@ -298,18 +307,20 @@ impl App {
     /// Applies a source's update to the model.
     pub fn apply(&mut self, update: Update) {
         match update {
-            Update::Scrape { t_ms, result, .. } => {
-                self.dashboard.apply_scrape(t_ms, result);
-                self.eval_rules(t_ms);
-            }
-            Update::Health { t_ms, result, .. } => {
-                self.dashboard.apply_health(t_ms, result);
-                self.eval_rules(t_ms);
-            }
+            Update::Scrape {
+                target,
+                t_ms,
+                result,
+            } => self.apply_target(target, t_ms, |d| d.apply_scrape(t_ms, result)),
+            Update::Health {
+                target,
+                t_ms,
+                result,
+            } => self.apply_target(target, t_ms, |d| d.apply_health(t_ms, result)),
+            Update::Targets(set) => self.apply_targets(set, now_ms()),
             Update::Mcp(u) => self.apply_mcp(u),
             Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
             Update::Loki(u) => self.apply_loki(u),
-            Update::Targets(_) => {}
             Update::Prometheus(u) => self.apply_prometheus(u),
         }
     }
@@ -340,7 +351,11 @@ impl App {
 ///
 /// Errors: a bad target URL, or a client that cannot be built (TLS files, secrets).
 fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task::JoinSet<()>> {
-    let mut tasks = if let Some(q) = app.query.as_mut() {
+    let query = app.fleet.as_mut().and_then(|f| match &mut f.source {
+        fleet::FleetSource::Query(q) => Some(q),
+        fleet::FleetSource::Scrape(_) => None,
+    });
+    let mut tasks = if let Some(q) = query {
         let mut set = tokio::task::JoinSet::new();
         let settings = sources::prometheus::Settings {
             profile: app.cfg.target.profile.clone(),

@@ -83,7 +83,8 @@ impl App {
     pub fn incident(&self, now_ms: i64) -> Incident {
         let d = self.shown_dashboard();
         let status = &d.status;
-        let up = self.query.is_none().then(|| status.scrape.is_ok());
+        let drilled = self.fleet.as_ref().is_some_and(|f| f.drilled.is_some());
+        let up = (self.fleet.is_none() || drilled).then(|| status.scrape.is_ok());
         let alerts = self
             .alerts
             .rows()
@@ -139,7 +140,8 @@ impl App {
         let mut out = Vec::new();
         let d = self.shown_dashboard();
         if let Some(profile) = d.profile() {
-            let mut selector = match &self.query {
+            let query = self.fleet.as_ref().and_then(|f| f.query());
+            let mut selector = match query {
                 Some(q) => self
                     .cfg
                     .prometheus
@@ -149,11 +151,11 @@ impl App {
                     .unwrap_or_default(),
                 None => Vec::new(),
             };
-            let instance = match &self.query {
-                Some(q) => q.drilled.clone(),
-                None => reqwest::Url::parse(&self.target_url).ok().and_then(|u| {
-                    Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?))
-                }),
+            let instance = match &self.fleet {
+                Some(f) => f.drilled.clone(),
+                None => reqwest::Url::parse(&self.target_url)
+                    .ok()
+                    .map(|u| crate::config::target::host_port(&u)),
             };
             if let Some(i) = instance
                 && let Ok(m) = crate::model::alerts::Matcher::equal("instance", &i)

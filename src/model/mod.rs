@@ -6,6 +6,7 @@ pub mod criteria;
 pub mod dashboard;
 pub mod exposition;
 pub mod fleet;
+pub mod fleet_total;
 pub mod logs;
 pub mod mcp;
 pub mod profile;

@@ -92,6 +92,26 @@ pub fn quantile_over_rate(
     eval_ms: i64,
     range_ms: i64,
 ) -> Option<f64> {
+    let mut buckets = bucket_rates(store, bucket_name, pred, eval_ms, range_ms);
+    if buckets.is_empty() {
+        return None;
+    }
+    Some(histogram_quantile(q, &mut buckets))
+}
+
+/// `sum by (le) (rate(name_bucket{pred}[range]))` as `(le, per-second rate)` pairs, one per
+/// distinct `le` string, in no particular order: the input of [`histogram_quantile`], kept
+/// so that the buckets of several targets can be added before a fleet's quantile is taken
+/// (as `histogram_quantile(q, sum by (le) (rate(...)))` over all of them). Empty when no
+/// bucket series has 2 samples in the window. Series without a float `le` are skipped.
+#[must_use]
+pub fn bucket_rates(
+    store: &SeriesStore,
+    bucket_name: &str,
+    pred: impl Fn(&SeriesKey) -> bool,
+    eval_ms: i64,
+    range_ms: i64,
+) -> Vec<(f64, f64)> {
     let mut by_le: BTreeMap<&str, (f64, KahanSum)> = BTreeMap::new();
     for (key, series) in store.select(bucket_name).filter(|(key, _)| pred(key)) {
         let Some(le_str) = key.label("le") else {
@@ -108,14 +128,10 @@ pub fn quantile_over_rate(
                 .add(r);
         }
     }
-    if by_le.is_empty() {
-        return None;
-    }
-    let mut buckets: Vec<(f64, f64)> = by_le
+    by_le
         .into_values()
         .map(|(le, sum)| (le, sum.value()))
-        .collect();
-    Some(histogram_quantile(q, &mut buckets))
+        .collect()
 }
 
 /// Parses an `le` label value like Go `strconv.ParseFloat` does for the

@@ -107,6 +107,12 @@ impl Timeline {
         self.live = None;
     }
 
+    /// The aligned points only, oldest first (no live point): the ones another timeline's
+    /// can be added to, point by point, since they sit on the same multiples of the step.
+    pub fn settled(&self) -> impl Iterator<Item = Point> + '_ {
+        self.points.iter().copied()
+    }
+
     /// Every point, oldest first, the live one last.
     pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
         self.points.iter().copied().chain(self.live)

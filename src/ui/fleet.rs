@@ -1,6 +1,6 @@
-//! The fleet screen of query mode: one row per instance (up/down, req/s, error %, P95, P99,
-//! last scrape error), sorted by the column marked ▼/▲, filtered with `/`; Enter drills into
-//! the selected instance's overview.
+//! The fleet screen: one row per instance of query mode, or per target of a scraped fleet
+//! (up/down, req/s, error %, P95, P99, last error), sorted by the column marked ▼/▲,
+//! filtered with `/`; Enter drills into the selected one's overview.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,21 +20,18 @@ const NUM_W: usize = 9;
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let Some(q) = view.query else {
-        Line::styled(
-            " the fleet needs query mode: --prometheus URL or [prometheus] in the config",
-            t.muted(),
-        )
-        .render(area, buf);
+    let Some(q) = view.fleet else {
+        Line::styled(format!(" {}", crate::action::FLEET_NEEDS), t.muted()).render(area, buf);
         return;
     };
     let rows = q.visible();
     let down = q.rows.iter().filter(|r| r.up == Some(false)).count();
     let mut title = vec![Span::styled(
         format!(
-            " Fleet · {} ({} instance{}",
+            " Fleet · {} ({} {}{}",
             q.title(),
             q.rows.len(),
+            q.member_word(),
             if q.rows.len() == 1 { "" } else { "s" }
         ),
         t.title(),
@@ -80,7 +77,10 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     }
     for w in q.warnings.iter().take(2) {
         top.push(Line::styled(
-            format!(" ▲ warning: {w}"),
+            format!(
+                " ▲ warning: {}",
+                fit(w, inner.width.saturating_sub(13) as usize)
+            ),
             Style::new().fg(t.warn),
         ));
     }
@@ -96,7 +96,9 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let w = inner.width as usize;
     Line::from(header(view, w)).render(head, buf);
     if rows.is_empty() {
-        let text = if q.rows.is_empty() {
+        let text = if q.rows.is_empty() && q.scrape().is_some() {
+            " no targets yet: waiting for the first scrape (or targets_file lists none)"
+        } else if q.rows.is_empty() {
             " no instances yet: waiting for the first answer (or the selector matches nothing)"
         } else {
             " no instance matches the filter · Esc clears it"
@@ -126,7 +128,7 @@ fn widths(w: usize) -> (usize, usize) {
 
 fn header(view: &View, w: usize) -> Vec<Span<'static>> {
     let t = view.theme;
-    let Some(q) = view.query else {
+    let Some(q) = view.fleet else {
         return Vec::new();
     };
     let (iw, ew) = widths(w);

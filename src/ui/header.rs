@@ -31,17 +31,43 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         6,
         vec![Span::styled(view.target_url.to_string(), t.muted())],
     ));
-    segments.push((
-        0,
-        vec![match status.up() {
-            Up::Up => Span::styled("● UP", Style::new().fg(t.ok).add_modifier(Modifier::BOLD)),
-            Up::Down => Span::styled(
-                format!("✖ DOWN ({} failed)", status.consecutive_failures()),
+    let scraped_fleet = view
+        .fleet
+        .filter(|f| f.scrape().is_some() && f.drilled.is_none());
+    if scraped_fleet.is_none() {
+        segments.push((
+            0,
+            vec![match status.up() {
+                Up::Up => Span::styled("● UP", Style::new().fg(t.ok).add_modifier(Modifier::BOLD)),
+                Up::Down => Span::styled(
+                    format!("✖ DOWN ({} failed)", status.consecutive_failures()),
+                    Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
+                ),
+                Up::Unknown => Span::styled("… connecting", t.muted()),
+            }],
+        ));
+    }
+    if let Some(f) = view.fleet.filter(|f| f.drilled.is_none()) {
+        // The fleet in one segment: how many of its members are up.
+        let n = f.rows.len();
+        let up = f.rows.iter().filter(|r| r.up == Some(true)).count();
+        let down = f.rows.iter().filter(|r| r.up == Some(false)).count();
+        let word = f.member_word();
+        let span = if down > 0 {
+            Span::styled(
+                format!("✖ {down}/{n} {word}s DOWN"),
                 Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
-            ),
-            Up::Unknown => Span::styled("… connecting", t.muted()),
-        }],
-    ));
+            )
+        } else if up > 0 {
+            Span::styled(
+                format!("● {up}/{n} {word}s up"),
+                Style::new().fg(t.ok).add_modifier(Modifier::BOLD),
+            )
+        } else {
+            Span::styled(format!("… {n} {word}s"), t.muted())
+        };
+        segments.push((0, vec![span]));
+    }
     let counts = view.alerts.counts();
     let any_firing = counts.iter().any(|n| *n > 0);
     let mut alert_spans = Vec::new();
@@ -83,7 +109,8 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     ));
     match status.scrape.age_secs(view.now_ms) {
         Some(age) => {
-            let label = if status.scrape.is_ok() && view.query.is_some() {
+            let label = if status.scrape.is_ok() && view.fleet.is_some_and(|f| f.query().is_some())
+            {
                 "queried "
             } else if status.scrape.is_ok() {
                 "scraped "

@@ -95,8 +95,8 @@ pub struct View<'a> {
     pub log_summary: &'a LogSummary,
     /// Fields of structured lines shown as columns (`loki.fields`).
     pub log_fields: &'a [String],
-    /// Query mode's fleet and environments; `None` in scrape mode.
-    pub query: Option<&'a crate::app::fleet::QueryState>,
+    /// The fleet (query mode, or several scraped targets); `None` for one target.
+    pub fleet: Option<&'a crate::app::fleet::FleetState>,
     /// Endpoints whose TLS certificates are not verified ([`Config::unverified_tls`]).
     ///
     /// [`Config::unverified_tls`]: crate::config::Config::unverified_tls

@@ -12,8 +12,16 @@ use crate::action::{Action, Screen};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let right = match view.query {
-        Some(q) => format!("{} instances · query mode ", q.rows.len()),
+    let right = match view.fleet {
+        Some(q) if q.query().is_some() => format!("{} instances · query mode ", q.rows.len()),
+        Some(q) => format!(
+            "{} targets · {} series ",
+            q.rows.len(),
+            q.instances
+                .values()
+                .map(|d| d.series_count())
+                .sum::<usize>()
+        ),
         None => format!(
             "{} series · {} samples ",
             view.dashboard.series_count(),
@@ -77,7 +85,7 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
         }
         Screen::Alerts => actions.extend([Action::Open, Action::Silence, Action::Down]),
         Screen::Silences => actions.extend([Action::Silence, Action::Expire, Action::Down]),
-        Screen::Fleet if view.query.is_some_and(|q| q.filtering) => {
+        Screen::Fleet if view.fleet.is_some_and(|q| q.filtering) => {
             return vec![Span::styled(
                 " filter: type part of an instance, job or error · Enter keep · Esc clear",
                 t.muted(),
@@ -90,7 +98,7 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
             Action::SortReverse,
             Action::Command,
         ]),
-        Screen::Overview if view.query.is_some_and(|q| q.drilled.is_some()) => {
+        Screen::Overview if view.fleet.is_some_and(|q| q.drilled.is_some()) => {
             actions.extend([Action::Back, Action::Command]);
         }
         Screen::Overview => {}

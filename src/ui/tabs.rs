@@ -35,7 +35,7 @@ pub fn hit(view: &View, width: u16, x: u16) -> Option<Screen> {
 fn parts(view: &View) -> (Vec<Tab>, Vec<Span<'static>>) {
     let t = view.theme;
     let mut tabs: Vec<Tab> = Vec::new();
-    for &s in Screen::all(view.query.is_some()) {
+    for &s in Screen::all(view.fleet.is_some()) {
         let key = view
             .keymap
             .key_for(Action::Show(s))

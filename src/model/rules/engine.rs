@@ -108,6 +108,8 @@ pub struct RuleEngine {
     rules: Vec<Rule>,
     states: Vec<RuleState>,
     keep_resolved: Duration,
+    /// Labels every alert of this engine carries (a fleet's target: `instance`).
+    labels: Labels,
 }
 
 /// Milliseconds of `d`, saturating.
@@ -124,7 +126,17 @@ impl RuleEngine {
             rules,
             states,
             keep_resolved,
+            labels: Labels::new(),
         }
+    }
+
+    /// The same engine for one target of a fleet: its alerts carry `instance="<name>"`
+    /// (as a Prometheus rule's alerts carry the series' labels), and their fingerprints
+    /// differ from another target's.
+    #[must_use]
+    pub fn for_instance(mut self, name: &str) -> RuleEngine {
+        self.labels.insert("instance".into(), name.into());
+        self
     }
 
     /// The rules, in config order.
@@ -205,21 +217,28 @@ impl RuleEngine {
                         (AlertState::Resolved, Some(at_ms))
                     }
                 };
-                Some(alert(rule, st, state, ends_at_ms))
+                Some(alert(rule, st, state, ends_at_ms, &self.labels))
             })
             .collect()
     }
 }
 
-fn alert(rule: &Rule, st: &RuleState, state: AlertState, ends_at_ms: Option<i64>) -> Alert {
+fn alert(
+    rule: &Rule,
+    st: &RuleState,
+    state: AlertState,
+    ends_at_ms: Option<i64>,
+    extra: &Labels,
+) -> Alert {
     let pairs = |p: &[(&str, String)]| -> Labels {
         p.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
     };
-    let labels = pairs(&[
+    let mut labels = extra.clone();
+    labels.extend(pairs(&[
         ("alertname", rule.alert.clone()),
         ("severity", rule.severity.clone()),
         ("source", "mcptop".into()),
-    ]);
+    ]));
     let summary = if rule.summary.trim().is_empty() {
         let for_ = if rule.for_.is_zero() {
             String::new()
@@ -238,7 +257,10 @@ fn alert(rule: &Rule, st: &RuleState, state: AlertState, ends_at_ms: Option<i64>
         annotations.insert("runbook_url".into(), url.clone());
     }
     Alert {
-        fingerprint: format!("local:{}", rule.alert),
+        fingerprint: match extra.get("instance") {
+            Some(i) => format!("local:{}:{i}", rule.alert),
+            None => format!("local:{}", rule.alert),
+        },
         labels,
         annotations,
         state,

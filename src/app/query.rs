@@ -1,0 +1,206 @@
+//! Query mode in the app: the fleet's rows and each instance's tiles from the Prometheus
+//! source, and environment switching.
+
+use super::App;
+use super::fleet::{FleetSource, FleetState};
+use crate::config::PrometheusConfig;
+use crate::model::dashboard::Dashboard;
+use crate::model::profile::Profile;
+use crate::model::query_mode::{PromUpdate, Refresh};
+
+/// Switches the source to another environment; `Err` says why it could not.
+pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
+
+/// What `:env` says outside query mode.
+pub(super) const NEEDS_QUERY_MODE: &str =
+    "environments need query mode: set [prometheus] or --prometheus URL";
+
+/// Query mode's environments and source.
+pub struct QuerySource {
+    /// `(name, selector as written, redacted URL)` of each environment.
+    pub envs: Vec<(String, String, String)>,
+    /// The environment in view.
+    pub env: usize,
+    /// The source's run for it: bumped at each switch; updates of other runs are dropped.
+    pub run: u64,
+    /// The profile the source reported, given to each new instance's model.
+    profile: Option<Result<Profile, String>>,
+    pub link: Option<PromLink>,
+}
+
+impl QuerySource {
+    pub fn new(cfg: &PrometheusConfig) -> QuerySource {
+        QuerySource {
+            envs: cfg
+                .environments
+                .iter()
+                .map(|e| {
+                    (
+                        e.name.clone(),
+                        e.selector_text(),
+                        crate::sources::http::redact(&e.url),
+                    )
+                })
+                .collect(),
+            env: cfg.start_index(),
+            run: 0,
+            profile: None,
+            link: None,
+        }
+    }
+}
+
+impl FleetState {
+    /// Query mode's source, to change.
+    fn query_mut(&mut self) -> Option<&mut QuerySource> {
+        match &mut self.source {
+            FleetSource::Query(q) => Some(q),
+            FleetSource::Scrape(_) => None,
+        }
+    }
+
+    /// The dashboard of instance `name`, given the source's profile when it is new.
+    fn instance(&mut self, name: &str) -> &mut Dashboard {
+        let profile = self.query().and_then(|q| q.profile.clone());
+        let fresh = !self.instances.contains_key(name);
+        let d = self.member(name);
+        if fresh && let Some(p) = profile {
+            d.set_profile(p);
+        }
+        d
+    }
+
+    fn apply_refresh(&mut self, t_ms: i64, r: Refresh) {
+        // Instances no longer reported are forgotten (pods come and go); the one drilled
+        // into stays, saying so.
+        let drilled = self.drilled.clone();
+        self.instances.retain(|name, _| {
+            r.rows.iter().any(|row| &row.instance == name) || drilled.as_ref() == Some(name)
+        });
+        if let Some(name) = &drilled
+            && !r.rows.iter().any(|row| &row.instance == name)
+            && let Some(d) = self.instances.get_mut(name)
+        {
+            d.apply_stats(
+                t_ms,
+                Err("no longer reported: the selector finds no series of it".into()),
+            );
+        }
+        for row in &r.rows {
+            let stats = r
+                .per_instance
+                .get(&row.instance)
+                .cloned()
+                .unwrap_or_default();
+            let result = match row.up {
+                Some(false) => Err(match row.last_error.is_empty() {
+                    true => "down: up == 0 (its last scrape failed)".to_string(),
+                    false => format!("down: {}", row.last_error),
+                }),
+                _ => Ok(stats),
+            };
+            self.instance(&row.instance).apply_stats(t_ms, result);
+        }
+        self.rows = r.rows;
+        self.warnings = r.warnings;
+        self.reselect();
+    }
+}
+
+impl App {
+    /// Applies an update of the query-mode source; updates of another environment than
+    /// the one in view are dropped.
+    pub(super) fn apply_prometheus(&mut self, u: PromUpdate) {
+        let Some(f) = self.fleet.as_mut() else {
+            return;
+        };
+        let Some(run) = f.query().map(|q| q.run) else {
+            return;
+        };
+        match u {
+            PromUpdate::Profile { run: r, result } if r == run => {
+                for d in f.instances.values_mut() {
+                    d.set_profile(result.clone());
+                }
+                if let Some(q) = f.query_mut() {
+                    q.profile = Some(result.clone());
+                }
+                self.dashboard.set_profile(result);
+            }
+            PromUpdate::Timeline {
+                run: r,
+                range_ms,
+                total,
+                instances,
+                replace,
+            } if r == run => {
+                f.timeline_error = None;
+                self.dashboard.timeline.range_ms = range_ms;
+                self.dashboard.timeline.extend(&total, replace);
+                for (name, points) in instances {
+                    let d = f.instance(&name);
+                    d.timeline.range_ms = range_ms;
+                    d.timeline.extend(&points, replace);
+                }
+            }
+            PromUpdate::Refresh {
+                run: r,
+                t_ms,
+                result,
+            } if r == run => match result {
+                Ok(r) => {
+                    self.dashboard.apply_stats(t_ms, Ok(r.total.clone()));
+                    f.apply_refresh(t_ms, *r);
+                    self.eval_rules(t_ms);
+                }
+                Err(e) => {
+                    for d in f.instances.values_mut() {
+                        d.apply_stats(t_ms, Err(e.clone()));
+                    }
+                    self.dashboard.apply_stats(t_ms, Err(e));
+                    self.eval_rules(t_ms);
+                }
+            },
+            PromUpdate::TimelineFailed { run: r, error } if r == run => {
+                f.timeline_error = Some(error);
+            }
+            _ => {}
+        }
+        self.sync_title();
+    }
+
+    /// Switches to environment `name`: the fleet, tiles and timeline start afresh.
+    /// Errors: no such environment, or the source has stopped.
+    pub fn switch_env(&mut self, name: &str, now_ms: i64) -> Result<(), String> {
+        let Some(f) = self.fleet.as_mut() else {
+            return Err(NEEDS_QUERY_MODE.into());
+        };
+        let Some(q) = f.query_mut() else {
+            return Err(NEEDS_QUERY_MODE.into());
+        };
+        let Some(index) = q.envs.iter().position(|(n, _, _)| n == name) else {
+            let known: Vec<&str> = q.envs.iter().map(|(n, _, _)| n.as_str()).collect();
+            return Err(format!(
+                "no environment `{name}` (known: {})",
+                known.join(", ")
+            ));
+        };
+        if let Some(link) = &q.link {
+            link(index, q.run + 1)?;
+        }
+        q.run += 1;
+        q.env = index;
+        q.profile = None;
+        f.clear();
+        self.dashboard = Dashboard::new(f.model.clone());
+        // Alerts of the old environment's numbers do not carry over.
+        self.rules = crate::model::rules::RuleEngine::new(
+            self.cfg.rules.clone(),
+            self.cfg.alerts.keep_resolved,
+        );
+        self.eval_rules(now_ms);
+        self.sync_title();
+        self.toast(&format!("environment {name}"), false, now_ms);
+        Ok(())
+    }
+}

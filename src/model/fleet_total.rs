@@ -1,0 +1,113 @@
+//! The tiles and timeline of a scraped fleet, from its targets' own: what Prometheus would
+//! answer for the same PromQL over every target's series, `sum(rate(...))` for requests and
+//! errors and `histogram_quantile(q, sum by (le) (rate(...)))` over the added buckets.
+//!
+//! Only targets whose last scrape succeeded count, as in Prometheus, where a failed scrape
+//! marks the target's series stale and an instant query then leaves them out. Each target's
+//! numbers are its own at its last scrape (the targets' timers are not aligned, so the
+//! instants differ by less than one interval).
+
+use std::collections::BTreeMap;
+
+use super::dashboard::Dashboard;
+use super::promql::histogram_quantile;
+use super::stats::{ModuleShare, Stats};
+use super::timeline::Point;
+
+/// The fleet's tiles, or `None` while no live target has a request rate.
+///
+/// - `req_per_sec`, `err_per_sec`: sums (per second);
+/// - `error_ratio`: errors / requests;
+/// - `p50`, `p95`, `p99`: quantiles of the targets' latency buckets added per `le`
+///   (seconds); targets with other bucket layouts are added as Prometheus' `sum by (le)`
+///   would, the quantile then sees the union of the bounds;
+/// - `modules`: per-module sums, shares of the fleet's tool calls;
+/// - `resident_memory_bytes`: the largest target's (bytes);
+/// - `eval_ms`: the newest target's instant; `range_ms`: the shortest range in use (a
+///   target still warming up shortens the fleet's).
+pub fn total<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Option<Stats> {
+    let mut out = Stats::default();
+    let mut req = 0.0;
+    let mut err = 0.0;
+    let mut any = false;
+    let mut buckets: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+    let mut modules: BTreeMap<String, f64> = BTreeMap::new();
+    let mut range_ms = i64::MAX;
+    for d in members {
+        let s = &d.stats;
+        let Some(r) = s.req_per_sec.filter(|_| d.status.scrape.is_ok()) else {
+            continue;
+        };
+        any = true;
+        req += r;
+        err += s.err_per_sec.unwrap_or(0.0);
+        out.eval_ms = out.eval_ms.max(s.eval_ms);
+        range_ms = range_ms.min(s.range_ms);
+        for (le, rate) in d.latency_buckets() {
+            // `le` bounds compare as numbers ("1" and "1.0" are one bucket), as Prometheus
+            // merges them in histogram_quantile.
+            let slot = buckets.entry(le.to_bits()).or_insert((le, 0.0));
+            slot.1 += rate;
+        }
+        for m in &s.modules {
+            *modules.entry(m.module.clone()).or_default() += m.per_sec;
+        }
+        if let Some(mem) = s.resident_memory_bytes {
+            out.resident_memory_bytes = Some(out.resident_memory_bytes.map_or(mem, |m| m.max(mem)));
+        }
+    }
+    if !any {
+        return None;
+    }
+    out.req_per_sec = Some(req);
+    out.err_per_sec = Some(err);
+    out.error_ratio = (req > 0.0).then(|| err / req);
+    out.range_ms = range_ms;
+    let quantile = |q: f64| {
+        let mut b: Vec<(f64, f64)> = buckets.values().copied().collect();
+        (!b.is_empty())
+            .then(|| histogram_quantile(q, &mut b))
+            .filter(|v| !v.is_nan())
+    };
+    out.p50 = quantile(0.5);
+    out.p95 = quantile(0.95);
+    out.p99 = quantile(0.99);
+    let sum: f64 = modules.values().sum();
+    out.modules = modules
+        .into_iter()
+        .map(|(module, per_sec)| ModuleShare {
+            module,
+            per_sec,
+            share: if sum > 0.0 { per_sec / sum } else { 0.0 },
+        })
+        .collect();
+    out.modules.sort_by(|a, b| {
+        b.per_sec
+            .total_cmp(&a.per_sec)
+            .then_with(|| a.module.cmp(&b.module))
+    });
+    Some(out)
+}
+
+/// The fleet's timeline: at each aligned instant, the sum of the targets' points there
+/// (requests and errors per second), oldest first. A target that has no point at an
+/// instant (it joined later, or was down) adds nothing to it.
+pub fn timeline<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Vec<Point> {
+    let mut at: BTreeMap<i64, Point> = BTreeMap::new();
+    for d in members {
+        for p in d.timeline.settled() {
+            let slot = at.entry(p.t_ms).or_insert(Point {
+                t_ms: p.t_ms,
+                req_per_sec: 0.0,
+                err_per_sec: 0.0,
+            });
+            slot.req_per_sec += p.req_per_sec;
+            slot.err_per_sec += p.err_per_sec;
+        }
+    }
+    at.into_values().collect()
+}
+
+#[cfg(test)]
+#[path = "fleet_total_tests.rs"]
+mod tests;
