@@ -67,6 +67,8 @@ fn row(t: &Target, d: &Dashboard) -> InstanceRow {
         error_ratio: s.error_ratio.filter(|_| live),
         p95: s.p95.filter(|_| live),
         p99: s.p99.filter(|_| live),
+        p95_lower_bound: s.p95_lower_bound,
+        p99_lower_bound: s.p99_lower_bound,
         last_error: d.status.error().unwrap_or_default().to_string(),
     }
 }

@@ -20,6 +20,10 @@ pub struct InstanceRow {
     /// Latency quantiles, seconds.
     pub p95: Option<f64>,
     pub p99: Option<f64>,
+    /// The quantile fell in the `+Inf` bucket: the value is only a lower bound
+    /// ([`crate::model::stats::Stats::p95_lower_bound`]).
+    pub p95_lower_bound: bool,
+    pub p99_lower_bound: bool,
     /// The last scrape error `/api/v1/targets` reports; empty when none.
     pub last_error: String,
 }

@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::dashboard::Dashboard;
-use super::promql::histogram_quantile;
-use super::stats::{ModuleShare, Stats};
+use super::stats::{Latency, ModuleShare, Stats};
 use super::timeline::Point;
 
 /// The fleet's tiles, or `None` while no live target has a request rate.
@@ -63,15 +62,14 @@ pub fn total<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Option<Sta
     out.err_per_sec = Some(err);
     out.error_ratio = (req > 0.0).then(|| err / req);
     out.range_ms = range_ms;
-    let quantile = |q: f64| {
-        let mut b: Vec<(f64, f64)> = buckets.values().copied().collect();
-        (!b.is_empty())
-            .then(|| histogram_quantile(q, &mut b))
-            .filter(|v| !v.is_nan())
-    };
-    out.p50 = quantile(0.5);
-    out.p95 = quantile(0.95);
-    out.p99 = quantile(0.99);
+    let rates: Vec<(f64, f64)> = buckets.values().copied().collect();
+    let latency = Latency::of(&rates);
+    out.p50 = latency.p50;
+    out.p95 = latency.p95;
+    out.p99 = latency.p99;
+    out.p95_lower_bound = latency.p95_lower_bound;
+    out.p99_lower_bound = latency.p99_lower_bound;
+    out.top_bucket_s = latency.top_bucket_s;
     let sum: f64 = modules.values().sum();
     out.modules = modules
         .into_iter()

@@ -206,6 +206,13 @@ impl Profile {
             .unwrap_or(re)
     }
 
+    /// What this profile's error rate cannot see, said under the error tile: the `http`
+    /// profile counts HTTP statuses only, and a gateway answers a failed tool call
+    /// (`isError: true`) with HTTP 200.
+    pub fn tool_error_blind_spot(&self) -> Option<&'static str> {
+        (self.kind == ProfileKind::Http).then_some("HTTP status only: tool errors not seen")
+    }
+
     /// Whether a series with this label value is an error (missing label = not an error).
     pub fn is_error(&self, label_value: Option<&str>) -> bool {
         label_value.is_some_and(|v| self.error_match.is_match(v))

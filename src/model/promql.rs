@@ -214,21 +214,47 @@ const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 /// ```
 #[must_use]
 pub fn histogram_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
+    histogram_quantile_bounded(q, buckets).value
+}
+
+/// A quantile with what the histogram could tell of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantile {
+    /// As [`histogram_quantile`] answers (NaN where it does).
+    pub value: f64,
+    /// The rank fell in the `+Inf` bucket: the true quantile is above `value`, which is
+    /// then the highest finite bound (Prometheus answers that bound, with no sign of it).
+    pub lower_bound: bool,
+    /// The highest finite bucket bound, when there is one: no quantile above it can be
+    /// seen, so a threshold above it can never be crossed by the answer.
+    pub top_finite: Option<f64>,
+}
+
+/// [`histogram_quantile`], also saying whether the answer is only a lower bound (the rank
+/// fell in the `+Inf` bucket, promql/quantile.go returns the second-highest bound there)
+/// and which is the highest finite bound.
+#[must_use]
+pub fn histogram_quantile_bounded(q: f64, buckets: &mut Vec<(f64, f64)>) -> Quantile {
+    let answer = |value: f64| Quantile {
+        value,
+        lower_bound: false,
+        top_finite: None,
+    };
     if q.is_nan() {
-        return f64::NAN;
+        return answer(f64::NAN);
     }
     if q < 0.0 {
-        return f64::NEG_INFINITY;
+        return answer(f64::NEG_INFINITY);
     }
     if q > 1.0 {
-        return f64::INFINITY;
+        return answer(f64::INFINITY);
     }
     if buckets.iter().any(|(le, _)| le.is_nan()) {
-        return f64::NAN;
+        return answer(f64::NAN);
     }
     buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
     if buckets.last().is_none_or(|&(le, _)| le != f64::INFINITY) {
-        return f64::NAN;
+        return answer(f64::NAN);
     }
 
     // Merge equal bounds: dedup_by passes (later, kept).
@@ -242,11 +268,16 @@ pub fn histogram_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
     ensure_monotonic(buckets);
 
     let [.., (prev_le, _), (_, total)] = buckets.as_slice() else {
-        return f64::NAN; // fewer than 2 buckets
+        return answer(f64::NAN); // fewer than 2 buckets
     };
     let (second_highest, total) = (*prev_le, *total);
+    let answer = |value: f64, lower_bound: bool| Quantile {
+        value,
+        lower_bound,
+        top_finite: Some(second_highest),
+    };
     if total == 0.0 {
-        return f64::NAN;
+        return answer(f64::NAN, false);
     }
 
     let mut rank = q * total;
@@ -256,10 +287,10 @@ pub fn histogram_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
         matches!(count.partial_cmp(&rank), Some(Ordering::Less) | None)
     });
     let Some(&(bucket_end, mut count)) = finite.get(b) else {
-        return second_highest;
+        return answer(second_highest, true);
     };
     if b == 0 && bucket_end <= 0.0 {
-        return bucket_end;
+        return answer(bucket_end, false);
     }
     let mut bucket_start = 0.0;
     if let Some(&(prev_le, prev_count)) = b.checked_sub(1).and_then(|i| finite.get(i)) {
@@ -267,7 +298,10 @@ pub fn histogram_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
         count -= prev_count;
         rank -= prev_count;
     }
-    bucket_start + (bucket_end - bucket_start) * (rank / count)
+    answer(
+        bucket_start + (bucket_end - bucket_start) * (rank / count),
+        false,
+    )
 }
 
 /// Forces non-decreasing counts and flattens floating-point noise, as

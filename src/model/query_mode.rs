@@ -165,6 +165,8 @@ pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
             error_ratio: s.error_ratio,
             p95: s.p95,
             p99: s.p99,
+            p95_lower_bound: s.p95_lower_bound,
+            p99_lower_bound: s.p99_lower_bound,
             last_error: last_errors
                 .get(name)
                 .map(|e| (*e).to_string())
@@ -274,6 +276,11 @@ fn stats(t_ms: i64, v: &Values<'_>, shape: &Shape<'_>) -> Stats {
         p50: quantile(v.p50),
         p95: quantile(v.p95),
         p99: quantile(v.p99),
+        // The API answers the value alone: whether it is the top bucket's bound standing
+        // for "above it" is not told (see README, query mode).
+        p95_lower_bound: false,
+        p99_lower_bound: false,
+        top_bucket_s: None,
         modules: modules(&v.by_tool, shape),
         resident_memory_bytes: v.memory,
         range_ms: shape.range_ms,

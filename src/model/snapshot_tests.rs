@@ -27,6 +27,7 @@ fn incident() -> Incident {
         ],
         resident_memory_bytes: Some(5e7),
         range_ms: 300_000,
+        ..Stats::default()
     };
     let alerts = vec![
         ReportAlert {

@@ -4,7 +4,8 @@
 use regex::Regex;
 
 use super::profile::Profile;
-use super::query::{quantile_over_rate, sum_rate, sum_rate_by};
+use super::promql::histogram_quantile_bounded;
+use super::query::{bucket_rates, sum_rate, sum_rate_by};
 use super::series::{SeriesKey, SeriesStore};
 
 /// Share of tool calls of one module.
@@ -34,6 +35,14 @@ pub struct Stats {
     pub p50: Option<f64>,
     pub p95: Option<f64>,
     pub p99: Option<f64>,
+    /// P95 (P99) fell in the `+Inf` bucket: the value is the highest finite bound and the
+    /// true quantile is above it (shown as `> 1.00s`, never graded `ok`).
+    pub p95_lower_bound: bool,
+    pub p99_lower_bound: bool,
+    /// The latency histogram's highest finite bucket bound, seconds: no quantile above it
+    /// can be seen, so a threshold above it can never be crossed. `None` where unknown
+    /// (no histogram, or query mode).
+    pub top_bucket_s: Option<f64>,
     /// Tool calls by module, largest first.
     pub modules: Vec<ModuleShare>,
     /// `process_resident_memory_bytes`, latest sample, bytes.
@@ -69,20 +78,23 @@ pub fn compute(
         (Some(r), None) if r > 0.0 => Some(0.0),
         _ => None,
     };
-    let quantile = |q: f64| {
-        profile.latency_bucket.as_deref().and_then(|name| {
-            quantile_over_rate(buckets, name, |k| profile.counts(k), q, eval_ms, range_ms)
-                .filter(|v| !v.is_nan())
-        })
-    };
+    let rates = profile
+        .latency_bucket
+        .as_deref()
+        .map(|name| bucket_rates(buckets, name, |k| profile.counts(k), eval_ms, range_ms))
+        .unwrap_or_default();
+    let latency = Latency::of(&rates);
     Stats {
         eval_ms,
         req_per_sec: req,
         err_per_sec: err.or(req.map(|_| 0.0)),
         error_ratio,
-        p50: quantile(0.5),
-        p95: quantile(0.95),
-        p99: quantile(0.99),
+        p50: latency.p50,
+        p95: latency.p95,
+        p99: latency.p99,
+        p95_lower_bound: latency.p95_lower_bound,
+        p99_lower_bound: latency.p99_lower_bound,
+        top_bucket_s: latency.top_bucket_s,
         modules: modules(profile, counters, module_re, eval_ms, range_ms),
         resident_memory_bytes: counters
             .select("process_resident_memory_bytes")
@@ -90,6 +102,40 @@ pub fn compute(
             .map(|s| s.v)
             .reduce(f64::max),
         range_ms,
+    }
+}
+
+/// The latency tiles from `sum by (le) (rate(bucket[range]))` pairs ([`bucket_rates`]):
+/// each quantile as Prometheus' `histogram_quantile` answers it (`None` for no buckets or
+/// NaN), whether P95 and P99 are only lower bounds (their rank fell in `+Inf`), and the
+/// highest finite bound (seconds).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Latency {
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub p95_lower_bound: bool,
+    pub p99_lower_bound: bool,
+    pub top_bucket_s: Option<f64>,
+}
+
+impl Latency {
+    /// Errors: none; an empty `rates` gives every field empty.
+    pub fn of(rates: &[(f64, f64)]) -> Latency {
+        if rates.is_empty() {
+            return Latency::default();
+        }
+        let q = |q: f64| histogram_quantile_bounded(q, &mut rates.to_vec());
+        let (p50, p95, p99) = (q(0.5), q(0.95), q(0.99));
+        let value = |x: &crate::model::promql::Quantile| Some(x.value).filter(|v| !v.is_nan());
+        Latency {
+            p50: value(&p50),
+            p95: value(&p95),
+            p99: value(&p99),
+            p95_lower_bound: p95.lower_bound,
+            p99_lower_bound: p99.lower_bound,
+            top_bucket_s: p95.top_finite.filter(|b| b.is_finite()),
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! (up/down, req/s, error %, P95, P99, last error), sorted by the column marked ▼/▲,
 //! filtered with `/`; Enter drills into the selected one's overview.
 
+use std::time::Duration;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -172,6 +174,15 @@ fn row(view: &View, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
         Span::styled(format!("{text:>width$} ", width = NUM_W - 1), style)
     };
     let level = |v: Option<f64>, warn: f64, crit: f64| Level::of(v, warn, crit).style(t);
+    let latency = |v: Option<f64>, lower: bool, warn: Duration, crit: Duration| {
+        let text = match v {
+            Some(x) if lower => format!(">{}", format::latency(x)),
+            Some(x) => format::latency(x),
+            None => "–".into(),
+        };
+        let style = Level::of_bound(v, lower, warn.as_secs_f64(), crit.as_secs_f64()).style(t);
+        num(text, style)
+    };
     vec![
         Span::raw(" "),
         Span::styled(pad(&r.instance, iw + 1), t.text()),
@@ -181,14 +192,8 @@ fn row(view: &View, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
             r.error_ratio.map_or("–".into(), format::percent),
             level(r.error_ratio, th.error_rate_warn, th.error_rate_crit),
         ),
-        num(
-            r.p95.map_or("–".into(), format::latency),
-            level(r.p95, th.p95_warn.as_secs_f64(), th.p95_crit.as_secs_f64()),
-        ),
-        num(
-            r.p99.map_or("–".into(), format::latency),
-            level(r.p99, th.p99_warn.as_secs_f64(), th.p99_crit.as_secs_f64()),
-        ),
+        latency(r.p95, r.p95_lower_bound, th.p95_warn, th.p95_crit),
+        latency(r.p99, r.p99_lower_bound, th.p99_warn, th.p99_crit),
         Span::styled(fit(&r.last_error, ew), Style::new().fg(t.crit)),
     ]
 }

@@ -8,6 +8,8 @@ use super::theme::Theme;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     NoData,
+    /// A value that is only a lower bound, below the warn level: it may be any level.
+    Unknown,
     Ok,
     Warn,
     Crit,
@@ -24,10 +26,21 @@ impl Level {
         }
     }
 
+    /// As [`Level::of`] for a value that may be only a lower bound (`lower_bound`): one
+    /// at or above a level is at least that level, one below warn is [`Level::Unknown`]
+    /// rather than `ok`.
+    pub fn of_bound(v: Option<f64>, lower_bound: bool, warn: f64, crit: f64) -> Level {
+        match Level::of(v, warn, crit) {
+            Level::Ok if lower_bound => Level::Unknown,
+            level => level,
+        }
+    }
+
     /// `✔`, `▲`, `✖`, or `·` without data.
     pub fn symbol(self) -> &'static str {
         match self {
             Level::NoData => "·",
+            Level::Unknown => "?",
             Level::Ok => "✔",
             Level::Warn => "▲",
             Level::Crit => "✖",
@@ -38,6 +51,7 @@ impl Level {
     pub fn word(self) -> &'static str {
         match self {
             Level::NoData => "no data",
+            Level::Unknown => "unknown",
             Level::Ok => "ok",
             Level::Warn => "warn",
             Level::Crit => "CRIT",
@@ -47,6 +61,7 @@ impl Level {
     pub fn color(self, theme: &Theme) -> Color {
         match self {
             Level::NoData => theme.muted,
+            Level::Unknown => theme.warn,
             Level::Ok => theme.ok,
             Level::Warn => theme.warn,
             Level::Crit => theme.crit,

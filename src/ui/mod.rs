@@ -194,7 +194,7 @@ fn overview(frame: &mut Frame, view: &View, area: Rect) {
     let modules_height = modules::height(view, area.height + 3);
     let [banner_area, tiles_area, timeline_area, modules_area] = Layout::vertical([
         Constraint::Length(u16::from(banner.is_some())),
-        Constraint::Length(tiles::HEIGHT),
+        Constraint::Length(tiles::height(view)),
         Constraint::Min(5),
         Constraint::Length(modules_height),
     ])

@@ -1,5 +1,7 @@
 //! The four tiles: Requests/min, Error rate, P95 and P99 latency, each with its level
-//! shown as colour, symbol and word.
+//! shown as colour, symbol and word, and under it what the number cannot show: a quantile
+//! above the histogram's top bucket (`> 1.00s`, level unknown), a threshold no quantile of
+//! the histogram can reach, a profile blind to tool errors.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -11,7 +13,7 @@ use super::View;
 use super::format;
 use super::level::Level;
 
-/// Rows the tiles take.
+/// Rows the tiles take without a note.
 pub const HEIGHT: u16 = 4;
 
 struct Tile {
@@ -21,6 +23,18 @@ struct Tile {
     /// Whether the value has thresholds (Requests/min has none).
     graded: bool,
     detail: String,
+    /// What the number cannot show, on a line of its own: in full, and short for a
+    /// narrow tile.
+    note: Option<(String, String)>,
+}
+
+/// Rows the tiles take: one more when a tile has a note.
+pub fn height(view: &View) -> u16 {
+    if current(view).iter().any(|t| t.note.is_some()) {
+        HEIGHT + 1
+    } else {
+        HEIGHT
+    }
 }
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
@@ -66,6 +80,7 @@ fn current(view: &View) -> [Tile; 4] {
         detail: s
             .req_per_sec
             .map_or_else(waiting, |r| format!("{} req/s", format::number(r))),
+        note: None,
     };
     let err_level = Level::of(s.error_ratio, th.error_rate_warn, th.error_rate_crit);
     let error = Tile {
@@ -85,34 +100,87 @@ fn current(view: &View) -> [Tile; 4] {
                 waiting()
             }
         }),
+        note: view
+            .dashboard
+            .profile()
+            .and_then(crate::model::profile::Profile::tool_error_blind_spot)
+            .map(|n| (n.to_string(), "isError not seen".to_string())),
     };
-    let latency = |title, v: Option<f64>, warn: std::time::Duration, crit: std::time::Duration| {
-        let level = Level::of(v, warn.as_secs_f64(), crit.as_secs_f64());
+    let latency = |title,
+                   name: &str,
+                   v: Option<f64>,
+                   lower_bound: bool,
+                   warn: std::time::Duration,
+                   crit: std::time::Duration| {
+        let (warn, crit) = (warn.as_secs_f64(), crit.as_secs_f64());
+        let level = Level::of_bound(v, lower_bound, warn, crit);
+        let value = match v {
+            Some(x) if lower_bound => format!("> {}", format::latency(x)),
+            Some(x) => format::latency(x),
+            None => "–".into(),
+        };
+        let detail = match level {
+            Level::Unknown => "level unknown: above the top bucket".to_string(),
+            _ => limit_text(level, &format::latency(warn), &format::latency(crit))
+                .unwrap_or_else(waiting),
+        };
         Tile {
             title,
-            value: v.map_or_else(|| "–".into(), format::latency),
+            value,
             level,
             graded: true,
-            detail: limit_text(
-                level,
-                &format::latency(warn.as_secs_f64()),
-                &format::latency(crit.as_secs_f64()),
-            )
-            .unwrap_or_else(waiting),
+            detail,
+            note: unseen_note(name, s.top_bucket_s, warn, crit),
         }
     };
     [
         requests,
         error,
-        latency("P95 latency", s.p95, th.p95_warn, th.p95_crit),
-        latency("P99 latency", s.p99, th.p99_warn, th.p99_crit),
+        latency(
+            "P95 latency",
+            "P95",
+            s.p95,
+            s.p95_lower_bound,
+            th.p95_warn,
+            th.p95_crit,
+        ),
+        latency(
+            "P99 latency",
+            "P99",
+            s.p99,
+            s.p99_lower_bound,
+            th.p99_warn,
+            th.p99_crit,
+        ),
     ]
+}
+
+/// `P95 > 3.00s cannot be seen: top bucket 1.00s` when the histogram's highest finite
+/// bound is below a threshold: histogram_quantile never answers above that bound, so the
+/// tile could never show the level.
+fn unseen_note(name: &str, top: Option<f64>, warn: f64, crit: f64) -> Option<(String, String)> {
+    let top = top?;
+    let limit = if top < warn {
+        warn
+    } else if top < crit {
+        crit
+    } else {
+        return None;
+    };
+    Some((
+        format!(
+            "{name} > {} cannot be seen: top bucket {}",
+            format::latency(limit),
+            format::latency(top)
+        ),
+        format!("top bucket {}", format::latency(top)),
+    ))
 }
 
 /// `ok < 1%`, `warn ≥ 1%`, `CRIT ≥ 5%`.
 fn limit_text(level: Level, warn: &str, crit: &str) -> Option<String> {
     match level {
-        Level::NoData => None,
+        Level::NoData | Level::Unknown => None,
         Level::Ok => Some(format!("{} < {warn}", level.word())),
         Level::Warn => Some(format!("{} ≥ {warn}", level.word())),
         Level::Crit => Some(format!("{} ≥ {crit}", level.word())),
@@ -156,12 +224,24 @@ fn render_tile(view: &View, tile: &Tile, area: Rect, buf: &mut Buffer) {
             .unwrap_or(0.0);
         Line::styled(format!("stale: {} old", format::age(age)), t.muted())
     } else {
-        Line::styled(
-            tile.detail.clone(),
-            level_style.remove_modifier(Modifier::BOLD),
-        )
+        // A detail wider than the tile keeps its first words and ends with `…`.
+        let room = usize::from(area.width.saturating_sub(2));
+        let detail = if tile.detail.chars().count() > room {
+            let cut: String = tile.detail.chars().take(room.saturating_sub(1)).collect();
+            let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+            format!("{}…", cut.trim_end_matches([':', ',']))
+        } else {
+            tile.detail.clone()
+        };
+        Line::styled(detail, level_style.remove_modifier(Modifier::BOLD))
     };
-    Paragraph::new(vec![Line::from(value), detail])
+    let mut lines = vec![Line::from(value), detail];
+    if let Some((full, short)) = &tile.note {
+        let fits = usize::from(area.width.saturating_sub(4)) >= full.chars().count();
+        let text = if fits { full } else { short };
+        lines.push(Line::styled(format!("▲ {text}"), Style::new().fg(t.warn)));
+    }
+    Paragraph::new(lines)
         .alignment(Alignment::Center)
         .block(block)
         .render(area, buf);

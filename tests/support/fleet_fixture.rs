@@ -47,6 +47,7 @@ fn stats(t_ms: i64, rps: f64, err: f64, p95: f64, p99: f64) -> Stats {
         ],
         resident_memory_bytes: Some(52e6),
         range_ms: 300_000,
+        ..Stats::default()
     }
 }
 
@@ -99,6 +100,7 @@ pub fn fleet_app() -> (App, i64) {
             p95: up.then_some(p95),
             p99: up.then_some(p99),
             last_error: last_error.into(),
+            ..InstanceRow::default()
         });
         if up {
             per_instance.insert(name.to_string(), stats(now, rps, err, p95, p99));
