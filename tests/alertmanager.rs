@@ -885,138 +885,19 @@ async fn writes_do_not_wait_for_a_poll_and_the_source_stops_with_its_handle() {
     server.abort();
 }
 
-/// `openssl s_server -www` on 127.0.0.1 with a test CA's certificate, asking for a client
-/// certificate from the same CA; it answers any GET with an HTML page, so a poll that
-/// gets through TLS fails on the JSON (`alerts: unexpected JSON`). Killed on drop.
-struct TlsServer {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl TlsServer {
-    fn start(dir: &std::path::Path) -> TlsServer {
-        let port = support::peers::free_port();
-        let child = std::process::Command::new("openssl")
-            .current_dir(dir)
-            .args([
-                "s_server", "-quiet", "-www", "-Verify", "1", "-CAfile", "ca.pem",
-            ])
-            .args(["-cert", "srv.pem", "-key", "srv.key"])
-            .arg("-accept")
-            .arg(format!("127.0.0.1:{port}"))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start openssl s_server");
-        let deadline = std::time::Instant::now() + WAIT;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "openssl s_server did not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        TlsServer { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A CA, a server certificate for IP 127.0.0.1 and a client certificate, made with the
-/// openssl CLI in `dir`: ca.pem, srv.pem/srv.key, cli.pem/cli.key.
-fn make_certs(dir: &std::path::Path) {
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("openssl")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .expect("run openssl");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    run(&[
-        &["req", "-x509"][..],
-        &ec,
-        &["-keyout", "ca.key", "-out", "ca.pem"],
-        &["-days", "1", "-subj", "/CN=mcptop-test-ca"],
-    ]
-    .concat());
-    for (name, cn, ext) in [
-        (
-            "srv",
-            "127.0.0.1",
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
-        ),
-        (
-            "cli",
-            "mcptop-client",
-            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n",
-        ),
-    ] {
-        std::fs::write(dir.join(format!("{name}.ext")), ext).expect("write extensions");
-        let (key, csr, pem, extfile, subj) = (
-            format!("{name}.key"),
-            format!("{name}.csr"),
-            format!("{name}.pem"),
-            format!("{name}.ext"),
-            format!("/CN={cn}"),
-        );
-        run(&[
-            &["req"][..],
-            &ec,
-            &["-keyout", &key, "-out", &csr, "-subj", &subj],
-        ]
-        .concat());
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            &pem,
-            "-days",
-            "1",
-            "-extfile",
-            &extfile,
-        ]);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_verifies_by_default_and_takes_a_ca_a_client_certificate_or_no_verification() {
     if !support::require_program("openssl") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    make_certs(dir.path());
+    support::tls::make_certs(dir.path());
     let file = |name: &str| Some(dir.path().join(name));
     let poll = |tls: mcptop::config::alerts::TlsConfig| {
-        let server = TlsServer::start(dir.path());
+        let server = support::tls::TlsServer::start(
+            dir.path(),
+            &["-www", "-Verify", "1", "-CAfile", "ca.pem"],
+        );
         let mut cfg = config(&[server.url()]);
         cfg.http.tls = tls;
         async move {

@@ -243,10 +243,29 @@ impl UiConfig {
 
 impl Config {
     /// The endpoints whose TLS certificates are not verified (`insecure_skip_verify = true`),
-    /// for the header's warning: `alertmanager`, `loki`, and `prometheus (NAME)` for each
-    /// query-mode environment. Empty when every endpoint verifies.
+    /// for the header's warning: `target (NAME)` for each scrape target (`targets_file` for
+    /// the file's, which take `[target]`'s settings), `mcp (NAME)` for each MCP server,
+    /// `alertmanager`, `loki`, and `prometheus (NAME)` for each query-mode environment.
+    /// Empty when every endpoint verifies.
     pub fn unverified_tls(&self) -> Vec<String> {
         let mut out = Vec::new();
+        if !self.prometheus.enabled() {
+            for t in self.scrape_targets().unwrap_or_default() {
+                if t.http.tls.insecure_skip_verify {
+                    out.push(format!("target ({})", t.name));
+                }
+            }
+            if self.target.targets_file.is_some() && self.target.http.tls.insecure_skip_verify {
+                out.push("targets_file".to_string());
+            }
+        }
+        for s in &self.mcp.servers {
+            if let mcp::McpTransport::Http { http, .. } = &s.transport
+                && http.tls.insecure_skip_verify
+            {
+                out.push(format!("mcp ({})", s.name));
+            }
+        }
         if !self.alertmanager.urls.is_empty() && self.alertmanager.http.tls.insecure_skip_verify {
             out.push("alertmanager".to_string());
         }

@@ -134,3 +134,123 @@ fn a_duration_key_longer_than_a_year_names_file_line_and_key() {
         "{err}"
     );
 }
+
+// ---- [target], [[targets]], --target ----
+
+#[test]
+fn a_target_is_an_endpoint_with_paths_auth_and_tls() {
+    let text = "[target]\nurl = \"https://gw.example:8443\"\nmetrics_path = \"/metrics/prometheus\"\n\
+                health_path = \"\"\nbearer_token_env = \"GW_TOKEN\"\nca_file = \"/etc/ca.pem\"\n\
+                headers = { X-Tenant = \"ops\" }\n";
+    let cfg = Config::from_toml(text, Path::new("c.toml")).expect("loads");
+    let t = &cfg.scrape_targets().expect("targets")[0];
+    assert_eq!(
+        t.metrics_url.as_str(),
+        "https://gw.example:8443/metrics/prometheus"
+    );
+    assert_eq!(t.health_url, None);
+    assert_eq!(t.name, "gw.example:8443");
+    assert!(t.http.auth.is_some());
+    assert_eq!(
+        t.http.tls.ca_file.as_deref(),
+        Some(Path::new("/etc/ca.pem"))
+    );
+    assert_eq!(
+        t.http.headers.get("X-Tenant").map(String::as_str),
+        Some("ops")
+    );
+    assert!(!cfg.scrape_fleet());
+}
+
+#[test]
+fn target_errors_name_the_line_and_key_and_never_a_password() {
+    let err = |text: &str| {
+        Config::from_toml(text, Path::new("c.toml"))
+            .expect_err("refused")
+            .to_string()
+    };
+    let e = err("[target]\nurl = \"https://ops:pw-planted@gw/metrics\"\n");
+    assert!(
+        e.starts_with("c.toml:2:") && e.contains("key `target.url`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("basic_auth_user") && !e.contains("pw-planted"),
+        "{e}"
+    );
+    let e = err("[target]\nmetrics_path = \"metrics\"\n");
+    assert!(
+        e.contains("key `target.metrics_path`") && e.contains("start with /"),
+        "{e}"
+    );
+    let e = err("[target]\nbearer_token = \"abc\"\n");
+    assert!(e.contains("bearer_token_env"), "{e}");
+    let e = err("[[targets]]\nname = \"a\"\n");
+    assert!(e.contains("key `targets[0].url`"), "{e}");
+    let e = err("[[targets]]\nurl = \"a:1\"\ntargets_file = \"x.json\"\n");
+    assert!(e.contains("key `targets[0].targets_file`"), "{e}");
+    let e = err("[target]\nprofile = \"nope\"\n");
+    assert!(e.contains("key `target.profile`"), "{e}");
+}
+
+#[test]
+fn targets_inherit_target_and_make_a_fleet() {
+    let text = "[target]\nmetrics_path = \"/m\"\nbearer_token_file = \"/run/t\"\n\
+                [[targets]]\nurl = \"10.0.0.1:9464\"\nlabels = { job = \"mcp\" }\n\
+                [[targets]]\nurl = \"10.0.0.2:9464\"\nname = \"b\"\nca_file = \"/ca.pem\"\n";
+    let cfg = Config::from_toml(text, Path::new("c.toml")).expect("loads");
+    assert!(cfg.scrape_fleet());
+    let ts = cfg.scrape_targets().expect("targets");
+    assert_eq!(ts[0].metrics_url.as_str(), "http://10.0.0.1:9464/m");
+    assert!(ts[0].http.auth.is_some(), "inherited from [target]");
+    assert_eq!(ts[0].labels.get("job").map(String::as_str), Some("mcp"));
+    assert_eq!(ts[1].name, "b");
+    assert!(
+        ts[1].http.auth.is_none(),
+        "its own HTTP settings, as a whole"
+    );
+}
+
+#[test]
+fn target_flags_replace_the_file_and_keep_credentials_on_their_origin_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "[target]\nurl = \"https://a.example\"\nbearer_token_env = \"A_TOKEN\"\n\
+         targets_file = \"/etc/t.json\"\n",
+    )
+    .expect("write");
+    let load = |targets: &[&str]| {
+        Config::load(&WatchArgs {
+            config: Some(path.clone()),
+            target: targets.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        })
+        .expect("loads")
+    };
+    let cfg = load(&["https://a.example/metrics/x"]);
+    assert!(cfg.target.targets_file.is_none());
+    let ts = cfg.scrape_targets().expect("targets");
+    assert_eq!(ts.len(), 1);
+    assert!(ts[0].http.auth.is_some(), "same origin keeps the token");
+    let cfg = load(&["127.0.0.1:8080", "https://a.example"]);
+    let ts = cfg.scrape_targets().expect("targets");
+    assert_eq!(ts[0].metrics_url.as_str(), "http://127.0.0.1:8080/metrics");
+    assert!(ts[0].http.auth.is_none(), "another origin gets no token");
+    assert!(
+        ts[1].http.auth.is_some(),
+        "the configured origin keeps its token"
+    );
+    assert!(cfg.scrape_fleet());
+    let err = Config::load(&WatchArgs {
+        target: vec!["http://u:pw-planted@h:1".into()],
+        ..Default::default()
+    })
+    .expect_err("refused")
+    .to_string();
+    assert!(
+        err.contains("--target") && !err.contains("pw-planted"),
+        "{err}"
+    );
+}
