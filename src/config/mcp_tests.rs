@@ -339,7 +339,10 @@ fn urls_must_parse_and_be_http() {
         2,
         "mcp.servers.p.url",
     );
-    assert!(!shown.contains("pw-secret") && !shown.contains("ops"), "{shown}");
+    assert!(
+        !shown.contains("pw-secret") && !shown.contains("ops"),
+        "{shown}"
+    );
     assert!(shown.contains("basic_auth_user"), "{shown}");
     let shown = error_at(
         "[mcp.servers.p]\nurl = \"ftp://h/mcp\"\n",
