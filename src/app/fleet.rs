@@ -176,6 +176,7 @@ impl App {
         };
         match u {
             PromUpdate::Profile { run, result } if run == q.run => {
+                let result = result.map(|p| *p);
                 for d in q.instances.values_mut() {
                     d.set_profile(result.clone());
                 }

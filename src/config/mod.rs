@@ -344,7 +344,7 @@ impl Config {
     /// Errors: two `--mcp` flags with one name.
     fn apply_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
         self.apply_target_flags(&args.target)?;
-        if let Some(p) = &args.profile {
+        if let Some(p) = args.profile_choice() {
             self.target.profile = p.clone();
         }
         if let Some(d) = args.interval {
