@@ -151,6 +151,7 @@ fn update(c: &mut Criterion) {
         interval: Duration::from_secs(15),
         module_pattern: regex::Regex::new("^([^._]+)").expect("literal regex"),
         module_label: None,
+        polling_paths: mcptop::model::profile::default_polling_paths(),
     });
     // A full rate window (5 min) and a bit more before the measured scrapes.
     let mut n = 0;

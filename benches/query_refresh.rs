@@ -137,6 +137,7 @@ fn bench(c: &mut Criterion) {
     let shape = Shape {
         tool_label: Some("gen_ai_tool_name"),
         module_re: &re,
+        modules: mcptop::model::profile::ModuleRule::Pattern,
         range_ms: 300_000,
     };
     assert_eq!(refresh(&bodies, &shape), INSTANCES);

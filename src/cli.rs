@@ -53,9 +53,9 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub history: Option<Duration>,
 
-    /// Metric profile: auto, otel-mcp, http or custom (custom needs [custom_profile] in the config)
+    /// Metric profile: auto, otel-mcp, otel-mcp-client, toolhive, mcpany, mcp-tool-calls, http or custom (custom needs [custom_profile] in the config); `--profile list` prints what each reads and exits [config: target.profile, default auto]
     #[arg(long, global = true, value_name = "PROFILE")]
-    pub profile: Option<ProfileChoice>,
+    pub profile: Option<ProfileFlag>,
 
     /// Also connect to the MCP servers of a Claude Desktop, Claude Code (.mcp.json) or VS Code (.vscode/mcp.json) config file; repeatable [config: mcp.import]
     #[arg(long = "mcp-config", global = true, value_name = "PATH")]
@@ -108,6 +108,39 @@ pub struct WatchArgs {
     /// Environment to start in, by name (switch later with :env NAME) [config: [[environments]] name]
     #[arg(long, global = true, value_name = "NAME")]
     pub env: Option<String>,
+}
+
+/// `--profile`: a profile to use, or `list` to print them all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProfileFlag {
+    /// `--profile list`: print every profile and what it reads, then exit.
+    List,
+    Use(ProfileChoice),
+}
+
+impl std::str::FromStr for ProfileFlag {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "list" => Ok(ProfileFlag::List),
+            other => other.parse().map(ProfileFlag::Use),
+        }
+    }
+}
+
+impl WatchArgs {
+    /// The profile `--profile` names (not `list`).
+    pub fn profile_choice(&self) -> Option<&ProfileChoice> {
+        match &self.profile {
+            Some(ProfileFlag::Use(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether `--profile list` was given.
+    pub fn lists_profiles(&self) -> bool {
+        self.profile == Some(ProfileFlag::List)
+    }
 }
 
 /// An MCP server given on the command line with `--mcp [NAME=]URL`.

@@ -20,6 +20,10 @@ async fn main() -> Result<()> {
         }
         Err(e) => e.exit(),
     };
+    // Before the config is loaded: listing the profiles needs no target.
+    if cli.watch.lists_profiles() {
+        return print_all(mcptop::model::profile::list::describe().as_bytes());
+    }
     let log = mcptop::logging::init();
     let caught = match cli.command {
         None => mcptop::app::run(Config::load(&cli.watch)?).await?,

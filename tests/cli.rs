@@ -101,3 +101,31 @@ fn unusable_mcp_import_is_named_before_any_terminal_set_up() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("{}:3:11: ", json.display())), "{err}");
 }
+
+#[test]
+fn profile_list_prints_every_profile_without_a_target() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = mcptop(&["--profile", "list"], dir.path());
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "otel-mcp",
+        "otel-mcp-client",
+        "toolhive",
+        "mcpany",
+        "mcp-tool-calls",
+        "http",
+        "custom",
+    ] {
+        assert!(text.contains(&format!("\n{name}  ")), "{name}:\n{text}");
+    }
+    assert!(text.contains("tool errors  HTTP status only"), "{text}");
+    let help = mcptop(&["--help"], dir.path());
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("--profile list"),
+        "the help mentions it"
+    );
+    let bad = mcptop(&["--profile", "otel"], dir.path());
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("mcp-tool-calls"));
+}

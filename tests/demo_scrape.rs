@@ -43,6 +43,7 @@ async fn computed_request_rate_matches_server_call_count() {
         interval,
         module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: mcptop::model::profile::default_polling_paths(),
     });
     // Our own store of the tools/call counters and, beside each scrape, the server's count.
     let mut store = SeriesStore::new(Duration::from_secs(60));

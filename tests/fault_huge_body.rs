@@ -102,6 +102,7 @@ async fn a_200_mib_body_is_cut_at_each_source_cap_without_a_memory_spike() {
         history: Duration::from_secs(60),
         module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: mcptop::model::profile::default_polling_paths(),
     };
     let handle = mcptop::sources::prometheus::spawn(&prom, settings, tx, &mut tasks);
     errors.push(capped("Prometheus", &mut rx).await);

@@ -71,6 +71,7 @@ fn model() -> Dashboard {
         interval: Duration::from_millis(INTERVAL_MS as u64),
         module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: mcptop::model::profile::default_polling_paths(),
     })
 }
 

@@ -2,6 +2,8 @@
 //! different load, error and latency settings: the fleet lists them with the right relative
 //! numbers, a killed server shows down with its scrape error, a refresh asks the same number
 //! of queries whatever the number of instances, and API errors arrive in the API's words.
+//! Exporter fixtures scraped by the same Prometheus are detected as scrape mode detects
+//! them.
 
 mod support;
 
@@ -42,6 +44,7 @@ fn settings() -> prometheus::Settings {
         history: Duration::from_secs(120),
         module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: mcptop::model::profile::default_polling_paths(),
     }
 }
 
@@ -413,5 +416,112 @@ async fn tenant_header_and_token_reach_the_api_and_never_the_error() {
     assert_eq!(
         h.get("authorization").and_then(|v| v.to_str().ok()),
         Some("Bearer planted-mimir-token-7f3a")
+    );
+}
+
+/// Serves `tests/fixtures/profiles/<file>` at `/metrics` on a free port; its address.
+async fn serve_fixture(file: &str) -> std::net::SocketAddr {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/profiles")
+        .join(file);
+    let body = std::fs::read_to_string(path).expect("fixture");
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+/// The first profile the source detects under `selector` (failures while Prometheus has
+/// not scraped yet are skipped).
+async fn detected(
+    prom: &Prometheus,
+    selector: &str,
+    polling: &[&str],
+) -> mcptop::model::profile::Profile {
+    let cfg = PrometheusConfig {
+        environments: vec![env("p", &prom.url(), selector)],
+        start: None,
+    };
+    let mut s = settings();
+    s.polling_paths = polling.iter().map(|p| (*p).to_string()).collect();
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    let _handle = prometheus::spawn(&cfg, s, tx, &mut tasks);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    let mut last = String::from("nothing");
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Ok(p), .. }))) => {
+                tasks.abort_all();
+                return *p;
+            }
+            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => last = e,
+            Ok(Some(_)) => {}
+            other => panic!("no profile under {selector}: {other:?}; last: {last}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exporters_are_detected_from_the_query_api_as_from_a_scrape() {
+    let mcpany = serve_fixture("mcpany.prom").await;
+    let fastapi = serve_fixture("http-fastapi.prom").await;
+    let Some(prom) = Prometheus::start(
+        &[
+            Job {
+                name: "mcpany",
+                targets: vec![mcpany.to_string()],
+            },
+            Job {
+                name: "fastapi",
+                targets: vec![fastapi.to_string()],
+            },
+        ],
+        1000,
+    ) else {
+        return;
+    };
+    // The go-metrics twins (no status) are in the same family: only the series with a
+    // status are counted, in the PromQL sent as well.
+    let p = detected(&prom, "job=\"mcpany\"", &["/metrics", "/health"]).await;
+    assert_eq!(p.kind, ProfileKind::Mcpany);
+    assert_eq!(p.why, "mcpany_tools_call_total");
+    assert!(p.matched);
+    let q = Promql::new(&p, &[], 60_000);
+    assert!(q.requests().contains(r#"status=~".+""#), "{}", q.requests());
+    assert_eq!(p.tool_label.as_deref(), Some("service_id"));
+
+    // The label sets and `le` bounds come from the two detection queries: the finer,
+    // unlabelled histogram is chosen, and the polling path is the target's own.
+    let p = detected(
+        &prom,
+        "job=\"fastapi\"",
+        &["/metrics/prometheus", "/health"],
+    )
+    .await;
+    assert_eq!(p.kind, ProfileKind::Http);
+    assert_eq!(p.error_label, "status");
+    let l = p.latency.as_ref().expect("latency");
+    assert_eq!(l.bucket, "http_request_duration_highr_seconds_bucket");
+    assert_eq!(
+        l.passed_over.as_deref(),
+        Some("http_request_duration_seconds")
+    );
+    assert!(l.includes_polling);
+    let selectors: Vec<String> = p.select.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        selectors,
+        [r#"handler!="/metrics/prometheus""#, r#"handler!="/health""#]
     );
 }

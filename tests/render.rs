@@ -106,3 +106,54 @@ fn control_characters_from_outside_never_reach_the_terminal() {
         "a control character is drawn: {screen:?}"
     );
 }
+
+#[test]
+fn the_header_says_why_the_profile_matched_and_drops_it_first_when_narrow() {
+    use mcptop::model::profile::{Profile, ProfileChoice};
+    use mcptop::model::series::SeriesKey;
+    let (mut app, now) = fixture::healthy_app();
+    // prometheus-fastapi-instrumentator: a coarse histogram by handler, a finer one unlabelled.
+    let mut keys = vec![SeriesKey::new(
+        "http_requests_total",
+        [("handler", "/mcp"), ("status", "2xx")],
+    )];
+    for le in ["0.1", "0.5", "1.0", "+Inf"] {
+        keys.push(SeriesKey::new(
+            "http_request_duration_seconds_bucket",
+            [("handler", "/mcp"), ("le", le)],
+        ));
+    }
+    for le in ["0.01", "0.05", "0.1", "0.25", "0.5", "1.0", "+Inf"] {
+        keys.push(SeriesKey::new(
+            "http_request_duration_highr_seconds_bucket",
+            [("le", le)],
+        ));
+    }
+    let polling = vec!["/metrics".to_string(), "/health".to_string()];
+    let profile = Profile::detect(&ProfileChoice::Auto, None, &keys, &polling)
+        .expect("detection")
+        .expect("http");
+    app.dashboard.set_profile(Ok(profile));
+    let header = |width: u16| {
+        render(&app, now, width, 30)
+            .lines()
+            .find(|l| l.contains(" mcptop "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let wide = header(240);
+    assert!(
+        wide.contains(
+            "profile http  (http_requests_total)  \
+             latency http_request_duration_highr_seconds (finer), incl. polling"
+        ),
+        "{wide}"
+    );
+    // Narrower: the latency note goes first, then the why, the profile's name stays.
+    let mid = header(200);
+    assert!(mid.contains("profile http  (http_requests_total)"), "{mid}");
+    assert!(!mid.contains("(finer)"), "{mid}");
+    let narrow = header(80);
+    assert!(narrow.contains("profile http"), "{narrow}");
+    assert!(!narrow.contains("http_requests_total"), "{narrow}");
+}

@@ -103,7 +103,7 @@ fn a_quantile_in_the_inf_bucket_is_a_lower_bound_and_never_ok() {
         "{screen}"
     );
     assert!(
-        screen.contains("HTTP status only: tool errors not seen"),
+        screen.contains("tool errors (isError) not counted"),
         "{screen}"
     );
     insta::assert_snapshot!(screen);

@@ -239,6 +239,7 @@ async fn prometheus_query_source_names_each_fault_and_recovers() {
         history: Duration::from_secs(60),
         module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: mcptop::model::profile::default_polling_paths(),
     };
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = JoinSet::new();

@@ -150,6 +150,7 @@ impl App {
             interval: cfg.scrape.interval,
             module_pattern,
             module_label: cfg.modules.label.clone(),
+            polling_paths: cfg.polling_paths(),
         };
         let dashboard = Dashboard::new(model.clone());
         let fleet = if query_mode {
@@ -366,6 +367,7 @@ fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task
             module_pattern: regex::Regex::new(&app.cfg.modules.pattern)
                 .map_err(|e| eyre!("modules.pattern: {e}"))?,
             module_label: app.cfg.modules.label.clone(),
+            polling_paths: app.cfg.polling_paths(),
         };
         let handle =
             sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);

@@ -119,6 +119,7 @@ impl App {
         };
         match u {
             PromUpdate::Profile { run: r, result } if r == run => {
+                let result = result.map(|p| *p);
                 for d in f.instances.values_mut() {
                     d.set_profile(result.clone());
                 }

@@ -43,10 +43,12 @@ impl ScrapeSource {
     }
 }
 
-/// The model of one target: the fleet's settings with the target's profile.
+/// The model of one target: the fleet's settings with the target's profile and the paths
+/// of its own scrapes and health checks.
 pub fn target_model(base: &ModelConfig, t: &Target) -> ModelConfig {
     ModelConfig {
         profile: t.profile.clone(),
+        polling_paths: t.polling_paths(),
         ..base.clone()
     }
 }

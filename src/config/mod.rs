@@ -363,7 +363,7 @@ impl Config {
     /// Errors: two `--mcp` flags with one name.
     fn apply_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
         self.apply_target_flags(&args.target)?;
-        if let Some(p) = &args.profile {
+        if let Some(p) = args.profile_choice() {
             self.target.profile = p.clone();
         }
         if let Some(d) = args.interval {
@@ -604,6 +604,28 @@ impl Config {
         }
         target::unique_names(&mut out);
         Ok(out)
+    }
+
+    /// The paths of the requests that scrape or check a target, which HTTP instrumentation
+    /// counts like any other and the `http` profile leaves out: the single target's own
+    /// metrics and health paths; for a fleet's defaults and query mode (where a Prometheus
+    /// scrapes), `[target]`'s `metrics_path` and `health_path` beside `/metrics` and
+    /// `/health`. A fleet's targets each use their own ([`Target::polling_paths`]).
+    pub fn polling_paths(&self) -> Vec<String> {
+        if !self.prometheus.enabled()
+            && !self.scrape_fleet()
+            && let Ok(ts) = self.scrape_targets()
+            && let [only] = ts.as_slice()
+        {
+            return only.polling_paths();
+        }
+        let mut out = crate::model::profile::default_polling_paths();
+        for p in [&self.target.metrics_path, &self.target.health_path] {
+            if !p.is_empty() && !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out
     }
 
     /// Whether scrape mode watches a fleet (several targets, or a `targets_file` whose

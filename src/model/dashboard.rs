@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::profile::{CustomProfile, OTEL_REQUESTS, Profile, ProfileChoice, ProfileKind};
+use super::profile::{CustomProfile, Profile, ProfileChoice, kinds};
 use super::series::{Sample, SeriesKey, SeriesStore};
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
@@ -48,6 +48,11 @@ pub struct ModelConfig {
     pub module_pattern: Regex,
     /// Label to read the tool name from instead of the profile's.
     pub module_label: Option<String>,
+    /// Paths mcptop itself requests of the target (its metrics and health paths, e.g.
+    /// `/metrics/prometheus`): HTTP instrumentation counts them like any request, so the
+    /// profile leaves series with a path label holding one out of the numbers. Default
+    /// [`super::profile::default_polling_paths`].
+    pub polling_paths: Vec<String>,
 }
 
 /// State of one watched target.
@@ -127,37 +132,24 @@ impl Dashboard {
     }
 
     fn ingest(&mut self, scrape: &Scrape) {
-        // An auto-detected http profile yields to otel-mcp once MCP series appear: OTel
-        // exports an instrument only after its first data point, so the first scrape of a
-        // server with both may not show it yet.
-        let upgrade = self.cfg.profile == ProfileChoice::Auto
-            && self
-                .profile
-                .as_ref()
-                .is_some_and(|p| p.kind == ProfileKind::Http)
-            && scrape.samples.iter().any(|s| s.key.name == OTEL_REQUESTS);
-        if upgrade {
-            self.profile = None;
-            self.counters.clear();
-            self.buckets.clear();
-            self.timeline.clear();
-        }
-        if self.profile.is_none() {
-            let names = scrape.samples.iter().map(|s| s.key.name.as_str());
-            match Profile::resolve(&self.cfg.profile, self.cfg.custom_profile.as_ref(), names) {
-                Ok(Some(mut p)) => {
-                    if let Some(label) = &self.cfg.module_label {
-                        p.tool_label = Some(label.clone());
-                    }
-                    self.profile = Some(p);
-                    self.profile_problem = None;
-                }
-                Ok(None) => {
+        if self.wants_detection(scrape) {
+            let keys = scrape.samples.iter().map(|s| &s.key);
+            let found = Profile::detect(
+                &self.cfg.profile,
+                self.cfg.custom_profile.as_ref(),
+                keys,
+                &self.cfg.polling_paths,
+            );
+            match found {
+                Ok(Some(p)) => self.adopt(p),
+                Ok(None) if self.profile.is_none() => {
                     self.profile_problem = Some(
-                        "no known request metric in /metrics (otel-mcp or http); set a profile"
+                        "no known request metric in /metrics (see mcptop --profile list); set a \
+                         profile"
                             .into(),
                     );
                 }
+                Ok(None) => {}
                 Err(e) => self.profile_problem = Some(e),
             }
         }
@@ -183,6 +175,47 @@ impl Dashboard {
         self.counters.trim(scrape.t_ms);
         self.buckets.trim(scrape.t_ms);
         self.recompute(scrape.t_ms);
+    }
+
+    /// Whether this scrape's series are looked at for a profile: while there is none; when
+    /// the one named in the config had not seen its series and they are here; when an
+    /// auto-detected one is outranked by a profile whose counter is here (one placed higher
+    /// may appear later, see [`super::profile::kinds`]). The last two look at names only,
+    /// so a settled profile costs a scrape one pass over its names.
+    fn wants_detection(&self, scrape: &Scrape) -> bool {
+        let Some(p) = &self.profile else {
+            return true;
+        };
+        let rank = p.kind.rank();
+        let auto = self.cfg.profile == ProfileChoice::Auto;
+        if p.matched && (!auto || rank == 0) {
+            return false;
+        }
+        scrape.samples.iter().any(|s| {
+            kinds::counter_rank(&s.key.name)
+                .is_some_and(|r| (auto && r < rank) || (!p.matched && r == rank))
+        })
+    }
+
+    /// Takes `p` when there is no profile yet, or when it is better than the current one:
+    /// fitted to series where the current one was not, or placed higher in detection's
+    /// order (an MCP-level profile over `http`). A change forgets the series held, which
+    /// belonged to the old profile.
+    fn adopt(&mut self, p: Profile) {
+        let better = match &self.profile {
+            None => true,
+            Some(cur) => (p.matched && !cur.matched) || p.kind.rank() < cur.kind.rank(),
+        };
+        if !better {
+            return;
+        }
+        if self.profile.is_some() {
+            self.counters.clear();
+            self.buckets.clear();
+            self.timeline.clear();
+        }
+        self.profile = Some(p.with_module_label(self.cfg.module_label.as_deref()));
+        self.profile_problem = None;
     }
 
     fn recompute(&mut self, eval_ms: i64) {
@@ -238,7 +271,7 @@ impl Dashboard {
         let Some(p) = &self.profile else {
             return Vec::new();
         };
-        let Some(name) = p.latency_bucket.as_deref() else {
+        let Some(name) = p.latency_bucket() else {
             return Vec::new();
         };
         super::query::bucket_rates(

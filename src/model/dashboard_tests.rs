@@ -14,6 +14,7 @@ fn model() -> Dashboard {
         interval: Duration::from_secs(2),
         module_pattern: Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: crate::model::profile::default_polling_paths(),
     })
 }
 
@@ -224,4 +225,85 @@ fn warming_up_evaluates_over_the_data_held_not_the_whole_window() {
         m.apply_scrape(t * 1000, Ok(scrape(t)));
     }
     assert_eq!(m.stats.range_ms, 300_000);
+}
+
+/// A scrape at `t_s` of one counter per `(name, labels)` growing 1/s from 100 (far from
+/// zero, so Prometheus' zero-point clamp plays no part).
+fn counters(t_s: i64, series: &[(&str, &[(&str, &str)])]) -> Scrape {
+    Scrape {
+        t_ms: t_s * 1000,
+        duration: Duration::ZERO,
+        bytes: 0,
+        samples: series
+            .iter()
+            .map(|(name, labels)| ScrapedSample {
+                key: SeriesKey::new(name, labels.iter().copied()),
+                value: 100.0 + t_s as f64,
+                timestamp_ms: None,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn auto_http_yields_to_any_mcp_level_profile_and_never_back() {
+    let http: (&str, &[(&str, &str)]) = ("http_requests_total", &[("status", "200")]);
+    let toolhive: (&str, &[(&str, &str)]) = (
+        "toolhive_mcp_requests_total",
+        &[("status", "success"), ("server", "github")],
+    );
+    let mut m = model();
+    m.apply_scrape(0, Ok(counters(0, &[http])));
+    m.apply_scrape(2_000, Ok(counters(2, &[http])));
+    assert_eq!(m.profile().map(|p| p.kind), Some(ProfileKind::Http));
+    assert!(m.stats.req_per_sec.is_some());
+    m.apply_scrape(4_000, Ok(counters(4, &[http, toolhive])));
+    assert_eq!(m.profile().map(|p| p.kind), Some(ProfileKind::Toolhive));
+    // The http series held are forgotten: one toolhive sample is not a rate yet.
+    assert_eq!(m.stats.req_per_sec, None);
+    for t in [6, 8] {
+        m.apply_scrape(t * 1000, Ok(counters(t, &[http])));
+    }
+    assert_eq!(m.profile().map(|p| p.kind), Some(ProfileKind::Toolhive));
+}
+
+#[test]
+fn a_named_profile_is_fitted_to_its_series_once_they_appear() {
+    let mut m = Dashboard::new(ModelConfig {
+        profile: ProfileChoice::Http,
+        ..model().cfg
+    });
+    m.apply_scrape(0, Ok(counters(0, &[("up", &[])])));
+    let p = m.profile().expect("a named profile resolves at once");
+    assert!(!p.matched);
+    assert_eq!(p.error_label, "status");
+    assert_eq!(m.profile_problem, None);
+    let code: (&str, &[(&str, &str)]) = ("http_requests_total", &[("code", "500")]);
+    m.apply_scrape(2_000, Ok(counters(2, &[code])));
+    m.apply_scrape(4_000, Ok(counters(4, &[code])));
+    let p = m.profile().expect("profile");
+    assert!(p.matched);
+    assert_eq!(p.error_label, "code");
+    assert_eq!(m.stats.error_ratio, Some(1.0));
+}
+
+#[test]
+fn the_configured_polling_paths_are_not_traffic() {
+    let mut m = Dashboard::new(ModelConfig {
+        polling_paths: vec!["/metrics/prometheus".into()],
+        ..model().cfg
+    });
+    let own: (&str, &[(&str, &str)]) = (
+        "http_requests_total",
+        &[("handler", "/metrics/prometheus"), ("status", "2xx")],
+    );
+    let mcp: (&str, &[(&str, &str)]) = (
+        "http_requests_total",
+        &[("handler", "/mcp"), ("status", "2xx")],
+    );
+    for t in (0..=20).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(counters(t, &[own, mcp])));
+    }
+    let req = m.stats.req_per_sec.expect("rate");
+    assert!((req - 1.0).abs() < 1e-9, "only /mcp counts: {req}");
 }

@@ -16,6 +16,7 @@ fn model() -> Dashboard {
         interval: Duration::from_secs(2),
         module_pattern: Regex::new("^([^._]+)").expect("regex"),
         module_label: None,
+        polling_paths: crate::model::profile::default_polling_paths(),
     })
 }
 

@@ -14,8 +14,9 @@
 //! | `modules`            | `sum by (tool_label) (rate(REQ{sel, tool-call matcher}[r]))`    |
 //! | `resident_memory_bytes` | `max(process_resident_memory_bytes{sel})`                    |
 //!
-//! `sel` is the user's target selector (e.g. `job="mcp"`) plus `label!="value"` for each of
-//! the profile's ignored polling paths. With [`Promql::by`] every aggregation keeps those
+//! `sel` is the user's target selector (e.g. `job="mcp"`) plus the profile's own matchers
+//! ([`Profile::select`]): its required labels (`status=~".+"`) and `label!="path"` for each
+//! polling path, the series [`Profile::counts`] keeps in scrape mode. With [`Promql::by`] every aggregation keeps those
 //! labels too (`sum by (instance) (...)`), so a fleet costs one query per panel, not one
 //! per instance.
 
@@ -47,12 +48,7 @@ impl Promql {
     pub fn new(profile: &Profile, selector: &[Matcher], range_ms: i64) -> Promql {
         let user: Vec<String> = selector.iter().map(ToString::to_string).collect();
         let mut base = user.clone();
-        base.extend(
-            profile
-                .ignored
-                .iter()
-                .map(|(label, value)| format!("{label}!=\"{}\"", escape(value))),
-        );
+        base.extend(profile.select.iter().map(ToString::to_string));
         let mut error = format!(
             "{}=~\"{}\"",
             profile.error_label,
@@ -65,7 +61,7 @@ impl Promql {
         }
         Promql {
             requests: profile.requests.clone(),
-            bucket: profile.latency_bucket.clone(),
+            bucket: profile.latency_bucket().map(str::to_string),
             base: base.join(","),
             user: user.join(","),
             error,

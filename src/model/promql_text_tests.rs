@@ -94,3 +94,187 @@ fn values_are_escaped() {
     assert_eq!(duration(300_000), "300s");
     assert_eq!(duration(1_500), "1500ms");
 }
+
+/// The profile auto-detected from `keys` for a target polled at `polling`.
+fn detected(keys: &[crate::model::series::SeriesKey], polling: &[&str]) -> Profile {
+    use crate::model::profile::ProfileChoice;
+    let polling: Vec<String> = polling.iter().map(|p| (*p).to_string()).collect();
+    Profile::detect(&ProfileChoice::Auto, None, keys, &polling)
+        .expect("detection")
+        .expect("a profile")
+}
+
+fn key(name: &str, labels: &[(&str, &str)]) -> crate::model::series::SeriesKey {
+    crate::model::series::SeriesKey::new(name, labels.iter().copied())
+}
+
+#[test]
+fn toolhive_counts_tool_calls_by_server() {
+    let p = detected(
+        &[key(
+            "toolhive_mcp_requests_total",
+            &[
+                ("mcp_method", "tools/call"),
+                ("server", "github"),
+                ("status", "success"),
+            ],
+        )],
+        &["/metrics", "/health"],
+    );
+    let q = Promql::new(&p, &sel(r#"job="thv""#), 300_000);
+    let req = "toolhive_mcp_requests_total";
+    assert_eq!(
+        q.requests(),
+        format!(r#"sum(rate({req}{{job="thv"}}[300s]))"#)
+    );
+    assert_eq!(
+        q.errors(),
+        format!(r#"sum(rate({req}{{job="thv",status=~"error"}}[300s]))"#)
+    );
+    assert_eq!(
+        q.quantile(0.5).as_deref(),
+        Some(
+            r#"histogram_quantile(0.5, sum by (le) (rate(toolhive_mcp_request_duration_seconds_bucket{job="thv"}[300s])))"#
+        )
+    );
+    assert_eq!(
+        q.by_tool(),
+        Some(format!(
+            r#"sum by (server) (rate({req}{{job="thv",mcp_method="tools/call"}}[300s]))"#
+        ))
+    );
+}
+
+#[test]
+fn mcpany_selects_only_series_with_a_status_everywhere() {
+    let p = detected(
+        &[
+            key(
+                "mcpany_tools_call_total",
+                &[("service_id", "fs"), ("tool", "fs.read")],
+            ),
+            key(
+                "mcpany_tools_call_total",
+                &[
+                    ("service_id", "fs"),
+                    ("status", "success"),
+                    ("tool", "fs.read"),
+                ],
+            ),
+        ],
+        &["/metrics", "/health"],
+    );
+    let q = Promql::new(&p, &sel(r#"job="gw""#), 60_000);
+    let req = "mcpany_tools_call_total";
+    assert_eq!(
+        q.requests(),
+        format!(r#"sum(rate({req}{{job="gw",status=~".+"}}[60s]))"#)
+    );
+    assert_eq!(
+        q.errors(),
+        format!(r#"sum(rate({req}{{job="gw",status=~".+",status=~"error"}}[60s]))"#)
+    );
+    assert_eq!(
+        q.quantile(0.95).as_deref(),
+        Some(
+            r#"histogram_quantile(0.95, sum by (le) (rate(mcpany_tools_call_latency_seconds_bucket{job="gw",status=~".+"}[60s])))"#
+        )
+    );
+    assert_eq!(
+        q.by_tool(),
+        Some(format!(
+            r#"sum by (service_id) (rate({req}{{job="gw",status=~".+"}}[60s]))"#
+        ))
+    );
+}
+
+#[test]
+fn hand_written_tool_counters_by_their_tool_label() {
+    let p = detected(
+        &[key(
+            "mcp_tool_invocations_total",
+            &[("status", "success"), ("tool", "run")],
+        )],
+        &["/metrics", "/health"],
+    );
+    let q = Promql::new(&p, &[], 60_000);
+    assert_eq!(
+        q.errors(),
+        r#"sum(rate(mcp_tool_invocations_total{status=~"error|failure"}[60s]))"#
+    );
+    assert_eq!(
+        q.by_tool().as_deref(),
+        Some("sum by (tool) (rate(mcp_tool_invocations_total[60s]))")
+    );
+    assert_eq!(
+        q.quantile(0.99).as_deref(),
+        Some("histogram_quantile(0.99, sum by (le) (rate(mcp_tool_duration_seconds_bucket[60s])))")
+    );
+}
+
+#[test]
+fn otel_client_reads_the_client_histogram() {
+    let p = detected(
+        &[key(
+            "mcp_client_operation_duration_seconds_count",
+            &[("mcp_method_name", "tools/call")],
+        )],
+        &["/metrics", "/health"],
+    );
+    let q = Promql::new(&p, &sel(r#"job="gw""#), 60_000);
+    assert_eq!(
+        q.errors(),
+        r#"sum(rate(mcp_client_operation_duration_seconds_count{job="gw",error_type=~".+"}[60s]))"#
+    );
+    assert_eq!(
+        q.by_tool().as_deref(),
+        Some(
+            r#"sum by (gen_ai_tool_name) (rate(mcp_client_operation_duration_seconds_count{job="gw",mcp_method_name="tools/call"}[60s]))"#
+        )
+    );
+}
+
+#[test]
+fn http_leaves_out_the_targets_own_polling_paths_under_its_path_label() {
+    let mut keys = vec![
+        key(
+            "http_requests_total",
+            &[("handler", "/metrics/prometheus"), ("status", "2xx")],
+        ),
+        key(
+            "http_requests_total",
+            &[("handler", "/mcp"), ("status", "5xx")],
+        ),
+    ];
+    for le in ["0.1", "0.5", "1.0", "+Inf"] {
+        keys.push(key(
+            "http_request_duration_seconds_bucket",
+            &[("handler", "/mcp"), ("le", le)],
+        ));
+    }
+    for le in ["0.01", "0.05", "0.1", "0.5", "1.0", "+Inf"] {
+        keys.push(key(
+            "http_request_duration_highr_seconds_bucket",
+            &[("le", le)],
+        ));
+    }
+    let p = detected(&keys, &["/metrics/prometheus", "/health"]);
+    let q = Promql::new(&p, &sel(r#"job="gw""#), 60_000);
+    let sel = r#"job="gw",handler!="/metrics/prometheus",handler!="/health""#;
+    assert_eq!(
+        q.requests(),
+        format!("sum(rate(http_requests_total{{{sel}}}[60s]))")
+    );
+    assert_eq!(
+        q.errors(),
+        format!(r#"sum(rate(http_requests_total{{{sel},status=~"5.."}}[60s]))"#)
+    );
+    // The finer histogram has no handler label: the exclusions hold for it trivially,
+    // as they do in scrape mode.
+    assert_eq!(
+        q.quantile(0.95),
+        Some(format!(
+            "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_highr_seconds_bucket{{{sel}}}[60s])))"
+        ))
+    );
+}

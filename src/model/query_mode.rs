@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use regex::Regex;
 
 use super::fleet::InstanceRow;
+use super::profile::ModuleRule;
 use super::stats::{ModuleShare, Stats, module_of};
 use super::timeline::Point;
 
@@ -97,7 +98,7 @@ pub enum PromUpdate {
     /// The profile in use (detected from the series the selector finds), or why none is.
     Profile {
         run: u64,
-        result: Result<super::profile::Profile, String>,
+        result: Result<Box<super::profile::Profile>, String>,
     },
     /// Timeline points from `query_range`, oldest first: for the total and per instance.
     /// `replace` starts the timelines afresh (the first backfill).
@@ -126,6 +127,8 @@ pub struct Shape<'a> {
     pub tool_label: Option<&'a str>,
     /// Module of a tool, see [`module_of`].
     pub module_re: &'a Regex,
+    /// Whether `module_re` applies or the tool label's whole value is the module.
+    pub modules: ModuleRule,
     /// The rate window, ms.
     pub range_ms: i64,
 }
@@ -299,9 +302,11 @@ fn modules(by_tool: &[&(Labels, f64)], shape: &Shape<'_>) -> Vec<ModuleShare> {
         if rate.is_nan() {
             continue;
         }
-        *by_module
-            .entry(module_of(tool, shape.module_re).to_string())
-            .or_default() += rate;
+        let module = match shape.modules {
+            ModuleRule::Pattern => module_of(tool, shape.module_re),
+            ModuleRule::WholeValue => tool.as_str(),
+        };
+        *by_module.entry(module.to_string()).or_default() += rate;
     }
     let total: f64 = by_module.values().sum();
     let mut out: Vec<ModuleShare> = by_module

@@ -15,6 +15,7 @@ fn shape(re: &Regex) -> Shape<'_> {
     Shape {
         tool_label: Some("gen_ai_tool_name"),
         module_re: re,
+        modules: crate::model::profile::ModuleRule::Pattern,
         range_ms: 300_000,
     }
 }

@@ -62,8 +62,10 @@ impl Stats {
 /// Evaluates every tile at `eval_ms` over `(eval_ms - range_ms, eval_ms]`.
 ///
 /// `counters` holds the request counters and process metrics; `buckets` the latency
-/// histogram's `_bucket` series. `module_re`'s first capture group (or whole match) names
-/// the module of a tool; a tool it does not match is its own module.
+/// histogram's `_bucket` series; only series the profile counts ([`Profile::counts`]) are
+/// summed. `module_re`'s first capture group (or whole match) names the module of a tool
+/// (a tool it does not match is its own module), unless the profile takes the tool
+/// label's whole value as the module ([`super::profile::ModuleRule`]).
 pub fn compute(
     profile: &Profile,
     counters: &SeriesStore,
@@ -79,8 +81,7 @@ pub fn compute(
         _ => None,
     };
     let rates = profile
-        .latency_bucket
-        .as_deref()
+        .latency_bucket()
         .map(|name| bucket_rates(buckets, name, |k| profile.counts(k), eval_ms, range_ms))
         .unwrap_or_default();
     let latency = Latency::of(&rates);
@@ -197,10 +198,7 @@ fn modules(
     let Some(tool_label) = profile.tool_label.as_deref() else {
         return Vec::new();
     };
-    let is_tool_call = |k: &SeriesKey| match &profile.tool_call_matcher {
-        Some((label, value)) => k.label(label) == Some(value.as_str()),
-        None => true,
-    };
+    let is_tool_call = |k: &SeriesKey| profile.counts(k) && profile.is_tool_call(k);
     let by_tool = sum_rate_by(
         counters,
         &profile.requests,
@@ -214,7 +212,7 @@ fn modules(
         if tool.is_empty() {
             continue;
         }
-        let module = module_of(&tool, module_re);
+        let module = profile.module_of(&tool, module_re);
         match by_module.iter_mut().find(|m| m.module == module) {
             Some(m) => m.per_sec += rate,
             None => by_module.push(ModuleShare {

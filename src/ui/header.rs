@@ -11,7 +11,7 @@ use super::format;
 use crate::model::status::Up;
 
 /// Draws the header; segments that do not fit the width are left out from the least
-/// important (scrape duration, warm-up note, window) up.
+/// important (the profile's latency note and why, URL, scrape duration, window) up.
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let status = &view.dashboard.status;
@@ -96,17 +96,26 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     {
         segments.push((2, vec![Span::styled(format!("v{v}"), t.text())]));
     }
-    let profile = view
-        .dashboard
-        .profile()
-        .map_or_else(|| "detecting".to_string(), |p| p.kind.to_string());
+    let profile = view.dashboard.profile();
     segments.push((
         3,
         vec![
             Span::styled("profile ", t.muted()),
-            Span::styled(profile, t.text()),
+            Span::styled(
+                profile.map_or_else(|| "detecting".to_string(), |p| p.kind.to_string()),
+                t.text(),
+            ),
         ],
     ));
+    // Why it matched, and what to know about its latency histogram: the first to go on a
+    // narrow terminal (the note, then the why, then the URL), so they never cost the
+    // header a shorter segment.
+    if let Some(p) = profile {
+        segments.push((6, vec![Span::styled(format!("({})", p.why), t.muted())]));
+        if let Some(caveat) = p.latency_caveat() {
+            segments.push((6, vec![Span::styled(caveat, Style::new().fg(t.warn))]));
+        }
+    }
     match status.scrape.age_secs(view.now_ms) {
         Some(age) => {
             let label = if status.scrape.is_ok() && view.fleet.is_some_and(|f| f.query().is_some())

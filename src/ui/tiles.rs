@@ -100,11 +100,21 @@ fn current(view: &View) -> [Tile; 4] {
                 waiting()
             }
         }),
+        // A profile that cannot see a tool call answered with isError (HTTP 200 at a
+        // gateway) says so; `--profile list` tells why for each. A custom profile's is
+        // the operator's own choice, not repeated here.
         note: view
             .dashboard
             .profile()
-            .and_then(crate::model::profile::Profile::tool_error_blind_spot)
-            .map(|n| (n.to_string(), "isError not seen".to_string())),
+            .filter(|p| {
+                !p.sees_tool_errors() && p.kind != crate::model::profile::ProfileKind::Custom
+            })
+            .map(|_| {
+                (
+                    "tool errors (isError) not counted".to_string(),
+                    "isError not seen".to_string(),
+                )
+            }),
     };
     let latency = |title,
                    name: &str,

@@ -103,6 +103,7 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
         interval: cfg.scrape.interval,
         module_pattern: module_pattern.clone(),
         module_label: cfg.modules.label.clone(),
+        polling_paths: crate::model::profile::default_polling_paths(),
     };
     let settings = sources::prometheus::Settings {
         profile: cfg.target.profile.clone(),
@@ -112,6 +113,7 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
         history: cfg.window.history,
         module_pattern,
         module_label: cfg.modules.label.clone(),
+        polling_paths: crate::model::profile::default_polling_paths(),
     };
     if opts.baseline.is_none()
         && let Some(c) = opts
@@ -266,7 +268,9 @@ fn apply(d: &mut Dashboard, up: &mut Option<(f64, usize)>, u: Update, query_mode
             d.status.scrape.record_err(now_ms(), e.clone());
             d.set_profile(Err(e));
         }
-        Update::Prometheus(PromUpdate::Profile { result, .. }) => d.set_profile(result),
+        Update::Prometheus(PromUpdate::Profile { result, .. }) => {
+            d.set_profile(result.map(|p| *p));
+        }
         Update::Prometheus(PromUpdate::Refresh { t_ms, result, .. }) => match result {
             Ok(r) => {
                 let n = r.rows.iter().filter(|row| row.up == Some(true)).count();

@@ -75,7 +75,7 @@ pub fn fleet_app() -> (App, i64) {
     let now = T0 + 3_600_000;
     app.apply(Update::Prometheus(PromUpdate::Profile {
         run: 0,
-        result: Ok(Profile::otel_mcp()),
+        result: Ok(Box::new(Profile::otel_mcp())),
     }));
     let points = |scale: f64| -> Vec<Point> {
         (0..360)

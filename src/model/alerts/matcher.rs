@@ -105,7 +105,12 @@ impl Matcher {
     /// Whether a label set matches; a missing label has the empty value (as in
     /// Alertmanager).
     pub fn matches(&self, labels: &Labels) -> bool {
-        let v = labels.get(&self.name).map_or("", String::as_str);
+        self.matches_value(labels.get(&self.name).map_or("", String::as_str))
+    }
+
+    /// Whether the value of this matcher's label matches; pass `""` for a missing label
+    /// (Prometheus treats an empty value and a missing label alike).
+    pub fn matches_value(&self, v: &str) -> bool {
         match (self.op, &self.re) {
             (MatchOp::Eq, _) => v == self.value,
             (MatchOp::Ne, _) => v != self.value,

@@ -142,6 +142,7 @@ impl Run {
             interval: Duration::from_secs(2),
             module_pattern: Regex::new("^([^._]+)").expect("literal regex"),
             module_label: None,
+            polling_paths: crate::model::profile::default_polling_paths(),
         });
         Run {
             t_ms: T0 - 2 * SEC,

@@ -18,9 +18,11 @@ use tokio::task::JoinSet;
 use super::Update;
 use super::backoff::Backoff;
 use crate::config::{PromEnv, PrometheusConfig};
-use crate::model::profile::{CustomProfile, OTEL_REQUESTS, Profile, ProfileChoice};
+use crate::model::profile::kinds;
+use crate::model::profile::{CustomProfile, ModuleRule, Profile, ProfileChoice};
 use crate::model::promql_text::Promql;
 use crate::model::query_mode::{self, PromUpdate, Shape};
+use crate::model::series::SeriesKey;
 use crate::model::timeline::Timeline;
 use client::PromClient;
 use refresh::Queries;
@@ -38,6 +40,10 @@ pub struct Settings {
     pub history: Duration,
     pub module_pattern: Regex,
     pub module_label: Option<String>,
+    /// Paths mcptop's scrapes and health checks request (see
+    /// [`crate::model::dashboard::ModelConfig::polling_paths`]): Prometheus' own scrapes of
+    /// them are left out of the request rate as well.
+    pub polling_paths: Vec<String>,
 }
 
 /// The scrape interval Grafana assumes for `$__rate_interval` when it knows none: the
@@ -111,9 +117,9 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
     };
     let mut backoff = Backoff::new();
     // The profile: from the config, or detected from the series the selector finds.
-    let mut profile = loop {
-        let result = profile(&client, env, s).await;
-        let ok = result.as_ref().ok().cloned();
+    let profile = loop {
+        let result = profile(&client, env, s).await.map(Box::new);
+        let ok = result.as_deref().ok().cloned();
         if !send(PromUpdate::Profile { run, result }).await {
             return;
         }
@@ -125,6 +131,7 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
                 let shape = Shape {
                     tool_label: None,
                     module_re: &s.module_pattern,
+                    modules: ModuleRule::Pattern,
                     range_ms: millis(s.range),
                 };
                 if let Ok(a) = refresh::up_only(&client, &env.selector, t_ms).await {
@@ -137,10 +144,6 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
             }
         }
     };
-    // `modules.label` names the tool label instead of the profile's, as in scrape mode.
-    if let Some(label) = &s.module_label {
-        profile.tool_label = Some(label.clone());
-    }
     let range_ms = millis(s.range);
     let queries = Queries::new(
         Promql::new(&profile, &env.selector, range_ms),
@@ -152,6 +155,7 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
     let points_by = points_q.clone().by(&["instance"]);
     let shape_re = s.module_pattern.clone();
     let tool_label = profile.tool_label.clone();
+    let modules = profile.modules;
     // Timeline points are due at multiples of the step; the first ask reaches back over
     // the whole history.
     let step = timeline.step_ms;
@@ -200,6 +204,7 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
         let shape = Shape {
             tool_label: tool_label.as_deref(),
             module_re: &shape_re,
+            modules,
             range_ms,
         };
         let result = refresh::refresh(&client, &queries, t_ms)
@@ -222,10 +227,7 @@ pub async fn baseline(
     t_ms: i64,
 ) -> Result<crate::model::stats::Stats, String> {
     let client = PromClient::new(env)?;
-    let mut profile = profile(&client, env, s).await?;
-    if let Some(label) = &s.module_label {
-        profile.tool_label = Some(label.clone());
-    }
+    let profile = profile(&client, env, s).await?;
     let range_ms = millis(window);
     let queries = Queries::new(
         Promql::new(&profile, &env.selector, range_ms),
@@ -235,39 +237,86 @@ pub async fn baseline(
     let shape = Shape {
         tool_label: profile.tool_label.as_deref(),
         module_re: &s.module_pattern,
+        modules: profile.modules,
         range_ms,
     };
     Ok(query_mode::assemble(&answers, &shape).total)
 }
 
-/// The configured profile, or the one whose request metric the selector finds.
+/// The configured profile, or the one whose request metric the selector finds, fitted to
+/// the labels of the series there (as scrape mode fits it to a scrape's); `modules.label`
+/// applied.
 ///
-/// Errors: the API failed, or neither known request metric exists under the selector.
+/// Errors: the API failed, or no known request metric exists under the selector (auto);
+/// `custom` without its table. A named profile whose detection queries fail is used with
+/// its first-choice labels.
 async fn profile(client: &PromClient, env: &PromEnv, s: &Settings) -> Result<Profile, String> {
-    if s.profile != ProfileChoice::Auto {
-        return Profile::resolve(&s.profile, s.custom_profile.as_ref(), std::iter::empty())
-            .and_then(|p| p.ok_or_else(|| "no profile".to_string()));
-    }
-    let mut matchers: Vec<String> = env.selector.iter().map(ToString::to_string).collect();
-    matchers.push(format!("__name__=~\"{OTEL_REQUESTS}|http_requests_total\""));
-    let expr = format!("count by (__name__) ({{{}}})", matchers.join(","));
-    let answer = client.query(&expr, super::now_ms()).await?;
-    let names: Vec<String> = match answer.data {
-        api::Data::Vector(v) => v
-            .into_iter()
-            .filter_map(|(l, _)| l.get("__name__").cloned())
-            .collect(),
-        _ => Vec::new(),
+    let found = if s.profile == ProfileChoice::Custom {
+        Profile::detect(&s.profile, s.custom_profile.as_ref(), [], &s.polling_paths)
+    } else {
+        match detection_keys(client, env).await {
+            Ok(keys) => Profile::detect(&s.profile, None, &keys, &s.polling_paths),
+            Err(e) if s.profile == ProfileChoice::Auto => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "query mode: profile detection failed; first-choice labels");
+                Profile::detect(&s.profile, None, [], &s.polling_paths)
+            }
+        }
     };
-    Profile::resolve(&ProfileChoice::Auto, None, names.iter().map(String::as_str))?.ok_or_else(
-        || {
-            format!(
-                "no {OTEL_REQUESTS} or http_requests_total series match {{{}}}; check the selector \
-             or set a profile",
-                env.selector_text()
-            )
-        },
-    )
+    let profile = found?.ok_or_else(|| {
+        format!(
+            "no series of a known request metric match {{{}}} (see mcptop --profile list); \
+             check the selector or set a profile",
+            env.selector_text()
+        )
+    })?;
+    Ok(profile.with_module_label(s.module_label.as_deref()))
+}
+
+/// The series keys detection reads, from two instant queries over the selector (asked
+/// once, at detection, outside the refreshes' fixed set of queries): the label sets of
+/// every candidate request counter and latency histogram reduced to the labels profiles
+/// read (`group by (__name__, status, ...)`), and the `le` bounds of the histograms
+/// (`group by (__name__, le)`).
+///
+/// Errors: a query failed.
+async fn detection_keys(client: &PromClient, env: &PromEnv) -> Result<Vec<SeriesKey>, String> {
+    let requests = kinds::request_samples();
+    let buckets = kinds::bucket_samples();
+    let all: Vec<&str> = requests
+        .iter()
+        .copied()
+        .chain(buckets.iter().map(String::as_str))
+        .collect();
+    let labels = kinds::label_names().join(", ");
+    let exprs = [
+        format!(
+            "group by (__name__, {labels}) ({})",
+            selector(env, &all.join("|"))
+        ),
+        format!(
+            "group by (__name__, le) ({})",
+            selector(env, &buckets.join("|"))
+        ),
+    ];
+    let mut keys = Vec::new();
+    for expr in exprs {
+        let answer = client.query(&expr, super::now_ms()).await?;
+        if let api::Data::Vector(v) = answer.data {
+            keys.extend(v.into_iter().filter_map(|(mut l, _)| {
+                let name = l.remove("__name__")?;
+                Some(SeriesKey::new(&name, l))
+            }));
+        }
+    }
+    Ok(keys)
+}
+
+/// `{selector, __name__=~"names"}`.
+fn selector(env: &PromEnv, names: &str) -> String {
+    let mut matchers: Vec<String> = env.selector.iter().map(ToString::to_string).collect();
+    matchers.push(format!("__name__=~\"{names}\""));
+    format!("{{{}}}", matchers.join(","))
 }
 
 fn millis(d: Duration) -> i64 {
