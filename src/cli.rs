@@ -206,7 +206,11 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout, e.g. `mcptop man > /usr/local/share/man/man1/mcptop.1`
     Man,
-    /// Deploy watch without a TUI: one line per interval, exit 0 healthy for the whole duration, 1 a criterion breached, 2 the target unreachable (or nothing measured), 3 bad arguments
+    /// Deploy watch without a TUI: one line per interval and target, exit 0 healthy for the whole duration, 1 a criterion breached at a target, 2 a target failing (scrape or /health) three intervals in a row or never judged, 3 bad arguments
+    ///
+    /// Scrape mode watches each target on its own (--target a --target b, [[targets]], targets_file): one line per target per interval, and the watch fails when any target does, naming it. A target is judged only once its rate window holds the larger of 4 intervals and 30s of data (at most --window); until then its lines say `warming up` and no criterion is evaluated. Query mode (--prometheus) reads the fleet through the API and judges at once.
+    ///
+    /// Exit codes: 0 every target judged and healthy for the whole duration; 1 a criterion breached at a target (the watch ends at the first breached interval); 2 a target (or the query API) failing three intervals in a row, by its scrape or its /health (an error, a non-2xx answer other than 404, 405, 401 and 403, or a status other than ok), or a target never judged in the whole duration (no request metric); 3 bad arguments, also a --duration that ends before judging can begin.
     Watch(DeployWatchArgs),
 }
 
@@ -226,8 +230,9 @@ pub struct SnapshotArgs {
     pub gather: Duration,
 }
 
-/// `mcptop watch`: the target (or environment) comes from --target / --prometheus / --env
-/// and the config, like the dashboard's.
+/// `mcptop watch`: the targets (or environment) come from --target / --prometheus / --env
+/// and the config, like the dashboard's; what it judges and its exit codes are in the
+/// subcommand's help ([`Command::Watch`]) and [`crate::watch`].
 #[derive(Debug, Args, Clone)]
 pub struct DeployWatchArgs {
     /// How long to watch, e.g. 10m

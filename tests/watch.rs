@@ -108,10 +108,11 @@ fn kinds(v: &[Value]) -> Vec<&str> {
 async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
     let server = demo(0.01, (20, 200)).await;
     let dir = tempfile::tempdir().expect("tempdir");
+    // Judged from +5s (the whole 5s window), for three intervals or more.
     let child = watch_json(
         &server,
         "5s",
-        "6s",
+        "8s",
         &["error_rate > 30%", "p95 > 3s for 2s"],
         dir.path(),
     );
@@ -124,6 +125,15 @@ async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
     assert!(k.iter().filter(|x| **x == "interval").count() >= 5, "{k:?}");
     assert_eq!(v[0]["criteria"][1]["criterion"], "p95 > 3s for 2s");
     assert_eq!(v[0]["criteria"][1]["for"], "2s");
+    assert_eq!(v[0]["judging_from_s"], 5.0);
+    let name = server.addr.to_string();
+    assert_eq!(v[0]["targets"][0], name.as_str());
+    assert!(
+        v.iter()
+            .filter(|x| x["kind"] == "interval")
+            .all(|x| x["target"] == name.as_str()),
+        "{v:?}"
+    );
     let last_interval = &v[v.len() - 2];
     assert!(
         last_interval["rps"].as_f64().is_some_and(|r| r > 5.0),
@@ -273,6 +283,8 @@ async fn a_target_without_request_metrics_is_not_called_healthy() {
             &format!("http://{addr}"),
             "--interval",
             "1s",
+            "--window",
+            "2s",
             "--duration",
             "3s",
         ],
@@ -281,7 +293,10 @@ async fn a_target_without_request_metrics_is_not_called_healthy() {
     let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(20)).await;
     assert_eq!(code, 2, "{stderr}\n{lines:?}");
     let last = &lines.last().expect("a summary").1;
-    assert!(last.contains("no known request metric"), "{last}");
+    assert!(
+        last.contains("never judged") && last.contains("no known request metric"),
+        "{last}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,6 +338,11 @@ async fn bad_arguments_exit_3_with_the_reason() {
                 "error_rate > 5",
             ],
             "did you mean 5%?",
+        ),
+        (
+            // Judging begins once the rate window holds 30s: a 20s watch judges nothing.
+            vec!["--target", "http://127.0.0.1:9", "--duration", "20s"],
+            "ends before any target can be judged",
         ),
     ] {
         let (lines, code, stderr) =
@@ -403,4 +423,203 @@ async fn query_mode_compares_with_the_baseline_window_before_the_watch() {
     );
     assert_eq!(failing["up"], 1.0);
     server.shutdown().await;
+}
+
+/// A valid otel-mcp `/metrics` (ten calls so far) and a `/health` that answers 200
+/// `{"status":"unhealthy"}`, on a loopback port.
+async fn unhealthy_server() -> std::net::SocketAddr {
+    const METRICS: &str = "\
+# TYPE mcp_server_operation_duration_seconds histogram
+mcp_server_operation_duration_seconds_bucket{mcp_method_name=\"tools/call\",le=\"0.1\"} 6
+mcp_server_operation_duration_seconds_bucket{mcp_method_name=\"tools/call\",le=\"+Inf\"} 10
+mcp_server_operation_duration_seconds_sum{mcp_method_name=\"tools/call\"} 1.5
+mcp_server_operation_duration_seconds_count{mcp_method_name=\"tools/call\"} 10
+";
+    let app = axum::Router::new()
+        .route("/metrics", axum::routing::get(|| async { METRICS }))
+        .route(
+            "/health",
+            axum::routing::get(|| async { "{\"status\":\"unhealthy\"}" }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unhealthy_health_check_is_a_failing_source_and_exits_2() {
+    let addr = unhealthy_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = watch(
+        &[
+            "--target",
+            &format!("http://{addr}"),
+            "--interval",
+            "500ms",
+            "--duration",
+            "30s",
+        ],
+        dir.path(),
+    );
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(25)).await;
+    assert_eq!(code, 2, "{stderr}\n{lines:?}");
+    let health_error = format!("http://{addr}/health: says status \"unhealthy\"");
+    // The scrape works (the target is not unreachable); its /health says it is unhealthy.
+    let intervals: Vec<&str> = lines[1..lines.len() - 1]
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert!(
+        intervals.iter().any(|l| l.contains("up 0/1")),
+        "{intervals:?}"
+    );
+    assert!(
+        intervals
+            .iter()
+            .any(|l| l.contains(&format!("source failing: {health_error}"))),
+        "{intervals:?}"
+    );
+    assert!(
+        !intervals.iter().any(|l| l.contains("/metrics:")),
+        "the scrape itself never failed: {intervals:?}"
+    );
+    let last = &lines.last().expect("a summary").1;
+    assert!(last.starts_with("unreachable after"), "{last}");
+    assert!(
+        last.contains(&format!("source failing: {health_error}")),
+        "{last}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_at_3_percent_errors_never_breaches_the_rollback_criteria() {
+    // The rollback criteria (error_rate > 10%, p95 > 5s) against a demo at 3 % errors:
+    // one second of data once read above 10 %; nothing is judged before the 5m window
+    // holds 30s, and 30s of 20 calls a second never come near 10 %.
+    let server = DemoServer::start(DemoOptions {
+        port: 0,
+        load: LoadOptions {
+            enabled: true,
+            rate_per_sec: 20.0,
+            error_ratio: 0.03,
+            latency_ms: (20, 200),
+            bursts: false,
+        },
+    })
+    .await
+    .expect("demo server starts");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("http://{}", server.addr);
+    let child = watch(
+        &[
+            "--target",
+            &url,
+            "--interval",
+            "1s",
+            "--duration",
+            "40s",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(90)).await;
+    let v = json(&lines);
+    assert_eq!(code, 0, "{stderr}\n{v:?}");
+    assert_eq!(v[0]["judging_from_s"], 30.0, "{}", v[0]);
+    let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
+    assert!(
+        intervals.iter().all(|x| x["status"] != "breached"),
+        "{intervals:?}"
+    );
+    // Warming up first, each interval saying how much data it holds and when judging begins.
+    let range = |x: &Value| x["range_s"].as_f64().unwrap_or(0.0);
+    for x in intervals.iter().take(5) {
+        assert_eq!(x["status"], "warming_up", "{x}");
+        assert_eq!(x["judging_from_s"], 30.0, "{x}");
+        assert!(range(x) < 30.0, "{x}");
+        assert_eq!(x["criteria"], serde_json::json!([]), "{x}");
+    }
+    // Then judged, on 30s of data or more.
+    let judged: Vec<&&Value> = intervals
+        .iter()
+        .filter(|x| x["status"] != "warming_up")
+        .collect();
+    assert!(!judged.is_empty(), "never judged: {intervals:?}");
+    for x in &judged {
+        assert!(range(x) >= 30.0, "{x}");
+        assert_eq!(x["criteria"][0]["criterion"], "error_rate > 10%", "{x}");
+    }
+    let end = v.last().expect("end");
+    assert_eq!(end["result"], "healthy", "{end}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_targets_are_judged_apart_and_the_failing_one_is_named() {
+    let a = demo(0.01, (20, 200)).await;
+    let b = demo(0.5, (20, 200)).await;
+    let (url_a, url_b) = (format!("http://{}", a.addr), format!("http://{}", b.addr));
+    let (name_a, name_b) = (a.addr.to_string(), b.addr.to_string());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = watch(
+        &[
+            "--target",
+            &url_a,
+            "--target",
+            &url_b,
+            "--interval",
+            "1s",
+            "--window",
+            "3s",
+            "--duration",
+            "60s",
+            "--fail-if",
+            "error_rate > 20%",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    let v = json(&lines);
+    assert_eq!(code, 1, "{stderr}\n{v:?}");
+    assert_eq!(
+        v[0]["targets"],
+        serde_json::json!([name_a.as_str(), name_b.as_str()])
+    );
+    let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
+    // One line per target per interval, each naming its target.
+    let of = |name: &str| intervals.iter().filter(|x| x["target"] == name).count();
+    assert!(of(&name_a) >= 3 && of(&name_b) >= 3, "{intervals:?}");
+    assert_eq!(of(&name_a), of(&name_b), "{intervals:?}");
+    assert_eq!(of(&name_a) + of(&name_b), intervals.len(), "{intervals:?}");
+    assert!(
+        intervals
+            .iter()
+            .filter(|x| x["target"] == name_a.as_str())
+            .all(|x| x["status"] != "breached"),
+        "{intervals:?}"
+    );
+    let breached = intervals
+        .iter()
+        .find(|x| x["status"] == "breached")
+        .expect("a breached interval");
+    assert_eq!(breached["target"], name_b.as_str());
+    assert!(
+        breached["error_ratio"].as_f64().is_some_and(|e| e > 0.2),
+        "{breached}"
+    );
+    let end = v.last().expect("end");
+    assert_eq!(end["result"], "breached");
+    assert_eq!(end["first_failing"]["target"], name_b.as_str());
+    assert_eq!(end["first_failing"]["t"], breached["t"]);
+    assert_eq!(end["first_failing"]["breached"][0], "error_rate > 20%");
+    a.shutdown().await;
+    b.shutdown().await;
 }

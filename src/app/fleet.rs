@@ -20,7 +20,7 @@ use crate::model::fleet::{FleetOrder, InstanceRow};
 /// Where the fleet comes from.
 pub enum FleetSource {
     /// Query mode: the environments of a Prometheus-compatible API.
-    Query(QuerySource),
+    Query(Box<QuerySource>),
     /// Scrape mode with several targets (or a `targets_file`).
     Scrape(ScrapeSource),
 }
@@ -71,7 +71,7 @@ impl FleetState {
     /// Query mode's environments and source, when the fleet comes from a query API.
     pub fn query(&self) -> Option<&QuerySource> {
         match &self.source {
-            FleetSource::Query(q) => Some(q),
+            FleetSource::Query(q) => Some(q.as_ref()),
             FleetSource::Scrape(_) => None,
         }
     }

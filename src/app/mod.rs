@@ -154,7 +154,8 @@ impl App {
         };
         let dashboard = Dashboard::new(model.clone());
         let fleet = if query_mode {
-            let source = fleet::FleetSource::Query(query::QuerySource::new(&cfg.prometheus));
+            let source =
+                fleet::FleetSource::Query(Box::new(query::QuerySource::new(&cfg.prometheus)));
             Some(fleet::FleetState::new(source, model))
         } else if cfg.scrape_fleet() {
             let source = fleet::FleetSource::Scrape(targets::ScrapeSource::new(cfg.target_name()));

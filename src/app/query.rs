@@ -54,7 +54,7 @@ impl FleetState {
     /// Query mode's source, to change.
     fn query_mut(&mut self) -> Option<&mut QuerySource> {
         match &mut self.source {
-            FleetSource::Query(q) => Some(q),
+            FleetSource::Query(q) => Some(q.as_mut()),
             FleetSource::Scrape(_) => None,
         }
     }

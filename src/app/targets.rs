@@ -43,16 +43,6 @@ impl ScrapeSource {
     }
 }
 
-/// The model of one target: the fleet's settings with the target's profile and the paths
-/// of its own scrapes and health checks.
-pub fn target_model(base: &ModelConfig, t: &Target) -> ModelConfig {
-    ModelConfig {
-        profile: t.profile.clone(),
-        polling_paths: t.polling_paths(),
-        ..base.clone()
-    }
-}
-
 /// A target's row: up from its scrape and health check, numbers while its scrape works.
 fn row(t: &Target, d: &Dashboard) -> InstanceRow {
     let live = d.status.scrape.is_ok();
@@ -133,7 +123,10 @@ impl App {
         let models: Vec<(String, ModelConfig)> = s
             .targets
             .values()
-            .map(|t| (t.name.clone(), target_model(&base, t)))
+            .map(|t| {
+                let model = base.for_target(t.profile.clone(), t.polling_paths());
+                (t.name.clone(), model)
+            })
             .collect();
         f.instances
             .retain(|n, _| names.contains(n) || drilled.as_ref() == Some(n));

@@ -1,6 +1,7 @@
 //! Deploy-watch criteria: `error_rate > 5%`, `p95 > 2s for 1m`, `p95 > 1.5x baseline`,
 //! `rps < 1`, `up < 1`, parsed from `--fail-if` and evaluated once per interval with
 //! Prometheus `for` semantics (the condition must hold at every evaluation for that long).
+//! A scraped target is judged only once its rate window holds enough data ([`WarmUp`]).
 
 use std::fmt;
 use std::time::Duration;
@@ -273,6 +274,46 @@ pub enum Verdict {
     Breached { since_ms: i64, value: f64 },
 }
 
+/// Warm-up of a scraped target: its numbers are judged only once the range they are
+/// evaluated over ([`Stats::range_ms`], shorter than the window while mcptop has held data
+/// for less) covers `max(4 intervals, 30 s)`, at most the whole window. Over one second of
+/// data one unlucky second decides a ratio: a demo at 3.6 % errors read above 10 % at
+/// +2 s. A query API holds the history already, so query mode has no warm-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmUp {
+    /// The range the numbers must cover, ms.
+    need_ms: i64,
+}
+
+impl WarmUp {
+    /// The least data judged, whatever the interval.
+    pub const MIN: Duration = Duration::from_secs(30);
+    /// The least data judged, in scrape intervals.
+    pub const INTERVALS: u32 = 4;
+
+    /// The warm-up of a target scraped every `interval` with a rate window of `window`:
+    /// `min(max(4 × interval, 30 s), window)`.
+    pub fn new(interval: Duration, window: Duration) -> WarmUp {
+        let need = interval
+            .saturating_mul(Self::INTERVALS)
+            .max(Self::MIN)
+            .min(window);
+        WarmUp {
+            need_ms: i64::try_from(need.as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// The range the numbers must cover before they are judged.
+    pub fn need(self) -> Duration {
+        Duration::from_millis(u64::try_from(self.need_ms).unwrap_or(0))
+    }
+
+    /// Whether numbers evaluated over `range_ms` (ms) may be judged.
+    pub fn done(self, range_ms: i64) -> bool {
+        range_ms >= self.need_ms
+    }
+}
+
 /// The criteria's `for` timers.
 #[derive(Debug, Clone)]
 pub struct Evaluator {
@@ -312,6 +353,23 @@ impl Evaluator {
     /// The threshold text of criterion `i`, e.g. `p95 > 1.200s`.
     pub fn describe(&self, i: usize) -> String {
         self.criteria[i].describe(self.baseline[i])
+    }
+
+    /// Evaluates every criterion at `t_ms` on `stats` (and `up`, targets up), unless
+    /// `warm_up` says `stats` cover too short a range: then `None`, no criterion is
+    /// evaluated, and every `for` timer starts again once judging does.
+    pub fn judge(
+        &mut self,
+        t_ms: i64,
+        stats: &Stats,
+        up: Option<f64>,
+        warm_up: Option<WarmUp>,
+    ) -> Option<Vec<Verdict>> {
+        if warm_up.is_some_and(|w| !w.done(stats.range_ms)) {
+            self.since.fill(None);
+            return None;
+        }
+        Some(self.eval(t_ms, stats, up))
     }
 
     /// Evaluates every criterion at `t_ms` on `stats` (and `up`).

@@ -135,3 +135,67 @@ fn up_compares_the_number_of_targets_up() {
         Verdict::Breached { .. }
     ));
 }
+
+#[test]
+fn warm_up_needs_four_intervals_or_30s_at_most_the_window() {
+    let s = Duration::from_secs;
+    // The default 2 s interval and 5m window: 30 s.
+    assert_eq!(WarmUp::new(s(2), s(300)).need(), s(30));
+    // A slow interval: four of them.
+    assert_eq!(WarmUp::new(s(15), s(300)).need(), s(60));
+    // A window shorter than that: the whole window is the most there can be.
+    assert_eq!(WarmUp::new(s(1), s(5)).need(), s(5));
+    assert_eq!(WarmUp::new(s(15), s(45)).need(), s(45));
+    let w = WarmUp::new(s(1), s(300));
+    assert!(!w.done(0), "no numbers yet");
+    assert!(!w.done(29_999));
+    assert!(w.done(30_000));
+}
+
+#[test]
+fn nothing_is_judged_while_warming_up_and_for_timers_start_after() {
+    let c = vec![Criterion::parse("error_rate > 10% for 2s").expect("parses")];
+    let mut e = Evaluator::new(c, |_| None).expect("evaluator");
+    let warm = Some(WarmUp::new(
+        Duration::from_secs(1),
+        Duration::from_secs(300),
+    ));
+    let at = |err: f64, range_ms: i64| Stats {
+        range_ms,
+        ..stats(err, 0.1)
+    };
+    // One second of data at 50 % errors (a 3.6 % server's unlucky first second).
+    assert_eq!(e.judge(2_000, &at(0.5, 2_000), None, warm), None);
+    assert_eq!(e.judge(29_000, &at(0.5, 29_000), None, warm), None);
+    // Judged from 30 s of data: the `for` counts from the first judged interval.
+    assert!(matches!(
+        e.judge(30_000, &at(0.5, 30_000), None, warm).as_deref(),
+        Some([Verdict::Pending {
+            since_ms: 30_000,
+            ..
+        }])
+    ));
+    // Back to a short range (the series started again): no verdict, and the timer restarts.
+    assert_eq!(e.judge(31_000, &at(0.5, 1_000), None, warm), None);
+    assert!(matches!(
+        e.judge(60_000, &at(0.5, 30_000), None, warm).as_deref(),
+        Some([Verdict::Pending {
+            since_ms: 60_000,
+            ..
+        }])
+    ));
+    assert!(matches!(
+        e.judge(62_000, &at(0.5, 32_000), None, warm).as_deref(),
+        Some([Verdict::Breached {
+            since_ms: 60_000,
+            ..
+        }])
+    ));
+    // Without a warm-up (query mode), judged at once.
+    let c = vec![Criterion::parse("error_rate > 10%").expect("parses")];
+    let mut e = Evaluator::new(c, |_| None).expect("evaluator");
+    assert!(matches!(
+        e.judge(0, &at(0.5, 1_000), None, None).as_deref(),
+        Some([Verdict::Breached { .. }])
+    ));
+}

@@ -55,6 +55,19 @@ pub struct ModelConfig {
     pub polling_paths: Vec<String>,
 }
 
+impl ModelConfig {
+    /// The model of one target of a fleet: these settings with the target's own profile
+    /// choice and the paths of its own scrapes and health checks.
+    #[must_use]
+    pub fn for_target(&self, profile: ProfileChoice, polling_paths: Vec<String>) -> ModelConfig {
+        ModelConfig {
+            profile,
+            polling_paths,
+            ..self.clone()
+        }
+    }
+}
+
 /// State of one watched target.
 #[derive(Debug)]
 pub struct Dashboard {

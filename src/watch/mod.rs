@@ -1,11 +1,29 @@
 //! `mcptop watch`: the deploy watch. The same sources and model as the dashboard, no TUI:
 //! one line per interval (text or JSON) and an exit code a pipeline can act on.
 //!
-//! Exit codes: 0 healthy for the whole duration; 1 a criterion breached (the watch ends at
-//! the first breach); 2 the target (or query API) unreachable for three intervals in a row,
-//! or no request rate measured in the whole duration; 3 bad arguments.
+//! In scrape mode every target is watched on its own, as the dashboard's fleet does: its own
+//! series and numbers ([`Dashboard`]), its own `/health`, its own criteria timers; each
+//! interval gives one line per target, and the watch fails when any target does, naming it.
+//! A target added by `targets_file` mid-watch is watched from then on (with its own
+//! warm-up); one removed is no longer judged. Query mode reads the fleet through the API, as
+//! one line per interval.
+//!
+//! A scraped target is judged only once its rate window holds `max(4 intervals, 30 s)` of
+//! data, at most `window.range` ([`WarmUp`]); until then its intervals say `warming up` and
+//! no criterion is evaluated. A query API holds the history, so query mode judges at once.
+//!
+//! Exit codes:
+//! - 0: healthy: every target judged, and no criterion breached for the whole duration;
+//! - 1: a criterion breached at a target (the watch ends at the first breached interval);
+//! - 2: a target (or the query API) failing for three intervals in a row: its scrape
+//!   failed, or its `/health` check did (an error, a non-2xx answer other than 404, 405,
+//!   401 and 403, or a `status` that is not ok); or a target watched from the start was
+//!   never judged in the whole duration (no request metric, or still warming up);
+//! - 3: bad arguments (also a `--duration` that ends before judging can begin).
 
+mod fleet;
 mod output;
+mod target;
 
 use std::io::Write;
 use std::time::Duration;
@@ -14,14 +32,15 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::config::Config;
-use crate::model::criteria::{Criterion, Evaluator, Metric, Verdict};
-use crate::model::dashboard::{Dashboard, ModelConfig};
-use crate::model::query_mode::PromUpdate;
-use crate::model::stats::Stats;
+use crate::model::criteria::{Criterion, Evaluator, Metric, Threshold, Verdict, WarmUp};
+use crate::model::dashboard::ModelConfig;
 use crate::sources::{self, Update, now_ms};
+use fleet::Fleet;
 pub use output::Output;
+pub use target::{Reading, WarmingUp};
 
-/// Failed intervals in a row after which the target counts as unreachable.
+/// Failed attempts in a row (of a target's scrape or health check, or of the query API)
+/// after which it counts as unreachable.
 const UNREACHABLE_AFTER: u32 = 3;
 
 /// How a watch ended; its value is the process exit code.
@@ -45,20 +64,43 @@ pub struct WatchOptions {
     pub output: Output,
 }
 
-/// One interval's reading.
+/// Why a watch failed: the interval that decided it and what was wrong then.
 #[derive(Debug, Clone)]
-pub struct Reading {
+pub struct Failure {
+    /// The first failing interval: the breached one, the first of the failing run, or the
+    /// last interval of a target never judged. Its `target` names the target.
+    pub reading: Reading,
+    /// `error_rate > 10%`, `source failing: ...` or `never judged: ...`.
+    pub why: String,
+}
+
+/// A change of the scrape targets (`targets_file`) mid-watch.
+#[derive(Debug, Clone)]
+pub struct TargetsChange {
     /// Unix ms.
     pub t_ms: i64,
     /// Since the watch started.
     pub elapsed: Duration,
-    pub stats: Stats,
-    /// Targets up (scrape mode: 1 or 0; query mode: instances up), and of how many.
-    pub up: Option<(f64, usize)>,
-    /// The source's error, when the last attempt failed.
-    pub error: Option<String>,
-    /// `(criterion as evaluated, verdict)` for each criterion.
-    pub verdicts: Vec<(String, Verdict)>,
+    /// Every target now watched, by name.
+    pub targets: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// Why `targets_file` could not be read (its earlier targets are kept).
+    pub file_error: Option<String>,
+}
+
+/// What the start line says besides the criteria.
+#[derive(Debug, Clone)]
+pub struct Start {
+    /// Scrape mode: the targets, by name; `None` in query mode.
+    pub targets: Option<Vec<String>>,
+    /// Text names the targets (several, or a `targets_file`).
+    pub named: bool,
+    /// Scrape mode: the range of data a target's rate window must hold before it is
+    /// judged, about the time since start when judging begins; `None` (query mode): at once.
+    pub judging_from: Option<Duration>,
+    /// Why `targets_file` could not be read in part.
+    pub file_error: Option<String>,
 }
 
 /// Runs the watch, writing lines to `out`; returns how it ended. A reader that stops
@@ -103,7 +145,7 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
         interval: cfg.scrape.interval,
         module_pattern: module_pattern.clone(),
         module_label: cfg.modules.label.clone(),
-        polling_paths: crate::model::profile::default_polling_paths(),
+        polling_paths: cfg.polling_paths(),
     };
     let settings = sources::prometheus::Settings {
         profile: cfg.target.profile.clone(),
@@ -113,13 +155,13 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
         history: cfg.window.history,
         module_pattern,
         module_label: cfg.modules.label.clone(),
-        polling_paths: crate::model::profile::default_polling_paths(),
+        polling_paths: cfg.polling_paths(),
     };
     if opts.baseline.is_none()
         && let Some(c) = opts
             .criteria
             .iter()
-            .find(|c| matches!(c.threshold, crate::model::criteria::Threshold::Baseline(_)))
+            .find(|c| matches!(c.threshold, Threshold::Baseline(_)))
     {
         return Err(Stop::Bad(format!(
             "--fail-if '{c}' compares with a baseline: add --baseline DURATION (query mode)"
@@ -130,6 +172,19 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
     } else {
         opts.criteria.clone()
     };
+    let warm_up = (!query_mode).then(|| WarmUp::new(cfg.scrape.interval, cfg.window.range));
+    if let Some(w) = warm_up
+        && opts.duration < w.need()
+    {
+        return Err(Stop::Bad(format!(
+            "--duration {} ends before any target can be judged: judging begins once a \
+             target's rate window holds {} of data (the larger of 4 intervals and 30s, at \
+             most --window); watch for {} or more",
+            humantime::format_duration(opts.duration),
+            humantime::format_duration(w.need()),
+            humantime::format_duration(w.need()),
+        )));
+    }
     let start_ms = now_ms();
     let base = match opts.baseline {
         None => None,
@@ -146,33 +201,25 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
                 .get(cfg.prometheus.start_index())
                 .or(envs.first())
                 .ok_or_else(|| Stop::Bad("no environment".into()))?;
-            match sources::prometheus::baseline(env, &settings, window, start_ms).await {
-                Ok(s) if s.req_per_sec.is_some() => Some(s),
-                Ok(_) => {
-                    let why = "baseline: no requests in the window before the watch";
-                    emit(out, &opts.output.unreachable(why));
-                    emit(
-                        out,
-                        &opts
-                            .output
-                            .summary(Exit::Unreachable, None, Duration::ZERO, start_ms),
-                    );
-                    return Ok(Exit::Unreachable);
-                }
-                Err(e) => {
-                    emit(out, &opts.output.unreachable(&format!("baseline: {e}")));
-                    emit(
-                        out,
-                        &opts
-                            .output
-                            .summary(Exit::Unreachable, None, Duration::ZERO, start_ms),
-                    );
+            let why = match sources::prometheus::baseline(env, &settings, window, start_ms).await {
+                Ok(s) if s.req_per_sec.is_some() => Ok(s),
+                Ok(_) => Err("baseline: no requests in the window before the watch".to_string()),
+                Err(e) => Err(format!("baseline: {e}")),
+            };
+            match why {
+                Ok(s) => Some(s),
+                Err(why) => {
+                    emit(out, &opts.output.unreachable(&why));
+                    let end =
+                        opts.output
+                            .summary(Exit::Unreachable, None, Duration::ZERO, start_ms);
+                    emit(out, &end);
                     return Ok(Exit::Unreachable);
                 }
             }
         }
     };
-    let mut eval = Evaluator::new(criteria, |m| base.as_ref().and_then(|b| m.value(b, None)))
+    let eval = Evaluator::new(criteria, |m| base.as_ref().and_then(|b| m.value(b, None)))
         .map_err(Stop::Bad)?;
     let started = Instant::now();
     let Some(deadline) = started.checked_add(opts.duration) else {
@@ -181,69 +228,92 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
             humantime::format_duration(opts.duration)
         )));
     };
-    emit(out, &opts.output.header(&eval, base.as_ref(), &opts));
 
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
-    let _handle = if query_mode {
-        Some(sources::prometheus::spawn(
-            &cfg.prometheus,
-            settings,
-            tx,
-            &mut tasks,
-        ))
+    let mut fleet = Fleet::new(model, eval, warm_up, cfg.scrape_fleet());
+    let mut early = Vec::new();
+    let (_handle, first) = if query_mode {
+        let handle = sources::prometheus::spawn(&cfg.prometheus, settings, tx, &mut tasks);
+        fleet.query_mode();
+        (Some(handle), None)
     } else {
         tasks = sources::spawn(&cfg, tx).map_err(|e| Stop::Bad(e.to_string()))?;
-        None
+        // The targets come first; a result that overtook them is applied after.
+        let first = loop {
+            match rx.recv().await {
+                Some(Update::Targets(set)) => break set,
+                Some(u) => early.push(u),
+                None => return Err(Stop::Bad("the scrape targets did not start".into())),
+            }
+        };
+        (None, Some(first))
     };
-    let mut dashboard = Dashboard::new(model);
-    let mut up: Option<(f64, usize)> = None;
-    // Whether any interval had a request rate: a watch that measured nothing is not healthy.
-    let mut measured = false;
+    let start = Start {
+        targets: first
+            .as_ref()
+            .map(|s| s.targets.iter().map(|(_, t)| t.name.clone()).collect()),
+        named: fleet.named,
+        judging_from: warm_up.map(WarmUp::need),
+        file_error: first.as_ref().and_then(|s| s.file_error.clone()),
+    };
+    if let Some(set) = first {
+        fleet.set_targets(set, Duration::ZERO, start_ms);
+    }
+    for u in early {
+        fleet.apply(u, Duration::ZERO, start_ms);
+    }
+    emit(
+        out,
+        &opts
+            .output
+            .header(&fleet.template, base.as_ref(), &opts, &start),
+    );
+
     let mut ticker = tokio::time::interval_at(started + cfg.scrape.interval, cfg.scrape.interval);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let exit = loop {
         tokio::select! {
-            Some(u) = rx.recv() => apply(&mut dashboard, &mut up, u, query_mode),
-            _ = ticker.tick() => {
-                let t_ms = now_ms();
-                let status = &dashboard.status.scrape;
-                let scrape_up = status.last_attempt_ms.map(|_| {
-                    (if status.is_ok() { 1.0 } else { 0.0 }, 1)
-                });
-                let up_now = if query_mode { up } else { scrape_up };
-                measured |= dashboard.stats.req_per_sec.is_some();
-                // The source answers but the numbers cannot be computed (no request metric).
-                let error = status
-                    .last_error
-                    .clone()
-                    .or_else(|| dashboard.profile_problem.clone());
-                let verdicts = eval.eval(t_ms, &dashboard.stats, up_now.map(|(n, _)| n));
-                let reading = Reading {
-                    t_ms,
-                    elapsed: started.elapsed(),
-                    stats: dashboard.stats.clone(),
-                    up: up_now,
-                    error,
-                    verdicts: verdicts
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, v)| (eval.describe(i), v))
-                        .collect(),
-                };
-                emit(out, &opts.output.line(&reading));
-                if reading.verdicts.iter().any(|(_, v)| matches!(v, Verdict::Breached { .. })) {
-                    break (Exit::Breached, Some(reading));
+            Some(u) = rx.recv() => {
+                if let Some(change) = fleet.apply(u, started.elapsed(), now_ms()) {
+                    emit(out, &opts.output.targets(&change));
                 }
-                if status.consecutive_failures >= UNREACHABLE_AFTER {
-                    break (Exit::Unreachable, Some(reading));
+            }
+            _ = ticker.tick() => {
+                let (t_ms, elapsed) = (now_ms(), started.elapsed());
+                let width = fleet.name_width();
+                let mut breached = None;
+                let mut unreachable = None;
+                for w in fleet.watched.values_mut() {
+                    let r = w.read(t_ms, elapsed);
+                    emit(out, &opts.output.line(&r, width));
+                    if breached.is_none() && r.breached() {
+                        let why = r
+                            .verdicts
+                            .iter()
+                            .filter(|(_, v)| matches!(v, Verdict::Breached { .. }))
+                            .map(|(what, _)| what.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        breached = Some(Failure { reading: r, why });
+                    } else if unreachable.is_none() && w.failures() >= UNREACHABLE_AFTER {
+                        let first = w.failing_since.clone().unwrap_or(r);
+                        let why = format!(
+                            "source failing: {}",
+                            first.error.as_deref().unwrap_or("no answer")
+                        );
+                        unreachable = Some(Failure { reading: first, why });
+                    }
+                }
+                fleet.any_judged |= fleet.watched.values().any(|w| w.judged);
+                if let Some(f) = breached {
+                    break (Exit::Breached, Some(f));
+                }
+                if let Some(f) = unreachable {
+                    break (Exit::Unreachable, Some(f));
                 }
                 if Instant::now() >= deadline {
-                    if !measured {
-                        // Nothing to judge: say so rather than "healthy".
-                        break (Exit::Unreachable, Some(reading));
-                    }
-                    break (Exit::Healthy, None);
+                    break fleet.at_end(out, opts.output);
                 }
             }
         }
@@ -256,31 +326,6 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
             .summary(exit.0, exit.1.as_ref(), started.elapsed(), start_ms),
     );
     Ok(exit.0)
-}
-
-/// Applies a source's update to the watch's model.
-fn apply(d: &mut Dashboard, up: &mut Option<(f64, usize)>, u: Update, query_mode: bool) {
-    match u {
-        Update::Scrape { t_ms, result, .. } if !query_mode => d.apply_scrape(t_ms, result),
-        Update::Health { t_ms, result, .. } if !query_mode => d.apply_health(t_ms, result),
-        // A query API that cannot even say which metrics it has counts as a failed interval.
-        Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }) => {
-            d.status.scrape.record_err(now_ms(), e.clone());
-            d.set_profile(Err(e));
-        }
-        Update::Prometheus(PromUpdate::Profile { result, .. }) => {
-            d.set_profile(result.map(|p| *p));
-        }
-        Update::Prometheus(PromUpdate::Refresh { t_ms, result, .. }) => match result {
-            Ok(r) => {
-                let n = r.rows.iter().filter(|row| row.up == Some(true)).count();
-                *up = Some((n as f64, r.rows.len()));
-                d.apply_stats(t_ms, Ok(r.total));
-            }
-            Err(e) => d.apply_stats(t_ms, Err(e)),
-        },
-        _ => {}
-    }
 }
 
 /// The metric of a criterion, for output.

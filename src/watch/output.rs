@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Exit, Reading, WatchOptions};
+use super::{Exit, Failure, Reading, Start, TargetsChange, WatchOptions};
 use crate::model::criteria::{Evaluator, Verdict};
 use crate::model::stats::Stats;
 use crate::ui::format;
@@ -16,7 +16,7 @@ pub enum Output {
     /// One line per interval for people.
     #[default]
     Text,
-    /// One JSON object per line (`"kind"`: `start`, `interval`, `end`).
+    /// One JSON object per line (`"kind"`: `start`, `interval`, `targets`, `error`, `end`).
     Json,
 }
 
@@ -31,13 +31,27 @@ fn elapsed(d: Duration) -> String {
     format!("+{}m{:02}s", s / 60, s % 60)
 }
 
+/// A duration in whole seconds as people write it: `30s`, `1m40s`, `5m`.
+pub fn secs(d: Duration) -> String {
+    humantime::format_duration(Duration::from_secs(d.as_secs()))
+        .to_string()
+        .replace(' ', "")
+}
+
 fn opt(v: Option<f64>) -> Value {
     v.filter(|x| x.is_finite()).map_or(Value::Null, Value::from)
 }
 
 impl Output {
-    /// The first line: what is watched for.
-    pub fn header(self, eval: &Evaluator, baseline: Option<&Stats>, opts: &WatchOptions) -> String {
+    /// The first line: what is watched (scrape mode: the targets), for how long, the
+    /// criteria, and when judging begins.
+    pub fn header(
+        self,
+        eval: &Evaluator,
+        baseline: Option<&Stats>,
+        opts: &WatchOptions,
+        start: &Start,
+    ) -> String {
         let criteria: Vec<String> = (0..eval.criteria.len()).map(|i| eval.describe(i)).collect();
         let holds: Vec<String> = eval
             .criteria
@@ -54,8 +68,13 @@ impl Output {
                         false => format!("{d} for {}", humantime::format_duration(c.hold)),
                     })
                     .collect();
+                let what = match (&start.targets, start.named) {
+                    (Some(names), true) if names.is_empty() => " no target yet".to_string(),
+                    (Some(names), true) => format!(" {}", names.join(", ")),
+                    _ => String::new(),
+                };
                 let mut line = format!(
-                    "watching for {}: fail if {}",
+                    "watching{what} for {}: fail if {}",
                     humantime::format_duration(opts.duration),
                     list.join(" or ")
                 );
@@ -66,37 +85,77 @@ impl Output {
                         numbers(b)
                     ));
                 }
+                match start.judging_from {
+                    Some(j) => line.push_str(&format!(
+                        "; judging from +{} (once a target's rate window holds {} of data)",
+                        secs(j),
+                        secs(j)
+                    )),
+                    None => line.push_str("; judging at once (the query API holds the history)"),
+                }
+                if let Some(e) = &start.file_error {
+                    line.push_str(&format!("; {e}"));
+                }
                 line
             }
-            Output::Json => json!({
-                "kind": "start",
-                "duration_s": opts.duration.as_secs_f64(),
-                "criteria": criteria.iter().zip(&holds).zip(&eval.criteria).map(|((d, h), c)| json!({
-                    "criterion": c.text,
-                    "threshold": d,
-                    "for": h,
-                })).collect::<Vec<_>>(),
-                "baseline": baseline.map(|b| json!({
-                    "window_s": opts.baseline.map(|w| w.as_secs_f64()),
-                    "rps": opt(b.req_per_sec),
-                    "error_ratio": opt(b.error_ratio),
-                    "p95_s": opt(b.p95),
-                    "p99_s": opt(b.p99),
-                })),
-            })
-            .to_string(),
+            Output::Json => {
+                let mut v = json!({
+                    "kind": "start",
+                    "duration_s": opts.duration.as_secs_f64(),
+                    "judging_from_s": start.judging_from.map_or(0.0, |j| j.as_secs_f64()),
+                    "criteria": criteria.iter().zip(&holds).zip(&eval.criteria).map(|((d, h), c)| json!({
+                        "criterion": c.text,
+                        "threshold": d,
+                        "for": h,
+                    })).collect::<Vec<_>>(),
+                    "baseline": baseline.map(|b| json!({
+                        "window_s": opts.baseline.map(|w| w.as_secs_f64()),
+                        "rps": opt(b.req_per_sec),
+                        "error_ratio": opt(b.error_ratio),
+                        "p95_s": opt(b.p95),
+                        "p99_s": opt(b.p99),
+                    })),
+                });
+                if let Some(names) = &start.targets {
+                    v["targets"] = json!(names);
+                }
+                if let Some(e) = &start.file_error {
+                    v["targets_file_error"] = json!(e);
+                }
+                v.to_string()
+            }
         }
     }
 
-    /// One interval.
-    pub fn line(self, r: &Reading) -> String {
+    /// One interval of one target; text starts with the target's name, padded to
+    /// `name_width`, when given.
+    pub fn line(self, r: &Reading, name_width: Option<usize>) -> String {
         match self {
             Output::Text => {
-                let mut line = format!("{}  {}  {}", rfc3339(r.t_ms), elapsed(r.elapsed), numbers(&r.stats));
+                let mut line = String::new();
+                if let (Some(width), Some(name)) = (name_width, &r.target) {
+                    line.push_str(&format!("{name:<width$}  "));
+                }
+                line.push_str(&format!(
+                    "{}  {}  {}",
+                    rfc3339(r.t_ms),
+                    elapsed(r.elapsed),
+                    numbers(&r.stats)
+                ));
                 if let Some((n, of)) = r.up {
                     line.push_str(&format!("  up {n:.0}/{of}"));
                 }
                 let mut states = Vec::new();
+                if let Some(w) = &r.warming_up {
+                    let has = match w.range.is_zero() {
+                        true => "no data yet".to_string(),
+                        false => format!("rate[{}]", secs(w.range)),
+                    };
+                    states.push(format!(
+                        "warming up: {has} (judging from +{})",
+                        secs(w.judging_from)
+                    ));
+                }
                 for (what, v) in &r.verdicts {
                     match v {
                         Verdict::Ok => {}
@@ -114,29 +173,84 @@ impl Output {
                     states.push(format!("source failing: {e}"));
                 }
                 line.push_str("  ");
-                line.push_str(&if states.is_empty() { "ok".to_string() } else { states.join("; ") });
+                line.push_str(&if states.is_empty() {
+                    "ok".to_string()
+                } else {
+                    states.join("; ")
+                });
+                line
+            }
+            Output::Json => {
+                let mut v = json!({
+                    "kind": "interval",
+                    "t": rfc3339(r.t_ms),
+                    "elapsed_s": r.elapsed.as_secs_f64(),
+                    "rps": opt(r.stats.req_per_sec),
+                    "error_ratio": opt(r.stats.error_ratio),
+                    "p95_s": opt(r.stats.p95),
+                    "p99_s": opt(r.stats.p99),
+                    "range_s": (r.stats.range_ms > 0).then(|| r.stats.range_ms as f64 / 1000.0),
+                    "up": r.up.map(|(n, _)| n),
+                    "targets": r.up.map(|(_, of)| of),
+                    "error": r.error,
+                    "status": status(r),
+                    "criteria": r.verdicts.iter().map(|(what, v)| {
+                        let (state, value, since) = match v {
+                            Verdict::Ok => ("ok", None, None),
+                            Verdict::Pending { since_ms, value } => ("pending", Some(*value), Some(rfc3339(*since_ms))),
+                            Verdict::Breached { since_ms, value } => ("breached", Some(*value), Some(rfc3339(*since_ms))),
+                        };
+                        json!({"criterion": what, "state": state, "value": opt(value), "since": since})
+                    }).collect::<Vec<_>>(),
+                });
+                if let Some(name) = &r.target {
+                    v["target"] = json!(name);
+                }
+                if let Some(w) = &r.warming_up {
+                    v["judging_from_s"] = json!(w.judging_from.as_secs_f64());
+                }
+                v.to_string()
+            }
+        }
+    }
+
+    /// The targets changed mid-watch (`targets_file`).
+    pub fn targets(self, c: &TargetsChange) -> String {
+        match self {
+            Output::Text => {
+                let mut line = format!(
+                    "{}  {}  targets: {}",
+                    rfc3339(c.t_ms),
+                    elapsed(c.elapsed),
+                    if c.targets.is_empty() {
+                        "none".to_string()
+                    } else {
+                        c.targets.join(", ")
+                    }
+                );
+                let mut what = Vec::new();
+                if !c.added.is_empty() {
+                    what.push(format!("added {}", c.added.join(", ")));
+                }
+                if !c.removed.is_empty() {
+                    what.push(format!("removed {}", c.removed.join(", ")));
+                }
+                if !what.is_empty() {
+                    line.push_str(&format!(" ({})", what.join("; ")));
+                }
+                if let Some(e) = &c.file_error {
+                    line.push_str(&format!("; {e}"));
+                }
                 line
             }
             Output::Json => json!({
-                "kind": "interval",
-                "t": rfc3339(r.t_ms),
-                "elapsed_s": r.elapsed.as_secs_f64(),
-                "rps": opt(r.stats.req_per_sec),
-                "error_ratio": opt(r.stats.error_ratio),
-                "p95_s": opt(r.stats.p95),
-                "p99_s": opt(r.stats.p99),
-                "up": r.up.map(|(n, _)| n),
-                "targets": r.up.map(|(_, of)| of),
-                "error": r.error,
-                "status": status(r),
-                "criteria": r.verdicts.iter().map(|(what, v)| {
-                    let (state, value, since) = match v {
-                        Verdict::Ok => ("ok", None, None),
-                        Verdict::Pending { since_ms, value } => ("pending", Some(*value), Some(rfc3339(*since_ms))),
-                        Verdict::Breached { since_ms, value } => ("breached", Some(*value), Some(rfc3339(*since_ms))),
-                    };
-                    json!({"criterion": what, "state": state, "value": opt(value), "since": since})
-                }).collect::<Vec<_>>(),
+                "kind": "targets",
+                "t": rfc3339(c.t_ms),
+                "elapsed_s": c.elapsed.as_secs_f64(),
+                "targets": c.targets,
+                "added": c.added,
+                "removed": c.removed,
+                "file_error": c.file_error,
             })
             .to_string(),
         }
@@ -150,11 +264,12 @@ impl Output {
         }
     }
 
-    /// The last line: how the watch ended and, when it failed, the first failing interval.
+    /// The last line: how the watch ended and, when it failed, the target and interval
+    /// that decided it.
     pub fn summary(
         self,
         exit: Exit,
-        failing: Option<&Reading>,
+        failing: Option<&Failure>,
         took: Duration,
         start_ms: i64,
     ) -> String {
@@ -171,23 +286,18 @@ impl Output {
                     humantime::format_duration(Duration::from_secs(took.as_secs())),
                     exit as i32
                 );
-                if let Some(r) = failing {
-                    line.push_str(&format!(
-                        ": first failing interval {} ({})",
-                        rfc3339(r.t_ms),
-                        elapsed(r.elapsed)
-                    ));
-                    let breached: Vec<&str> = r
-                        .verdicts
-                        .iter()
-                        .filter(|(_, v)| matches!(v, Verdict::Breached { .. }))
-                        .map(|(w, _)| w.as_str())
-                        .collect();
-                    if !breached.is_empty() {
-                        line.push_str(&format!(", {}", breached.join(", ")));
-                    } else if let Some(e) = &r.error {
-                        line.push_str(&format!(", {e}"));
+                if let Some(f) = failing {
+                    let r = &f.reading;
+                    line.push_str(": ");
+                    if let Some(name) = &r.target {
+                        line.push_str(&format!("target {name}: "));
                     }
+                    line.push_str(&format!(
+                        "first failing interval {} ({}), {}",
+                        rfc3339(r.t_ms),
+                        elapsed(r.elapsed),
+                        f.why
+                    ));
                 }
                 line
             }
@@ -197,14 +307,16 @@ impl Output {
                 "exit_code": exit as i32,
                 "started": rfc3339(start_ms),
                 "elapsed_s": took.as_secs_f64(),
-                "first_failing": failing.map(|r| json!({
-                    "t": rfc3339(r.t_ms),
-                    "elapsed_s": r.elapsed.as_secs_f64(),
-                    "breached": r.verdicts.iter()
+                "first_failing": failing.map(|f| json!({
+                    "target": f.reading.target,
+                    "t": rfc3339(f.reading.t_ms),
+                    "elapsed_s": f.reading.elapsed.as_secs_f64(),
+                    "breached": f.reading.verdicts.iter()
                         .filter(|(_, v)| matches!(v, Verdict::Breached { .. }))
                         .map(|(w, _)| w.clone())
                         .collect::<Vec<_>>(),
-                    "error": r.error,
+                    "error": f.reading.error,
+                    "reason": f.why,
                 })),
             })
             .to_string(),
@@ -220,6 +332,8 @@ fn status(r: &Reading) -> &'static str {
         "breached"
     } else if r.error.is_some() {
         "source_failing"
+    } else if r.warming_up.is_some() {
+        "warming_up"
     } else if r
         .verdicts
         .iter()
@@ -251,3 +365,7 @@ fn show(what: &str, v: f64) -> String {
         _ => format::number(v),
     }
 }
+
+#[cfg(test)]
+#[path = "output_tests.rs"]
+mod tests;
