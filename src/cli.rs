@@ -197,7 +197,7 @@ fn parse_latency(text: &str) -> Result<(u64, u64), String> {
 pub enum Command {
     /// Start the bundled demo MCP server on 127.0.0.1 and watch it
     Demo(DemoArgs),
-    /// Write an incident report draft (Markdown and JSON) of the target or environment: its tiles, firing alerts, alert timeline, top log errors and the queries behind them
+    /// Write an incident report draft (Markdown and JSON) of the target, fleet or environment after collecting for --collect: its tiles and the range they are over, every fleet member's row, firing and pending alerts, alert timeline, top log errors and the queries behind them
     Snapshot(SnapshotArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout, e.g. `mcptop completions bash > /etc/bash_completion.d/mcptop`
     Completions {
@@ -225,9 +225,9 @@ pub struct SnapshotArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// How long to read the sources first (rates need two scrapes; Alertmanager and Loki one answer)
-    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
-    pub gather: Duration,
+    /// How long to collect before writing, e.g. 30s; a progress line goes to stderr. Scrape mode: mcptop holds no history, so the numbers are over what it collected (the report says over which range) and local rules fire only once their `for` has passed within it; default the rate window (window.range, 5m). Query mode: the API holds the history; default 5s (its first answers, Alertmanager's and Loki's)
+    #[arg(long, alias = "gather", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub collect: Option<Duration>,
 }
 
 /// `mcptop watch`: the targets (or environment) come from --target / --prometheus / --env

@@ -66,21 +66,29 @@ async fn other_command(command: Command, watch: &WatchArgs) -> Result<()> {
     }
 }
 
-/// `mcptop snapshot`: gathers for a few seconds, then writes the report (or prints it).
+/// `mcptop snapshot`: collects for `--collect` (default: the rate window in scrape mode, 5 s
+/// in query mode) with a progress line on stderr, then writes the report (or prints it).
 async fn snapshot(args: mcptop::cli::SnapshotArgs, watch: &WatchArgs) -> Result<()> {
+    use mcptop::app::snapshot::{Progress, collect_note, default_collect, write_report};
+    use std::io::IsTerminal;
     let cfg = Config::load(watch)?;
-    let app = mcptop::app::gather(cfg, args.gather).await?;
+    let collect = args.collect.unwrap_or_else(|| default_collect(&cfg));
+    let mut progress = Progress::new(collect_note(&cfg), std::io::stderr().is_terminal());
+    let app = mcptop::app::gather(cfg, collect, |c| {
+        progress.show(&mut std::io::stderr().lock(), c);
+    })
+    .await?;
     let now = mcptop::sources::now_ms();
+    let mut incident = app.incident(now);
+    incident.collected_ms = Some(i64::try_from(collect.as_millis()).unwrap_or(i64::MAX));
     if args.stdout {
-        return print_all(app.incident(now).to_markdown().as_bytes());
+        return print_all(incident.to_markdown().as_bytes());
     }
     let dir = match args.dir.or_else(mcptop::app::snapshot::default_dir) {
         Some(d) => d,
         None => color_eyre::eyre::bail!("no directory for the report: pass --dir DIR"),
     };
-    let path = app
-        .write_incident(&dir, now)
-        .map_err(color_eyre::eyre::Report::msg)?;
+    let path = write_report(&incident, &dir).map_err(color_eyre::eyre::Report::msg)?;
     println!("{}", path.display());
     println!("{}", path.with_extension("json").display());
     Ok(())

@@ -391,28 +391,45 @@ fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task
     Ok(tasks)
 }
 
-/// `mcptop snapshot`: runs the sources (no TUI, no MCP clients) for `gather`, so that rates
-/// have samples and Alertmanager and Loki have answered, and returns the app as it stands.
+/// `mcptop snapshot`: runs the sources (no TUI, no MCP clients) for `collect`, applying
+/// every update as the dashboard does ([`App::apply`]: the tiles, the fleet's rows and the
+/// local rules at each scrape), so that the numbers cover `collect` of data, the rules had
+/// that long to fire, and Alertmanager and Loki have answered; returns the app as it
+/// stands. `progress` hears how far it is about once a second, and once at the end.
 ///
-/// Errors: as [`App::new`] and [`spawn_sources`].
-pub async fn gather(cfg: Config, gather: Duration) -> Result<App> {
+/// Errors: as [`App::new`] and [`spawn_sources`]; a `collect` too long for the clock.
+pub async fn gather(
+    cfg: Config,
+    collect: Duration,
+    mut progress: impl FnMut(snapshot::Collecting),
+) -> Result<App> {
     let mut app = App::new(cfg)?;
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = spawn_sources(&mut app, &tx)?;
     drop(tx);
-    let deadline = Instant::now().checked_add(gather).ok_or_else(|| {
+    let start = Instant::now();
+    let deadline = start.checked_add(collect).ok_or_else(|| {
         eyre!(
-            "--gather {} is too long",
-            humantime::format_duration(gather)
+            "--collect {} is too long",
+            humantime::format_duration(collect)
         )
     })?;
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let report = |done: bool| snapshot::Collecting {
+        elapsed: start.elapsed().min(collect),
+        total: collect,
+        done,
+    };
     loop {
         tokio::select! {
             Some(u) = rx.recv() => app.apply(u),
+            _ = ticker.tick() => progress(report(false)),
             () = tokio::time::sleep_until(deadline) => break,
         }
     }
     tasks.abort_all();
+    progress(report(true));
     app.refresh_logs(now_ms());
     Ok(app)
 }
