@@ -193,14 +193,44 @@ pub fn symptoms(stats: &Stats, th: &Thresholds, health: Option<Health>) -> Vec<S
         level: l,
         limit,
     });
-    for (what, v, warn, crit) in [
-        ("P95 latency", stats.p95, th.p95_warn, th.p95_crit),
-        ("P99 latency", stats.p99, th.p99_warn, th.p99_crit),
+    for (what, v, lower_bound, warn, crit) in [
+        (
+            "P95 latency",
+            stats.p95,
+            stats.p95_lower_bound,
+            th.p95_warn,
+            th.p95_crit,
+        ),
+        (
+            "P99 latency",
+            stats.p99,
+            stats.p99_lower_bound,
+            th.p99_warn,
+            th.p99_crit,
+        ),
     ] {
-        let (l, limit) = level(v, warn.as_secs_f64(), crit.as_secs_f64(), lat);
+        let (warn, crit) = (warn.as_secs_f64(), crit.as_secs_f64());
+        let (mut l, mut limit) = level(v, warn, crit, lat);
+        // A quantile in the +Inf bucket is only a lower bound: `> 1.00s`, and below warn
+        // its level is unknown, never ok.
+        let value = match v {
+            Some(x) if lower_bound => {
+                if l == "ok" {
+                    l = "unknown";
+                }
+                format!("> {}", lat(x))
+            }
+            _ => or(v, &lat),
+        };
+        if let Some(top) = stats.top_bucket_s.filter(|top| *top < crit) {
+            limit.push_str(&format!(
+                "; top bucket {}: above it cannot be seen",
+                lat(top)
+            ));
+        }
         out.push(Symptom {
             what: what.into(),
-            value: or(v, &lat),
+            value,
             over: over(v),
             level: l,
             limit,

@@ -224,3 +224,29 @@ fn progress_on_a_terminal_rewrites_one_line() {
          \rcollected 30s\x1b[K\n"
     );
 }
+
+#[test]
+fn a_quantile_above_the_top_bucket_is_reported_as_a_lower_bound() {
+    let stats = crate::model::stats::Stats {
+        req_per_sec: Some(4.0),
+        p95: Some(1.0),
+        p95_lower_bound: true,
+        p99: Some(1.0),
+        p99_lower_bound: true,
+        top_bucket_s: Some(1.0),
+        range_ms: 300_000,
+        ..Default::default()
+    };
+    let rows = super::symptoms(&stats, &crate::config::Thresholds::default(), None);
+    let p95 = rows
+        .iter()
+        .find(|s| s.what == "P95 latency")
+        .expect("P95 row");
+    assert_eq!(p95.value, "> 1.00s");
+    assert_eq!(p95.level, "unknown", "never ok: {p95:?}");
+    assert!(
+        p95.limit
+            .contains("top bucket 1.00s: above it cannot be seen"),
+        "{p95:?}"
+    );
+}

@@ -328,6 +328,7 @@ fn fleet() -> Incident {
                     p95: Some(3.4),
                     p99: Some(7.9),
                     last_error: String::new(),
+                    ..InstanceRow::default()
                 },
                 range_ms: Some(300_000),
                 shown: [
