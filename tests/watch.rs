@@ -623,3 +623,83 @@ async fn two_targets_are_judged_apart_and_the_failing_one_is_named() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// A gateway whose calls keep coming, 30 % of them slower than its coarse histogram's top
+/// bucket (1 s): every P95 falls in `+Inf`.
+async fn slow_gateway() -> std::net::SocketAddr {
+    let start = std::time::Instant::now();
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || async move {
+            let calls = (start.elapsed().as_secs_f64() * 20.0).floor() + 20.0;
+            let mut text = format!(
+                "# TYPE http_requests_total counter\n\
+                 http_requests_total{{handler=\"/mcp\",status=\"200\"}} {calls}\n\
+                 # TYPE http_request_duration_seconds histogram\n"
+            );
+            for (le, share) in [("0.1", 0.2), ("0.5", 0.5), ("1", 0.7), ("+Inf", 1.0)] {
+                text.push_str(&format!(
+                    "http_request_duration_seconds_bucket{{handler=\"/mcp\",le=\"{le}\"}} {}\n",
+                    (calls * share).floor()
+                ));
+            }
+            text
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_p95_in_the_inf_bucket_is_a_lower_bound_and_an_unseeable_criterion_is_said() {
+    let addr = slow_gateway().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = watch(
+        &[
+            "--target",
+            &format!("http://{addr}"),
+            "--interval",
+            "500ms",
+            "--window",
+            "2s",
+            "--duration",
+            "5s",
+            "--output",
+            "json",
+        ],
+        dir.path(),
+    );
+    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(30)).await;
+    let parsed: Vec<Value> = lines
+        .iter()
+        .map(|(_, l)| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    // The default criteria include p95 > 5s: above the top bucket, it can never breach.
+    let warning = parsed
+        .iter()
+        .find(|v| v["kind"] == "warning")
+        .unwrap_or_else(|| panic!("no warning line: {lines:?}"));
+    assert!(
+        warning["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("p95 > 5s cannot be seen: top bucket 1.00s")),
+        "{warning}"
+    );
+    let bounded: Vec<&Value> = parsed
+        .iter()
+        .filter(|v| v["kind"] == "interval" && v["p95_s"].is_number())
+        .collect();
+    assert!(!bounded.is_empty(), "{lines:?}");
+    for v in bounded {
+        assert_eq!(v["p95_s"], 1.0, "{v}");
+        assert_eq!(v["p95_lower_bound"], true, "{v}");
+        assert_eq!(v["top_bucket_s"], 1.0, "{v}");
+    }
+    assert_eq!(code, 0, "{stderr}\n{lines:?}");
+}

@@ -285,6 +285,9 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
                 let mut breached = None;
                 let mut unreachable = None;
                 for w in fleet.watched.values_mut() {
+                    for unseen in w.unseen() {
+                        emit(out, &opts.output.warning(t_ms, elapsed, w.name.as_deref(), &unseen));
+                    }
                     let r = w.read(t_ms, elapsed);
                     emit(out, &opts.output.line(&r, width));
                     if breached.is_none() && r.breached() {

@@ -189,6 +189,11 @@ impl Output {
                     "error_ratio": opt(r.stats.error_ratio),
                     "p95_s": opt(r.stats.p95),
                     "p99_s": opt(r.stats.p99),
+                    // A quantile in the +Inf bucket: p95_s is the top bucket's bound and
+                    // the true value is above it.
+                    "p95_lower_bound": r.stats.p95_lower_bound,
+                    "p99_lower_bound": r.stats.p99_lower_bound,
+                    "top_bucket_s": opt(r.stats.top_bucket_s),
                     "range_s": (r.stats.range_ms > 0).then(|| r.stats.range_ms as f64 / 1000.0),
                     "up": r.up.map(|(n, _)| n),
                     "targets": r.up.map(|(_, of)| of),
@@ -211,6 +216,34 @@ impl Output {
                 }
                 v.to_string()
             }
+        }
+    }
+
+    /// A warning about a target (or the query API's fleet when `target` is `None`): a
+    /// criterion its histogram cannot see. Text: `T  +0m02s  warning: [target: ]message`;
+    /// JSON: `{"kind":"warning","t","elapsed_s","target","message"}`.
+    pub fn warning(
+        self,
+        t_ms: i64,
+        elapsed_d: Duration,
+        target: Option<&str>,
+        message: &str,
+    ) -> String {
+        match self {
+            Output::Text => format!(
+                "{}  {}  warning: {}{message}",
+                rfc3339(t_ms),
+                elapsed(elapsed_d),
+                target.map(|t| format!("{t}: ")).unwrap_or_default()
+            ),
+            Output::Json => json!({
+                "kind": "warning",
+                "t": rfc3339(t_ms),
+                "elapsed_s": elapsed_d.as_secs_f64(),
+                "target": target,
+                "message": message,
+            })
+            .to_string(),
         }
     }
 
@@ -348,12 +381,19 @@ fn status(r: &Reading) -> &'static str {
 /// `rps 12.3  err 1.20%  p95 420ms  p99 1.10s`.
 fn numbers(s: &Stats) -> String {
     let or = |v: Option<String>| v.unwrap_or_else(|| "–".into());
+    // A quantile in the +Inf bucket is only a lower bound: `>1.00s`.
+    let latency = |v: Option<f64>, lower: bool| {
+        v.map(|x| match lower {
+            true => format!(">{}", format::latency(x)),
+            false => format::latency(x),
+        })
+    };
     format!(
         "rps {}  err {}  p95 {}  p99 {}",
         or(s.req_per_sec.map(format::number)),
         or(s.error_ratio.map(format::percent)),
-        or(s.p95.map(format::latency)),
-        or(s.p99.map(format::latency)),
+        or(latency(s.p95, s.p95_lower_bound)),
+        or(latency(s.p99, s.p99_lower_bound)),
     )
 }
 

@@ -75,3 +75,29 @@ fn the_end_line_names_the_failing_target_and_why() {
     assert_eq!(v["first_failing"]["target"], "b");
     assert_eq!(v["first_failing"]["reason"], f.why.as_str());
 }
+
+#[test]
+fn a_quantile_in_the_inf_bucket_is_written_as_a_lower_bound() {
+    let mut r = reading(Some("gw"));
+    r.stats.p95 = Some(1.0);
+    r.stats.p95_lower_bound = true;
+    r.stats.p99 = Some(1.0);
+    r.stats.p99_lower_bound = true;
+    r.stats.top_bucket_s = Some(1.0);
+    let text = Output::Text.line(&r, None);
+    assert!(text.contains("p95 >1.00s  p99 >1.00s"), "{text}");
+    let v: Value = serde_json::from_str(&Output::Json.line(&r, None)).expect("JSON");
+    assert_eq!(v["p95_s"], 1.0);
+    assert_eq!(v["p95_lower_bound"], true);
+    assert_eq!(v["p99_lower_bound"], true);
+    assert_eq!(v["top_bucket_s"], 1.0);
+    let w: Value = serde_json::from_str(&Output::Json.warning(
+        r.t_ms,
+        r.elapsed,
+        Some("gw"),
+        "p95 > 5s cannot be seen: top bucket 1.00s",
+    ))
+    .expect("JSON");
+    assert_eq!(w["kind"], "warning");
+    assert_eq!(w["target"], "gw");
+}

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::model::criteria::{Evaluator, Verdict, WarmUp};
+use crate::model::criteria::{Evaluator, Metric, Op, Verdict, WarmUp};
 use crate::model::dashboard::Dashboard;
 use crate::model::stats::Stats;
 use crate::model::status::Up;
@@ -74,6 +74,8 @@ pub struct Watched {
     pub failing_since: Option<Reading>,
     /// Its last interval.
     pub last: Option<Reading>,
+    /// Whether the criteria its histogram cannot see were said ([`Watched::unseen`]).
+    warned_unseen: bool,
 }
 
 impl Watched {
@@ -95,7 +97,37 @@ impl Watched {
             judged: false,
             failing_since: None,
             last: None,
+            warned_unseen: false,
         }
+    }
+
+    /// Once the target's latency histogram is known: each criterion on p95 or p99 whose
+    /// threshold is above the histogram's highest finite bucket, which histogram_quantile
+    /// never answers above, so the criterion can never breach (`p95 > 5s: cannot be
+    /// seen, top bucket 1s`). Said once; empty before the histogram is known and after.
+    pub fn unseen(&mut self) -> Vec<String> {
+        let Some(top) = self.dashboard.stats.top_bucket_s else {
+            return Vec::new();
+        };
+        if std::mem::replace(&mut self.warned_unseen, true) {
+            return Vec::new();
+        }
+        self.eval
+            .criteria
+            .iter()
+            .filter(|c| {
+                matches!(c.metric, Metric::P95 | Metric::P99)
+                    && matches!(c.op, Op::Gt | Op::Ge)
+                    && c.threshold(None).is_some_and(|t| t > top)
+            })
+            .map(|c| {
+                format!(
+                    "{} cannot be seen: top bucket {} (histogram_quantile never answers above it)",
+                    c.text,
+                    crate::ui::format::latency(top)
+                )
+            })
+            .collect()
     }
 
     /// The interval at `t_ms`, `elapsed` into the watch: the numbers, up, the error, and
