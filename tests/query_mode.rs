@@ -381,13 +381,7 @@ async fn tenant_header_and_token_reach_the_api_and_never_the_error() {
     let app = axum::Router::new()
         .fallback(recording_api)
         .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let addr = support::serve::serve(app).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, "planted-mimir-token-7f3a\n").expect("token file");
@@ -432,14 +426,7 @@ async fn serve_fixture(file: &str) -> std::net::SocketAddr {
             async move { body }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    addr
+    support::serve::serve(app).await
 }
 
 /// The first profile the source detects under `selector` (failures while Prometheus has

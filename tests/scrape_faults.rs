@@ -66,7 +66,11 @@ async fn refused_connection_says_so() {
     let err = scrape(&format!("http://{addr}"), 1 << 20, Duration::from_secs(2))
         .await
         .unwrap_err();
-    assert!(err.starts_with("cannot connect"), "{err}");
+    // Every error names the URL it fetched.
+    assert!(
+        err.starts_with(&format!("http://{addr}/metrics: cannot connect")),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -87,7 +91,7 @@ async fn server_that_never_answers_times_out() {
     )
     .await
     .unwrap_err();
-    assert_eq!(err, "timed out");
+    assert_eq!(err, format!("http://{addr}/metrics: timed out"));
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -104,9 +108,9 @@ async fn html_500_shows_status_and_first_line() {
     let err = scrape(&base, 1 << 20, Duration::from_secs(2))
         .await
         .unwrap_err();
-    assert!(
-        err == "HTTP 500 Internal Server Error: an HTML page: upstream exploded",
-        "{err}"
+    assert_eq!(
+        err,
+        format!("{base}/metrics: HTTP 500 Internal Server Error: an HTML page: upstream exploded")
     );
 }
 
@@ -125,7 +129,10 @@ async fn garbage_names_the_line() {
     let err = scrape(&base, 1 << 20, Duration::from_secs(2))
         .await
         .unwrap_err();
-    assert!(err.starts_with("bad exposition: line 2"), "{err}");
+    assert!(
+        err.starts_with(&format!("{base}/metrics: bad exposition: line 2")),
+        "{err}"
+    );
 }
 
 #[tokio::test]

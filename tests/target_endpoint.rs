@@ -73,13 +73,7 @@ async fn gateway() -> String {
             "/healthz",
             get(|| async { r#"{"status":"ok","version":"9.9"}"# }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let addr = support::serve::serve(app).await;
     format!("127.0.0.1:{}", addr.port())
 }
 

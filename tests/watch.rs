@@ -269,13 +269,7 @@ async fn a_target_without_request_metrics_is_not_called_healthy() {
             "/health",
             axum::routing::get(|| async { "{\"status\":\"ok\"}" }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let addr = support::serve::serve(app).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let child = watch(
         &[
@@ -441,14 +435,7 @@ mcp_server_operation_duration_seconds_count{mcp_method_name=\"tools/call\"} 10
             "/health",
             axum::routing::get(|| async { "{\"status\":\"unhealthy\"}" }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    addr
+    support::serve::serve(app).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -646,14 +633,7 @@ async fn slow_gateway() -> std::net::SocketAddr {
             text
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    addr
+    support::serve::serve(app).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

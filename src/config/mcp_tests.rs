@@ -661,3 +661,25 @@ fn mcp_config_flag_appends_after_the_file_imports() {
         "{err}"
     );
 }
+
+#[test]
+fn an_http_server_takes_every_endpoint_setting() {
+    let cfg = parse(
+        "[mcp.servers.gw]\nurl = \"https://gw.example/mcp\"\nbasic_auth_user = \"ops\"\n\
+         basic_auth_password_file = \"/run/pw\"\nca_file = \"/etc/ca.pem\"\n\
+         cert_file = \"/etc/cli.pem\"\nkey_file = \"/etc/cli.key\"\ninsecure_skip_verify = true\n",
+    );
+    let McpTransport::Http { http, .. } = &cfg.mcp.servers[0].transport else {
+        panic!("not http: {:?}", cfg.mcp.servers[0]);
+    };
+    assert!(matches!(&http.auth, Some(HttpAuth::Basic { username, .. }) if username == "ops"));
+    assert_eq!(http.tls.ca_file.as_deref(), Some(Path::new("/etc/ca.pem")));
+    assert!(http.tls.cert_file.is_some() && http.tls.key_file.is_some());
+    assert_eq!(cfg.unverified_tls(), ["mcp (gw)"]);
+    // A stdio server takes none of them.
+    error_at(
+        "[mcp.servers.s]\ncommand = \"srv\"\nca_file = \"/etc/ca.pem\"\n",
+        3,
+        "mcp.servers.s.ca_file",
+    );
+}

@@ -14,6 +14,7 @@ pub mod mcp_fixture;
 pub mod peers;
 pub mod prometheus;
 pub mod ready;
+pub mod serve;
 pub mod tls;
 pub mod tmux;
 
