@@ -139,6 +139,7 @@ fn bench(c: &mut Criterion) {
         module_re: &re,
         modules: mcptop::model::profile::ModuleRule::Pattern,
         range_ms: 300_000,
+        top_bucket_s: None,
     };
     assert_eq!(refresh(&bodies, &shape), INSTANCES);
     c.bench_function(

@@ -506,6 +506,8 @@ async fn exporters_are_detected_from_the_query_api_as_from_a_scrape() {
         Some("http_request_duration_seconds")
     );
     assert!(l.includes_polling);
+    // The top finite bound: a quantile the API answers with exactly it fell in +Inf.
+    assert_eq!(l.top_finite, Some(60.0));
     let selectors: Vec<String> = p.select.iter().map(ToString::to_string).collect();
     assert_eq!(
         selectors,

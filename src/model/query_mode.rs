@@ -131,6 +131,11 @@ pub struct Shape<'a> {
     pub modules: ModuleRule,
     /// The rate window, ms.
     pub range_ms: i64,
+    /// The latency histogram's highest finite bound (seconds), when detection saw it: a
+    /// quantile the API answers with exactly this value fell in `+Inf` (promql/quantile.go
+    /// returns that bound there), so it is marked a lower bound. (One exactly interpolated
+    /// to the top bound is marked too: that rank is the top bucket's last observation.)
+    pub top_bucket_s: Option<f64>,
 }
 
 /// Builds the refresh: tiles for the total and for each instance, and the fleet rows (every
@@ -271,6 +276,7 @@ fn stats(t_ms: i64, v: &Values<'_>, shape: &Shape<'_>) -> Stats {
         _ => None,
     };
     let quantile = |x: Option<f64>| x.filter(|x| !x.is_nan());
+    let at_top = |x: Option<f64>| x.is_some() && x == shape.top_bucket_s;
     Stats {
         eval_ms: t_ms,
         req_per_sec: req,
@@ -279,11 +285,9 @@ fn stats(t_ms: i64, v: &Values<'_>, shape: &Shape<'_>) -> Stats {
         p50: quantile(v.p50),
         p95: quantile(v.p95),
         p99: quantile(v.p99),
-        // The API answers the value alone: whether it is the top bucket's bound standing
-        // for "above it" is not told (see README, query mode).
-        p95_lower_bound: false,
-        p99_lower_bound: false,
-        top_bucket_s: None,
+        p95_lower_bound: at_top(v.p95),
+        p99_lower_bound: at_top(v.p99),
+        top_bucket_s: shape.top_bucket_s,
         modules: modules(&v.by_tool, shape),
         resident_memory_bytes: v.memory,
         range_ms: shape.range_ms,

@@ -17,6 +17,7 @@ fn shape(re: &Regex) -> Shape<'_> {
         module_re: re,
         modules: crate::model::profile::ModuleRule::Pattern,
         range_ms: 300_000,
+        top_bucket_s: None,
     }
 }
 
@@ -115,4 +116,39 @@ fn timeline_points_pair_requests_with_errors() {
     assert_eq!(points(&req, &err, Some("b:1"))[0].req_per_sec, 5.0);
     assert!(points(&req, &err, Some("z:1")).is_empty());
     assert_eq!(instances(&req), ["a:1", "b:1"]);
+}
+
+#[test]
+fn a_quantile_answered_with_the_top_bucket_bound_is_a_lower_bound() {
+    let re = Regex::new("^([^._]+)").expect("regex");
+    let shape = Shape {
+        top_bucket_s: Some(1.0),
+        ..shape(&re)
+    };
+    let a = Answers {
+        t_ms: 1_000,
+        total: TileAnswers {
+            requests: vec![(Labels::new(), 4.0)],
+            p95: vec![(Labels::new(), 1.0)],
+            p99: vec![(Labels::new(), 1.0)],
+            p50: vec![(Labels::new(), 0.4)],
+            ..TileAnswers::default()
+        },
+        ..Answers::default()
+    };
+    let r = assemble(&a, &shape);
+    assert!(
+        r.total.p95_lower_bound && r.total.p99_lower_bound,
+        "{:?}",
+        r.total
+    );
+    assert_eq!(r.total.top_bucket_s, Some(1.0));
+    let a = Answers {
+        total: TileAnswers {
+            p95: vec![(Labels::new(), 0.9)],
+            ..a.total.clone()
+        },
+        ..a
+    };
+    assert!(!assemble(&a, &shape).total.p95_lower_bound);
 }

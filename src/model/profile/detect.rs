@@ -210,6 +210,7 @@ fn latency(
             passed_over: None,
             includes_polling: false,
             coarse_from: None,
+            top_finite: None,
         });
     };
     let passed_over = present
@@ -229,6 +230,7 @@ fn latency(
             .copied()
             .find(|b| *b > 0.0)
             .filter(|b| *b >= 1.0),
+        top_finite: bounds.last().copied(),
     })
 }
 

@@ -174,6 +174,10 @@ pub struct Latency {
     /// below it are interpolated from 0 and say little (ToolHive < 0.9.4 used its
     /// millisecond bounds 0, 5, 10 … as seconds).
     pub coarse_from: Option<f64>,
+    /// The highest finite `le` bound seen (seconds): `histogram_quantile` answers exactly
+    /// this bound when the rank falls in `+Inf`, which is how query mode, given only the
+    /// value, tells a lower bound ([`crate::model::query_mode::Shape::top_bucket_s`]).
+    pub top_finite: Option<f64>,
 }
 
 impl Latency {
@@ -275,6 +279,7 @@ impl Profile {
                 passed_over: None,
                 includes_polling: false,
                 coarse_from: None,
+                top_finite: None,
             }),
             tool_label: c.tool_label.clone(),
             tool_call_matcher: None,

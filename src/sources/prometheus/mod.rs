@@ -133,6 +133,7 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
                     module_re: &s.module_pattern,
                     modules: ModuleRule::Pattern,
                     range_ms: millis(s.range),
+                    top_bucket_s: None,
                 };
                 if let Ok(a) = refresh::up_only(&client, &env.selector, t_ms).await {
                     let result = Ok(Box::new(query_mode::assemble(&a, &shape)));
@@ -156,6 +157,7 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
     let shape_re = s.module_pattern.clone();
     let tool_label = profile.tool_label.clone();
     let modules = profile.modules;
+    let top_bucket_s = profile.latency.as_ref().and_then(|l| l.top_finite);
     // Timeline points are due at multiples of the step; the first ask reaches back over
     // the whole history.
     let step = timeline.step_ms;
@@ -206,6 +208,7 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
             module_re: &shape_re,
             modules,
             range_ms,
+            top_bucket_s,
         };
         let result = refresh::refresh(&client, &queries, t_ms)
             .await
@@ -239,6 +242,7 @@ pub async fn baseline(
         module_re: &s.module_pattern,
         modules: profile.modules,
         range_ms,
+        top_bucket_s: profile.latency.as_ref().and_then(|l| l.top_finite),
     };
     Ok(query_mode::assemble(&answers, &shape).total)
 }
