@@ -6,19 +6,46 @@
 # Needs (Debian): tmux aha chromium fonts-dejavu-core prometheus prometheus-alertmanager curl.
 # `--install` installs them with apt-get. An Alertmanager with a few alerts runs beside the
 # demo for the alerts screens; a Prometheus scraping three more demo servers (and one dead
-# target) for the fleet screens of query mode.
-# Usage: scripts/screenshots.sh [--install] [SECONDS_TO_WAIT]
+# target) for the fleet screens of query mode; mcptop itself scraping the same three servers
+# and the dead target (--target each, no Prometheus) for the fleet screens of scrape mode.
+# Usage: scripts/screenshots.sh [--install] [SECONDS_TO_WAIT] [SCENARIO...]
+# Scenarios (default: all of them):
+#   demo          overview, help, tools, form, call, calls, alerts, alert-detail,
+#                 silence-form, silences, logs
+#   light         overview, tools, alerts and logs in the light theme
+#   fleet         query mode's fleet from Prometheus (fleet, fleet-instance, fleet-light)
+#   scrape-fleet  scrape mode's fleet of --target (scrape-fleet, scrape-fleet-target,
+#                 scrape-fleet-light); waits only until its rows have numbers
+# SECONDS_TO_WAIT (default 150) is how long demo, light and fleet let their history fill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "--install" ]; then
-  shift
+all_scenarios="demo light fleet scrape-fleet"
+install=""
+wait_secs=150
+scenarios=""
+for a in "$@"; do
+  case "$a" in
+    --install) install=1 ;;
+    '' | *[!0-9]*)
+      [[ " $all_scenarios " == *" $a "* ]] ||
+        { echo "unknown scenario '$a' (one of: $all_scenarios)" >&2; exit 2; }
+      scenarios="$scenarios $a" ;;
+    *) wait_secs=$a ;;
+  esac
+done
+scenarios="${scenarios:-$all_scenarios}"
+want() { [[ " $scenarios " == *" $1 "* ]]; }
+
+if [ -n "$install" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     tmux aha chromium fonts-dejavu-core prometheus prometheus-alertmanager curl >/dev/null
 fi
-wait_secs="${1:-150}"
-for p in tmux aha chromium prometheus prometheus-alertmanager curl; do
+need="tmux aha chromium curl python3"
+if want demo || want light; then need="$need prometheus-alertmanager"; fi
+if want fleet; then need="$need prometheus"; fi
+for p in $need; do
   command -v "$p" >/dev/null || { echo "missing $p (run with --install)" >&2; exit 1; }
 done
 
@@ -35,31 +62,50 @@ cleanup() {
   for p in "${fleet_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# The fleet: three demo servers (busy, flaky, slow) and a dead target, scraped every 1s by
-# a Prometheus whose history fills while the main demo runs.
-fleet_targets=""
-for spec in "30 0.01 40,300" "8 0.12 40,300" "12 0.01 900,4000"; do
-  read -r rate err lat <<<"$spec"
-  port=$(free_port)
-  target/release/mcptop demo --serve-only --port "$port" --rate "$rate" --error-ratio "$err" \
-    --latency-ms "$lat" >"$work/demo-$port.log" 2>&1 &
-  fleet_pids+=($!)
-  fleet_targets="$fleet_targets\"127.0.0.1:$port\", "
-done
-fleet_targets="$fleet_targets\"127.0.0.1:$(free_port)\""
-prom_port=$(free_port)
-printf 'global: {scrape_interval: 1s, scrape_timeout: 900ms}\nscrape_configs:\n  - job_name: mcp\n    static_configs: [{targets: [%s]}]\n' \
-  "$fleet_targets" > "$work/prom.yml"
-prometheus --config.file="$work/prom.yml" --storage.tsdb.path="$work/prom" \
-  --web.listen-address="127.0.0.1:$prom_port" 2>"$work/prom.log" &
-fleet_pids+=($!)
 trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cols=120 rows=34
 
-# An Alertmanager on a free port, with alerts of each priority and state.
-am_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$work/am.yml" <<'YAML'
+# The fleet: three demo servers (busy, flaky, slow) and a dead target (a port nothing
+# listens on), scraped every 1s by a Prometheus (query mode) and by mcptop itself (scrape
+# mode), whose histories fill while the main demo runs.
+fleet_addrs=()
+if want fleet || want scrape-fleet; then
+  for spec in "30 0.01 40,300" "8 0.12 40,300" "12 0.01 900,4000"; do
+    read -r rate err lat <<<"$spec"
+    port=$(free_port)
+    target/release/mcptop demo --serve-only --port "$port" --rate "$rate" --error-ratio "$err" \
+      --latency-ms "$lat" >"$work/demo-$port.log" 2>&1 &
+    fleet_pids+=($!)
+    fleet_addrs+=("127.0.0.1:$port")
+  done
+  fleet_addrs+=("127.0.0.1:$(free_port)")
+fi
+if want fleet; then
+  fleet_targets=$(printf '"%s", ' "${fleet_addrs[@]}")
+  prom_port=$(free_port)
+  printf 'global: {scrape_interval: 1s, scrape_timeout: 900ms}\nscrape_configs:\n  - job_name: mcp\n    static_configs: [{targets: [%s]}]\n' \
+    "${fleet_targets%, }" > "$work/prom.yml"
+  prometheus --config.file="$work/prom.yml" --storage.tsdb.path="$work/prom" \
+    --web.listen-address="127.0.0.1:$prom_port" 2>"$work/prom.log" &
+  fleet_pids+=($!)
+fi
+if want scrape-fleet; then
+  # Scrape mode: one --target per server (and the dead one), in both themes from the start.
+  scrape_args=$(printf ' --target http://%s' "${fleet_addrs[@]}")
+  for s in scrape-fleet scrape-fleet-light; do
+    theme=""
+    [ "$s" = scrape-fleet-light ] && theme="--theme light"
+    tmux -L "$sock" new-session -d -s "$s" -x "$cols" -y "$rows" \
+      "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-$s TERM=xterm-256color \
+       target/release/mcptop$scrape_args --interval 1s --window 1m --history 5m $theme"
+  done
+fi
+
+if want demo || want light; then
+  # An Alertmanager on a free port, with alerts of each priority and state.
+  am_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat > "$work/am.yml" <<'YAML'
 route: {receiver: "null", group_by: [alertname, service], group_wait: 1s}
 receivers: [{name: "null"}]
 inhibit_rules:
@@ -67,12 +113,12 @@ inhibit_rules:
     target_matchers: ['severity="warning"']
     equal: [service]
 YAML
-prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
-  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= 2>"$work/am.log" &
-am_pid=$!
-am="http://127.0.0.1:$am_port"
-for _ in $(seq 50); do curl -fs "$am/-/ready" >/dev/null && break; sleep 0.2; done
-curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/alerts" -d '[
+  prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
+    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= 2>"$work/am.log" &
+  am_pid=$!
+  am="http://127.0.0.1:$am_port"
+  for _ in $(seq 50); do curl -fs "$am/-/ready" >/dev/null && break; sleep 0.2; done
+  curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/alerts" -d '[
  {"labels":{"alertname":"McpServerDown","severity":"critical","service":"search-mcp","env":"prod"},
   "annotations":{"summary":"search-mcp has not answered /health for 2 minutes","runbook_url":"https://runbooks.example/McpServerDown"}},
  {"labels":{"alertname":"HighErrorRate","severity":"critical","service":"notion-mcp","env":"prod"},
@@ -83,12 +129,12 @@ curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/alerts" -d '[
   "annotations":{"summary":"P95 above 3 s (inhibited: the service is down)"}},
  {"labels":{"alertname":"TokenRefreshFailed","severity":"info","service":"jira-mcp","env":"stage"},
   "annotations":{"summary":"OAuth refresh failed once"}}]' >/dev/null
-now=$(date -u +%Y-%m-%dT%H:%M:%SZ); later=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
-curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/silences" -d "{
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ); later=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
+  curl -fs -XPOST -H 'content-type: application/json' "$am/api/v2/silences" -d "{
  \"matchers\":[{\"name\":\"alertname\",\"value\":\"TokenRefreshFailed\",\"isRegex\":false,\"isEqual\":true}],
  \"startsAt\":\"$now\",\"endsAt\":\"$later\",\"createdBy\":\"oncall\",\"comment\":\"jira OAuth app rotation, INC-2041\"}" >/dev/null
-mkdir -p "$work/runbooks"
-cat > "$work/runbooks/HighErrorRate.md" <<'MD'
+  mkdir -p "$work/runbooks"
+  cat > "$work/runbooks/HighErrorRate.md" <<'MD'
 # HighErrorRate
 
 **Impact:** the MCP server cannot answer tool calls correctly.
@@ -101,27 +147,29 @@ cat > "$work/runbooks/HighErrorRate.md" <<'MD'
 
 **Root fix:** code fix or redeploy.
 MD
-# A stand-in for Loki (query_range only, so mcptop polls it) with an MCP server's lines.
-loki_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 scripts/loki-sample.py "$loki_port" &
-loki_pid=$!
-printf '[alerts]\nrunbooks = "%s"\n\n[loki]\nurl = "http://127.0.0.1:%s"\nquery = %s\nmode = "poll"\ncounts_interval = "5s"\n' \
-  "$work/runbooks" "$loki_port" "'{app=\"mcpist\"}'" > "$work/mcptop.toml"
+  # A stand-in for Loki (query_range only, so mcptop polls it) with an MCP server's lines.
+  loki_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 scripts/loki-sample.py "$loki_port" &
+  loki_pid=$!
+  printf '[alerts]\nrunbooks = "%s"\n\n[loki]\nurl = "http://127.0.0.1:%s"\nquery = %s\nmode = "poll"\ncounts_interval = "5s"\n' \
+    "$work/runbooks" "$loki_port" "'{app=\"mcpist\"}'" > "$work/mcptop.toml"
 
-cols=120 rows=34
-demo_port=$(free_port)
-tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
-  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-   target/release/mcptop --config $work/mcptop.toml --alertmanager $am \
-   demo --port $demo_port --interval 1s --window 1m --history 5m --rate 8"
-# The same demo in the light theme, from its own dashboard.
-tmux -L "$sock" new-session -d -s light -x "$cols" -y "$rows" \
-  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-light TERM=xterm-256color \
-   target/release/mcptop --config $work/mcptop.toml --alertmanager $am --theme light \
-   --target http://127.0.0.1:$demo_port --mcp demo=http://127.0.0.1:$demo_port/mcp \
-   --interval 1s --window 1m --history 5m"
-echo "waiting ${wait_secs}s for the demo's history to fill..."
-sleep "$wait_secs"
+  demo_port=$(free_port)
+  tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
+     target/release/mcptop --config $work/mcptop.toml --alertmanager $am \
+     demo --port $demo_port --interval 1s --window 1m --history 5m --rate 8"
+  # The same demo in the light theme, from its own dashboard.
+  tmux -L "$sock" new-session -d -s light -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-light TERM=xterm-256color \
+     target/release/mcptop --config $work/mcptop.toml --alertmanager $am --theme light \
+     --target http://127.0.0.1:$demo_port --mcp demo=http://127.0.0.1:$demo_port/mcp \
+     --interval 1s --window 1m --history 5m"
+fi
+if want demo || want light || want fleet; then
+  echo "waiting ${wait_secs}s for the demo's history to fill..."
+  sleep "$wait_secs"
+fi
 
 shoot() { # name; shot_target=SESSION and shot_bg=light change what and how
   tmux -L "$sock" capture-pane -e -p -t "${shot_target:-shot}" > "$work/$1.ans"
@@ -148,67 +196,109 @@ shoot() { # name; shot_target=SESSION and shot_bg=light change what and how
   echo "wrote screenshots/$1.png"
 }
 
-shoot overview
-tmux -L "$sock" send-keys -t shot '?'
-sleep 1
-shoot help
-keys() { tmux -L "$sock" send-keys -t shot "$@"; sleep 1; }
-keys Escape
-keys 2
-shoot tools
-keys / && keys -l notion.search && keys Enter && keys Enter
-keys -l runbook
-shoot form
-keys C-s
-sleep 1
-shoot call
-keys Escape
-keys 3
-shoot calls
-keys 5
-shoot alerts
-keys j && keys Enter
-shoot alert-detail
-keys s && keys -l "notion rollout, INC-2042"
-shoot silence-form
-keys Escape
-keys 6
-shoot silences
-keys 4
-shoot logs
-tmux -L "$sock" send-keys -t shot 'q'
+if want demo; then
+  shoot overview
+  tmux -L "$sock" send-keys -t shot '?'
+  sleep 1
+  shoot help
+  keys() { tmux -L "$sock" send-keys -t shot "$@"; sleep 1; }
+  keys Escape
+  keys 2
+  shoot tools
+  keys / && keys -l notion.search && keys Enter && keys Enter
+  keys -l runbook
+  shoot form
+  keys C-s
+  sleep 1
+  shoot call
+  keys Escape
+  keys 3
+  shoot calls
+  keys 5
+  shoot alerts
+  keys j && keys Enter
+  shoot alert-detail
+  keys s && keys -l "notion rollout, INC-2042"
+  shoot silence-form
+  keys Escape
+  keys 6
+  shoot silences
+  keys 4
+  shoot logs
+  tmux -L "$sock" send-keys -t shot 'q'
+fi
 
 # The light theme: overview, tools, alerts, logs.
-lkeys() { tmux -L "$sock" send-keys -t light "$@"; sleep 1; }
-shot_target=light shot_bg=light shoot overview-light
-lkeys 2
-shot_target=light shot_bg=light shoot tools-light
-lkeys 5
-shot_target=light shot_bg=light shoot alerts-light
-lkeys 4
-shot_target=light shot_bg=light shoot logs-light
-tmux -L "$sock" send-keys -t light 'q'
-sleep 1
+if want light; then
+  lkeys() { tmux -L "$sock" send-keys -t light "$@"; sleep 1; }
+  shot_target=light shot_bg=light shoot overview-light
+  lkeys 2
+  shot_target=light shot_bg=light shoot tools-light
+  lkeys 5
+  shot_target=light shot_bg=light shoot alerts-light
+  lkeys 4
+  shot_target=light shot_bg=light shoot logs-light
+  tmux -L "$sock" send-keys -t light 'q'
+  sleep 1
+fi
 
 # Query mode: the fleet from Prometheus, then one instance drilled into.
-printf '[scrape]\ninterval = "1s"\n\n[window]\nrange = "1m"\n\n[[environments]]\nname = "production"\nurl = "http://127.0.0.1:%s"\nselector = %s\n\n[[environments]]\nname = "staging"\nurl = "http://127.0.0.1:%s"\nselector = %s\n' \
-  "$prom_port" "'job=\"mcp\"'" "$prom_port" "'job=\"staging\"'" > "$work/fleet.toml"
-tmux -L "$sock" new-session -d -s fleet -x "$cols" -y "$rows" \
-  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-   target/release/mcptop --config $work/fleet.toml"
-sleep 8
-tmux -L "$sock" send-keys -t fleet o o o
-sleep 1
-shot_target=fleet shoot fleet
-tmux -L "$sock" send-keys -t fleet g Enter
-sleep 2
-shot_target=fleet shoot fleet-instance
-tmux -L "$sock" send-keys -t fleet Escape 'q'
-tmux -L "$sock" new-session -d -s fleet-light -x "$cols" -y "$rows" \
-  "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-   target/release/mcptop --config $work/fleet.toml --theme light"
-sleep 8
-tmux -L "$sock" send-keys -t fleet-light o o o
-sleep 1
-shot_target=fleet-light shot_bg=light shoot fleet-light
-tmux -L "$sock" send-keys -t fleet-light 'q'
+if want fleet; then
+  printf '[scrape]\ninterval = "1s"\n\n[window]\nrange = "1m"\n\n[[environments]]\nname = "production"\nurl = "http://127.0.0.1:%s"\nselector = %s\n\n[[environments]]\nname = "staging"\nurl = "http://127.0.0.1:%s"\nselector = %s\n' \
+    "$prom_port" "'job=\"mcp\"'" "$prom_port" "'job=\"staging\"'" > "$work/fleet.toml"
+  tmux -L "$sock" new-session -d -s fleet -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
+     target/release/mcptop --config $work/fleet.toml"
+  sleep 8
+  tmux -L "$sock" send-keys -t fleet o o o
+  sleep 1
+  shot_target=fleet shoot fleet
+  tmux -L "$sock" send-keys -t fleet g Enter
+  sleep 2
+  shot_target=fleet shoot fleet-instance
+  tmux -L "$sock" send-keys -t fleet Escape 'q'
+  tmux -L "$sock" new-session -d -s fleet-light -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
+     target/release/mcptop --config $work/fleet.toml --theme light"
+  sleep 8
+  tmux -L "$sock" send-keys -t fleet-light o o o
+  sleep 1
+  shot_target=fleet-light shot_bg=light shoot fleet-light
+  tmux -L "$sock" send-keys -t fleet-light 'q'
+fi
+
+# Waits (at most $2 seconds) until session $1's fleet has three rows up with numbers, the
+# DOWN row with its error, and no target warming up any more (its rate window is full).
+wait_scrape_fleet() {
+  local deadline=$((SECONDS + $2)) pane
+  while :; do
+    pane=$(tmux -L "$sock" capture-pane -p -t "$1")
+    if [ "$(grep -cE '● up +[0-9.]+[kM]? +[0-9.]+% +>?[0-9.]+m?s +>?[0-9.]+m?s' <<<"$pane")" -eq 3 ] &&
+      grep -qE '✖ DOWN +– +– +– +– +[^ │]' <<<"$pane" && ! grep -q 'warming up' <<<"$pane"; then
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      printf '%s: no fleet with numbers after %ss; its pane:\n%s\n' "$1" "$2" "$pane" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+}
+# Scrape mode: the fleet of --target (sorted by req/s, the busiest on top and selected, the
+# dead target last), then the busiest drilled into; the same fleet in the light theme.
+if want scrape-fleet; then
+  echo "waiting for the scrape-mode fleet's rows to have numbers..."
+  wait_scrape_fleet scrape-fleet 150
+  tmux -L "$sock" send-keys -t scrape-fleet o o g
+  sleep 1
+  shot_target=scrape-fleet shoot scrape-fleet
+  tmux -L "$sock" send-keys -t scrape-fleet g Enter
+  sleep 2
+  shot_target=scrape-fleet shoot scrape-fleet-target
+  tmux -L "$sock" send-keys -t scrape-fleet Escape 'q'
+  wait_scrape_fleet scrape-fleet-light 30
+  tmux -L "$sock" send-keys -t scrape-fleet-light o o g
+  sleep 1
+  shot_target=scrape-fleet-light shot_bg=light shoot scrape-fleet-light
+  tmux -L "$sock" send-keys -t scrape-fleet-light 'q'
+fi
