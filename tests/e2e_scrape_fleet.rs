@@ -77,7 +77,9 @@ async fn targets_on_the_command_line_make_a_fleet_and_a_hanging_one_delays_none(
             && addrs
                 .iter()
                 .all(|a| row(s, a).is_some_and(|l| l.contains("● up") && l.contains('%')))
-            && row(s, &hang_addr).is_some_and(|l| l.contains("✖ DOWN") && l.contains("timed out"))
+            // The row names the target: its error keeps the path it fetched and its cause.
+            && row(s, &hang_addr)
+                .is_some_and(|l| l.contains("✖ DOWN") && l.contains("/metrics: timed out"))
     });
     assert!(screen.contains("✖ 1/4 targets DOWN"), "{screen}");
     // The one with errors reads them (its error series appears with its first error, and

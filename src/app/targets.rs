@@ -61,7 +61,22 @@ fn row(t: &Target, d: &Dashboard) -> InstanceRow {
         p99: s.p99.filter(|_| live),
         p95_lower_bound: s.p95_lower_bound,
         p99_lower_bound: s.p99_lower_bound,
-        last_error: d.status.error().unwrap_or_default().to_string(),
+        last_error: d
+            .status
+            .error()
+            .map(|e| without_origin(e, &t.metrics_url))
+            .unwrap_or_default(),
+    }
+}
+
+/// An error as the fleet row shows it: the row already names the target, so the URL the
+/// error starts with keeps its path only (`/metrics: cannot connect: ...`), leaving the
+/// column's width for the cause.
+fn without_origin(error: &str, url: &reqwest::Url) -> String {
+    let origin = url.origin().ascii_serialization();
+    match error.strip_prefix(&origin) {
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ => error.to_string(),
     }
 }
 

@@ -27,10 +27,12 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             ),
         ],
     ));
-    segments.push((
-        6,
-        vec![Span::styled(view.target_url.to_string(), t.muted())],
-    ));
+    if !view.target_url.is_empty() {
+        segments.push((
+            6,
+            vec![Span::styled(view.target_url.to_string(), t.muted())],
+        ));
+    }
     let scraped_fleet = view
         .fleet
         .filter(|f| f.scrape().is_some() && f.drilled.is_none());
