@@ -277,25 +277,6 @@ impl Dashboard {
         }
     }
 
-    /// The latency histogram's `sum by (le) (rate(...))` at the tiles' instant and range
-    /// ([`super::query::bucket_rates`]): what a fleet adds up over its targets before it
-    /// takes a quantile. Empty without a profile, a histogram or two samples.
-    pub fn latency_buckets(&self) -> Vec<(f64, f64)> {
-        let Some(p) = &self.profile else {
-            return Vec::new();
-        };
-        let Some(name) = p.latency_bucket() else {
-            return Vec::new();
-        };
-        super::query::bucket_rates(
-            &self.buckets,
-            name,
-            |k| p.counts(k),
-            self.stats.eval_ms,
-            self.stats.range_ms,
-        )
-    }
-
     /// Series held, for the status line and memory accounting.
     pub fn series_count(&self) -> usize {
         self.counters.series_count() + self.buckets.series_count()

@@ -42,7 +42,7 @@ pub fn total<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Option<Sta
         err += s.err_per_sec.unwrap_or(0.0);
         out.eval_ms = out.eval_ms.max(s.eval_ms);
         range_ms = range_ms.min(s.range_ms);
-        for (le, rate) in d.latency_buckets() {
+        for &(le, rate) in &s.latency_buckets {
             // `le` bounds compare as numbers ("1" and "1.0" are one bucket), as Prometheus
             // merges them in histogram_quantile.
             let slot = buckets.entry(le.to_bits()).or_insert((le, 0.0));
@@ -70,6 +70,7 @@ pub fn total<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Option<Sta
     out.p95_lower_bound = latency.p95_lower_bound;
     out.p99_lower_bound = latency.p99_lower_bound;
     out.top_bucket_s = latency.top_bucket_s;
+    out.latency_buckets = rates;
     let sum: f64 = modules.values().sum();
     out.modules = modules
         .into_iter()

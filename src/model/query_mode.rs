@@ -288,6 +288,8 @@ fn stats(t_ms: i64, v: &Values<'_>, shape: &Shape<'_>) -> Stats {
         p95_lower_bound: at_top(v.p95),
         p99_lower_bound: at_top(v.p99),
         top_bucket_s: shape.top_bucket_s,
+        // The API answers quantiles, not buckets.
+        latency_buckets: Vec::new(),
         modules: modules(&v.by_tool, shape),
         resident_memory_bytes: v.memory,
         range_ms: shape.range_ms,

@@ -43,6 +43,11 @@ pub struct Stats {
     /// can be seen, so a threshold above it can never be crossed. `None` where unknown
     /// (no histogram, or query mode).
     pub top_bucket_s: Option<f64>,
+    /// The latency histogram's `sum by (le) (rate(bucket[range]))` as `(le, per second)`
+    /// pairs ([`bucket_rates`]): what a fleet adds up over its targets before it takes its
+    /// quantiles, kept so that it is not computed again for that. Empty without a histogram
+    /// or two samples.
+    pub latency_buckets: Vec<(f64, f64)>,
     /// Tool calls by module, largest first.
     pub modules: Vec<ModuleShare>,
     /// `process_resident_memory_bytes`, latest sample, bytes.
@@ -96,6 +101,7 @@ pub fn compute(
         p95_lower_bound: latency.p95_lower_bound,
         p99_lower_bound: latency.p99_lower_bound,
         top_bucket_s: latency.top_bucket_s,
+        latency_buckets: rates,
         modules: modules(profile, counters, module_re, eval_ms, range_ms),
         resident_memory_bytes: counters
             .select("process_resident_memory_bytes")
