@@ -142,8 +142,13 @@ impl App {
         };
         let module_pattern =
             regex::Regex::new(&cfg.modules.pattern).map_err(|e| eyre!("modules.pattern: {e}"))?;
+        // One target alone may be a `[[targets]]` entry with a profile of its own.
+        let profile = match cfg.scrape_targets() {
+            Ok(ts) if !query_mode && !cfg.scrape_fleet() && ts.len() == 1 => ts[0].profile.clone(),
+            _ => cfg.target.profile.clone(),
+        };
         let model = ModelConfig {
-            profile: cfg.target.profile.clone(),
+            profile,
             custom_profile: cfg.custom_profile.clone(),
             range: cfg.window.range,
             history: cfg.window.history,

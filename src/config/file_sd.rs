@@ -43,7 +43,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
         if text.trim().is_empty() {
             Vec::new()
         } else {
-            yaml_serde::from_str(text).map_err(|e| format!("{shown}: {e}"))?
+            yaml_serde::from_str(text)
+                .map_err(|e| format!("{shown}: {}", unquoted(&e.to_string())))?
         }
     } else {
         serde_json::from_str(text).map_err(|e| {
@@ -51,7 +52,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
                 "{shown}:{}:{}: {}",
                 e.line(),
                 e.column(),
-                strip_position(&e.to_string())
+                unquoted(strip_position(&e.to_string()))
             )
         })?
     };
@@ -105,6 +106,28 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
     Ok(out)
 }
 
+/// A parser's message with the values it quotes left out (`invalid type: string "…"`): a
+/// target written where a list belongs may hold a credential.
+fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        match (c, inside) {
+            ('"', false) => {
+                inside = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                inside = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
 /// serde_json's message without its ` at line L column C` tail (the caller writes the
 /// position first, as the config's own errors do).
 fn strip_position(message: &str) -> &str {
@@ -154,5 +177,13 @@ mod tests {
         let err = parse("[{\"targets\": [\"ops:s3cret@h:1\"]}]", Path::new("t.json")).unwrap_err();
         assert!(!err.contains("s3cret"), "{err}");
         assert!(err.contains("basic_auth_user"), "{err}");
+        // A string where the list belongs: the parser's message quotes it, shown without.
+        let err = parse("[{\"targets\": \"ops:s3cret@h:1\"}]", Path::new("t.json")).unwrap_err();
+        assert!(
+            !err.contains("s3cret") && err.contains("invalid type"),
+            "{err}"
+        );
+        let err = parse("- targets: 'ops:s3cret@h:1'\n", Path::new("t.yml")).unwrap_err();
+        assert!(!err.contains("s3cret"), "{err}");
     }
 }

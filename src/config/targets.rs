@@ -7,9 +7,11 @@ use super::{Config, ConfigError, endpoint};
 
 impl Config {
     /// `--target` flags replace `[target].url`, `[[targets]]` and `targets_file`. Each
-    /// takes the HTTP settings of a `[[targets]]` entry on its origin (scheme, host, port),
-    /// else `[target]`'s, unless `[target].url` names another origin: a credential set
-    /// for one server is never sent to another named on the command line.
+    /// takes the HTTP settings of a configured target on its origin (scheme, host, port);
+    /// one on an origin the config does not name gets `[target]`'s only when the config
+    /// names no target at all (the settings were written for whatever is passed): a
+    /// credential set for one server is never sent to another named on the command line.
+    /// `[target].name` stays only on the origin of `[target].url`, or when none is set.
     ///
     /// Errors: a URL that is not http(s) or holds credentials, never repeating it.
     pub(super) fn apply_target_flags(&mut self, flags: &[String]) -> Result<(), ConfigError> {
@@ -24,12 +26,16 @@ impl Config {
                 .targets
                 .iter()
                 .find(|e| target::parse_url(&e.url).is_ok_and(|u| u.origin() == url.origin()));
-            let foreign = self
+            let own = self
                 .target
                 .url
                 .as_deref()
                 .and_then(|u| target::parse_url(u).ok())
-                .is_some_and(|u| u.origin() != url.origin());
+                .map(|u| u.origin() == url.origin());
+            // On no configured origin while the config names targets: a host of its own.
+            let foreign = configured.is_none()
+                && own != Some(true)
+                && (own.is_some() || !self.targets.is_empty());
             let http = match configured {
                 Some(e) => e.http.clone(),
                 None if foreign => Some(endpoint::HttpSettings::default()),
@@ -43,9 +49,14 @@ impl Config {
                 ..TargetEntry::default()
             });
         }
+        let named_elsewhere = entries.len() == 1 && entries[0].http.is_some();
         if entries.len() == 1 && self.targets.is_empty() {
-            // One target on the command line keeps `[target].name`, as before.
+            // One target on the command line keeps `[target].name`, unless it is another
+            // server than the one `[target].url` names.
             let only = entries.remove(0);
+            if named_elsewhere {
+                self.target.name = None;
+            }
             if only.http.is_some() {
                 self.target.http = only.http.unwrap_or_default();
             }

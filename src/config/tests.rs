@@ -254,3 +254,46 @@ fn target_flags_replace_the_file_and_keep_credentials_on_their_origin_only() {
         "{err}"
     );
 }
+
+#[test]
+fn a_flag_target_on_an_origin_the_config_does_not_name_gets_no_credential() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.toml");
+    // [target] holds the defaults of two configured targets, and no url.
+    std::fs::write(
+        &path,
+        "[target]\nbearer_token_env = \"PROD_TOKEN\"\n\
+         [[targets]]\nurl = \"https://prod-a.example\"\n\
+         [[targets]]\nurl = \"https://prod-b.example\"\n",
+    )
+    .expect("write");
+    let load = |targets: &[&str]| {
+        Config::load(&WatchArgs {
+            config: Some(path.clone()),
+            target: targets.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        })
+        .expect("loads")
+    };
+    let ts = load(&["http://some-demo:8080"])
+        .scrape_targets()
+        .expect("targets");
+    assert!(ts[0].http.auth.is_none(), "PROD_TOKEN sent to another host");
+    let ts = load(&["https://prod-b.example/metrics"])
+        .scrape_targets()
+        .expect("targets");
+    assert!(
+        ts[0].http.auth.is_some(),
+        "a configured origin keeps its token"
+    );
+    // The name given to [target].url stays with its origin.
+    std::fs::write(
+        &path,
+        "[target]\nurl = \"https://prod.example\"\nname = \"prod\"\n",
+    )
+    .expect("write");
+    let cfg = load(&["http://localhost:8080"]);
+    assert_eq!(cfg.target_name(), "localhost:8080");
+    let cfg = load(&["https://prod.example/metrics"]);
+    assert_eq!(cfg.target_name(), "prod");
+}

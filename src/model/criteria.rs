@@ -48,6 +48,15 @@ impl Metric {
         }
     }
 
+    /// Whether this metric's value in `stats` is only a lower bound (P95/P99 in `+Inf`).
+    pub fn lower_bound(self, stats: &Stats) -> bool {
+        match self {
+            Metric::P95 => stats.p95_lower_bound,
+            Metric::P99 => stats.p99_lower_bound,
+            _ => false,
+        }
+    }
+
     /// This metric's value in `stats` (`up`: targets up).
     pub fn value(self, stats: &Stats, up: Option<f64>) -> Option<f64> {
         match self {
@@ -80,6 +89,17 @@ pub enum Op {
 }
 
 impl Op {
+    /// Whether `v op threshold` holds for a value that may be only a lower bound (a
+    /// quantile in the `+Inf` bucket: the true value is above `v`). Then `>` and `>=` hold
+    /// when `v >= threshold` (the true value is past it), `<` and `<=` never can be told.
+    pub fn holds_bounded(self, v: f64, lower_bound: bool, threshold: f64) -> bool {
+        match (lower_bound, self) {
+            (false, _) => self.holds(v, threshold),
+            (true, Op::Gt | Op::Ge) => v >= threshold,
+            (true, Op::Lt | Op::Le) => false,
+        }
+    }
+
     fn holds(self, v: f64, threshold: f64) -> bool {
         match self {
             Op::Gt => v > threshold,
@@ -378,7 +398,7 @@ impl Evaluator {
         for (i, c) in self.criteria.iter().enumerate() {
             let value = c.metric.value(stats, up);
             let holds = match (value, c.threshold(self.baseline[i])) {
-                (Some(v), Some(t)) => c.op.holds(v, t),
+                (Some(v), Some(t)) => c.op.holds_bounded(v, c.metric.lower_bound(stats), t),
                 _ => false,
             };
             if !holds {

@@ -199,3 +199,25 @@ fn nothing_is_judged_while_warming_up_and_for_timers_start_after() {
         Some([Verdict::Breached { .. }])
     ));
 }
+
+#[test]
+fn a_lower_bound_at_the_threshold_breaches() {
+    let mut e = Evaluator::new(
+        vec![Criterion::parse("p95 > 5s").expect("criterion")],
+        |_| None,
+    )
+    .expect("evaluator");
+    let mut s = stats(0.0, 5.0);
+    s.p95_lower_bound = true;
+    assert!(matches!(e.eval(0, &s, None)[0], Verdict::Breached { .. }));
+    let mut e = Evaluator::new(
+        vec![Criterion::parse("p95 < 8s").expect("criterion")],
+        |_| None,
+    )
+    .expect("evaluator");
+    assert_eq!(
+        e.eval(0, &s, None)[0],
+        Verdict::Ok,
+        "cannot be told: not held"
+    );
+}

@@ -96,6 +96,12 @@ async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
     ) {
         Ok(HealthInfo { status, version })
     } else {
-        Err(format!("says status \"{status}\""))
+        // The server's own word: no control character and at most 120 characters of it.
+        let shown: String = status
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(120)
+            .collect();
+        Err(format!("says status \"{}\"", crate::secrets::scrub(&shown)))
     }
 }

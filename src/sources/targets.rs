@@ -123,8 +123,16 @@ impl Targets {
         loop {
             if !first {
                 poll.tick().await;
-                // Reap tasks that ended (they end only when the app is gone).
-                while tasks.try_join_next().is_some() {}
+                // Reap the tasks of targets that left. One that panicked would leave its
+                // target's row frozen: the source stops instead, and the app says so.
+                while let Some(ended) = tasks.try_join_next() {
+                    if let Err(e) = ended
+                        && e.is_panic()
+                    {
+                        tracing::error!(error = %e, "a target's scrape or health task panicked");
+                        return;
+                    }
+                }
                 match self.reread() {
                     Ok(false) => continue,
                     Ok(true) => file_error = None,

@@ -22,6 +22,9 @@ pub struct RuleInput {
     pub p95: Option<f64>,
     /// P99 latency, seconds.
     pub p99: Option<f64>,
+    /// P95 (P99) fell in the `+Inf` bucket: its value is only a lower bound.
+    pub p95_lower_bound: bool,
+    pub p99_lower_bound: bool,
     /// `process_resident_memory_bytes`, bytes.
     pub resident_memory_bytes: Option<f64>,
     /// Requests per second.
@@ -52,8 +55,19 @@ impl RuleInput {
             error_ratio: s.error_ratio,
             p95: s.p95,
             p99: s.p99,
+            p95_lower_bound: s.p95_lower_bound,
+            p99_lower_bound: s.p99_lower_bound,
             resident_memory_bytes: s.resident_memory_bytes,
             req_per_sec: s.req_per_sec,
+        }
+    }
+
+    /// Whether the value `expr` looks at is only a lower bound (a quantile in `+Inf`).
+    pub fn lower_bound(&self, expr: RuleExpr) -> bool {
+        match expr {
+            RuleExpr::P95Seconds => self.p95_lower_bound,
+            RuleExpr::P99Seconds => self.p99_lower_bound,
+            _ => false,
         }
     }
 
@@ -162,7 +176,9 @@ impl RuleEngine {
             }
             st.had_value = value.is_some();
             st.last_eval_ms = Some(t_ms);
-            let holds = value.is_some_and(|v| rule.op.holds(v, rule.threshold));
+            let lower_bound = input.lower_bound(rule.expr);
+            let holds =
+                value.is_some_and(|v| rule.op.holds_bounded(v, lower_bound, rule.threshold));
             st.phase = match (st.phase, holds) {
                 (Phase::Pending | Phase::Firing, true) => st.phase,
                 (Phase::Inactive | Phase::Resolved { .. }, true) => {

@@ -269,6 +269,7 @@ fn descriptions_give_value_and_condition_with_units() {
         p99: None,
         resident_memory_bytes: Some(1.2e9),
         req_per_sec: Some(0.2),
+        ..RuleInput::default()
     };
     e.eval(0, &input);
     let said: Vec<(String, String)> = e
@@ -298,6 +299,7 @@ fn descriptions_give_value_and_condition_with_units() {
         p99: None,
         resident_memory_bytes: Some(4.2e7),
         req_per_sec: Some(3.0),
+        ..RuleInput::default()
     };
     e.eval(2_000, &calm);
     let said: Vec<String> = e
@@ -357,4 +359,21 @@ fn builtin_rules_follow_the_manual() {
     let a = find(&e, 2_000, "McpTargetDown").expect("target down");
     assert_eq!(a.state, AlertState::Firing);
     assert_eq!(a.labels.get("severity").map(String::as_str), Some("P0"));
+}
+
+#[test]
+fn a_lower_bound_at_the_threshold_breaches_and_never_clears_a_less_than_rule() {
+    // P95 in the +Inf bucket of a histogram topped at 5 s: the true P95 is above 5 s.
+    let mut e = engine(vec![
+        rule("Slow", RuleExpr::P95Seconds, Cmp::Gt, 5.0, 0),
+        rule("Fast", RuleExpr::P95Seconds, Cmp::Lt, 10.0, 0),
+    ]);
+    let input = RuleInput {
+        p95: Some(5.0),
+        p95_lower_bound: true,
+        ..RuleInput::default()
+    };
+    e.eval(0, &input);
+    let names: Vec<String> = e.alerts(0).iter().map(|a| a.name().to_string()).collect();
+    assert_eq!(names, ["Slow"], "P95 > 5s holds; P95 < 10s cannot be told");
 }

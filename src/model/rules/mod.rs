@@ -75,6 +75,17 @@ impl Cmp {
             .find(|c| c.symbol() == text.trim())
     }
 
+    /// Whether `value op threshold` holds for a value that may be only a lower bound (a
+    /// quantile in `+Inf`, the true value above it): `>`/`>=` hold at `value >= threshold`,
+    /// `<`/`<=` cannot be told and do not hold.
+    pub fn holds_bounded(self, value: f64, lower_bound: bool, threshold: f64) -> bool {
+        match (lower_bound, self) {
+            (false, _) => self.holds(value, threshold),
+            (true, Cmp::Gt | Cmp::Ge) => value >= threshold,
+            (true, Cmp::Lt | Cmp::Le) => false,
+        }
+    }
+
     /// Whether `value op threshold` holds (false for NaN, as in PromQL).
     pub fn holds(self, value: f64, threshold: f64) -> bool {
         match self {
