@@ -250,3 +250,63 @@ fn a_quantile_above_the_top_bucket_is_reported_as_a_lower_bound() {
         "{p95:?}"
     );
 }
+
+#[test]
+fn a_fleet_of_two_profiles_says_mixed_and_notes_the_blind_one() {
+    let mut same = app(FLEET);
+    run(&mut same, 10);
+    // beta turns out to be an HTTP gateway: its profile cannot see tool errors.
+    let http = |t_s: i64| Scrape {
+        t_ms: T0 + t_s * 1000,
+        duration: Duration::from_millis(3),
+        bytes: 100,
+        samples: vec![ScrapedSample {
+            key: SeriesKey::new(
+                "http_requests_total",
+                vec![
+                    ("handler", "/mcp".to_string()),
+                    ("status", "200".to_string()),
+                ],
+            ),
+            value: 5.0 * (t_s + 3600) as f64,
+            timestamp_ms: None,
+        }],
+    };
+    let mut fresh = app(FLEET);
+    for t in 0..=10 {
+        fresh.apply(Update::Scrape {
+            target: 0,
+            t_ms: T0 + t * 1000,
+            result: Ok(scrape(t, 30.0, 0.1)),
+        });
+        fresh.apply(Update::Scrape {
+            target: 1,
+            t_ms: T0 + t * 1000,
+            result: Ok(http(t)),
+        });
+    }
+    let now = T0 + 10_500;
+    let backend = ratatui::backend::TestBackend::new(200, 30);
+    let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
+    fresh.nav.screen = crate::action::Screen::Overview;
+    terminal
+        .draw(|f| crate::ui::draw(f, &fresh.view(now)))
+        .expect("draw");
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("profile mixed (http, otel-mcp)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("tool errors (isError) not counted"),
+        "{screen}"
+    );
+    // One profile for the whole fleet: no such note.
+    same.nav.screen = crate::action::Screen::Overview;
+    terminal
+        .draw(|f| crate::ui::draw(f, &same.view(now)))
+        .expect("draw");
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("profile otel-mcp"), "{screen}");
+    assert!(!screen.contains("not counted"), "{screen}");
+}

@@ -90,8 +90,16 @@ pub fn total<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Option<Sta
 
 /// The fleet's timeline: at each aligned instant, the sum of the targets' points there
 /// (requests and errors per second), oldest first. A target that has no point at an
-/// instant (it joined later, or was down) adds nothing to it.
-pub fn timeline<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Vec<Point> {
+/// instant (it joined later, or was down) adds nothing to it. The newest instants that not
+/// every live target has reached yet (their timers are not aligned) are left out until
+/// they have, so the right edge does not dip by the targets still to come.
+pub fn timeline<'a>(members: impl IntoIterator<Item = &'a Dashboard> + Clone) -> Vec<Point> {
+    let settled_to = members
+        .clone()
+        .into_iter()
+        .filter(|d| d.status.scrape.is_ok())
+        .filter_map(|d| d.timeline.settled().last().map(|p| p.t_ms))
+        .min();
     let mut at: BTreeMap<i64, Point> = BTreeMap::new();
     for d in members {
         for p in d.timeline.settled() {
@@ -104,7 +112,9 @@ pub fn timeline<'a>(members: impl IntoIterator<Item = &'a Dashboard>) -> Vec<Poi
             slot.err_per_sec += p.err_per_sec;
         }
     }
-    at.into_values().collect()
+    at.into_values()
+        .filter(|p| settled_to.is_none_or(|end| p.t_ms <= end))
+        .collect()
 }
 
 #[cfg(test)]

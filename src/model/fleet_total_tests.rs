@@ -129,3 +129,28 @@ fn a_target_whose_scrape_fails_is_left_out_and_none_is_no_numbers() {
     assert_eq!(super::total([&a, &b]), None);
     assert_eq!(super::total(std::iter::empty()), None);
 }
+
+#[test]
+fn the_newest_instant_waits_for_every_live_target() {
+    let (mut a, mut b) = (model(), model());
+    for t in (0..=120).step_by(2) {
+        a.apply_scrape(t * 1000, Ok(scrape(t, samples("a:1", t, A))));
+        // b's timer lags: its last scrape is 10 s older.
+        if t <= 110 {
+            b.apply_scrape(t * 1000, Ok(scrape(t, samples("b:1", t, B))));
+        }
+    }
+    let b_last = b.timeline.settled().last().expect("points").t_ms;
+    let a_last = a.timeline.settled().last().expect("points").t_ms;
+    assert!(a_last > b_last, "{a_last} {b_last}");
+    let fleet = timeline([&a, &b]);
+    assert_eq!(fleet.last().map(|p| p.t_ms), Some(b_last));
+    // Every point holds both targets' rates (4 req/s), none only a's (1 req/s).
+    assert!(
+        fleet
+            .iter()
+            .filter(|p| p.t_ms >= 30_000)
+            .all(|p| (p.req_per_sec - 4.0).abs() < 1e-6),
+        "{fleet:?}"
+    );
+}

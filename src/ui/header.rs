@@ -98,15 +98,21 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     {
         segments.push((2, vec![Span::styled(format!("v{v}"), t.text())]));
     }
-    let profile = view.dashboard.profile();
+    // A fleet whose targets have different profiles says so, naming them.
+    let kinds = view.fleet_profiles();
+    let mixed = kinds.len() > 1;
+    let profile = view.dashboard.profile().filter(|_| !mixed);
+    let name = if mixed {
+        let names: Vec<String> = kinds.iter().map(|p| p.kind.to_string()).collect();
+        format!("mixed ({})", names.join(", "))
+    } else {
+        profile.map_or_else(|| "detecting".to_string(), |p| p.kind.to_string())
+    };
     segments.push((
         3,
         vec![
             Span::styled("profile ", t.muted()),
-            Span::styled(
-                profile.map_or_else(|| "detecting".to_string(), |p| p.kind.to_string()),
-                t.text(),
-            ),
+            Span::styled(name, t.text()),
         ],
     ));
     // Why it matched, and what to know about its latency histogram: the first to go on a

@@ -106,6 +106,25 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
+    /// The profiles of the members of a scraped fleet in view as a whole (none when one
+    /// target, a drilled one or query mode is in view), each once, in name order.
+    pub fn fleet_profiles(&self) -> Vec<&crate::model::profile::Profile> {
+        let Some(f) = self
+            .fleet
+            .filter(|f| f.scrape().is_some() && f.drilled.is_none())
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<&crate::model::profile::Profile> = Vec::new();
+        for p in f.instances.values().filter_map(|d| d.profile()) {
+            if !out.iter().any(|o| o.kind == p.kind) {
+                out.push(p);
+            }
+        }
+        out.sort_by_key(|p| p.kind.to_string());
+        out
+    }
+
     /// Whether the numbers on screen are not current: the last scrape failed, or the last
     /// good one is older than [`View::stale_after`].
     pub fn stale(&self) -> bool {

@@ -103,12 +103,13 @@ fn current(view: &View) -> [Tile; 4] {
         // A profile that cannot see a tool call answered with isError (HTTP 200 at a
         // gateway) says so; `--profile list` tells why for each. A custom profile's is
         // the operator's own choice, not repeated here.
+        // A fleet's note holds when any of its targets' profiles cannot see them.
         note: view
             .dashboard
             .profile()
-            .filter(|p| {
-                !p.sees_tool_errors() && p.kind != crate::model::profile::ProfileKind::Custom
-            })
+            .into_iter()
+            .chain(view.fleet_profiles())
+            .find(|p| !p.sees_tool_errors() && p.kind != crate::model::profile::ProfileKind::Custom)
             .map(|_| {
                 (
                     "tool errors (isError) not counted".to_string(),
