@@ -301,8 +301,12 @@ pub enum Verdict {
 /// +2 s. A query API holds the history already, so query mode has no warm-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WarmUp {
-    /// The range the numbers must cover, ms.
+    /// The data the numbers must hold, ms.
     need_ms: i64,
+    /// The scrape interval, ms: the range in use is the data's age plus one interval.
+    interval_ms: i64,
+    /// The rate window, ms: the range in use never exceeds it.
+    window_ms: i64,
 }
 
 impl WarmUp {
@@ -318,8 +322,11 @@ impl WarmUp {
             .saturating_mul(Self::INTERVALS)
             .max(Self::MIN)
             .min(window);
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
         WarmUp {
-            need_ms: i64::try_from(need.as_millis()).unwrap_or(i64::MAX),
+            need_ms: ms(need),
+            interval_ms: ms(interval),
+            window_ms: ms(window),
         }
     }
 
@@ -328,9 +335,16 @@ impl WarmUp {
         Duration::from_millis(u64::try_from(self.need_ms).unwrap_or(0))
     }
 
-    /// Whether numbers evaluated over `range_ms` (ms) may be judged.
+    /// Whether numbers evaluated over `range_ms` (ms) may be judged: while warming up the
+    /// range in use is the data's age plus one interval
+    /// ([`crate::model::stats::effective_range_ms`]), so the data holds [`WarmUp::need`]
+    /// once the range is that plus one interval (or the whole window, the most it can be).
     pub fn done(self, range_ms: i64) -> bool {
-        range_ms >= self.need_ms
+        range_ms
+            >= self
+                .need_ms
+                .saturating_add(self.interval_ms)
+                .min(self.window_ms)
     }
 }
 

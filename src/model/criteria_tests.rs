@@ -148,8 +148,12 @@ fn warm_up_needs_four_intervals_or_30s_at_most_the_window() {
     assert_eq!(WarmUp::new(s(15), s(45)).need(), s(45));
     let w = WarmUp::new(s(1), s(300));
     assert!(!w.done(0), "no numbers yet");
-    assert!(!w.done(29_999));
-    assert!(w.done(30_000));
+    // rate[30s] while warming up is 29 s of data and one interval: not yet.
+    assert!(!w.done(30_000));
+    assert!(!w.done(30_999));
+    assert!(w.done(31_000), "30 s of data");
+    // A window the warm-up reaches: the whole window is enough.
+    assert!(WarmUp::new(s(1), s(5)).done(5_000));
 }
 
 #[test]
@@ -166,10 +170,10 @@ fn nothing_is_judged_while_warming_up_and_for_timers_start_after() {
     };
     // One second of data at 50 % errors (a 3.6 % server's unlucky first second).
     assert_eq!(e.judge(2_000, &at(0.5, 2_000), None, warm), None);
-    assert_eq!(e.judge(29_000, &at(0.5, 29_000), None, warm), None);
-    // Judged from 30 s of data: the `for` counts from the first judged interval.
+    assert_eq!(e.judge(29_000, &at(0.5, 30_000), None, warm), None);
+    // Judged from 30 s of data (rate[31s]): the `for` counts from the first judged interval.
     assert!(matches!(
-        e.judge(30_000, &at(0.5, 30_000), None, warm).as_deref(),
+        e.judge(30_000, &at(0.5, 31_000), None, warm).as_deref(),
         Some([Verdict::Pending {
             since_ms: 30_000,
             ..
@@ -178,7 +182,7 @@ fn nothing_is_judged_while_warming_up_and_for_timers_start_after() {
     // Back to a short range (the series started again): no verdict, and the timer restarts.
     assert_eq!(e.judge(31_000, &at(0.5, 1_000), None, warm), None);
     assert!(matches!(
-        e.judge(60_000, &at(0.5, 30_000), None, warm).as_deref(),
+        e.judge(60_000, &at(0.5, 31_000), None, warm).as_deref(),
         Some([Verdict::Pending {
             since_ms: 60_000,
             ..
