@@ -365,7 +365,11 @@ impl Config {
     fn apply_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
         self.apply_target_flags(&args.target)?;
         if let Some(p) = args.profile_choice() {
+            // The flag is for every target, `[[targets]]` entries with their own included.
             self.target.profile = p.clone();
+            for e in &mut self.targets {
+                e.profile = None;
+            }
         }
         if let Some(d) = args.interval {
             self.scrape.interval = d;
