@@ -301,38 +301,29 @@ impl Incident {
     /// after a blank line; empty when there are none.
     fn active_alerts(&self) -> String {
         let mut out = String::new();
-        for a in self.alerts.iter().filter(|a| a.state == AlertState::Firing) {
-            out.push_str(&format!(
-                "- **{}**{} ({}, {}) firing since {}: {}\n",
-                inline(&a.name),
-                a.on(),
-                a.priority.label(),
-                a.origin,
-                utc(a.starts_at_ms),
-                inline(&a.summary)
-            ));
-        }
-        for a in self
-            .alerts
-            .iter()
-            .filter(|a| a.state == AlertState::Pending)
-        {
-            let fires = match a.for_ms {
-                Some(f) => format!(
-                    ", fires at {} if it still holds",
-                    utc(a.starts_at_ms.saturating_add(f))
-                ),
-                None => String::new(),
-            };
-            out.push_str(&format!(
-                "- **{}**{} ({}, {}) pending since {}{fires}: {}\n",
-                inline(&a.name),
-                a.on(),
-                a.priority.label(),
-                a.origin,
-                utc(a.starts_at_ms),
-                inline(&a.summary)
-            ));
+        for state in [AlertState::Firing, AlertState::Pending] {
+            for a in self.alerts.iter().filter(|a| a.state == state) {
+                let (word, fires) = match (state, a.for_ms) {
+                    (AlertState::Pending, Some(f)) => (
+                        "pending",
+                        format!(
+                            ", fires at {} if it still holds",
+                            utc(a.starts_at_ms.saturating_add(f))
+                        ),
+                    ),
+                    (AlertState::Pending, None) => ("pending", String::new()),
+                    _ => ("firing", String::new()),
+                };
+                out.push_str(&format!(
+                    "- **{}**{} ({}, {}) {word} since {}{fires}: {}\n",
+                    inline(&a.name),
+                    a.on(),
+                    a.priority.label(),
+                    a.origin,
+                    utc(a.starts_at_ms),
+                    inline(&a.summary)
+                ));
+            }
         }
         if out.is_empty() {
             out
