@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop::demo::DemoServer;
 use support::prometheus::{Job, Prometheus};
 use support::tmux::{Tmux, shell_quote};
 
@@ -15,18 +15,7 @@ const WAIT: Duration = Duration::from_secs(60);
 const STEP: Duration = Duration::from_secs(10);
 
 async fn demo(rate: f64, error_ratio: f64) -> DemoServer {
-    DemoServer::start(DemoOptions {
-        port: 0,
-        load: LoadOptions {
-            enabled: true,
-            rate_per_sec: rate,
-            error_ratio,
-            latency_ms: (20, 300),
-            bursts: false,
-        },
-    })
-    .await
-    .expect("demo server starts")
+    support::demo::start(rate, error_ratio, (20, 300)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

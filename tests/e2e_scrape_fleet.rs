@@ -9,25 +9,14 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop::demo::DemoServer;
 use support::faulty::{Fault, Faulty};
 use support::tmux::{Tmux, shell_quote};
 
 const WAIT: Duration = Duration::from_secs(60);
 
 async fn demo(rate: f64, error_ratio: f64) -> DemoServer {
-    DemoServer::start(DemoOptions {
-        port: 0,
-        load: LoadOptions {
-            enabled: true,
-            rate_per_sec: rate,
-            error_ratio,
-            latency_ms: (20, 300),
-            bursts: false,
-        },
-    })
-    .await
-    .expect("demo server starts")
+    support::demo::start(rate, error_ratio, (20, 300)).await
 }
 
 /// The dashboard in tmux with `args`, its own config and state dirs in `dir`.

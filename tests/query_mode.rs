@@ -10,7 +10,7 @@ mod support;
 use std::time::Duration;
 
 use mcptop::config::{PromEnv, PrometheusConfig};
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop::demo::DemoServer;
 use mcptop::model::fleet::InstanceRow;
 use mcptop::model::profile::{ProfileChoice, ProfileKind};
 use mcptop::model::promql_text::Promql;
@@ -21,18 +21,7 @@ use support::prometheus::{Job, Prometheus};
 use tokio::sync::mpsc;
 
 async fn demo(rate: f64, error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
-    DemoServer::start(DemoOptions {
-        port: 0,
-        load: LoadOptions {
-            enabled: true,
-            rate_per_sec: rate,
-            error_ratio,
-            latency_ms,
-            bursts: false,
-        },
-    })
-    .await
-    .expect("demo server starts")
+    support::demo::start(rate, error_ratio, latency_ms).await
 }
 
 fn settings() -> prometheus::Settings {

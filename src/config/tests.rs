@@ -221,14 +221,7 @@ fn target_flags_replace_the_file_and_keep_credentials_on_their_origin_only() {
          targets_file = \"/etc/t.json\"\n",
     )
     .expect("write");
-    let load = |targets: &[&str]| {
-        Config::load(&WatchArgs {
-            config: Some(path.clone()),
-            target: targets.iter().map(|t| t.to_string()).collect(),
-            ..Default::default()
-        })
-        .expect("loads")
-    };
+    let load = |targets: &[&str]| load_with_targets(&path, targets);
     let cfg = load(&["https://a.example/metrics/x"]);
     assert!(cfg.target.targets_file.is_none());
     let ts = cfg.scrape_targets().expect("targets");
@@ -267,14 +260,7 @@ fn a_flag_target_on_an_origin_the_config_does_not_name_gets_no_credential() {
          [[targets]]\nurl = \"https://prod-b.example\"\n",
     )
     .expect("write");
-    let load = |targets: &[&str]| {
-        Config::load(&WatchArgs {
-            config: Some(path.clone()),
-            target: targets.iter().map(|t| t.to_string()).collect(),
-            ..Default::default()
-        })
-        .expect("loads")
-    };
+    let load = |targets: &[&str]| load_with_targets(&path, targets);
     let ts = load(&["http://some-demo:8080"])
         .scrape_targets()
         .expect("targets");
@@ -323,4 +309,14 @@ fn the_profile_flag_is_for_every_target() {
         .map(|t| format!("{:?}", t.profile))
         .collect();
     assert_eq!(kinds, ["Http", "Http"]);
+}
+
+/// The config at `path` with `--target` flags.
+fn load_with_targets(path: &Path, targets: &[&str]) -> Config {
+    Config::load(&WatchArgs {
+        config: Some(path.to_path_buf()),
+        target: targets.iter().map(|t| t.to_string()).collect(),
+        ..Default::default()
+    })
+    .expect("loads")
 }
