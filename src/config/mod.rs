@@ -546,6 +546,8 @@ pub fn default_path() -> Option<PathBuf> {
 #[cfg(test)]
 mod alerts_tests;
 #[cfg(test)]
+mod bindings_tests;
+#[cfg(test)]
 mod keys_tests;
 #[cfg(test)]
 mod loki_tests;
