@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What the fleet key says when there is no fleet.
-pub const FLEET_NEEDS: &str = "the fleet needs several targets (--target A --target B, \
-     [[targets]], targets_file) or query mode (--prometheus URL)";
+/// Short, so that the footer's counters beside it stay whole on an 80-column terminal.
+pub const FLEET_NEEDS: &str = "no fleet: add --target twice, [[targets]] or --prometheus";
 
 /// A screen of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
