@@ -72,11 +72,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
             super::target::check_path(p, false)
                 .map_err(|m| format!("{shown}: group {g}: __metrics_path__ {m}"))?;
         }
+        // Labels and names are shown on screen and printed by `mcptop watch`: they lose
+        // control characters and bidirectional overrides here, where they enter.
         let labels: BTreeMap<String, String> = group
             .labels
             .iter()
             .filter(|(k, _)| !k.starts_with("__") && k.as_str() != "instance")
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (clean(k), clean(v)))
             .collect();
         for (t, target) in group.targets.iter().enumerate() {
             let target = target.trim();
@@ -96,7 +98,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
             })?;
             out.push(TargetEntry {
                 url,
-                name: group.labels.get("instance").cloned(),
+                name: group.labels.get("instance").map(|i| clean(i)),
                 metrics_path: metrics_path.clone(),
                 labels: labels.clone(),
                 ..TargetEntry::default()
@@ -104,6 +106,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
         }
     }
     Ok(out)
+}
+
+/// `text` without control characters (an escape sequence) and bidirectional overrides
+/// (U+202A-U+202E, U+2066-U+2069), which would reach an operator's terminal or turn a
+/// name around.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
 }
 
 /// A parser's message with the values it quotes left out (`invalid type: string "…"`): a
@@ -156,6 +169,15 @@ mod tests {
         assert_eq!(e[2].metrics_path.as_deref(), Some("/metrics/prometheus"));
         assert_eq!(e[2].name.as_deref(), Some("gateway"));
         assert!(e[2].labels.is_empty(), "{:?}", e[2].labels);
+    }
+
+    #[test]
+    fn names_and_labels_lose_escape_sequences_and_bidi_overrides() {
+        let text = "[{\"targets\": [\"a:1\"], \"labels\": {\"instance\": \"gw\\u001b]52;c;eA==\\u0007\", \
+                    \"job\": \"mcp\\u202e\"}}]";
+        let e = parse(text, Path::new("t.json")).expect("parses");
+        assert_eq!(e[0].name.as_deref(), Some("gw]52;c;eA=="));
+        assert_eq!(e[0].labels.get("job").map(String::as_str), Some("mcp"));
     }
 
     #[test]
