@@ -5,7 +5,6 @@
 //! caller did, so no argument named like a secret and no token-shaped string reaches the
 //! file.
 
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -141,22 +140,7 @@ impl AuditLog {
         };
         let mut line = serde_json::to_vec(&masked)?;
         line.push(b'\n');
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_dir(dir)?;
-        }
-        let mut options = OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&self.path)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let perms = file.metadata()?.permissions();
-            if perms.mode() & 0o077 != 0 {
-                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-            }
-        }
+        let mut file = crate::private::append(&self.path)?;
         file.write_all(&line)
     }
 
@@ -175,14 +159,6 @@ impl AuditLog {
 
 fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn create_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 #[cfg(test)]

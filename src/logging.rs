@@ -24,7 +24,7 @@ pub fn log_dir() -> Option<PathBuf> {
 /// Without a writable directory, logging is off (the TUI must not be painted over).
 pub fn init() -> Option<WorkerGuard> {
     let dir = log_dir()?;
-    std::fs::create_dir_all(&dir).ok()?;
+    crate::private::create_dir(&dir).ok()?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("mcptop")
@@ -32,6 +32,10 @@ pub fn init() -> Option<WorkerGuard> {
         .max_log_files(7)
         .build(&dir)
         .ok()?;
+    // The appender has opened today's file with the umask's mode: the directory is 0700,
+    // and the files themselves are made 0600 too (one made at rotation, past midnight, is
+    // covered by the directory until the next start).
+    tighten_logs(&dir);
     // The queue to the writer thread is allocated whole up front: tracing-appender's
     // default of 128,000 lines is 4 MB of resident memory, more than all the dashboard's
     // series. 8,192 lines (256 KB) is still far more than a burst at `trace`; beyond it
@@ -50,9 +54,24 @@ pub fn init() -> Option<WorkerGuard> {
     Some(guard)
 }
 
-/// A log writer that replaces the secrets mcptop read ([`crate::secrets`]) before a line
-/// reaches the file: libraries log what servers sent (rmcp logs a refused request's whole
-/// answer at `error`), and a server may echo a token back.
+/// Makes every `mcptop*.log` in `dir` 0600 (a failure leaves it: the directory is 0700).
+fn tighten_logs(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("mcptop") && name.ends_with(".log") {
+            let _ = crate::private::append(&entry.path());
+        }
+    }
+}
+
+/// A log writer that replaces the secrets mcptop read ([`crate::secrets`]) and drops
+/// control sequences ([`crate::inbound`]) before a line reaches the file: libraries log
+/// what servers sent (rmcp logs a refused request's whole answer at `error`), and a server
+/// may echo a token back.
 struct Scrubbed<W>(W);
 
 impl<W: std::io::Write> std::io::Write for Scrubbed<W> {
@@ -60,7 +79,7 @@ impl<W: std::io::Write> std::io::Write for Scrubbed<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
         self.0
-            .write_all(crate::secrets::scrub(&text).as_bytes())
+            .write_all(crate::inbound::text(&text).as_bytes())
             .map(|()| buf.len())
     }
 

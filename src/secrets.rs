@@ -32,6 +32,12 @@ pub fn remember_basic(user: &str, password: &str) {
     remember(&base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")));
 }
 
+/// The secrets remembered so far, longest first (for [`crate::inbound::Cleaner`], which
+/// takes them once per answer instead of locking for every string).
+pub fn known() -> Vec<String> {
+    KNOWN.lock().unwrap_or_else(PoisonError::into_inner).clone()
+}
+
 /// `text` with every remembered secret replaced by `***`; borrowed when none occurs.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);

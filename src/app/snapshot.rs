@@ -446,15 +446,17 @@ fn members(f: &FleetState) -> ReportFleet {
 ///
 /// Errors: as [`App::write_incident`].
 pub fn write_report(incident: &Incident, dir: &Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::private::create_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let stamp = chrono::DateTime::from_timestamp_millis(incident.taken_ms)
         .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
         .unwrap_or_default();
     let md = dir.join(format!("incident-{stamp}.md"));
     let js = dir.join(format!("incident-{stamp}.json"));
-    std::fs::write(&md, incident.to_markdown()).map_err(|e| format!("{}: {e}", md.display()))?;
+    crate::private::write(&md, incident.to_markdown().as_bytes())
+        .map_err(|e| format!("{}: {e}", md.display()))?;
     let json = serde_json::to_string_pretty(&incident.to_json()).unwrap_or_default();
-    std::fs::write(&js, json).map_err(|e| format!("{}: {e}", js.display()))?;
+    crate::private::write(&js, crate::inbound::terminal_safe(&json).as_bytes())
+        .map_err(|e| format!("{}: {e}", js.display()))?;
     Ok(md)
 }
 

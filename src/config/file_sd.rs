@@ -108,15 +108,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<TargetEntry>, String> {
     Ok(out)
 }
 
-/// `text` without control characters (an escape sequence) and bidirectional overrides
-/// (U+202A-U+202E, U+2066-U+2069), which would reach an operator's terminal or turn a
-/// name around.
+/// `text` as one line without control characters (an escape sequence) and bidirectional
+/// overrides, which would reach an operator's terminal or turn a name around
+/// ([`crate::inbound::one_line`]).
 fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect()
+    crate::inbound::one_line(text).into_owned()
 }
 
 /// A parser's message with the values it quotes left out (`invalid type: string "…"`): a

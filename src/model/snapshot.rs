@@ -264,7 +264,11 @@ impl Incident {
              - [ ] (action) - (assignee) - (due)\n\n## Lessons\n\n### What went well\n- \n\n\
              ### What could be improved\n- \n",
         );
-        md
+        // A last guard: outside text was cleaned where it entered (`crate::inbound`).
+        match crate::inbound::terminal_safe(&md) {
+            std::borrow::Cow::Borrowed(_) => md,
+            std::borrow::Cow::Owned(safe) => safe,
+        }
     }
 
     /// The Summary's sentence on the range of the numbers: over the whole rate window, or

@@ -85,7 +85,7 @@ async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
         return Err(status_error(resp).await);
     }
     let body = read_capped(resp, 64 * 1024).await?;
-    let parsed: Option<Body> = serde_json::from_slice(&body).ok();
+    let parsed: Option<Body> = crate::inbound::json(&body).ok();
     let (status, version) = match parsed {
         Some(b) => (b.status.unwrap_or_else(|| "ok".into()), b.version),
         None => ("ok".into(), None),
@@ -102,6 +102,6 @@ async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
             .filter(|c| !c.is_control())
             .take(120)
             .collect();
-        Err(format!("says status \"{}\"", crate::secrets::scrub(&shown)))
+        Err(format!("says status \"{}\"", crate::inbound::text(&shown)))
     }
 }

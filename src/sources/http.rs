@@ -83,7 +83,7 @@ pub fn short_error(e: &reqwest::Error) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    let detail = crate::secrets::scrub(&root.to_string()).into_owned();
+    let detail = crate::inbound::text(&root.to_string()).into_owned();
     if e.is_connect() {
         format!("cannot connect: {detail}")
     } else if e.is_decode() || e.is_body() {
@@ -146,6 +146,10 @@ pub fn is_binary(body: &[u8]) -> bool {
 /// title `an HTML page: <its text, tags removed>`; `None` for a body that is not HTML.
 /// Proxies and load balancers answer errors with such pages.
 pub fn html_page(text: &str) -> Option<String> {
+    html_page_raw(text).map(|page| crate::inbound::text(&page).into_owned())
+}
+
+fn html_page_raw(text: &str) -> Option<String> {
     let t = text.trim_start();
     let lower: String = t.chars().take(15).collect::<String>().to_ascii_lowercase();
     if !(lower.starts_with("<html") || lower.starts_with("<!doctype html")) {
@@ -198,14 +202,14 @@ pub async fn status_error(resp: Response) -> String {
     }
     let text = String::from_utf8_lossy(&body);
     if let Some(page) = html_page(&text) {
-        return format!("HTTP {status}: {}", crate::secrets::scrub(&page));
+        return format!("HTTP {status}: {}", crate::inbound::text(&page));
     }
     let first = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    let first = crate::secrets::scrub(first);
+    let first = crate::inbound::text(first);
     let first: String = first.chars().take(120).collect();
     if first.is_empty() {
         format!("HTTP {status}")

@@ -153,17 +153,21 @@ async fn fetch(
 /// copy of the whole exposition is held.
 pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
     let mut samples = Vec::with_capacity(exposition::sample_capacity(text));
+    // Names and values enter here as outside text (`crate::inbound`).
+    let clean = crate::inbound::Cleaner::new();
     exposition::parse_each(text, format, |s| {
         samples.push(ScrapedSample {
             key: SeriesKey::new(
-                s.name,
-                s.labels.into_iter().map(|(k, v)| (k, v.into_owned())),
+                &clean.text(s.name),
+                s.labels
+                    .into_iter()
+                    .map(|(k, v)| (clean.text(k).into_owned(), clean.string(v.into_owned()))),
             ),
             value: s.value,
             timestamp_ms: s.timestamp_ms,
         });
     })
-    .map_err(|e| format!("bad exposition: {e}"))?;
+    .map_err(|e| format!("bad exposition: {}", clean.text(&e.to_string())))?;
     Ok(samples)
 }
 

@@ -10,6 +10,7 @@ mod calls;
 mod confirm;
 mod fleet;
 pub mod format;
+mod guard;
 mod header;
 mod help;
 pub mod level;
@@ -138,6 +139,11 @@ impl View<'_> {
 
 /// Draws one frame.
 pub fn draw(frame: &mut Frame, view: &View) {
+    draw_screen(frame, view);
+    guard::clean(frame.buffer_mut());
+}
+
+fn draw_screen(frame: &mut Frame, view: &View) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, view);

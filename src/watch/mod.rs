@@ -120,9 +120,11 @@ enum Stop {
     Bad(String),
 }
 
-/// Writes one line; a closed reader is not the target's fault, so errors are dropped.
+/// Writes one line; a closed reader is not the target's fault, so errors are dropped. The
+/// line is made one line without control sequences ([`crate::inbound::one_line`]) as a last
+/// guard: outside text in it was already cleaned where it entered.
 fn emit(out: &mut impl Write, line: &str) {
-    let _ = writeln!(out, "{line}");
+    let _ = writeln!(out, "{}", crate::inbound::one_line(line));
     let _ = out.flush();
 }
 

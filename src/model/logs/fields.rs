@@ -18,6 +18,9 @@ pub fn fields(line: &str) -> Option<Vec<(String, String)>> {
     if trimmed.starts_with('{') {
         let map =
             serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(trimmed).ok()?;
+        // The line's own escapes (`\u001b`) are decoded here: its fields enter as outside
+        // text of their own.
+        let clean = crate::inbound::Cleaner::new();
         return Some(
             map.into_iter()
                 .map(|(k, v)| {
@@ -25,7 +28,7 @@ pub fn fields(line: &str) -> Option<Vec<(String, String)>> {
                         serde_json::Value::String(s) => s,
                         other => other.to_string(),
                     };
-                    (k, text)
+                    (clean.string(k), clean.string(text))
                 })
                 .collect(),
         );

@@ -367,7 +367,7 @@ pub fn error_text(body: &[u8]) -> String {
         },
         _ => text.to_string(),
     };
-    let readable = crate::secrets::scrub(&readable);
+    let readable = crate::inbound::text(&readable);
     let one_line = readable.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() > ERROR_CHARS {
         let cut: String = one_line.chars().take(ERROR_CHARS).collect();
@@ -378,7 +378,7 @@ pub fn error_text(body: &[u8]) -> String {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| {
+    crate::inbound::json(body).map_err(|e| {
         if crate::sources::http::is_binary(body) {
             format!("{} bytes of binary data, not JSON", body.len())
         } else {

@@ -94,7 +94,7 @@ pub fn streams(body: &[u8]) -> Result<Vec<LogEntry>, String> {
 /// Errors: not a JSON tail frame, or a timestamp that is not an integer.
 pub fn tail_frame(text: &str) -> Result<(Vec<LogEntry>, u64), String> {
     let frame: TailFrame =
-        serde_json::from_str(text).map_err(|e| format!("unexpected tail frame: {e}"))?;
+        crate::inbound::json_str(text).map_err(|e| format!("unexpected tail frame: {e}"))?;
     let mut out = entries(frame.streams)?;
     out.sort_by_key(|e| e.ts_ns);
     Ok((out, frame.dropped_entries.len() as u64))
@@ -169,7 +169,7 @@ pub fn level_counts(body: &[u8], level_label: &str, end_s: f64) -> Result<LevelC
 }
 
 fn success(body: &[u8]) -> Result<Data, String> {
-    let resp: Response = serde_json::from_slice(body).map_err(|_| {
+    let resp: Response = crate::inbound::json(body).map_err(|_| {
         let text = error_text(body);
         if text.is_empty() {
             "Loki sent an empty answer".to_string()
@@ -205,7 +205,7 @@ pub fn error_text(body: &[u8]) -> String {
 }
 
 fn fold(text: &str) -> String {
-    let text = crate::secrets::scrub(text);
+    let text = crate::inbound::text(text);
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() > ERROR_CHARS {
         let cut: String = folded.chars().take(ERROR_CHARS).collect();

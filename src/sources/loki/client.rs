@@ -226,7 +226,7 @@ pub fn ws_error(e: &reqwest_websocket::Error) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    crate::secrets::scrub(&root.to_string()).into_owned()
+    crate::inbound::text(&root.to_string()).into_owned()
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Sending updates to the app: state, tools, pings and call results wait for room; log lines
-//! and progress never do (they are dropped and counted when the app falls behind).
+//! and progress never do (they are dropped and counted when the app falls behind). Every
+//! update is cleaned here ([`super::clean`]): this is where an MCP server's text enters.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 
+use crate::inbound::Cleaner;
 use crate::model::mcp::{CallId, CallOutcome, ConnState, LogLine, LogOrigin, McpUpdate, ServerId};
 use crate::sources::{Update, now_ms};
 
@@ -30,6 +32,7 @@ impl Emitter {
 
     /// Waits for room. False when the app has gone.
     pub async fn send(&self, update: McpUpdate) -> bool {
+        let update = super::clean::update(&Cleaner::new(), update);
         self.tx.send(Update::Mcp(update)).await.is_ok()
     }
 
@@ -87,7 +90,7 @@ impl Emitter {
             call,
             progress,
             total,
-            message,
+            message: message.map(|m| Cleaner::new().string(m)),
         });
         if self.tx.try_send(update).is_err() {
             tracing::trace!(server = self.server, "progress update dropped");
@@ -113,14 +116,15 @@ impl Emitter {
     }
 
     fn line(&self, origin: LogOrigin, text: String) -> Update {
-        Update::Mcp(McpUpdate::Log {
+        let line = McpUpdate::Log {
             server: self.server,
             line: LogLine {
                 t_ms: now_ms(),
                 origin,
                 text,
             },
-        })
+        };
+        Update::Mcp(super::clean::update(&Cleaner::new(), line))
     }
 }
 

@@ -47,7 +47,7 @@ const MAX_ERROR_CHARS: usize = 200;
 
 /// Whitespace runs (newlines included) as one space, cut to [`MAX_ERROR_CHARS`].
 fn one_line(text: &str) -> String {
-    let text = crate::secrets::scrub(text);
+    let text = crate::inbound::text(text);
     let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if joined.chars().count() <= MAX_ERROR_CHARS {
         return joined;

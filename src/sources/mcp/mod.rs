@@ -11,6 +11,7 @@
 //! server's stderr arrives as `Log{Stderr}` lines.
 
 mod call;
+mod clean;
 mod connect;
 mod convert;
 mod emit;

@@ -168,7 +168,7 @@ fn envelope<T: serde::de::DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<(T, Vec<String>), String> {
-    match serde_json::from_slice::<Envelope<T>>(body) {
+    match crate::inbound::json::<Envelope<T>>(body) {
         Ok(env) if env.status == "success" => {
             if !(200..300).contains(&status) {
                 return Err(format!("HTTP {status} with a success body"));
@@ -196,7 +196,7 @@ fn api_error(status_field: &str, error_type: &str, error: &str, status: u16) -> 
         (false, true) => error_type.to_string(),
         (true, true) => format!("status `{status_field}` without an error"),
     };
-    format!("{} (HTTP {status})", crate::secrets::scrub(&what))
+    format!("{} (HTTP {status})", crate::inbound::text(&what))
 }
 
 /// A body that is not the API's JSON: a proxy's page or a plain-text error.
@@ -208,7 +208,7 @@ fn not_json(status: u16, body: &[u8]) -> String {
         );
     }
     let text = String::from_utf8_lossy(body);
-    let text = crate::secrets::scrub(&text);
+    let text = crate::inbound::text(&text);
     let text = text.trim();
     if text.starts_with('<') {
         let title = text
