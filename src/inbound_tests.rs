@@ -91,7 +91,6 @@ fn a_deeply_nested_answer_does_not_overflow_the_walk() {
     }
     assert_eq!(inner, &json!("x"));
     // Dropping a deep Value recurses in serde_json: unwind it by hand.
-    let mut v = v;
     while let serde_json::Value::Array(mut items) = v {
         v = items.pop().unwrap_or(serde_json::Value::Null);
     }
