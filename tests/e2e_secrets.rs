@@ -165,3 +165,201 @@ fn a_planted_token_is_never_drawn_logged_or_audited() {
         );
     }
 }
+
+/// Everything mcptop wrote while it watched the hostile world ([`support::hostile`]): the
+/// screens and raw terminal bytes of the dashboard in scrape and query mode, `watch` in
+/// text and JSON, `snapshot --stdout`, and every file under its state directory (log,
+/// audit log, the incident report `I` wrote).
+struct Written {
+    token: String,
+    loki_basic: String,
+    screens: Vec<String>,
+    tui_bytes: Vec<u8>,
+    outputs: Vec<(String, Vec<u8>)>,
+    files: Vec<(std::path::PathBuf, Vec<u8>)>,
+}
+
+/// Runs mcptop in the hostile world once for both tests below; `None` when a program it
+/// needs is missing outside CI (the reason is printed).
+fn written() -> Option<&'static Written> {
+    static WRITTEN: std::sync::OnceLock<Option<Written>> = std::sync::OnceLock::new();
+    WRITTEN.get_or_init(watch_the_hostile_world).as_ref()
+}
+
+fn watch_the_hostile_world() -> Option<Written> {
+    use support::hostile::World;
+    if !support::require_program("tmux") {
+        return None;
+    }
+    let world = World::start()?;
+    let (_prom, prom_url) = world.prometheus()?;
+    let raw = world.dir.path().join("tui.bytes");
+    let scrape = world.scrape_config();
+    let query = world.query_config(&prom_url);
+
+    // The dashboard in scrape mode, then in query mode, its raw output recorded by tmux
+    // from before it starts (each waits for Enter until the recording is on).
+    let script = format!(
+        "read go; {}; echo EXIT1=$?; read go; {}; echo EXIT2=$?; sleep 60",
+        world.command(&scrape, ""),
+        world.command(&query, ""),
+    );
+    let tmux = Tmux::start("hostile", 200, 50, &script);
+    tmux.cmd(&[
+        "pipe-pane",
+        "-t",
+        "main",
+        "-o",
+        &format!("cat >> {}", shell_quote(&raw)),
+    ]);
+    tmux.keys("Enter");
+    let mut screens = vec![tmux.wait_for("the hostile target's tools", WAIT, |s| {
+        s.contains("TOOLBIDI")
+    })];
+    let visits: [(&str, &str, &[&str]); 3] = [
+        ("5", "the alert's annotation", &["ALERTSUMMARY"]),
+        ("4", "both log lines", &["LOKILINE", "JSONLINE"]),
+        ("2", "the peer's tools", &["whoami"]),
+    ];
+    for (key, what, marks) in visits {
+        tmux.keys(key);
+        screens.push(tmux.wait_for(what, WAIT, |s| marks.iter().all(|m| s.contains(m))));
+    }
+    tmux.keys("F5");
+    screens.push(tmux.wait_for("whoami's answer", WAIT, |s| s.contains("PEERBANNER")));
+    tmux.keys("Escape");
+    tmux.keys("1");
+    screens.push(tmux.wait_for("the overview", WAIT, |s| s.contains("TOOLBIDI")));
+    tmux.keys("I");
+    let incidents = world.dir.path().join("state/mcptop/incidents");
+    tmux.wait_for("the incident report", WAIT, |_| {
+        files_under(&incidents)
+            .iter()
+            .any(|(p, b)| p.extension().is_some_and(|e| e == "json") && !b.is_empty())
+    });
+    tmux.keys("q");
+    screens.push(tmux.wait_for("exit", WAIT, |s| s.contains("EXIT1=0")));
+
+    // Query mode: the fleet with the proxy's warning.
+    tmux.keys("Enter");
+    screens.push(tmux.wait_for("the API's warning", WAIT, |s| s.contains("PROMWARNING")));
+    tmux.keys("q");
+    screens.push(tmux.wait_for("exit", WAIT, |s| s.contains("EXIT2=0")));
+    tmux.cmd(&["pipe-pane", "-t", "main"]);
+
+    let mut outputs = Vec::new();
+    for (name, config, args) in [
+        ("watch (text)", &scrape, &["watch", "--duration", "6s"][..]),
+        (
+            "watch (json)",
+            &scrape,
+            &["watch", "--duration", "6s", "--output", "json"],
+        ),
+        (
+            "snapshot --stdout",
+            &scrape,
+            &["snapshot", "--stdout", "--collect", "4s"],
+        ),
+        ("watch (query mode)", &query, &["watch", "--duration", "4s"]),
+        (
+            "snapshot --stdout (query mode)",
+            &query,
+            &["snapshot", "--stdout", "--collect", "3s"],
+        ),
+    ] {
+        let (stdout, stderr) = world.run(config, args);
+        outputs.push((format!("{name} stdout"), stdout));
+        outputs.push((format!("{name} stderr"), stderr));
+    }
+    let tui_bytes = std::fs::read(&raw).expect("tmux recorded the dashboard's output");
+    Some(Written {
+        loki_basic: support::hostile::basic(support::hostile::LOKI_USER, &world.token),
+        token: world.token.clone(),
+        screens,
+        tui_bytes,
+        outputs,
+        files: files_under(&world.dir.path().join("state")),
+    })
+}
+
+#[test]
+fn a_token_echoed_in_successful_answers_is_never_drawn_logged_or_written() {
+    let Some(w) = written() else { return };
+    let secrets = [w.token.as_str(), w.loki_basic.as_str()];
+    let mut sinks: Vec<(String, &[u8])> = w
+        .screens
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("screen {i}"), s.as_bytes()))
+        .collect();
+    sinks.push(("the dashboard's raw output".into(), &w.tui_bytes));
+    sinks.extend(w.outputs.iter().map(|(n, b)| (n.clone(), b.as_slice())));
+    sinks.extend(
+        w.files
+            .iter()
+            .map(|(p, b)| (p.display().to_string(), b.as_slice())),
+    );
+    let names: Vec<&str> = sinks.iter().map(|(n, _)| n.as_str()).collect();
+    for wanted in ["audit", ".log", "incident-", "snapshot --stdout stdout"] {
+        assert!(
+            names.iter().any(|n| n.contains(wanted)),
+            "no {wanted} among {names:?}"
+        );
+    }
+    // The answers that echoed the token were shown: their own words are there.
+    let shown = w.screens.join("\n");
+    for mark in [
+        "ALERTSUMMARY",
+        "LOKILINE",
+        "PEERBANNER",
+        "PROMWARNING",
+        "you are Bearer ***",
+    ] {
+        assert!(shown.contains(mark), "{mark} never shown");
+    }
+    for (name, bytes) in &sinks {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in secrets {
+            let hits: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains(secret))
+                .take(3)
+                .collect();
+            assert!(
+                hits.is_empty(),
+                "a secret is in {name}:\n{}",
+                hits.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn planted_escape_sequences_never_reach_a_terminal_or_a_paste() {
+    let Some(w) = written() else { return };
+    let found = support::hostile::forbidden(&w.tui_bytes);
+    assert!(found.is_empty(), "the dashboard wrote {found:?}");
+    assert!(
+        !w.tui_bytes.is_empty() && w.screens.iter().any(|s| s.contains("CLEARED")),
+        "the planted CSI's text was drawn (cleaned)"
+    );
+    for (name, bytes) in w.outputs.iter().chain(
+        w.files
+            .iter()
+            .filter_map(|(p, b)| {
+                let n = p.display().to_string();
+                (n.contains("incident-") || n.ends_with(".log") || n.contains("audit"))
+                    .then(|| (n, b.clone()))
+            })
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        let found = support::hostile::forbidden(bytes);
+        assert!(found.is_empty(), "{name} holds {found:?}");
+        assert!(
+            !bytes.contains(&0x1b),
+            "{name} holds an ESC: {}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod drive;
 pub mod faulty;
 pub mod fixture;
 pub mod fleet_fixture;
+pub mod hostile;
 pub mod logs_fixture;
 pub mod loki;
 pub mod loki_query;

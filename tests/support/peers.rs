@@ -100,23 +100,41 @@ impl EverythingHttp {
         Self::start_mode(script, port, "sse")
     }
 
+    /// The Python peer (`python_server()`) over Streamable HTTP on `port`, with `env`
+    /// added to its environment.
+    pub fn start_python(
+        python: &Path,
+        script: &Path,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> EverythingHttp {
+        let mut cmd = Command::new(python);
+        cmd.arg(script)
+            .env("MCPTOP_PEER_HTTP_PORT", port.to_string())
+            .envs(env.iter().copied());
+        Self::spawn_listening(cmd, port)
+    }
+
     fn start_mode(script: &Path, port: u16, mode: &str) -> EverythingHttp {
-        let child = Command::new("node")
-            .arg(script)
-            .arg(mode)
-            .env("PORT", port.to_string())
+        let mut cmd = Command::new("node");
+        cmd.arg(script).arg(mode).env("PORT", port.to_string());
+        Self::spawn_listening(cmd, port)
+    }
+
+    fn spawn_listening(mut cmd: Command, port: u16) -> EverythingHttp {
+        let child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("start server-everything streamableHttp");
+            .expect("start the MCP peer over HTTP");
         let server = EverythingHttp { child, port };
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
             assert!(
                 Instant::now() < deadline,
-                "server-everything did not listen on {addr} within 20 s"
+                "the MCP peer did not listen on {addr} within 20 s"
             );
             std::thread::sleep(Duration::from_millis(50));
         }

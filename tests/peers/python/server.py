@@ -4,6 +4,10 @@ Environment:
   MCPTOP_PEER_PIDFILE     if set, the server writes its pid there at start (tests kill it)
   MCPTOP_PEER_CANCELLED   if set, `slow` appends a line there when it is cancelled
   MCPTOP_PEER_GREETING    written to stderr at start (default: a fixed line)
+  MCPTOP_PEER_HTTP_PORT   if set, serves Streamable HTTP at 127.0.0.1:<port>/mcp instead
+                          of stdio
+  MCPTOP_PEER_BANNER      appended to `whoami`'s answer (the trust tests plant escape
+                          sequences there)
 """
 
 import os
@@ -87,6 +91,15 @@ def wipe(target: str) -> str:
     return f"wiped {target} (not really)"
 
 
+@mcp.tool(annotations=ToolAnnotations(readOnlyHint=True, idempotentHint=True))
+def whoami(ctx: Context) -> str:
+    """Says which credential the request carried, as a careless server's debug tool does:
+    the `Authorization` header over HTTP (a successful answer that echoes a token)."""
+    request = ctx.request_context.request
+    auth = request.headers.get("authorization", "none") if request is not None else "stdio"
+    return f"you are {auth}{os.environ.get('MCPTOP_PEER_BANNER', '')}"
+
+
 @mcp.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 def lookup(id: str) -> str:
     """Looks an id up in a fixed table."""
@@ -101,7 +114,11 @@ def main() -> None:
     greeting = os.environ.get("MCPTOP_PEER_GREETING", "mcptop test peer starting")
     print(greeting, file=sys.stderr, flush=True)
     print("a second stderr line", file=sys.stderr, flush=True)
-    mcp.run(transport="stdio")
+    port = os.environ.get("MCPTOP_PEER_HTTP_PORT")
+    if port:
+        mcp.run(transport="streamable-http", host="127.0.0.1", port=int(port))
+    else:
+        mcp.run(transport="stdio")
 
 
 if __name__ == "__main__":
