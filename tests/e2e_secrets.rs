@@ -177,6 +177,8 @@ struct Written {
     tui_bytes: Vec<u8>,
     outputs: Vec<(String, Vec<u8>)>,
     files: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// Each file's mode and its directory's (Unix permission bits).
+    modes: Vec<(String, u32, u32)>,
 }
 
 /// Runs mcptop in the hostile world once for both tests below; `None` when a program it
@@ -272,14 +274,29 @@ fn watch_the_hostile_world() -> Option<Written> {
         outputs.push((format!("{name} stderr"), stderr));
     }
     let tui_bytes = std::fs::read(&raw).expect("tmux recorded the dashboard's output");
+    let files = files_under(&world.dir.path().join("state"));
     Some(Written {
         loki_basic: support::hostile::basic(support::hostile::LOKI_USER, &world.token),
         token: world.token.clone(),
         screens,
         tui_bytes,
         outputs,
-        files: files_under(&world.dir.path().join("state")),
+        modes: modes(&files),
+        files,
     })
+}
+
+/// The permission bits of each file and of its directory.
+fn modes(files: &[(std::path::PathBuf, Vec<u8>)]) -> Vec<(String, u32, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).map_or(0o777, |m| m.permissions().mode() & 0o777);
+    files
+        .iter()
+        .map(|(p, _)| {
+            let dir = p.parent().unwrap_or(p);
+            (p.display().to_string(), mode(p), mode(dir))
+        })
+        .collect()
 }
 
 #[test]
@@ -316,6 +333,12 @@ fn a_token_echoed_in_successful_answers_is_never_drawn_logged_or_written() {
         "you are Bearer ***",
     ] {
         assert!(shown.contains(mark), "{mark} never shown");
+    }
+    // Only the operator may read what mcptop keeps (log, audit log, reports).
+    assert!(w.modes.len() >= 3, "{:?}", w.modes);
+    for (path, file, dir) in &w.modes {
+        assert_eq!(file & 0o077, 0, "{path} is {file:o}");
+        assert_eq!(dir & 0o077, 0, "the directory of {path} is {dir:o}");
     }
     for (name, bytes) in &sinks {
         let text = String::from_utf8_lossy(bytes);
