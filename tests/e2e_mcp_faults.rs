@@ -47,7 +47,7 @@ fn a_stdio_server_killed_mid_call() {
     // Servers of the config come before the ones of flags (`demo`): py is selected.
     tmux.keys("2");
     tmux.wait_for("the python server's tools", WAIT, |s| {
-        s.contains("Tools of py (8/8)")
+        s.contains("Tools of py (9/9)")
     });
 
     // migrate(seconds=60, steps=60): not idempotent, progress every second.
