@@ -1,23 +1,27 @@
 //! The MCP servers panel: connection state, server name/version, protocol, capabilities,
-//! ping round-trip and tool count; the selected server is marked.
+//! ping round-trip and tool count; the selected server is marked. Under a server, one line
+//! each for its connection error, its failed tools/list, and its tools whose input schema was
+//! cut for depth.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
 use super::format;
 use super::mcp_text::{conn, conn_error, cut};
+use super::theme::Theme;
+use crate::model::mcp::state::{CUT_DEPTH, ServerState};
 
-/// Rows the panel wants: one per server (two when it has an error), within limits.
+/// Rows the panel wants: one per server plus its notes, within limits.
 pub fn height(view: &View) -> u16 {
     let rows: usize = view
         .mcp
         .servers
         .iter()
-        .map(|s| 1 + usize::from(conn_error(&s.conn).is_some()))
+        .map(|s| 1 + notes(s, view.theme).len())
         .sum();
     (rows.max(1) as u16 + 2).min(9)
 }
@@ -85,18 +89,46 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         }
         spans.push(Span::styled(format!("  {}", s.endpoint), t.muted()));
         lines.push(Line::from(spans));
-        if let Some(e) = conn_error(&s.conn) {
+        for (text, colour) in notes(s, t) {
             lines.push(Line::styled(
                 format!(
-                    "    ✖ {}",
+                    "    {}",
                     cut(
-                        &crate::model::mcp::mask::mask_text(e),
-                        width.saturating_sub(6)
+                        &crate::model::mcp::mask::mask_text(&text),
+                        width.saturating_sub(4)
                     )
                 ),
-                Style::new().fg(t.crit),
+                Style::new().fg(colour),
             ));
         }
     }
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// The lines under a server: its connection error; while connected, why its last tools/list
+/// failed and which tools' input schemas were cut for depth.
+fn notes(s: &ServerState, t: &Theme) -> Vec<(String, Color)> {
+    let mut out = Vec::new();
+    if let Some(e) = conn_error(&s.conn) {
+        out.push((format!("✖ {e}"), t.crit));
+    }
+    if !s.is_connected() {
+        return out;
+    }
+    if let Some(e) = &s.tools_error {
+        out.push((format!("✖ {e}"), t.crit));
+    }
+    if !s.tools_cut.is_empty() {
+        let (what, names) = match s.tools_cut.as_slice() {
+            [one] => ("input schema of", one.clone()),
+            many => ("input schemas of", many.join(", ")),
+        };
+        out.push((
+            format!(
+                "⚠ {what} {names} nested deeper than {CUT_DEPTH} levels: cut there, too deep to show; call it with raw JSON"
+            ),
+            t.warn,
+        ));
+    }
+    out
 }

@@ -61,10 +61,8 @@ fn render_list(
         let [err, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
         Line::styled(
-            format!(
-                "✖ tools/list failed: {}",
-                crate::model::mcp::mask::mask_text(e)
-            ),
+            // The source's errors name the request: `tools/list: no answer in 30 s`.
+            format!("✖ {}", crate::model::mcp::mask::mask_text(e)),
             Style::new().fg(t.crit),
         )
         .render(err, buf);
@@ -74,6 +72,8 @@ fn render_list(
     if tools.is_empty() {
         let why = if server_state.tools_at_ms.is_some() {
             "the server lists no tools"
+        } else if server_state.tools_error.is_some() {
+            "no tools listed"
         } else if server_state.is_connected() {
             "listing tools…"
         } else {

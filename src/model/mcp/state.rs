@@ -17,6 +17,14 @@ use crate::model::logs::{Labels, Level, LogBuffer, LogEntry};
 /// Calls kept in the history; the oldest finished ones are dropped first.
 pub const HISTORY: usize = 200;
 
+/// The key of the object that stands in for a value the MCP client cut because it was
+/// nested too deep to decode (deeper than [`CUT_DEPTH`]; serde_json stops at 128).
+pub const CUT_KEY: &str = "x-mcptop-cut";
+
+/// Deepest array or object the MCP client keeps of a server's message, counting the message
+/// itself as level 1 (`sources::mcp` cuts below it).
+pub const CUT_DEPTH: usize = 64;
+
 /// One configured server as the client sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerState {
@@ -32,6 +40,9 @@ pub struct ServerState {
     pub tools: Vec<ToolInfo>,
     /// Why the last tools/list failed, if it did.
     pub tools_error: Option<String>,
+    /// Tools of the last list whose input schema was cut (nested too deep, see [`CUT_KEY`]),
+    /// in list order.
+    pub tools_cut: Vec<String>,
     /// Unix ms of the last good tools/list.
     pub tools_at_ms: Option<i64>,
     /// Last ping: round-trip, `None` = ping not supported, or the error.
@@ -50,6 +61,7 @@ impl ServerState {
             info: None,
             tools: Vec::new(),
             tools_error: None,
+            tools_cut: Vec::new(),
             tools_at_ms: None,
             ping: None,
             logs: LogBuffer::new(log_lines, DEFAULT_MAX_BYTES),
@@ -171,6 +183,11 @@ impl McpState {
                                     &tool.input_schema,
                                 );
                             }
+                            s.tools_cut = t
+                                .iter()
+                                .filter(|t| holds_cut(&t.input_schema))
+                                .map(|t| t.name.clone())
+                                .collect();
                             s.tools = t;
                             s.tools_error = None;
                             s.tools_at_ms = Some(now_ms);
@@ -323,6 +340,21 @@ pub fn log_entry(line: LogLine) -> LogEntry {
         entry.level = l;
     }
     entry
+}
+
+/// Whether `v` holds a value cut for depth (an object with [`CUT_KEY`]). Walks with a stack of
+/// its own, so any depth is safe.
+pub fn holds_cut(v: &Value) -> bool {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) if m.contains_key(CUT_KEY) => return true,
+            Value::Object(m) => stack.extend(m.values()),
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -90,6 +90,34 @@ fn a_failed_tools_list_keeps_the_previous_tools() {
 }
 
 #[test]
+fn tools_whose_schema_was_cut_are_named_until_the_next_list() {
+    let mut s = state();
+    let mut deep = tool("deep");
+    deep.input_schema = serde_json::json!({"type": "object", "properties": {
+        "a": {"type": "array", "items": [{CUT_KEY: "nested deeper than 64 levels"}]}}});
+    s.apply(
+        McpUpdate::Tools {
+            server: 0,
+            tools: Ok(vec![tool("a"), deep]),
+        },
+        10,
+    );
+    assert_eq!(s.servers[0].tools_cut, ["deep"]);
+    assert_eq!(s.servers[0].tools.len(), 2);
+    s.apply(
+        McpUpdate::Tools {
+            server: 0,
+            tools: Ok(vec![tool("a")]),
+        },
+        20,
+    );
+    assert!(s.servers[0].tools_cut.is_empty());
+    assert!(!holds_cut(
+        &serde_json::json!({"x-mcptop": [1, {"cut": true}]})
+    ));
+}
+
+#[test]
 fn calls_run_report_progress_and_end() {
     let mut s = state();
     let id = s.start_call(0, "slow".into(), Map::new(), CallOrigin::Form, 100);

@@ -2,21 +2,23 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rmcp::ServiceExt;
 use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::common::client_side_sse::SseRetryPolicy;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{ChildStderr, Command};
 
+use super::child::ChildTransport;
+use super::depth::MAX_DEPTH;
 use super::emit::Emitter;
 use super::errors::{init_error_text, with_sse_hint};
 use super::handler::Handler;
+use super::http_cut::{CutClient, OnCut};
 use crate::config::endpoint::HttpSettings;
 use crate::config::mcp::McpTransport;
 use crate::model::mcp::LogOrigin;
@@ -49,7 +51,7 @@ pub(super) async fn connect(
         McpTransport::Http {
             url,
             http: settings,
-        } => http(url, settings, handler).await,
+        } => http(url, settings, handler, emit).await,
         McpTransport::Stdio {
             command,
             args,
@@ -60,7 +62,12 @@ pub(super) async fn connect(
     }
 }
 
-async fn http(url: &str, settings: &HttpSettings, handler: Handler) -> Result<Client, String> {
+async fn http(
+    url: &str,
+    settings: &HttpSettings,
+    handler: Handler,
+    emit: &Emitter,
+) -> Result<Client, String> {
     // The same client every endpoint gets (extra headers, CA, client certificate, TLS
     // verification), carrying the credentials as a default header since rmcp builds the
     // requests. No total timeout: a tools/call's answer is a stream that may last (the call
@@ -80,6 +87,7 @@ async fn http(url: &str, settings: &HttpSettings, handler: Handler) -> Result<Cl
     // A response stream that breaks (server gone) is resumed a few times, then the call
     // fails instead of waiting for ever.
     config.retry_config = Arc::new(ShortRetry);
+    let client = CutClient::new(client, on_cut(emit));
     let transport = StreamableHttpClientTransport::with_client(client, config);
     handler
         .serve(transport)
@@ -107,10 +115,9 @@ async fn stdio(
         }
         cmd.current_dir(dir);
     }
-    let (transport, stderr) = TokioChildProcess::builder(cmd)
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| match e.kind() {
+    let cut = on_cut(emit);
+    let (transport, stderr) =
+        ChildTransport::spawn(cmd, move |n| cut(n)).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("command not found: {command}"),
             std::io::ErrorKind::PermissionDenied => {
                 format!("cannot run {command}: permission denied")
@@ -127,6 +134,16 @@ async fn stdio(
         .serve(transport)
         .await
         .map_err(|e| init_error_text(&e))
+}
+
+/// Tells the server's log that values of one of its messages were cut (see `depth`).
+fn on_cut(emit: &Emitter) -> OnCut {
+    let emit = emit.clone();
+    Arc::new(move |n| {
+        emit.client_log(format!(
+            "a message from the server nests deeper than {MAX_DEPTH} levels: {n} value(s) below that were cut (serde_json decodes at most 128 levels)"
+        ));
+    })
 }
 
 /// Forwards a child's stderr, one `Log{Stderr}` per line, until it closes.

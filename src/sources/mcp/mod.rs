@@ -9,14 +9,22 @@
 //! two failed pings, HTTP session gone) it reconnects with backoff (0.5 s doubling to 30 s,
 //! jittered), respawning a stdio server. It never writes to stdout or stderr: a stdio
 //! server's stderr arrives as `Log{Stderr}` lines.
+//!
+//! What a server sends is cut below 64 levels of nesting before rmcp decodes it (`depth`,
+//! `child`, `http_cut`): serde_json stops at 128, and rmcp would drop such a message and
+//! leave its request waiting. Each tools/list page waits at most `call_timeout` (`list`).
 
 mod call;
+mod child;
 mod clean;
 mod connect;
 mod convert;
+mod depth;
 mod emit;
 mod errors;
 mod handler;
+mod http_cut;
+mod list;
 mod ping;
 mod run;
 mod session;

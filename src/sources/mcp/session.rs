@@ -12,9 +12,10 @@ use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
 
 use super::call::{CallSpec, Live};
 use super::connect::Client;
-use super::convert::{server_info, tool_info};
+use super::convert::server_info;
 use super::emit::Emitter;
 use super::errors::service_error_text;
+use super::list::lister;
 use super::ping::{Ping, ping};
 use super::run::Source;
 use crate::model::mcp::{ConnState, McpCommand, McpUpdate};
@@ -74,13 +75,19 @@ pub(super) async fn drive(
     }
 
     let mut helpers = JoinSet::new();
-    helpers.spawn(lister(peer.clone(), relist_rx, emit.clone()));
+    helpers.spawn(lister(
+        peer.clone(),
+        relist_rx,
+        emit.clone(),
+        src.settings.call_timeout,
+    ));
     let _ = relist.try_send(());
     if has_logging {
         helpers.spawn(set_level(
             peer.clone(),
             src.settings.log_level.clone(),
             emit.clone(),
+            src.settings.call_timeout,
         ));
     }
 
@@ -172,39 +179,20 @@ async fn close(client: &mut Client, emit: &Emitter) {
     }
 }
 
-/// Lists all tools (every page) each time it is asked, until the session ends.
-async fn lister(peer: Peer<RoleClient>, mut asks: mpsc::Receiver<()>, emit: Emitter) {
-    while asks.recv().await.is_some() {
-        let tools = peer
-            .list_all_tools()
-            .await
-            .map(|tools| tools.into_iter().map(tool_info).collect())
-            .map_err(|e| format!("tools/list failed: {}", service_error_text(&e)));
-        if let Err(error) = &tools {
-            emit.client_log(error.clone());
-        }
-        if !emit
-            .send(McpUpdate::Tools {
-                server: emit.server,
-                tools,
-            })
-            .await
-        {
-            return;
-        }
-    }
-}
-
-/// `logging/setLevel`; a refusal is worth a log line, not a reconnect.
-async fn set_level(peer: Peer<RoleClient>, level: String, emit: Emitter) {
+/// `logging/setLevel`, waiting at most `limit`; a refusal is worth a log line, not a
+/// reconnect.
+async fn set_level(peer: Peer<RoleClient>, level: String, emit: Emitter, limit: Duration) {
     #[allow(deprecated)] // Logging is deprecated by SEP-2577 but servers still offer it.
     let result = match serde_json::from_value::<rmcp::model::LoggingLevel>(
         serde_json::Value::String(level.clone()),
     ) {
-        Ok(parsed) => peer
-            .set_level(rmcp::model::SetLevelRequestParams::new(parsed))
-            .await
-            .map_err(|e| service_error_text(&e)),
+        Ok(parsed) => {
+            let asked = peer.set_level(rmcp::model::SetLevelRequestParams::new(parsed));
+            match tokio::time::timeout(limit, asked).await {
+                Ok(answer) => answer.map_err(|e| service_error_text(&e)),
+                Err(_) => Err(format!("no answer in {:.1} s", limit.as_secs_f64())),
+            }
+        }
         Err(_) => Err("not a log level (debug .. emergency)".to_string()),
     };
     match result {

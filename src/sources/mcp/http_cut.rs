@@ -1,0 +1,289 @@
+//! The Streamable HTTP client with answers nested too deep cut (see [`super::depth`]).
+//!
+//! rmcp's reqwest client does the HTTP; this wrapper passes every SSE event's data through
+//! [`cut_text`] before rmcp decodes it. A JSON (non-SSE) answer is decoded inside rmcp's
+//! client, which reports a too-deep one as "recursion limit exceeded": a `tools/list` is then
+//! asked again here (it changes nothing on the server) and its raw answer cut and decoded;
+//! any other request gets a JSON-RPC error saying why, instead of a bare decoding error.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
+use rmcp::model::{
+    ClientJsonRpcMessage, ClientRequest, ErrorData, RequestId, ServerJsonRpcMessage,
+};
+use rmcp::transport::streamable_http_client::{
+    SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
+};
+use sse_stream::Sse;
+
+use super::depth::{MAX_DEPTH, cut_text};
+
+type Error = StreamableHttpError<reqwest::Error>;
+type PostResult = Result<StreamableHttpPostResponse, Error>;
+
+/// Longest JSON answer read when a `tools/list` is asked again, in bytes.
+const MAX_JSON_ANSWER: usize = 16 * 1024 * 1024;
+
+/// Why a JSON answer could not be decoded (rmcp's text for serde_json's limit).
+const TOO_DEEP: &str = "recursion limit exceeded";
+
+/// Called with the number of values cut from one answer.
+pub(super) type OnCut = Arc<dyn Fn(usize) + Send + Sync>;
+
+/// A reqwest client whose answers are cut at [`MAX_DEPTH`] levels.
+#[derive(Clone)]
+pub(super) struct CutClient {
+    inner: reqwest::Client,
+    on_cut: OnCut,
+}
+
+impl CutClient {
+    pub fn new(inner: reqwest::Client, on_cut: OnCut) -> Self {
+        Self { inner, on_cut }
+    }
+
+    /// The events of an SSE answer, their data cut.
+    fn cut_events(
+        &self,
+        events: BoxStream<'static, Result<Sse, SseError>>,
+    ) -> BoxStream<'static, Result<Sse, SseError>> {
+        let on_cut = self.on_cut.clone();
+        events
+            .map(move |item| {
+                item.map(|mut event| {
+                    if let Some(data) = event.data.take() {
+                        event.data = Some(match cut_text(&data) {
+                            (Cow::Owned(cut), n) => {
+                                on_cut(n);
+                                cut
+                            }
+                            (Cow::Borrowed(_), _) => data,
+                        });
+                    }
+                    event
+                })
+            })
+            .boxed()
+    }
+
+    /// What the answer to a request becomes: SSE events cut; a too-deep JSON answer asked
+    /// again and cut (`tools/list`) or turned into a JSON-RPC error with the reason.
+    async fn guard(&self, kept: Kept, result: PostResult) -> PostResult {
+        match (result, kept) {
+            (Ok(StreamableHttpPostResponse::Sse(events, session)), _) => Ok(
+                StreamableHttpPostResponse::Sse(self.cut_events(events), session),
+            ),
+            (Err(StreamableHttpError::UnexpectedServerResponse(text)), kept)
+                if text.contains(TOO_DEEP) =>
+            {
+                match kept {
+                    Kept::ToolsList(message, sent) => self.post_and_cut(*message, sent).await,
+                    Kept::Id(id) => {
+                        let reason = format!(
+                            "the server's answer is nested deeper than 128 levels (more than can be decoded); values deeper than {MAX_DEPTH} levels are cut only in streamed (SSE) answers"
+                        );
+                        Ok(StreamableHttpPostResponse::Json(
+                            ServerJsonRpcMessage::error(
+                                ErrorData::internal_error(reason, None),
+                                Some(id),
+                            ),
+                            None,
+                        ))
+                    }
+                    Kept::Nothing => Err(StreamableHttpError::UnexpectedServerResponse(text)),
+                }
+            }
+            (other, _) => other,
+        }
+    }
+
+    /// POSTs `message` again, reads the JSON answer itself, cuts and decodes it.
+    async fn post_and_cut(&self, message: ClientJsonRpcMessage, sent: Sent) -> PostResult {
+        let mut request = self
+            .inner
+            .post(sent.uri.as_ref())
+            .header(ACCEPT, "application/json, text/event-stream")
+            .json(&message);
+        if let Some(token) = sent.auth_header {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in sent.headers {
+            request = request.header(name, value);
+        }
+        if let Some(session) = sent.session_id {
+            request = request.header("mcp-session-id", session.as_ref());
+        }
+        let mut response = request.send().await.map_err(StreamableHttpError::Client)?;
+        let status = response.status();
+        let is_json = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+        if !status.is_success() || !is_json {
+            return Err(StreamableHttpError::UnexpectedServerResponse(
+                format!("asked again, the server answered HTTP {status} without JSON").into(),
+            ));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(StreamableHttpError::Client)?
+        {
+            if body.len() + chunk.len() > MAX_JSON_ANSWER {
+                return Err(StreamableHttpError::ResponseBodyTooLarge {
+                    max_size: MAX_JSON_ANSWER,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8_lossy(&body);
+        let (cut, n) = cut_text(&text);
+        if n > 0 {
+            (self.on_cut)(n);
+        }
+        let parsed = serde_json::from_str::<ServerJsonRpcMessage>(&cut)?;
+        Ok(StreamableHttpPostResponse::Json(parsed, None))
+    }
+}
+
+/// Where and how a `tools/list` was POSTed, kept to ask again.
+struct Sent {
+    uri: Arc<str>,
+    session_id: Option<Arc<str>>,
+    auth_header: Option<String>,
+    headers: HashMap<HeaderName, HeaderValue>,
+}
+
+/// What is kept of a message while its answer comes, in case it is too deep to decode.
+enum Kept {
+    /// Not a request: nothing waits for an answer.
+    Nothing,
+    /// A request other than `tools/list`: its id, to answer it with an error.
+    Id(RequestId),
+    /// A `tools/list`, to ask again.
+    ToolsList(Box<ClientJsonRpcMessage>, Sent),
+}
+
+impl Kept {
+    fn of(
+        message: &ClientJsonRpcMessage,
+        uri: &Arc<str>,
+        session_id: &Option<Arc<str>>,
+        auth_header: &Option<String>,
+        headers: &HashMap<HeaderName, HeaderValue>,
+    ) -> Kept {
+        let ClientJsonRpcMessage::Request(request) = message else {
+            return Kept::Nothing;
+        };
+        if !matches!(request.request, ClientRequest::ListToolsRequest(_)) {
+            return Kept::Id(request.id.clone());
+        }
+        let sent = Sent {
+            uri: uri.clone(),
+            session_id: session_id.clone(),
+            auth_header: auth_header.clone(),
+            headers: headers.clone(),
+        };
+        Kept::ToolsList(Box::new(message.clone()), sent)
+    }
+}
+
+impl StreamableHttpClient for CutClient {
+    type Error = reqwest::Error;
+
+    async fn post_message(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> PostResult {
+        let kept = Kept::of(&message, &uri, &session_id, &auth_header, &custom_headers);
+        let result = self
+            .inner
+            .post_message(uri, message, session_id, auth_header, custom_headers)
+            .await;
+        self.guard(kept, result).await
+    }
+
+    async fn post_message_with_max_sse_event_size(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+        max_sse_event_size: usize,
+    ) -> PostResult {
+        let kept = Kept::of(&message, &uri, &session_id, &auth_header, &custom_headers);
+        let result = self
+            .inner
+            .post_message_with_max_sse_event_size(
+                uri,
+                message,
+                session_id,
+                auth_header,
+                custom_headers,
+                max_sse_event_size,
+            )
+            .await;
+        self.guard(kept, result).await
+    }
+
+    async fn delete_session(
+        &self,
+        uri: Arc<str>,
+        session_id: Arc<str>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> Result<(), Error> {
+        self.inner
+            .delete_session(uri, session_id, auth_header, custom_headers)
+            .await
+    }
+
+    async fn get_stream(
+        &self,
+        uri: Arc<str>,
+        session_id: Option<Arc<str>>,
+        last_event_id: Option<String>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> Result<BoxStream<'static, Result<Sse, SseError>>, Error> {
+        let events = self
+            .inner
+            .get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
+            .await?;
+        Ok(self.cut_events(events))
+    }
+
+    async fn get_stream_with_max_sse_event_size(
+        &self,
+        uri: Arc<str>,
+        session_id: Option<Arc<str>>,
+        last_event_id: Option<String>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+        max_sse_event_size: usize,
+    ) -> Result<BoxStream<'static, Result<Sse, SseError>>, Error> {
+        let events = self
+            .inner
+            .get_stream_with_max_sse_event_size(
+                uri,
+                session_id,
+                last_event_id,
+                auth_header,
+                custom_headers,
+                max_sse_event_size,
+            )
+            .await?;
+        Ok(self.cut_events(events))
+    }
+}
