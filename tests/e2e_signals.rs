@@ -77,9 +77,29 @@ impl Run {
         self.tmux.keys("Enter");
     }
 
-    /// At an interactive prompt: prints what the non-interactive script prints after mcptop
-    /// (the typed line itself holds no `EXIT=`).
+    /// Once mcptop has exited (until then its input reader could take the keys typed for
+    /// the shell) and the prompt is back: prints what the non-interactive script prints
+    /// after mcptop (the typed line itself holds no `EXIT=`).
     fn report_exit(&self) {
+        let pid = std::fs::read_to_string(&self.pid_file).expect("pid file");
+        let start = std::time::Instant::now();
+        while std::process::Command::new("kill")
+            .args(["-0", pid.trim()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "mcptop still runs: {}",
+                self.tmux.capture()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.tmux
+            .wait_for("the prompt", Duration::from_secs(15), |s| {
+                s.lines().rev().find(|l| !l.trim().is_empty()) == Some("prompt>")
+            });
         self.type_line(
             "s=$?; m=$(stty -a | tr -s ' ;\\n' '\\n' | grep -x -e icanon -e -icanon -e echo \
              -e -echo | tr '\\n' ' '); echo \"EX\"\"IT=$s\"; echo \"$m\"",
@@ -240,10 +260,6 @@ fn ctrl_z_suspends_and_fg_repaints_in_full() {
     run.stopped();
     run.repainted();
     run.tmux.keys("q");
-    run.tmux
-        .wait_for("the prompt", Duration::from_secs(15), |s| {
-            !s.contains("Requests/min")
-        });
     run.report_exit();
     run.exited_with(0);
 }
@@ -259,10 +275,6 @@ fn sigtstp_suspends_and_fg_repaints_in_full() {
     run.stopped();
     run.repainted();
     run.kill("TERM");
-    run.tmux
-        .wait_for("the prompt", Duration::from_secs(15), |s| {
-            !s.contains("Requests/min")
-        });
     run.report_exit();
     run.exited_with(143);
 }

@@ -504,8 +504,11 @@ async fn event_loop(
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     let mut drawn_clock = (None, 0, false);
+    // Stopped by Ctrl-Z or SIGTSTP and continued, but the SIGCONT not handled yet: the
+    // terminal is the shell's, nothing is drawn.
+    let mut suspended = false;
     loop {
-        if dirty && last_draw.elapsed() >= FRAME {
+        if dirty && !suspended && last_draw.elapsed() >= FRAME {
             let now = now_ms();
             app.refresh_logs(now);
             if let Ok(size) = terminal.size() {
@@ -523,7 +526,7 @@ async fn event_loop(
                 // Raw mode turns Ctrl-Z into a key; the SIGCONT of `fg` takes the terminal
                 // again below.
                 Some(Ok(Event::Key(k))) if crate::tui::is_suspend_key(&k) => {
-                    crate::tui::suspend(terminal, app.mouse, Suspend::Key)?;
+                    suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Key)?;
                 }
                 Some(Ok(Event::Key(k))) => dirty |= app.on_key(&k),
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
@@ -542,7 +545,7 @@ async fn event_loop(
                 }
             }
             _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
-            _ = tokio::time::sleep_until(frame_due), if dirty => {}
+            _ = tokio::time::sleep_until(frame_due), if dirty && !suspended => {}
             Some(ended) = tasks.join_next() => return Err(source_ended(ended)),
             Some(ended) = mcp_tasks.join_next() => return Err(source_ended(ended)),
             signal = signals.recv() => match signal {
@@ -550,10 +553,13 @@ async fn event_loop(
                     tracing::info!(signal = caught.name(), "quitting on signal");
                     return Ok(Some(caught));
                 }
-                Signal::Stop => crate::tui::suspend(terminal, app.mouse, Suspend::Signal)?,
+                Signal::Stop => {
+                    suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Signal)?;
+                }
                 Signal::Continue => {
                     tracing::info!("continued: taking the terminal again");
                     crate::tui::resume(terminal, app.mouse)?;
+                    suspended = false;
                     dirty = true;
                 }
             },

@@ -98,13 +98,14 @@ pub enum Suspend {
 }
 
 /// Gives the terminal back to the shell ([`restore`]) and stops with SIGSTOP, as every
-/// full-screen program does on Ctrl-Z. Returns once continued (`fg`, SIGCONT); the SIGCONT
-/// then arrives through [`Signals`], whose handler calls [`resume`]. If the stop signal
-/// cannot be sent, the terminal is taken again at once.
+/// full-screen program does on Ctrl-Z. Returns once continued (`fg`, SIGCONT): `true`, and
+/// the SIGCONT then arrives through [`Signals`], on which the caller calls [`resume`] and
+/// draws nothing until then (a frame would land on the shell's screen). If the stop signal
+/// cannot be sent, the terminal is taken again at once and the answer is `false`.
 ///
 /// Errors: the terminal refused a mode while being taken again.
 #[cfg(unix)]
-pub fn suspend(terminal: &mut DefaultTerminal, mouse: bool, how: Suspend) -> Result<()> {
+pub fn suspend(terminal: &mut DefaultTerminal, mouse: bool, how: Suspend) -> Result<bool> {
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
     restore();
@@ -116,14 +117,15 @@ pub fn suspend(terminal: &mut DefaultTerminal, mouse: bool, how: Suspend) -> Res
     if let Err(e) = kill(who, Signal::SIGSTOP) {
         tracing::warn!(error = %e, "cannot stop for Ctrl-Z; staying in the dashboard");
         resume(terminal, mouse)?;
+        return Ok(false);
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Ctrl-Z does nothing where there is no job control.
 #[cfg(not(unix))]
-pub fn suspend(_terminal: &mut DefaultTerminal, _mouse: bool, _how: Suspend) -> Result<()> {
-    Ok(())
+pub fn suspend(_terminal: &mut DefaultTerminal, _mouse: bool, _how: Suspend) -> Result<bool> {
+    Ok(false)
 }
 
 /// Whether `ev` is Ctrl-Z, which in raw mode arrives as a key rather than as SIGTSTP.

@@ -74,9 +74,11 @@ impl Watchdog {
 }
 
 /// The event loop did not stop in time: restore the terminal from this thread and exit with
-/// the signal's status. The sequences go through a duplicate of stdout's descriptor, since
-/// the busy loop may hold stdout's lock; `_exit` runs no exit handlers that could wait on it
-/// either.
+/// the signal's status. A helper thread first takes stdout's lock for good (between two of
+/// the loop's writes), so that a loop that is slow rather than stuck draws no frame over
+/// the restored screen; a loop blocked inside a write keeps the lock, and the restore goes
+/// on after [`LOCK_WAIT`] anyway. The sequences go through a duplicate of stdout's
+/// descriptor, and `_exit` runs no exit handlers that could wait on the lock either.
 fn take_over(caught: Caught) -> ! {
     use std::os::fd::AsFd;
     tracing::warn!(
@@ -84,6 +86,17 @@ fn take_over(caught: Caught) -> ! {
         grace_ms = GRACE.as_millis() as u64,
         "the event loop did not stop in time; restoring the terminal from the watchdog"
     );
+    let (locked, held) = std::sync::mpsc::channel();
+    let _ = std::thread::Builder::new()
+        .name("mcptop-stdout-hold".into())
+        .spawn(move || {
+            let _lock = std::io::stdout().lock();
+            let _ = locked.send(());
+            loop {
+                std::thread::park();
+            }
+        });
+    let _ = held.recv_timeout(LOCK_WAIT);
     let _ = crossterm::terminal::disable_raw_mode();
     if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
         let mut out = std::fs::File::from(fd);
@@ -91,6 +104,9 @@ fn take_over(caught: Caught) -> ! {
     }
     signal_hook::low_level::exit(caught.exit_code())
 }
+
+/// How long the watchdog waits for stdout's lock before restoring without it.
+const LOCK_WAIT: Duration = Duration::from_millis(200);
 
 #[cfg(test)]
 mod tests {
