@@ -8,9 +8,15 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::mcp::name_from_url;
 use crate::model::profile::ProfileChoice;
 
+/// The exit statuses, at the end of `--help` (and in the README; `crate::exit` defines them).
+const EXIT_STATUS: &str = "Exit status: 0 quit; 1 failed while running; 2 usage error (a bad \
+flag, config or target, TERM=dumb, no terminal); 101 a bug (panic); 128+N ended by signal N \
+(129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM). `mcptop watch` has its own (see its --help).
+Ctrl-Z suspends to the shell; `fg` comes back.";
+
 /// `mcptop`: a terminal dashboard for MCP servers in production.
 #[derive(Debug, Parser)]
-#[command(name = "mcptop", version, about, long_about = None)]
+#[command(name = "mcptop", version, about, long_about = None, after_help = EXIT_STATUS)]
 pub struct Cli {
     #[command(flatten)]
     pub watch: WatchArgs,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod exit;
 pub mod inbound;
 pub mod logging;
 pub mod model;

@@ -9,11 +9,12 @@ use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 // second, and each worker thread costs its own stack and malloc arena, so a 64-core bastion
 // would otherwise pay 64 of each for nothing.
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> Result<()> {
-    color_eyre::install()?;
+async fn main() {
+    install_panic_report();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        // `mcptop watch` documents exit 3 for bad arguments; elsewhere clap's own codes.
+        // `mcptop watch` documents exit 3 for bad arguments; elsewhere clap's own codes
+        // (2 for a bad flag or value, as every usage error).
         Err(e) if e.use_stderr() && std::env::args().any(|a| a == "watch") => {
             let _ = e.print();
             std::process::exit(mcptop::watch::Exit::BadArguments as i32);
@@ -22,24 +23,70 @@ async fn main() -> Result<()> {
     };
     // Before the config is loaded: listing the profiles needs no target.
     if cli.watch.lists_profiles() {
-        return print_all(mcptop::model::profile::list::describe().as_bytes());
+        let printed = print_all(mcptop::model::profile::list::describe().as_bytes());
+        std::process::exit(status(printed.map(|()| None)));
     }
     let log = mcptop::logging::init();
-    let caught = match cli.command {
-        None => mcptop::app::run(Config::load(&cli.watch)?).await?,
-        Some(Command::Demo(args)) => demo(args, cli.watch).await?,
-        Some(other) => {
-            other_command(other, &cli.watch).await?;
-            None
-        }
+    let outcome = match cli.command {
+        None => match Config::load(&cli.watch) {
+            Ok(cfg) => mcptop::app::run(cfg).await,
+            Err(e) => Err(e.into()),
+        },
+        Some(Command::Demo(args)) => demo(args, cli.watch).await,
+        Some(other) => other_command(other, &cli.watch).await.map(|()| None),
     };
-    // Ended by a signal (the terminal is already restored): exit as the shell would report
+    let code = status(outcome);
+    // Ended by a signal, the terminal is already restored: exit as the shell would report
     // it, after the log is flushed.
-    if let Some(caught) = caught {
-        drop(log);
-        std::process::exit(caught.exit_code());
+    drop(log);
+    std::process::exit(code);
+}
+
+/// Panics are bugs: color-eyre's report, with its backtrace hint, and colour only when
+/// stderr is a terminal and `NO_COLOR` is not set.
+fn install_panic_report() {
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if colour {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    let (panic_hook, _) = color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .into_hooks();
+    panic_hook.install();
+}
+
+/// The exit status of a command's outcome, printing an error as one plain line
+/// (`mcptop: message: cause`), with no location, backtrace or colour: an error is the
+/// user's to fix or the world's (exit 2 or 1, `mcptop::exit`); only panics are bugs.
+fn status(outcome: Result<Option<mcptop::tui::Caught>>) -> i32 {
+    match outcome {
+        Ok(None) => 0,
+        Ok(Some(caught)) => caught.exit_code(),
+        Err(e) => {
+            eprintln!("mcptop: {}", one_line(&e));
+            mcptop::exit::status_of(&e)
+        }
     }
-    Ok(())
+}
+
+/// The error and those of its causes whose text it does not already hold, joined by `: `.
+fn one_line(e: &color_eyre::Report) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// The subcommands that do not draw the dashboard.
@@ -77,7 +124,8 @@ async fn snapshot(args: mcptop::cli::SnapshotArgs, watch: &WatchArgs) -> Result<
     let app = mcptop::app::gather(cfg, collect, |c| {
         progress.show(&mut std::io::stderr().lock(), c);
     })
-    .await?;
+    .await
+    .map_err(mcptop::exit::usage)?;
     let now = mcptop::sources::now_ms();
     let mut incident = app.incident(now);
     incident.collected_ms = Some(i64::try_from(collect.as_millis()).unwrap_or(i64::MAX));
@@ -86,7 +134,11 @@ async fn snapshot(args: mcptop::cli::SnapshotArgs, watch: &WatchArgs) -> Result<
     }
     let dir = match args.dir.or_else(mcptop::app::snapshot::default_dir) {
         Some(d) => d,
-        None => color_eyre::eyre::bail!("no directory for the report: pass --dir DIR"),
+        None => {
+            return Err(
+                mcptop::exit::Usage::new("no directory for the report: pass --dir DIR").into(),
+            );
+        }
     };
     let path = write_report(&incident, &dir).map_err(color_eyre::eyre::Report::msg)?;
     println!("{}", path.display());
@@ -144,7 +196,7 @@ async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<Option<mcptop::tui
         );
         println!("Ctrl-C stops it.");
         let mut signals = mcptop::tui::Signals::new()?;
-        let caught = signals.recv().await;
+        let caught = signals.ended().await;
         tracing::info!(signal = caught.name(), "demo server stopping");
         Ok(None)
     } else {

@@ -1,5 +1,5 @@
 //! End to end: what the real binary writes to a terminal that shows no colour (`NO_COLOR`)
-//! or 16 colours only (`TERM=xterm`, no `COLORTERM`), read back from tmux with its SGR
+//! or 16 colours only (`TERM=xterm`, no `COLORTERM`; `TERM=linux`, the console), read back from tmux with its SGR
 //! sequences (`capture-pane -e`).
 
 mod support;
@@ -79,16 +79,20 @@ fn no_color_writes_no_colour_and_states_stay_readable() {
 
 #[test]
 fn a_sixteen_colour_terminal_gets_only_the_sixteen_colours() {
+    only_the_sixteen("sixteen", "TERM=xterm");
+}
+
+#[test]
+fn the_linux_console_gets_only_the_sixteen_colours_whatever_colorterm_says() {
+    only_the_sixteen("linux", "TERM=linux COLORTERM=truecolor");
+}
+
+fn only_the_sixteen(tag: &str, env: &str) {
     if !support::require_program("tmux") {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let tmux = start(
-        "sixteen",
-        "TERM=xterm",
-        "--theme solarized-dark",
-        dir.path(),
-    );
+    let tmux = start(tag, env, "--theme solarized-dark", dir.path());
     let screen = captured_with_numbers(&tmux);
     let used = colours(&screen);
     assert!(!used.is_empty(), "colours are used: {screen}");

@@ -1,6 +1,8 @@
-//! End to end: the real binary in tmux is ended by SIGTERM, SIGHUP, SIGINT and a panic, and
-//! each time the shell after it gets its terminal back (cooked mode, echo, the main screen,
-//! no mouse reporting). A storm of resizes does not end it.
+//! End to end: the real binary in tmux is ended by SIGTERM, SIGHUP, SIGINT, SIGQUIT and a
+//! panic, and each time the shell after it gets its terminal back (cooked mode, echo, the
+//! main screen, no mouse reporting, the cursor shown). Ctrl-Z and SIGTSTP give the terminal
+//! to the shell and stop; `fg` takes it again and repaints in full. A storm of resizes does
+//! not end it.
 
 mod support;
 
@@ -42,6 +44,102 @@ impl Run {
         }
     }
 
+    /// The same dashboard started from an interactive bash (job control: Ctrl-Z, `fg`).
+    fn interactive(tag: &str) -> Run {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pid_file = dir.path().join("pid");
+        let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
+        let script = format!(
+            "cd {d} && exec env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state PS1='prompt> ' \
+             bash --norc --noprofile -i",
+            d = shell_quote(dir.path()),
+        );
+        let tmux = Tmux::start(tag, 100, 30, &script);
+        tmux.wait_for("the prompt", Duration::from_secs(15), |s| {
+            s.contains("prompt>")
+        });
+        let run = Run {
+            tmux,
+            pid_file,
+            _dir: dir,
+        };
+        let inner = format!(
+            "echo $$ > pid; exec {bin} demo --interval 1s --rate 20 --mouse",
+            bin = shell_quote(bin),
+        );
+        run.type_line(&format!("sh -c {}", shell_quote(Path::new(&inner))));
+        run
+    }
+
+    /// Types `line` at the shell's prompt and presses Enter.
+    fn type_line(&self, line: &str) {
+        self.tmux.cmd(&["send-keys", "-t", "main", "-l", line]);
+        self.tmux.keys("Enter");
+    }
+
+    /// Once mcptop has exited (until then its input reader could take the keys typed for
+    /// the shell) and the prompt is back: prints what the non-interactive script prints
+    /// after mcptop (the typed line itself holds no `EXIT=`).
+    fn report_exit(&self) {
+        let pid = std::fs::read_to_string(&self.pid_file).expect("pid file");
+        let start = std::time::Instant::now();
+        while std::process::Command::new("kill")
+            .args(["-0", pid.trim()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "mcptop still runs: {}",
+                self.tmux.capture()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.tmux
+            .wait_for("the prompt", Duration::from_secs(15), |s| {
+                s.lines().rev().find(|l| !l.trim().is_empty()) == Some("prompt>")
+            });
+        self.type_line(
+            "s=$?; m=$(stty -a | tr -s ' ;\\n' '\\n' | grep -x -e icanon -e -icanon -e echo \
+             -e -echo | tr '\\n' ' '); echo \"EX\"\"IT=$s\"; echo \"$m\"",
+        );
+    }
+
+    /// Waits for the shell to show the job stopped, and checks that it is, with the
+    /// terminal given back.
+    fn stopped(&self) {
+        self.tmux
+            .wait_for("the job stopped", Duration::from_secs(15), |s| {
+                s.contains("Stopped")
+            });
+        assert_eq!(self.modes(), "0 0", "alternate screen or mouse left on");
+        assert_eq!(self.cursor(), "1", "the cursor left hidden");
+        #[cfg(target_os = "linux")]
+        {
+            let pid = std::fs::read_to_string(&self.pid_file).expect("pid file");
+            let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                .expect("the stopped process is still there");
+            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+            assert!(state.starts_with('T'), "not stopped: {stat}");
+        }
+    }
+
+    /// After `fg`: the alternate screen again, and the whole dashboard drawn on it (the
+    /// screen is cleared on entry, so a frame that sent only changed cells would leave its
+    /// static text out).
+    fn repainted(&self) {
+        self.type_line("fg");
+        self.dashboard_up();
+        self.tmux
+            .wait_for("the whole dashboard", Duration::from_secs(15), |s| {
+                let lines: Vec<&str> = s.lines().collect();
+                lines.first().is_some_and(|l| l.contains("demo"))
+                    && lines.iter().filter(|l| !l.trim().is_empty()).count() >= 20
+                    && !s.contains("Stopped")
+            });
+    }
+
     /// Waits for the dashboard with numbers, in the alternate screen with the mouse on.
     fn dashboard_up(&self) {
         self.tmux
@@ -70,6 +168,14 @@ impl Run {
             .to_string()
     }
 
+    /// `#{cursor_flag}`: 1 while the cursor is shown.
+    fn cursor(&self) -> String {
+        self.tmux
+            .cmd(&["display-message", "-p", "-t", "main", "#{cursor_flag}"])
+            .trim()
+            .to_string()
+    }
+
     fn kill(&self, signal: &str) {
         let pid = std::fs::read_to_string(&self.pid_file).expect("pid file");
         let status = std::process::Command::new("kill")
@@ -82,17 +188,24 @@ impl Run {
 
     /// After the exit: the status, and the terminal as the shell finds it.
     fn exited_with(&self, code: i32) -> String {
+        let report = |s: &str| -> Option<(String, String)> {
+            let mut lines = s.lines().skip_while(|l| !l.starts_with("EXIT="));
+            let exit = lines.next()?.to_string();
+            let modes = lines.find(|l| l.contains("icanon"))?.to_string();
+            Some((exit, modes))
+        };
         let after = self
             .tmux
             .wait_for("exit and the tty modes", Duration::from_secs(15), |s| {
-                s.contains("EXIT=") && s.contains("icanon")
+                report(s).is_some()
             });
-        assert!(after.contains(&format!("EXIT={code}")), "{after}");
-        let modes = after.lines().find(|l| l.contains("icanon")).unwrap_or("");
+        let (exit, modes) = report(&after).unwrap_or_default();
+        assert_eq!(exit.trim(), format!("EXIT={code}"), "{after}");
         let words: Vec<&str> = modes.split_whitespace().collect();
         assert!(words.contains(&"icanon"), "terminal left raw: {after}");
         assert!(words.contains(&"echo"), "echo left off: {after}");
         assert_eq!(self.modes(), "0 0", "alternate screen or mouse left on");
+        assert_eq!(self.cursor(), "1", "the cursor left hidden");
         assert!(
             !after.contains("Requests/min"),
             "the dashboard is still on screen: {after}"
@@ -127,6 +240,46 @@ fn sigint_restores_the_terminal() {
 }
 
 #[test]
+fn sigquit_restores_the_terminal() {
+    signal_restores("sigquit", "QUIT", 131);
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_repaints_in_full() {
+    if !support::require_program("tmux") || !support::require_program("bash") {
+        return;
+    }
+    let run = Run::interactive("ctrlz");
+    run.dashboard_up();
+    // Raw mode turns Ctrl-Z into a key: mcptop restores the terminal and stops itself.
+    run.tmux.keys("C-z");
+    run.stopped();
+    run.repainted();
+    // Twice, and the keys still answer after it.
+    run.tmux.keys("C-z");
+    run.stopped();
+    run.repainted();
+    run.tmux.keys("q");
+    run.report_exit();
+    run.exited_with(0);
+}
+
+#[test]
+fn sigtstp_suspends_and_fg_repaints_in_full() {
+    if !support::require_program("tmux") || !support::require_program("bash") {
+        return;
+    }
+    let run = Run::interactive("sigtstp");
+    run.dashboard_up();
+    run.kill("TSTP");
+    run.stopped();
+    run.repainted();
+    run.kill("TERM");
+    run.report_exit();
+    run.exited_with(143);
+}
+
+#[test]
 fn a_panic_restores_the_terminal_and_is_reported() {
     if !support::require_program("tmux") {
         return;
@@ -138,6 +291,8 @@ fn a_panic_restores_the_terminal_and_is_reported() {
         after.contains("MCPTOP_DEBUG_PANIC is set"),
         "the panic message reaches the main screen: {after}"
     );
+    // A panic is a bug: color-eyre's report keeps its backtrace hint.
+    assert!(after.contains("RUST_BACKTRACE"), "{after}");
 }
 
 #[test]

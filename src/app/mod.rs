@@ -440,12 +440,17 @@ pub async fn gather(
 }
 
 /// Starts the sources, takes the terminal and runs until the operator quits or a
-/// SIGTERM/SIGHUP/SIGINT arrives (returned, for the exit status). The terminal is restored
-/// on every exit path.
+/// SIGTERM/SIGHUP/SIGINT/SIGQUIT arrives (returned, for the exit status). The terminal is
+/// restored on every exit path; a watchdog restores it and exits if the loop is too busy to
+/// answer a signal ([`crate::tui::Watchdog`]).
+///
+/// Errors: a [`crate::exit::Usage`] error for what the user can fix before the dashboard is
+/// up (no target, a bad pattern, URL or TLS file, no terminal); else a failure while
+/// running.
 pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
-    let mut app = App::new(cfg)?;
+    let mut app = App::new(cfg).map_err(crate::exit::usage)?;
     let (tx, rx) = mpsc::channel(64);
-    let mut tasks = spawn_sources(&mut app, &tx)?;
+    let mut tasks = spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?;
     let mut mcp_tasks = tokio::task::JoinSet::new();
     for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
         let handle = sources::mcp::spawn(
@@ -458,15 +463,25 @@ pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
         app.links.push(Box::new(move |cmd| handle.send(cmd)));
     }
     drop(tx);
+    // Before the terminal is taken: a signal from here on restores it within the grace.
+    #[cfg(unix)]
+    let watchdog = crate::tui::Watchdog::start()?;
     let mut terminal = crate::tui::init(app.mouse)?;
     let result = event_loop(&mut app, &mut terminal, rx, &mut tasks, &mut mcp_tasks).await;
     crate::tui::restore();
+    #[cfg(unix)]
+    watchdog.restored();
     app.audit_abandoned(now_ms());
     tasks.abort_all();
     // Dropping the links ends the MCP sources, which close their sessions and stop their
-    // stdio servers; they get a moment for it before they are aborted.
+    // stdio servers; they get a moment for it before they are aborted (shorter after a
+    // signal, which should end the program within a second).
     app.links.clear();
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+    let close = match result {
+        Ok(Some(_)) => Duration::from_millis(500),
+        _ => Duration::from_secs(1),
+    };
+    let _ = tokio::time::timeout(close, async {
         while mcp_tasks.join_next().await.is_some() {}
     })
     .await;
@@ -481,22 +496,26 @@ async fn event_loop(
     tasks: &mut tokio::task::JoinSet<()>,
     mcp_tasks: &mut tokio::task::JoinSet<()>,
 ) -> Result<Option<crate::tui::Caught>> {
+    use crate::tui::{Signal, Suspend};
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut signals = crate::tui::Signals::new()?;
+    let mut signals = crate::tui::Signals::with_job_control()?;
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     let mut drawn_clock = (None, 0, false);
+    // Stopped by Ctrl-Z or SIGTSTP and continued, but the SIGCONT not handled yet: the
+    // terminal is the shell's, nothing is drawn.
+    let mut suspended = false;
     loop {
-        if dirty && last_draw.elapsed() >= FRAME {
+        if dirty && !suspended && last_draw.elapsed() >= FRAME {
             let now = now_ms();
             app.refresh_logs(now);
             if let Ok(size) = terminal.size() {
                 app.nav.log_rows = ui::logs::rows(size.into());
             }
             terminal.draw(|f| ui::draw(f, &app.view(now)))?;
-            debug_panic_once_drawn();
+            debug_faults_once_drawn();
             drawn_clock = app.clock(now);
             last_draw = Instant::now();
             dirty = false;
@@ -504,6 +523,11 @@ async fn event_loop(
         let frame_due = last_draw + FRAME;
         tokio::select! {
             ev = events.next() => match ev {
+                // Raw mode turns Ctrl-Z into a key; the SIGCONT of `fg` takes the terminal
+                // again below.
+                Some(Ok(Event::Key(k))) if crate::tui::is_suspend_key(&k) => {
+                    suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Key)?;
+                }
                 Some(Ok(Event::Key(k))) => dirty |= app.on_key(&k),
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
                 Some(Ok(Event::Mouse(m))) => {
@@ -521,13 +545,24 @@ async fn event_loop(
                 }
             }
             _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
-            _ = tokio::time::sleep_until(frame_due), if dirty => {}
+            _ = tokio::time::sleep_until(frame_due), if dirty && !suspended => {}
             Some(ended) = tasks.join_next() => return Err(source_ended(ended)),
             Some(ended) = mcp_tasks.join_next() => return Err(source_ended(ended)),
-            caught = signals.recv() => {
-                tracing::info!(signal = caught.name(), "quitting on signal");
-                return Ok(Some(caught));
-            }
+            signal = signals.recv() => match signal {
+                Signal::End(caught) => {
+                    tracing::info!(signal = caught.name(), "quitting on signal");
+                    return Ok(Some(caught));
+                }
+                Signal::Stop => {
+                    suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Signal)?;
+                }
+                Signal::Continue => {
+                    tracing::info!("continued: taking the terminal again");
+                    crate::tui::resume(terminal, app.mouse)?;
+                    suspended = false;
+                    dirty = true;
+                }
+            },
         }
         if app.quit {
             return Ok(None);
@@ -535,11 +570,19 @@ async fn event_loop(
     }
 }
 
-/// Debug builds only: `MCPTOP_DEBUG_PANIC=1` panics once the first frame is drawn, so the
-/// end-to-end tests can check that a panic restores the terminal.
-fn debug_panic_once_drawn() {
-    if cfg!(debug_assertions) && std::env::var_os("MCPTOP_DEBUG_PANIC").is_some() {
+/// Debug builds only, for the end-to-end tests, once the first frame is drawn:
+/// `MCPTOP_DEBUG_PANIC=1` panics (a panic restores the terminal), and `MCPTOP_DEBUG_STALL=1`
+/// blocks the event loop for 10 s, as a huge update would (a signal still ends the program).
+fn debug_faults_once_drawn() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    if std::env::var_os("MCPTOP_DEBUG_PANIC").is_some() {
         panic!("MCPTOP_DEBUG_PANIC is set: panicking after the first frame");
+    }
+    static STALLED: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("MCPTOP_DEBUG_STALL").is_some() {
+        STALLED.call_once(|| std::thread::sleep(Duration::from_secs(10)));
     }
 }
 

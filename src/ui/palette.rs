@@ -38,9 +38,16 @@ pub enum Depth {
 impl Depth {
     /// From the environment: `NO_COLOR` (any non-empty value, no-color.org), `COLORTERM`,
     /// `TERM`. `var` reads a variable (the process environment, or a test's).
+    /// `TERM=linux`, the Linux console, has a palette of 16 whatever `COLORTERM` says (one
+    /// carried over SSH from a desktop terminal, say): the kernel maps 256-colour and RGB
+    /// requests to its 16 by its own rule, which can merge two states the theme's 16-colour
+    /// fitting keeps apart.
     pub fn detect(var: impl Fn(&str) -> Option<String>) -> Depth {
         if var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             return Depth::None;
+        }
+        if var("TERM").as_deref() == Some("linux") {
+            return Depth::Ansi16;
         }
         let colorterm = var("COLORTERM").unwrap_or_default().to_ascii_lowercase();
         if colorterm == "truecolor" || colorterm == "24bit" {

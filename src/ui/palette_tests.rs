@@ -36,8 +36,18 @@ fn depth_follows_no_color_colorterm_and_term() {
     );
     assert_eq!(Depth::detect(env(&[("TERM", "xterm")])), Depth::Ansi16);
     assert_eq!(
-        Depth::detect(env(&[("TERM", "linux"), ("COLORTERM", "24bit")])),
+        Depth::detect(env(&[("TERM", "xterm"), ("COLORTERM", "24bit")])),
         Depth::TrueColor
+    );
+    // The Linux console shows 16 colours whatever COLORTERM claims.
+    assert_eq!(Depth::detect(env(&[("TERM", "linux")])), Depth::Ansi16);
+    assert_eq!(
+        Depth::detect(env(&[("TERM", "linux"), ("COLORTERM", "truecolor")])),
+        Depth::Ansi16
+    );
+    assert_eq!(
+        Depth::detect(env(&[("TERM", "linux"), ("NO_COLOR", "1")])),
+        Depth::None
     );
 }
 
