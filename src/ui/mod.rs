@@ -8,6 +8,7 @@ mod alerts;
 mod call_view;
 mod calls;
 mod confirm;
+pub mod fit;
 mod fleet;
 pub mod format;
 mod header;
