@@ -219,7 +219,8 @@ fn overview(frame: &mut Frame, view: &View, area: Rect) {
         Constraint::Length(modules_height),
     ])
     .areas(area);
-    if let Some(b) = banner {
+    if let Some(mut b) = banner {
+        fit::fit_spans(&mut b.spans, usize::from(banner_area.width));
         frame.render_widget(Paragraph::new(b), banner_area);
     }
     tiles::render(view, tiles_area, frame.buffer_mut());
