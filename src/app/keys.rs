@@ -23,7 +23,7 @@ impl App {
 
     /// [`App::on_key`] at a given wall clock (Unix ms), for tests.
     pub fn on_key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
-        let changed = self.key_at(ev, now_ms);
+        let changed = self.clearing_toast(|app| app.key_at(ev, now_ms));
         self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);
@@ -43,20 +43,34 @@ impl App {
         if width < crate::ui::MIN_WIDTH {
             return false;
         }
-        let changed = match m.kind {
-            MouseEventKind::ScrollUp => self.act(Action::Up, now_ms),
-            MouseEventKind::ScrollDown => self.act(Action::Down, now_ms),
+        let changed = self.clearing_toast(|app| match m.kind {
+            MouseEventKind::ScrollUp => app.act(Action::Up, now_ms),
+            MouseEventKind::ScrollDown => app.act(Action::Down, now_ms),
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
-                match crate::ui::tabs::hit(&self.view(now_ms), width, m.column) {
-                    Some(s) => self.act(Action::Show(s), now_ms),
+                match crate::ui::tabs::hit(&app.view(now_ms), width, m.column) {
+                    Some(s) => app.act(Action::Show(s), now_ms),
                     None => false,
                 }
             }
             _ => false,
-        };
+        });
         self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);
+        }
+        changed
+    }
+
+    /// Runs one operator action `f` (returning whether anything changed). The footer's
+    /// message tells of the previous action, so one that succeeds without a message of its
+    /// own clears it at once rather than when it times out; a key that does nothing leaves
+    /// it. A message that came from elsewhere (a call's end, a config warning) is cleared
+    /// the same way.
+    fn clearing_toast(&mut self, f: impl FnOnce(&mut Self) -> bool) -> bool {
+        let shown = self.nav.toast.take();
+        let changed = f(self);
+        if !changed && self.nav.toast.is_none() {
+            self.nav.toast = shown;
         }
         changed
     }

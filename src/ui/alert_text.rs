@@ -4,6 +4,7 @@
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use super::fit::{fit, fit_pad, width};
 use super::format;
 use super::theme::Theme;
 use crate::model::alerts::{Alert, AlertRow, AlertState, Priority, Silence, SilenceState};
@@ -95,58 +96,23 @@ pub fn silence_when(s: &Silence, now_ms: i64) -> String {
     }
 }
 
-/// Display width of `s`.
-pub fn width(s: &str) -> usize {
-    Span::raw(s).width()
-}
-
-/// `s` cut to `w` display columns, ending in `…` when cut.
-pub fn fit(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        return s.to_string();
-    }
-    if w == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for ch in s.chars() {
-        let mut b = [0; 4];
-        let cw = width(ch.encode_utf8(&mut b));
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(ch);
-        used += cw;
-    }
-    out.push('…');
-    out
-}
-
-/// `s` cut or padded with spaces to exactly `w` display columns.
-pub fn pad(s: &str, w: usize) -> String {
-    let s = fit(s, w);
-    let n = w.saturating_sub(width(&s));
-    format!("{s}{}", " ".repeat(n))
-}
-
 /// A compact alert line for lists inside dialogs: `● firing    P1 HighErrorRate  k=v, …`,
 /// cut to `w` columns.
 pub fn compact_row(row: &AlertRow, t: &Theme, w: usize) -> Line<'static> {
     let a = row.alert;
     let name_w = width(a.name()).clamp(1, 28);
     let head = STATE_W + 1 + 3 + name_w + 2;
-    let labels = fit(&key_labels(a), w.saturating_sub(head));
+    let labels = fit(&key_labels(a), w.saturating_sub(head)).into_owned();
     Line::from(vec![
         Span::styled(
-            pad(&state_text(a.state), STATE_W + 1),
+            fit_pad(&state_text(a.state), STATE_W + 1),
             state_style(a.state, t),
         ),
         Span::styled(
             format!("{} ", row.priority.label()),
             priority_style(row.priority, t),
         ),
-        Span::styled(pad(a.name(), name_w + 2), t.text()),
+        Span::styled(fit_pad(a.name(), name_w + 2), t.text()),
         Span::styled(labels, t.muted()),
     ])
 }
@@ -181,8 +147,5 @@ mod tests {
         assert_eq!(utc(1_795_305_600_000), "2026-11-22 00:00");
         assert_eq!(relative(10_000, 70_000), "in 1m");
         assert_eq!(relative(70_000, 10_000), "1m ago");
-        assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(pad("ab", 4), "ab  ");
-        assert_eq!(pad("abcdef", 4), "abc…");
     }
 }

@@ -10,9 +10,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use super::View;
 use super::alert_sources;
 use super::alert_text::{
-    STATE_W, age_of, fit, key_labels, origin_word, pad, priority_style, state_style, state_text,
-    width,
+    STATE_W, age_of, key_labels, origin_word, priority_style, state_style, state_text,
 };
+use super::fit::{fit, fit_pad, width};
 use crate::model::alerts::{AlertRow, AlertState, Priority};
 
 /// Summaries are shown when this many columns are left for labels and summary.
@@ -179,14 +179,14 @@ impl Columns {
     fn header(&self, view: &View) -> Line<'static> {
         let mut text = format!(
             "  P  {}{} {:>age$} {}",
-            pad("state", STATE_W + 1),
-            pad("alertname", self.name),
+            fit_pad("state", STATE_W + 1),
+            fit_pad("alertname", self.name),
             "age",
-            pad("from", ORIGIN_W + 1),
+            fit_pad("from", ORIGIN_W + 1),
             age = self.age
         );
         if self.summary > 0 {
-            text.push_str(&pad("labels", self.labels + 2));
+            text.push_str(&fit_pad("labels", self.labels + 2));
             text.push_str("summary");
         } else {
             text.push_str("labels");
@@ -205,23 +205,32 @@ impl Columns {
                 pick(priority_style(row.priority, t)),
             ),
             Span::styled(
-                pad(&state_text(a.state), STATE_W + 1),
+                fit_pad(&state_text(a.state), STATE_W + 1),
                 pick(state_style(a.state, t)),
             ),
-            Span::styled(pad(a.name(), self.name), pick(t.text())),
+            Span::styled(fit_pad(a.name(), self.name), pick(t.text())),
             Span::styled(
                 format!(" {:>w$} ", age_of(a, view.now_ms), w = self.age),
                 pick(t.text()),
             ),
-            Span::styled(pad(origin_word(a), ORIGIN_W + 1), pick(t.muted())),
+            Span::styled(fit_pad(origin_word(a), ORIGIN_W + 1), pick(t.muted())),
         ];
         let labels = key_labels(a);
         if self.summary > 0 {
-            spans.push(Span::styled(pad(&labels, self.labels + 2), pick(t.muted())));
+            spans.push(Span::styled(
+                fit_pad(&labels, self.labels + 2),
+                pick(t.muted()),
+            ));
             let summary = a.annotation("summary").unwrap_or("");
-            spans.push(Span::styled(fit(summary, self.summary), pick(t.text())));
+            spans.push(Span::styled(
+                fit(summary, self.summary).into_owned(),
+                pick(t.text()),
+            ));
         } else {
-            spans.push(Span::styled(fit(&labels, self.labels), pick(t.muted())));
+            spans.push(Span::styled(
+                fit(&labels, self.labels).into_owned(),
+                pick(t.muted()),
+            ));
         }
         Line::from(spans)
     }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::View;
+use super::fit::fit;
 use super::format;
 use super::mcp_text::{args_inline, outcome, progress_bar, result_lines};
 use crate::model::mcp::CallId;
@@ -33,7 +34,11 @@ pub fn render(view: &View, id: CallId, scroll: u16, area: Rect, buf: &mut Buffer
         .borders(Borders::ALL)
         .border_style(t.border())
         .title(Span::styled(
-            format!(" tools/call {} on {server} ", call.tool),
+            fit(
+                &format!(" tools/call {} on {server} ", call.tool),
+                popup.width.saturating_sub(2) as usize,
+            )
+            .into_owned(),
             t.title(),
         ))
         .title_bottom(Span::styled(hint, t.muted()));

@@ -1,15 +1,38 @@
 //! The calls screen: the history of tools/call, newest first.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
 use super::View;
+use super::fit::fit;
 use super::format;
 use super::mcp_text::{args_inline, outcome};
 use crate::model::mcp::state::CallOrigin;
+
+/// Columns: when, server, tool, outcome, took, from, arguments.
+const WIDTHS: [Constraint; 7] = [
+    Constraint::Length(9),
+    Constraint::Length(10),
+    Constraint::Length(24),
+    Constraint::Length(16),
+    Constraint::Length(8),
+    Constraint::Length(7),
+    Constraint::Min(10),
+];
+
+/// Display columns of each of [`WIDTHS`] in a table `width` wide, as the table lays them
+/// out (one column between cells), so that every cell is fitted with `…` before the table
+/// would clip it without a mark.
+fn column_widths(width: u16) -> [usize; 7] {
+    let cells = Layout::horizontal(WIDTHS)
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1));
+    std::array::from_fn(|i| cells.get(i).map_or(0, |r| usize::from(r.width)))
+}
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
@@ -34,6 +57,10 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let rows_fit = inner.height.saturating_sub(1) as usize;
     let selected = view.nav.call.min(total - 1);
     let offset = selected.saturating_sub(rows_fit.saturating_sub(1));
+    let w = column_widths(inner.width);
+    let cell = |text: &str, i: usize, style: Style| {
+        Cell::from(Span::styled(fit(text, w[i]).into_owned(), style))
+    };
     let rows: Vec<Row> = view
         .mcp
         .calls()
@@ -59,16 +86,13 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             // The selected row is one colour pair, so no cell's colour fights it.
             let pick = |style: Style| if i == selected { t.selected() } else { style };
             Row::new(vec![
-                Cell::from(Span::styled(format!("{ago} ago"), pick(t.muted()))),
-                Cell::from(Span::styled(server.to_string(), pick(t.text()))),
-                Cell::from(Span::styled(c.tool.clone(), pick(t.text()))),
-                Cell::from(Span::styled(word, pick(Style::new().fg(color)))),
-                Cell::from(Span::styled(took, pick(t.text()))),
-                Cell::from(Span::styled(origin, pick(t.muted()))),
-                Cell::from(Span::styled(
-                    args_inline(&c.arguments, 200),
-                    pick(t.muted()),
-                )),
+                cell(&format!("{ago} ago"), 0, pick(t.muted())),
+                cell(server, 1, pick(t.text())),
+                cell(&c.tool, 2, pick(t.text())),
+                cell(&word, 3, pick(Style::new().fg(color))),
+                cell(&took, 4, pick(t.text())),
+                cell(&origin, 5, pick(t.muted())),
+                cell(&args_inline(&c.arguments, w[6]), 6, pick(t.muted())),
             ])
             .style(pick(Style::new()))
         })
@@ -83,18 +107,5 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         "arguments",
     ])
     .style(t.title());
-    Table::new(
-        rows,
-        [
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(24),
-            Constraint::Length(16),
-            Constraint::Length(8),
-            Constraint::Length(7),
-            Constraint::Min(10),
-        ],
-    )
-    .header(header)
-    .render(inner, buf);
+    Table::new(rows, WIDTHS).header(header).render(inner, buf);
 }

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
 use super::View;
-use super::alert_text::{fit, pad};
+use super::fit::{fit, fit_pad};
 use super::format;
 use super::level::Level;
 use crate::model::fleet::{FleetColumn, InstanceRow};
@@ -143,9 +143,9 @@ fn header(view: &View, w: usize) -> Vec<Span<'static>> {
         };
         let text = format!("{}{mark}", c.title());
         let cell = match c {
-            FleetColumn::Instance => pad(&text, iw + 1),
-            FleetColumn::Up => pad(&text, UP_W),
-            FleetColumn::LastError => fit(&text, ew),
+            FleetColumn::Instance => fit_pad(&text, iw + 1),
+            FleetColumn::Up => fit_pad(&text, UP_W),
+            FleetColumn::LastError => fit(&text, ew).into_owned(),
             _ => format!("{text:>width$} ", width = NUM_W - 1),
         };
         let style = if c == q.order.column {
@@ -185,8 +185,8 @@ fn row(view: &View, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
     };
     vec![
         Span::raw(" "),
-        Span::styled(pad(&r.instance, iw + 1), t.text()),
-        Span::styled(pad(up_text, UP_W), up_style),
+        Span::styled(fit_pad(&r.instance, iw + 1), t.text()),
+        Span::styled(fit_pad(up_text, UP_W), up_style),
         num(r.req_per_sec.map_or("–".into(), format::number), t.text()),
         num(
             r.error_ratio.map_or("–".into(), format::percent),
@@ -194,6 +194,6 @@ fn row(view: &View, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
         ),
         latency(r.p95, r.p95_lower_bound, th.p95_warn, th.p95_crit),
         latency(r.p99, r.p99_lower_bound, th.p99_warn, th.p99_crit),
-        Span::styled(fit(&r.last_error, ew), Style::new().fg(t.crit)),
+        Span::styled(fit(&r.last_error, ew).into_owned(), Style::new().fg(t.crit)),
     ]
 }

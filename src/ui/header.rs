@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::View;
+use super::fit::fit_spans;
 use super::format;
 use crate::model::status::Up;
 
@@ -203,6 +204,8 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         }
         spans.extend(seg);
     }
+    // What must stay (name, state, firing alerts) may still be too wide: cut with `…`.
+    fit_spans(&mut spans, usize::from(area.width));
     Line::from(spans).render(area, buf);
 }
 

@@ -32,12 +32,12 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     }
     let key_w = rows
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|(k, _)| super::fit::width(k))
         .max()
         .unwrap_or(0);
     let entry = |(keys, what): &(String, String)| {
         Line::from(vec![
-            Span::styled(format!(" {keys:<key_w$}  "), t.title()),
+            Span::styled(format!(" {}  ", super::fit::pad(keys, key_w)), t.title()),
             Span::styled(what.clone(), t.text()),
         ])
     };
@@ -91,7 +91,11 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     ])
     .areas(inner);
     let col_areas = Layout::horizontal(vec![Constraint::Length(col_w); cols.len()]).split(body);
-    for (lines, a) in cols.into_iter().zip(col_areas.iter()) {
+    for (mut lines, a) in cols.into_iter().zip(col_areas.iter()) {
+        // A terminal narrower than the help cuts its rows with `…`.
+        for l in &mut lines {
+            super::fit::fit_spans(&mut l.spans, usize::from(a.width));
+        }
         Paragraph::new(lines).render(*a, buf);
     }
     Paragraph::new(footer).render(foot, buf);

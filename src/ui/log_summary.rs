@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
+use super::fit::{fit, pad_left};
 use crate::app::LogSource;
 use crate::model::logs::Level;
 use crate::model::logs::summary::LevelCounts;
@@ -52,7 +53,7 @@ pub fn render(view: &View, source: LogSource, area: Rect, buf: &mut Buffer) {
                 Some(Level::Warn) => Style::new().fg(t.warn),
                 _ => t.text(),
             };
-            let name = parsed.map_or_else(|| fit(level, 6), |l| l.word().to_string());
+            let name = parsed.map_or_else(|| fit(level, 6).into_owned(), |l| l.word().to_string());
             (name, style, *m5, *h1)
         })
         .collect();
@@ -65,7 +66,7 @@ pub fn render(view: &View, source: LogSource, area: Rect, buf: &mut Buffer) {
         let mut h1_row = vec![Span::styled(format!("{:<4}", "1h"), t.muted())];
         for (name, style, m5, h1) in &cols {
             head.push(Span::styled(
-                format!("{name:>7}"),
+                pad_left(name, 7),
                 style.add_modifier(Modifier::BOLD),
             ));
             m5_row.push(Span::styled(format!("{:>7}", count(*m5)), *style));
@@ -75,7 +76,7 @@ pub fn render(view: &View, source: LogSource, area: Rect, buf: &mut Buffer) {
     }
     if let Some(n) = note {
         lines.push(Line::styled(
-            fit(&n, usize::from(inner.width)),
+            fit(&n, usize::from(inner.width)).into_owned(),
             Style::new().fg(t.warn),
         ));
     }
@@ -93,7 +94,7 @@ pub fn render(view: &View, source: LogSource, area: Rect, buf: &mut Buffer) {
                 format!("{:>6} ", count(e.count as f64)),
                 Style::new().fg(t.crit),
             ),
-            Span::styled(fit(&e.message, width), t.text()),
+            Span::styled(fit(&e.message, width).into_owned(), t.text()),
         ]));
     }
     Paragraph::new(lines).render(inner, buf);
@@ -106,14 +107,4 @@ fn count(v: f64) -> String {
     } else {
         super::logs::group(v.round().max(0.0) as usize)
     }
-}
-
-/// `text` cut to `w` characters, with `…` when cut.
-fn fit(text: &str, w: usize) -> String {
-    if text.chars().count() <= w {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
-    s.push('…');
-    s
 }

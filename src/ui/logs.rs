@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
+use super::fit::{chunks, fit, fit_pad, width};
 use super::format;
 use crate::app::LogSource;
 use crate::model::logs::fields::{fields, message_field};
@@ -129,20 +130,16 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     }
     let columns = columns(view, source, &entries);
     header_line(view, &columns).render(head_area, buf);
-    let width = usize::from(lines_area.width);
+    let pane_w = usize::from(lines_area.width);
     let fixed: usize = 13 + 6 + columns.iter().map(|(_, w)| w + 1).sum::<usize>();
-    let msg_width = width.saturating_sub(fixed).max(10);
+    let msg_width = pane_w.saturating_sub(fixed).max(10);
     // Rows each entry needs (1 unless wrapping), then as many entries as fit, keeping
     // the selected one.
     let heights: Vec<usize> = entries
         .iter()
         .map(|e| {
             if pane.wrap {
-                e.message(&columns)
-                    .chars()
-                    .count()
-                    .div_ceil(msg_width)
-                    .max(1)
+                width(&e.message(&columns)).div_ceil(msg_width).max(1)
             } else {
                 1
             }
@@ -303,7 +300,7 @@ fn columns(view: &View, source: LogSource, entries: &[Row]) -> Vec<(String, usiz
             let width = entries
                 .iter()
                 .filter_map(|e| e.value(&name))
-                .map(|v| v.chars().count())
+                .map(|v| width(&v))
                 .max()?;
             let width = width.max(name.chars().count()).min(FIELD_WIDTH);
             Some((name, width))
@@ -353,7 +350,8 @@ impl Row<'_> {
 fn header_line<'a>(view: &View<'a>, columns: &[(String, usize)]) -> Line<'a> {
     let mut text = format!("{:<12} {:<5} ", "TIME (UTC)", "LEVEL");
     for (name, w) in columns {
-        text.push_str(&format!("{:<w$} ", fit(&name.to_uppercase(), *w)));
+        text.push_str(&fit_pad(&name.to_uppercase(), *w));
+        text.push(' ');
     }
     text.push_str("MESSAGE");
     Line::styled(text, view.theme.muted().add_modifier(Modifier::BOLD))
@@ -391,19 +389,16 @@ fn entry_lines<'a>(
     ];
     for (name, w) in columns {
         let v = row.value(name).unwrap_or_default();
-        head.push(Span::styled(format!("{:<w$} ", fit(&v, *w)), t.text()));
+        head.push(Span::styled(fit_pad(&v, *w) + " ", t.text()));
     }
     let msg = row.message(columns);
-    let chars: Vec<char> = msg.chars().filter(|c| !c.is_control()).collect();
     let chunks: Vec<String> = if wrap {
-        chars
-            .chunks(msg_width)
-            .map(|c| c.iter().collect())
-            .collect()
+        chunks(&msg, msg_width)
     } else {
-        vec![chars.iter().take(msg_width).collect()]
+        let line: String = msg.chars().filter(|c| !c.is_control()).collect();
+        vec![fit(&line, msg_width).into_owned()]
     };
-    let indent: usize = head.iter().map(|s| s.content.chars().count()).sum();
+    let indent: usize = head.iter().map(|s| width(&s.content)).sum();
     let mut out = Vec::new();
     for (i, chunk) in chunks.into_iter().enumerate() {
         let mut spans = if i == 0 {
@@ -422,17 +417,6 @@ fn entry_lines<'a>(
         out.push(Line::from(head));
     }
     out
-}
-
-/// `text` cut to `w` characters (with `…` when cut).
-fn fit(text: &str, w: usize) -> String {
-    if text.chars().count() <= w {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
 }
 
 /// `12,345`.

@@ -5,6 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::{Map, Value};
 
+use super::fit::fit;
 use super::format;
 use super::theme::Theme;
 use crate::model::mcp::body::BodyKind;
@@ -88,7 +89,8 @@ pub fn outcome(call: &CallRecord, t: &Theme) -> (String, Color) {
     }
 }
 
-/// `key=value key2="text"`, values as compact JSON, masked, cut to `max` characters.
+/// `key=value key2="text"`, values as compact JSON, masked, cut to `max` display columns
+/// (ending with `…` when cut).
 pub fn args_inline(args: &Map<String, Value>, max: usize) -> String {
     let masked = mask_json(&Value::Object(args.clone()));
     let text = match masked.as_object() {
@@ -99,17 +101,7 @@ pub fn args_inline(args: &Map<String, Value>, max: usize) -> String {
             .join(" "),
         _ => "(no arguments)".to_string(),
     };
-    cut(&text, max)
-}
-
-/// Cuts `s` to `max` characters, ending with `…` when cut.
-pub fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    fit(&text, max).into_owned()
 }
 
 /// A text progress bar `[█████·····] 50% 5/10 message`, `width` cells for the bar.

@@ -8,6 +8,7 @@ mod alerts;
 mod call_view;
 mod calls;
 mod confirm;
+pub mod fit;
 mod fleet;
 pub mod format;
 mod guard;
@@ -224,7 +225,8 @@ fn overview(frame: &mut Frame, view: &View, area: Rect) {
         Constraint::Length(modules_height),
     ])
     .areas(area);
-    if let Some(b) = banner {
+    if let Some(mut b) = banner {
+        fit::fit_spans(&mut b.spans, usize::from(banner_area.width));
         frame.render_widget(Paragraph::new(b), banner_area);
     }
     tiles::render(view, tiles_area, frame.buffer_mut());

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
+use super::fit::{fit_pad, width};
 use super::format;
 use crate::model::stats::ModuleShare;
 
@@ -43,7 +44,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         let rows = fold(modules, inner.height as usize);
         let name_w = rows
             .iter()
-            .map(|m| m.module.chars().count())
+            .map(|m| width(&m.module))
             .max()
             .unwrap_or(0)
             .min(16);
@@ -58,9 +59,8 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
                 let filled = ((m.per_sec / top * bar_w as f64).round() as usize)
                     .max(usize::from(m.per_sec > 0.0))
                     .min(bar_w);
-                let name: String = m.module.chars().take(name_w).collect();
                 Line::from(vec![
-                    Span::styled(format!("{name:<name_w$}  "), t.text()),
+                    Span::styled(fit_pad(&m.module, name_w) + "  ", t.text()),
                     Span::styled("█".repeat(filled), Style::new().fg(t.bar)),
                     Span::raw(" ".repeat(bar_w - filled)),
                     Span::styled(

@@ -1,7 +1,8 @@
 //! The MCP servers panel: connection state, server name/version, protocol, capabilities,
-//! ping round-trip and tool count; the selected server is marked. Under a server, one line
-//! each for its connection error, its failed tools/list, and its tools whose input schema was
-//! cut for depth.
+//! ping round-trip, tool count and endpoint; the selected server is marked. A row too wide
+//! for the panel leaves out its least useful parts first and ends with `…` when still cut.
+//! Under a server, one line each for its connection error, its failed tools/list, and its
+//! tools whose input schema was cut for depth.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
+use super::fit::{fit, fit_spans, width};
 use super::format;
-use super::mcp_text::{conn, conn_error, cut};
+use super::mcp_text::{conn, conn_error};
 use super::theme::Theme;
 use crate::model::mcp::state::{CUT_DEPTH, ServerState};
 
@@ -32,70 +34,22 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         .borders(Borders::ALL)
         .border_style(t.border())
         .title(Span::styled(" MCP servers ", t.title()));
-    let width = block.inner(area).width as usize;
+    let panel_w = block.inner(area).width as usize;
     let mut lines = Vec::new();
     if view.mcp.servers.is_empty() {
-        lines.push(Line::styled(
-            "No MCP servers configured: add [mcp.servers.NAME] to the config, or pass --mcp URL or --mcp-config PATH.",
-            t.muted(),
-        ));
+        let text = "No MCP servers configured: add [mcp.servers.NAME] to the config, or pass --mcp URL or --mcp-config PATH.";
+        lines.push(Line::styled(fit(text, panel_w), t.muted()));
     }
     for (i, s) in view.mcp.servers.iter().enumerate() {
         let selected = i == view.nav.server;
-        let name_style = if selected {
-            t.selected()
-        } else {
-            t.text().add_modifier(Modifier::BOLD)
-        };
-        let mut spans = vec![
-            Span::styled(if selected { "▶ " } else { "  " }, t.title()),
-            Span::styled(s.name.clone(), name_style),
-            Span::raw("  "),
-            conn(&s.conn, t),
-            Span::raw("  "),
-        ];
-        let age = (view.now_ms - s.since_ms).max(0) as f64 / 1000.0;
-        if s.since_ms > 0 {
-            spans.push(Span::styled(
-                format!("for {}  ", format::age(age)),
-                t.muted(),
-            ));
-        }
-        if let Some(info) = &s.info {
-            spans.push(Span::styled(
-                format!("{} {}  ", info.name, info.version),
-                t.text(),
-            ));
-            spans.push(Span::styled(
-                format!("protocol {}  ", info.protocol_version),
-                t.muted(),
-            ));
-        }
-        match &s.ping {
-            Some(Ok(Some(rtt))) => spans.push(Span::styled(
-                format!("ping {}  ", format::latency(rtt.as_secs_f64())),
-                t.text(),
-            )),
-            Some(Ok(None)) => spans.push(Span::styled("ping n/a  ", t.muted())),
-            Some(Err(e)) => spans.push(Span::styled(
-                format!("ping ✖ {}  ", cut(e, 30)),
-                Style::new().fg(t.crit),
-            )),
-            None => {}
-        }
-        spans.push(Span::styled(format!("{} tools  ", s.tools.len()), t.text()));
-        if let Some(info) = &s.info {
-            spans.push(Span::styled(info.capabilities.join(", "), t.muted()));
-        }
-        spans.push(Span::styled(format!("  {}", s.endpoint), t.muted()));
-        lines.push(Line::from(spans));
+        lines.push(row(view, s, selected, panel_w));
         for (text, colour) in notes(s, t) {
             lines.push(Line::styled(
                 format!(
                     "    {}",
-                    cut(
+                    fit(
                         &crate::model::mcp::mask::mask_text(&text),
-                        width.saturating_sub(4)
+                        panel_w.saturating_sub(4)
                     )
                 ),
                 Style::new().fg(colour),
@@ -103,6 +57,86 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         }
     }
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// One server's row in `w` columns: marker, name and connection state always; then the
+/// endpoint, ping, tool count, server name and version, time in this state, protocol and
+/// capabilities, each in this order of importance while it fits. What is still
+/// too wide ends with `…` (a URL never stops mid-way without a mark).
+fn row(view: &View, s: &ServerState, selected: bool, w: usize) -> Line<'static> {
+    let t = view.theme;
+    let name_style = if selected {
+        t.selected()
+    } else {
+        t.text().add_modifier(Modifier::BOLD)
+    };
+    // (rank, text): a higher rank is left out sooner; 0 is always shown.
+    let mut segments: Vec<(u8, Span<'static>)> = vec![
+        (
+            0,
+            Span::styled(if selected { "▶ " } else { "  " }, t.title()),
+        ),
+        (0, Span::styled(s.name.clone(), name_style)),
+        (0, conn(&s.conn, t)),
+    ];
+    if s.since_ms > 0 {
+        let age = (view.now_ms - s.since_ms).max(0) as f64 / 1000.0;
+        let text = format!("for {}", format::age(age));
+        segments.push((5, Span::styled(text, t.muted())));
+    }
+    if let Some(info) = &s.info {
+        let text = format!("{} {}", info.name, info.version);
+        segments.push((4, Span::styled(text, t.text())));
+        let text = format!("protocol {}", info.protocol_version);
+        segments.push((6, Span::styled(text, t.muted())));
+    }
+    let ping = match &s.ping {
+        Some(Ok(Some(rtt))) => Some(Span::styled(
+            format!("ping {}", format::latency(rtt.as_secs_f64())),
+            t.text(),
+        )),
+        Some(Ok(None)) => Some(Span::styled("ping n/a", t.muted())),
+        Some(Err(e)) => Some(Span::styled(
+            format!("ping ✖ {}", fit(e, 30)),
+            Style::new().fg(t.crit),
+        )),
+        None => None,
+    };
+    segments.extend(ping.map(|p| (2, p)));
+    let tools = format!("{} tools", s.tools.len());
+    segments.push((3, Span::styled(tools, t.text())));
+    if let Some(info) = s.info.as_ref().filter(|i| !i.capabilities.is_empty()) {
+        segments.push((7, Span::styled(info.capabilities.join(", "), t.muted())));
+    }
+    segments.push((1, Span::styled(s.endpoint.clone(), t.muted())));
+    // Segments join in rank order while they fit (a long one left out does not keep a
+    // shorter one of a higher rank out); the marker joins the name, the others are two
+    // spaces apart.
+    let mut shown = vec![false; segments.len()];
+    let mut used = 0;
+    for rank in 0..=7 {
+        for (i, (r, span)) in segments.iter().enumerate() {
+            let gap = if i > 1 { 2 } else { 0 };
+            let add = width(&span.content) + gap;
+            if *r == rank && (rank == 0 || used + add <= w) {
+                shown[i] = true;
+                used += add;
+            }
+        }
+    }
+    let segments = segments
+        .into_iter()
+        .zip(shown)
+        .filter_map(|(seg, on)| on.then_some(seg));
+    let mut spans = Vec::new();
+    for (i, (_, span)) in segments.enumerate() {
+        if i > 1 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(span);
+    }
+    fit_spans(&mut spans, w);
+    Line::from(spans)
 }
 
 /// The lines under a server: its connection error; while connected, why its last tools/list

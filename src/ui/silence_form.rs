@@ -68,7 +68,7 @@ pub fn render(view: &View, f: &SilenceFormOverlay, area: Rect, buf: &mut Buffer)
             ));
         } else {
             spans.push(Span::styled(
-                super::alert_text::fit(input.value(), avail),
+                super::fit::fit(input.value(), avail).into_owned(),
                 t.text(),
             ));
         }

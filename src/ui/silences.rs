@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
 use super::alert_sources;
-use super::alert_text::{fit, pad, silence_style, silence_when};
+use super::alert_text::{silence_style, silence_when};
+use super::fit::{fit, fit_pad};
 use crate::model::alerts::{Matcher, Silence, short_id};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
@@ -78,12 +79,12 @@ fn header(w: usize) -> String {
     let (m, c) = rest_w(w);
     format!(
         " {}{}{}{}{}{}",
-        pad("STATE", STATE_W),
-        pad("ID", ID_W),
-        pad("WHEN", WHEN_W),
-        pad("MATCHERS", m),
-        pad("BY", BY_W),
-        pad("COMMENT", c)
+        fit_pad("STATE", STATE_W),
+        fit_pad("ID", ID_W),
+        fit_pad("WHEN", WHEN_W),
+        fit_pad("MATCHERS", m),
+        fit_pad("BY", BY_W),
+        fit_pad("COMMENT", c)
     )
 }
 
@@ -98,11 +99,11 @@ fn row(view: &View, s: &Silence, w: usize, selected: bool) -> Line<'static> {
     };
     Line::from(vec![
         Span::styled(" ", base),
-        Span::styled(pad(s.state.label(), STATE_W), state),
-        Span::styled(pad(short_id(&s.id), ID_W), base),
-        Span::styled(pad(&silence_when(s, view.now_ms), WHEN_W), base),
-        Span::styled(pad(&Matcher::format_list(&s.matchers), m), base),
-        Span::styled(pad(&s.created_by, BY_W), base),
-        Span::styled(fit(&s.comment.replace('\n', " "), c), base),
+        Span::styled(fit_pad(s.state.label(), STATE_W), state),
+        Span::styled(fit_pad(short_id(&s.id), ID_W), base),
+        Span::styled(fit_pad(&silence_when(s, view.now_ms), WHEN_W), base),
+        Span::styled(fit_pad(&Matcher::format_list(&s.matchers), m), base),
+        Span::styled(fit_pad(&s.created_by, BY_W), base),
+        Span::styled(fit(&s.comment.replace('\n', " "), c).into_owned(), base),
     ])
 }

@@ -1,5 +1,6 @@
 //! The footer: key hints for the screen in view (from the keymap), or a toast, and what
-//! the model holds.
+//! the model holds. The counters on the right are never overdrawn: a toast longer than
+//! the room left of them ends with `…`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::View;
+use super::fit::{fit_spans, width};
 use crate::action::{Action, Screen};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
@@ -28,9 +30,13 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             view.dashboard.sample_count()
         ),
     };
-    let [left_area, right_area] = Layout::horizontal([
+    // The counters get their width first; the message or the hints fit into the rest,
+    // two columns short of them, a message cut with `…`.
+    let right_w = width(&right).min(usize::from(area.width)) as u16;
+    let [left_area, _, right_area] = Layout::horizontal([
         Constraint::Min(0),
-        Constraint::Length(right.chars().count() as u16),
+        Constraint::Length(2),
+        Constraint::Length(right_w),
     ])
     .areas(area);
     if let Some(toast) = view.nav.toast.as_ref().filter(|t| t.until_ms > view.now_ms) {
@@ -39,19 +45,20 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         } else {
             ("✔ ", t.ok)
         };
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!(" {sym}"), Style::new().fg(color)),
-            Span::styled(toast.text.clone(), Style::new().fg(color)),
-        ])
-        .render(left_area, buf);
+            Span::styled(toast.text.as_str(), Style::new().fg(color)),
+        ];
+        fit_spans(&mut spans, usize::from(left_area.width));
+        Line::from(spans).render(left_area, buf);
     } else {
         Line::from(hints(view, left_area.width as usize)).render(left_area, buf);
     }
     Line::styled(right, t.muted()).render(right_area, buf);
 }
 
-/// Key hints that fit in `width` cells, most important first.
-fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
+/// Key hints that fit in `room` cells, most important first.
+fn hints(view: &View, room: usize) -> Vec<Span<'static>> {
     let t = view.theme;
     let mut actions = vec![Action::ToggleHelp, Action::Quit, Action::NextScreen];
     match view.nav.screen {
@@ -107,8 +114,8 @@ fn hints(view: &View, width: usize) -> Vec<Span<'static>> {
     let mut used = 0;
     for action in actions {
         if let Some(k) = view.keymap.key_for(action) {
-            let w = k.label().chars().count() + action.short().chars().count() + 5;
-            if used + w > width {
+            let w = width(&k.label()) + width(action.short()) + 5;
+            if used + w > room {
                 break;
             }
             used += w;

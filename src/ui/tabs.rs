@@ -7,11 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::View;
+use super::fit::{self, fit_spans};
 use crate::action::{Action, Screen};
 use crate::model::mcp::ConnState;
 
+/// Widest an MCP server's name is drawn on the tab row.
+const SERVER_NAME_W: usize = 16;
+
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
-    let (tabs, right) = parts(view);
+    let (tabs, mut right) = parts(view);
+    fit_spans(&mut right, usize::from(area.width));
     let right_w: usize = right.iter().map(Span::width).sum();
     let room = (area.width as usize).saturating_sub(right_w);
     let (left, _) = fit(&tabs, room);
@@ -23,7 +28,8 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 
 /// The screen whose tab is drawn at column `x` of a tab row `width` wide, if any.
 pub fn hit(view: &View, width: u16, x: u16) -> Option<Screen> {
-    let (tabs, right) = parts(view);
+    let (tabs, mut right) = parts(view);
+    fit_spans(&mut right, usize::from(width));
     let right_w: usize = right.iter().map(Span::width).sum();
     let (_, hits) = fit(&tabs, usize::from(width).saturating_sub(right_w));
     hits.into_iter()
@@ -94,7 +100,8 @@ fn parts(view: &View) -> (Vec<Tab>, Vec<Span<'static>>) {
                 ConnState::Reconnecting { .. } => ("↻", t.warn),
                 ConnState::Failed(_) => ("✖", t.crit),
             };
-            right.push(Span::styled(format!("{} ", s.name), t.text()));
+            let name = fit::fit(&s.name, SERVER_NAME_W);
+            right.push(Span::styled(format!("{name} "), t.text()));
             right.push(Span::styled(format!("{sym} "), Style::new().fg(color)));
         }
     }

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::View;
+use super::fit::{head, width};
 use super::format;
 use super::level::Level;
 
@@ -237,9 +238,9 @@ fn render_tile(view: &View, tile: &Tile, area: Rect, buf: &mut Buffer) {
     } else {
         // A detail wider than the tile keeps its first words and ends with `…`.
         let room = usize::from(area.width.saturating_sub(2));
-        let detail = if tile.detail.chars().count() > room {
-            let cut: String = tile.detail.chars().take(room.saturating_sub(1)).collect();
-            let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        let detail = if width(&tile.detail) > room {
+            let cut = head(&tile.detail, room.saturating_sub(1));
+            let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
             format!("{}…", cut.trim_end_matches([':', ',']))
         } else {
             tile.detail.clone()
@@ -248,7 +249,7 @@ fn render_tile(view: &View, tile: &Tile, area: Rect, buf: &mut Buffer) {
     };
     let mut lines = vec![Line::from(value), detail];
     if let Some((full, short)) = &tile.note {
-        let fits = usize::from(area.width.saturating_sub(4)) >= full.chars().count();
+        let fits = usize::from(area.width.saturating_sub(4)) >= width(full);
         let text = if fits { full } else { short };
         lines.push(Line::styled(format!("▲ {text}"), Style::new().fg(t.warn)));
     }

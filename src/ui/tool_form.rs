@@ -10,6 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
+use super::fit::{fit, width};
 use super::theme::Theme;
 use crate::model::mcp::form::{self, Field, FieldInput, Form, FormMode};
 
@@ -53,13 +54,11 @@ pub fn render(form: &Form, header: &FormHeader, theme: &Theme, area: Rect, buf: 
         FormMode::Fields => Scroll::of(form, body_h),
         FormMode::Raw => Scroll::default(),
     };
+    let title = format!(" Call {} on {} ", header.tool, header.server);
     let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(Span::styled(
-            format!(" Call {} on {} ", header.tool, header.server),
-            theme.title(),
-        ));
+        .title(Span::styled(fit(&title, inner_width), theme.title()));
     let position = match form.mode() {
         FormMode::Fields => scroll.position(form.fields().len()),
         FormMode::Raw => None,
@@ -256,7 +255,8 @@ fn draw_fields(form: &Form, scroll: &Scroll, theme: &Theme, area: Rect, buf: &mu
         input(f, focused, theme, Rect::new(input_x, y, input_w, 1), buf);
         y += 1;
         if y < bottom {
-            let hint = fit(&f.hint(), input_w as usize);
+            let hint = f.hint();
+            let hint = fit(&hint, input_w as usize);
             buf.set_stringn(input_x, y, hint, input_w as usize, theme.muted());
             y += 1;
         }
@@ -380,7 +380,8 @@ fn masked(text: &str, cursor: usize) -> (String, usize) {
 }
 
 fn error_line(msg: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let text = fit(&format!("✗ {msg}"), area.width as usize);
+    let text = format!("✗ {msg}");
+    let text = fit(&text, area.width as usize);
     buf.set_stringn(
         area.x,
         area.y,
@@ -493,31 +494,6 @@ fn footer(form: &Form, theme: &Theme, max_width: usize) -> Line<'static> {
 fn char_width(ch: char) -> usize {
     let mut b = [0; 4];
     Span::raw(&*ch.encode_utf8(&mut b)).width()
-}
-
-fn width(s: &str) -> usize {
-    Span::raw(s).width()
-}
-
-/// `s` cut to `w` display columns, ending in `…` when cut.
-fn fit(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for ch in s.chars() {
-        let cw = char_width(ch);
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(ch);
-        used += cw;
-    }
-    if w > 0 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]

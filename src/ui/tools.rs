@@ -9,8 +9,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use serde_json::Value;
 
 use super::View;
+use super::fit::{fit, fit_pad, fit_spans, width};
 use super::format;
-use super::mcp_text::{badges, badges_short, cut, outcome};
+use super::mcp_text::{badges, badges_short, outcome};
 use crate::app::nav::filter_tools;
 use crate::model::mcp::ToolInfo;
 use crate::model::mcp::state::ServerState;
@@ -44,12 +45,14 @@ fn render_list(
         format!(" Tools of {server} ({}/{}) ", visible.len(), tools.len()),
         t.title(),
     )];
+    let title_w = area.width.saturating_sub(2) as usize;
     if view.nav.filtering || !filter.is_empty() {
         title.push(Span::styled(
             format!("/{filter}{} ", if view.nav.filtering { "▏" } else { "" }),
             Style::new().fg(t.accent),
         ));
     }
+    fit_spans(&mut title, title_w);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border())
@@ -60,12 +63,9 @@ fn render_list(
     if let Some(e) = &server_state.tools_error {
         let [err, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        Line::styled(
-            // The source's errors name the request: `tools/list: no answer in 30 s`.
-            format!("✖ {}", crate::model::mcp::mask::mask_text(e)),
-            Style::new().fg(t.crit),
-        )
-        .render(err, buf);
+        // The source's errors name the request: `tools/list: no answer in 30 s`.
+        let text = format!("✖ {}", crate::model::mcp::mask::mask_text(e));
+        Line::styled(fit(&text, err.width as usize), Style::new().fg(t.crit)).render(err, buf);
         inner = rest;
     }
     let rows = inner.height as usize;
@@ -87,7 +87,7 @@ fn render_list(
     let name_w = visible
         .iter()
         .filter_map(|i| tools.get(*i))
-        .map(|t| t.name.chars().count())
+        .map(|t| width(&t.name))
         .max()
         .unwrap_or(0)
         .min(inner.width as usize / 2);
@@ -104,7 +104,7 @@ fn render_list(
             }
             let mut spans = vec![
                 Span::styled(if row == selected { "▶" } else { " " }, t.title()),
-                Span::styled(format!("{:<name_w$}", cut(&tool.name, name_w)), style),
+                Span::styled(fit_pad(&tool.name, name_w), style),
                 Span::raw(" "),
             ];
             let list = if inner.width < 70 {
@@ -116,6 +116,7 @@ fn render_list(
                 spans.push(b);
                 spans.push(Span::raw(" "));
             }
+            fit_spans(&mut spans, inner.width as usize);
             Line::from(spans)
         })
         .collect();
@@ -134,7 +135,14 @@ fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buf
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border())
-        .title(Span::styled(format!(" {} ", tool.name), t.title()));
+        .title(Span::styled(
+            fit(
+                &format!(" {} ", tool.name),
+                area.width.saturating_sub(2) as usize,
+            )
+            .into_owned(),
+            t.title(),
+        ));
     let mut lines = Vec::new();
     if let Some(title) = &tool.title {
         lines.push(Line::styled(
