@@ -61,7 +61,7 @@ impl Fleet {
             self.watched
                 .values()
                 .filter_map(|w| w.name.as_deref())
-                .map(|n| n.chars().count())
+                .map(crate::ui::fit::width)
                 .max()
                 .unwrap_or(0)
         })

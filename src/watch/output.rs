@@ -134,7 +134,8 @@ impl Output {
             Output::Text => {
                 let mut line = String::new();
                 if let (Some(width), Some(name)) = (name_width, &r.target) {
-                    line.push_str(&format!("{name:<width$}  "));
+                    line.push_str(&crate::ui::fit::pad(name, width));
+                    line.push_str("  ");
                 }
                 line.push_str(&format!(
                     "{}  {}  {}",
