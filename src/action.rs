@@ -436,7 +436,8 @@ impl Keymap {
     /// given (an empty list unbinds it), in place of its defaults.
     ///
     /// Errors: a key left bound to two actions, naming both. `Ctrl-C` always quits and
-    /// cannot be given to another action.
+    /// cannot be given to another action; `Ctrl-Z` always suspends and cannot be given to
+    /// any.
     pub fn with(overrides: &[(Action, Vec<Key>)]) -> Result<Keymap, String> {
         let mut map = Keymap::default();
         for (action, keys) in overrides {
@@ -451,6 +452,13 @@ impl Keymap {
             if *k == Key::ctrl('c') && *a != Action::Quit {
                 return Err(format!(
                     "Ctrl-C always quits; it cannot be the key of {}",
+                    a.name()
+                ));
+            }
+            if *k == Key::ctrl('z') {
+                return Err(format!(
+                    "Ctrl-Z always suspends (as in every full-screen program; `fg` resumes); \
+                     it cannot be the key of {}",
                     a.name()
                 ));
             }

@@ -62,6 +62,8 @@ fn bad_bindings_name_the_line_and_key() {
     );
     let e = error_at("[keys]\nwrap = \"Ctrl-c\"\n", 2, "keys.wrap");
     assert!(e.contains("Ctrl-C always quits"), "{e}");
+    let e = error_at("[keys]\nwrap = \"Ctrl-z\"\n", 2, "keys.wrap");
+    assert!(e.contains("Ctrl-Z always suspends"), "{e}");
     // Moving the other action away first makes it legal.
     let cfg = parse("[keys]\nexpire = \"X\"\nsilence = \"x\"\n");
     let map = Keymap::with(&cfg.keys).expect("keymap");
