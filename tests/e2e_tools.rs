@@ -67,7 +67,9 @@ fn form_call_result_binding_and_history() {
     tmux.cmd(&["send-keys", "-t", "main", "-l", "runbook"]);
     tmux.keys("C-s");
     let result = tmux.wait_for("the result", STEP, |s| {
-        s.contains("tools/call notion.search on demo") && s.contains("✔ ok")
+        s.contains("tools/call notion.search on demo")
+            && s.contains("✔ ok")
+            && !s.contains("⟳ running")
     });
     assert!(result.contains("structuredContent"), "{result}");
     assert!(result.contains("query=\"runbook\""), "{result}");
@@ -80,8 +82,12 @@ fn form_call_result_binding_and_history() {
 
     // F5 calls health.check (read-only, so no confirmation) with its preset arguments.
     tmux.keys("F5");
+    // Not while it runs: the tool's pane under the smaller running overlay may show an
+    // earlier call's `✔ ok`, and Escape would then cancel this one instead of closing it.
     tmux.wait_for("the bound call", STEP, |s| {
-        s.contains("tools/call health.check on demo") && s.contains("✔ ok")
+        s.contains("tools/call health.check on demo")
+            && s.contains("✔ ok")
+            && !s.contains("⟳ running")
     });
     tmux.keys("Escape");
     tmux.wait_for("the result closed", STEP, |s| {
