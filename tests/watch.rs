@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::Value;
 use support::prometheus::{Job, Prometheus};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
 
 async fn demo(error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
     DemoServer::start(DemoOptions {
@@ -70,25 +70,73 @@ fn watch_json(
     watch(&args, dir)
 }
 
-/// Every stdout line, each with the instant it was read; and the exit code.
-async fn lines_and_exit(
-    mut child: Child,
-    limit: Duration,
-) -> (Vec<(Instant, String)>, i32, String) {
-    let stdout = child.stdout.take().expect("stdout");
-    let mut reader = BufReader::new(stdout).lines();
-    let mut lines = Vec::new();
-    let read = async {
-        while let Ok(Some(l)) = reader.next_line().await {
-            lines.push((Instant::now(), l));
+/// A running watch's stdout, read line by line, each line with the instant it was read.
+struct Watching {
+    child: Child,
+    reader: Lines<BufReader<ChildStdout>>,
+    lines: Vec<(Instant, String)>,
+}
+
+impl Watching {
+    fn new(mut child: Child) -> Watching {
+        let stdout = child.stdout.take().expect("stdout");
+        Watching {
+            child,
+            reader: BufReader::new(stdout).lines(),
+            lines: Vec::new(),
         }
-    };
-    tokio::time::timeout(limit, read)
-        .await
-        .unwrap_or_else(|_| panic!("the watch did not end within {limit:?}"));
-    let out = child.wait_with_output().await.expect("exit");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (lines, out.status.code().unwrap_or(-1), stderr)
+    }
+
+    /// Reads lines until one's JSON satisfies `pred`. Panics: the output ends first, or
+    /// `limit` passes.
+    async fn until(&mut self, what: &str, limit: Duration, pred: impl Fn(&Value) -> bool) {
+        let read = async {
+            loop {
+                let line = self
+                    .reader
+                    .next_line()
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| panic!("the watch ended before {what}"));
+                let hit = serde_json::from_str::<Value>(&line).is_ok_and(|v| pred(&v));
+                self.lines.push((Instant::now(), line));
+                if hit {
+                    return;
+                }
+            }
+        };
+        if tokio::time::timeout(limit, read).await.is_err() {
+            panic!("no {what} within {limit:?}: {:?}", self.lines);
+        }
+    }
+
+    /// The rest of stdout (after the lines read so far), the exit code and stderr.
+    async fn finish(mut self, limit: Duration) -> (Vec<(Instant, String)>, i32, String) {
+        let lines = &mut self.lines;
+        let reader = &mut self.reader;
+        let read = async {
+            while let Ok(Some(l)) = reader.next_line().await {
+                lines.push((Instant::now(), l));
+            }
+        };
+        tokio::time::timeout(limit, read)
+            .await
+            .unwrap_or_else(|_| panic!("the watch did not end within {limit:?}"));
+        let out = self.child.wait_with_output().await.expect("exit");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (self.lines, out.status.code().unwrap_or(-1), stderr)
+    }
+}
+
+/// Every stdout line, each with the instant it was read; and the exit code.
+async fn lines_and_exit(child: Child, limit: Duration) -> (Vec<(Instant, String)>, i32, String) {
+    Watching::new(child).finish(limit).await
+}
+
+/// An interval line judged healthy: past warming up, nothing pending or breached.
+fn judged_ok(v: &Value) -> bool {
+    v["kind"] == "interval" && v["status"] == "ok"
 }
 
 fn json(lines: &[(Instant, String)]) -> Vec<Value> {
@@ -155,11 +203,19 @@ async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
 async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
     let server = demo(0.0, (20, 200)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let child = watch_json(&server, "3s", "60s", &["error_rate > 40%"], dir.path());
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut watching = Watching::new(watch_json(
+        &server,
+        "3s",
+        "60s",
+        &["error_rate > 40%"],
+        dir.path(),
+    ));
+    watching
+        .until("a healthy interval", Duration::from_secs(30), judged_ok)
+        .await;
     let changed = chrono::Utc::now();
     server.set_error_ratio(0.95);
-    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(40)).await;
+    let (lines, code, stderr) = watching.finish(Duration::from_secs(40)).await;
     assert_eq!(code, 1, "{stderr}\n{lines:?}");
     let v = json(&lines);
     let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
@@ -199,10 +255,18 @@ async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
 async fn slow_calls_breach_only_after_holding_for_their_duration() {
     let server = demo(0.0, (20, 100)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let child = watch_json(&server, "3s", "60s", &["p95 > 1s for 3s"], dir.path());
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut watching = Watching::new(watch_json(
+        &server,
+        "3s",
+        "60s",
+        &["p95 > 1s for 3s"],
+        dir.path(),
+    ));
+    watching
+        .until("a healthy interval", Duration::from_secs(30), judged_ok)
+        .await;
     server.set_latency_ms(1500, 2500);
-    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    let (lines, code, stderr) = watching.finish(Duration::from_secs(50)).await;
     assert_eq!(code, 1, "{stderr}\n{lines:?}");
     let v = json(&lines);
     let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
@@ -391,9 +455,12 @@ async fn query_mode_compares_with_the_baseline_window_before_the_watch() {
         ],
         dir.path(),
     );
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut watching = Watching::new(child);
+    watching
+        .until("a healthy interval", Duration::from_secs(30), judged_ok)
+        .await;
     server.set_latency_ms(2000, 3000);
-    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    let (lines, code, stderr) = watching.finish(Duration::from_secs(50)).await;
     assert_eq!(code, 1, "{stderr}\n{lines:?}");
     let v = json(&lines);
     let base = v[0]["baseline"]["p95_s"].as_f64().expect("a baseline P95");
