@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::Value;
 use support::prometheus::{Job, Prometheus};
-use tokio::io::{AsyncBufReadExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdout, Command};
+use support::watching::{Watching, judged_ok, lines_and_exit};
+use tokio::process::{Child, Command};
 
 async fn demo(error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
     DemoServer::start(DemoOptions {
@@ -68,75 +68,6 @@ fn watch_json(
         args.extend(["--fail-if", c]);
     }
     watch(&args, dir)
-}
-
-/// A running watch's stdout, read line by line, each line with the instant it was read.
-struct Watching {
-    child: Child,
-    reader: Lines<BufReader<ChildStdout>>,
-    lines: Vec<(Instant, String)>,
-}
-
-impl Watching {
-    fn new(mut child: Child) -> Watching {
-        let stdout = child.stdout.take().expect("stdout");
-        Watching {
-            child,
-            reader: BufReader::new(stdout).lines(),
-            lines: Vec::new(),
-        }
-    }
-
-    /// Reads lines until one's JSON satisfies `pred`. Panics: the output ends first, or
-    /// `limit` passes.
-    async fn until(&mut self, what: &str, limit: Duration, pred: impl Fn(&Value) -> bool) {
-        let read = async {
-            loop {
-                let line = self
-                    .reader
-                    .next_line()
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| panic!("the watch ended before {what}"));
-                let hit = serde_json::from_str::<Value>(&line).is_ok_and(|v| pred(&v));
-                self.lines.push((Instant::now(), line));
-                if hit {
-                    return;
-                }
-            }
-        };
-        if tokio::time::timeout(limit, read).await.is_err() {
-            panic!("no {what} within {limit:?}: {:?}", self.lines);
-        }
-    }
-
-    /// The rest of stdout (after the lines read so far), the exit code and stderr.
-    async fn finish(mut self, limit: Duration) -> (Vec<(Instant, String)>, i32, String) {
-        let lines = &mut self.lines;
-        let reader = &mut self.reader;
-        let read = async {
-            while let Ok(Some(l)) = reader.next_line().await {
-                lines.push((Instant::now(), l));
-            }
-        };
-        tokio::time::timeout(limit, read)
-            .await
-            .unwrap_or_else(|_| panic!("the watch did not end within {limit:?}"));
-        let out = self.child.wait_with_output().await.expect("exit");
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        (self.lines, out.status.code().unwrap_or(-1), stderr)
-    }
-}
-
-/// Every stdout line, each with the instant it was read; and the exit code.
-async fn lines_and_exit(child: Child, limit: Duration) -> (Vec<(Instant, String)>, i32, String) {
-    Watching::new(child).finish(limit).await
-}
-
-/// An interval line judged healthy: past warming up, nothing pending or breached.
-fn judged_ok(v: &Value) -> bool {
-    v["kind"] == "interval" && v["status"] == "ok"
 }
 
 fn json(lines: &[(Instant, String)]) -> Vec<Value> {

@@ -19,6 +19,7 @@ pub mod serve;
 pub mod skip;
 pub mod tls;
 pub mod tmux;
+pub mod watching;
 
 use std::process::Command;
 
