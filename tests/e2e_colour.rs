@@ -48,9 +48,14 @@ fn start(tag: &str, env: &str, extra: &str, dir: &Path) -> Tmux {
     Tmux::start(tag, 120, 30, &script)
 }
 
+/// The pane with its colour escapes, once the target is up and the tiles show their states
+/// (the words the tests look for, drawn with the colours they check).
 fn captured_with_numbers(tmux: &Tmux) -> String {
-    tmux.wait_for("numbers", Duration::from_secs(60), |s| s.contains("req/s"));
-    std::thread::sleep(Duration::from_secs(2));
+    tmux.wait_for("numbers and their states", Duration::from_secs(60), |s| {
+        s.contains("req/s")
+            && s.contains("● UP")
+            && (s.contains("ok <") || s.contains("warn ≥") || s.contains("CRIT ≥"))
+    });
     tmux.cmd(&["capture-pane", "-e", "-p", "-t", "main"])
 }
 

@@ -58,7 +58,9 @@ fn keys_stay_answered_under_5000_lines_a_second() {
         let _ = handle.await;
         loki
     });
-    std::thread::sleep(Duration::from_secs(2));
+    tmux.wait_for("the flood on screen", START, |s| {
+        s.contains("upstream timeout")
+    });
 
     // Filter as typed, client-side.
     tmux.keys("/");
@@ -80,8 +82,15 @@ fn keys_stay_answered_under_5000_lines_a_second() {
     tmux.keys("Space");
     tmux.wait_for("the pause", KEY, |s| s.contains("PAUSED +"));
     let first = tmux.capture();
-    std::thread::sleep(Duration::from_secs(1));
-    let later = tmux.capture();
+    // Lines keep arriving while paused: wait until the pause counts more of them (or the
+    // flood is over), then the list must be the one shown before.
+    let arrived = |s: &str| -> Option<u64> {
+        let rest = s.split("PAUSED +").nth(1)?;
+        rest.split(' ').next()?.parse().ok()
+    };
+    let later = tmux.wait_for("lines arriving while paused", KEY, |s| {
+        arrived(s) > arrived(&first) || flood.is_finished()
+    });
     // The log list only: the error summary beside it ("Top errors") counts the lines kept
     // and goes on counting while the flood lasts.
     let rows = |s: &str| -> Vec<String> {

@@ -114,15 +114,22 @@ fn a_planted_token_is_never_drawn_logged_or_audited() {
     screens.push(tmux.wait_for("Alertmanager's 401", WAIT, |s| {
         s.contains("401 Unauthorized: You sent") && s.contains(": Bearer ***, which")
     }));
-    // Every other screen, and a tool call for the audit log.
-    for key in ["1", "2", "3", "4", "6", "7"] {
+    // Every other screen (each waited for by its own block title), and a tool call for the
+    // audit log.
+    for (key, title) in [
+        ("1", "Requests/min"),
+        ("2", "┌ MCP servers"),
+        ("3", "┌ Calls ("),
+        ("4", "┌ Logs ·"),
+        ("6", "┌ Silences ("),
+    ] {
         tmux.keys(key);
-        std::thread::sleep(Duration::from_millis(700));
-        screens.push(tmux.capture());
+        screens.push(tmux.wait_for(title, WAIT, |s| s.contains(title)));
     }
     tmux.keys("F5");
-    std::thread::sleep(Duration::from_secs(2));
-    screens.push(tmux.capture());
+    screens.push(tmux.wait_for("the finished tool call", WAIT, |s| {
+        s.contains("tools/call health.check") && s.contains("Esc close")
+    }));
     tmux.wait_for(
         "the token sent to Loki, Alertmanager and the MCP server",
         WAIT,

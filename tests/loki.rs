@@ -85,6 +85,28 @@ impl Run {
         }
     }
 
+    /// Applies updates as they come until `done()`, a condition outside the state (the fake
+    /// server's counters), holds; fails after [`WAIT`].
+    async fn until_server(&mut self, what: &str, done: impl Fn() -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !done() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}; {} lines, failures {:?}",
+                self.state.buffer.len(),
+                self.failures
+            );
+            if let Ok(Some(Update::Loki(u))) =
+                tokio::time::timeout(Duration::from_millis(20), self.rx.recv()).await
+            {
+                if let LokiUpdate::Failed { text, .. } = &u {
+                    self.failures.push(text.clone());
+                }
+                self.state.apply(u);
+            }
+        }
+    }
+
     fn lines(&self) -> Vec<String> {
         self.state.buffer.iter().map(|e| e.line.clone()).collect()
     }
@@ -138,20 +160,29 @@ async fn backfill_and_follow_across_reconnects_lose_and_repeat_nothing() {
     for round in 0..20 {
         push(&loki, 20 + round * 4, 24 + round * 4);
         if round == 9 {
-            while loki.open_tails() == 0 {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
+            run.until_server("an open tail", || loki.open_tails() > 0)
+                .await;
             loki.drop_tails();
         }
+        // Paces the lines over several tails, on purpose.
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     run.until("every line", |s| s.buffer.len() >= 100).await;
-    // Anything late would show up now.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // A line repeated by the next reconnect would come before one pushed once that tail is
+    // open: wait for the next tail (the server ends each after 1.2 s), push one more line,
+    // and wait for it.
+    let tails = loki.tails_opened();
+    run.until_server("the next tail", || loki.tails_opened() > tails)
+        .await;
+    push(&loki, 100, 101);
+    run.until("the line after the next reconnect", |s| {
+        s.buffer.iter().any(|e| e.line == "line 100")
+    })
+    .await;
     while let Ok(Update::Loki(u)) = run.rx.try_recv() {
         run.state.apply(u);
     }
-    assert_eq!(run.lines(), numbered(0, 100), "in order, once each");
+    assert_eq!(run.lines(), numbered(0, 101), "in order, once each");
     assert!(loki.tails_opened() >= 4, "tails: {}", loki.tails_opened());
     assert!(
         run.failures.iter().any(|f| f.contains("tail dropped")),
@@ -242,14 +273,20 @@ async fn a_proxy_that_refuses_websockets_makes_it_poll() {
     );
     for round in 0..5 {
         push(&loki, round * 3, round * 3 + 3);
+        // Paces the lines over several polls, on purpose.
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     run.until("every line", |s| s.buffer.len() >= 15).await;
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // A line repeated by a later poll would come before one pushed now: wait for that one.
+    push(&loki, 15, 16);
+    run.until("the line pushed last", |s| {
+        s.buffer.iter().any(|e| e.line == "line 15")
+    })
+    .await;
     while let Ok(Update::Loki(u)) = run.rx.try_recv() {
         run.state.apply(u);
     }
-    assert_eq!(run.lines(), numbered(0, 15));
+    assert_eq!(run.lines(), numbered(0, 16));
     let polls = loki
         .requests()
         .iter()
@@ -317,10 +354,19 @@ async fn tenant_and_credentials_go_with_every_request() {
     run.until("the line", |s| s.buffer.len() == 1).await;
     run.until("the tail", |s| s.status.mode == Some(FollowMode::Tail))
         .await;
+    // The source may say it tails before the server has recorded the request.
+    let tailed = |r: &support::loki::Recorded| r.path.ends_with("/tail");
+    run.until_server("the tail request", || loki.requests().iter().any(tailed))
+        .await;
     let reqs = loki.requests();
-    let last = reqs.last().expect("requests");
-    assert!(last.path.ends_with("/tail"));
-    for r in reqs.iter().rev().take(2) {
+    // This run's backfill (the newest query) and its tail.
+    let backfill = reqs
+        .iter()
+        .rev()
+        .find(|r| r.path.ends_with("query_range"))
+        .expect("a backfill");
+    let tail = reqs.iter().rev().find(|r| tailed(r)).expect("a tail");
+    for r in [backfill, tail] {
         assert_eq!(r.header("x-scope-orgid"), Some("team-mcp"), "{}", r.path);
         assert_eq!(
             r.header("authorization"),

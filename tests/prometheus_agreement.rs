@@ -6,18 +6,23 @@
 //! Two comparisons per instant:
 //! - **Same samples**: Prometheus' own stored samples fed to mcptop's model must give
 //!   Prometheus' answers to 1e-6. This checks the maths alone.
-//! - **Own scrapes**: mcptop scraping the demo itself, 5 ms after each Prometheus scrape,
-//!   must agree within 1 %. What remains is sample alignment: calls that finished in the
-//!   5 ms between the two scrapes (at 50 calls/s, about one call in four comparisons).
+//! - **Own scrapes**: mcptop scraping the demo itself, 5 ms after each Prometheus scrape
+//!   (later when the machine is loaded), must agree within 1 %. What remains is sample
+//!   alignment: calls that finished between the two scrapes (at 50 calls/s, about one call
+//!   in four comparisons when they are 5 ms apart).
 //!   With 1,500 calls and 300 errors in the window, one call is 0.07 % of the rate and one
 //!   error 0.3 % of the error ratio. Rates hardly notice; a latency quantile moves by one
 //!   call's share of the bucket it falls in (`width / calls in that bucket`), which in a
 //!   sparse tail bucket can exceed 1 %, so the quantiles may also differ by up to four
-//!   such steps (the test computes the step from Prometheus' own bucket rates).
+//!   such steps (the test computes the step from Prometheus' own bucket rates). On a
+//!   loaded machine the two sides' corresponding scrapes drift apart (at the window's
+//!   edges, and across the counter reset at the last scrapes of the old process): the
+//!   drift is measured and widens the 1 % by twice its share of the window.
 //!
 //! Where 2.42 differs from current Prometheus by design:
 //! - Ranges: 2.42 selects `[t-r, t]`, 3.x `(t-r, t]`. The evaluation instants here are
-//!   5 ms off Prometheus' scrape grid, so no sample sits on the boundary and both agree.
+//!   half an interval after a Prometheus scrape, so no sample of either side sits on the
+//!   boundary and both agree ([`eval_instant`]).
 //! - `rate` extrapolation (commit 7f912db, 2.51): 2.42 clamps the start to the counter's
 //!   zero point before applying the extrapolation threshold; later versions apply the
 //!   threshold first. They differ only for a series that starts inside the window and
@@ -92,7 +97,8 @@ async fn sleep_until_ms(t_ms: i64) {
 struct Scraper {
     client: Endpoint,
     url: reqwest::Url,
-    model: Dashboard,
+    /// Every scrape so far with its time, oldest first.
+    scrapes: Vec<(i64, Result<Scrape, String>)>,
     /// Next scrape time, Unix ms.
     next_ms: i64,
 }
@@ -121,23 +127,53 @@ impl Scraper {
         Scraper {
             client: Endpoint::plain(Duration::from_millis(800)).expect("client"),
             url: metrics_url,
-            model: model(),
+            scrapes: Vec::new(),
             next_ms,
         }
     }
 
-    /// Scrapes at each tick until `until_ms`; returns the time of the last scrape.
-    async fn run_until(&mut self, until_ms: i64) -> i64 {
-        let mut last = self.next_ms;
-        while self.next_ms <= until_ms {
-            sleep_until_ms(self.next_ms).await;
-            let t_ms = self.next_ms;
-            let result = scrape::scrape_once(&self.client, &self.url, 16 << 20, t_ms).await;
-            self.model.apply_scrape(t_ms, result);
-            last = t_ms;
-            self.next_ms += INTERVAL_MS;
+    /// The times of the successful scrapes so far.
+    fn times(&self) -> Vec<i64> {
+        self.scrapes
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(t, _)| *t)
+            .collect()
+    }
+
+    /// The model fed every scrape so far, evaluated at `t_ms` (after the last scrape).
+    fn stats_at(&self, t_ms: i64) -> Stats {
+        let mut m = model();
+        for (t, result) in &self.scrapes {
+            m.apply_scrape(*t, result.clone());
         }
-        last
+        // An empty scrape at `t_ms` makes the model evaluate at that instant.
+        m.apply_scrape(t_ms, Ok(scrape_of(t_ms, Vec::new())));
+        m.stats.clone()
+    }
+
+    /// Scrapes at each tick until `until_ms`, at least once; returns the time of the last
+    /// scrape.
+    ///
+    /// A sample's time is when its scrape was sent (`now_ms()` after the timer fired), as
+    /// mcptop's own scrape loop does, not the planned tick: on a loaded machine the timer
+    /// fires late, and counts read 300 ms late but labelled with the planned instant made
+    /// the window's first sample hold ~15 calls too many (1 % of the rate). Ticks missed
+    /// while the test was busy asking Prometheus are skipped, not made up in a burst.
+    async fn run_until(&mut self, until_ms: i64) -> i64 {
+        loop {
+            sleep_until_ms(self.next_ms).await;
+            let t_ms = now_ms();
+            let result = scrape::scrape_once(&self.client, &self.url, 16 << 20, t_ms).await;
+            self.scrapes.push((t_ms, result));
+            self.next_ms += INTERVAL_MS;
+            while self.next_ms <= now_ms() {
+                self.next_ms += INTERVAL_MS;
+            }
+            if self.next_ms > until_ms {
+                return t_ms;
+            }
+        }
     }
 }
 
@@ -261,8 +297,16 @@ fn one_call_step(buckets: &[(f64, f64)], value: f64) -> f64 {
     0.0
 }
 
-/// Both comparisons at `t_ms`.
-async fn compare(prom: &Prometheus, job: &str, ours: &Stats, t_ms: i64) {
+/// Both comparisons at `t_ms` of mcptop's `ours`, made from its scrapes at `ours_times`.
+/// `gap_ms`: how far apart Prometheus' and mcptop's last scrapes before a restart of the
+/// demo were ([`restart_gap_ms`]); 0 without a restart.
+async fn compare(
+    prom: &Prometheus,
+    job: &str,
+    (ours, ours_times): (&Stats, &[i64]),
+    t_ms: i64,
+    gap_ms: i64,
+) {
     assert_eq!(ours.eval_ms, t_ms);
     assert_eq!(ours.range_ms, RANGE_MS, "the model holds a full window");
     let answer = ask(prom, job, t_ms).await;
@@ -295,17 +339,23 @@ async fn compare(prom: &Prometheus, job: &str, ours: &Stats, t_ms: i64) {
     close("P95, same samples", same.p95, answer.p95, 1e-6);
     close("P99, same samples", same.p99, answer.p99, 1e-6);
 
-    // Own scrapes: the maths plus sample alignment.
-    close(
-        "requests/s, own scrapes",
-        ours.req_per_sec,
-        answer.req,
-        0.01,
+    // Own scrapes: the maths plus sample alignment. The calls that finished between two
+    // corresponding scrapes of the two sides count on one side only: at the window's first
+    // and last samples, and across a counter reset at each side's last scrape of the old
+    // process (`gap_ms`). 5 ms apart that is under one call, within the 1 %; on a loaded
+    // machine the scrapes drift apart by up to hundreds of ms, measured here: their share
+    // of the window's calls is `ms / RANGE_MS`, twice that for so few calls' spread.
+    let edges_ms = edge_drift_ms(prom, job, ours_times, t_ms).await;
+    let apart_ms = edges_ms + gap_ms;
+    eprintln!(
+        "{job} at {t_ms}: corresponding scrapes {edges_ms} ms apart at the window's edges, {gap_ms} ms at a restart"
     );
-    close("error ratio, own scrapes", ours.error_ratio, ratio, 0.01);
+    let rel = 0.01 + 2.0 * apart_ms as f64 / RANGE_MS as f64;
+    close("requests/s, own scrapes", ours.req_per_sec, answer.req, rel);
+    close("error ratio, own scrapes", ours.error_ratio, ratio, rel);
     for (what, value, theirs) in [("P95", ours.p95, answer.p95), ("P99", ours.p99, answer.p99)] {
         let value = value.unwrap_or_else(|| panic!("{what}: mcptop has no value"));
-        let allowed = (0.01 * theirs).max(4.0 * one_call_step(&answer.buckets, theirs));
+        let allowed = (rel * theirs).max(4.0 * one_call_step(&answer.buckets, theirs));
         assert!(
             (value - theirs).abs() <= allowed,
             "{what}, own scrapes: mcptop {value} vs Prometheus {theirs}, allowed ±{allowed} \
@@ -315,17 +365,92 @@ async fn compare(prom: &Prometheus, job: &str, ours: &Stats, t_ms: i64) {
     }
 }
 
-/// Waits until Prometheus answers with its scrape of `job` just before `t_ms` (the one
-/// mcptop's scrape at `t_ms` follows): both comparisons then see the same samples.
+/// Waits until Prometheus has stored a scrape of `job` after `t_ms`: samples are stored in
+/// time order, so every scrape it made up to `t_ms` (the one mcptop's scrape at `t_ms`
+/// follows included, however late either ran) is then in what both comparisons read.
 async fn stored(prom: &Prometheus, job: &str, t_ms: i64) {
-    for _ in 0..100 {
-        let times = prom.scrape_times(job, "5s", t_ms).await;
-        if times.last().is_some_and(|last| t_ms - last <= LAG_MS + 50) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let times = prom.scrape_times(job, "10s", now_ms()).await;
+        if times.last().is_some_and(|&last| last > t_ms) {
             return;
         }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Prometheus did not scrape {job} after {t_ms} within 20 s; scrapes {times:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("Prometheus did not store its scrape of {job} before {t_ms}");
+}
+
+/// How far apart (ms) the two sides' first scrapes in the window `(t_ms - RANGE_MS, t_ms]`
+/// are, plus how far apart their last ones are.
+async fn edge_drift_ms(prom: &Prometheus, job: &str, ours_times: &[i64], t_ms: i64) -> i64 {
+    let inside = |t: &i64| *t > t_ms - RANGE_MS && *t <= t_ms;
+    let range = format!("{}s", RANGE_MS / 1000 + 5);
+    let theirs: Vec<i64> = prom
+        .samples(&format!("up{{job=\"{job}\"}}[{range}]"), t_ms)
+        .await
+        .into_iter()
+        .flat_map(|(_, points)| points)
+        .filter(|&(t, v)| v == 1.0 && inside(&t))
+        .map(|(t, _)| t)
+        .collect();
+    let ours: Vec<i64> = ours_times.iter().copied().filter(inside).collect();
+    let ends = |v: &[i64]| match (v.iter().min(), v.iter().max()) {
+        (Some(&a), Some(&b)) => (a, b),
+        _ => panic!("no scrape of {job} in the window before {t_ms}"),
+    };
+    let ((of, ol), (tf, tl)) = (ends(&ours), ends(&theirs));
+    (of - tf).abs() + (ol - tl).abs()
+}
+
+/// How far apart (ms) Prometheus' last successful scrape before the restart and mcptop's
+/// (at `ours_ms`) were. The load stops at `stop_ms`, so a Prometheus scrape after it (while
+/// the old process shut down) counts as one at `stop_ms`; `restarted_ms` is when the new
+/// process listened, and no scrape of the old one can come after it.
+async fn restart_gap_ms(
+    prom: &Prometheus,
+    job: &str,
+    ours_ms: i64,
+    stop_ms: i64,
+    restarted_ms: i64,
+) -> i64 {
+    let up = prom
+        .samples(&format!("up{{job=\"{job}\"}}[10s]"), restarted_ms)
+        .await;
+    let theirs = up
+        .into_iter()
+        .flat_map(|(_, points)| points)
+        .filter(|&(_, v)| v == 1.0)
+        .map(|(t, _)| t)
+        .max()
+        .unwrap_or_else(|| panic!("no successful scrape of {job} before {restarted_ms}"));
+    (theirs.min(stop_ms) - ours_ms).abs()
+}
+
+/// The instant both sides are evaluated at, once mcptop's last scrape (`ours_ms`) is done:
+/// half an interval after Prometheus' last scrape of `job` before it, and once Prometheus
+/// has stored its scrapes up to there.
+///
+/// Not at mcptop's own last scrape: the window `(t - 30s, t]` would then start right on
+/// one of mcptop's samples (exactly 30 intervals earlier), so whether that sample counted
+/// turned on a few ms of timer jitter; when it did and Prometheus' corresponding sample
+/// (a few ms earlier) did not, the two rates were extrapolated from first samples a second
+/// apart, and differed by that second's calls minus its share of the average (over 1 %
+/// after the restart, whose calls ramp up from zero). Half an interval off the grid, both
+/// sides' first and last samples in the window are corresponding scrapes.
+async fn eval_instant(prom: &Prometheus, job: &str, ours_ms: i64) -> i64 {
+    stored(prom, job, ours_ms).await;
+    let theirs = prom
+        .scrape_times(job, "10s", ours_ms)
+        .await
+        .last()
+        .copied()
+        .unwrap_or_else(|| panic!("no scrape of {job} before {ours_ms}"));
+    let t = (theirs + INTERVAL_MS / 2).max(ours_ms + 1);
+    stored(prom, job, t).await;
+    t
 }
 
 async fn demo(port: u16) -> DemoServer {
@@ -353,9 +478,9 @@ async fn steady_load_agrees_with_promql() {
         start + RANGE_MS + 3 * INTERVAL_MS,
         start + RANGE_MS + 8 * INTERVAL_MS,
     ] {
-        let t = ours.run_until(at).await;
-        stored(&prom, "steady", t).await;
-        compare(&prom, "steady", &ours.model.stats, t).await;
+        let last = ours.run_until(at).await;
+        let t = eval_instant(&prom, "steady", last).await;
+        compare(&prom, "steady", (&ours.stats_at(t), &ours.times()), t, 0).await;
     }
     server.shutdown().await;
 }
@@ -375,19 +500,23 @@ async fn counter_reset_agrees_with_promql() {
     };
     let mut ours = Scraper::new(&prom, "reset", addr).await;
     let start = ours.next_ms;
-    ours.run_until(start + RANGE_MS + 2 * INTERVAL_MS).await;
+    let last_before = ours.run_until(start + RANGE_MS + 2 * INTERVAL_MS).await;
 
     // Restart the demo on the same port: every counter starts again from zero.
     let calls_before = server.calls_total();
+    let stop_ms = now_ms();
     server.shutdown().await;
     let restarted = demo(addr.port()).await;
+    let restarted_ms = now_ms();
     assert!(restarted.calls_total() < calls_before);
+    stored(&prom, "reset", restarted_ms).await;
+    let gap_ms = restart_gap_ms(&prom, "reset", last_before, stop_ms, restarted_ms).await;
 
     // The reset is inside the window at both instants.
     let after = ours.next_ms;
     for at in [after + 10 * INTERVAL_MS, after + 15 * INTERVAL_MS] {
-        let t = ours.run_until(at).await;
-        stored(&prom, "reset", t).await;
+        let last = ours.run_until(at).await;
+        let t = eval_instant(&prom, "reset", last).await;
         let resets = prom
             .scalar(
                 &format!(
@@ -401,7 +530,14 @@ async fn counter_reset_agrees_with_promql() {
             resets.is_some_and(|r| r >= 1.0),
             "Prometheus saw the reset: {resets:?}"
         );
-        compare(&prom, "reset", &ours.model.stats, t).await;
+        compare(
+            &prom,
+            "reset",
+            (&ours.stats_at(t), &ours.times()),
+            t,
+            gap_ms,
+        )
+        .await;
     }
     restarted.shutdown().await;
 }

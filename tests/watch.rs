@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::Value;
 use support::prometheus::{Job, Prometheus};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use support::watching::{Watching, judged_ok, lines_and_exit};
 use tokio::process::{Child, Command};
 
 async fn demo(error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
@@ -68,27 +68,6 @@ fn watch_json(
         args.extend(["--fail-if", c]);
     }
     watch(&args, dir)
-}
-
-/// Every stdout line, each with the instant it was read; and the exit code.
-async fn lines_and_exit(
-    mut child: Child,
-    limit: Duration,
-) -> (Vec<(Instant, String)>, i32, String) {
-    let stdout = child.stdout.take().expect("stdout");
-    let mut reader = BufReader::new(stdout).lines();
-    let mut lines = Vec::new();
-    let read = async {
-        while let Ok(Some(l)) = reader.next_line().await {
-            lines.push((Instant::now(), l));
-        }
-    };
-    tokio::time::timeout(limit, read)
-        .await
-        .unwrap_or_else(|_| panic!("the watch did not end within {limit:?}"));
-    let out = child.wait_with_output().await.expect("exit");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (lines, out.status.code().unwrap_or(-1), stderr)
 }
 
 fn json(lines: &[(Instant, String)]) -> Vec<Value> {
@@ -155,11 +134,19 @@ async fn a_healthy_window_exits_0_with_one_json_line_per_interval() {
 async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
     let server = demo(0.0, (20, 200)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let child = watch_json(&server, "3s", "60s", &["error_rate > 40%"], dir.path());
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut watching = Watching::new(watch_json(
+        &server,
+        "3s",
+        "60s",
+        &["error_rate > 40%"],
+        dir.path(),
+    ));
+    watching
+        .until("a healthy interval", Duration::from_secs(30), judged_ok)
+        .await;
     let changed = chrono::Utc::now();
     server.set_error_ratio(0.95);
-    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(40)).await;
+    let (lines, code, stderr) = watching.finish(Duration::from_secs(40)).await;
     assert_eq!(code, 1, "{stderr}\n{lines:?}");
     let v = json(&lines);
     let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
@@ -199,10 +186,18 @@ async fn errors_rising_mid_run_exit_1_at_the_first_failing_interval() {
 async fn slow_calls_breach_only_after_holding_for_their_duration() {
     let server = demo(0.0, (20, 100)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let child = watch_json(&server, "3s", "60s", &["p95 > 1s for 3s"], dir.path());
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut watching = Watching::new(watch_json(
+        &server,
+        "3s",
+        "60s",
+        &["p95 > 1s for 3s"],
+        dir.path(),
+    ));
+    watching
+        .until("a healthy interval", Duration::from_secs(30), judged_ok)
+        .await;
     server.set_latency_ms(1500, 2500);
-    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    let (lines, code, stderr) = watching.finish(Duration::from_secs(50)).await;
     assert_eq!(code, 1, "{stderr}\n{lines:?}");
     let v = json(&lines);
     let intervals: Vec<&Value> = v.iter().filter(|x| x["kind"] == "interval").collect();
@@ -391,9 +386,12 @@ async fn query_mode_compares_with_the_baseline_window_before_the_watch() {
         ],
         dir.path(),
     );
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut watching = Watching::new(child);
+    watching
+        .until("a healthy interval", Duration::from_secs(30), judged_ok)
+        .await;
     server.set_latency_ms(2000, 3000);
-    let (lines, code, stderr) = lines_and_exit(child, Duration::from_secs(50)).await;
+    let (lines, code, stderr) = watching.finish(Duration::from_secs(50)).await;
     assert_eq!(code, 1, "{stderr}\n{lines:?}");
     let v = json(&lines);
     let base = v[0]["baseline"]["p95_s"].as_f64().expect("a baseline P95");

@@ -4,6 +4,44 @@ use std::time::Duration;
 
 use crate::demo::{DemoOptions, DemoServer, LoadOptions};
 
+/// How long a test waits for the load generator to have done something.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Waits (up to [`WAIT`]) until `done()`; `what` names it in the failure.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `GET {base}/metrics` until its body satisfies `done` (up to [`WAIT`]); returns that body.
+async fn metrics_until(
+    base: &str,
+    what: &str,
+    done: impl Fn(&str) -> bool,
+) -> color_eyre::Result<String> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let body = reqwest::get(format!("{base}/metrics"))
+            .await?
+            .text()
+            .await?;
+        if done(&body) {
+            return Ok(body);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what} in:\n{body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_generator_drives_tool_calls_into_metrics() -> color_eyre::Result<()> {
     let server = DemoServer::start(DemoOptions {
@@ -15,9 +53,13 @@ async fn load_generator_drives_tool_calls_into_metrics() -> color_eyre::Result<(
         },
     })
     .await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    until("a tools/call", || server.calls_total() > 0).await;
     let calls = server.calls_total();
     let base = format!("http://{}", server.addr);
+    metrics_until(&base, "a tools/call histogram series", |m| {
+        m.contains("mcp_method_name=\"tools/call\"")
+    })
+    .await?;
     let http = reqwest::Client::new();
     let metrics = http.get(format!("{base}/metrics")).send().await?;
     let content_type = metrics
@@ -35,7 +77,7 @@ async fn load_generator_drives_tool_calls_into_metrics() -> color_eyre::Result<(
         .await?;
     server.shutdown().await;
 
-    assert!(calls > 0, "no tools/call handled in 3 s");
+    assert!(calls > 0, "no tools/call handled");
     assert_eq!(content_type, "text/plain; version=0.0.4; charset=utf-8");
     assert!(
         metrics.lines().any(
@@ -74,7 +116,7 @@ async fn tools_are_listed_with_annotations_and_generated_arguments_are_valid()
         .and_then(|i| i.server_info.clone());
     let tools = client.peer().list_all_tools().await?;
     let _ = client.cancel().await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    until("more than 20 calls", || server.calls_total() > 20).await;
     let metrics = reqwest::get(format!("{base}/metrics"))
         .await?
         .text()
@@ -82,13 +124,11 @@ async fn tools_are_listed_with_annotations_and_generated_arguments_are_valid()
     let calls = server.calls_total();
     // Turning the error ratio up mid-run fails the calls that follow.
     server.set_error_ratio(1.0);
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let failing = reqwest::get(format!("{base}/metrics"))
-        .await?
-        .text()
-        .await?;
+    metrics_until(&base, "a failed call", |m| {
+        m.contains("error_type=\"tool_error\"")
+    })
+    .await?;
     server.shutdown().await;
-    assert!(failing.contains("error_type=\"tool_error\""), "{failing}");
 
     assert_eq!(info.map(|i| i.name).as_deref(), Some("mcptop-demo"));
     let mut listed: Vec<_> = tools.iter().map(|t| t.name.to_string()).collect();

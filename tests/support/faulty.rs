@@ -4,10 +4,10 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How connections are treated. Switching closes every open connection, so a client's
 /// pooled keep-alive connection meets the new fault too.
@@ -34,7 +34,10 @@ pub enum Fault {
 
 pub struct Faulty {
     pub addr: SocketAddr,
-    fault: Arc<Mutex<Fault>>,
+    /// The fault, and how many times it was switched.
+    fault: Arc<Mutex<(Fault, u64)>>,
+    /// The switch count the accept loop has acted on (port closed or open again).
+    applied: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     open: Arc<Mutex<Vec<TcpStream>>>,
 }
@@ -44,14 +47,21 @@ impl Faulty {
     pub fn start(upstream: SocketAddr) -> Faulty {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let fault = Arc::new(Mutex::new(Fault::Pass));
+        let fault = Arc::new(Mutex::new((Fault::Pass, 0)));
+        let applied = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let open = Arc::new(Mutex::new(Vec::new()));
-        let (f, s, o) = (fault.clone(), stop.clone(), open.clone());
-        thread::spawn(move || accept_loop(Some(listener), addr, upstream, f, s, o));
+        let state = Loop {
+            fault: fault.clone(),
+            applied: applied.clone(),
+            stop: stop.clone(),
+            open: open.clone(),
+        };
+        thread::spawn(move || accept_loop(Some(listener), addr, upstream, state));
         Faulty {
             addr,
             fault,
+            applied,
             stop,
             open,
         }
@@ -61,13 +71,25 @@ impl Faulty {
         format!("http://{}", self.addr)
     }
 
+    /// Switches to `fault`, closes every open connection, and waits (up to 10 s) until the
+    /// accept loop has closed or reopened the port accordingly.
     pub fn set(&self, fault: Fault) {
-        *self.fault.lock().expect("fault lock") = fault;
+        let want = {
+            let mut f = self.fault.lock().expect("fault lock");
+            *f = (fault, f.1 + 1);
+            f.1
+        };
         for conn in self.open.lock().expect("open lock").drain(..) {
             let _ = conn.shutdown(Shutdown::Both);
         }
-        // The accept loop closes or reopens the port within its 10 ms poll.
-        thread::sleep(Duration::from_millis(50));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.applied.load(Ordering::SeqCst) < want {
+            assert!(
+                Instant::now() < deadline,
+                "the fault server did not switch to {fault:?} within 10 s"
+            );
+            thread::sleep(Duration::from_millis(5));
+        }
     }
 }
 
@@ -77,18 +99,31 @@ impl Drop for Faulty {
     }
 }
 
+/// What the accept loop shares with its [`Faulty`].
+struct Loop {
+    fault: Arc<Mutex<(Fault, u64)>>,
+    applied: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+}
+
 fn accept_loop(
     mut listener: Option<TcpListener>,
     addr: SocketAddr,
     upstream: SocketAddr,
-    fault: Arc<Mutex<Fault>>,
-    stop: Arc<AtomicBool>,
-    open: Arc<Mutex<Vec<TcpStream>>>,
+    state: Loop,
 ) {
+    let Loop {
+        fault,
+        applied,
+        stop,
+        open,
+    } = state;
     while !stop.load(Ordering::SeqCst) {
-        let now = *fault.lock().expect("fault lock");
+        let (now, switch) = *fault.lock().expect("fault lock");
         if now == Fault::Refused {
             listener = None;
+            applied.store(switch, Ordering::SeqCst);
             thread::sleep(Duration::from_millis(10));
             continue;
         }
@@ -102,6 +137,7 @@ fn accept_loop(
                 }
             },
         };
+        applied.store(switch, Ordering::SeqCst);
         l.set_nonblocking(true).expect("nonblocking");
         match l.accept() {
             Ok((conn, _)) => {

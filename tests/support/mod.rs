@@ -17,13 +17,15 @@ pub mod peers;
 pub mod prometheus;
 pub mod ready;
 pub mod serve;
+pub mod skip;
 pub mod tls;
 pub mod tmux;
+pub mod watching;
 
 use std::process::Command;
 
 /// Whether an outside program is on PATH. Under CI (`CI=true`) a missing program fails the
-/// test; on a laptop the test is skipped with a printed reason.
+/// test; on a laptop the test is reported skipped ([`skip::skip`]) and returns early.
 pub fn require_program(name: &str) -> bool {
     let found = Command::new("sh")
         .arg("-c")
@@ -32,10 +34,7 @@ pub fn require_program(name: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !found {
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("{name} is required under CI but is not installed (.ci/run installs it)");
-        }
-        eprintln!("SKIPPED: {name} is not installed; install it to run this test");
+        skip::skip(name, "install it to run this test; .ci/run installs it");
     }
     found
 }
