@@ -27,37 +27,6 @@ fn help_lists_the_demo_and_the_target_flag() {
 }
 
 #[test]
-fn bad_config_line_names_file_line_and_key() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("bad.toml");
-    std::fs::write(
-        &path,
-        "[target]\nurl = \"http://127.0.0.1:9\"\n[window]\nrnage = \"5m\"\n",
-    )
-    .expect("write");
-    let out = mcptop(
-        &["--config", path.to_str().expect("utf-8 path")],
-        dir.path(),
-    );
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let expected = format!(
-        "{}:4:1: key `window.rnage`: unknown field `rnage`",
-        path.display()
-    );
-    assert!(err.contains(&expected), "{err}");
-}
-
-#[test]
-fn no_target_is_a_clear_error() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = mcptop(&[], dir.path());
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no target: pass --target URL"), "{err}");
-}
-
-#[test]
 fn stdout_that_is_not_a_terminal_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = mcptop(&["--target", "http://127.0.0.1:9"], dir.path());
