@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use futures::StreamExt;
-use support::tmux::{Tmux, shell_quote};
+use support::exiting::{Exiting, pane};
+use support::tmux::Tmux;
 
 const SERIES: usize = 200_000;
 
@@ -103,39 +104,20 @@ struct Run {
 
 impl Run {
     fn start(tag: &str, env: &str, args: &str) -> Run {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let pid_file = dir.path().join("pid");
-        let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
-        let inner = format!(
-            "echo $$ > {pid}; exec {bin} {args}",
-            pid = shell_quote(&pid_file),
-            bin = shell_quote(bin),
-        );
-        let script = format!(
-            "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state {env} sh -c {inner}; \
-             echo EXIT=$?; stty -a | tr -s ' ;\\n' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
-            d = shell_quote(dir.path()),
-            inner = shell_quote(Path::new(&inner)),
-        );
+        let e = Exiting::start(tag, env, args);
         Run {
-            tmux: Tmux::start(tag, 100, 30, &script),
-            pid_file,
-            _dir: dir,
+            tmux: e.tmux,
+            pid_file: e.pid_file,
+            _dir: e.dir,
         }
     }
 
     /// `#{alternate_on} #{mouse_any_flag} #{cursor_flag}` of the pane.
     fn modes(&self) -> String {
-        self.tmux
-            .cmd(&[
-                "display-message",
-                "-p",
-                "-t",
-                "main",
-                "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
-            ])
-            .trim()
-            .to_string()
+        pane(
+            &self.tmux,
+            "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+        )
     }
 
     /// Sends SIGTERM; returns how long the process took to end, after checking it ended

@@ -9,6 +9,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use support::exiting::{Exiting, pane};
 use support::tmux::{Tmux, shell_quote};
 
 /// The dashboard on the demo, its pid written to `pid` (the `sh` that writes it `exec`s
@@ -22,25 +23,11 @@ struct Run {
 
 impl Run {
     fn start(tag: &str, env: &str) -> Run {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let pid_file = dir.path().join("pid");
-        let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
-        let inner = format!(
-            "echo $$ > {pid}; exec {bin} demo --interval 1s --rate 20 --mouse",
-            pid = shell_quote(&pid_file),
-            bin = shell_quote(bin),
-        );
-        let script = format!(
-            "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state {env} sh -c {inner}; \
-             echo EXIT=$?; stty -a | tr -s ' ;\\n' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
-            d = shell_quote(dir.path()),
-            inner = shell_quote(Path::new(&inner)),
-        );
-        let tmux = Tmux::start(tag, 100, 30, &script);
+        let e = Exiting::start(tag, env, "demo --interval 1s --rate 20 --mouse");
         Run {
-            tmux,
-            pid_file,
-            _dir: dir,
+            tmux: e.tmux,
+            pid_file: e.pid_file,
+            _dir: e.dir,
         }
     }
 
@@ -156,24 +143,12 @@ impl Run {
     /// `#{alternate_on} #{mouse_any_flag}` of the pane: 1 while a full-screen program holds
     /// the alternate screen and asked for mouse events.
     fn modes(&self) -> String {
-        self.tmux
-            .cmd(&[
-                "display-message",
-                "-p",
-                "-t",
-                "main",
-                "#{alternate_on} #{mouse_any_flag}",
-            ])
-            .trim()
-            .to_string()
+        pane(&self.tmux, "#{alternate_on} #{mouse_any_flag}")
     }
 
     /// `#{cursor_flag}`: 1 while the cursor is shown.
     fn cursor(&self) -> String {
-        self.tmux
-            .cmd(&["display-message", "-p", "-t", "main", "#{cursor_flag}"])
-            .trim()
-            .to_string()
+        pane(&self.tmux, "#{cursor_flag}")
     }
 
     fn kill(&self, signal: &str) {

@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod alerts_fixture;
 pub mod demo;
 pub mod drive;
+pub mod exiting;
 pub mod faulty;
 pub mod fixture;
 pub mod fleet_fixture;
