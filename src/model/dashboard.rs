@@ -1,11 +1,12 @@
 //! The model of one target: the series it keeps, its status and the numbers derived from
 //! them. Fed with owned scrape and health results; knows nothing of HTTP or terminals.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use regex::Regex;
 
-use super::profile::{CustomProfile, Profile, ProfileChoice, kinds};
+use super::profile::{CustomProfile, PROCESS_METRICS, Profile, ProfileChoice, kinds};
 use super::series::{Sample, SeriesKey, SeriesStore};
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
@@ -66,6 +67,27 @@ impl ModelConfig {
             ..self.clone()
         }
     }
+}
+
+/// Every sample name a [`Dashboard`] may read from a scrape: the request counters and
+/// latency `_bucket`s of the known profiles (what detection looks at, and what any of them
+/// stores), [`PROCESS_METRICS`], and the custom profile's `requests` and `latency_bucket`.
+/// The scrape source drops every other sample as it reads it
+/// ([`crate::sources::scrape::Intake`]): the model would never store it, and detection,
+/// the tiles, the timeline, the rules and the snapshot read only what the model stores.
+#[must_use]
+pub fn stored_sample_names(custom: Option<&CustomProfile>) -> HashSet<String> {
+    let mut names: HashSet<String> = kinds::request_samples()
+        .into_iter()
+        .map(str::to_string)
+        .chain(kinds::bucket_samples())
+        .chain(PROCESS_METRICS.iter().map(|n| n.to_string()))
+        .collect();
+    if let Some(c) = custom {
+        names.insert(c.requests.clone());
+        names.extend(c.latency_bucket.clone());
+    }
+    names
 }
 
 /// State of one watched target.

@@ -313,7 +313,12 @@ impl<'a> Line<'a> {
 /// Pairwise for the few labels of a real series, sorted beyond 16 so that a hostile line of
 /// thousands of labels stays O(n log n).
 fn duplicate_name<'a>(labels: &Labels<'a>) -> Option<&'a str> {
-    let set = || labels.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| *k);
+    let set = || {
+        labels
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, _)| *k)
+    };
     if labels.len() <= 16 {
         return set()
             .enumerate()

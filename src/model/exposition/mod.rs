@@ -173,11 +173,7 @@ impl<'a> Exposition<'a> {
     /// Declared family with exactly this name: an O(1) index lookup, a
     /// linear scan if entries were added to or removed from `families`.
     pub fn family(&self, name: &str) -> Option<&Family<'a>> {
-        match self
-            .index
-            .get(name)
-            .and_then(|&i| self.families.get(i))
-        {
+        match self.index.get(name).and_then(|&i| self.families.get(i)) {
             Some(f) if f.name == name => Some(f),
             None if self.index.len() == self.families.len() => None,
             _ => self.families.iter().find(|f| f.name == name),

@@ -379,8 +379,11 @@ fn sample_room_is_bounded_by_lines_bytes_and_a_ceiling() {
 
 #[test]
 fn the_last_type_of_a_name_wins() {
-    let exp = parse("# TYPE foo gauge\nfoo 1\n# TYPE foo counter\n# HELP foo b\n", Text)
-        .expect("valid");
+    let exp = parse(
+        "# TYPE foo gauge\nfoo 1\n# TYPE foo counter\n# HELP foo b\n",
+        Text,
+    )
+    .expect("valid");
     assert_eq!(exp.families.len(), 1);
     let f = exp.family("foo").expect("declared");
     assert_eq!(
