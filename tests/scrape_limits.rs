@@ -10,6 +10,7 @@ use std::time::Duration;
 use mcptop::config::Target;
 use mcptop::model::dashboard::{Dashboard, ModelConfig, stored_sample_names};
 use mcptop::model::profile::{ProfileChoice, default_polling_paths};
+use mcptop::model::series::Interner;
 use mcptop::sources::endpoint::Endpoint;
 use mcptop::sources::scrape::{self, Intake};
 
@@ -44,7 +45,7 @@ async fn serve(body: Arc<Mutex<String>>) -> reqwest::Url {
         .metrics_url
 }
 
-fn intake(limit: usize) -> Intake {
+fn intake_of(limit: usize) -> Intake {
     Intake {
         max_bytes: 16 << 20,
         sample_limit: limit,
@@ -70,16 +71,29 @@ async fn over_the_sample_limit_the_scrape_fails_and_the_numbers_stay() {
     let shared = Arc::new(Mutex::new(body(0, 2)));
     let url = serve(shared.clone()).await;
     let client = Endpoint::plain(Duration::from_secs(5)).expect("client");
-    let intake = intake(5);
-    let mut buf = Vec::new();
+    let intake = intake_of(5);
+    let (mut buf, mut keys) = (Vec::new(), Interner::default());
     let mut m = model();
+    let mut first_keys = Vec::new();
     // Five samples, the limit: passes; only the four the model reads reach it (no go_junk).
     for (t_s, count) in [(0, 0), (10, 10)] {
         *shared.lock().expect("lock") = body(count, 2);
-        let s = scrape::scrape_into(&client, &url, &intake, t_s * 1000, &mut buf).await;
+        let s = scrape::scrape_into(&client, &url, &intake, t_s * 1000, &mut buf, &mut keys).await;
         let s = s.expect("at the limit passes");
         assert_eq!(s.samples.len(), 3);
         assert!(s.samples.iter().all(|x| !x.key.name.starts_with("go_")));
+        // A series seen again gets the key of the scrape before: no new allocation.
+        if first_keys.is_empty() {
+            first_keys = s.samples.iter().map(|x| x.key.clone()).collect();
+        } else {
+            assert!(
+                s.samples
+                    .iter()
+                    .zip(&first_keys)
+                    .all(|(x, k)| Arc::ptr_eq(&x.key, k))
+            );
+        }
+        assert_eq!(keys.len(), 3);
         m.apply_scrape(t_s * 1000, Ok(s));
     }
     let rate = m.stats.req_per_sec.expect("a rate from two scrapes");
@@ -87,7 +101,7 @@ async fn over_the_sample_limit_the_scrape_fails_and_the_numbers_stay() {
 
     // Seven samples: refused with Prometheus' words and the count.
     *shared.lock().expect("lock") = body(20, 4);
-    let err = scrape::scrape_into(&client, &url, &intake, 12_000, &mut buf)
+    let err = scrape::scrape_into(&client, &url, &intake, 12_000, &mut buf, &mut keys)
         .await
         .expect_err("over the limit");
     assert!(err.ends_with(": sample limit exceeded (7 > 5)"), "{err}");
@@ -103,6 +117,7 @@ async fn over_the_sample_limit_the_scrape_fails_and_the_numbers_stay() {
         m.status.error()
     );
     // 0 is no limit, as in Prometheus.
-    let s = scrape::scrape_into(&client, &url, &self::intake(0), 14_000, &mut buf).await;
+    let unlimited = intake_of(0);
+    let s = scrape::scrape_into(&client, &url, &unlimited, 14_000, &mut buf, &mut keys).await;
     assert_eq!(s.map(|s| s.samples.len()), Ok(3));
 }

@@ -2,6 +2,7 @@
 //! them. Fed with owned scrape and health results; knows nothing of HTTP or terminals.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use regex::Regex;
@@ -15,7 +16,9 @@ use super::timeline::Timeline;
 /// One sample of a scrape, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScrapedSample {
-    pub key: SeriesKey,
+    /// Shared with the scrape task's [`super::series::Interner`] and, once stored, the
+    /// store: a series seen again costs no allocation.
+    pub key: Arc<SeriesKey>,
     pub value: f64,
     /// The exposition's own timestamp (ms), when it gave one; else the scrape time is used
     /// (as Prometheus with `honor_timestamps: true`).
@@ -168,7 +171,7 @@ impl Dashboard {
 
     fn ingest(&mut self, scrape: &Scrape) {
         if self.wants_detection(scrape) {
-            let keys = scrape.samples.iter().map(|s| &s.key);
+            let keys = scrape.samples.iter().map(|s| &*s.key);
             let found = Profile::detect(
                 &self.cfg.profile,
                 self.cfg.custom_profile.as_ref(),
@@ -192,7 +195,7 @@ impl Dashboard {
             return;
         };
         for s in &scrape.samples {
-            let name = s.key.name.as_str();
+            let name = &*s.key.name;
             if !profile.wants(name) {
                 continue;
             }
@@ -205,7 +208,7 @@ impl Dashboard {
             } else {
                 &mut self.buckets
             };
-            store.push(&s.key, sample);
+            store.push_shared(&s.key, sample);
         }
         self.counters.trim(scrape.t_ms);
         self.buckets.trim(scrape.t_ms);

@@ -13,7 +13,7 @@ use super::http::{read_capped_into, redact, short_error, status_error};
 use super::{TargetId, Update, now_ms};
 use crate::model::dashboard::{Scrape, ScrapedSample};
 use crate::model::exposition::{self, Format};
-use crate::model::series::SeriesKey;
+use crate::model::series::Interner;
 
 /// What the scraper asks for, like Prometheus: OpenMetrics first, then text 0.0.4.
 pub const ACCEPT: &str =
@@ -67,10 +67,11 @@ pub async fn run(
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut body = Vec::new();
+    let mut keys = Interner::default();
     loop {
         ticker.tick().await;
         let t_ms = now_ms();
-        let result = scrape_into(&client, &url, &intake, t_ms, &mut body).await;
+        let result = scrape_into(&client, &url, &intake, t_ms, &mut body, &mut keys).await;
         if body.capacity() > KEEP_BODY_BYTES {
             body = Vec::new();
         }
@@ -126,20 +127,23 @@ pub async fn scrape_once(
     max_bytes: u64,
     t_ms: i64,
 ) -> Result<Scrape, String> {
-    scrape_into(client, url, &Intake::all(max_bytes), t_ms, &mut Vec::new()).await
+    let (intake, mut keys) = (Intake::all(max_bytes), Interner::default());
+    scrape_into(client, url, &intake, t_ms, &mut Vec::new(), &mut keys).await
 }
 
 /// [`scrape_once`] taking what `intake` says (errors also: more samples than its
 /// `sample_limit`, `sample limit exceeded (N > limit)`), reading the body into `body`,
-/// whose capacity is kept for the next scrape of the same target.
+/// whose capacity is kept for the next scrape of the same target, and the series keys
+/// through `keys`, kept likewise.
 pub async fn scrape_into(
     client: &Endpoint,
     url: &Url,
     intake: &Intake,
     t_ms: i64,
     body: &mut Vec<u8>,
+    keys: &mut Interner,
 ) -> Result<Scrape, String> {
-    fetch(client, url, intake, t_ms, body)
+    fetch(client, url, intake, t_ms, body, keys)
         .await
         .map_err(|e| format!("{}: {e}", redact(url.as_str())))
 }
@@ -150,6 +154,7 @@ async fn fetch(
     intake: &Intake,
     t_ms: i64,
     body: &mut Vec<u8>,
+    keys: &mut Interner,
 ) -> Result<Scrape, String> {
     let started = Instant::now();
     let resp = client
@@ -169,7 +174,7 @@ async fn fetch(
         .to_string();
     read_capped_into(resp, intake.max_bytes, body).await?;
     let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
-    let samples = parse_with(text, Format::from_content_type(&content_type), intake)?;
+    let samples = parse_with(text, Format::from_content_type(&content_type), intake, keys)?;
     Ok(Scrape {
         t_ms,
         duration: started.elapsed(),
@@ -182,13 +187,20 @@ async fn fetch(
 ///
 /// Errors: `bad exposition: line N: message` for the first malformed line.
 pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
-    parse_with(text, format, &Intake::all(u64::MAX))
+    parse_with(
+        text,
+        format,
+        &Intake::all(u64::MAX),
+        &mut Interner::default(),
+    )
 }
 
-/// Parses an exposition into the owned samples `intake` keeps.
+/// Parses an exposition into the owned samples `intake` keeps, their keys from `keys`
+/// (a series `keys` handed out in an earlier scrape costs no allocation; on success, the
+/// keys of series no longer exposed are let go, [`Interner::end_scrape`]).
 ///
 /// Every sample is counted against `intake.sample_limit` as it is read; those of names
-/// `intake` does not keep are dropped before any owned key is made, and once the count
+/// `intake` does not keep are dropped before any key is looked up, and once the count
 /// passes the limit nothing more is kept (what was is freed): the rest of the body is only
 /// read through, to count it and to find a malformed line, which Prometheus also reports
 /// before the limit. Without a name filter, the vector is sized once for the body's possible
@@ -200,6 +212,7 @@ pub fn parse_with(
     text: &str,
     format: Format,
     intake: &Intake,
+    keys: &mut Interner,
 ) -> Result<Vec<ScrapedSample>, String> {
     let limit = match intake.sample_limit {
         0 => usize::MAX,
@@ -223,10 +236,7 @@ pub fn parse_with(
             return;
         }
         samples.push(ScrapedSample {
-            key: SeriesKey::new(
-                s.name,
-                s.labels.into_iter().map(|(k, v)| (k, v.into_owned())),
-            ),
+            key: keys.key(s.name, &s.labels),
             value: s.value,
             timestamp_ms: s.timestamp_ms,
         });
@@ -235,6 +245,7 @@ pub fn parse_with(
     if seen > limit {
         return Err(format!("sample limit exceeded ({seen} > {limit})"));
     }
+    keys.end_scrape();
     Ok(samples)
 }
 
@@ -247,7 +258,7 @@ mod tests {
         let text = "# TYPE a counter\na_total{path=\"x,y\",q=\"say \\\"hi\\\"\"} 3 1700000000000\n";
         let samples = parse(text, Format::Text).expect("parses");
         assert_eq!(samples.len(), 1);
-        assert_eq!(samples[0].key.name, "a_total");
+        assert_eq!(&*samples[0].key.name, "a_total");
         assert_eq!(samples[0].key.label("path"), Some("x,y"));
         assert_eq!(samples[0].key.label("q"), Some("say \"hi\""));
         assert_eq!(samples[0].timestamp_ms, Some(1_700_000_000_000));
@@ -270,6 +281,10 @@ mod tests {
         assert_eq!(samples[0].timestamp_ms, Some(1_520_879_607_789));
     }
 
+    fn parse_text(text: &str, intake: &Intake) -> Result<Vec<ScrapedSample>, String> {
+        parse_with(text, Format::Text, intake, &mut Interner::default())
+    }
+
     fn limited(limit: usize, names: &[&str]) -> Intake {
         Intake {
             max_bytes: u64::MAX,
@@ -282,28 +297,24 @@ mod tests {
     #[test]
     fn the_sample_limit_counts_every_sample_and_a_malformed_line_comes_first() {
         let text = "a 1\nb 2\nc 3\n";
+        assert_eq!(parse_text(text, &limited(3, &[])).map(|s| s.len()), Ok(3));
         assert_eq!(
-            parse_with(text, Format::Text, &limited(3, &[])).map(|s| s.len()),
-            Ok(3)
-        );
-        assert_eq!(
-            parse_with(text, Format::Text, &limited(2, &[])),
+            parse_text(text, &limited(2, &[])),
             Err("sample limit exceeded (3 > 2)".to_string())
         );
         // Samples of names not kept count too, as Prometheus counts every sample.
         assert_eq!(
-            parse_with(text, Format::Text, &limited(2, &["a"])),
+            parse_text(text, &limited(2, &["a"])),
             Err("sample limit exceeded (3 > 2)".to_string())
         );
-        let err = parse_with("a 1\nb 2\nc 3\nd{\n", Format::Text, &limited(1, &[]))
-            .expect_err("malformed");
+        let err = parse_text("a 1\nb 2\nc 3\nd{\n", &limited(1, &[])).expect_err("malformed");
         assert!(err.starts_with("bad exposition: line 4"), "{err}");
     }
 
     #[test]
     fn names_not_kept_never_become_samples() {
         let text = "# TYPE a counter\na_total{x=\"1\"} 3\nb 2\na_total{x=\"2\"} 4\n";
-        let kept = parse_with(text, Format::Text, &limited(0, &["a_total"])).expect("parses");
+        let kept = parse_text(text, &limited(0, &["a_total"])).expect("parses");
         let got: Vec<_> = kept.iter().map(|s| (s.key.label("x"), s.value)).collect();
         assert_eq!(got, [(Some("1"), 3.0), (Some("2"), 4.0)]);
     }
