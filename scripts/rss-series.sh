@@ -50,7 +50,7 @@ perf_build
 
 port=$(free_port)
 cat > "$work/serve.py" <<'EOF'
-import http.server, sys, time
+import http.server, sys, threading, time
 port, series, junk = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 FAM = "mcp_server_operation_duration_seconds"
 LES = ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "30", "60", "120", "300", "+Inf"]
@@ -58,7 +58,7 @@ ERRS = ["", "tool_error", "-32603", "timeout"]
 combos = []
 for i in range(series // 16):
     tool, err = f"service{i // 40}.tool_{i % 40}", ERRS[i % len(ERRS)]
-    lab = f'mcp_method_name="tools/call",gen_ai_tool_name="{tool}",error_type="{err}",network_transport="tcp"'
+    lab = f'mcp_method_name="tools/call",gen_ai_tool_name="{tool}",error_type="{err}"'
     rate = 1 / 60 if i % 3 == 0 else 0.5 + (i % 7)  # calls per second
     mode = i % 12  # the bucket most calls fall in
     shares = [0.0 if k < mode - 1 else 0.3 if k == mode - 1 else 0.8 if k == mode else 1.0
@@ -80,15 +80,27 @@ def body():
     out.append("process_resident_memory_bytes 4.2e7\n")
     return "".join(out).encode()
 
+# A body is built every second in the background and served as it stands, so that a
+# scrape is answered at once however long building takes on a loaded machine.
+latest = [body()]
+def rebuild():
+    while True:
+        time.sleep(1)
+        latest[0] = body()
+threading.Thread(target=rebuild, daemon=True).start()
+
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
-        b = body() if self.path == "/metrics" else b"ok"
+        b = latest[0] if self.path == "/metrics" else b"ok"
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
         self.send_header("Content-Length", str(len(b)))
         self.end_headers()
-        self.wfile.write(b)
+        try:
+            self.wfile.write(b)
+        except OSError:  # mcptop gave up on this scrape (a timeout): its error says so
+            pass
     def log_message(self, *a):
         pass
 
@@ -99,6 +111,10 @@ perf_pids+=($!)
 wait_http "http://127.0.0.1:$port/metrics"
 bytes=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
 log "serving $((series / 16 * 16)) profile series + $junk junk ($bytes bytes) on port $port"
+if [ "$bytes" -gt 16777216 ]; then
+  echo "$perf_prog: the body ($bytes bytes) is over scrape.max_body_bytes: fewer series" >&2
+  exit 1
+fi
 
 mkdir -p "$work/cfg"
 perf_new_session rss "$work/cfg" "$bin" --target "http://127.0.0.1:$port" \
