@@ -103,14 +103,17 @@ fn range_is_left_open_right_closed() {
 
 #[test]
 fn a_full_window_of_a_growing_counter_packs_in_a_few_bytes_a_sample() {
-    // 5 minutes at 1 s: 312 samples with the trim margin, 16 bytes each unpacked.
-    let mut series = Series::default();
+    // 5 minutes at 1 s: 312 samples with the trim margin, 16 bytes each unpacked; steps of
+    // up to 60 take 2 bytes a sample.
+    let mut series = Series::with_capacity(312 * 2);
+    let mut v = 1e6;
     for t in 0..312 {
-        assert!(series.push(s(t * 1000 + t % 3, t as f64)));
+        v += (t % 61) as f64;
+        assert!(series.push(s(t * 1000 + t % 3, v)));
     }
     assert_eq!(series.len(), 312);
     assert!(
-        series.capacity() < 312 * 4,
+        series.capacity() < 312 * 5 / 2,
         "capacity {} for 312 samples",
         series.capacity()
     );
@@ -187,11 +190,14 @@ fn packed_samples_read_back_bit_for_bit_through_pushes_and_trims() {
             3 => 1 << 40,
             _ => (r >> 20) as i64,
         };
-        let v = match (r >> 8) % 4 {
+        let prev = want.back().map_or(0.0, |s| s.v);
+        let v = match (r >> 8) % 6 {
             0 => specials[(r >> 16) as usize % specials.len()],
             1 => f64::from_bits(mix(&mut state)),
-            2 => want.back().map_or(0.0, |s| s.v),
-            _ => want.back().map_or(0.0, |s| s.v) + 1.0,
+            2 => prev,
+            3 => prev + 1.0,
+            4 => (prev + ((r >> 24) % 5000) as f64 - 2500.0).round(),
+            _ => ((r >> 12) as i64 - (1 << 51)) as f64,
         };
         assert!(series.push(s(t, v)));
         want.push_back(s(t, v));

@@ -3,11 +3,13 @@
 //!
 //! Each packed sample is its timestamp's delta-of-delta (the change of the interval since
 //! the previous sample, zigzag LEB128: scrapes a few ms off their tick take 1 byte) then
-//! its value XORed with the previous value's bits, as in Gorilla (Pelkonen et al., VLDB
-//! 2015) but byte-aligned: a tag byte `trailing_zero_bytes << 4 | meaningful_bytes`, 0 for
-//! an unchanged value, then the meaningful bytes. A constant series costs 2 bytes a sample,
-//! a counter growing by small integers 3 to 5, instead of 16. Values are kept bit for bit
-//! (NaN payloads and -0 included).
+//! its value: a tag byte 0 for an unchanged value; `0x80 | zigzag(step)` for a whole
+//! number that moved by a step of -63..=63 from a whole number (a counter's or a bucket's
+//! usual change), `0xff` then the zigzag LEB128 step for a larger one; otherwise the value
+//! XORed with the previous value's bits, as in Gorilla (Pelkonen et al., VLDB 2015) but
+//! byte-aligned: `trailing_zero_bytes << 4 | meaningful_bytes`, then those bytes. A
+//! constant series and a counter growing by small steps cost 2 bytes a sample instead of
+//! 16. Values are kept bit for bit (NaN payloads and -0 included).
 //!
 //! Reading decodes from the oldest sample: a range walks the series once, as the window
 //! holds nearly the whole series anyway (the store keeps the rate window and a little
@@ -114,6 +116,13 @@ impl Series {
         let x = prev.v.to_bits() ^ s.v.to_bits();
         if x == 0 {
             self.bytes.push(0);
+        } else if let Some(z) = int_delta(prev.v, s.v).map(zigzag) {
+            if z < 0x7f {
+                self.bytes.push(0x80 | z as u8);
+            } else {
+                self.bytes.push(0xff);
+                put_varint(&mut self.bytes, z);
+            }
         } else {
             let trail = x.trailing_zeros() / 8;
             let n = 8 - x.leading_zeros() / 8 - trail;
@@ -197,7 +206,16 @@ fn unpack(bytes: &[u8], pos: usize, prev: (Sample, i64)) -> Option<((Sample, i64
     let tag = *bytes.get(pos)?;
     pos += 1;
     let mut bits = prev.0.v.to_bits();
-    if tag != 0 {
+    if tag & 0x80 != 0 {
+        let z = if tag == 0xff {
+            let (z, end) = get_varint(bytes, pos)?;
+            pos = end;
+            z
+        } else {
+            u64::from(tag & 0x7f)
+        };
+        bits = (prev.0.v + unzigzag(z) as f64).to_bits();
+    } else if tag != 0 {
         let (trail, n) = (u32::from(tag >> 4), usize::from(tag & 0x0f));
         let mut le = [0u8; 8];
         le[..n].copy_from_slice(bytes.get(pos..pos + n)?);
@@ -209,6 +227,18 @@ fn unpack(bytes: &[u8], pos: usize, prev: (Sample, i64)) -> Option<((Sample, i64
         v: f64::from_bits(bits),
     };
     Some(((s, delta), pos))
+}
+
+/// `b - a` when both are whole numbers below 2^52 in magnitude and `a` plus it gives
+/// `b` bit for bit (not so for `-0`): a counter's step, packed as an integer.
+fn int_delta(a: f64, b: f64) -> Option<i64> {
+    const LIMIT: f64 = 4_503_599_627_370_496.0; // 2^52
+    let whole = |v: f64| v.abs() < LIMIT && v.fract() == 0.0;
+    if !(whole(a) && whole(b)) {
+        return None;
+    }
+    let d = (b - a) as i64;
+    ((a + d as f64).to_bits() == b.to_bits()).then_some(d)
 }
 
 fn zigzag(v: i64) -> u64 {
