@@ -8,8 +8,8 @@
 //! never drops data on its own.
 //!
 //! Memory: a series packs its samples ([`Series`], `series/packed.rs`): 2 bytes a sample
-//! for an unchanged value at a steady interval, 3 to 5 for a counter growing by small
-//! integers, instead of 16. A store told its scrape interval
+//! for an unchanged value or a counter growing by steps of up to 63 at a steady interval,
+//! instead of 16. A store told its scrape interval
 //! ([`SeriesStore::with_interval`]) allocates each new series' buffer for the whole
 //! retention window at 2 bytes a sample at once, so a constant series never reallocates
 //! and others grow by a quarter at a time.
