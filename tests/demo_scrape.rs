@@ -59,7 +59,7 @@ async fn computed_request_rate_matches_server_call_count() {
             .expect("scrape succeeds");
         let after = server.calls_total();
         for x in &s.samples {
-            if x.key.name == "mcp_server_operation_duration_seconds_count"
+            if &*x.key.name == "mcp_server_operation_duration_seconds_count"
                 && x.key.label("mcp_method_name") == Some("tools/call")
             {
                 store.push(&x.key, mcptop::model::series::Sample { t_ms, v: x.value });
@@ -70,7 +70,7 @@ async fn computed_request_rate_matches_server_call_count() {
             .samples
             .iter()
             .filter(|x| {
-                x.key.name == "mcp_server_operation_duration_seconds_count"
+                &*x.key.name == "mcp_server_operation_duration_seconds_count"
                     && x.key.label("mcp_method_name") == Some("tools/call")
             })
             .map(|x| x.value)

@@ -249,7 +249,7 @@ fn close(a: f64, b: f64) -> bool {
 fn top_bound(samples: &[ScrapedSample], bucket: &str) -> f64 {
     samples
         .iter()
-        .filter(|s| s.key.name == bucket)
+        .filter(|s| &*s.key.name == bucket)
         .filter_map(|s| s.key.label("le")?.parse::<f64>().ok())
         .filter(|b| b.is_finite())
         .fold(0.0, f64::max)
@@ -267,7 +267,7 @@ fn check(case: &Case) {
 
     let requests: Vec<&ScrapedSample> = samples
         .iter()
-        .filter(|s| s.key.name == case.requests && (case.counted)(&s.key, case.polling))
+        .filter(|s| &*s.key.name == case.requests && (case.counted)(&s.key, case.polling))
         .collect();
     let total: f64 = requests.iter().map(|s| s.value).sum();
     let errors: f64 = requests
@@ -336,7 +336,7 @@ fn mcpany_tool_calls_are_counted_once() {
     let d = two_scrapes(&["/metrics", "/health"], &samples, |_| true);
     let every_series: f64 = samples
         .iter()
-        .filter(|s| s.key.name == "mcpany_tools_call_total")
+        .filter(|s| &*s.key.name == "mcpany_tools_call_total")
         .map(|s| s.value)
         .sum();
     let req = d.stats.req_per_sec.expect("req/s");
@@ -382,7 +382,7 @@ fn fastapi_latency_comes_from_the_finer_histogram_and_says_what_it_holds() {
 fn an_idle_http_target_polled_at_metrics_prometheus_has_no_traffic() {
     let samples = parse("http-fastapi.prom");
     let polled = |k: &SeriesKey| {
-        k.name == "http_requests_total"
+        &*k.name == "http_requests_total"
             && matches!(k.label("handler"), Some("/metrics/prometheus" | "/health"))
     };
     let d = two_scrapes(&["/metrics/prometheus", "/health"], &samples, polled);

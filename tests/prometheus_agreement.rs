@@ -242,7 +242,7 @@ async fn model_of_prometheus_samples(prom: &Prometheus, job: &str, t_ms: i64) ->
         let key = SeriesKey::new(&name, labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         for (t, v) in points {
             by_time.entry(t).or_default().push(ScrapedSample {
-                key: key.clone(),
+                key: key.clone().into(),
                 value: v,
                 timestamp_ms: Some(t),
             });

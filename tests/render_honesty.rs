@@ -25,7 +25,8 @@ fn scrape(t: i64) -> Scrape {
             key: SeriesKey::new(
                 name,
                 labels.iter().map(|(k, v)| (k.to_string(), v.to_string())),
-            ),
+            )
+            .into(),
             value: v,
             timestamp_ms: None,
         });

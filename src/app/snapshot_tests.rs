@@ -63,7 +63,8 @@ fn scrape(t_s: i64, rps: f64, err: f64) -> Scrape {
                     ("gen_ai_tool_name", "notion.search".to_string()),
                     ("error_type", error_type.to_string()),
                 ],
-            ),
+            )
+            .into(),
             value: rate * t,
             timestamp_ms: None,
         })
@@ -267,7 +268,8 @@ fn a_fleet_of_two_profiles_says_mixed_and_notes_the_blind_one() {
                     ("handler", "/mcp".to_string()),
                     ("status", "200".to_string()),
                 ],
-            ),
+            )
+            .into(),
             value: 5.0 * (t_s + 3600) as f64,
             timestamp_ms: None,
         }],

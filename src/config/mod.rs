@@ -114,7 +114,14 @@ pub struct ScrapeConfig {
     pub timeout: Option<Duration>,
     /// Largest `/metrics` body accepted, in bytes; larger bodies fail the scrape.
     pub max_body_bytes: u64,
+    /// Most samples one scrape may hold, as Prometheus' `sample_limit`: a scrape with more
+    /// fails with `sample limit exceeded (N > limit)` and the previous numbers stay, with
+    /// their age. 0 means no limit. Default [`DEFAULT_SAMPLE_LIMIT`].
+    pub sample_limit: usize,
 }
+
+/// The default `scrape.sample_limit`: 200,000 samples.
+pub const DEFAULT_SAMPLE_LIMIT: usize = 200_000;
 
 impl ScrapeConfig {
     /// The effective request timeout.
@@ -130,6 +137,7 @@ impl Default for ScrapeConfig {
             interval: Duration::from_secs(2),
             timeout: None,
             max_body_bytes: 16 * 1024 * 1024,
+            sample_limit: DEFAULT_SAMPLE_LIMIT,
         }
     }
 }

@@ -32,6 +32,20 @@ fn unknown_table_is_named() {
 }
 
 #[test]
+fn sample_limit_is_read_and_a_bad_one_names_file_line_and_key() {
+    assert_eq!(Config::default().scrape.sample_limit, 200_000);
+    let cfg =
+        Config::from_toml("[scrape]\nsample_limit = 5000\n", Path::new("c.toml")).expect("parses");
+    assert_eq!(cfg.scrape.sample_limit, 5000);
+    let text = "[scrape]\ninterval = \"2s\"\nsample_limit = -1\n";
+    let shown = Config::from_toml(text, Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(shown.starts_with("c.toml:3:"), "{shown}");
+    assert!(shown.contains("key `scrape.sample_limit`"), "{shown}");
+}
+
+#[test]
 fn bad_duration_names_key() {
     let text = "[window]\nrange = \"5 parsecs\"\n";
     let err = Config::from_toml(text, Path::new("c.toml")).unwrap_err();

@@ -1,11 +1,13 @@
 //! The model of one target: the series it keeps, its status and the numbers derived from
 //! them. Fed with owned scrape and health results; knows nothing of HTTP or terminals.
 
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use regex::Regex;
 
-use super::profile::{CustomProfile, Profile, ProfileChoice, kinds};
+use super::profile::{CustomProfile, PROCESS_METRICS, Profile, ProfileChoice, kinds};
 use super::series::{Sample, SeriesKey, SeriesStore};
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
@@ -14,7 +16,9 @@ use super::timeline::Timeline;
 /// One sample of a scrape, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScrapedSample {
-    pub key: SeriesKey,
+    /// Shared with the scrape task's [`super::series::Interner`] and, once stored, the
+    /// store: a series seen again costs no allocation.
+    pub key: Arc<SeriesKey>,
     pub value: f64,
     /// The exposition's own timestamp (ms), when it gave one; else the scrape time is used
     /// (as Prometheus with `honor_timestamps: true`).
@@ -66,6 +70,27 @@ impl ModelConfig {
             ..self.clone()
         }
     }
+}
+
+/// Every sample name a [`Dashboard`] may read from a scrape: the request counters and
+/// latency `_bucket`s of the known profiles (what detection looks at, and what any of them
+/// stores), [`PROCESS_METRICS`], and the custom profile's `requests` and `latency_bucket`.
+/// The scrape source drops every other sample as it reads it
+/// ([`crate::sources::scrape::Intake`]): the model would never store it, and detection,
+/// the tiles, the timeline, the rules and the snapshot read only what the model stores.
+#[must_use]
+pub fn stored_sample_names(custom: Option<&CustomProfile>) -> HashSet<String> {
+    let mut names: HashSet<String> = kinds::request_samples()
+        .into_iter()
+        .map(str::to_string)
+        .chain(kinds::bucket_samples())
+        .chain(PROCESS_METRICS.iter().map(|n| n.to_string()))
+        .collect();
+    if let Some(c) = custom {
+        names.insert(c.requests.clone());
+        names.extend(c.latency_bucket.clone());
+    }
+    names
 }
 
 /// State of one watched target.
@@ -146,7 +171,7 @@ impl Dashboard {
 
     fn ingest(&mut self, scrape: &Scrape) {
         if self.wants_detection(scrape) {
-            let keys = scrape.samples.iter().map(|s| &s.key);
+            let keys = scrape.samples.iter().map(|s| &*s.key);
             let found = Profile::detect(
                 &self.cfg.profile,
                 self.cfg.custom_profile.as_ref(),
@@ -170,7 +195,7 @@ impl Dashboard {
             return;
         };
         for s in &scrape.samples {
-            let name = s.key.name.as_str();
+            let name = &*s.key.name;
             if !profile.wants(name) {
                 continue;
             }
@@ -183,7 +208,7 @@ impl Dashboard {
             } else {
                 &mut self.buckets
             };
-            store.push(&s.key, sample);
+            store.push_shared(&s.key, sample);
         }
         self.counters.trim(scrape.t_ms);
         self.buckets.trim(scrape.t_ms);

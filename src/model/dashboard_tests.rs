@@ -47,7 +47,8 @@ fn scrape(t_s: i64) -> Scrape {
                 tool,
                 err,
                 None,
-            ),
+            )
+            .into(),
             value: count,
             timestamp_ms: None,
         });
@@ -63,7 +64,8 @@ fn scrape(t_s: i64) -> Scrape {
                     tool,
                     err,
                     Some(le),
-                ),
+                )
+                .into(),
                 value: v,
                 timestamp_ms: None,
             });
@@ -73,7 +75,8 @@ fn scrape(t_s: i64) -> Scrape {
         key: SeriesKey::new(
             "process_resident_memory_bytes",
             Vec::<(String, String)>::new(),
-        ),
+        )
+        .into(),
         value: 42e6,
         timestamp_ms: None,
     });
@@ -153,7 +156,7 @@ fn unknown_metrics_say_so() {
         duration: Duration::ZERO,
         bytes: 0,
         samples: vec![ScrapedSample {
-            key: SeriesKey::new("up", Vec::<(String, String)>::new()),
+            key: SeriesKey::new("up", Vec::<(String, String)>::new()).into(),
             value: 1.0,
             timestamp_ms: None,
         }],
@@ -195,7 +198,8 @@ fn auto_profile_moves_from_http_to_otel_when_mcp_series_appear() {
             key: SeriesKey::new(
                 "http_requests_total",
                 [("handler", "/mcp"), ("status", "200")],
-            ),
+            )
+            .into(),
             value: 1.0,
             timestamp_ms: None,
         }],
@@ -237,7 +241,7 @@ fn counters(t_s: i64, series: &[(&str, &[(&str, &str)])]) -> Scrape {
         samples: series
             .iter()
             .map(|(name, labels)| ScrapedSample {
-                key: SeriesKey::new(name, labels.iter().copied()),
+                key: SeriesKey::new(name, labels.iter().copied()).into(),
                 value: 100.0 + t_s as f64,
                 timestamp_ms: None,
             })

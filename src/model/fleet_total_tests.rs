@@ -41,7 +41,7 @@ fn samples(instance: &str, t_s: i64, calls: &[(&str, &str, f64, &str)]) -> Vec<S
             l
         };
         out.push(ScrapedSample {
-            key: SeriesKey::new("mcp_server_operation_duration_seconds_count", labels(None)),
+            key: SeriesKey::new("mcp_server_operation_duration_seconds_count", labels(None)).into(),
             value: count,
             timestamp_ms: None,
         });
@@ -51,7 +51,8 @@ fn samples(instance: &str, t_s: i64, calls: &[(&str, &str, f64, &str)]) -> Vec<S
                 key: SeriesKey::new(
                     "mcp_server_operation_duration_seconds_bucket",
                     labels(Some(le)),
-                ),
+                )
+                .into(),
                 value: if i >= first { count } else { 0.0 },
                 timestamp_ms: None,
             });

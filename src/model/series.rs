@@ -7,14 +7,21 @@
 //! Retention is applied by [`SeriesStore::trim`] only; [`SeriesStore::push`]
 //! never drops data on its own.
 //!
-//! Memory: a store told its scrape interval ([`SeriesStore::with_interval`])
-//! allocates each new series' buffer for the whole retention window at once
-//! (16 bytes per sample), so the footprint is set when the series first appears
-//! and does not creep up while the window fills, nor fragment the heap with
-//! the freed buffers of repeated growth.
+//! Memory: a series packs its samples ([`Series`], `series/packed.rs`): 2 bytes a sample
+//! for an unchanged value or a counter growing by steps of up to 63 at a steady interval,
+//! instead of 16. A store told its scrape interval
+//! ([`SeriesStore::with_interval`]) allocates each new series' buffer for the whole
+//! retention window at 2 bytes a sample at once, so a constant series never reallocates
+//! and others grow by a quarter at a time.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
+
+mod intern;
+mod packed;
+pub use intern::Interner;
+pub use packed::{Iter, Series};
 
 /// One observation: timestamp in Unix epoch milliseconds and its value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,12 +38,16 @@ pub struct Sample {
 /// last value given wins). Labels with an empty value are dropped, because in
 /// Prometheus an empty label value is the same as the label being absent.
 /// The metric name is kept apart and is not repeated as a `__name__` label.
+///
+/// Strings are shared (`Arc<str>`): an [`Interner`] gives every series of a target the
+/// same allocation of a label name or value, and a key itself is shared (`Arc<SeriesKey>`)
+/// between the scrape task and the store, so a series costs its key once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SeriesKey {
     /// Metric name, e.g. `mcp_requests_total`.
-    pub name: String,
+    pub name: Arc<str>,
     /// `(label name, label value)` pairs sorted by label name.
-    pub labels: Vec<(String, String)>,
+    pub labels: Vec<(Arc<str>, Arc<str>)>,
 }
 
 impl SeriesKey {
@@ -47,10 +58,16 @@ impl SeriesKey {
         name: &str,
         labels: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        let mut pairs: Vec<(String, String)> = labels
+        let pairs: Vec<(Arc<str>, Arc<str>)> = labels
             .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
+            .map(|(k, v)| (Arc::from(k.into()), Arc::from(v.into())))
             .collect();
+        Self::from_pairs(Arc::from(name), pairs)
+    }
+
+    /// [`SeriesKey::new`] from shared strings.
+    #[must_use]
+    pub fn from_pairs(name: Arc<str>, mut pairs: Vec<(Arc<str>, Arc<str>)>) -> Self {
         // Stable sort keeps input order among equal names, so the last one
         // given ends up last in its run; dedup keeps the first of a run, so
         // reverse first to keep the last given value.
@@ -58,8 +75,9 @@ impl SeriesKey {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         pairs.dedup_by(|next, kept| next.0 == kept.0);
         pairs.retain(|(_, v)| !v.is_empty());
+        pairs.shrink_to_fit();
         Self {
-            name: name.to_owned(),
+            name,
             labels: pairs,
         }
     }
@@ -68,104 +86,19 @@ impl SeriesKey {
     #[must_use]
     pub fn label(&self, name: &str) -> Option<&str> {
         self.labels
-            .binary_search_by(|(k, _)| k.as_str().cmp(name))
+            .binary_search_by(|(k, _)| (**k).cmp(name))
             .ok()
             .and_then(|i| self.labels.get(i))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Samples of one series, timestamps strictly increasing.
-#[derive(Debug, Clone, Default)]
-pub struct Series {
-    samples: VecDeque<Sample>,
-}
-
-impl Series {
-    /// An empty series with room for `samples` samples before it reallocates.
-    #[must_use]
-    pub fn with_capacity(samples: usize) -> Self {
-        Self {
-            samples: VecDeque::with_capacity(samples),
-        }
-    }
-
-    /// Samples the buffer holds before it reallocates.
-    #[must_use]
-    pub fn capacity(&self) -> usize {
-        self.samples.capacity()
-    }
-
-    /// All samples, oldest first, as the two halves of the ring buffer
-    /// (read the first slice, then the second).
-    #[must_use]
-    pub fn samples(&self) -> (&[Sample], &[Sample]) {
-        self.samples.as_slices()
-    }
-
-    /// Number of stored samples.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.samples.len()
-    }
-
-    /// True when no sample is stored.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.samples.is_empty()
-    }
-
-    /// Newest sample.
-    #[must_use]
-    pub fn last(&self) -> Option<Sample> {
-        self.samples.back().copied()
-    }
-
-    /// Samples with `start_excl_ms < t_ms <= end_incl_ms`, oldest first: the
-    /// left-open window PromQL range selectors use (Prometheus >= 3.0).
-    ///
-    /// A borrowed view found by binary search: O(log n), no allocation.
-    pub fn range(
-        &self,
-        start_excl_ms: i64,
-        end_incl_ms: i64,
-    ) -> impl DoubleEndedIterator<Item = Sample> + ExactSizeIterator + Clone + '_ {
-        let lo = self.samples.partition_point(|s| s.t_ms <= start_excl_ms);
-        let hi = self
-            .samples
-            .partition_point(|s| s.t_ms <= end_incl_ms)
-            .max(lo);
-        self.samples.range(lo..hi).copied()
-    }
-
-    /// Appends if `s` is newer than the last sample; false (and nothing
-    /// stored) otherwise, as Prometheus rejects out-of-order samples.
-    pub fn push(&mut self, s: Sample) -> bool {
-        if self.last().is_some_and(|last| s.t_ms <= last.t_ms) {
-            return false;
-        }
-        // Grow by a quarter rather than doubling: a series settles at the window's sample
-        // count (312 at 1 s for 5 m), which doubling would hold in a buffer of 512 for
-        // good. Still geometric, so pushes stay amortised O(1).
-        let len = self.samples.len();
-        if len == self.samples.capacity() {
-            self.samples.reserve_exact((len / 4).max(8));
-        }
-        self.samples.push_back(s);
-        true
-    }
-
-    /// Drops samples with `t_ms < cutoff_ms`; returns how many were dropped.
-    fn trim_before(&mut self, cutoff_ms: i64) -> usize {
-        let n = self.samples.partition_point(|s| s.t_ms < cutoff_ms);
-        self.samples.drain(..n);
-        n
+            .map(|(_, v)| &**v)
     }
 }
 
 /// The most samples [`SeriesStore::with_interval`] allocates a new series for
-/// up front: 4096 samples, 64 KiB.
+/// up front: 4096 samples (8 KiB packed at 2 bytes a sample).
 pub const MAX_SERIES_CAPACITY: usize = 4096;
+
+/// Bytes reserved up front for each sample of the window: what a constant series takes.
+const BYTES_PER_SAMPLE: usize = 2;
 
 /// All series, indexed by metric name so [`SeriesStore::select`] only visits
 /// the series of one metric.
@@ -178,7 +111,7 @@ pub struct SeriesStore {
     retention_ms: i64,
     /// Samples a new series' buffer is allocated for (0: grow as pushed).
     series_capacity: usize,
-    by_name: HashMap<String, BTreeMap<SeriesKey, Series>>,
+    by_name: HashMap<Arc<str>, BTreeMap<Arc<SeriesKey>, Series>>,
     samples: usize,
 }
 
@@ -196,9 +129,9 @@ impl SeriesStore {
 
     /// Empty store keeping `retention` of history for series sampled every
     /// `interval` (one scrape each): every new series is allocated room for the
-    /// samples the window holds, `retention / interval` plus the sample at the
+    /// samples the window holds (at 2 bytes each, what a constant series packs to), `retention / interval` plus the sample at the
     /// cutoff, one more and 1/32 for scrapes that come a little early. The
-    /// room is capped at [`MAX_SERIES_CAPACITY`] samples (64 KiB), so a long
+    /// room is capped at [`MAX_SERIES_CAPACITY`] samples (8 KiB), so a long
     /// window at a short interval grows as pushed past that.
     #[must_use]
     pub fn with_interval(retention: Duration, interval: Duration) -> Self {
@@ -217,25 +150,46 @@ impl SeriesStore {
     ///
     /// The key is cloned only when the series is new.
     pub fn push(&mut self, key: &SeriesKey, s: Sample) -> bool {
-        let added = if let Some(series) = self
-            .by_name
-            .get_mut(key.name.as_str())
-            .and_then(|m| m.get_mut(key))
-        {
-            series.push(s)
-        } else {
-            let mut series = Series::with_capacity(self.series_capacity);
-            series.push(s);
-            self.by_name
-                .entry(key.name.clone())
-                .or_default()
-                .insert(key.clone(), series);
-            true
-        };
+        match self.series_mut(key) {
+            Some(series) => {
+                let added = series.push(s);
+                self.count(added)
+            }
+            None => self.insert(Arc::new(key.clone()), s),
+        }
+    }
+
+    /// [`SeriesStore::push`] with a shared key: a new series keeps `key` itself (one more
+    /// reference), so the scrape task's [`Interner`] and the store hold one key.
+    pub fn push_shared(&mut self, key: &Arc<SeriesKey>, s: Sample) -> bool {
+        match self.series_mut(key) {
+            Some(series) => {
+                let added = series.push(s);
+                self.count(added)
+            }
+            None => self.insert(Arc::clone(key), s),
+        }
+    }
+
+    fn series_mut(&mut self, key: &SeriesKey) -> Option<&mut Series> {
+        self.by_name.get_mut(&*key.name)?.get_mut(key)
+    }
+
+    fn count(&mut self, added: bool) -> bool {
         if added {
             self.samples += 1;
         }
         added
+    }
+
+    fn insert(&mut self, key: Arc<SeriesKey>, s: Sample) -> bool {
+        let mut series = Series::with_capacity(self.series_capacity * BYTES_PER_SAMPLE);
+        series.push(s);
+        self.by_name
+            .entry(Arc::clone(&key.name))
+            .or_default()
+            .insert(key, series);
+        self.count(true)
     }
 
     /// Drops samples older than now_ms - retention and series left empty.
@@ -265,13 +219,16 @@ impl SeriesStore {
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a SeriesKey, &'a Series)> + 'a {
-        self.by_name.get(name).into_iter().flat_map(|m| m.iter())
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flat_map(|m| m.iter().map(|(k, s)| (&**k, s)))
     }
 
     /// The series stored under `key`, if any.
     #[must_use]
     pub fn get(&self, key: &SeriesKey) -> Option<&Series> {
-        self.by_name.get(key.name.as_str())?.get(key)
+        self.by_name.get(&*key.name)?.get(key)
     }
 
     /// Number of series currently held.

@@ -13,10 +13,7 @@ fn key_sorts_dedups_and_drops_empty_labels() {
     let k = SeriesKey::new("m", [("b", "2"), ("a", "1"), ("b", "3"), ("c", "")]);
     assert_eq!(
         k.labels,
-        vec![
-            ("a".to_owned(), "1".to_owned()),
-            ("b".to_owned(), "3".to_owned())
-        ]
+        vec![("a".into(), "1".into()), ("b".into(), "3".into())]
     );
     assert_eq!(k.label("a"), Some("1"));
     assert_eq!(k.label("b"), Some("3"));
@@ -95,39 +92,43 @@ fn range_is_left_open_right_closed() {
     }
     let ts: Vec<i64> = series.range(0, 45).map(|x| x.t_ms).collect();
     assert_eq!(ts, vec![15, 30, 45]);
-    assert_eq!(series.range(60, 0).len(), 0, "inverted window is empty");
-    assert_eq!(series.range(-1, 60).len(), 5);
-    let (a, b) = series.samples();
-    assert_eq!(a.len() + b.len(), series.len());
-}
-
-#[test]
-fn a_full_window_keeps_little_spare_room() {
-    // 5 minutes at 1 s: 312 samples with the trim margin. Doubling would hold 512.
-    let mut series = Series::default();
-    for t in 0..312 {
-        assert!(series.push(s(t * 1000, t as f64)));
-    }
-    assert_eq!(series.len(), 312);
-    assert!(
-        series.samples.capacity() < 312 * 5 / 4 + 8,
-        "capacity {} for 312 samples",
-        series.samples.capacity()
+    assert_eq!(series.range(60, 0).count(), 0, "inverted window is empty");
+    assert_eq!(series.range(-1, 60).count(), 5);
+    assert_eq!(series.iter().count(), series.len());
+    assert_eq!(
+        (series.first(), series.last()),
+        (Some(s(0, 0.0)), Some(s(60, 60.0)))
     );
 }
 
 #[test]
-fn a_store_told_its_interval_allocates_each_series_window_once() {
-    // 312 s at 1 s: the window holds 313 samples (both ends), room is 312 + 9 + 2.
+fn a_full_window_of_a_growing_counter_packs_in_a_few_bytes_a_sample() {
+    // 5 minutes at 1 s: 312 samples with the trim margin, 16 bytes each unpacked; steps of
+    // up to 60 take 2 bytes a sample.
+    let mut series = Series::with_capacity(312 * 2);
+    let mut v = 1e6;
+    for t in 0..312 {
+        v += (t % 61) as f64;
+        assert!(series.push(s(t * 1000 + t % 3, v)));
+    }
+    assert_eq!(series.len(), 312);
+    assert!(
+        series.capacity() < 312 * 5 / 2,
+        "capacity {} for 312 samples",
+        series.capacity()
+    );
+}
+
+#[test]
+fn a_store_told_its_interval_allocates_a_steady_series_window_once() {
+    // 312 s at 1 s: the window holds 313 samples (both ends), room is 312 + 9 + 2, at 2
+    // bytes a sample.
     let mut store = SeriesStore::with_interval(Duration::from_secs(312), Duration::from_secs(1));
     let key = SeriesKey::new("up", [("job", "a")]);
     assert!(store.push(&key, s(0, 1.0)));
     let first = store.get(&key).map(Series::capacity);
-    assert_eq!(first, Some(323));
-    // Three windows of scrapes, a few of them early, trimmed as the dashboard does.
-    let mut t = 0;
-    for i in 1..1000 {
-        t += if i % 10 == 0 { 900 } else { 1000 };
+    assert_eq!(first, Some(323 * 2));
+    for t in (1000..1_000_000).step_by(1000) {
         assert!(store.push(&key, s(t, 1.0)));
         store.trim(t);
         assert_eq!(
@@ -136,7 +137,87 @@ fn a_store_told_its_interval_allocates_each_series_window_once() {
             "reallocated at {t} ms"
         );
     }
+    // Scrapes a little early now and then cost a byte more: the buffer grows within the
+    // first window, then stays.
+    let key = SeriesKey::new("up", [("job", "b")]);
+    let (mut t, mut settled) = (0, None);
+    for i in 1..2000 {
+        t += if i % 10 == 0 { 900 } else { 1000 };
+        assert!(store.push(&key, s(t, f64::from(i))));
+        store.trim(t);
+        let cap = store.get(&key).map(Series::capacity);
+        match settled {
+            None if i == 700 => settled = cap,
+            Some(c) => assert_eq!(cap, Some(c), "reallocated at {t} ms"),
+            None => {}
+        }
+    }
     assert!(store.get(&key).map_or(0, Series::len) > 312);
+}
+
+/// A splitmix64 step: the tests' deterministic source of awkward values and times.
+fn mix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[test]
+fn packed_samples_read_back_bit_for_bit_through_pushes_and_trims() {
+    let specials = [
+        f64::NAN,
+        f64::from_bits(0x7ff0_0000_0000_0002), // Prometheus' stale marker
+        -0.0,
+        0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MIN_POSITIVE,
+        f64::MAX,
+        1e-300,
+    ];
+    let mut state = 7;
+    let mut series = Series::default();
+    let mut want: std::collections::VecDeque<Sample> = Default::default();
+    let mut t = i64::MIN / 2;
+    for i in 0..5000 {
+        let r = mix(&mut state);
+        t += match r % 5 {
+            0 => 1,
+            1 => 2000,
+            2 => 1999 + (r >> 40) as i64 % 7,
+            3 => 1 << 40,
+            _ => (r >> 20) as i64,
+        };
+        let prev = want.back().map_or(0.0, |s| s.v);
+        let v = match (r >> 8) % 6 {
+            0 => specials[(r >> 16) as usize % specials.len()],
+            1 => f64::from_bits(mix(&mut state)),
+            2 => prev,
+            3 => prev + 1.0,
+            4 => (prev + ((r >> 24) % 5000) as f64 - 2500.0).round(),
+            _ => ((r >> 12) as i64 - (1 << 51)) as f64,
+        };
+        assert!(series.push(s(t, v)));
+        want.push_back(s(t, v));
+        assert!(!series.push(s(t, 1.0)), "a duplicate timestamp is refused");
+        if i % 97 == 0 {
+            let cutoff = want[want.len() / 2].t_ms + 1;
+            let n = want.iter().take_while(|s| s.t_ms < cutoff).count();
+            want.drain(..n);
+            assert_eq!(series.trim_before(cutoff), n);
+        }
+        if i % 13 == 0 {
+            let got: Vec<(i64, u64)> = series.iter().map(|s| (s.t_ms, s.v.to_bits())).collect();
+            let exp: Vec<(i64, u64)> = want.iter().map(|s| (s.t_ms, s.v.to_bits())).collect();
+            assert_eq!(got, exp, "after {i} pushes");
+            assert_eq!(series.len(), want.len());
+        }
+    }
+    // Trimming past the newest sample empties it.
+    assert_eq!(series.trim_before(i64::MAX), want.len());
+    assert!(series.is_empty() && series.first().is_none() && series.last().is_none());
 }
 
 #[test]
@@ -147,9 +228,51 @@ fn a_long_window_at_a_short_interval_is_capped_up_front() {
     assert!(store.push(&key, s(0, 1.0)));
     assert_eq!(
         store.get(&key).map(Series::capacity),
-        Some(MAX_SERIES_CAPACITY)
+        Some(MAX_SERIES_CAPACITY * 2)
     );
     // A zero interval is not a division by zero.
     let store = SeriesStore::with_interval(Duration::from_secs(60), Duration::ZERO);
     assert_eq!(store.sample_count(), 0);
+}
+
+#[test]
+fn the_interner_hands_out_one_key_a_series_and_one_copy_a_string() {
+    use std::borrow::Cow::Borrowed as B;
+    let mut keys = Interner::default();
+    let clean = crate::inbound::Cleaner::new();
+    let a = keys.key(
+        "m",
+        &[("tool", B("x")), ("le", B("0.1")), ("e", B(""))],
+        &clean,
+    );
+    let a_again = keys.key("m", &[("tool", B("x")), ("le", B("0.1"))], &clean);
+    assert!(Arc::ptr_eq(&a, &a_again), "the same series, the same key");
+    assert_eq!(*a, SeriesKey::new("m", [("le", "0.1"), ("tool", "x")]));
+    let b = keys.key("m", &[("le", B("0.2")), ("tool", B("x"))], &clean);
+    assert!(!Arc::ptr_eq(&a, &b));
+    assert!(
+        Arc::ptr_eq(&a.labels[1].1, &b.labels[1].1),
+        "`x` is stored once"
+    );
+    assert!(Arc::ptr_eq(&a.name, &b.name));
+    assert_eq!(keys.len(), 2);
+    // A series absent from a scrape is let go at its end; strings only it held too.
+    keys.end_scrape();
+    let b2 = keys.key("m", &[("le", B("0.2")), ("tool", B("x"))], &clean);
+    assert!(Arc::ptr_eq(&b, &b2));
+    drop((a, a_again));
+    keys.end_scrape();
+    assert_eq!(keys.len(), 1);
+    // m, le, 0.2, tool, x: 0.1 went with the key of series a.
+    assert_eq!(keys.strings(), 5);
+}
+
+#[test]
+fn a_store_keeps_a_shared_key_rather_than_a_copy() {
+    let mut store = SeriesStore::new(Duration::from_secs(60));
+    let key = Arc::new(SeriesKey::new("up", [("job", "a")]));
+    assert!(store.push_shared(&key, s(0, 1.0)));
+    assert!(store.push_shared(&key, s(1, 1.0)));
+    assert_eq!(Arc::strong_count(&key), 2, "the store holds the same key");
+    assert_eq!(store.get(&key).map(Series::len), Some(2));
 }

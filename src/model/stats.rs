@@ -162,10 +162,7 @@ pub fn effective_range_ms(
 ) -> i64 {
     let oldest = counters
         .select(&profile.requests)
-        .filter_map(|(_, s)| {
-            let (a, b) = s.samples();
-            a.first().or(b.first()).map(|x| x.t_ms)
-        })
+        .filter_map(|(_, s)| s.first().map(|x| x.t_ms))
         .min();
     match oldest {
         Some(t) => range_ms.min(eval_ms.saturating_sub(t).saturating_add(interval_ms)),

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::mpsc;
@@ -15,6 +16,7 @@ use tokio::task::{AbortHandle, JoinSet};
 use super::endpoint::{Endpoint, Settings};
 use super::{TargetId, Update, health, scrape};
 use crate::config::{Config, Target, TargetConfig, file_sd, target};
+use crate::model::dashboard::stored_sample_names;
 
 /// How often `targets_file` is looked at (its modification time and size; it is read only
 /// when they changed). Prometheus watches the file and re-reads it every 5 minutes; a
@@ -30,11 +32,12 @@ pub struct TargetSet {
 }
 
 /// How every target is scraped.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Timing {
     interval: Duration,
     timeout: Duration,
-    max_bytes: u64,
+    /// Body cap, sample limit and the sample names the model reads.
+    intake: scrape::Intake,
 }
 
 /// The targets of `cfg` (and of its `targets_file`, read now), ready to run.
@@ -47,7 +50,11 @@ pub fn prepare(cfg: &Config) -> Result<Targets, String> {
     let timing = Timing {
         interval: cfg.scrape.interval,
         timeout: cfg.scrape.timeout(),
-        max_bytes: cfg.scrape.max_body_bytes,
+        intake: scrape::Intake {
+            max_bytes: cfg.scrape.max_body_bytes,
+            sample_limit: cfg.scrape.sample_limit,
+            names: Some(Arc::new(stored_sample_names(cfg.custom_profile.as_ref()))),
+        },
     };
     for t in &fixed {
         client(t, timing.timeout).map_err(|e| format!("target {}: {e}", t.name))?;
@@ -161,7 +168,7 @@ impl Targets {
                 }
                 let id = next_id;
                 next_id += 1;
-                let handles = spawn_one(&t, id, self.timing, &tx, &mut tasks);
+                let handles = spawn_one(&t, id, &self.timing, &tx, &mut tasks);
                 running.insert(id, (t, handles));
             }
             let set = TargetSet {
@@ -220,7 +227,7 @@ fn client(t: &Target, timeout: Duration) -> Result<Endpoint, String> {
 fn spawn_one(
     t: &Target,
     id: TargetId,
-    timing: Timing,
+    timing: &Timing,
     tx: &mpsc::Sender<Update>,
     tasks: &mut JoinSet<()>,
 ) -> Vec<AbortHandle> {
@@ -231,7 +238,7 @@ fn spawn_one(
                 endpoint.clone(),
                 t.metrics_url.clone(),
                 timing.interval,
-                timing.max_bytes,
+                timing.intake.clone(),
                 id,
                 tx.clone(),
             )));

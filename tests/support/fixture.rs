@@ -53,7 +53,8 @@ pub fn scrape(t: i64) -> Scrape {
                 l
             };
             samples.push(ScrapedSample {
-                key: SeriesKey::new("mcp_server_operation_duration_seconds_count", labels(None)),
+                key: SeriesKey::new("mcp_server_operation_duration_seconds_count", labels(None))
+                    .into(),
                 value: count,
                 timestamp_ms: None,
             });
@@ -70,7 +71,8 @@ pub fn scrape(t: i64) -> Scrape {
                     key: SeriesKey::new(
                         "mcp_server_operation_duration_seconds_bucket",
                         labels(Some(le)),
-                    ),
+                    )
+                    .into(),
                     value: v,
                     timestamp_ms: None,
                 });
@@ -81,7 +83,8 @@ pub fn scrape(t: i64) -> Scrape {
         key: SeriesKey::new(
             "process_resident_memory_bytes",
             Vec::<(String, String)>::new(),
-        ),
+        )
+        .into(),
         value: 48_000_000.0,
         timestamp_ms: None,
     });

@@ -127,7 +127,10 @@ impl<'a> Line<'a> {
                 _ => return Ok(()),
             };
         let name = self.meta_name(kw)?;
-        let (idx, seen) = exp.index.entry(name).or_insert_with(|| {
+        // Prometheus' scraper keeps no record of the metadata lines it has read: a second
+        // `# HELP`, `# TYPE` or `# UNIT` for a name, before or after its samples, is
+        // accepted and the last one wins (checked against Prometheus 2.42).
+        let idx = *exp.index.entry(name).or_insert_with(|| {
             let (metric_type, help, unit) = (MetricType::Unknown, None, None);
             exp.families.push(Family {
                 name,
@@ -135,14 +138,10 @@ impl<'a> Line<'a> {
                 help,
                 unit,
             });
-            (exp.families.len() - 1, 0)
+            exp.families.len() - 1
         });
-        if *seen & flag != 0 {
-            return Err(self.err(format!("duplicate # {kw} for {name}")));
-        }
-        *seen |= flag;
         let rest = &self.s[self.pos..];
-        let family = &mut exp.families[*idx];
+        let family = &mut exp.families[idx];
         match flag {
             // Text-format HELP escapes only `\\` and `\n`; OpenMetrics also `\"`.
             HELP => family.help = Some(unescape(rest, self.om)),
@@ -276,6 +275,11 @@ impl<'a> Line<'a> {
         let mut spaced = self.blank();
         if self.peek() == Some(b'{') {
             let (quoted, l) = self.labels(name.is_empty())?;
+            // Exemplar labels are not checked: Prometheus logs a bad exemplar and keeps
+            // the scrape.
+            if let Some(dup) = duplicate_name(&l) {
+                return Err(self.err(format!("label name \"{dup}\" is not unique")));
+            }
             (name, labels, spaced) = (quoted.unwrap_or(name), l, true);
             self.blank();
         }
@@ -301,6 +305,29 @@ impl<'a> Line<'a> {
             exemplar,
         })
     }
+}
+
+/// A label name given twice with a non-empty value, as Prometheus' TSDB refuses it
+/// (`label name "a" is not unique: invalid sample`, which fails the scrape). A label with an
+/// empty value is the same as no label, so `{a="",a="1"}` passes, as it does in Prometheus.
+/// Pairwise for the few labels of a real series, sorted beyond 16 so that a hostile line of
+/// thousands of labels stays O(n log n).
+fn duplicate_name<'a>(labels: &Labels<'a>) -> Option<&'a str> {
+    let set = || {
+        labels
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, _)| *k)
+    };
+    if labels.len() <= 16 {
+        return set()
+            .enumerate()
+            .find(|(i, k)| set().take(*i).any(|e| e == *k))
+            .map(|(_, k)| k);
+    }
+    let mut names: Vec<&'a str> = set().collect();
+    names.sort_unstable();
+    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 /// Decodes `\\`, `\n` and (if `quote`) `\"`; other escapes stay verbatim.

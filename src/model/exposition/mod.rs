@@ -14,8 +14,10 @@
 //! Strictness kept from the specs: a trailing comma in a label set is allowed
 //! only in text format; OpenMetrics allows no comment other than
 //! `# HELP`/`# TYPE`/`# UNIT`/`# EOF`, needs `# EOF` last, and only blank
-//! lines may follow it; exemplars exist only in OpenMetrics; a second
-//! `# HELP`, `# TYPE` or `# UNIT` for one name is an error.
+//! lines may follow it; exemplars exist only in OpenMetrics.
+//! As Prometheus' scraper (checked against Prometheus 2.42), a label name given twice in
+//! one sample with non-empty values fails the parse (`label name "a" is not unique`), and
+//! a second `# HELP`, `# TYPE` or `# UNIT` for one name does not: the last one wins.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -135,8 +137,8 @@ pub struct Exposition<'a> {
     pub families: Vec<Family<'a>>,
     /// `# EOF` was seen (OpenMetrics; always `false` for text format).
     pub saw_eof: bool,
-    /// Family name -> (index into `families`, HELP/TYPE/UNIT bits seen).
-    index: HashMap<&'a str, (usize, u8)>,
+    /// Family name -> index into `families`.
+    index: HashMap<&'a str, usize>,
 }
 
 /// Suffixes a sample name may add to its family name, and the family types
@@ -164,18 +166,14 @@ impl<'a> Exposition<'a> {
             .families
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.name, (i, 0)))
+            .map(|(i, f)| (f.name, i))
             .collect();
     }
 
     /// Declared family with exactly this name: an O(1) index lookup, a
     /// linear scan if entries were added to or removed from `families`.
     pub fn family(&self, name: &str) -> Option<&Family<'a>> {
-        match self
-            .index
-            .get(name)
-            .and_then(|&(i, _)| self.families.get(i))
-        {
+        match self.index.get(name).and_then(|&i| self.families.get(i)) {
             Some(f) if f.name == name => Some(f),
             None if self.index.len() == self.families.len() => None,
             _ => self.families.iter().find(|f| f.name == name),
@@ -228,7 +226,7 @@ const UNIT: u8 = 4;
 ///
 /// Returns every sample and family metadata line, in order. Errors on the
 /// first malformed line (bad name, label set, value or timestamp, unknown
-/// type, duplicate metadata; in OpenMetrics also stray comments, content
+/// type, a label name given twice; in OpenMetrics also stray comments, content
 /// after `# EOF` or a missing `# EOF`). Empty text-format input is an empty,
 /// valid exposition.
 pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> {

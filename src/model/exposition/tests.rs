@@ -70,6 +70,13 @@ const ROWS: &[Row] = &[
     bad("label value not quoted", Text, "foo{a=b} 1", 1, "expected '\"'"),
     bad("missing comma", Text, "foo{a=\"b\" c=\"d\"} 1", 1, "expected ',' or '}'"),
     bad("unclosed label set", Text, "foo{a=\"b\" 1", 1, "expected ',' or '}'"),
+    // Prometheus: `label name "a" is not unique: invalid sample`, the target down.
+    bad("label name twice", Text, "ok 1\nm{a=\"1\",a=\"2\"} 1", 2, "label name \"a\" is not unique"),
+    bad("label name twice (OpenMetrics)", OM, "m{b=\"0\",a=\"1\",a=\"2\"} 1\n# EOF\n", 1, "label name \"a\" is not unique"),
+    bad("quoted label name twice", Text, "{\"m\", \"a.b\"=\"1\", \"a.b\"=\"1\"} 1", 1, "label name \"a.b\" is not unique"),
+    // An empty value is no label: Prometheus keeps `m{a="",a="2"}` up.
+    ok("label name twice, one value empty", Text, "m{a=\"\",a=\"2\"} 1", &[("m", &[("a", ""), ("a", "2")], 1.0, None)]),
+    ok("exemplar labels are not checked", OM, "m 1 # {a=\"1\",a=\"2\"} 1\n# EOF\n", &[("m", &[], 1.0, None)]),
     bad("label name starts with digit", Text, "foo{1a=\"b\"} 1", 1, "expected label name"),
     // Names.
     ok("recording-rule name with colons", Text, "job:mcp_requests:rate5m{job=\"x\"} 0.25",
@@ -105,7 +112,11 @@ const ROWS: &[Row] = &[
     bad("unknown type", Text, "# TYPE foo bogus\n", 1, "expected a metric type"),
     bad("TYPE without type", Text, "# TYPE foo\n", 1, "expected a metric type"),
     bad("TYPE without name", Text, "# TYPE\n", 1, "expected metric name after # TYPE"),
-    bad("duplicate TYPE", Text, "# TYPE foo gauge\nfoo 1\n# TYPE foo gauge\n", 3, "duplicate # TYPE for foo"),
+    // Prometheus 2.42 keeps the target up with a second TYPE, before or after the samples.
+    ok("second TYPE after the samples", Text, "# TYPE foo gauge\nfoo 1\n# TYPE foo gauge\nbar 2\n",
+       &[("foo", &[], 1.0, None), ("bar", &[], 2.0, None)]),
+    ok("second TYPE and HELP, other type", Text, "# TYPE foo gauge\n# TYPE foo counter\n# HELP foo a\n# HELP foo b\nfoo 1\n",
+       &[("foo", &[], 1.0, None)]),
     bad("exemplar in text format", Text, "foo 1 # {a=\"b\"} 1", 1, "expected end of line"),
     // OpenMetrics specifics.
     ok("counter _total and _created", OM,
@@ -123,7 +134,8 @@ const ROWS: &[Row] = &[
     bad("free comment in OpenMetrics", OM, "# hello\n# EOF\n", 1, "expected HELP, TYPE, UNIT or EOF"),
     bad("exemplar without labels", OM, "foo 1 # 0.5\n# EOF\n", 1, "expected '{' to open exemplar labels"),
     bad("exemplar without value", OM, "foo 1 # {a=\"b\"}\n# EOF\n", 1, "expected exemplar value"),
-    bad("duplicate UNIT", OM, "# UNIT foo s\n# UNIT foo s\n# EOF\n", 2, "duplicate # UNIT"),
+    ok("second UNIT and TYPE (OpenMetrics)", OM, "# UNIT foo s\n# UNIT foo s\n# TYPE foo gauge\nfoo 1\n# TYPE foo gauge\n# EOF\n",
+       &[("foo", &[], 1.0, None)]),
     // Whole-input shapes.
     ok("empty input (text)", Text, "", &[]),
     ok("blank lines only", Text, "\n \n\t\n\r\n", &[]),
@@ -363,4 +375,29 @@ fn sample_room_is_bounded_by_lines_bytes_and_a_ceiling() {
         parse(&many, Format::Text).expect("parses").samples.len(),
         (1 << 18) + 5
     );
+}
+
+#[test]
+fn the_last_type_of_a_name_wins() {
+    let exp = parse(
+        "# TYPE foo gauge\nfoo 1\n# TYPE foo counter\n# HELP foo b\n",
+        Text,
+    )
+    .expect("valid");
+    assert_eq!(exp.families.len(), 1);
+    let f = exp.family("foo").expect("declared");
+    assert_eq!(
+        (f.metric_type, f.help.as_deref()),
+        (MetricType::Counter, Some("b"))
+    );
+}
+
+#[test]
+fn many_labels_twice_are_found_past_the_pairwise_bound() {
+    let labels: Vec<String> = (0..40).map(|i| format!("l{i}=\"v\"")).collect();
+    let line = format!("m{{{},l7=\"w\"}} 1\n", labels.join(","));
+    let err = parse(&line, Text).expect_err("l7 twice");
+    assert_eq!(err.message, "label name \"l7\" is not unique");
+    let fine = format!("m{{{}}} 1\n", labels.join(","));
+    assert!(parse(&fine, Text).is_ok());
 }

@@ -23,7 +23,7 @@ impl<'a> Seen<'a> {
         let mut by_name: HashMap<&'a str, Vec<&'a SeriesKey>> = HashMap::new();
         for k in keys {
             if kinds::is_candidate(&k.name) {
-                by_name.entry(k.name.as_str()).or_default().push(k);
+                by_name.entry(&*k.name).or_default().push(k);
             }
         }
         Seen { by_name }
