@@ -13,6 +13,10 @@ use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
 use super::timeline::Timeline;
 
+/// An exposition's own timestamp further ahead of the scrape than this is not believed (a
+/// timestamp written in µs, a clock years off): the scrape's time is used instead, so that
+/// one such sample cannot hold every later sample of its series back as out of order.
+const FUTURE_SLACK_MS: i64 = 10 * 60 * 1000;
 /// One sample of a scrape, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScrapedSample {
@@ -200,7 +204,10 @@ impl Dashboard {
                 continue;
             }
             let sample = Sample {
-                t_ms: s.timestamp_ms.unwrap_or(scrape.t_ms),
+                t_ms: s
+                    .timestamp_ms
+                    .filter(|t| *t <= scrape.t_ms.saturating_add(FUTURE_SLACK_MS))
+                    .unwrap_or(scrape.t_ms),
                 v: s.value,
             };
             let store = if profile.keeps_history(name) {

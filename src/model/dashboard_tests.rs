@@ -311,3 +311,20 @@ fn the_configured_polling_paths_are_not_traffic() {
     let req = m.stats.req_per_sec.expect("rate");
     assert!((req - 1.0).abs() < 1e-9, "only /mcp counts: {req}");
 }
+
+#[test]
+fn a_timestamp_far_in_the_future_does_not_freeze_its_series() {
+    let mut m = model();
+    for t in (0..=600).step_by(2) {
+        let mut s = scrape(t);
+        if t == 100 {
+            // Microseconds where milliseconds belong: 1000x ahead.
+            for sample in &mut s.samples {
+                sample.timestamp_ms = Some(t * 1_000_000);
+            }
+        }
+        m.apply_scrape(t * 1000, Ok(s));
+    }
+    let req = m.stats.req_per_sec.expect("rate");
+    assert!((req - 1.5).abs() < 1e-9, "req/s {req}");
+}

@@ -21,19 +21,39 @@ pub struct Watchdog {
 
 #[derive(Default)]
 struct Shared {
-    restored: Mutex<bool>,
+    state: Mutex<State>,
     changed: Condvar,
 }
 
+/// Who gives the terminal back: decided once, under the lock, so the loop and the watchdog
+/// never both go on (the loop to its audit lines and MCP goodbyes, the watchdog to `_exit`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum State {
+    #[default]
+    Running,
+    /// The loop restored the terminal: signals are left to the normal shutdown.
+    Restored,
+    /// The watchdog is restoring it and exiting.
+    TakenOver,
+}
+
 impl Shared {
-    /// Waits up to `grace` for the terminal to be restored; whether it was.
+    /// Waits up to `grace` for the terminal to be restored; whether it was. When it was
+    /// not, the watchdog has taken over (the loop's [`Watchdog::restored`] then waits for
+    /// the exit).
     fn wait_restored(&self, grace: Duration) -> bool {
-        let guard = self.restored.lock().unwrap_or_else(|p| p.into_inner());
-        let (guard, _) = self
+        let guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut guard, _) = self
             .changed
-            .wait_timeout_while(guard, grace, |restored| !*restored)
+            .wait_timeout_while(guard, grace, |s| *s == State::Running)
             .unwrap_or_else(|p| p.into_inner());
-        *guard
+        match *guard {
+            State::Restored => true,
+            State::Running | State::TakenOver => {
+                *guard = State::TakenOver;
+                false
+            }
+        }
     }
 }
 
@@ -61,14 +81,18 @@ impl Watchdog {
         Ok(Watchdog { shared })
     }
 
-    /// The terminal is restored: a signal from now on is left to the normal shutdown.
+    /// The terminal is restored: a signal from now on is left to the normal shutdown. If
+    /// the watchdog has already taken over, this thread waits for its exit instead of going
+    /// on (the exit is at most [`EXIT_DEADLINE`] away).
     pub fn restored(&self) {
-        let mut restored = self
-            .shared
-            .restored
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        *restored = true;
+        let mut state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        if *state == State::TakenOver {
+            drop(state);
+            loop {
+                std::thread::park();
+            }
+        }
+        *state = State::Restored;
         self.shared.changed.notify_all();
     }
 }
@@ -97,6 +121,15 @@ fn take_over(caught: Caught) -> ! {
             }
         });
     let _ = held.recv_timeout(LOCK_WAIT);
+    // A terminal that does not read (output stopped, a client gone quiet) would block the
+    // restore's writes as it blocks the loop's: the exit comes at the deadline regardless.
+    let code = caught.exit_code();
+    let _ = std::thread::Builder::new()
+        .name("mcptop-exit-deadline".into())
+        .spawn(move || {
+            std::thread::sleep(EXIT_DEADLINE);
+            signal_hook::low_level::exit(code)
+        });
     let _ = crossterm::terminal::disable_raw_mode();
     if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
         let mut out = std::fs::File::from(fd);
@@ -108,19 +141,31 @@ fn take_over(caught: Caught) -> ! {
 /// How long the watchdog waits for stdout's lock before restoring without it.
 const LOCK_WAIT: Duration = Duration::from_millis(200);
 
+/// How long the watchdog's own restore may take before it exits without finishing it:
+/// [`GRACE`] + [`LOCK_WAIT`] + this stays within the README's 1 s.
+const EXIT_DEADLINE: Duration = Duration::from_millis(250);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn waiting_ends_when_restored_or_after_the_grace() {
-        let shared = Arc::new(Shared::default());
+    fn past_the_grace_the_watchdog_takes_over_for_good() {
+        let shared = Shared::default();
         let start = std::time::Instant::now();
         assert!(!shared.wait_restored(Duration::from_millis(50)));
         assert!(start.elapsed() >= Duration::from_millis(50));
+        assert_eq!(*shared.state.lock().expect("lock"), State::TakenOver);
+        // A second signal finds it taken over too: never a late "restored".
+        assert!(!shared.wait_restored(Duration::from_millis(1)));
+    }
+
+    #[test]
+    fn a_restore_within_the_grace_ends_the_wait() {
+        let shared = Arc::new(Shared::default());
         let other = Arc::clone(&shared);
         let setter = std::thread::spawn(move || {
-            *other.restored.lock().expect("lock") = true;
+            *other.state.lock().expect("lock") = State::Restored;
             other.changed.notify_all();
         });
         assert!(shared.wait_restored(Duration::from_secs(30)));

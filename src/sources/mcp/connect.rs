@@ -10,7 +10,7 @@ use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::common::client_side_sse::SseRetryPolicy;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{ChildStderr, Command};
 
 use super::child::ChildTransport;
@@ -146,23 +146,43 @@ fn on_cut(emit: &Emitter) -> OnCut {
     })
 }
 
-/// Forwards a child's stderr, one `Log{Stderr}` per line, until it closes.
+/// Forwards a child's stderr, one `Log{Stderr}` per line, until it closes. A line longer
+/// than [`MAX_STDERR_LINE`] is cut there and the rest of it skipped: a child that writes
+/// without ever ending a line costs at most that much memory.
 async fn read_stderr(stderr: ChildStderr, emit: Emitter) {
+    let limit = MAX_STDERR_LINE as u64;
     let mut reader = BufReader::new(stderr);
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf).await {
+        match (&mut reader).take(limit).read_until(b'\n', &mut buf).await {
             Ok(0) => return,
             Ok(_) => {
-                buf.truncate(MAX_STDERR_LINE);
+                let cut = !buf.ends_with(b"\n") && buf.len() as u64 >= limit;
                 let line = String::from_utf8_lossy(&buf);
                 emit.log(LogOrigin::Stderr, line.trim_end_matches(['\n', '\r']));
+                if cut && !skip_line(&mut reader, limit).await {
+                    return;
+                }
             }
             Err(e) => {
                 tracing::debug!(server = emit.server, error = %e, "reading stderr failed");
                 return;
             }
+        }
+    }
+}
+
+/// Reads up to the end of the current line, keeping at most `limit` bytes at a time; false
+/// when the stream ended or failed first.
+async fn skip_line(reader: &mut BufReader<ChildStderr>, limit: u64) -> bool {
+    let mut junk = Vec::new();
+    loop {
+        junk.clear();
+        match reader.take(limit).read_until(b'\n', &mut junk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(_) if junk.ends_with(b"\n") => return true,
+            Ok(_) => {}
         }
     }
 }
@@ -174,5 +194,38 @@ struct ShortRetry;
 impl SseRetryPolicy for ShortRetry {
     fn retry(&self, current_times: usize) -> Option<Duration> {
         (current_times < 3).then(|| Duration::from_millis(500 << current_times))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::mcp::McpUpdate;
+    use crate::sources::Update;
+
+    #[tokio::test]
+    async fn a_line_without_end_is_cut_and_the_next_line_still_arrives() {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("head -c 100000 /dev/zero | tr '\\0' x >&2; echo >&2; echo second >&2")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("sh runs");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        read_stderr(stderr, Emitter::new(0, tx)).await;
+        let mut lines = Vec::new();
+        while let Ok(Update::Mcp(McpUpdate::Log { line, .. })) = rx.try_recv() {
+            lines.push(line.text);
+        }
+        assert_eq!(
+            lines.len(),
+            2,
+            "{:?}",
+            lines.iter().map(String::len).collect::<Vec<_>>()
+        );
+        assert_eq!(lines[0].len(), MAX_STDERR_LINE);
+        assert_eq!(lines[1], "second");
+        let _ = child.wait().await;
     }
 }

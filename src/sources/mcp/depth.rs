@@ -47,17 +47,29 @@ pub struct Cutter {
     skipping: usize,
     /// Values cut since the last [`Cutter::take_cuts`].
     cuts: usize,
+    /// Each line is a message of its own (stdio): a newline starts afresh. Otherwise (an
+    /// HTTP body, an SSE event's data, whose lines are joined by newlines) a newline is
+    /// whitespace inside the one message.
+    per_line: bool,
 }
 
 impl Cutter {
+    /// A cutter for newline-delimited messages (stdio).
+    pub fn per_line() -> Self {
+        Self {
+            per_line: true,
+            ..Self::default()
+        }
+    }
+
     /// Appends to `out` what `input` becomes: the same bytes, minus the insides of values
     /// deeper than [`MAX_DEPTH`], each replaced by [`CUT_VALUE`].
     pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) {
         for &b in input {
-            if b == b'\n' {
+            if b == b'\n' && self.per_line {
                 *self = Self {
                     cuts: self.cuts,
-                    ..Self::default()
+                    ..Self::per_line()
                 };
                 out.push(b);
                 continue;
@@ -70,7 +82,7 @@ impl Cutter {
         }
     }
 
-    /// Advances over one byte (not a newline).
+    /// Advances over one byte (not a newline between messages).
     fn step(&mut self, b: u8) -> Byte {
         if self.in_string {
             if self.escaped {
@@ -115,7 +127,8 @@ impl Cutter {
     }
 }
 
-/// `text` (one message) with values deeper than [`MAX_DEPTH`] cut, and how many were cut.
+/// `text` (one message, which may span lines) with values deeper than [`MAX_DEPTH`] cut,
+/// and how many were cut.
 /// Unchanged (and not copied) when nothing is that deep.
 pub fn cut_text(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
     let mut cutter = Cutter::default();
@@ -146,7 +159,7 @@ impl<R> CutReader<R> {
     pub fn new(inner: R, on_cut: impl Fn(usize) + Send + Sync + 'static) -> Self {
         Self {
             inner,
-            cutter: Cutter::default(),
+            cutter: Cutter::per_line(),
             raw: vec![0; CHUNK].into_boxed_slice(),
             out: Vec::with_capacity(CHUNK),
             pos: 0,
@@ -269,7 +282,7 @@ mod tests {
 
     #[test]
     fn a_newline_ends_a_message_and_resets_the_scan() {
-        let mut c = Cutter::default();
+        let mut c = Cutter::per_line();
         let mut out = Vec::new();
         // An unterminated deep message, then a good one.
         c.feed(b"\"unclosed [[[", &mut out);
@@ -277,6 +290,22 @@ mod tests {
         c.feed(b"\n[1]\n", &mut out);
         assert!(out.ends_with(b"\n[1]\n"));
         assert_eq!(c.take_cuts(), 0, "the brackets were inside a string");
+    }
+
+    #[test]
+    fn a_message_spanning_lines_is_cut_as_one() {
+        // An SSE event whose data lines sse-stream joins with newlines, and a pretty-printed
+        // body: the newlines are whitespace inside the one message.
+        let levels = MAX_DEPTH + 6;
+        let text = format!(
+            "{{\"id\":2,\"result\":{}\n{}}}",
+            "[".repeat(levels),
+            "]\n".repeat(levels)
+        );
+        let (cut, n) = cut_text(&text);
+        assert_eq!(n, 1);
+        let v: Value = serde_json::from_str(&cut).expect("still one JSON message");
+        assert_eq!(v["id"], 2);
     }
 
     #[tokio::test]
