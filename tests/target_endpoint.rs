@@ -133,7 +133,11 @@ async fn a_bearer_token_a_non_default_path_and_gzip() {
     );
     let (scrape, health) = first_results(&cfg, true).await;
     // The `_sum` is not read by any profile, so the scrape task drops it.
-    assert_eq!(scrape, Ok(3), "every sample mcptop reads of the gzip-encoded body");
+    assert_eq!(
+        scrape,
+        Ok(3),
+        "every sample mcptop reads of the gzip-encoded body"
+    );
     assert_eq!(health.as_deref(), Some("ok 9.9"));
 }
 
