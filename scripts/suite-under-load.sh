@@ -27,7 +27,14 @@ cargo test --no-run --quiet
   done
 ) &
 load=$!
-trap 'kill "$load" 2>/dev/null; pkill -P "$load" 2>/dev/null; rm -rf "$load_dir"' EXIT
+# The builder's children first (their parent is the loop), then the loop itself.
+cleanup() {
+  pkill -P "$load" 2>/dev/null || true
+  kill "$load" 2>/dev/null || true
+  wait "$load" 2>/dev/null || true
+  rm -rf "$load_dir"
+}
+trap cleanup EXIT
 
 failed_runs=0
 for i in $(seq 1 "$runs"); do
@@ -41,4 +48,4 @@ for i in $(seq 1 "$runs"); do
   grep -E '^test .* FAILED$' "$out/run-$i.log" | sed 's/^/    /' || true
 done
 echo "$((runs - failed_runs)) of $runs runs passed"
-[ "$failed_runs" -eq 0 ]
+exit $(( failed_runs > 0 ? 1 : 0 ))
