@@ -25,13 +25,7 @@ use tokio::task::JoinSet;
 const WAIT: Duration = Duration::from_secs(30);
 
 fn settings() -> McpSettings {
-    McpSettings {
-        call_timeout: Duration::from_secs(20),
-        ping_interval: Duration::from_millis(300),
-        connect_timeout: Duration::from_secs(20),
-        log_level: "debug".into(),
-        log_lines: 1000,
-    }
+    support::mcp_fixture::client_settings("debug")
 }
 
 /// One source under test and everything it has sent so far.

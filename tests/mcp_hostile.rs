@@ -31,13 +31,7 @@ use tokio::task::JoinSet;
 const WAIT: Duration = Duration::from_secs(30);
 
 fn settings() -> McpSettings {
-    McpSettings {
-        call_timeout: Duration::from_secs(20),
-        ping_interval: Duration::from_millis(300),
-        connect_timeout: Duration::from_secs(20),
-        log_level: "info".into(),
-        log_lines: 1000,
-    }
+    support::mcp_fixture::client_settings("info")
 }
 
 /// Two sources (0: the hostile server, 1: the demo), their updates applied to one state.

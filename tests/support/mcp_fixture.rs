@@ -261,3 +261,16 @@ pub fn mcp_app() -> (App, i64, Sent) {
         .collect();
     (app, now, sent)
 }
+
+/// Client settings for tests that run real MCP sources: timeouts long enough for a loaded
+/// CI machine, pings every 300 ms so a lost connection is seen quickly, and `log_level`
+/// asked of servers that offer logging.
+pub fn client_settings(log_level: &str) -> mcptop::config::mcp::McpSettings {
+    mcptop::config::mcp::McpSettings {
+        call_timeout: Duration::from_secs(20),
+        ping_interval: Duration::from_millis(300),
+        connect_timeout: Duration::from_secs(20),
+        log_level: log_level.into(),
+        log_lines: 1000,
+    }
+}
