@@ -242,3 +242,81 @@ fn loki_updates_redraw_the_logs_screen_only() {
         result: Err("timed out".into()),
     }));
 }
+
+#[test]
+fn plain_lines_with_pairs_inside_keep_their_whole_message() {
+    let (mut app, now, _) = loki_app();
+    let plain = [
+        "ERROR upstream timeout after 3000 ms request_id=abc123",
+        "WARN connection pool exhausted, waiting 5s; pool=notion size=10",
+        "ERROR: notion API returned 502 (page=42)",
+    ];
+    app.apply(Update::Loki(LokiUpdate::Entries {
+        t_ms: now,
+        entries: plain
+            .iter()
+            .enumerate()
+            .map(|(i, l)| entry(now + 1 + i as i64, l))
+            .collect(),
+    }));
+    let screen = render(&mut app, now + 10, 160, 30);
+    // The JSON lines still fill the MODULE column; the plain lines are shown whole.
+    assert!(screen.contains("MODULE"), "{screen}");
+    for (level, want) in [
+        ("error", plain[0]),
+        ("warn ", plain[1]),
+        ("error", plain[2]),
+    ] {
+        let row = screen
+            .lines()
+            .find(|l| l.contains(want))
+            .unwrap_or_else(|| panic!("{want} missing:\n{screen}"));
+        assert!(row.contains(&format!(" {level} ")), "{row}");
+    }
+}
+
+#[test]
+fn detail_keeps_parsed_labels_apart_and_json_keys_in_line_order() {
+    let (mut app, now, _) = loki_app();
+    let mut e = entry(
+        now + 1,
+        r#"{"zone":"eu-1","msg":"slow call","level":"warn","attempt":2}"#,
+    );
+    e.parsed = vec![("module".into(), "notion".into())];
+    app.apply(Update::Loki(LokiUpdate::Entries {
+        t_ms: now,
+        entries: vec![e],
+    }));
+    render(&mut app, now + 10, 120, 40);
+    key(&mut app, now, KeyCode::Enter);
+    let screen = render(&mut app, now + 10, 120, 40);
+    let at = |s: &str| {
+        screen
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing:\n{screen}"))
+    };
+    // What `| json` extracted is not structured metadata.
+    assert!(!screen.contains("Structured metadata"), "{screen}");
+    assert!(at("Parsed labels") < at("module: notion"), "{screen}");
+    // Fields and the pretty-printed line keep the line's key order.
+    assert!(at("zone: eu-1") < at("msg: slow call"), "{screen}");
+    // (The first `level: warn` is the entry's level, above the sections.)
+    assert!(
+        Some(at("msg: slow call")) < screen.rfind("level: warn"),
+        "{screen}"
+    );
+    assert!(at("\"zone\": \"eu-1\"") < at("\"attempt\": 2"), "{screen}");
+}
+
+#[test]
+fn the_tenant_is_in_the_pane_title() {
+    let (mut app, now, _) = loki_app();
+    if let Some(l) = app.loki.as_mut() {
+        l.tenant = Some("team-a|team-b".into());
+    }
+    let screen = render(&mut app, now, 160, 30);
+    assert!(
+        screen.contains("Logs · Loki {app=\"mcpist\"} · tenant team-a|team-b"),
+        "{screen}"
+    );
+}

@@ -199,8 +199,9 @@ impl App {
         for w in &warnings {
             tracing::warn!("config: {w}");
         }
-        let loki = cfg.loki.url.as_ref().map(|url| {
-            LokiState::new(
+        let loki = cfg.loki.url.as_ref().map(|url| LokiState {
+            tenant: cfg.loki.tenant.clone(),
+            ..LokiState::new(
                 crate::sources::http::redact(url),
                 cfg.loki.query_for(&cfg.target_name()),
                 cfg.loki.max_lines,

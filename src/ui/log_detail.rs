@@ -1,5 +1,6 @@
-//! One log line in full: time, level, stream labels, structured metadata, the fields of a
-//! JSON or logfmt line, and the whole text (JSON pretty-printed), scrollable.
+//! One log line in full: time, level, stream labels, structured metadata, the labels a
+//! parser stage extracted, the fields of a JSON or logfmt line (or the pairs inside a plain
+//! one), and the whole text (JSON pretty-printed in its own key order), scrollable.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::View;
-use crate::model::logs::fields::fields;
+use crate::model::logs::fields::parse;
 
 pub fn render(view: &View, seq: u64, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
@@ -51,9 +52,18 @@ pub fn render(view: &View, seq: u64, scroll: u16, area: Rect, buf: &mut Buffer) 
         lines.push(heading("Structured metadata"));
         lines.extend(e.metadata.iter().map(|(k, v)| pair(k, v)));
     }
-    if let Some(f) = fields(&e.line) {
-        lines.push(heading("Fields"));
-        lines.extend(f.iter().map(|(k, v)| pair(k, v)));
+    if !e.parsed.is_empty() {
+        lines.push(heading("Parsed labels (the query's parser stage)"));
+        lines.extend(e.parsed.iter().map(|(k, v)| pair(k, v)));
+    }
+    let f = parse(&e.line);
+    if !f.fields.is_empty() {
+        lines.push(heading(if f.structured() {
+            "Fields"
+        } else {
+            "Pairs in the text"
+        }));
+        lines.extend(f.fields.iter().map(|(k, v)| pair(k, v)));
     }
     lines.push(heading("Line"));
     let pretty = serde_json::from_str::<serde_json::Value>(&e.line)

@@ -12,7 +12,7 @@ use super::View;
 use super::fit::{chunks, fit, fit_pad, width};
 use super::format;
 use crate::app::LogSource;
-use crate::model::logs::fields::{fields, message_field};
+use crate::model::logs::fields::{LineFields, parse};
 use crate::model::logs::{FollowMode, Level, LogEntry};
 
 /// Width from which the summary sits beside the pane (else below it).
@@ -74,10 +74,13 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let (pane_area, summary_area) = layout(area);
     super::log_summary::render(view, source, summary_area, buf);
     let title = match source {
-        LogSource::Loki => format!(
-            " Logs · Loki {} ",
-            view.loki.map_or("", |l| l.query.as_str())
-        ),
+        LogSource::Loki => match view.loki {
+            Some(l) => match &l.tenant {
+                Some(t) => format!(" Logs · Loki {} · tenant {t} ", l.query),
+                None => format!(" Logs · Loki {} ", l.query),
+            },
+            None => " Logs · Loki ".to_string(),
+        },
         LogSource::Mcp(i) => format!(
             " Logs · MCP server {} (stderr, notifications/message) ",
             view.mcp.servers.get(i).map_or("?", |s| s.name.as_str())
@@ -110,7 +113,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         .filter_map(|s| pane.entry(logs, *s))
         .map(|entry| Row {
             entry,
-            fields: fields(&entry.line),
+            fields: parse(&entry.line),
         })
         .collect();
     if entries.is_empty() {
@@ -308,42 +311,41 @@ fn columns(view: &View, source: LogSource, entries: &[Row]) -> Vec<(String, usiz
         .collect()
 }
 
-/// A visible entry with the fields of its line (JSON or logfmt), parsed once.
+/// A visible entry with the fields of its line (JSON, logfmt, or pairs inside a plain
+/// line), parsed once.
 struct Row<'e> {
     entry: &'e LogEntry,
-    fields: Option<Vec<(String, String)>>,
+    fields: LineFields,
 }
 
 impl Row<'_> {
-    /// A column's value: a label or metadata of the entry, else a field of its line.
+    /// A column's value: a label, metadata or parsed label of the entry, else a field of
+    /// its line.
     fn value(&self, name: &str) -> Option<String> {
-        self.entry.label(name).map(str::to_string).or_else(|| {
-            self.fields
-                .as_ref()?
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        })
+        self.entry
+            .label(name)
+            .or_else(|| self.fields.get(name))
+            .map(str::to_string)
     }
 
     /// What the message column shows: a structured line's message field, or (when its
-    /// fields are shown as columns) the line without them, else the whole line.
+    /// fields are shown as columns) the line without them; a plain line whole, even with
+    /// pairs inside it (`ERROR timeout after 3000 ms request_id=abc`).
     fn message(&self, columns: &[(String, usize)]) -> String {
-        match &self.fields {
-            Some(f) => match message_field(f) {
-                Some(m) => m.to_string(),
-                None if !columns.is_empty() => {
-                    let rest: Vec<String> = f
-                        .iter()
-                        .filter(|(k, _)| !columns.iter().any(|(c, _)| c == k))
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect();
-                    rest.join(" ")
-                }
-                None => self.entry.line.clone(),
-            },
-            None => self.entry.line.clone(),
+        if let Some(m) = self.fields.message() {
+            return m.to_string();
         }
+        if self.fields.structured() && !columns.is_empty() {
+            let rest: Vec<String> = self
+                .fields
+                .fields
+                .iter()
+                .filter(|(k, _)| !columns.iter().any(|(c, _)| c == k))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            return rest.join(" ");
+        }
+        self.entry.line.clone()
     }
 }
 

@@ -60,6 +60,7 @@ impl LogBuffer {
         let mut entry = LogEntry {
             line: entry.line.as_str().to_owned(),
             metadata: entry.metadata.clone(),
+            parsed: entry.parsed.clone(),
             stream: self.shared_stream(&entry.stream),
             ..entry
         };

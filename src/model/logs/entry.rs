@@ -83,8 +83,11 @@ pub struct LogEntry {
     /// The stream's labels (Loki's indexed labels; for MCP logs `origin` and `logger`),
     /// shared by the entries of one stream.
     pub stream: Arc<Labels>,
-    /// Loki 3 structured metadata and parsed labels (`categorize-labels`), in received order.
+    /// Loki 3 structured metadata (`categorize-labels`), sorted by name.
     pub metadata: Labels,
+    /// Labels a parser stage of the query extracted (`| json`, `| logfmt`; Loki 3's
+    /// `parsed` under `categorize-labels`), sorted by name.
+    pub parsed: Labels,
     pub level: Level,
 }
 
@@ -92,19 +95,31 @@ impl LogEntry {
     /// An entry with its level found from its labels, metadata and line (see
     /// [`super::fields::detect_level`]). `seq` is 0 until pushed.
     pub fn new(ts_ns: i64, line: String, stream: Arc<Labels>, metadata: Labels) -> LogEntry {
-        let level = super::fields::detect_level(&stream, &metadata, &line);
+        LogEntry::parsed(ts_ns, line, stream, metadata, Labels::new())
+    }
+
+    /// As [`LogEntry::new`], with the labels a parser stage extracted.
+    pub fn parsed(
+        ts_ns: i64,
+        line: String,
+        stream: Arc<Labels>,
+        metadata: Labels,
+        parsed: Labels,
+    ) -> LogEntry {
+        let level = super::fields::detect_level(&[&stream, &metadata, &parsed], &line);
         LogEntry {
             seq: 0,
             ts_ns,
             line,
             stream,
             metadata,
+            parsed,
             level,
         }
     }
 
     /// Bytes this entry is counted for against the buffer's byte cap: the line, the
-    /// metadata and a fixed overhead for the struct (the shared stream labels are not
+    /// metadata, the parsed labels and a fixed overhead for the struct (the shared stream labels are not
     /// counted per entry).
     pub fn cost(&self) -> usize {
         const OVERHEAD: usize = 96;
@@ -113,15 +128,17 @@ impl LogEntry {
             + self
                 .metadata
                 .iter()
+                .chain(&self.parsed)
                 .map(|(k, v)| k.len() + v.len() + 48)
                 .sum::<usize>()
     }
 
-    /// A label of the stream or the metadata, stream first.
+    /// A label of the stream, the metadata or the parsed labels, in that order.
     pub fn label(&self, name: &str) -> Option<&str> {
         self.stream
             .iter()
             .chain(self.metadata.iter())
+            .chain(self.parsed.iter())
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }

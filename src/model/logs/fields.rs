@@ -2,6 +2,7 @@
 //! level and the message found in them.
 
 use super::entry::{Labels, Level};
+use super::logfmt::scan;
 
 /// Names that hold a level, in the order they are tried (labels, metadata, then fields).
 const LEVEL_KEYS: [&str; 5] = ["level", "detected_level", "severity", "lvl", "log_level"];
@@ -9,173 +10,133 @@ const LEVEL_KEYS: [&str; 5] = ["level", "detected_level", "severity", "lvl", "lo
 /// Names that hold the message of a structured line, in the order they are tried.
 const MESSAGE_KEYS: [&str; 5] = ["msg", "message", "error", "err", "event"];
 
-/// The fields of a structured line: a JSON object's top-level members (strings as they
-/// are, other values as compact JSON) or logfmt `key=value` pairs (quoted values
-/// unescaped). `None` when the line is neither (plain text, or a JSON value that is not
-/// an object).
-pub fn fields(line: &str) -> Option<Vec<(String, String)>> {
+/// How a line is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A JSON object.
+    Json,
+    /// logfmt: made of `key=value` pairs (see [`Scan::is_logfmt`]).
+    Logfmt,
+    /// Anything else: prose, possibly with a few `key=value` pairs inside.
+    Plain,
+}
+
+/// A line's fields: a JSON object's top-level members in the line's order (strings as
+/// they are, other values as compact JSON), or the `key=value` pairs of a logfmt line,
+/// or the pairs found inside a plain line (still shown as fields and columns, but the
+/// whole plain line stays its message).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineFields {
+    pub shape: Shape,
+    pub fields: Vec<(String, String)>,
+}
+
+impl LineFields {
+    /// Whether the line is JSON or logfmt (its message is a field, not the line).
+    pub fn structured(&self) -> bool {
+        self.shape != Shape::Plain
+    }
+
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The message field of a structured line (`msg`, `message`, `error`, `err`, `event`);
+    /// `None` for a plain line, whose message is the whole line.
+    pub fn message(&self) -> Option<&str> {
+        if !self.structured() {
+            return None;
+        }
+        MESSAGE_KEYS.iter().find_map(|key| self.get(key))
+    }
+}
+
+/// Reads a line's shape and fields (see [`LineFields`]). A line starting with `{` that is
+/// not a JSON object is read as text.
+pub fn parse(line: &str) -> LineFields {
     let trimmed = line.trim_start();
-    if trimmed.starts_with('{') {
-        let map =
-            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(trimmed).ok()?;
+    if trimmed.starts_with('{')
+        && let Ok(map) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(trimmed)
+    {
         // The line's own escapes (`\u001b`) are decoded here: its fields enter as outside
         // text of their own.
         let clean = crate::inbound::Cleaner::new();
-        return Some(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let text = match v {
-                        serde_json::Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    (clean.string(k), clean.string(text))
-                })
-                .collect(),
-        );
-    }
-    let pairs = logfmt(line);
-    (!pairs.is_empty()).then_some(pairs)
-}
-
-/// One field of a structured line (see [`fields`]).
-pub fn field(line: &str, name: &str) -> Option<String> {
-    fields(line)?
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-/// The `key=value` pairs of a logfmt line. Bare words (no `=`) are skipped; a value in
-/// double quotes may hold spaces and `\"`/`\\` escapes. Keys are non-empty runs without
-/// spaces, `=` or `"`.
-pub fn logfmt(line: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut chars = line.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-            continue;
-        }
-        // A key: up to '=', whitespace or the end.
-        let mut end = start;
-        while let Some(&(i, c)) = chars.peek() {
-            if c == '=' || c.is_whitespace() || c == '"' {
-                break;
-            }
-            end = i + c.len_utf8();
-            chars.next();
-        }
-        let key = &line[start..end];
-        match chars.peek() {
-            Some(&(_, '=')) if !key.is_empty() => {
-                chars.next();
-            }
-            Some(&(_, '"')) => {
-                // A quoted bare word: skip it whole.
-                chars.next();
-                skip_quoted(&mut chars);
-                continue;
-            }
-            _ => {
-                if end == start {
-                    chars.next();
-                }
-                continue;
-            }
-        }
-        let value = match chars.peek() {
-            Some(&(_, '"')) => {
-                chars.next();
-                skip_quoted(&mut chars)
-            }
-            _ => {
-                let mut v = String::new();
-                while let Some(&(_, c)) = chars.peek() {
-                    if c.is_whitespace() {
-                        break;
-                    }
-                    v.push(c);
-                    chars.next();
-                }
-                v
-            }
+        let fields = map
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (clean.string(k), clean.string(text))
+            })
+            .collect();
+        return LineFields {
+            shape: Shape::Json,
+            fields,
         };
-        out.push((key.to_string(), value));
     }
-    out
+    let scan = scan(line);
+    LineFields {
+        shape: if scan.is_logfmt() {
+            Shape::Logfmt
+        } else {
+            Shape::Plain
+        },
+        fields: scan.pairs,
+    }
 }
 
-/// Reads a quoted value after its opening quote, unescaping `\"` and `\\`.
-fn skip_quoted(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> String {
-    let mut v = String::new();
-    while let Some((_, c)) = chars.next() {
-        match c {
-            '"' => break,
-            '\\' => match chars.next() {
-                Some((_, 'n')) => v.push('\n'),
-                Some((_, 't')) => v.push('\t'),
-                Some((_, e)) => v.push(e),
-                None => break,
-            },
-            c => v.push(c),
-        }
-    }
-    v
+/// One field of a line (see [`parse`]).
+pub fn field(line: &str, name: &str) -> Option<String> {
+    parse(line).get(name).map(str::to_string)
 }
 
 /// The level of an entry: a level label of the stream, then of the structured metadata
-/// (`detected_level` of Loki 3), then a level field of a JSON or logfmt line, each
-/// tried with the names `level`, `detected_level`, `severity`, `lvl`, `log_level`, then
-/// the first word of the line (`ERROR ...`, `[warn] ...`). [`Level::Unknown`] when none
+/// (`detected_level` of Loki 3), then of the labels a parser stage extracted, then a level
+/// field of a JSON or logfmt line, each tried with the names `level`, `detected_level`,
+/// `severity`, `lvl`, `log_level`; then the first word of the line (`ERROR ...`,
+/// `[warn] ...`); then a level pair inside a plain line. [`Level::Unknown`] when none
 /// names a level.
-pub fn detect_level(stream: &Labels, metadata: &Labels, line: &str) -> Level {
-    for labels in [stream, metadata] {
-        for key in LEVEL_KEYS {
-            if let Some(level) = labels
-                .iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, v)| Level::parse(v))
-            {
-                return level;
-            }
-        }
+pub fn detect_level(labels: &[&Labels], line: &str) -> Level {
+    if let Some(level) = labels.iter().find_map(|l| named_level(l)) {
+        return level;
     }
-    if let Some(fields) = fields(line) {
-        for key in LEVEL_KEYS {
-            if let Some(level) = fields
-                .iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, v)| Level::parse(v))
-            {
-                return level;
-            }
-        }
+    let parsed = parse(line);
+    if parsed.structured()
+        && let Some(level) = named_level(&parsed.fields)
+    {
+        return level;
     }
     // Plain text that starts with its level: `ERROR db down`, `[warn] slow`, `INFO: ok`.
     line.split_whitespace()
         .next()
         .map(|w| w.trim_matches(|c: char| matches!(c, '[' | ']' | ':' | '(' | ')')))
         .and_then(Level::parse)
+        .or_else(|| named_level(&parsed.fields))
         .unwrap_or(Level::Unknown)
 }
 
-/// The message of a line: the `msg`, `message`, `error`, `err` or `event` field of a
-/// structured line, else the whole line.
-pub fn message(line: &str) -> String {
-    fields(line)
-        .as_deref()
-        .and_then(message_field)
-        .map_or_else(|| line.to_string(), str::to_string)
-}
-
-/// The message field among already parsed `fields` (see [`message`]), if any.
-pub fn message_field(fields: &[(String, String)]) -> Option<&str> {
-    MESSAGE_KEYS.iter().find_map(|key| {
-        fields
+/// The first of [`LEVEL_KEYS`] among `pairs` whose value reads as a level.
+fn named_level(pairs: &[(String, String)]) -> Option<Level> {
+    LEVEL_KEYS.iter().find_map(|key| {
+        pairs
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .and_then(|(_, v)| Level::parse(v))
     })
+}
+
+/// The message of a line: the `msg`, `message`, `error`, `err` or `event` field of a
+/// JSON or logfmt line, else the whole line.
+pub fn message(line: &str) -> String {
+    parse(line)
+        .message()
+        .map_or_else(|| line.to_string(), str::to_string)
 }
 
 #[cfg(test)]
@@ -190,68 +151,73 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_give_their_top_level_members() {
-        let mut f = fields(r#"{"level":"error","module":"notion","duration_ms":3012,"ok":false}"#)
-            .expect("json");
-        f.sort();
+    fn json_lines_give_their_top_level_members_in_line_order() {
+        let f = parse(r#"{"level":"error","module":"notion","duration_ms":3012,"ok":false}"#);
+        assert_eq!(f.shape, Shape::Json);
         assert_eq!(
-            f,
+            f.fields,
             labels(&[
-                ("duration_ms", "3012"),
                 ("level", "error"),
                 ("module", "notion"),
+                ("duration_ms", "3012"),
                 ("ok", "false")
             ])
         );
-        assert_eq!(fields("[1,2]"), None);
-        assert_eq!(fields("{broken"), None);
+        assert_eq!(parse("[1,2]").shape, Shape::Plain);
+        assert_eq!(parse("{broken").shape, Shape::Plain);
     }
 
     #[test]
-    fn logfmt_reads_quoted_values_and_skips_bare_words() {
-        let f = logfmt(
-            r#"ts=2026-11-22T10:00:00Z level=warn msg="slow call \"x\"" module=notion done"#,
-        );
-        assert_eq!(
-            f,
-            labels(&[
-                ("ts", "2026-11-22T10:00:00Z"),
-                ("level", "warn"),
-                ("msg", "slow call \"x\""),
-                ("module", "notion"),
-            ])
-        );
-        assert!(logfmt("plain text without pairs").is_empty());
-        assert!(logfmt("== = \"\"").is_empty());
-        assert_eq!(logfmt("k=ü v=\"a b"), labels(&[("k", "ü"), ("v", "a b")]));
+    fn a_plain_line_keeps_its_pairs_but_not_as_its_message() {
+        let line = "ERROR upstream timeout after 3000 ms request_id=abc123";
+        let f = parse(line);
+        assert_eq!(f.shape, Shape::Plain);
+        assert_eq!(f.get("request_id"), Some("abc123"));
+        assert_eq!(f.message(), None);
+        assert_eq!(message(line), line);
+        let line = "WARN connection pool exhausted, waiting 5s; pool=notion size=10";
+        assert_eq!(message(line), line);
+        assert_eq!(parse(line).get("pool"), Some("notion"));
+        let line = "ERROR: notion API returned 502 (page=42)";
+        assert_eq!(message(line), line);
+        // A logfmt line's message is its msg.
+        assert_eq!(parse("level=info msg=hello").shape, Shape::Logfmt);
+        assert_eq!(message("level=info msg=hello"), "hello");
     }
 
     #[test]
     fn level_comes_from_labels_then_metadata_then_fields() {
         let none = Labels::new();
+        let level = |stream: &Labels, md: &Labels, line: &str| detect_level(&[stream, md], line);
         assert_eq!(
-            detect_level(&labels(&[("level", "WARN")]), &none, r#"{"level":"error"}"#),
+            level(&labels(&[("level", "WARN")]), &none, r#"{"level":"error"}"#),
             Level::Warn
         );
         assert_eq!(
-            detect_level(&none, &labels(&[("detected_level", "error")]), "x"),
+            level(&none, &labels(&[("detected_level", "error")]), "x"),
             Level::Error
         );
         assert_eq!(
-            detect_level(&none, &none, r#"{"severity":"fatal","msg":"x"}"#),
+            level(&none, &none, r#"{"severity":"fatal","msg":"x"}"#),
             Level::Critical
         );
+        assert_eq!(level(&none, &none, "level=debug msg=hi"), Level::Debug);
+        assert_eq!(level(&none, &none, "just text"), Level::Unknown);
+        assert_eq!(level(&none, &none, "ERROR db down"), Level::Error);
+        assert_eq!(level(&none, &none, "[warn] slow"), Level::Warn);
+        assert_eq!(level(&none, &none, "INFO: listening"), Level::Info);
         assert_eq!(
-            detect_level(&none, &none, "level=debug msg=hi"),
-            Level::Debug
-        );
-        assert_eq!(detect_level(&none, &none, "just text"), Level::Unknown);
-        assert_eq!(detect_level(&none, &none, "ERROR db down"), Level::Error);
-        assert_eq!(detect_level(&none, &none, "[warn] slow"), Level::Warn);
-        assert_eq!(detect_level(&none, &none, "INFO: listening"), Level::Info);
-        assert_eq!(
-            detect_level(&labels(&[("level", "verbose")]), &none, "lvl=info"),
+            level(&labels(&[("level", "verbose")]), &none, "lvl=info"),
             Level::Info
+        );
+        // A plain line: its first word, then a level pair inside it.
+        assert_eq!(
+            level(&none, &none, "WARN retry failed level=error"),
+            Level::Warn
+        );
+        assert_eq!(
+            level(&none, &none, "the call failed and level=error was set"),
+            Level::Error
         );
     }
 

@@ -6,6 +6,7 @@ pub mod dedup;
 pub mod entry;
 pub mod fields;
 pub mod filter;
+pub mod logfmt;
 pub mod pane;
 pub mod source;
 pub mod summary;

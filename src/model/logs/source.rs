@@ -56,6 +56,8 @@ pub struct LokiState {
     pub url: String,
     /// The LogQL query running.
     pub query: String,
+    /// The `X-Scope-OrgID` sent (`a|b` for several tenants); `None`: none is sent.
+    pub tenant: Option<String>,
     pub buffer: LogBuffer,
     pub status: LokiStatus,
     /// The last metric counts; `Err` when the metric query failed (the buffer's counts
@@ -68,6 +70,7 @@ impl LokiState {
         LokiState {
             url,
             query,
+            tenant: None,
             buffer: LogBuffer::new(max_lines, max_bytes),
             status: LokiStatus::default(),
             counts: None,

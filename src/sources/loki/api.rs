@@ -108,10 +108,19 @@ fn entries(streams: Vec<Stream>) -> Result<Vec<LogEntry>, String> {
             let ts_ns = ts
                 .parse::<i64>()
                 .map_err(|_| format!("bad Loki timestamp `{ts}`: not nanoseconds"))?;
-            let metadata: Labels = cat
-                .map(|c| c.structured_metadata.into_iter().chain(c.parsed).collect())
-                .unwrap_or_default();
-            out.push(LogEntry::new(ts_ns, line, labels.clone(), metadata));
+            let (metadata, parsed): (Labels, Labels) = cat.map_or_else(Default::default, |c| {
+                (
+                    c.structured_metadata.into_iter().collect(),
+                    c.parsed.into_iter().collect(),
+                )
+            });
+            out.push(LogEntry::parsed(
+                ts_ns,
+                line,
+                labels.clone(),
+                metadata,
+                parsed,
+            ));
         }
     }
     Ok(out)

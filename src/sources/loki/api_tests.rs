@@ -30,6 +30,13 @@ fn loki_3_categorized_values_carry_structured_metadata() {
     assert_eq!(e[0].level, Level::Warn);
     assert_eq!(e[0].label("trace_id"), Some("abc"));
     assert_eq!(e[1].label("module"), Some("notion"));
+    // What `| json` extracted is kept apart from structured metadata.
+    assert!(e[1].metadata.is_empty());
+    assert_eq!(
+        e[1].parsed,
+        vec![("module".to_string(), "notion".to_string())]
+    );
+    assert!(e[0].parsed.is_empty());
     assert_eq!(e[2].level, Level::Unknown);
 }
 
