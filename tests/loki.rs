@@ -11,7 +11,6 @@ use mcptop::config::{LokiConfig, LokiMode};
 use mcptop::model::logs::{FollowMode, Level, LokiState, LokiUpdate};
 use mcptop::sources::Update;
 use mcptop::sources::loki::LokiHandle;
-use serde_json::json;
 use support::loki::{Entry, FakeLoki, LokiVersion, Options};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -382,15 +381,17 @@ async fn tenant_and_credentials_go_with_every_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counts_per_level_come_from_a_logql_metric_query() {
-    let end = now_ns() / 1_000_000_000;
-    let loki = FakeLoki::start(Options {
-        matrix: json!([
-            {"metric": {"level": "error"}, "values": [[end - 600, "4"], [end - 60, "2"]]},
-            {"metric": {"level": "info"}, "values": [[end - 60, "90"]]}
-        ]),
-        ..Options::default()
-    })
-    .await;
+    let loki = FakeLoki::start(Options::default()).await;
+    let now = now_ns();
+    let s = 1_000_000_000;
+    let err = &[("app", "mcpist"), ("level", "error")][..];
+    let info = &[("app", "mcpist"), ("level", "info")][..];
+    let mut lines = vec![
+        Entry::new(err, now - 600 * s, "upstream timeout"),
+        Entry::new(err, now - 60 * s, "upstream timeout"),
+    ];
+    lines.extend((0..90).map(|i| Entry::new(info, now - 60 * s + i, "GET /mcp 200")));
+    loki.push(lines);
     let mut c = cfg(&loki);
     c.counts_interval = Duration::from_secs(1);
     let mut run = start(&c, QUERY);
@@ -399,20 +400,16 @@ async fn counts_per_level_come_from_a_logql_metric_query() {
     assert_eq!(
         counts.rows,
         vec![
-            ("error".to_string(), 2.0, 6.0),
+            ("error".to_string(), 1.0, 2.0),
             ("info".to_string(), 90.0, 90.0)
         ]
     );
-    let metric = loki
-        .requests()
-        .into_iter()
-        .find(|r| r.param("step").is_some())
-        .expect("a metric query");
+    assert_eq!(counts.level_by.as_deref(), Some("level"));
+    let metric = requests_to(&loki, "/query");
     assert_eq!(
         metric.param("query"),
-        Some(r#"sum by (level) (count_over_time({app="mcpist"} [1m]))"#)
+        Some(r#"sum by (level) (count_over_time({app="mcpist"} [1h]))"#)
     );
-    assert_eq!(metric.param("step"), Some("60"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -56,8 +56,9 @@ pub struct LokiConfig {
     pub max_bytes: usize,
     /// Fields of JSON/logfmt lines shown as columns. Default `module`, `duration_ms`.
     pub fields: Vec<String>,
-    /// The label `count_over_time` is summed by for the per-level counts. Default `level`
-    /// (Loki 3 users may prefer `detected_level`).
+    /// The label `count_over_time` is summed by for the per-level counts, tried first.
+    /// Default `level`; when no line carries it, Loki 3's `detected_level` is tried, then
+    /// the kept lines' levels are counted (`sources::loki::counts`).
     pub level_label: String,
     /// Extra headers, auth and TLS.
     pub http: HttpSettings,

@@ -114,6 +114,8 @@ pub fn loki_app() -> (App, i64, Queries) {
             ("debug".into(), 1.0, 96.0),
         ],
         origin: "loki",
+        level_by: Some("level".into()),
+        ..LevelCounts::default()
     }))));
     super::drive::key(&mut app, now, crossterm::event::KeyCode::Char('4'));
     app.refresh_logs(now);

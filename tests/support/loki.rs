@@ -7,8 +7,9 @@
 //!   Loki 3.x folds structured metadata into the stream labels, unless the request carries
 //!   `X-Loki-Response-Encoding-Flags: categorize-labels`, in which case the stream holds
 //!   the indexed labels, values carry `{"structuredMetadata":{...}}` as a third element and
-//!   `data.encodingFlags` is set. Metric queries (not starting with `{`) answer the
-//!   configured `matrix`.
+//!   `data.encodingFlags` is set. Metric queries (not starting with `{`) are evaluated
+//!   from the stored entries (`support::loki_metric`), or answer `matrix` when set.
+//! - `GET /loki/api/v1/query` (instant metric queries at `time`): a vector.
 //! - `GET /loki/api/v1/tail` (WebSocket; `start` ns, default an hour ago; `limit`, default
 //!   100; `delay_for` <= 5): a first frame with the backlog since `start` (the newest
 //!   `limit`, oldest first, sent when not empty), then a frame per push,
@@ -19,7 +20,7 @@
 //!   401 `no org id` without `X-Scope-OrgID` when a tenant is required.
 //!
 //! LogQL subset: a stream selector of `=` matchers and `|= "text"` line filters; any other
-//! stage is accepted and ignored.
+//! stage is accepted and ignored by log queries (metric queries: `support::loki_metric`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -86,7 +87,8 @@ pub struct Options {
     pub tenant: Option<String>,
     /// Requests without `Authorization: Bearer <it>` get 401.
     pub bearer: Option<String>,
-    /// The `result` of metric queries (a matrix).
+    /// When not empty, the `result` of every metric `query_range` (a matrix) instead of
+    /// counting the stored entries.
     pub matrix: Value,
 }
 
@@ -178,6 +180,7 @@ impl FakeLoki {
         let app = Router::new()
             .route("/loki/api/v1/query_range", get(query_range))
             .route("/loki/api/v1/tail", get(tail))
+            .route("/loki/api/v1/query", get(query_instant))
             .with_state(db.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -367,8 +370,12 @@ async fn query_range(
         );
     }
     if !query.trim_start().starts_with('{') && !query.trim().is_empty() && query.contains('(') {
-        return axum::Json(json!({"status":"success","data":{"resultType":"matrix","result":opts.matrix,"stats":{}}}))
-            .into_response();
+        if opts.matrix != json!([]) {
+            return axum::Json(json!({"status":"success","data":{"resultType":"matrix","result":opts.matrix,"stats":{}}}))
+                .into_response();
+        }
+        let entries = db.0.lock().expect("lock").entries.clone();
+        return metric_answer(super::loki_metric::range(&q, &entries, opts.version));
     }
     let sel = match Selector::parse(&query) {
         Ok(s) => s,
@@ -410,6 +417,28 @@ async fn query_range(
         data["encodingFlags"] = json!(["categorize-labels"]);
     }
     axum::Json(json!({"status":"success","data":data})).into_response()
+}
+
+/// An instant metric query, evaluated from the stored entries.
+async fn query_instant(
+    State(db): State<Db>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let opts = record(&db, "/loki/api/v1/query", &q, &headers);
+    if let Some(r) = denied(&opts, &headers) {
+        return r;
+    }
+    let entries = db.0.lock().expect("lock").entries.clone();
+    metric_answer(super::loki_metric::instant(&q, &entries, opts.version))
+}
+
+/// A metric answer as Loki sends it: the data, or a 400 with the text.
+fn metric_answer(data: Result<Value, String>) -> Response {
+    match data {
+        Ok(data) => axum::Json(json!({"status":"success","data":data})).into_response(),
+        Err(text) => plain(StatusCode::BAD_REQUEST, &text),
+    }
 }
 
 async fn tail(

@@ -12,6 +12,7 @@ pub mod fleet_fixture;
 pub mod hostile;
 pub mod logs_fixture;
 pub mod loki;
+pub mod loki_metric;
 pub mod loki_query;
 pub mod mcp_fixture;
 pub mod peers;

@@ -23,6 +23,19 @@ pub struct LevelCounts {
     /// Where the counts come from: `"buffer"` (the lines kept) or `"loki"` (LogQL
     /// `count_over_time`, which also counts lines not kept).
     pub origin: &'static str,
+    /// Loki: the label the lines were grouped by (`level`, `detected_level`); `None` when
+    /// no label holds a level, so that `rows` is empty and the levels come from the kept
+    /// lines.
+    pub level_by: Option<String>,
+    /// Loki: lines without a value for the level label (the series with an empty
+    /// metric), `(last 5 minutes, last hour)`. Never shown as a level.
+    pub unlabelled: (f64, f64),
+    /// Loki: the metric query has `| __error__=""` appended (the query has a parser stage
+    /// and no `__error__` filter), so lines the parser rejects are not counted.
+    pub parse_errors_dropped: bool,
+    /// Kept lines: how far back the kept lines reach when that is less than an hour,
+    /// nanoseconds (the hour's figure covers only that long).
+    pub span_ns: Option<i64>,
 }
 
 /// One frequent error message.
@@ -36,7 +49,8 @@ pub struct TopError {
 }
 
 /// Counts the kept lines per level with timestamps in the last 5 minutes and hour before
-/// `now_ns` (lines the buffer dropped are not counted).
+/// `now_ns` (lines the buffer dropped are not counted); `span_ns` is how far back the
+/// oldest kept line lies when that is less than an hour.
 pub fn level_counts(buf: &LogBuffer, now_ns: i64) -> LevelCounts {
     let mut counts: HashMap<Level, (f64, f64)> = HashMap::new();
     for e in buf.iter().rev() {
@@ -58,9 +72,17 @@ pub fn level_counts(buf: &LogBuffer, now_ns: i64) -> LevelCounts {
                 .map(|(m5, h1)| (l.word().to_string(), *m5, *h1))
         })
         .collect();
+    let span_ns = buf
+        .iter()
+        .map(|e| e.ts_ns)
+        .min()
+        .map(|oldest| now_ns.saturating_sub(oldest).max(0))
+        .filter(|span| *span < HOUR_NS);
     LevelCounts {
         rows,
         origin: "buffer",
+        span_ns,
+        ..LevelCounts::default()
     }
 }
 
@@ -205,6 +227,9 @@ mod tests {
                 ("-".to_string(), 1.0, 1.0),
             ]
         );
+        assert_eq!(c.span_ns, None, "the kept lines reach back over an hour");
+        let recent = buf(&[(now - 23 * 60 * S, "level=info"), (now - S, "level=info")]);
+        assert_eq!(level_counts(&recent, now).span_ns, Some(23 * 60 * S));
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! Loki's HTTP API shapes, decoded: `query_range` streams (2.x and 3.x, with or without
-//! `categorize-labels`), tail frames, metric matrices, and plain-text errors.
+//! `categorize-labels`), tail frames, metric vectors, and plain-text errors.
 //! Documented at <https://grafana.com/docs/loki/latest/reference/loki-http-api/>.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::model::logs::summary::{FIVE_MIN_NS, LevelCounts};
-use crate::model::logs::{Labels, Level, LogEntry};
+use crate::model::logs::{Labels, LogEntry};
 
-/// Longest error text kept from a body, characters.
-const ERROR_CHARS: usize = 300;
+/// Longest error text kept from a body, characters: room for Loki's pipeline error,
+/// which names the series and how to skip the error (about 450 characters).
+const ERROR_CHARS: usize = 1000;
 
 #[derive(Deserialize)]
 struct Response {
@@ -60,13 +60,15 @@ struct TailFrame {
     dropped_entries: Vec<serde_json::Value>,
 }
 
-/// One series of a matrix result.
+/// One series of an instant query's answer: its labels and its value.
+pub type Sample = (BTreeMap<String, String>, f64);
+
+/// One sample of a vector result: `{"metric":{...},"value":[<s>,"<v>"]}`.
 #[derive(Deserialize)]
-struct Series {
+struct RawSample {
     #[serde(default)]
     metric: BTreeMap<String, String>,
-    #[serde(default)]
-    values: Vec<(f64, String)>,
+    value: (f64, String),
 }
 
 /// The entries of a `streams` result, oldest first (a stable sort by timestamp across
@@ -126,55 +128,27 @@ fn entries(streams: Vec<Stream>) -> Result<Vec<LogEntry>, String> {
     Ok(out)
 }
 
-/// Per-level counts from the matrix of
-/// `sum by (<level_label>) (count_over_time(<query> [1m]))` over the last hour at a 60 s
-/// step: the hour sums every point, 5 minutes the points after `end_s - 300`. A series
-/// without the label counts as level `-`.
+/// The samples of an instant query's `vector` result: each series' labels and value
+/// (a value that is not a finite number counts as 0).
 ///
-/// Errors: not a successful `matrix` result.
-pub fn level_counts(body: &[u8], level_label: &str, end_s: f64) -> Result<LevelCounts, String> {
+/// Errors: not a successful `vector` result.
+pub fn vector(body: &[u8]) -> Result<Vec<Sample>, String> {
     let data = success(body)?;
-    if data.result_type != "matrix" {
+    if data.result_type != "vector" {
         return Err(format!(
-            "Loki answered a `{}` result where a matrix was expected",
+            "Loki answered a `{}` result where a vector was expected",
             data.result_type
         ));
     }
-    let series: Vec<Series> =
-        serde_json::from_value(data.result).map_err(|e| format!("unexpected Loki matrix: {e}"))?;
-    let five_min_s = (FIVE_MIN_NS / 1_000_000_000) as f64;
-    let mut by_level: HashMap<String, (f64, f64)> = HashMap::new();
-    for s in series {
-        let level = s
-            .metric
-            .get(level_label)
-            .filter(|l| !l.is_empty())
-            .cloned()
-            .unwrap_or_else(|| "-".to_string());
-        let slot = by_level.entry(level).or_default();
-        for (t, v) in s.values {
-            let v: f64 = v.parse().unwrap_or(0.0);
-            if !v.is_finite() {
-                continue;
-            }
-            slot.1 += v;
-            if t > end_s - five_min_s {
-                slot.0 += v;
-            }
-        }
-    }
-    let mut rows: Vec<(String, f64, f64)> = by_level
+    let samples: Vec<RawSample> =
+        serde_json::from_value(data.result).map_err(|e| format!("unexpected Loki vector: {e}"))?;
+    Ok(samples
         .into_iter()
-        .map(|(l, (m5, h1))| (l, m5, h1))
-        .collect();
-    rows.sort_by(|a, b| {
-        let rank = |l: &str| Level::parse(l).unwrap_or(Level::Unknown);
-        rank(&a.0).cmp(&rank(&b.0)).then(a.0.cmp(&b.0))
-    });
-    Ok(LevelCounts {
-        rows,
-        origin: "loki",
-    })
+        .map(|s| {
+            let v = s.value.1.parse::<f64>().unwrap_or(0.0);
+            (s.metric, if v.is_finite() { v } else { 0.0 })
+        })
+        .collect())
 }
 
 fn success(body: &[u8]) -> Result<Data, String> {
@@ -196,7 +170,7 @@ fn success(body: &[u8]) -> Result<Data, String> {
 }
 
 /// Loki's error text from a body: plain text (what Loki sends, whatever the content
-/// type says), or the `error` of a JSON error object; whitespace folded, cut at 300
+/// type says), or the `error` of a JSON error object; whitespace folded, cut at 1000
 /// characters.
 pub fn error_text(body: &[u8]) -> String {
     if crate::sources::http::is_binary(body) {

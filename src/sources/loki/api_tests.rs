@@ -71,31 +71,22 @@ fn plain_text_errors_are_shown_as_they_are() {
         error_text(br#"{"status":"error","error":"too many"}"#),
         "too many"
     );
-    assert!(error_text(&[b'x'; 1000]).ends_with('…'));
+    assert!(error_text(&[b'x'; 2000]).ends_with('…'));
 }
 
 #[test]
-fn a_metric_matrix_becomes_counts_per_level() {
-    let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
-        {"metric":{"level":"info"},"values":[[1000,"10"],[1060,"20"]]},
-        {"metric":{"level":"error"},"values":[[700,"5"],[1060,"2"]]},
-        {"metric":{},"values":[[1060,"1"]]}
+fn an_instant_vector_gives_each_series_and_its_value() {
+    let body = br#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"level":"info"},"value":[1060,"10"]},
+        {"metric":{},"value":[1060.5,"NaN"]}
     ]}}"#;
-    let c = level_counts(body, "level", 1060.0).expect("counts");
-    assert_eq!(c.origin, "loki");
-    assert_eq!(
-        c.rows,
-        vec![
-            ("error".to_string(), 2.0, 7.0),
-            ("info".to_string(), 30.0, 30.0),
-            ("-".to_string(), 1.0, 1.0),
-        ]
-    );
-    let err = level_counts(
-        br#"{"status":"success","data":{"resultType":"streams","result":[]}}"#,
-        "level",
-        0.0,
-    )
-    .unwrap_err();
-    assert!(err.contains("matrix"), "{err}");
+    let v = vector(body).expect("vector");
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].0.get("level").map(String::as_str), Some("info"));
+    assert_eq!(v[0].1, 10.0);
+    assert!(v[1].0.is_empty());
+    assert_eq!(v[1].1, 0.0);
+    let err =
+        vector(br#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#).unwrap_err();
+    assert!(err.contains("vector"), "{err}");
 }

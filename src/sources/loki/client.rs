@@ -1,5 +1,5 @@
-//! Requests to Loki: `query_range` for lines and metric counts, and the tail WebSocket,
-//! with the tenant header, credentials and TLS of `[loki]`.
+//! Requests to Loki: `query_range` for lines, instant metric queries for the counts, and
+//! the tail WebSocket, with the tenant header, credentials and TLS of `[loki]`.
 
 use reqwest::{Method, StatusCode, Url};
 use reqwest_websocket::{Upgrade, WebSocket};
@@ -7,7 +7,6 @@ use reqwest_websocket::{Upgrade, WebSocket};
 use super::api;
 use crate::config::LokiConfig;
 use crate::model::logs::LogEntry;
-use crate::model::logs::summary::LevelCounts;
 use crate::sources::endpoint::{Endpoint, Settings};
 use crate::sources::http::{read_capped, read_prefix, redact, short_error};
 
@@ -147,25 +146,15 @@ impl LokiClient {
         api::streams(&self.get(url).await?)
     }
 
-    /// Lines per level of the last hour before `end_s` (Unix seconds): LogQL
-    /// `sum by (<label>) (count_over_time(<query> [1m]))` at a 60 s step.
-    pub async fn level_counts(
-        &self,
-        query: &str,
-        level_label: &str,
-        end_s: i64,
-    ) -> Result<LevelCounts, String> {
-        let metric = format!("sum by ({level_label}) (count_over_time({query} [1m]))");
+    /// An instant metric query at `time_s` (Unix seconds): each series' labels and value.
+    ///
+    /// Errors: as [`LokiClient::get`], or an answer that is not a `vector`.
+    pub async fn instant(&self, query: &str, time_s: i64) -> Result<Vec<api::Sample>, String> {
         let url = self.url(
-            "query_range",
-            &[
-                ("query", metric),
-                ("start", (end_s - 3600).to_string()),
-                ("end", end_s.to_string()),
-                ("step", "60".to_string()),
-            ],
+            "query",
+            &[("query", query.to_string()), ("time", time_s.to_string())],
         )?;
-        api::level_counts(&self.get(url).await?, level_label, end_s as f64)
+        api::vector(&self.get(url).await?)
     }
 
     /// Opens the tail WebSocket from `start_ns`.

@@ -1,9 +1,10 @@
 //! The Grafana Loki source: follows a LogQL query (backfill with `query_range`, then the
-//! tail WebSocket or polls, see [`follow`]) and counts lines per level with a LogQL
-//! metric query for the error summary. The query can be changed while it runs.
+//! tail WebSocket or polls, see [`follow`]) and counts lines per level with LogQL metric
+//! queries for the error summary (see [`counts`]). The query can be changed while it runs.
 
 pub mod api;
 pub mod client;
+pub mod counts;
 mod follow;
 
 use std::time::Duration;
@@ -97,7 +98,8 @@ async fn run_follow(
 }
 
 /// Counts lines per level every `interval` (and at once after a query change; after a
-/// failure, again within 5 s).
+/// failure, again within 5 s). The level label found for a query is kept until the query
+/// changes.
 async fn run_counts(
     client: LokiClient,
     level_label: String,
@@ -105,10 +107,16 @@ async fn run_counts(
     mut query: watch::Receiver<String>,
     updates: mpsc::Sender<Update>,
 ) {
+    let mut by: Option<counts::LevelBy> = None;
+    let mut counted: Option<String> = None;
     loop {
         let q = query.borrow_and_update().clone();
-        let end_s = crate::sources::now_ms() / 1000;
-        let counts = client.level_counts(&q, &level_label, end_s).await;
+        if counted.as_ref() != Some(&q) {
+            by = None;
+            counted = Some(q.clone());
+        }
+        let time_s = crate::sources::now_ms() / 1000;
+        let counts = counts::count(&client, &q, &level_label, &mut by, time_s).await;
         // A failure is tried again soon rather than shown for a whole interval.
         let wait = if counts.is_err() {
             interval.min(RETRY_COUNTS)
