@@ -3,7 +3,9 @@
 /loki/api/v1/query_range in Loki's documented shapes with lines of an MCP server
 ({app="mcpist", env="prod"}), computed from their timestamps so that repeated polls agree.
 Log queries give `streams`; metric queries (`sum by (level) (count_over_time(...))`) give
-a `matrix`. GET /loki/api/v1/tail is Loki's tail WebSocket (RFC 6455, text frames only): a
+a `matrix`, and GET /loki/api/v1/query answers the instant
+`sum by (<label>) (count_over_time(<query> [5m]))` (or `[1h]`) with a `vector`, lines
+without the label in one series with an empty metric, as Loki does. GET /loki/api/v1/tail is Loki's tail WebSocket (RFC 6455, text frames only): a
 first frame with the lines since `start`, then every 250 ms a frame
 `{"streams":[...]}` with the new line, until the client goes away.
 
@@ -13,6 +15,7 @@ import base64
 import hashlib
 import json
 import random
+import re
 import struct
 import sys
 import time
@@ -122,6 +125,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/loki/api/v1/tail":
             self.tail({k: v[0] for k, v in parse_qs(url.query).items()})
             return
+        if url.path == "/loki/api/v1/query":
+            self.instant({k: v[0] for k, v in parse_qs(url.query).items()})
+            return
         if url.path != "/loki/api/v1/query_range":
             self.answer(404, "404 page not found\n", "text/plain")
             return
@@ -157,6 +163,31 @@ class Handler(BaseHTTPRequestHandler):
         values = [[str(ts), text] for ts, text in picked]
         result = [{"stream": {"app": "mcpist", "env": "prod"}, "values": values}] if values else []
         self.answer(200, json.dumps({"status": "success", "data": {"resultType": "streams", "result": result, "stats": {}}}))
+
+    def instant(self, q):
+        query = q.get("query", "")
+        rng = re.search(r"\[(\d+)([smh])\]", query)
+        if rng is None or "count_over_time" not in query:
+            self.answer(400, "parse error: only count_over_time is answered here\n")
+            return
+        secs = int(rng.group(1)) * {"s": 1, "m": 60, "h": 3600}[rng.group(2)]
+        by = re.search(r"by\s*\((\w*)\)", query)
+        label = by.group(1) if by else ""
+        try:
+            at = float(q.get("time", time.time()))
+        except ValueError:
+            self.answer(400, "invalid parameter \"time\"\n")
+            return
+        end = int(at * 1e9)
+        counts = {}
+        for _, text in entries(end - secs * 10**9 + 1, end + 1):
+            key = json.loads(text)["level"] if label == "level" else ""
+            counts[key] = counts.get(key, 0) + 1
+        result = [
+            {"metric": {label: k} if k else {}, "value": [at, str(n)]}
+            for k, n in sorted(counts.items())
+        ]
+        self.answer(200, json.dumps({"status": "success", "data": {"resultType": "vector", "result": result}}))
 
 
 if __name__ == "__main__":
