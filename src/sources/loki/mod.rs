@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod client;
+mod fetch;
 mod follow;
+mod tail;
 
 use std::time::Duration;
 
