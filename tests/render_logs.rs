@@ -320,3 +320,35 @@ fn the_tenant_is_in_the_pane_title() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_tail_loki_ended_says_re_tailing_and_dropped_lines_say_fetched_again() {
+    let (mut app, now, _) = loki_app();
+    app.apply(Update::Loki(LokiUpdate::Retailing { t_ms: now }));
+    app.apply(Update::Loki(LokiUpdate::DroppedByLoki(46)));
+    let screen = render(&mut app, now, 160, 30);
+    assert!(screen.contains("✓ re-tailing"), "{screen}");
+    assert!(!screen.contains("✗"), "{screen}");
+    assert!(
+        screen.contains("Loki dropped 46, fetching again"),
+        "{screen}"
+    );
+    app.apply(Update::Loki(LokiUpdate::Refetched { lost: 0 }));
+    app.apply(Update::Loki(LokiUpdate::Connected {
+        t_ms: now,
+        mode: mcptop::model::logs::FollowMode::Tail,
+    }));
+    let screen = render(&mut app, now, 160, 30);
+    assert!(screen.contains("✓ tail"), "{screen}");
+    assert!(
+        screen.contains("Loki dropped 46, fetched again"),
+        "{screen}"
+    );
+    app.apply(Update::Loki(LokiUpdate::DroppedByLoki(4)));
+    app.apply(Update::Loki(LokiUpdate::Refetched { lost: 3 }));
+    let screen = render(&mut app, now, 160, 30);
+    assert!(
+        screen.contains("Loki dropped 50, 3 could not be fetched again"),
+        "{screen}"
+    );
+}

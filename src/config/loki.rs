@@ -35,18 +35,24 @@ pub struct LokiConfig {
     /// LogQL log query. `None`: `{app="<target name>"}`.
     pub query: Option<String>,
     /// `X-Scope-OrgID` of a multi-tenant Loki (or `tenant1|tenant2` for a query across
-    /// tenants where Loki allows it).
+    /// tenants where Loki allows it). Several tenants are always polled (Loki's tail takes
+    /// one tenant only), and their requests time out after at least 60 s (see
+    /// [`LokiConfig::timeout`]).
     pub tenant: Option<String>,
     pub mode: LokiMode,
     /// Poll interval (poll mode) and wait before a reconnect after a failure. Default 2 s.
     pub interval: Duration,
     /// Time between two LogQL metric queries for the error summary. Default 30 s.
     pub counts_interval: Duration,
-    /// Timeout of one request. Default 10 s.
+    /// Timeout of one request. Default 10 s. With several tenants (`a|b`) at least 60 s
+    /// ([`MULTI_TENANT_TIMEOUT`](crate::sources::loki::client::MULTI_TENANT_TIMEOUT)): a Loki without multi-tenant queries takes ~17 s
+    /// to answer 500 `multiple org IDs present`, and that text is shown, not `timed out`.
     pub timeout: Duration,
     /// How far back the first query reaches. Default 1 h.
     pub backfill: Duration,
-    /// Most lines the first query fetches (Loki's `limit`). Default 1000.
+    /// Most lines the first query fetches. Default 1000. Above Loki's
+    /// `max_entries_limit_per_query` (5,000 by default) the backfill is fetched in pages of
+    /// that size, newest first.
     pub backfill_lines: u32,
     /// `delay_for` of the tail, seconds (0..=5): Loki waits this long for late lines.
     pub delay_for: u8,

@@ -11,9 +11,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use super::View;
 use super::fit::{chunks, fit, fit_pad, width};
 use super::format;
+use super::theme::Theme;
 use crate::app::LogSource;
 use crate::model::logs::fields::{LineFields, parse};
-use crate::model::logs::{FollowMode, Level, LogEntry};
+use crate::model::logs::{FollowMode, Level, LogEntry, LokiStatus};
 
 /// Width from which the summary sits beside the pane (else below it).
 const SIDE_BY_SIDE: u16 = 120;
@@ -184,6 +185,8 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
     let mut spans = Vec::new();
     if let (LogSource::Loki, Some(loki)) = (source, view.loki) {
         let mode = match loki.status.mode {
+            // Loki ended the tail as it does every hour: caught up and tailed again.
+            Some(FollowMode::Tail) if loki.status.retailing => "re-tailing",
             Some(FollowMode::Tail) => "tail",
             Some(FollowMode::Poll) => "poll",
             None => "connecting",
@@ -212,10 +215,7 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
             (None, None) => spans.push(Span::styled(format!("… {mode}"), t.muted())),
         }
         if loki.status.dropped_by_loki > 0 {
-            spans.push(Span::styled(
-                format!(" · Loki dropped {}", loki.status.dropped_by_loki),
-                Style::new().fg(t.warn),
-            ));
+            spans.push(dropped_by_loki(&loki.status, t));
         }
         spans.push(Span::styled(" · ", t.muted()));
     }
@@ -254,6 +254,27 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
         spans.push(Span::styled(format!(" · {f}"), Style::new().fg(t.warn)));
     }
     Line::from(spans)
+}
+
+/// `Loki dropped 46, fetched again`: lines Loki left out of the tail, fetched again with
+/// `query_range` (warning colour until they are, or when some could not be).
+fn dropped_by_loki<'a>(status: &LokiStatus, t: &Theme) -> Span<'a> {
+    let n = group(status.dropped_by_loki as usize);
+    let (text, style) = if status.refetch_pending {
+        (
+            format!(" · Loki dropped {n}, fetching again"),
+            Style::new().fg(t.warn),
+        )
+    } else if status.not_refetched > 0 {
+        let lost = group(status.not_refetched as usize);
+        (
+            format!(" · Loki dropped {n}, {lost} could not be fetched again"),
+            Style::new().fg(t.warn),
+        )
+    } else {
+        (format!(" · Loki dropped {n}, fetched again"), t.muted())
+    };
+    Span::styled(text, style)
 }
 
 /// The filter as typed, with the match count or the regex error.

@@ -9,12 +9,27 @@
 //!   the indexed labels, values carry `{"structuredMetadata":{...}}` as a third element and
 //!   `data.encodingFlags` is set. Metric queries (not starting with `{`) are evaluated
 //!   from the stored entries (`support::loki_metric`), or answer `matrix` when set.
+//!   A `limit` over `max_entries` (Loki's `max_entries_limit_per_query`, 5,000 by default)
+//!   answers 400 `max entries limit per query exceeded, limit > max_entries_limit (N > M)`
+//!   (log queries only; the tail's `limit` is not checked).
 //! - `GET /loki/api/v1/query` (instant metric queries at `time`): a vector.
 //! - `GET /loki/api/v1/tail` (WebSocket; `start` ns, default an hour ago; `limit`, default
 //!   100; `delay_for` <= 5): a first frame with the backlog since `start` (the newest
 //!   `limit`, oldest first, sent when not empty), then a frame per push,
-//!   `{"streams":[...]}` with `dropped_entries` only when some were dropped; ended with a
-//!   normal Close after `tail_max` (Loki's `querier.tail-max-duration`).
+//!   `{"streams":[...]}` with `dropped_entries` (`{"labels":"{app=\"x\"}","timestamp":
+//!   "<ns>"}`) only when some were dropped: with `tail_batch_max = N`, a push of more than
+//!   N selected entries sends the first N and lists the rest, which stay stored so that
+//!   `query_range` returns them (Loki under load). Real Loki's ends: close code 1011
+//!   `reached tail max duration limit` after `tail_max` (its `querier.tail-max-duration`),
+//!   1011 `all ingesters closed the connection` when it shuts down
+//!   ([`FakeLoki::stop`] with [`Stop::Term`]), or a connection that just ends.
+//! - Stopping and starting again on the same port with the entries kept (a restart:
+//!   SIGTERM or SIGKILL); while stopped, connections are refused.
+//! - Tenants: `X-Scope-OrgID` `a|b` (several tenants) on a Loki without
+//!   `multi_tenant_queries_enabled` (`multi_tenant_refusal`): `query_range` answers 500
+//!   `multiple org IDs present` after a delay (real Loki took ~17 s); the tail refuses
+//!   several tenants with 400 `multiple org IDs present` in any case (Loki's TailHandler
+//!   takes exactly one tenant).
 //! - Errors as plain text bodies with `Content-Type: application/json`, as Loki 2.8 sends
 //!   them: 400 `parse error ...` for a query that is neither a selector nor a metric query,
 //!   401 `no org id` without `X-Scope-OrgID` when a tenant is required.
@@ -27,15 +42,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::loki_query::{Selector, streams};
+use super::loki_tail::{CLOSE_INTERNAL, INGESTERS_GONE};
 
 /// Which Loki's answers to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +84,7 @@ impl Entry {
     }
 }
 
-fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(super) fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
     p.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
@@ -79,8 +94,16 @@ fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub version: LokiVersion,
-    /// Each tail is closed (code 1000) after this long.
+    /// Each tail is closed (code 1011, `reached tail max duration limit`) after this long.
     pub tail_max: Option<Duration>,
+    /// A push of more than this many entries selected by a tail sends it only the first
+    /// ones and lists the rest in `dropped_entries` (they stay stored).
+    pub tail_batch_max: Option<usize>,
+    /// Loki's `max_entries_limit_per_query`: a larger `limit` is refused. Default 5,000.
+    pub max_entries: usize,
+    /// Multi-tenant queries are not enabled: a `query_range` with several tenants is
+    /// answered 500 `multiple org IDs present` after this long.
+    pub multi_tenant_refusal: Option<Duration>,
     /// The tail upgrade is answered 403 text/plain, as by a proxy that blocks WebSockets.
     pub websocket_blocked: bool,
     /// Requests without this `X-Scope-OrgID` get 401 `no org id`.
@@ -97,6 +120,9 @@ impl Default for Options {
         Options {
             version: LokiVersion::V3,
             tail_max: None,
+            tail_batch_max: None,
+            max_entries: 5000,
+            multi_tenant_refusal: None,
             websocket_blocked: false,
             tenant: None,
             bearer: None,
@@ -131,34 +157,52 @@ impl Recorded {
 
 /// What tails are sent.
 #[derive(Debug, Clone)]
-enum Push {
+pub(super) enum Push {
     Entries(Vec<Entry>),
     Dropped(Vec<(Vec<(String, String)>, i64)>),
+    /// End every tail with this Close frame.
+    Close(u16, String),
     /// End every tail without a Close frame.
     Cut,
 }
 
-struct Shared {
-    opts: Options,
-    entries: Vec<Entry>,
-    requests: Vec<Recorded>,
-    error_next: Option<(u16, String)>,
-    tails_opened: usize,
-    open_tails: usize,
+/// How [`FakeLoki::stop`] stops the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// SIGTERM: tails are closed with 1011 `all ingesters closed the connection`, then
+    /// every connection ends.
+    Term,
+    /// SIGKILL: every connection just ends.
+    Kill,
 }
 
-type Db = Arc<(Mutex<Shared>, broadcast::Sender<Push>)>;
+pub(super) struct Shared {
+    pub(super) opts: Options,
+    pub(super) entries: Vec<Entry>,
+    pub(super) requests: Vec<Recorded>,
+    pub(super) error_next: Option<(u16, String)>,
+    pub(super) tails_opened: usize,
+    pub(super) open_tails: usize,
+}
+
+pub(super) type Db = Arc<(Mutex<Shared>, broadcast::Sender<Push>)>;
 
 /// The running server; dropping it stops it.
 pub struct FakeLoki {
+    addr: std::net::SocketAddr,
     url: String,
-    db: Db,
-    task: tokio::task::JoinHandle<()>,
+    pub(super) db: Db,
+    /// Turned true to stop the current server and end its connections.
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for FakeLoki {
     fn drop(&mut self) {
-        self.task.abort();
+        let _ = self.stop.send(true);
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
     }
 }
 
@@ -177,19 +221,61 @@ impl FakeLoki {
             }),
             tx,
         ));
-        let app = Router::new()
-            .route("/loki/api/v1/query_range", get(query_range))
-            .route("/loki/api/v1/tail", get(tail))
-            .route("/loki/api/v1/query", get(query_instant))
-            .with_state(db.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        FakeLoki { url, db, task }
+        let addr = listener.local_addr().expect("addr");
+        let (stop, rx) = watch::channel(false);
+        let task = super::loki_serve::serve(listener, router(&db), rx);
+        FakeLoki {
+            addr,
+            url: format!("http://{addr}"),
+            db,
+            stop,
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server as `how` says: every connection ends and new ones are refused
+    /// until [`FakeLoki::start_again`]. The stored entries are kept; entries pushed
+    /// meanwhile are stored (as a log shipper sends them once Loki is back).
+    pub async fn stop(&mut self, how: Stop) {
+        if how == Stop::Term {
+            self.close_tails(CLOSE_INTERNAL, INGESTERS_GONE);
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+            while self.open_tails() > 0 && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        let _ = self.stop.send(true);
+        if let Some(t) = self.task.take() {
+            t.abort();
+            let _ = t.await;
+        }
+    }
+
+    /// Starts a new server on the port of the stopped one, with the same entries and
+    /// options.
+    pub async fn start_again(&mut self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let listener = loop {
+            match tokio::net::TcpListener::bind(self.addr).await {
+                Ok(l) => break l,
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(e) => panic!("binding {} again: {e}", self.addr),
+            }
+        };
+        let (stop, rx) = watch::channel(false);
+        self.stop = stop;
+        self.task = Some(super::loki_serve::serve(listener, router(&self.db), rx));
+    }
+
+    /// Ends every open tail with a Close frame of `code` and `reason`.
+    pub fn close_tails(&self, code: u16, reason: &str) {
+        let _ = self.db.1.send(Push::Close(code, reason.to_string()));
     }
 
     pub fn url(&self) -> String {
@@ -235,64 +321,37 @@ impl FakeLoki {
     pub fn error_next(&self, status: u16, body: &str) {
         self.lock().error_next = Some((status, body.to_string()));
     }
-
-    /// Pushes `per_sec / 10` JSON lines every 100 ms for `secs` seconds (every 10th an
-    /// error), timestamps strictly increasing from the wall clock.
-    pub fn flood(
-        &self,
-        per_sec: u64,
-        secs: u64,
-        stream: &[(&str, &str)],
-    ) -> tokio::task::JoinHandle<()> {
-        let db = self.db.clone();
-        let stream = pairs(stream);
-        tokio::spawn(async move {
-            let per_tick = (per_sec / 10).max(1);
-            let mut n: u64 = 0;
-            let mut last_ts = 0i64;
-            let mut tick = tokio::time::interval(Duration::from_millis(100));
-            for _ in 0..secs * 10 {
-                tick.tick().await;
-                let base = now_ns().max(last_ts + 1);
-                let batch: Vec<Entry> = (0..per_tick)
-                    .map(|i| {
-                        n += 1;
-                        let line = if n.is_multiple_of(10) {
-                            format!(
-                                r#"{{"level":"error","module":"notion","msg":"upstream timeout after 3000 ms (request {n})","duration_ms":3000}}"#
-                            )
-                        } else {
-                            format!(
-                                r#"{{"level":"info","module":"notion","msg":"call {n} done","duration_ms":12}}"#
-                            )
-                        };
-                        Entry {
-                            stream: stream.clone(),
-                            ts_ns: base + i as i64,
-                            line,
-                            metadata: Vec::new(),
-                        }
-                    })
-                    .collect();
-                last_ts = base + per_tick as i64;
-                db.0.lock()
-                    .expect("lock")
-                    .entries
-                    .extend(batch.iter().cloned());
-                let _ = db.1.send(Push::Entries(batch));
-            }
-        })
-    }
 }
 
-fn now_ns() -> i64 {
+fn router(db: &Db) -> Router {
+    Router::new()
+        .route("/loki/api/v1/query_range", get(query_range))
+        .route("/loki/api/v1/tail", get(super::loki_tail::tail))
+        .route("/loki/api/v1/query", get(query_instant))
+        .with_state(db.clone())
+}
+
+/// Whether `X-Scope-OrgID` names several tenants (`a|b`).
+pub(super) fn multi_tenant(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-scope-orgid")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains('|'))
+}
+
+pub(super) fn now_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as i64)
         .unwrap_or(0)
 }
 
-fn record(db: &Db, path: &str, q: &HashMap<String, String>, headers: &HeaderMap) -> Options {
+pub(super) fn record(
+    db: &Db,
+    path: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Options {
     let mut s = db.0.lock().expect("lock");
     let mut query: Vec<(String, String)> = q.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     query.sort();
@@ -308,7 +367,7 @@ fn record(db: &Db, path: &str, q: &HashMap<String, String>, headers: &HeaderMap)
 }
 
 /// A plain-text error with a JSON content type, as Loki 2.8 sends.
-fn plain(status: StatusCode, text: &str) -> Response {
+pub(super) fn plain(status: StatusCode, text: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -318,7 +377,7 @@ fn plain(status: StatusCode, text: &str) -> Response {
 }
 
 /// 401 when the tenant or the bearer token is missing or wrong.
-fn denied(opts: &Options, headers: &HeaderMap) -> Option<Response> {
+pub(super) fn denied(opts: &Options, headers: &HeaderMap) -> Option<Response> {
     if let Some(t) = &opts.tenant {
         match headers.get("x-scope-orgid").and_then(|v| v.to_str().ok()) {
             None => return Some(plain(StatusCode::UNAUTHORIZED, "no org id")),
@@ -342,7 +401,7 @@ fn denied(opts: &Options, headers: &HeaderMap) -> Option<Response> {
 }
 
 /// An integer parameter; the error is Loki's text for a bad one.
-fn int(q: &HashMap<String, String>, key: &str, default: i64) -> Result<i64, String> {
+pub(super) fn int(q: &HashMap<String, String>, key: &str, default: i64) -> Result<i64, String> {
     match q.get(key) {
         None => Ok(default),
         Some(v) => v
@@ -357,6 +416,9 @@ async fn query_range(
     headers: HeaderMap,
 ) -> Response {
     let opts = record(&db, "/loki/api/v1/query_range", &q, &headers);
+    if let Some(r) = refuse_tenants(&opts, &headers).await {
+        return r;
+    }
     if let Some(r) = denied(&opts, &headers) {
         return r;
     }
@@ -392,6 +454,15 @@ async fn query_range(
             return plain(StatusCode::BAD_REQUEST, &r);
         }
     };
+    if limit > opts.max_entries {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "max entries limit per query exceeded, limit > max_entries_limit ({limit} > {})",
+                opts.max_entries
+            ),
+        );
+    }
     let forward = q.get("direction").is_some_and(|d| d == "forward");
     let mut picked: Vec<Entry> =
         db.0.lock()
@@ -419,6 +490,20 @@ async fn query_range(
     axum::Json(json!({"status":"success","data":data})).into_response()
 }
 
+/// With `multi_tenant_refusal`, a query across tenants (`a|b`): 500 `multiple org IDs
+/// present`, after the delay (real Loki took ~17 s).
+async fn refuse_tenants(opts: &Options, headers: &HeaderMap) -> Option<Response> {
+    let delay = opts.multi_tenant_refusal?;
+    if !multi_tenant(headers) {
+        return None;
+    }
+    tokio::time::sleep(delay).await;
+    Some(plain(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "multiple org IDs present",
+    ))
+}
+
 /// An instant metric query, evaluated from the stored entries.
 async fn query_instant(
     State(db): State<Db>,
@@ -426,6 +511,9 @@ async fn query_instant(
     headers: HeaderMap,
 ) -> Response {
     let opts = record(&db, "/loki/api/v1/query", &q, &headers);
+    if let Some(r) = refuse_tenants(&opts, &headers).await {
+        return r;
+    }
     if let Some(r) = denied(&opts, &headers) {
         return r;
     }
@@ -438,122 +526,5 @@ fn metric_answer(data: Result<Value, String>) -> Response {
     match data {
         Ok(data) => axum::Json(json!({"status":"success","data":data})).into_response(),
         Err(text) => plain(StatusCode::BAD_REQUEST, &text),
-    }
-}
-
-async fn tail(
-    State(db): State<Db>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    ws: WebSocketUpgrade,
-) -> Response {
-    let opts = record(&db, "/loki/api/v1/tail", &q, &headers);
-    if opts.websocket_blocked {
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain")],
-            "websocket upgrade refused by proxy",
-        )
-            .into_response();
-    }
-    if let Some(r) = denied(&opts, &headers) {
-        return r;
-    }
-    let sel = match Selector::parse(q.get("query").map_or("", String::as_str)) {
-        Ok(s) => s,
-        Err(e) => return plain(StatusCode::BAD_REQUEST, &e),
-    };
-    let now = now_ns();
-    let (start, limit, delay) = match (
-        int(&q, "start", now - 3_600_000_000_000),
-        int(&q, "limit", 100),
-        int(&q, "delay_for", 0),
-    ) {
-        (Ok(s), Ok(l), Ok(d)) => (s, l.max(0) as usize, d),
-        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => {
-            return plain(StatusCode::BAD_REQUEST, &r);
-        }
-    };
-    if delay > 5 {
-        return plain(StatusCode::BAD_REQUEST, "delay_for can't be greater than 5");
-    }
-    // Subscribe before reading the backlog so that nothing falls between them.
-    let rx = db.1.subscribe();
-    let mut backlog: Vec<Entry> = {
-        let mut s = db.0.lock().expect("lock");
-        s.tails_opened += 1;
-        s.open_tails += 1;
-        s.entries
-            .iter()
-            .filter(|e| e.ts_ns >= start && sel.selects(e))
-            .cloned()
-            .collect()
-    };
-    backlog.sort_by_key(|e| e.ts_ns);
-    let skip = backlog.len().saturating_sub(limit);
-    let backlog = backlog.split_off(skip);
-    let version = opts.version;
-    let tail_max = opts.tail_max;
-    ws.on_upgrade(move |socket| async move {
-        run_tail(socket, rx, sel, backlog, version, tail_max).await;
-        db.0.lock().expect("lock").open_tails -= 1;
-    })
-}
-
-async fn run_tail(
-    mut socket: WebSocket,
-    mut rx: broadcast::Receiver<Push>,
-    sel: Selector,
-    backlog: Vec<Entry>,
-    version: LokiVersion,
-    tail_max: Option<Duration>,
-) {
-    let frame =
-        |entries: &[Entry]| json!({"streams": streams(entries, version, false)}).to_string();
-    if !backlog.is_empty()
-        && socket
-            .send(Message::Text(frame(&backlog).into()))
-            .await
-            .is_err()
-    {
-        return;
-    }
-    let deadline = tokio::time::sleep(tail_max.unwrap_or(Duration::from_secs(24 * 3600)));
-    tokio::pin!(deadline);
-    loop {
-        tokio::select! {
-            _ = &mut deadline => {
-                let _ = socket
-                    .send(Message::Close(Some(CloseFrame { code: 1000, reason: "".into() })))
-                    .await;
-                return;
-            }
-            push = rx.recv() => match push {
-                Ok(Push::Entries(entries)) => {
-                    let mine: Vec<Entry> = entries.into_iter().filter(|e| sel.selects(e)).collect();
-                    if !mine.is_empty() && socket.send(Message::Text(frame(&mine).into())).await.is_err() {
-                        return;
-                    }
-                }
-                Ok(Push::Dropped(dropped)) => {
-                    let list: Vec<Value> = dropped
-                        .iter()
-                        .map(|(labels, ts)| {
-                            let l: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-                            json!({"labels": format!("{{{}}}", l.join(", ")), "timestamp": ts.to_string()})
-                        })
-                        .collect();
-                    let text = json!({"streams": [], "dropped_entries": list}).to_string();
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        return;
-                    }
-                }
-                // Dropped without a Close frame: the connection just ends.
-                Ok(Push::Cut) => return,
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return,
-            },
-            incoming = socket.recv() => if incoming.is_none() { return },
-        }
     }
 }

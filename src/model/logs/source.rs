@@ -24,8 +24,15 @@ pub enum LokiUpdate {
     Connected { t_ms: i64, mode: FollowMode },
     /// A request or the tail failed; `text` is Loki's own message where it gave one.
     Failed { t_ms: i64, text: String },
-    /// Loki's tail dropped entries it could not send in time (`dropped_entries`).
+    /// Loki's tail ended normally (its `tail-max-duration`, a shutdown, or any end after
+    /// it delivered lines): the source catches up and tails again at once, at `t_ms`.
+    Retailing { t_ms: i64 },
+    /// Loki's tail dropped entries it could not send in time (`dropped_entries`); the
+    /// source fetches them again with `query_range`.
     DroppedByLoki(u64),
+    /// The entries Loki dropped were fetched again, but for `lost` of them, older than
+    /// what the source can de-duplicate (see `dedup::RECALL_NS`).
+    Refetched { lost: u64 },
     /// The counts per level from LogQL `count_over_time`, or why they failed.
     Counts(Result<LevelCounts, String>),
     /// The tail WebSocket was refused (a proxy): the source polls from now on; the text
@@ -45,6 +52,12 @@ pub struct LokiStatus {
     pub error: Option<String>,
     /// Entries Loki reported dropped from the tail.
     pub dropped_by_loki: u64,
+    /// Dropped entries are being fetched again.
+    pub refetch_pending: bool,
+    /// Dropped entries that could not be fetched again.
+    pub not_refetched: u64,
+    /// The tail ended normally and is being opened again.
+    pub retailing: bool,
     /// Why the source polls instead of tailing, when the WebSocket was refused.
     pub fallback: Option<String>,
 }
@@ -92,13 +105,28 @@ impl LokiState {
                 self.status.mode = Some(mode);
                 self.status.last_ok_ms = Some(t_ms);
                 self.status.error = None;
+                self.status.retailing = false;
             }
-            LokiUpdate::Failed { text, .. } => self.status.error = Some(text),
+            LokiUpdate::Retailing { t_ms } => {
+                self.status.retailing = true;
+                self.status.last_ok_ms = self.status.last_ok_ms.max(Some(t_ms));
+            }
+            LokiUpdate::Failed { text, .. } => {
+                self.status.error = Some(text);
+                self.status.retailing = false;
+            }
             LokiUpdate::Fallback(why) => {
                 self.status.mode = Some(FollowMode::Poll);
                 self.status.fallback = Some(why);
             }
-            LokiUpdate::DroppedByLoki(n) => self.status.dropped_by_loki += n,
+            LokiUpdate::DroppedByLoki(n) => {
+                self.status.dropped_by_loki += n;
+                self.status.refetch_pending = true;
+            }
+            LokiUpdate::Refetched { lost } => {
+                self.status.refetch_pending = false;
+                self.status.not_refetched += lost;
+            }
             LokiUpdate::Counts(c) => self.counts = Some(c),
             LokiUpdate::Query(q) => {
                 self.query = q;

@@ -91,15 +91,46 @@ pub fn streams(body: &[u8]) -> Result<Vec<LogEntry>, String> {
     Ok(out)
 }
 
-/// A tail frame's entries (oldest first) and how many entries Loki says it dropped.
+/// The entries a tail frame says Loki left out of the stream (`dropped_entries`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dropped {
+    /// How many entries were listed.
+    pub count: u64,
+    /// Their timestamps, ns, where readable: a string of nanoseconds (what Loki sends), a
+    /// number, or an RFC 3339 time (the legacy API).
+    pub timestamps_ns: Vec<i64>,
+}
+
+/// A tail frame's entries (oldest first) and what Loki says it dropped.
 ///
-/// Errors: not a JSON tail frame, or a timestamp that is not an integer.
-pub fn tail_frame(text: &str) -> Result<(Vec<LogEntry>, u64), String> {
+/// Errors: not a JSON tail frame, or an entry's timestamp that is not an integer.
+pub fn tail_frame(text: &str) -> Result<(Vec<LogEntry>, Dropped), String> {
     let frame: TailFrame =
         crate::inbound::json_str(text).map_err(|e| format!("unexpected tail frame: {e}"))?;
     let mut out = entries(frame.streams)?;
     out.sort_by_key(|e| e.ts_ns);
-    Ok((out, frame.dropped_entries.len() as u64))
+    let dropped = Dropped {
+        count: frame.dropped_entries.len() as u64,
+        timestamps_ns: frame
+            .dropped_entries
+            .iter()
+            .filter_map(|d| dropped_ts(d.get("timestamp")?))
+            .collect(),
+    };
+    Ok((out, dropped))
+}
+
+/// A dropped entry's `timestamp`, ns.
+fn dropped_ts(v: &serde_json::Value) -> Option<i64> {
+    if let Some(n) = v.as_i64() {
+        return Some(n);
+    }
+    let s = v.as_str()?.trim();
+    s.parse::<i64>().ok().or_else(|| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()?
+            .timestamp_nanos_opt()
+    })
 }
 
 fn entries(streams: Vec<Stream>) -> Result<Vec<LogEntry>, String> {

@@ -41,18 +41,29 @@ fn loki_3_categorized_values_carry_structured_metadata() {
 }
 
 #[test]
-fn tail_frames_count_dropped_entries() {
+fn tail_frames_list_dropped_entries_with_their_timestamps() {
     let (e, dropped) = tail_frame(
         r#"{"streams":[{"stream":{"app":"x"},"values":[["2","b"],["1","a"]]}],
-            "dropped_entries":[{"labels":"{app=\"x\"}","timestamp":"0"}]}"#,
+            "dropped_entries":[{"labels":"{app=\"x\"}","timestamp":"1700000000000000005"},
+                {"labels":{"app":"x"},"timestamp":1700000000000000007},
+                {"labels":"{app=\"x\"}","timestamp":"2023-11-14T22:13:20.000000009Z"},
+                {"labels":"{app=\"x\"}"}]}"#,
     )
     .expect("frame");
     assert_eq!(e.len(), 2);
     assert_eq!(e[0].line, "a");
-    assert_eq!(dropped, 1);
+    assert_eq!(dropped.count, 4);
+    assert_eq!(
+        dropped.timestamps_ns,
+        vec![
+            1_700_000_000_000_000_005,
+            1_700_000_000_000_000_007,
+            1_700_000_000_000_000_009
+        ]
+    );
     let (e, dropped) = tail_frame(r#"{"streams":[]}"#).expect("frame");
     assert!(e.is_empty());
-    assert_eq!(dropped, 0);
+    assert_eq!(dropped, Dropped::default());
     assert!(tail_frame("not json").is_err());
     let err = tail_frame(r#"{"streams":[{"stream":{},"values":[["x","a"]]}]}"#).unwrap_err();
     assert!(err.contains("bad Loki timestamp"), "{err}");

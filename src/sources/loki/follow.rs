@@ -1,27 +1,34 @@
 //! Following a LogQL query: backfill with `query_range`, then the tail WebSocket (or
 //! `query_range` polls), catching up after every reconnect from a little before the newest
 //! line seen so that nothing is lost and nothing shown twice.
+//!
+//! Real Loki (2.8 and 3.4) ends every tail with close code 1011: `reached tail max
+//! duration limit` after `querier.tail-max-duration`, `all ingesters closed the connection`
+//! when it shuts down. Those ends, and any end of a tail that delivered lines, are caught
+//! up and tailed again at once, quietly ([`LokiUpdate::Retailing`]); the backoff starts
+//! over after any tail that delivered lines. Fetching is in [`super::fetch`], reading the
+//! tail in [`super::tail`].
 
 use std::time::Duration;
 
-use futures::StreamExt;
-use reqwest_websocket::Message;
 use tokio::sync::mpsc;
 
 use super::client::{LokiClient, TailError};
+use super::tail::TailEnd;
 use crate::config::LokiMode;
 use crate::model::logs::dedup::{Dedup, OVERLAP_NS};
 use crate::model::logs::{FollowMode, LogEntry, LokiUpdate};
 use crate::sources::backoff::Backoff;
 use crate::sources::{Update, now_ms};
 
-/// Lines per catch-up `query_range` page, and the tail's `limit` (Loki's default
-/// `max_entries_limit_per_query`).
-const PAGE: u32 = 5000;
-/// Most pages of one catch-up; a source further behind skips ahead.
-const MAX_PAGES: usize = 20;
-/// A tail that lived less than this before the server ended it is retried with backoff.
+/// The tail's `limit` (the backlog it sends first), and the first `query_range` page size:
+/// Loki's default `max_entries_limit_per_query`. A Loki configured lower says so, and the
+/// page size follows ([`super::fetch`]).
+pub const PAGE: u32 = 5000;
+/// A tail that lived less than this and delivered nothing is retried with backoff.
 const SHORT_TAIL: Duration = Duration::from_secs(1);
+/// Why a query across tenants is polled.
+pub const NO_TAIL_ACROSS_TENANTS: &str = "polling: Loki does not tail across tenants";
 
 /// What following needs from `[loki]`.
 #[derive(Debug, Clone)]
@@ -37,13 +44,13 @@ pub struct Settings {
 pub struct Closed;
 
 /// Unix time now, ns.
-fn now_ns() -> i64 {
+pub(super) fn now_ns() -> i64 {
     now_ms().saturating_mul(1_000_000)
 }
 
 /// Follows `query` until the app's side closes. Failures are reported and retried with
 /// backoff (at least `interval` apart); a refused WebSocket upgrade switches to polling
-/// in `auto` mode.
+/// in `auto` mode, and a query across tenants (`a|b`) is always polled.
 pub async fn follow(
     client: &LokiClient,
     cfg: &Settings,
@@ -55,6 +62,8 @@ pub async fn follow(
         query,
         updates,
         dedup: Dedup::default(),
+        page: PAGE,
+        drops: super::tail::Drops::default(),
     };
     match f.run(cfg).await {
         Ok(never) => match never {},
@@ -62,17 +71,28 @@ pub async fn follow(
     }
 }
 
-struct Follower<'a> {
-    client: &'a LokiClient,
-    query: &'a str,
-    updates: &'a mpsc::Sender<Update>,
-    dedup: Dedup,
+pub(super) struct Follower<'a> {
+    pub(super) client: &'a LokiClient,
+    pub(super) query: &'a str,
+    pub(super) updates: &'a mpsc::Sender<Update>,
+    pub(super) dedup: Dedup,
+    /// Lines per `query_range` page: [`PAGE`], or Loki's `max_entries_limit_per_query`
+    /// once it refused a larger `limit`.
+    pub(super) page: u32,
+    /// Entries Loki dropped from the tail, not yet fetched again.
+    pub(super) drops: super::tail::Drops,
 }
 
 impl Follower<'_> {
     async fn run(&mut self, cfg: &Settings) -> Result<std::convert::Infallible, Closed> {
         let mut backoff = Backoff::new();
         let mut polling = cfg.mode == LokiMode::Poll;
+        if self.client.multi_tenant() {
+            // Loki's tail takes one tenant only, even with multi-tenant queries enabled.
+            polling = true;
+            self.send(LokiUpdate::Fallback(NO_TAIL_ACROSS_TENANTS.into()))
+                .await?;
+        }
         let mut since: Option<i64> = None;
         loop {
             let caught_up = match since {
@@ -92,6 +112,7 @@ impl Follower<'_> {
                 }
             };
             since = Some(from);
+            self.refetch_dropped().await?;
             if polling {
                 self.send(LokiUpdate::Connected {
                     t_ms: now_ms(),
@@ -114,22 +135,9 @@ impl Follower<'_> {
                     })
                     .await?;
                     let opened = tokio::time::Instant::now();
-                    let failed = self.read_tail(ws).await?;
-                    if let Some(text) = &failed {
-                        self.send(LokiUpdate::Failed {
-                            t_ms: now_ms(),
-                            text: text.clone(),
-                        })
-                        .await?;
-                    }
-                    // A tail that ends at once (a limit of concurrent tails, a proxy that
-                    // closes idle sockets) is retried with backoff, not in a hot loop; one
-                    // that lived is caught up and tailed again at once (tail-max-duration).
-                    if failed.is_some() || opened.elapsed() < SHORT_TAIL {
-                        tokio::time::sleep(backoff.next_delay()).await;
-                    } else {
-                        backoff.reset();
-                    }
+                    let end = self.read_tail(ws).await?;
+                    let lived = opened.elapsed() >= SHORT_TAIL;
+                    self.after_tail(end, lived, &mut backoff).await?;
                     since = Some(self.resume(from));
                 }
                 Err(TailError::Refused { status, text }) if cfg.mode == LokiMode::Auto => {
@@ -153,121 +161,64 @@ impl Follower<'_> {
         }
     }
 
-    /// The newest lines of the backfill window (at most `backfill_lines`). Returns where
-    /// following starts.
-    async fn backfill(&mut self, cfg: &Settings) -> Result<Result<i64, String>, Closed> {
-        let end = now_ns();
-        let start = end.saturating_sub(cfg.backfill.as_nanos().min(i64::MAX as u128) as i64);
-        if cfg.backfill_lines == 0 {
-            return Ok(Ok(end - OVERLAP_NS));
-        }
-        match self
-            .client
-            .query_range(self.query, start, end, cfg.backfill_lines, false)
-            .await
-        {
-            Ok(entries) => {
-                self.emit(entries).await?;
-                Ok(Ok(self.resume(end - OVERLAP_NS)))
-            }
-            Err(e) => Ok(Err(e)),
-        }
-    }
-
-    /// Everything from `from` (inclusive) to now, oldest first, page by page. Returns
-    /// where following goes on.
-    async fn catch_up(&mut self, from: i64) -> Result<Result<i64, String>, Closed> {
-        let end = now_ns();
-        let mut start = from;
-        for _ in 0..MAX_PAGES {
-            let entries = match self
-                .client
-                .query_range(self.query, start, end, PAGE, true)
-                .await
-            {
-                Ok(e) => e,
-                Err(e) => return Ok(Err(e)),
-            };
-            let full = entries.len() >= PAGE as usize;
-            let last = entries.last().map(|e| e.ts_ns);
-            self.emit(entries).await?;
-            match last {
-                Some(t) if full && t > start => start = t,
-                _ => break,
-            }
-        }
-        Ok(Ok(self.resume(end - OVERLAP_NS)))
-    }
-
-    /// Reads tail frames until the server closes (`Ok(None)`) or the socket fails
-    /// (`Ok(Some(why))`).
-    async fn read_tail(
+    /// Reports how the tail ended and waits as long as that calls for: an end Loki gives
+    /// every tail, or any close after lines, is quiet; a tail that delivered lines (or
+    /// lived a second) starts the backoff over, and if it ended quietly is tailed again at
+    /// once; one that ended at once with nothing waits the backoff (a limit of concurrent
+    /// tails, a proxy closing sockets), as does a socket that failed.
+    async fn after_tail(
         &mut self,
-        mut ws: reqwest_websocket::WebSocket,
-    ) -> Result<Option<String>, Closed> {
-        while let Some(msg) = ws.next().await {
-            match msg {
-                Ok(Message::Text(text)) => match super::api::tail_frame(&text) {
-                    Ok((entries, dropped)) => {
-                        if dropped > 0 {
-                            self.send(LokiUpdate::DroppedByLoki(dropped)).await?;
-                        }
-                        self.emit(entries).await?;
-                    }
-                    Err(e) => {
-                        tracing::warn!("Loki tail frame: {e}");
-                    }
-                },
-                Ok(Message::Close { code, reason }) => {
-                    let code = u16::from(code);
-                    // 1000 is the normal end (Loki's tail-max-duration); 1001 going away.
-                    if matches!(code, 1000 | 1001) {
-                        return Ok(None);
-                    }
-                    return Ok(Some(format!("tail closed by Loki ({code}): {reason}")));
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    return Ok(Some(format!(
-                        "tail dropped: {}",
-                        super::client::ws_error(&e)
-                    )));
-                }
-            }
+        end: TailEnd,
+        lived: bool,
+        backoff: &mut Backoff,
+    ) -> Result<(), Closed> {
+        let quiet = end.is_quiet();
+        if quiet {
+            self.send(LokiUpdate::Retailing { t_ms: now_ms() }).await?;
+        } else if let Some(text) = end.failure() {
+            self.send(LokiUpdate::Failed {
+                t_ms: now_ms(),
+                text,
+            })
+            .await?;
         }
-        Ok(Some(
-            "tail dropped: connection closed without a close frame".into(),
-        ))
+        if end.delivered || lived {
+            backoff.reset();
+        }
+        if !(quiet && (end.delivered || lived)) {
+            tokio::time::sleep(backoff.next_delay()).await;
+        }
+        Ok(())
     }
 
     /// Where a resumed query starts: the overlap before the newest line seen, but never
     /// before `floor`, and never in the future (a line stamped ahead of this clock would
     /// otherwise make the catch-up ask `start > end`, which Loki refuses).
-    fn resume(&self, floor: i64) -> i64 {
-        let now_ns = now_ms().saturating_mul(1_000_000);
+    pub(super) fn resume(&self, floor: i64) -> i64 {
         self.dedup
             .resume_from()
             .map_or(floor, |r| r.max(floor))
-            .min(now_ns - OVERLAP_NS)
+            .min(now_ns() - OVERLAP_NS)
     }
 
-    /// Sends the entries not seen before.
-    async fn emit(&mut self, entries: Vec<LogEntry>) -> Result<(), Closed> {
+    /// Sends the entries not seen before; returns how many.
+    pub(super) async fn emit(&mut self, entries: Vec<LogEntry>) -> Result<usize, Closed> {
         let fresh: Vec<LogEntry> = entries
             .into_iter()
             .filter(|e| self.dedup.admit(e.ts_ns, &e.stream, &e.line))
             .collect();
-        if fresh.is_empty() {
-            return Ok(());
+        let n = fresh.len();
+        if n > 0 {
+            self.send(LokiUpdate::Entries {
+                t_ms: now_ms(),
+                entries: fresh,
+            })
+            .await?;
         }
-        self.send(LokiUpdate::Entries {
-            t_ms: now_ms(),
-            entries: fresh,
-        })
-        .await
+        Ok(n)
     }
 
-    async fn send(&self, u: LokiUpdate) -> Result<(), Closed> {
+    pub(super) async fn send(&self, u: LokiUpdate) -> Result<(), Closed> {
         self.updates.send(Update::Loki(u)).await.map_err(|_| Closed)
     }
 }

@@ -5,7 +5,9 @@
 pub mod api;
 pub mod client;
 pub mod counts;
+mod fetch;
 mod follow;
+mod tail;
 
 use std::time::Duration;
 
