@@ -27,7 +27,7 @@ async fn a_tail_loki_ends_is_tailed_again_at_once_and_quietly() {
     // Lines over several tails, each ended by Loki with 1011 after 0.4 s.
     for round in 0..8 {
         push(&loki, round * 2, round * 2 + 2);
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        run.pump(Duration::from_millis(150)).await;
     }
     // A Loki shutting down closes with 1011 too, after lines: quiet as well.
     run.until_server("an open tail", || loki.open_tails() > 0)
@@ -88,16 +88,16 @@ async fn a_tail_ended_at_once_without_lines_keeps_backing_off() {
         ..Options::default()
     })
     .await;
+    // A line of a second ago: every tail's first frame repeats it (the tail starts 2 s
+    // before the newest line), which is not a tail that delivered lines.
+    loki.push(vec![Entry::new(APP, now_ns() - 1_000_000_000, "line 0")]);
     let mut run = start(&cfg(&loki), QUERY);
     run.until_server("a first tail", || loki.tails_opened() > 0)
         .await;
-    let began = tokio::time::Instant::now();
     // 0.5 + 1 + 2 s of backoff: at most about 4 more tails in 3 s, not dozens.
-    while began.elapsed() < Duration::from_secs(3) {
-        run.until_server("time", || true).await;
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    run.pump(Duration::from_secs(3)).await;
     assert!(loki.tails_opened() <= 6, "tails: {}", loki.tails_opened());
+    assert_eq!(run.lines(), numbered(0, 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,13 +124,15 @@ async fn lines_loki_drops_from_the_tail_are_fetched_again_once() {
     // A flood with drops in many frames.
     for round in 0..20 {
         push(&loki, 10 + round * 12, 22 + round * 12);
-        tokio::time::sleep(Duration::from_millis(30)).await;
+        run.pump(Duration::from_millis(30)).await;
     }
     run.until("the flood", |s| s.buffer.len() >= 250).await;
     // Anything fetched twice would come before a line pushed last.
     push(&loki, 250, 251);
     run.until("the last line", |s| s.buffer.len() >= 251).await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // A refetch sends its lines before saying it is done.
+    run.until("the refetches", |s| !s.status.refetch_pending)
+        .await;
     run.drain();
     let mut lines = run.lines();
     lines.sort_by_key(|l| l[5..].parse::<usize>().unwrap_or(usize::MAX));
@@ -191,6 +193,40 @@ async fn a_backfill_over_lokis_entry_limit_is_paged() {
     // One refusal teaches the limit; every query after it stays within.
     assert!(limits[0] > 100, "{limits:?}");
     assert!(limits[1..].iter().all(|&l| l <= 100), "{limits:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_lines_of_one_timestamp_than_a_page_are_skipped_and_said_not_the_rest() {
+    let loki = FakeLoki::start(Options {
+        max_entries: 10,
+        ..Options::default()
+    })
+    .await;
+    let mut c = cfg(&loki);
+    c.mode = mcptop::config::LokiMode::Poll;
+    c.backfill_lines = 0;
+    let mut run = start(&c, QUERY);
+    run.until("polling", |s| s.status.mode == Some(FollowMode::Poll))
+        .await;
+    // 15 lines of one nanosecond (a parser with second-resolution stamps does that), then
+    // 5 more: Loki pages by time only, so 5 of the 15 cannot be fetched with a page of 10.
+    let t = now_ns();
+    loki.push(
+        (0..20)
+            .map(|i| Entry::new(APP, t + (i - 14).max(0), &format!("line {i}")))
+            .collect(),
+    );
+    run.until("the lines after the crowded timestamp", |s| {
+        s.buffer.iter().any(|e| e.line == "line 19")
+    })
+    .await;
+    run.drain();
+    let lines = run.lines();
+    for i in 15..20 {
+        assert!(lines.contains(&format!("line {i}")), "{lines:?}");
+    }
+    assert_eq!(lines.len(), 15, "{lines:?}");
+    assert_eq!(run.state.status.skipped, Some((t, t + 1)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -281,14 +317,15 @@ async fn numbered_lines_survive_tail_ends_drops_and_restarts() {
         if round == 30 || round == 55 {
             loki.start_again().await;
         }
-        run.until_server("time", || true).await;
-        tokio::time::sleep(Duration::from_millis(40)).await;
+        run.pump(Duration::from_millis(40)).await;
     }
     run.until("every line", |s| s.buffer.len() >= total).await;
     // Anything fetched twice would come before a line pushed last.
     push(&loki, total, total + 1);
     run.until("the last line", |s| s.buffer.len() > total).await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // A refetch sends its lines before saying it is done.
+    run.until("the refetches", |s| !s.status.refetch_pending)
+        .await;
     run.drain();
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for l in run.lines() {

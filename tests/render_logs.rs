@@ -351,4 +351,15 @@ fn a_tail_loki_ended_says_re_tailing_and_dropped_lines_say_fetched_again() {
         screen.contains("Loki dropped 50, 3 could not be fetched again"),
         "{screen}"
     );
+    // A catch-up that gave up on a span says which.
+    let at = |s: i64| (now + s * 1000) * 1_000_000;
+    app.apply(Update::Loki(LokiUpdate::Skipped {
+        from_ns: at(-70),
+        to_ns: at(-10),
+    }));
+    let screen = render(&mut app, now, 200, 30);
+    assert!(
+        screen.contains("lines of 00:08:51–00:09:51 UTC skipped: too many to fetch"),
+        "{screen}"
+    );
 }

@@ -217,6 +217,21 @@ fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
         if loki.status.dropped_by_loki > 0 {
             spans.push(dropped_by_loki(&loki.status, t));
         }
+        if let Some((from, to)) = loki.status.skipped {
+            let at = |ns: i64| {
+                chrono::DateTime::from_timestamp_nanos(ns)
+                    .format("%H:%M:%S")
+                    .to_string()
+            };
+            spans.push(Span::styled(
+                format!(
+                    " · lines of {}–{} UTC skipped: too many to fetch",
+                    at(from),
+                    at(to)
+                ),
+                Style::new().fg(t.warn),
+            ));
+        }
         spans.push(Span::styled(" · ", t.muted()));
     }
     // Why it polls goes last: long, and less urgent than pause or follow.

@@ -110,6 +110,17 @@ impl Run {
         }
     }
 
+    /// Applies updates as they come for `d` (the pace between pushes), so that the source
+    /// never waits on a full channel meanwhile.
+    pub async fn pump(&mut self, d: Duration) {
+        let until = tokio::time::Instant::now() + d;
+        while let Ok(Some(u)) = tokio::time::timeout_at(until, self.rx.recv()).await {
+            if let Update::Loki(u) = u {
+                self.apply(u);
+            }
+        }
+    }
+
     /// Applies the updates already sent.
     pub fn drain(&mut self) {
         while let Ok(u) = self.rx.try_recv() {

@@ -112,9 +112,10 @@ pub fn detect_level(labels: &[&Labels], line: &str) -> Level {
     {
         return level;
     }
-    // Plain text that starts with its level: `ERROR db down`, `[warn] slow`, `INFO: ok`.
+    // Plain text that starts with its level (after a date and time, if any): `ERROR db
+    // down`, `[warn] slow`, `INFO: ok`, `2026-12-06 10:00:00 WARN slow`.
     line.split_whitespace()
-        .next()
+        .find(|w| !super::logfmt::is_timestamp(w))
         .map(|w| w.trim_matches(|c: char| matches!(c, '[' | ']' | ':' | '(' | ')')))
         .and_then(Level::parse)
         .or_else(|| named_level(&parsed.fields))
@@ -206,6 +207,10 @@ mod tests {
         assert_eq!(level(&none, &none, "ERROR db down"), Level::Error);
         assert_eq!(level(&none, &none, "[warn] slow"), Level::Warn);
         assert_eq!(level(&none, &none, "INFO: listening"), Level::Info);
+        assert_eq!(
+            level(&none, &none, "2026-12-06 10:00:00.123 WARN pool exhausted"),
+            Level::Warn
+        );
         assert_eq!(
             level(&labels(&[("level", "verbose")]), &none, "lvl=info"),
             Level::Info

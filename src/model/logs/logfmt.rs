@@ -7,7 +7,8 @@
 pub struct Scan {
     /// The `key=value` pairs, in line order; quoted values unescaped.
     pub pairs: Vec<(String, String)>,
-    /// Words that are not pairs (`ERROR`, `timeout`, `(page`...).
+    /// Words that are not pairs (`ERROR`, `timeout`, `(page`...), but for a date and
+    /// time before the first pair (`2009/11/10 23:00:00 level=info`, Go's `log` prefix).
     pub bare: usize,
 }
 
@@ -59,13 +60,26 @@ pub fn scan(line: &str) -> Scan {
                 continue;
             }
             _ => {
-                out.bare += 1;
+                if !(out.pairs.is_empty() && is_timestamp(key)) {
+                    out.bare += 1;
+                }
                 continue;
             }
         }
         out.pairs.push((key.to_string(), value(&mut chars)));
     }
     out
+}
+
+/// Whether a word is a date or a time (`2026-12-06`, `23:00:00.123`, `2009/11/10`,
+/// `2026-12-06T10:00:00Z`): digits with `-`, `/` or `:` between them, and `.`, `,`, `T`,
+/// `Z`, `+` only.
+pub fn is_timestamp(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word.contains(['-', '/', ':'])
+        && word.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | ',' | 'T' | 'Z' | '+')
+        })
 }
 
 /// The value after `=`: quoted, or up to the next whitespace.
@@ -150,6 +164,7 @@ mod tests {
             "ERROR: notion API returned 502 (page=42)",
             "level=error db down now",
             "msg=connection refused by peer",
+            "2026-12-06 10:00:00 ERROR upstream timeout request_id=abc123",
         ] {
             let s = scan(line);
             assert!(!s.pairs.is_empty(), "{line}: pairs still found");
@@ -159,6 +174,9 @@ mod tests {
             "level=info msg=hello",
             r#"2026-12-06T10:00:00Z level=info msg="listening on :8080""#,
             "caller=main.go:12 level=debug",
+            // A date and time before the pairs (Go's `log` prefix) are not prose.
+            r#"2009/11/10 23:00:00 level=info msg="started""#,
+            "2026-12-06 10:00:00.123 level=info msg=x addr=:8080",
         ] {
             assert!(scan(line).is_logfmt(), "{line}: logfmt not recognised");
         }

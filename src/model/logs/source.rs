@@ -33,6 +33,10 @@ pub enum LokiUpdate {
     /// The entries Loki dropped were fetched again, but for `lost` of them, older than
     /// what the source can de-duplicate (see `dedup::RECALL_NS`).
     Refetched { lost: u64 },
+    /// A catch-up or refetch gave up on the lines in `[from_ns, to_ns)` (Unix ns): more
+    /// than it fetches in one go (100,000 lines), or more lines of one timestamp than a
+    /// `query_range` page holds.
+    Skipped { from_ns: i64, to_ns: i64 },
     /// The counts per level from LogQL `count_over_time`, or why they failed.
     Counts(Result<LevelCounts, String>),
     /// The tail WebSocket was refused (a proxy): the source polls from now on; the text
@@ -58,6 +62,9 @@ pub struct LokiStatus {
     pub not_refetched: u64,
     /// The tail ended normally and is being opened again.
     pub retailing: bool,
+    /// The span (Unix ns) of every catch-up that gave up on lines (see
+    /// [`LokiUpdate::Skipped`]), until the query changes.
+    pub skipped: Option<(i64, i64)>,
     /// Why the source polls instead of tailing, when the WebSocket was refused.
     pub fallback: Option<String>,
 }
@@ -127,12 +134,58 @@ impl LokiState {
                 self.status.refetch_pending = false;
                 self.status.not_refetched += lost;
             }
+            LokiUpdate::Skipped { from_ns, to_ns } => {
+                self.status.skipped = Some(match self.status.skipped {
+                    Some((a, b)) => (a.min(from_ns), b.max(to_ns)),
+                    None => (from_ns, to_ns),
+                });
+            }
             LokiUpdate::Counts(c) => self.counts = Some(c),
             LokiUpdate::Query(q) => {
                 self.query = q;
                 self.buffer.clear();
                 self.counts = None;
+                // What the old query's follow was doing ends with it.
+                self.status = LokiStatus {
+                    mode: self.status.mode,
+                    last_ok_ms: self.status.last_ok_ms,
+                    error: self.status.error.take(),
+                    fallback: self.status.fallback.take(),
+                    ..LokiStatus::default()
+                };
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_query_forgets_what_the_old_follow_was_doing() {
+        let mut s = LokiState::new(String::new(), "{a=\"1\"}".into(), 100, 1 << 20);
+        s.apply(LokiUpdate::Connected {
+            t_ms: 5,
+            mode: FollowMode::Tail,
+        });
+        s.apply(LokiUpdate::DroppedByLoki(46));
+        s.apply(LokiUpdate::Retailing { t_ms: 6 });
+        s.apply(LokiUpdate::Skipped {
+            from_ns: 1,
+            to_ns: 2,
+        });
+        assert!(s.status.refetch_pending && s.status.retailing);
+        // The old follow is dropped before its refetch ends: nothing says "fetching
+        // again" under the new query.
+        s.apply(LokiUpdate::Query("{a=\"2\"}".into()));
+        assert_eq!(
+            s.status,
+            LokiStatus {
+                mode: Some(FollowMode::Tail),
+                last_ok_ms: Some(6),
+                ..LokiStatus::default()
+            }
+        );
     }
 }

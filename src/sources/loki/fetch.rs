@@ -11,10 +11,12 @@ use super::follow::{Closed, Follower, now_ns};
 use crate::model::logs::dedup::OVERLAP_NS;
 use crate::model::logs::{LogEntry, LokiUpdate};
 
-/// Most pages of one catch-up or refetch; a source further behind skips ahead.
-const MAX_PAGES: usize = 20;
-/// Most pages of the backfill.
-const MAX_BACKFILL_PAGES: usize = 50;
+/// Most lines one catch-up or refetch fetches (whatever the page size Loki allows); a
+/// source further behind skips ahead and says which span it skipped.
+const MAX_CATCH_UP_LINES: usize = 100_000;
+/// Most pages of the backfill: a guard only, as every page takes lines or moves below a
+/// timestamp (1,000 pages of Loki's smallest usual limit, 100, hold 100,000 lines).
+const MAX_BACKFILL_PAGES: usize = 1000;
 
 /// Loki's `max_entries_limit_per_query` M from its refusal text `... max entries limit per
 /// query exceeded, limit > max_entries_limit (N > M)` (Loki's querier,
@@ -143,22 +145,45 @@ impl Follower<'_> {
         Ok(Ok(self.resume(end - OVERLAP_NS)))
     }
 
-    /// `[from, end)` oldest first, page by page (at most [`MAX_PAGES`]), de-duplicated.
+    /// `[from, end)` oldest first, page by page, de-duplicated. Gives up after
+    /// [`MAX_CATCH_UP_LINES`], and goes on past a timestamp with more lines than a page
+    /// holds (Loki pages by time only); either way it says which span it skipped.
     async fn forward(&mut self, from: i64, end: i64) -> Result<Result<(), String>, Closed> {
         let mut start = from;
-        for _ in 0..MAX_PAGES {
+        let mut fetched = 0usize;
+        while start < end {
             let (entries, limit) = match self.page(start, end, usize::MAX, true).await {
                 Ok(r) => r,
                 Err(e) => return Ok(Err(e)),
             };
             let full = entries.len() >= limit;
+            fetched += entries.len();
             let last = entries.last().map(|e| e.ts_ns);
             self.emit(entries).await?;
-            match last {
+            let Some(t) = last.filter(|_| full) else {
+                return Ok(Ok(()));
+            };
+            if fetched >= MAX_CATCH_UP_LINES {
+                tracing::warn!("Loki catch-up gave up after {fetched} lines");
+                self.send(LokiUpdate::Skipped {
+                    from_ns: t,
+                    to_ns: end,
+                })
+                .await?;
+                return Ok(Ok(()));
+            }
+            if t > start {
                 // The next page starts at the last timestamp: lines sharing it that did
                 // not fit come then, and the ones already sent are known to the dedup.
-                Some(t) if full && t > start => start = t,
-                _ => break,
+                start = t;
+            } else {
+                // A whole page of one timestamp: the rest of it cannot be paged.
+                self.send(LokiUpdate::Skipped {
+                    from_ns: t,
+                    to_ns: t.saturating_add(1),
+                })
+                .await?;
+                start = t.saturating_add(1);
             }
         }
         Ok(Ok(()))
@@ -184,11 +209,18 @@ impl Follower<'_> {
         if let Some((min, max)) = span {
             match self.forward(min, max.saturating_add(1)).await? {
                 Ok(()) => {}
-                Err(e) => {
+                Err(e) if self.drops.failures + 1 < super::tail::REFETCH_TRIES => {
                     tracing::warn!("fetching the lines Loki dropped again: {e}");
                     // Tried again after a while, or after the next reconnect.
+                    self.drops.failures += 1;
                     self.drops.since = Some(tokio::time::Instant::now());
                     return Ok(());
+                }
+                Err(e) => {
+                    tracing::warn!("the lines Loki dropped could not be fetched again: {e}");
+                    let all = self.drops.unreadable + self.drops.timestamps_ns.len() as u64;
+                    self.drops = super::tail::Drops::default();
+                    return self.send(LokiUpdate::Refetched { lost: all }).await;
                 }
             }
         }

@@ -14,6 +14,12 @@ use crate::model::logs::LokiUpdate;
 /// frame by frame under load, and one `query_range` can cover many frames' worth.
 pub const REFETCH_AFTER: Duration = Duration::from_millis(500);
 
+/// Tries of one refetch before its lines are counted as not fetched again.
+pub const REFETCH_TRIES: u32 = 3;
+
+/// Most dropped timestamps kept for one refetch; more are counted as not fetched again.
+const MAX_DROPS: usize = 100_000;
+
 /// Close reasons of the ends real Loki gives a tail, with code 1011
 /// (`CloseInternalServerErr`): its `querier.tail-max-duration` (1 h by default), and its
 /// own shutdown (observed on Loki 2.8.0 and 3.4.6).
@@ -25,7 +31,9 @@ const NORMAL_1011: [&str; 2] = [
 /// How a tail ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TailEnd {
-    /// The tail delivered at least one entry (before de-duplication).
+    /// The tail delivered at least one entry not seen before (its first frame repeats the
+    /// overlap before the newest line, which does not count: a Loki closing every tail
+    /// right after that frame must not be re-tailed in a hot loop).
     pub delivered: bool,
     pub how: End,
 }
@@ -68,10 +76,13 @@ impl TailEnd {
 pub struct Drops {
     /// Their timestamps, ns.
     pub timestamps_ns: Vec<i64>,
-    /// Listed without a readable timestamp: they cannot be fetched again.
+    /// Listed without a readable timestamp, or past the 100,000 kept: they cannot be
+    /// fetched again.
     pub unreadable: u64,
-    /// When the first of them was listed.
+    /// When the first of them was listed (or the last refetch failed).
     pub since: Option<Instant>,
+    /// Refetches of them that failed.
+    pub failures: u32,
 }
 
 impl Drops {
@@ -106,12 +117,14 @@ impl Follower<'_> {
                 Some(Ok(Message::Text(text))) => {
                     match super::api::tail_frame(&text) {
                         Ok((entries, dropped)) => {
-                            delivered |= !entries.is_empty();
-                            self.emit(entries).await?;
+                            delivered |= self.emit(entries).await? > 0;
                             if dropped.count > 0 {
-                                let readable = dropped.timestamps_ns.len() as u64;
-                                self.drops.unreadable += dropped.count - readable;
-                                self.drops.timestamps_ns.extend(dropped.timestamps_ns);
+                                let room = MAX_DROPS.saturating_sub(self.drops.timestamps_ns.len());
+                                let kept = dropped.timestamps_ns.len().min(room);
+                                self.drops.unreadable += dropped.count - kept as u64;
+                                self.drops
+                                    .timestamps_ns
+                                    .extend(dropped.timestamps_ns.into_iter().take(kept));
                                 self.drops.since.get_or_insert_with(Instant::now);
                                 self.send(LokiUpdate::DroppedByLoki(dropped.count)).await?;
                             }
