@@ -7,131 +7,10 @@ mod support;
 
 use std::time::Duration;
 
-use mcptop::config::{LokiConfig, LokiMode};
-use mcptop::model::logs::{FollowMode, Level, LokiState, LokiUpdate};
-use mcptop::sources::Update;
-use mcptop::sources::loki::LokiHandle;
+use mcptop::config::LokiMode;
+use mcptop::model::logs::{FollowMode, Level};
 use support::loki::{Entry, FakeLoki, LokiVersion, Options};
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
-
-const APP: &[(&str, &str)] = &[("app", "mcpist")];
-const QUERY: &str = r#"{app="mcpist"}"#;
-const WAIT: Duration = Duration::from_secs(20);
-
-fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as i64)
-        .unwrap_or(0)
-}
-
-/// The source started against `loki`, and what it sent, applied to a [`LokiState`].
-struct Run {
-    state: LokiState,
-    rx: mpsc::Receiver<Update>,
-    handle: LokiHandle,
-    _tasks: JoinSet<()>,
-    /// Every Failed text, in order.
-    failures: Vec<String>,
-}
-
-fn cfg(loki: &FakeLoki) -> LokiConfig {
-    LokiConfig {
-        url: Some(loki.url()),
-        interval: Duration::from_millis(200),
-        counts_interval: Duration::from_secs(3600),
-        timeout: Duration::from_secs(5),
-        ..LokiConfig::default()
-    }
-}
-
-fn start(cfg: &LokiConfig, query: &str) -> Run {
-    let (tx, rx) = mpsc::channel(64);
-    let mut tasks = JoinSet::new();
-    let handle = mcptop::sources::loki::spawn(cfg, query.to_string(), tx, &mut tasks)
-        .expect("source starts");
-    Run {
-        state: LokiState::new(String::new(), query.into(), cfg.max_lines, cfg.max_bytes),
-        rx,
-        handle,
-        _tasks: tasks,
-        failures: Vec::new(),
-    }
-}
-
-impl Run {
-    /// Applies updates until `done` holds (fails after [`WAIT`]).
-    async fn until(&mut self, what: &str, done: impl Fn(&LokiState) -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !done(&self.state) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(Update::Loki(u))) => {
-                    if let LokiUpdate::Failed { text, .. } = &u {
-                        self.failures.push(text.clone());
-                    }
-                    self.state.apply(u);
-                }
-                Ok(Some(_)) => {}
-                Ok(None) => panic!("source ended while waiting for {what}"),
-                Err(_) => panic!(
-                    "timed out waiting for {what}; {} lines, status {:?}, failures {:?}",
-                    self.state.buffer.len(),
-                    self.state.status,
-                    self.failures
-                ),
-            }
-        }
-    }
-
-    /// Applies updates as they come until `done()`, a condition outside the state (the fake
-    /// server's counters), holds; fails after [`WAIT`].
-    async fn until_server(&mut self, what: &str, done: impl Fn() -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !done() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}; {} lines, failures {:?}",
-                self.state.buffer.len(),
-                self.failures
-            );
-            if let Ok(Some(Update::Loki(u))) =
-                tokio::time::timeout(Duration::from_millis(20), self.rx.recv()).await
-            {
-                if let LokiUpdate::Failed { text, .. } = &u {
-                    self.failures.push(text.clone());
-                }
-                self.state.apply(u);
-            }
-        }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.state.buffer.iter().map(|e| e.line.clone()).collect()
-    }
-}
-
-/// The first request to a path ending in `suffix`.
-fn requests_to(loki: &FakeLoki, suffix: &str) -> support::loki::Recorded {
-    loki.requests()
-        .into_iter()
-        .find(|r| r.path.ends_with(suffix))
-        .expect("a request")
-}
-
-fn numbered(from: usize, to: usize) -> Vec<String> {
-    (from..to).map(|i| format!("line {i}")).collect()
-}
-
-/// Pushes `line {from..to}` one by one with increasing wall-clock timestamps.
-fn push(loki: &FakeLoki, from: usize, to: usize) {
-    let base = now_ns();
-    loki.push(
-        (from..to)
-            .map(|i| Entry::new(APP, base + i as i64, &format!("line {i}")))
-            .collect(),
-    );
-}
+use support::loki_run::{APP, QUERY, cfg, now_ns, numbered, push, requests_to, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backfill_and_follow_across_reconnects_lose_and_repeat_nothing() {
@@ -178,9 +57,7 @@ async fn backfill_and_follow_across_reconnects_lose_and_repeat_nothing() {
         s.buffer.iter().any(|e| e.line == "line 100")
     })
     .await;
-    while let Ok(Update::Loki(u)) = run.rx.try_recv() {
-        run.state.apply(u);
-    }
+    run.drain();
     assert_eq!(run.lines(), numbered(0, 101), "in order, once each");
     assert!(loki.tails_opened() >= 4, "tails: {}", loki.tails_opened());
     assert!(
@@ -282,9 +159,7 @@ async fn a_proxy_that_refuses_websockets_makes_it_poll() {
         s.buffer.iter().any(|e| e.line == "line 15")
     })
     .await;
-    while let Ok(Update::Loki(u)) = run.rx.try_recv() {
-        run.state.apply(u);
-    }
+    run.drain();
     assert_eq!(run.lines(), numbered(0, 16));
     let polls = loki
         .requests()

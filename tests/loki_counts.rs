@@ -9,79 +9,18 @@ mod support;
 use std::time::Duration;
 
 use mcptop::config::LokiConfig;
-use mcptop::model::logs::summary::LevelCounts;
-use mcptop::model::logs::{LokiState, LokiUpdate};
-use mcptop::sources::Update;
-use mcptop::sources::loki::LokiHandle;
 use support::loki::{Entry, FakeLoki, LokiVersion, Options};
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
+use support::loki_run::{APP, QUERY, Run, WAIT, cfg, now_ns};
 
-const APP: &[(&str, &str)] = &[("app", "mcpist")];
-const QUERY: &str = r#"{app="mcpist"}"#;
-const WAIT: Duration = Duration::from_secs(20);
 const S: i64 = 1_000_000_000;
 
-fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as i64)
-        .unwrap_or(0)
-}
-
 /// The source started against `loki`, counting every second.
-struct Run {
-    state: LokiState,
-    rx: mpsc::Receiver<Update>,
-    handle: LokiHandle,
-    _tasks: JoinSet<()>,
-}
-
 fn start(loki: &FakeLoki, query: &str) -> Run {
     let cfg = LokiConfig {
-        url: Some(loki.url()),
-        interval: Duration::from_millis(200),
         counts_interval: Duration::from_secs(1),
-        timeout: Duration::from_secs(5),
-        ..LokiConfig::default()
+        ..cfg(loki)
     };
-    let (tx, rx) = mpsc::channel(64);
-    let mut tasks = JoinSet::new();
-    let handle = mcptop::sources::loki::spawn(&cfg, query.to_string(), tx, &mut tasks)
-        .expect("source starts");
-    Run {
-        state: LokiState::new(String::new(), query.into(), cfg.max_lines, cfg.max_bytes),
-        rx,
-        handle,
-        _tasks: tasks,
-    }
-}
-
-impl Run {
-    /// Applies updates until the next counts arrive; fails after [`WAIT`].
-    async fn next_counts(&mut self) -> Result<LevelCounts, String> {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(Update::Loki(LokiUpdate::Counts(c)))) => {
-                    self.state.apply(LokiUpdate::Counts(c.clone()));
-                    return c;
-                }
-                Ok(Some(Update::Loki(u))) => self.state.apply(u),
-                Ok(Some(_)) => {}
-                Ok(None) => panic!("source ended while waiting for counts"),
-                Err(_) => panic!("timed out waiting for counts"),
-            }
-        }
-    }
-
-    /// The first counts that are not an error.
-    async fn counts_ok(&mut self) -> LevelCounts {
-        match self.next_counts().await {
-            Ok(c) => c,
-            Err(e) => panic!("the counts failed: {e}"),
-        }
-    }
+    support::loki_run::start(&cfg, query)
 }
 
 /// The metric queries sent (to `/query` or with a `step`), in order.

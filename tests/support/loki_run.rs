@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use mcptop::config::LokiConfig;
+use mcptop::model::logs::summary::LevelCounts;
 use mcptop::model::logs::{LokiState, LokiUpdate};
 use mcptop::sources::Update;
 use mcptop::sources::loki::LokiHandle;
@@ -130,6 +131,32 @@ impl Run {
         }
     }
 
+    /// Applies updates until the next counts arrive, and returns them; fails after
+    /// [`WAIT`].
+    pub async fn next_counts(&mut self) -> Result<LevelCounts, String> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(Update::Loki(LokiUpdate::Counts(c)))) => {
+                    self.apply(LokiUpdate::Counts(c.clone()));
+                    return c;
+                }
+                Ok(Some(Update::Loki(u))) => self.apply(u),
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("source ended while waiting for counts"),
+                Err(_) => panic!("timed out waiting for counts"),
+            }
+        }
+    }
+
+    /// The next counts, which must not be an error.
+    pub async fn counts_ok(&mut self) -> LevelCounts {
+        match self.next_counts().await {
+            Ok(c) => c,
+            Err(e) => panic!("the counts failed: {e}"),
+        }
+    }
+
     pub fn lines(&self) -> Vec<String> {
         self.state.buffer.iter().map(|e| e.line.clone()).collect()
     }
@@ -138,6 +165,14 @@ impl Run {
     pub fn has(&self, line: &str) -> bool {
         self.state.buffer.iter().any(|e| e.line == line)
     }
+}
+
+/// The first request to a path ending in `suffix`.
+pub fn requests_to(loki: &FakeLoki, suffix: &str) -> super::loki::Recorded {
+    loki.requests()
+        .into_iter()
+        .find(|r| r.path.ends_with(suffix))
+        .expect("a request")
 }
 
 /// `line {from..to}`.
