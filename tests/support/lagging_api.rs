@@ -3,7 +3,9 @@
 //! `query_range` answer each point newer than `now - offset` repeats the value of the last
 //! older point of the same answer (VictoriaMetrics' `adjustLastPoints`), and is left out
 //! when the answer has none, so a range lying wholly in the offset answers `"result":[]`.
-//! The values settle once they are older than the offset.
+//! The values settle once they are older than the offset. (VictoriaMetrics 1.79, Debian's
+//! `victoria-metrics`, answers so: a rate that rose 20 s ago reads its old value over the
+//! last 30 s of a range, with or without `nocache=1`, and `start = end = now` is `[]`.)
 //!
 //! Series: one without labels for a plain expression, `instance="a:9464"` (¾ of the
 //! total) and `instance="b:9464"` (¼) for a `by (instance)` one. An expression holding

@@ -1,7 +1,8 @@
 //! Query mode's source: reads the fleet from a Prometheus-compatible API (Prometheus,
 //! Thanos, Cortex/Mimir, VictoriaMetrics) instead of scraping `/metrics`. It detects the
 //! metric profile from the series the selector finds, backfills the timeline with
-//! `query_range` (history is there at once), then asks the tiles' PromQL every interval.
+//! `query_range` (history is there at once), then asks the tiles' PromQL every interval,
+//! with the timeline points not yet final ([`points`]).
 //! The environment can be switched while it runs.
 
 pub mod api;
