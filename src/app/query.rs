@@ -138,10 +138,14 @@ impl App {
                 f.timeline_error = None;
                 self.dashboard.timeline.range_ms = range_ms;
                 self.dashboard.timeline.extend(&total, replace);
+                let gaps = self.dashboard.timeline.gaps().to_vec();
                 for (name, points) in instances {
                     let d = f.instance(&name);
                     d.timeline.range_ms = range_ms;
                     d.timeline.extend(&points, replace);
+                    if d.timeline.gaps() != gaps.as_slice() {
+                        d.timeline.set_gaps(gaps.clone());
+                    }
                 }
             }
             PromUpdate::Refresh {
@@ -164,6 +168,12 @@ impl App {
             },
             PromUpdate::TimelineFailed { run: r, error } if r == run => {
                 f.timeline_error = Some(error);
+            }
+            PromUpdate::TimelineGaps { run: r, gaps } if r == run => {
+                for d in f.instances.values_mut() {
+                    d.timeline.set_gaps(gaps.clone());
+                }
+                self.dashboard.timeline.set_gaps(gaps);
             }
             _ => {}
         }

@@ -101,7 +101,8 @@ pub enum PromUpdate {
         result: Result<Box<super::profile::Profile>, String>,
     },
     /// Timeline points from `query_range`, oldest first: for the total and per instance.
-    /// `replace` starts the timelines afresh (the first backfill).
+    /// A point at a time already held replaces it (the engine settled it); `replace`
+    /// starts the timelines afresh (the first backfill).
     Timeline {
         run: u64,
         /// The range of each point's `rate()`, ms.
@@ -112,6 +113,13 @@ pub enum PromUpdate {
     },
     /// The timeline's `query_range` failed (asked again at the next refresh).
     TimelineFailed { run: u64, error: String },
+    /// The stretches the API has left unanswered past the open window (see
+    /// [`super::timeline_sync`]), oldest first: the whole list, for the total and every
+    /// instance.
+    TimelineGaps {
+        run: u64,
+        gaps: Vec<super::timeline::Gap>,
+    },
     /// A refresh at `t_ms`, or why it failed (the API's own words and the query).
     Refresh {
         run: u64,

@@ -22,6 +22,17 @@ pub struct Point {
     pub err_per_sec: f64,
 }
 
+/// A stretch of aligned points the query API was asked for and never answered (query
+/// mode, see [`super::timeline_sync`]): drawn as a break in the line with `reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// First and last missing point, Unix ms (equal for a single point).
+    pub from_ms: i64,
+    pub to_ms: i64,
+    /// Why, in words: `no data from the API for 10:01:00–10:03:00`.
+    pub reason: String,
+}
+
 /// Timeline over the history window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
@@ -35,6 +46,8 @@ pub struct Timeline {
     live: Option<Point>,
     /// Next aligned point not yet evaluated.
     next_ms: Option<i64>,
+    /// Stretches the API left unanswered, oldest first (query mode only).
+    gaps: Vec<Gap>,
 }
 
 /// Points a timeline aims for over its history.
@@ -51,6 +64,7 @@ impl Timeline {
             points: VecDeque::new(),
             live: None,
             next_ms: None,
+            gaps: Vec::new(),
         }
     }
 
@@ -83,16 +97,22 @@ impl Timeline {
         })
     }
 
-    /// Appends points computed elsewhere (query mode's `query_range`), oldest first; those
-    /// not newer than the last point are skipped. `replace` drops the old points first.
+    /// Merges points computed elsewhere (query mode's `query_range`, the scraped fleet's
+    /// sum), oldest first: a point at a time already held replaces it (the engine settled
+    /// it since), others are inserted in time order. `replace` drops the old points first.
     /// Points older than the history before the newest are dropped.
     pub fn extend(&mut self, points: &[Point], replace: bool) {
         if replace {
             self.clear();
         }
         for p in points {
-            if self.points.back().is_none_or(|last| last.t_ms < p.t_ms) {
-                self.points.push_back(*p);
+            match self.points.back() {
+                Some(last) if last.t_ms < p.t_ms => self.points.push_back(*p),
+                None => self.points.push_back(*p),
+                Some(_) => match self.points.binary_search_by_key(&p.t_ms, |q| q.t_ms) {
+                    Ok(i) => self.points[i] = *p,
+                    Err(i) => self.points.insert(i, *p),
+                },
             }
         }
         if let Some(newest) = self.points.back().map(|p| p.t_ms) {
@@ -105,6 +125,16 @@ impl Timeline {
             }
         }
         self.live = None;
+    }
+
+    /// Replaces the gaps (query mode sends the whole list each time).
+    pub fn set_gaps(&mut self, gaps: Vec<Gap>) {
+        self.gaps = gaps;
+    }
+
+    /// The stretches the API left unanswered, oldest first.
+    pub fn gaps(&self) -> &[Gap] {
+        &self.gaps
     }
 
     /// The aligned points only, oldest first (no live point): the ones another timeline's
@@ -123,5 +153,37 @@ impl Timeline {
         self.points.clear();
         self.live = None;
         self.next_ms = None;
+        self.gaps.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Point, Timeline};
+
+    fn p(t_ms: i64, r: f64) -> Point {
+        Point {
+            t_ms,
+            req_per_sec: r,
+            err_per_sec: 0.0,
+        }
+    }
+
+    #[test]
+    fn later_answers_replace_points_and_fill_holes() {
+        let mut t = Timeline::new(60_000, 1_000);
+        t.extend(&[p(1_000, 1.0), p(2_000, 1.0), p(4_000, 1.0)], true);
+        t.extend(&[p(2_000, 2.0), p(3_000, 3.0), p(5_000, 5.0)], false);
+        let got: Vec<(i64, f64)> = t.points().map(|p| (p.t_ms, p.req_per_sec)).collect();
+        assert_eq!(
+            got,
+            [
+                (1_000, 1.0),
+                (2_000, 2.0),
+                (3_000, 3.0),
+                (4_000, 1.0),
+                (5_000, 5.0)
+            ]
+        );
     }
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 
 use super::View;
 use super::format;
+use crate::model::timeline::Gap;
 
 /// Chart points: (Unix seconds, per-second value).
 type Points = Vec<(f64, f64)>;
@@ -41,12 +42,15 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             Style::new().fg(t.warn),
         ));
     }
-    let block = Block::new()
+    let end = view.now_ms as f64 / 1000.0;
+    let start = end - view.history.as_secs_f64();
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border())
         .title(title);
-    let end = view.now_ms as f64 / 1000.0;
-    let start = end - view.history.as_secs_f64();
+    if let Some(note) = gap_note(tl.gaps(), (start * 1000.0) as i64) {
+        block = block.title_bottom(Line::styled(note, Style::new().fg(t.warn)));
+    }
     // One run of points per stretch without gaps, so an outage is not drawn as traffic.
     let gap_s = tl.step_ms as f64 * 1.5 / 1000.0;
     let mut runs: Vec<(Points, Points)> = Vec::new();
@@ -111,6 +115,28 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             format::number(top),
         ]))
         .render(area, buf);
+}
+
+/// The newest gap in view with its reason, ` ▲ no data from the API for 10:01:00–10:03:00 `,
+/// and how many more there are; `None` without a gap newer than `start_ms`.
+fn gap_note(gaps: &[Gap], start_ms: i64) -> Option<String> {
+    let shown: Vec<&Gap> = gaps.iter().filter(|g| g.to_ms >= start_ms).collect();
+    let newest = shown.last()?;
+    let at = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.format("%H:%M:%S").to_string())
+            .unwrap_or_default()
+    };
+    let span = if newest.from_ms == newest.to_ms {
+        format!("at {}", at(newest.from_ms))
+    } else {
+        format!("for {}–{}", at(newest.from_ms), at(newest.to_ms))
+    };
+    let more = match shown.len() - 1 {
+        0 => String::new(),
+        n => format!(" (+{n} earlier)"),
+    };
+    Some(format!(" ▲ {} {span}{more} ", newest.reason))
 }
 
 /// The smallest of 1, 2, 2.5, 5 times a power of ten that is >= `v` (axis top).

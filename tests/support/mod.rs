@@ -10,6 +10,7 @@ pub mod faulty;
 pub mod fixture;
 pub mod fleet_fixture;
 pub mod hostile;
+pub mod lagging_api;
 pub mod logs_fixture;
 pub mod loki;
 pub mod loki_flood;

@@ -89,8 +89,7 @@ impl PromClient {
             "query",
             &[("query", promql.to_string()), ("time", seconds(time_ms))],
         )?;
-        let (status, body) = self.get(url, MAX_QUERY_BYTES).await?;
-        api::query(status, &body)
+        self.logged("query", promql, url, MAX_QUERY_BYTES).await
     }
 
     /// A range query over `[start_ms, end_ms]` every `step_ms`.
@@ -112,8 +111,44 @@ impl PromClient {
                 ("step", seconds(step_ms.max(1))),
             ],
         )?;
-        let (status, body) = self.get(url, MAX_RANGE_BYTES).await?;
-        api::query(status, &body)
+        self.logged("query_range", promql, url, MAX_RANGE_BYTES)
+            .await
+    }
+
+    /// GETs the query `url` and decodes it, logging at debug (`MCPTOP_LOG=debug`) the
+    /// endpoint, the expression (abbreviated), the duration, the HTTP status, the body's
+    /// size and the series count: never the URL's credentials or query values (the base
+    /// is [`redact`]ed), nor any header.
+    async fn logged(
+        &self,
+        endpoint: &'static str,
+        promql: &str,
+        url: Url,
+        max_bytes: u64,
+    ) -> Result<Answer<Data>, String> {
+        let started = std::time::Instant::now();
+        let got = self.get(url, max_bytes).await;
+        let ms = started.elapsed().as_millis();
+        let expr = abbreviated(promql);
+        let (status, body) = match got {
+            Ok(sb) => sb,
+            Err(e) => {
+                tracing::debug!(api = %self.shown, endpoint, query = %expr, ms, error = %e, "query mode: query failed");
+                return Err(e);
+            }
+        };
+        let answer = api::query(status, &body);
+        match &answer {
+            Ok(a) => tracing::debug!(
+                api = %self.shown, endpoint, query = %expr, ms, status, bytes = body.len(),
+                series = series(&a.data), "query mode: query"
+            ),
+            Err(e) => tracing::debug!(
+                api = %self.shown, endpoint, query = %expr, ms, status, bytes = body.len(),
+                error = %e, "query mode: query failed"
+            ),
+        }
+        answer
     }
 
     /// The active scrape targets (`/api/v1/targets?state=active`).
@@ -130,4 +165,27 @@ impl PromClient {
 /// Unix ms as the API's seconds with millisecond decimals: `1700000000.123`.
 fn seconds(ms: i64) -> String {
     format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
+}
+
+/// Longest expression logged, characters.
+const LOGGED_EXPR_CHARS: usize = 160;
+
+/// `promql` on one line, cut to [`LOGGED_EXPR_CHARS`] with `…`.
+fn abbreviated(promql: &str) -> String {
+    let one_line = promql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= LOGGED_EXPR_CHARS {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(LOGGED_EXPR_CHARS).collect();
+    cut.push('…');
+    cut
+}
+
+/// The number of series an answer holds (1 for a scalar).
+fn series(data: &Data) -> usize {
+    match data {
+        Data::Vector(v) => v.len(),
+        Data::Matrix(m) => m.len(),
+        Data::Scalar(..) => 1,
+    }
 }

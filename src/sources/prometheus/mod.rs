@@ -1,14 +1,15 @@
 //! Query mode's source: reads the fleet from a Prometheus-compatible API (Prometheus,
 //! Thanos, Cortex/Mimir, VictoriaMetrics) instead of scraping `/metrics`. It detects the
 //! metric profile from the series the selector finds, backfills the timeline with
-//! `query_range` (history is there at once), then asks the tiles' PromQL every interval.
+//! `query_range` (history is there at once), then asks the tiles' PromQL every interval,
+//! with the timeline points not yet final ([`points`]).
 //! The environment can be switched while it runs.
 
 pub mod api;
 pub mod client;
+pub mod points;
 pub mod refresh;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use regex::Regex;
@@ -24,7 +25,9 @@ use crate::model::promql_text::Promql;
 use crate::model::query_mode::{self, PromUpdate, Shape};
 use crate::model::series::SeriesKey;
 use crate::model::timeline::Timeline;
+use crate::model::timeline_sync::Rules;
 use client::PromClient;
+use points::Points;
 use refresh::Queries;
 
 /// What the source needs besides the environments.
@@ -74,14 +77,27 @@ pub fn spawn(
     updates: mpsc::Sender<Update>,
     tasks: &mut JoinSet<()>,
 ) -> PromHandle {
+    spawn_with(cfg, settings, Rules::default(), updates, tasks)
+}
+
+/// [`spawn`] with the timeline's own rules for points not yet final (how long they stay
+/// open, how often gaps are asked again; tests shorten them).
+pub fn spawn_with(
+    cfg: &PrometheusConfig,
+    settings: Settings,
+    rules: Rules,
+    updates: mpsc::Sender<Update>,
+    tasks: &mut JoinSet<()>,
+) -> PromHandle {
     let (tx, rx) = watch::channel((cfg.start_index(), 0));
-    tasks.spawn(run(cfg.environments.clone(), settings, rx, updates));
+    tasks.spawn(run(cfg.environments.clone(), settings, rules, rx, updates));
     PromHandle { env: tx }
 }
 
 async fn run(
     envs: Vec<PromEnv>,
     settings: Settings,
+    rules: Rules,
     mut env: watch::Receiver<(usize, u64)>,
     updates: mpsc::Sender<Update>,
 ) {
@@ -94,14 +110,20 @@ async fn run(
             continue;
         };
         tokio::select! {
-            () = follow(run, current, &settings, &updates) => return,
+            () = follow(run, current, &settings, rules, &updates) => return,
             changed = env.changed() => if changed.is_err() { return },
         }
     }
 }
 
 /// Reads one environment until the app goes away.
-async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Update>) {
+async fn follow(
+    run: u64,
+    env: &PromEnv,
+    s: &Settings,
+    rules: Rules,
+    updates: &mpsc::Sender<Update>,
+) {
     let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
     let client = match PromClient::new(env) {
         Ok(c) => c,
@@ -152,55 +174,28 @@ async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Up
     );
     let timeline = Timeline::new(millis(s.history), millis(s.interval));
     let point_range = (timeline.step_ms + millis(ASSUMED_SCRAPE)).max(4 * millis(ASSUMED_SCRAPE));
-    let points_q = Promql::new(&profile, &env.selector, point_range);
-    let points_by = points_q.clone().by(&["instance"]);
+    // Each refresh asks every timeline point not yet final; the first ask reaches back
+    // over the whole history.
+    let mut points = Points::new(
+        Promql::new(&profile, &env.selector, point_range),
+        point_range,
+        timeline.step_ms,
+        timeline.history_ms,
+        rules,
+        super::now_ms(),
+    );
     let shape_re = s.module_pattern.clone();
     let tool_label = profile.tool_label.clone();
     let modules = profile.modules;
     let top_bucket_s = profile.latency.as_ref().and_then(|l| l.top_finite);
-    // Timeline points are due at multiples of the step; the first ask reaches back over
-    // the whole history.
-    let step = timeline.step_ms;
-    let now = super::now_ms();
-    let mut next_point = (now - timeline.history_ms).div_euclid(step) * step + step;
-    let mut first_points = true;
     let mut ticker = tokio::time::interval(s.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
         let t_ms = super::now_ms();
-        // Never further back than the history, however long asking has failed.
-        next_point = next_point.max((t_ms - timeline.history_ms).div_euclid(step) * step + step);
-        if t_ms >= next_point {
-            let end = t_ms.div_euclid(step) * step;
-            match refresh::backfill(&client, &points_q, &points_by, next_point, end, step).await {
-                Ok([req, err, req_by, err_by]) => {
-                    let instances: BTreeMap<String, _> = query_mode::instances(&req_by)
-                        .into_iter()
-                        .map(|i| {
-                            let p = query_mode::points(&req_by, &err_by, Some(&i));
-                            (i, p)
-                        })
-                        .collect();
-                    let u = PromUpdate::Timeline {
-                        run,
-                        range_ms: point_range,
-                        total: query_mode::points(&req, &err, None),
-                        instances,
-                        replace: first_points,
-                    };
-                    if !send(u).await {
-                        return;
-                    }
-                    first_points = false;
-                    next_point = end + step;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "query mode: timeline points failed");
-                    if !send(PromUpdate::TimelineFailed { run, error: e }).await {
-                        return;
-                    }
-                }
+        for u in points.refresh(&client, run, t_ms).await {
+            if !send(u).await {
+                return;
             }
         }
         let shape = Shape {

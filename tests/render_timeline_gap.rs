@@ -1,0 +1,63 @@
+//! A timeline gap on screen: a stretch the query API never answered is a break in the
+//! lines, and the timeline's bottom border says why and when.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use crossterm::event::KeyCode;
+use mcptop::action::Screen;
+use mcptop::model::query_mode::PromUpdate;
+use mcptop::model::timeline::{Gap, Point};
+use mcptop::sources::Update;
+use support::drive::{key, render};
+use support::fixture::T0;
+use support::fleet_fixture::fleet_app;
+
+/// An hour of points every 10 s with none from 40:00 to 44:50 after `T0`.
+fn points(scale: f64) -> Vec<Point> {
+    (0..360)
+        .filter(|i| !(240..270).contains(i))
+        .map(|i| Point {
+            t_ms: T0 + i * 10_000,
+            req_per_sec: scale * (1.0 + 0.3 * ((i as f64) / 20.0).sin()),
+            err_per_sec: scale * 0.02,
+        })
+        .collect()
+}
+
+#[test]
+fn a_gap_is_drawn_with_its_reason() {
+    let (mut app, now) = fleet_app();
+    let instances: BTreeMap<String, Vec<Point>> = app
+        .fleet
+        .as_ref()
+        .expect("query mode")
+        .rows
+        .iter()
+        .map(|r| (r.instance.clone(), points(r.req_per_sec.unwrap_or(0.0))))
+        .collect();
+    app.apply(Update::Prometheus(PromUpdate::Timeline {
+        run: 0,
+        range_ms: 60_000,
+        total: points(115.6),
+        instances,
+        replace: true,
+    }));
+    app.apply(Update::Prometheus(PromUpdate::TimelineGaps {
+        run: 0,
+        gaps: vec![Gap {
+            from_ms: T0 + 2_400_000,
+            to_ms: T0 + 2_690_000,
+            reason: "no data from the API".into(),
+        }],
+    }));
+    key(&mut app, now, KeyCode::Enter);
+    assert_eq!(app.nav.screen, Screen::Overview);
+    let screen = render(&app, now, 120, 40);
+    assert!(
+        screen.contains("▲ no data from the API for "),
+        "the reason on the timeline:\n{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
