@@ -20,3 +20,4 @@ pub mod snapshot;
 pub mod stats;
 pub mod status;
 pub mod timeline;
+pub mod up_state;

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod client;
+pub mod engine;
 pub mod refresh;
 
 use std::collections::BTreeMap;
@@ -104,7 +105,7 @@ async fn run(
 async fn follow(run: u64, env: &PromEnv, s: &Settings, updates: &mpsc::Sender<Update>) {
     let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
     let client = match PromClient::new(env) {
-        Ok(c) => c,
+        Ok(c) => engine::fresh(c, env).await,
         Err(e) => {
             let _ = send(PromUpdate::Refresh {
                 run,
@@ -229,7 +230,7 @@ pub async fn baseline(
     window: Duration,
     t_ms: i64,
 ) -> Result<crate::model::stats::Stats, String> {
-    let client = PromClient::new(env)?;
+    let client = engine::fresh(PromClient::new(env)?, env).await;
     let profile = profile(&client, env, s).await?;
     let range_ms = millis(window);
     let queries = Queries::new(
