@@ -9,8 +9,8 @@ use crate::sources::endpoint::{Endpoint, Settings};
 use crate::sources::http::{read_capped, redact, short_error};
 
 /// Largest instant-query answer read, bytes: a `by (instance)` vector of 20,000 series is
-/// below this. A refresh asks 15 queries at once, so this bounds what a proxy's runaway
-/// bodies can hold at one time (15 × 8 MiB).
+/// below this. A refresh asks 16 queries at once, so this bounds what a proxy's runaway
+/// bodies can hold at one time (16 × 8 MiB).
 const MAX_QUERY_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Largest `query_range` or targets answer read, bytes (an hour of points for hundreds
