@@ -1,4 +1,4 @@
-//! One query-mode refresh against a fleet of 200 instances: the 15 answers a
+//! One query-mode refresh against a fleet of 200 instances: the 16 answers a
 //! Prometheus-compatible API sends (JSON, as `/api/v1/query` writes it) decoded and turned
 //! into the fleet's rows and each instance's tiles. The network round trips are the API's;
 //! this is mcptop's share of a refresh.
@@ -104,6 +104,7 @@ fn bodies() -> Vec<Vec<u8>> {
         vector(&tools_by),
         by_instance(|_| 5.0e7),
         vector(&up),
+        by_instance(|i| 1_796_000_000.0 + i as f64 * 0.001),
     ]
 }
 
@@ -119,11 +120,13 @@ fn refresh(bodies: &[Vec<u8>], shape: &Shape<'_>) -> usize {
     let total = TileAnswers::take(&mut v);
     let by = TileAnswers::take(&mut v);
     let up = v.next().unwrap_or_default();
+    let up_at = v.next().unwrap_or_default();
     let answers = Answers {
         t_ms: 1_796_000_000_123,
         total,
         by_instance: by,
         up,
+        up_at,
         targets: Some(Vec::<TargetState>::new()),
         warnings: Vec::new(),
     };

@@ -1,6 +1,8 @@
-//! End to end: the real binary in tmux in query mode, reading a real Prometheus that scrapes
-//! two demo servers: the fleet lists both, Enter drills into one and Esc comes back, and
-//! `:env staging` switches to the other environment's single instance.
+//! End to end: the real binary in tmux in query mode, reading a real Prometheus or a real
+//! VictoriaMetrics that scrapes two demo servers: the fleet lists both with a header dated
+//! by its newest sample (seconds old on both engines: `nocache=1` is detected for
+//! VictoriaMetrics), Enter drills into one and Esc comes back, and `:env staging` switches
+//! to the other environment's single instance.
 
 mod support;
 
@@ -8,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use mcptop::demo::DemoServer;
-use support::prometheus::{Job, Prometheus};
+use support::prometheus::{Engine, Job, Prometheus};
 use support::tmux::{Tmux, shell_quote};
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -20,12 +22,22 @@ async fn demo(rate: f64, error_ratio: f64) -> DemoServer {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switch_environments_and_drill_down() {
+    switch_and_drill(Engine::Prometheus).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_environments_and_drill_down_on_victoria_metrics() {
+    switch_and_drill(Engine::VictoriaMetrics).await;
+}
+
+async fn switch_and_drill(engine: Engine) {
     if !support::require_program("tmux") {
         return;
     }
     let a = demo(20.0, 0.01).await;
     let b = demo(5.0, 0.3).await;
-    let Some(prom) = Prometheus::start(
+    let Some(prom) = Prometheus::start_engine(
+        engine,
         &[
             Job {
                 name: "mcp",
@@ -59,7 +71,7 @@ async fn switch_environments_and_drill_down() {
         c = shell_quote(&config),
         bin = shell_quote(bin),
     );
-    let tmux = Tmux::start("fleet", 140, 40, &script);
+    let tmux = Tmux::start(&format!("fleet-{engine:?}"), 140, 40, &script);
     let (a_addr, b_addr) = (a.addr.to_string(), b.addr.to_string());
 
     // Both instances, with numbers, under production.
@@ -73,6 +85,16 @@ async fn switch_environments_and_drill_down() {
     assert!(
         screen.contains(&a_addr) && screen.contains(&b_addr),
         "{screen}"
+    );
+    // The header's age is the newest sample's: seconds, not VictoriaMetrics' 30 s.
+    let age: u64 = regex::Regex::new(r"sampled (\d+)s ago")
+        .expect("regex")
+        .captures(&screen)
+        .and_then(|c| c[1].parse().ok())
+        .unwrap_or_else(|| panic!("{engine:?}: no sample age in the header: {screen}"));
+    assert!(
+        age < 10,
+        "{engine:?}: the newest sample is {age}s old: {screen}"
     );
 
     // Sort by error rate: the flaky one on top; the top row's Enter drills into it.

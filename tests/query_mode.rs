@@ -1,7 +1,10 @@
-//! Query mode against a real Prometheus (Debian's 2.42) scraping three demo servers with
-//! different load, error and latency settings: the fleet lists them with the right relative
-//! numbers, a killed server shows down with its scrape error, a refresh asks the same number
-//! of queries whatever the number of instances, and API errors arrive in the API's words.
+//! Query mode against a real Prometheus (Debian's 2.42) and a real VictoriaMetrics (1.79)
+//! scraping three demo servers with different load, error and latency settings: the fleet
+//! lists them with the right relative numbers, a killed server shows down with its scrape
+//! error within two refresh intervals on both engines (VictoriaMetrics answers "now" as of
+//! 30 s ago unless asked with `nocache=1`, which query mode detects and sends), a refresh
+//! asks the same number of queries whatever the number of instances, and API errors arrive
+//! in the API's words.
 //! Exporter fixtures scraped by the same Prometheus are detected as scrape mode detects
 //! them.
 
@@ -9,79 +12,46 @@ mod support;
 
 use std::time::Duration;
 
-use mcptop::config::{PromEnv, PrometheusConfig};
+use mcptop::config::PrometheusConfig;
 use mcptop::demo::DemoServer;
-use mcptop::model::fleet::InstanceRow;
-use mcptop::model::profile::{ProfileChoice, ProfileKind};
+use mcptop::model::profile::ProfileKind;
 use mcptop::model::promql_text::Promql;
-use mcptop::model::query_mode::{PromUpdate, Refresh};
+use mcptop::model::query_mode::PromUpdate;
 use mcptop::sources::prometheus::refresh::{self, Queries};
 use mcptop::sources::{Update, prometheus};
-use support::prometheus::{Job, Prometheus};
+use support::prometheus::{Engine, Job, Prometheus};
+use support::query_source::{env, refresh_where, row, settings};
 use tokio::sync::mpsc;
 
 async fn demo(rate: f64, error_ratio: f64, latency_ms: (u64, u64)) -> DemoServer {
     support::demo::start(rate, error_ratio, latency_ms).await
 }
 
-fn settings() -> prometheus::Settings {
-    prometheus::Settings {
-        profile: ProfileChoice::Auto,
-        custom_profile: None,
-        interval: Duration::from_secs(1),
-        range: Duration::from_secs(20),
-        history: Duration::from_secs(120),
-        module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
-        module_label: None,
-        polling_paths: mcptop::model::profile::default_polling_paths(),
-    }
-}
-
-fn env(name: &str, url: &str, selector: &str) -> PromEnv {
-    let mut e = PromEnv::new(name, url);
-    e.selector = mcptop::config::prometheus::parse_selector(selector).expect("selector");
-    e
-}
-
-/// Waits up to `secs` for a refresh whose rows satisfy `pred`.
-async fn refresh_where(
-    rx: &mut mpsc::Receiver<Update>,
-    secs: u64,
-    what: &str,
-    pred: impl Fn(&Refresh) -> bool,
-) -> Refresh {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    let mut last = String::from("nothing");
-    loop {
-        let u = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .unwrap_or_else(|_| panic!("timed out waiting for {what}; last: {last}"))
-            .expect("the source runs");
-        if let Update::Prometheus(PromUpdate::Refresh { result, .. }) = u {
-            match result {
-                Ok(r) if pred(&r) => return *r,
-                Ok(r) => last = format!("{:?}", r.rows),
-                Err(e) => last = e,
-            }
-        }
-    }
-}
-
-fn row<'a>(r: &'a Refresh, addr: &str) -> &'a InstanceRow {
-    r.rows
-        .iter()
-        .find(|x| x.instance == addr)
-        .unwrap_or_else(|| panic!("{addr} not in the fleet: {:?}", r.rows))
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() {
+    fleet_numbers_and_a_dead_one_down(Engine::Prometheus).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() {
+async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down_on_victoria_metrics()
+{
+    fleet_numbers_and_a_dead_one_down(Engine::VictoriaMetrics).await;
+}
+
+/// The refresh interval of the fleet test: a killed target must show down within two.
+const REFRESH: Duration = Duration::from_secs(3);
+
+/// The engines scrape every 500 ms, well inside [`REFRESH`].
+const SCRAPE_MS: u64 = 500;
+
+async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
     // busy: many calls, few errors, fast; flaky: few calls, many errors; slow: slow calls.
     let busy = demo(40.0, 0.01, (20, 200)).await;
     let flaky = demo(8.0, 0.4, (20, 200)).await;
     let slow = demo(15.0, 0.01, (1500, 4000)).await;
     let addrs = [busy.addr, flaky.addr, slow.addr].map(|a| a.to_string());
-    let Some(prom) = Prometheus::start(
+    let Some(prom) = Prometheus::start_engine(
+        engine,
         &[
             Job {
                 name: "mcp",
@@ -92,7 +62,7 @@ async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() 
                 targets: vec![busy.addr.to_string()],
             },
         ],
-        1000,
+        SCRAPE_MS,
     ) else {
         return;
     };
@@ -102,7 +72,11 @@ async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() 
     };
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
-    let _handle = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
+    let every_3s = prometheus::Settings {
+        interval: REFRESH,
+        ..settings()
+    };
+    let _handle = prometheus::spawn(&cfg, every_3s, tx, &mut tasks);
 
     // The profile is detected from the series the selector finds.
     let profile = loop {
@@ -156,55 +130,68 @@ async fn fleet_lists_each_instance_with_its_numbers_and_shows_a_dead_one_down() 
     // Each instance has its own tiles and modules for the drill-down.
     assert!(!r.per_instance[b].modules.is_empty());
 
-    // Kill one: it turns down with Prometheus' scrape error.
+    // The numbers are fresh: the newest sample the answer holds (the header's age) is
+    // within a few scrapes of the refresh, on VictoriaMetrics too (nocache=1 detected).
+    let newest = r.newest_sample_ms.expect("sample times in the answer");
+    assert!(
+        r.t_ms - newest < 3 * SCRAPE_MS as i64 + 1_000,
+        "{engine:?}: newest sample {} ms before the refresh",
+        r.t_ms - newest
+    );
+
+    // Kill one: it turns down with the engine's scrape error within two refresh intervals.
     slow.shutdown().await;
-    let r = refresh_where(&mut rx, 30, "the slow server down", |r| {
+    let killed = tokio::time::Instant::now();
+    let r = refresh_where(&mut rx, 60, "the slow server down", |r| {
         r.rows
             .iter()
             .any(|x| &x.instance == s && x.up == Some(false))
     })
     .await;
+    let down_after = killed.elapsed();
+    // Shown with `--nocapture`; the README quotes these.
+    eprintln!("{engine:?}: DOWN shown {down_after:?} after the kill (refresh every {REFRESH:?})");
+    assert!(
+        down_after <= 2 * REFRESH,
+        "{engine:?}: DOWN after {down_after:?}, more than two refresh intervals"
+    );
     let dead = row(&r, s);
     assert!(
         dead.last_error.contains("connection refused"),
         "the scrape error: {dead:?}"
     );
     assert_eq!(row(&r, b).up, Some(true));
+    // No row says up beside a scrape error.
+    assert!(
+        r.rows
+            .iter()
+            .all(|x| x.up != Some(true) || x.last_error.is_empty()),
+        "{:?}",
+        r.rows
+    );
+    // Query mode found out which engine it reads: nocache=1 goes to VictoriaMetrics only.
+    let client = prometheus::client::PromClient::new(&cfg.environments[0]).expect("client");
+    assert_eq!(
+        prometheus::engine::wants_nocache(&client, &cfg.environments[0]).await,
+        engine == Engine::VictoriaMetrics
+    );
 
-    // One refresh sends the same 15 instant queries (7 tiles in total, 7 by instance,
-    // `up`) for three instances as for one, counted by Prometheus itself. The source is
-    // stopped so that only the refresh asked here is counted.
+    // One refresh sends the same 16 instant queries (7 tiles in total, 7 by instance,
+    // `up` and its sample times) for three instances as for one, counted by the engine
+    // itself. The source is stopped so that only the refresh asked here is counted.
     tasks.abort_all();
     while tasks.join_next().await.is_some() {}
-    let http = reqwest::Client::new();
-    let queries = || async {
-        let body = http
-            .get(format!("{}/metrics", prom.url()))
-            .send()
-            .await
-            .expect("GET /metrics")
-            .text()
-            .await
-            .expect("body");
-        body.lines()
-            .filter(|l| {
-                l.starts_with("prometheus_http_requests_total{")
-                    && l.contains("handler=\"/api/v1/query\"")
-            })
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum::<f64>()
-    };
     let client = prometheus::client::PromClient::new(&cfg.environments[0]).expect("client");
     for (selector, instances) in [("job=\"mcp\"", 3), ("job=\"other\"", 1)] {
         let sel = mcptop::config::prometheus::parse_selector(selector).expect("selector");
         let q = Queries::new(Promql::new(&profile, &sel, 20_000), sel);
-        let before = queries().await;
+        let before = prom.query_requests_settled().await;
         let answers = refresh::refresh(&client, &q, mcptop::sources::now_ms())
             .await
             .expect("a refresh");
-        let after = queries().await;
+        let after = prom.query_requests_settled().await;
         assert_eq!(answers.up.len(), instances, "{selector}");
-        assert_eq!(after - before, 15.0, "{selector}: one refresh, 15 queries");
+        assert_eq!(after - before, 16.0, "{selector}: one refresh, 16 queries");
     }
     busy.shutdown().await;
     flaky.shutdown().await;

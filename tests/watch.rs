@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::Value;
-use support::prometheus::{Job, Prometheus};
+use support::prometheus::{Engine, Job, Prometheus};
 use support::watching::{Watching, judged_ok, lines_and_exit};
 use tokio::process::{Child, Command};
 
@@ -343,8 +343,20 @@ async fn bad_arguments_exit_3_with_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_mode_compares_with_the_baseline_window_before_the_watch() {
+    baseline_then_breach(Engine::Prometheus).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_mode_compares_with_the_baseline_window_before_the_watch_on_victoria_metrics() {
+    baseline_then_breach(Engine::VictoriaMetrics).await;
+}
+
+/// `watch --prometheus --baseline 15s` against `engine`: the baseline comes from the fast
+/// calls before the watch, and slow calls then breach `p95 > 3x baseline`.
+async fn baseline_then_breach(engine: Engine) {
     let server = demo(0.0, (100, 150)).await;
-    let Some(prom) = Prometheus::start(
+    let Some(prom) = Prometheus::start_engine(
+        engine,
         &[Job {
             name: "mcp",
             targets: vec![server.addr.to_string()],
@@ -361,7 +373,7 @@ async fn query_mode_compares_with_the_baseline_window_before_the_watch() {
         .len()
         < 20
     {
-        assert!(Instant::now() < deadline, "Prometheus never scraped");
+        assert!(Instant::now() < deadline, "{engine:?} never scraped");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let dir = tempfile::tempdir().expect("tempdir");

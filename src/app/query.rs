@@ -25,6 +25,8 @@ pub struct QuerySource {
     pub run: u64,
     /// The profile the source reported, given to each new instance's model.
     profile: Option<Result<Profile, String>>,
+    /// The newest sample time the last good refresh held (Unix ms): the header's age.
+    pub newest_sample_ms: Option<i64>,
     pub link: Option<PromLink>,
 }
 
@@ -45,6 +47,7 @@ impl QuerySource {
             env: cfg.start_index(),
             run: 0,
             profile: None,
+            newest_sample_ms: None,
             link: None,
         }
     }
@@ -154,6 +157,9 @@ impl App {
                 result,
             } if r == run => match result {
                 Ok(r) => {
+                    if let Some(q) = f.query_mut() {
+                        q.newest_sample_ms = r.newest_sample_ms;
+                    }
                     self.dashboard.apply_stats(t_ms, Ok(r.total.clone()));
                     f.apply_refresh(t_ms, *r);
                     self.eval_rules(t_ms);
@@ -202,6 +208,7 @@ impl App {
         q.run += 1;
         q.env = index;
         q.profile = None;
+        q.newest_sample_ms = None;
         f.clear();
         self.dashboard = Dashboard::new(f.model.clone());
         // Alerts of the old environment's numbers do not carry over.

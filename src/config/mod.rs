@@ -32,7 +32,7 @@ pub use error::ConfigError;
 pub use loki::{LokiConfig, LokiMode};
 pub use mcp::McpConfig;
 use mcp::{McpServerConfig, McpTransport};
-pub use prometheus::{PromEnv, PrometheusConfig};
+pub use prometheus::{NoCache, PromEnv, PrometheusConfig};
 pub use target::{Target, TargetConfig, TargetEntry};
 pub use validate::MAX_HISTORY;
 

@@ -33,6 +33,24 @@ pub struct PromEnv {
     pub timeout: Duration,
     /// Extra headers (e.g. `X-Scope-OrgID` for Mimir and Cortex), auth and TLS.
     pub http: HttpSettings,
+    /// Whether queries ask for data up to now (`nocache = true|false|"auto"`).
+    pub nocache: NoCache,
+}
+
+/// The freshness setting of an environment (`nocache` in its table). VictoriaMetrics
+/// answers "now" as of `-search.latencyOffset` ago (30 s by default) and leaves out its
+/// response cache unless a query carries `nocache=1` (docs.victoriametrics.com, "Query
+/// latency" / `-search.latencyOffset`); Prometheus ignores the parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoCache {
+    /// Send `nocache=1` when the API answers as VictoriaMetrics does (its documented
+    /// `/api/v1/status/top_queries`), not otherwise. The default.
+    #[default]
+    Auto,
+    /// Always send `nocache=1`.
+    On,
+    /// Never send it (e.g. to spare a shared VictoriaMetrics its cache misses).
+    Off,
 }
 
 impl std::fmt::Debug for PromEnv {
@@ -43,6 +61,7 @@ impl std::fmt::Debug for PromEnv {
             .field("selector", &self.selector_text())
             .field("timeout", &self.timeout)
             .field("http", &self.http)
+            .field("nocache", &self.nocache)
             .finish_non_exhaustive()
     }
 }
@@ -56,6 +75,7 @@ impl PromEnv {
             selector: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             http: HttpSettings::default(),
+            nocache: NoCache::Auto,
         }
     }
 
@@ -105,6 +125,7 @@ pub(super) struct RawProm {
     url: Option<Spanned<String>>,
     selector: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
+    nocache: Option<Spanned<toml::Value>>,
     headers: Option<IndexedHeaders>,
     basic_auth_user: Option<Spanned<String>>,
     basic_auth_password_env: Option<Spanned<String>>,
@@ -124,7 +145,7 @@ pub(super) struct RawProm {
 ///
 /// Errors (file, line, key): a missing or non-http(s) URL, a missing, empty or repeated
 /// environment name, a selector that is not a list of label matchers, a bad timeout, a
-/// secret written inline, and everything [`http::convert`] checks.
+/// `nocache` other than `true`, `false` or `"auto"`, a secret written inline, and everything [`http::convert`] checks.
 pub(super) fn convert(
     src: &Source,
     prometheus: Option<RawProm>,
@@ -203,6 +224,21 @@ fn environment(
     }
     if let Some(t) = &raw.timeout {
         env.timeout = duration(src, t, &k("timeout"))?;
+    }
+    if let Some(n) = &raw.nocache {
+        env.nocache = match n.get_ref() {
+            toml::Value::Boolean(true) => NoCache::On,
+            toml::Value::Boolean(false) => NoCache::Off,
+            toml::Value::String(s) if s == "auto" => NoCache::Auto,
+            _ => {
+                return Err(src.error(
+                    n.span(),
+                    k("nocache"),
+                    "must be true, false or \"auto\" (send VictoriaMetrics' nocache=1 when \
+                     the API is VictoriaMetrics)",
+                ));
+            }
+        };
     }
     let parts = http::parts_of!(raw);
     env.http = http::convert(src, table, &parts)?;

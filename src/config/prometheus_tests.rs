@@ -134,3 +134,32 @@ fn the_sample_configs_commented_query_mode_parses_when_uncommented() {
         Some("tenant")
     );
 }
+
+#[test]
+fn nocache_is_auto_unless_set_and_refuses_other_values_at_its_line() {
+    use super::prometheus::NoCache;
+    let cfg = parse(
+        "[prometheus]\nurl = \"http://p:9090\"\n\n\
+         [[environments]]\nname = \"vm\"\nurl = \"http://vm:8428\"\nnocache = true\n\n\
+         [[environments]]\nname = \"shared\"\nurl = \"http://vm:8428\"\nnocache = false\n\n\
+         [[environments]]\nname = \"auto\"\nurl = \"http://vm:8428\"\nnocache = \"auto\"\n",
+    );
+    let got: Vec<NoCache> = cfg
+        .prometheus
+        .environments
+        .iter()
+        .map(|e| e.nocache)
+        .collect();
+    assert_eq!(
+        got,
+        [NoCache::Auto, NoCache::On, NoCache::Off, NoCache::Auto]
+    );
+    for bad in ["\"yes\"", "1"] {
+        let e = error_at(
+            &format!("[[environments]]\nname = \"a\"\nurl = \"http://p:9090\"\nnocache = {bad}\n"),
+            4,
+            "environments[0].nocache",
+        );
+        assert!(e.contains("true, false or \"auto\""), "{e}");
+    }
+}

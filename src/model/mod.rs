@@ -21,3 +21,4 @@ pub mod stats;
 pub mod status;
 pub mod timeline;
 pub mod timeline_sync;
+pub mod up_state;

@@ -10,6 +10,7 @@ use super::fleet::InstanceRow;
 use super::profile::ModuleRule;
 use super::stats::{ModuleShare, Stats, module_of};
 use super::timeline::Point;
+use super::up_state::{TargetSeen, UpSample, reconcile};
 
 /// Labels of one series.
 pub type Labels = BTreeMap<String, String>;
@@ -60,6 +61,8 @@ pub struct TargetState {
     pub labels: Labels,
     /// The last scrape's error; empty when it succeeded.
     pub last_error: String,
+    /// When the last scrape ran (`lastScrape`), Unix ms, when known.
+    pub last_scrape_ms: Option<i64>,
 }
 
 /// Everything one refresh asked, at `t_ms`.
@@ -72,6 +75,8 @@ pub struct Answers {
     pub by_instance: TileAnswers,
     /// `up{selector}`.
     pub up: Vector,
+    /// `timestamp(up{selector})`: each `up` sample's own time, Unix seconds.
+    pub up_at: Vector,
     /// `/api/v1/targets`, where the API has it (Thanos and Mimir do not).
     pub targets: Option<Vec<TargetState>>,
     /// The API's warnings, deduplicated.
@@ -81,7 +86,12 @@ pub struct Answers {
 /// One refresh, ready to show.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Refresh {
+    /// When it was asked, Unix ms.
     pub t_ms: i64,
+    /// The newest `up` sample the answer holds (its own timestamp), Unix ms: how fresh the
+    /// numbers are, which can be well before `t_ms` (an engine answering "now" as of
+    /// 30 s ago). `None` when the answer holds no sample time.
+    pub newest_sample_ms: Option<i64>,
     /// The tiles over the whole selector.
     pub total: Stats,
     /// The fleet, sorted by instance.
@@ -157,11 +167,23 @@ pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
         .iter()
         .filter_map(|(l, v)| Some((l.get("instance")?.as_str(), (l, *v))))
         .collect();
-    let last_errors: HashMap<&str, &str> = answers
+    let up_at: HashMap<&str, i64> = answers
+        .up_at
+        .iter()
+        .filter(|(_, s)| s.is_finite())
+        .filter_map(|(l, s)| Some((l.get("instance")?.as_str(), (s * 1000.0).round() as i64)))
+        .collect();
+    let targets: HashMap<&str, TargetSeen<'_>> = answers
         .targets
         .iter()
         .flatten()
-        .filter_map(|t| Some((t.labels.get("instance")?.as_str(), t.last_error.as_str())))
+        .filter_map(|t| {
+            let seen = TargetSeen {
+                last_error: t.last_error.as_str(),
+                last_scrape_ms: t.last_scrape_ms,
+            };
+            Some((t.labels.get("instance")?.as_str(), seen))
+        })
         .collect();
     let mut names: Vec<&str> = up.keys().copied().chain(by.instances()).collect();
     names.sort_unstable();
@@ -170,28 +192,33 @@ pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
     let mut per_instance = BTreeMap::new();
     for name in names {
         let s = stats(answers.t_ms, &by.of(name), shape);
+        let state = reconcile(
+            up.get(name).map(|(_, v)| UpSample {
+                up: *v >= 1.0,
+                at_ms: up_at.get(name).copied(),
+            }),
+            targets.get(name).copied(),
+        );
         rows.push(InstanceRow {
             instance: name.to_string(),
             job: up
                 .get(name)
                 .and_then(|(l, _)| l.get("job").cloned())
                 .unwrap_or_default(),
-            up: up.get(name).map(|(_, v)| *v >= 1.0),
+            up: state.up,
             req_per_sec: s.req_per_sec,
             error_ratio: s.error_ratio,
             p95: s.p95,
             p99: s.p99,
             p95_lower_bound: s.p95_lower_bound,
             p99_lower_bound: s.p99_lower_bound,
-            last_error: last_errors
-                .get(name)
-                .map(|e| (*e).to_string())
-                .unwrap_or_default(),
+            last_error: state.last_error,
         });
         per_instance.insert(name.to_string(), s);
     }
     Refresh {
         t_ms: answers.t_ms,
+        newest_sample_ms: up_at.values().copied().max(),
         total,
         rows,
         per_instance,

@@ -66,7 +66,12 @@ fn fleet_rows_and_drill_down_stats_come_from_by_instance_answers() {
         targets: Some(vec![TargetState {
             labels: l(&[("instance", "c:1"), ("job", "mcp")]),
             last_error: "connection refused".into(),
+            last_scrape_ms: None,
         }]),
+        up_at: vec![
+            (l(&[("instance", "a:1")]), 0.9),
+            (l(&[("instance", "c:1")]), 0.95),
+        ],
         warnings: vec![],
     };
     let r = assemble(&answers, &shape(&re));
@@ -90,6 +95,8 @@ fn fleet_rows_and_drill_down_stats_come_from_by_instance_answers() {
     assert_eq!(r.rows[2].up, Some(false));
     assert_eq!(r.rows[2].req_per_sec, None);
     assert_eq!(r.rows[2].last_error, "connection refused");
+    // The newest `up` sample's own time, not when it was asked.
+    assert_eq!(r.newest_sample_ms, Some(950));
     assert_eq!(r.rows[0].job, "mcp");
     let a = &r.per_instance["a:1"];
     assert_eq!(a.resident_memory_bytes, Some(5e7));

@@ -125,10 +125,18 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             segments.push((6, vec![Span::styled(caveat, Style::new().fg(t.warn))]));
         }
     }
-    match status.scrape.age_secs(view.now_ms) {
+    // Query mode: the age of the newest sample the last good answer held (from its own
+    // timestamp), which an engine answering "now" as of a while ago puts well before the
+    // request; the request's age only when the answer held no sample time.
+    let query = view.fleet.and_then(|f| f.query());
+    let sampled = query
+        .and_then(|q| q.newest_sample_ms)
+        .map(|t| (view.now_ms.saturating_sub(t)).max(0) as f64 / 1000.0);
+    match sampled.or(status.scrape.age_secs(view.now_ms)) {
         Some(age) => {
-            let label = if status.scrape.is_ok() && view.fleet.is_some_and(|f| f.query().is_some())
-            {
+            let label = if status.scrape.is_ok() && sampled.is_some() {
+                "sampled "
+            } else if status.scrape.is_ok() && query.is_some() {
                 "queried "
             } else if status.scrape.is_ok() {
                 "scraped "

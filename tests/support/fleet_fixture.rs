@@ -118,6 +118,8 @@ pub fn fleet_app() -> (App, i64) {
         t_ms: now,
         result: Ok(Box::new(Refresh {
             t_ms: now,
+            // The newest `up` sample two seconds before the refresh: the header's age.
+            newest_sample_ms: Some(now - 2_000),
             total: stats(now, 115.6, 0.029, 0.48, 2.1),
             rows,
             per_instance,

@@ -22,6 +22,7 @@ pub mod loki_tail;
 pub mod mcp_fixture;
 pub mod peers;
 pub mod prometheus;
+pub mod query_source;
 pub mod ready;
 pub mod serve;
 pub mod skip;

@@ -1,6 +1,9 @@
-//! A real Prometheus (Debian's `prometheus`, 2.42) for the tests: a plain process on
-//! 127.0.0.1 with a temp config and TSDB dir, killed on drop. The tests read what it
-//! computed through its own HTTP API (reqwest and serde_json here), never through mcptop.
+//! A real query engine for the tests, scraping with one Prometheus scrape config: Debian's
+//! `prometheus` (2.42) or single-node `victoria-metrics` (1.79, `-promscrape.config`), a
+//! plain process on 127.0.0.1 with a temp config and storage dir, killed on drop. The tests
+//! read what it computed through its own HTTP API (reqwest and serde_json here), never
+//! through mcptop. Both answer `/-/ready`; the tests' own queries carry `nocache=1`, so
+//! VictoriaMetrics answers up to now (Prometheus ignores the parameter).
 
 use std::collections::BTreeMap;
 use std::process::Child;
@@ -8,8 +11,50 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// How long Prometheus may take to answer `/-/ready`.
+/// How long the engine may take to answer `/-/ready`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Which engine runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Prometheus,
+    VictoriaMetrics,
+}
+
+impl Engine {
+    /// Its program on PATH.
+    pub fn program(self) -> &'static str {
+        match self {
+            Engine::Prometheus => "prometheus",
+            Engine::VictoriaMetrics => "victoria-metrics",
+        }
+    }
+
+    /// The arguments of one start on `port` (`attempt` names a fresh storage dir).
+    fn args(
+        self,
+        dir: &std::path::Path,
+        config: &std::path::Path,
+        port: u16,
+        attempt: usize,
+    ) -> Vec<String> {
+        let data = dir.join(format!("data-{attempt}"));
+        match self {
+            Engine::Prometheus => vec![
+                format!("--config.file={}", config.display()),
+                format!("--storage.tsdb.path={}", data.display()),
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                "--web.enable-lifecycle".to_string(),
+            ],
+            // Defaults otherwise: `-search.latencyOffset` stays 30 s, as users run it.
+            Engine::VictoriaMetrics => vec![
+                format!("-promscrape.config={}", config.display()),
+                format!("-storageDataPath={}", data.display()),
+                format!("-httpListenAddr=127.0.0.1:{port}"),
+            ],
+        }
+    }
+}
 
 /// One scrape job: a name and the `host:port` targets it scrapes every `interval`.
 pub struct Job<'a> {
@@ -20,8 +65,9 @@ pub struct Job<'a> {
 /// Labels of a series, `__name__` included when Prometheus returns it.
 pub type Labels = BTreeMap<String, String>;
 
-/// A running Prometheus on 127.0.0.1.
+/// A running engine (Prometheus or VictoriaMetrics) on 127.0.0.1.
 pub struct Prometheus {
+    pub engine: Engine,
     child: Child,
     port: u16,
     /// Holds the config, TSDB and stderr log; removed on drop.
@@ -30,40 +76,92 @@ pub struct Prometheus {
 }
 
 impl Prometheus {
-    /// Starts one scraping `jobs` every `interval_ms` and waits until `/-/ready` answers.
-    /// `None` (the test skips) when the binary is missing outside CI; under CI that panics.
+    /// Starts a Prometheus scraping `jobs` every `interval_ms` (see [`Prometheus::start_engine`]).
+    pub fn start(jobs: &[Job<'_>], interval_ms: u64) -> Option<Prometheus> {
+        Prometheus::start_engine(Engine::Prometheus, jobs, interval_ms)
+    }
+
+    /// Starts `engine` scraping `jobs` every `interval_ms` and waits until `/-/ready`
+    /// answers. `None` (the test skips) when the binary is missing outside CI; under CI
+    /// that panics.
     ///
     /// Panics: the process does not start or is not ready within 30 s (the message holds
     /// its stderr).
-    pub fn start(jobs: &[Job<'_>], interval_ms: u64) -> Option<Prometheus> {
-        if !super::require_program("prometheus") {
+    pub fn start_engine(engine: Engine, jobs: &[Job<'_>], interval_ms: u64) -> Option<Prometheus> {
+        if !super::require_program(engine.program()) {
             return None;
         }
-        let dir = tempfile::tempdir().expect("temp dir for Prometheus");
+        let dir = tempfile::tempdir().expect("temp dir for the engine");
         let config = dir.path().join("prometheus.yml");
         std::fs::write(&config, config_yaml(jobs, interval_ms)).expect("write config");
-        let (child, port) =
-            super::ready::start_ready("prometheus", dir.path(), READY_TIMEOUT, |port, attempt| {
-                vec![
-                    format!("--config.file={}", config.display()),
-                    format!(
-                        "--storage.tsdb.path={}",
-                        dir.path().join(format!("data-{attempt}")).display()
-                    ),
-                    format!("--web.listen-address=127.0.0.1:{port}"),
-                    "--web.enable-lifecycle".to_string(),
-                ]
-            });
+        let (child, port) = super::ready::start_ready(
+            engine.program(),
+            dir.path(),
+            READY_TIMEOUT,
+            |port, attempt| engine.args(dir.path(), &config, port, attempt),
+        );
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .expect("test HTTP client");
         Some(Prometheus {
+            engine,
             child,
             port,
             dir,
             http,
         })
+    }
+
+    /// How many `/api/v1/query` requests the engine has served, once its count has held
+    /// still for 2 s (VictoriaMetrics' `/metrics` shows a request up to a second or so
+    /// after it answered it).
+    ///
+    /// Panics: the count still moves after 20 s.
+    pub async fn query_requests_settled(&self) -> f64 {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let mut last = self.query_requests().await;
+        let mut since = tokio::time::Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let now = self.query_requests().await;
+            if now != last {
+                (last, since) = (now, tokio::time::Instant::now());
+            } else if since.elapsed() >= Duration::from_secs(2) {
+                return now;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:?}'s query count never settled",
+                self.engine
+            );
+        }
+    }
+
+    /// How many `/api/v1/query` requests the engine has served, from its own `/metrics`
+    /// (`prometheus_http_requests_total{handler=...}` or
+    /// `vm_http_requests_total{path=...}`).
+    pub async fn query_requests(&self) -> f64 {
+        let body = self
+            .http
+            .get(format!("{}/metrics", self.url()))
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("body");
+        let (name, label) = match self.engine {
+            Engine::Prometheus => (
+                "prometheus_http_requests_total{",
+                "handler=\"/api/v1/query\"",
+            ),
+            Engine::VictoriaMetrics => ("vm_http_requests_total{", "path=\"/api/v1/query\""),
+        };
+        body.lines()
+            .filter(|l| l.starts_with(name) && l.contains(label))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -82,7 +180,7 @@ impl Prometheus {
         );
         let url = reqwest::Url::parse_with_params(
             &format!("{}/api/v1/query", self.url()),
-            &[("query", promql), ("time", time.as_str())],
+            &[("query", promql), ("time", time.as_str()), ("nocache", "1")],
         )
         .expect("query URL");
         let resp = self

@@ -42,6 +42,9 @@ pub struct Target {
     pub health: String,
     /// The last scrape's error; empty when it succeeded.
     pub last_error: String,
+    /// When the last scrape ran (`lastScrape`, RFC 3339), Unix ms; `None` when absent or
+    /// unreadable (or Go's zero time, before the first scrape).
+    pub last_scrape_ms: Option<i64>,
 }
 
 /// The envelope of every answer; `data` is typed by the caller.
@@ -108,6 +111,8 @@ struct RawTarget {
     health: String,
     #[serde(default, rename = "lastError")]
     last_error: String,
+    #[serde(default, rename = "lastScrape")]
+    last_scrape: String,
 }
 
 /// Decodes a query answer (`/api/v1/query` or `/api/v1/query_range`) of HTTP `status`.
@@ -157,6 +162,7 @@ pub fn targets(status: u16, body: &[u8]) -> Result<Answer<Vec<Target>>, String> 
                 labels: t.labels,
                 health: t.health,
                 last_error: t.last_error,
+                last_scrape_ms: rfc3339_ms(&t.last_scrape),
             })
             .collect(),
         warnings,
@@ -247,6 +253,16 @@ pub fn number(s: &str) -> Result<f64, String> {
             .parse()
             .map_err(|_| format!("sample value `{}` is not a number", clip(other))),
     }
+}
+
+/// An RFC 3339 time (`2026-12-06T22:18:08.429Z`, `...+01:00`) as Unix ms; `None` when it
+/// is not one or is before 1970 (Go's zero time `0001-01-01T00:00:00Z` of a target never
+/// scraped).
+fn rfc3339_ms(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp_millis())
+        .filter(|ms| *ms > 0)
 }
 
 /// A timestamp in Unix seconds (float or integer JSON number) as Unix ms.

@@ -109,3 +109,18 @@ fn targets_keep_labels_health_and_last_error() {
     assert!(a.data[0].last_error.contains("connection refused"));
     assert_eq!(a.data[0].labels.get("job").map(String::as_str), Some("mcp"));
 }
+
+#[test]
+fn a_targets_last_scrape_is_read_in_any_offset_and_the_zero_time_is_none() {
+    let body = br#"{"status":"success","data":{"activeTargets":[
+        {"labels":{"instance":"a"},"health":"down","lastError":"x","lastScrape":"2026-12-06T22:18:08.429Z"},
+        {"labels":{"instance":"b"},"health":"up","lastError":"","lastScrape":"2026-12-06T23:18:08.429512345+01:00"},
+        {"labels":{"instance":"c"},"health":"unknown","lastError":"","lastScrape":"0001-01-01T00:00:00Z"},
+        {"labels":{"instance":"d"},"health":"unknown"}]}}"#;
+    let a = targets(200, body).expect("decodes");
+    let got: Vec<Option<i64>> = a.data.iter().map(|t| t.last_scrape_ms).collect();
+    assert_eq!(
+        got,
+        [Some(1_796_595_488_429), Some(1_796_595_488_429), None, None]
+    );
+}

@@ -9,8 +9,8 @@ use crate::sources::endpoint::{Endpoint, Settings};
 use crate::sources::http::{read_capped, redact, short_error};
 
 /// Largest instant-query answer read, bytes: a `by (instance)` vector of 20,000 series is
-/// below this. A refresh asks 15 queries at once, so this bounds what a proxy's runaway
-/// bodies can hold at one time (15 × 8 MiB).
+/// below this. A refresh asks 16 queries at once, so this bounds what a proxy's runaway
+/// bodies can hold at one time (16 × 8 MiB).
 const MAX_QUERY_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Largest `query_range` or targets answer read, bytes (an hour of points for hundreds
@@ -24,6 +24,8 @@ pub struct PromClient {
     base: Url,
     /// The base URL as it may be shown.
     pub shown: String,
+    /// Whether queries carry VictoriaMetrics' `nocache=1` (see [`crate::config::NoCache`]).
+    pub nocache: bool,
 }
 
 impl std::fmt::Debug for PromClient {
@@ -54,6 +56,7 @@ impl PromClient {
             http,
             base,
             shown: redact(text),
+            nocache: false,
         })
     }
 
@@ -66,6 +69,9 @@ impl PromClient {
             .extend(["api", "v1", endpoint]);
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        if self.nocache && endpoint.starts_with("query") {
+            url.query_pairs_mut().append_pair("nocache", "1");
+        }
         Ok(url)
     }
 
@@ -159,6 +165,17 @@ impl PromClient {
         let url = self.url("targets", &[("state", "active".to_string())])?;
         let (status, body) = self.get(url, MAX_RANGE_BYTES).await?;
         api::targets(status, &body)
+    }
+}
+
+impl PromClient {
+    /// GET `<base>/api/v1/<endpoint>` as it is: the status and the body (at most 64 KiB),
+    /// for probing what the API is (see `super::engine`).
+    ///
+    /// Errors: the request failed.
+    pub async fn get_raw(&self, endpoint: &str) -> Result<(u16, Vec<u8>), String> {
+        let url = self.url(endpoint, &[])?;
+        self.get(url, 64 * 1024).await
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod client;
+pub mod engine;
 pub mod points;
 pub mod refresh;
 
@@ -126,7 +127,7 @@ async fn follow(
 ) {
     let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
     let client = match PromClient::new(env) {
-        Ok(c) => c,
+        Ok(c) => engine::fresh(c, env).await,
         Err(e) => {
             let _ = send(PromUpdate::Refresh {
                 run,
@@ -224,7 +225,7 @@ pub async fn baseline(
     window: Duration,
     t_ms: i64,
 ) -> Result<crate::model::stats::Stats, String> {
-    let client = PromClient::new(env)?;
+    let client = engine::fresh(PromClient::new(env)?, env).await;
     let profile = profile(&client, env, s).await?;
     let range_ms = millis(window);
     let queries = Queries::new(

@@ -45,8 +45,9 @@ fn tiles(q: &Promql) -> [Option<String>; 7] {
     ]
 }
 
-/// Asks every query at `t_ms`, then, when an instance is down, the targets list for its
-/// last scrape error (a list that can be long on a shared Prometheus, so not every time).
+/// Asks every query at `t_ms` (the tiles, `up` and `timestamp(up)`, whose sample times say
+/// how fresh the answer is), then, when an instance is down, the targets list for its last
+/// scrape error (a list that can be long on a shared Prometheus, so not every time).
 ///
 /// Errors: the first query that failed, with the expression it was. A targets list the
 /// API does not have (Thanos, Mimir: 404) is not an error; another failure of it is a
@@ -55,6 +56,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
     let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
     exprs.extend(tiles(&q.by_instance));
     exprs.push(Some(q.total.up()));
+    exprs.push(Some(format!("timestamp({})", q.total.up())));
     let asked = join_all(exprs.iter().map(|e| async move {
         match e {
             Some(e) => client
@@ -85,18 +87,10 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
     let total = TileAnswers::take(&mut it);
     let by_instance = TileAnswers::take(&mut it);
     let up = it.next().unwrap_or_default();
+    let up_at = it.next().unwrap_or_default();
     let targets = if up.iter().any(|(_, v)| *v < 1.0) {
         match client.targets().await {
-            Ok(t) => Some(
-                t.data
-                    .into_iter()
-                    .filter(|t| q.selector.iter().all(|m| m.matches(&t.labels)))
-                    .map(|t| TargetState {
-                        labels: t.labels,
-                        last_error: t.last_error,
-                    })
-                    .collect(),
-            ),
+            Ok(t) => Some(fleet_targets(t.data, &q.selector)),
             Err(e) if e.starts_with("HTTP 404") => None,
             Err(e) => {
                 warnings.push(format!("/api/v1/targets: {e}"));
@@ -111,13 +105,26 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
         total,
         by_instance,
         up,
+        up_at,
         targets,
         warnings,
     })
 }
 
-/// While no profile is known: `up{selector}` alone (and the targets list when an instance is
-/// down), so the fleet still shows which instances are up.
+/// The targets `selector` picks out of the targets list.
+fn fleet_targets(all: Vec<super::api::Target>, selector: &[Matcher]) -> Vec<TargetState> {
+    all.into_iter()
+        .filter(|t| selector.iter().all(|m| m.matches(&t.labels)))
+        .map(|t| TargetState {
+            labels: t.labels,
+            last_error: t.last_error,
+            last_scrape_ms: t.last_scrape_ms,
+        })
+        .collect()
+}
+
+/// While no profile is known: `up{selector}` and its sample times alone (and the targets
+/// list when an instance is down), so the fleet still shows which instances are up.
 ///
 /// Errors: the query failed.
 pub async fn up_only(
@@ -131,27 +138,27 @@ pub async fn up_only(
     } else {
         format!("up{{{}}}", sel.join(","))
     };
-    let answer = client
-        .query(&expr, t_ms)
-        .await
-        .map_err(|why| format!("{why} — query: {expr}"))?;
+    let at_expr = format!("timestamp({expr})");
+    let (answer, at) = futures::join!(client.query(&expr, t_ms), client.query(&at_expr, t_ms));
+    let answer = answer.map_err(|why| format!("{why} — query: {expr}"))?;
     let up = vector(answer.data)?;
+    // Sample times only date the answer: without them the row still shows.
+    let up_at = at
+        .ok()
+        .and_then(|a| vector(a.data).ok())
+        .unwrap_or_default();
     let targets = match up.iter().any(|(_, v)| *v < 1.0) {
-        true => client.targets().await.ok().map(|t| {
-            t.data
-                .into_iter()
-                .filter(|t| selector.iter().all(|m| m.matches(&t.labels)))
-                .map(|t| TargetState {
-                    labels: t.labels,
-                    last_error: t.last_error,
-                })
-                .collect()
-        }),
+        true => client
+            .targets()
+            .await
+            .ok()
+            .map(|t| fleet_targets(t.data, selector)),
         false => None,
     };
     Ok(Answers {
         t_ms,
         up,
+        up_at,
         targets,
         warnings: answer.warnings,
         ..Answers::default()
