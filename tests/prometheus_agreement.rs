@@ -450,7 +450,16 @@ async fn eval_instant(prom: &Prometheus, job: &str, ours_ms: i64) -> i64 {
         .last()
         .copied()
         .unwrap_or_else(|| panic!("no scrape of {job} before {ours_ms}"));
-    let t = (theirs + INTERVAL_MS / 2).max(ours_ms + 1);
+    let mut t = (theirs + INTERVAL_MS / 2).max(ours_ms + 1);
+    // A scrape delayed by half an interval (a loaded machine) can still sit on the window's
+    // start, which Prometheus 2.42 includes (`[t - 30s, t]`) and mcptop does not
+    // (`(t - 30s, t]`): step past it so the same samples count on both sides.
+    let range = format!("{}s", RANGE_MS / 1000 + 5);
+    let on_edge = |times: &[i64], t: i64| times.iter().any(|&s| (s - (t - RANGE_MS)).abs() <= 1);
+    let times = prom.scrape_times(job, &range, t).await;
+    while on_edge(&times, t) {
+        t += 3;
+    }
     stored(prom, job, t).await;
     t
 }
