@@ -12,18 +12,11 @@ use mcptop::model::timeline::{Gap, Point};
 use mcptop::sources::Update;
 use support::drive::{key, render};
 use support::fixture::T0;
-use support::fleet_fixture::fleet_app;
+use support::fleet_fixture::{apply_timeline, fleet_app, hour_points};
 
 /// An hour of points every 10 s with none from 40:00 to 44:50 after `T0`.
 fn points(scale: f64) -> Vec<Point> {
-    (0..360)
-        .filter(|i| !(240..270).contains(i))
-        .map(|i| Point {
-            t_ms: T0 + i * 10_000,
-            req_per_sec: scale * (1.0 + 0.3 * ((i as f64) / 20.0).sin()),
-            err_per_sec: scale * 0.02,
-        })
-        .collect()
+    hour_points(scale, |i| (240..270).contains(&i))
 }
 
 #[test]
@@ -37,13 +30,7 @@ fn a_gap_is_drawn_with_its_reason() {
         .iter()
         .map(|r| (r.instance.clone(), points(r.req_per_sec.unwrap_or(0.0))))
         .collect();
-    app.apply(Update::Prometheus(PromUpdate::Timeline {
-        run: 0,
-        range_ms: 60_000,
-        total: points(115.6),
-        instances,
-        replace: true,
-    }));
+    apply_timeline(&mut app, points(115.6), instances);
     app.apply(Update::Prometheus(PromUpdate::TimelineGaps {
         run: 0,
         gaps: vec![Gap {

@@ -68,6 +68,31 @@ const FLEET: [(&str, bool, f64, f64, f64, f64, &str); 5] = [
     ("10.0.4.3:9464", true, 22.1, 0.011, 0.33, 0.95, ""),
 ];
 
+/// An hour of timeline points every 10 s from `T0` around `scale` req/s, the `i`-th
+/// left out where `hole(i)`.
+pub fn hour_points(scale: f64, hole: impl Fn(i64) -> bool) -> Vec<Point> {
+    (0..360)
+        .filter(|&i| !hole(i))
+        .map(|i| Point {
+            t_ms: T0 + i * 10_000,
+            req_per_sec: scale * (1.0 + 0.3 * ((i as f64) / 20.0).sin()),
+            err_per_sec: scale * 0.02,
+        })
+        .collect()
+}
+
+/// Applies a timeline answer (`rate[1m]`) that replaces the fleet's: its total and each
+/// instance's points.
+pub fn apply_timeline(app: &mut App, total: Vec<Point>, instances: BTreeMap<String, Vec<Point>>) {
+    app.apply(Update::Prometheus(PromUpdate::Timeline {
+        run: 0,
+        range_ms: 60_000,
+        total,
+        instances,
+        replace: true,
+    }));
+}
+
 /// An app in query mode after one refresh at `now` and an hour of timeline points.
 pub fn fleet_app() -> (App, i64) {
     let mut app = App::new(config()).expect("app");
@@ -77,15 +102,7 @@ pub fn fleet_app() -> (App, i64) {
         run: 0,
         result: Ok(Box::new(Profile::otel_mcp())),
     }));
-    let points = |scale: f64| -> Vec<Point> {
-        (0..360)
-            .map(|i| Point {
-                t_ms: T0 + i * 10_000,
-                req_per_sec: scale * (1.0 + 0.3 * ((i as f64) / 20.0).sin()),
-                err_per_sec: scale * 0.02,
-            })
-            .collect()
-    };
+    let points = |scale: f64| hour_points(scale, |_| false);
     let mut instances = BTreeMap::new();
     let mut rows = Vec::new();
     let mut per_instance = BTreeMap::new();
@@ -106,13 +123,7 @@ pub fn fleet_app() -> (App, i64) {
             per_instance.insert(name.to_string(), stats(now, rps, err, p95, p99));
         }
     }
-    app.apply(Update::Prometheus(PromUpdate::Timeline {
-        run: 0,
-        range_ms: 60_000,
-        total: points(115.6),
-        instances,
-        replace: true,
-    }));
+    apply_timeline(&mut app, points(115.6), instances);
     app.apply(Update::Prometheus(PromUpdate::Refresh {
         run: 0,
         t_ms: now,
