@@ -200,3 +200,25 @@ fn leaving_the_overview_ends_the_drill_down() {
     );
     assert!(app.fleet.as_ref().is_some_and(|q| q.drilled.is_none()));
 }
+
+#[test]
+fn a_drilled_instance_is_dated_by_its_own_sample() {
+    let (mut app, now) = fleet_app();
+    // 10.0.3.8's target went quiet at the engine: its `up` sample is 47 s old while the
+    // rest of the fleet was sampled 2 s before the refresh.
+    if let Some(f) = app.fleet.as_mut()
+        && let mcptop::app::fleet::FleetSource::Query(q) = &mut f.source
+    {
+        q.sample_ms.insert("10.0.3.8:9464".into(), now - 48_000);
+    }
+    let header = |app: &mcptop::app::App| {
+        let screen = render(app, now, 120, 30);
+        screen.lines().take(2).collect::<Vec<_>>().join("\n")
+    };
+    assert!(header(&app).contains("sampled 3s ago"), "{}", header(&app));
+    key(&mut app, now, KeyCode::Down);
+    key(&mut app, now, KeyCode::Enter);
+    assert!(header(&app).contains("sampled 48s ago"), "{}", header(&app));
+    key(&mut app, now, KeyCode::Esc);
+    assert!(header(&app).contains("sampled 3s ago"), "{}", header(&app));
+}

@@ -211,8 +211,11 @@ fn side_by_side(url: &str) {
         "{context}"
     );
     let query = v["queries"][0]["query"].as_str().expect("query");
+    // The counted request rate over the report's own window (`src/model/counted.rs`).
     assert!(
-        query.ends_with(&format!("[{}]))", promql_range(&v))),
+        query.starts_with("sum((increase(")
+            && query.contains(&format!("[{}])", promql_range(&v)))
+            && query.contains(&format!(" offset {})", promql_range(&v))),
         "{query}"
     );
 }

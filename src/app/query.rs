@@ -1,6 +1,8 @@
 //! Query mode in the app: the fleet's rows and each instance's tiles from the Prometheus
 //! source, and environment switching.
 
+use std::collections::BTreeMap;
+
 use super::App;
 use super::fleet::{FleetSource, FleetState};
 use crate::config::PrometheusConfig;
@@ -27,6 +29,8 @@ pub struct QuerySource {
     profile: Option<Result<Profile, String>>,
     /// The newest sample time the last good refresh held (Unix ms): the header's age.
     pub newest_sample_ms: Option<i64>,
+    /// Each instance's own sample time in that refresh (Unix ms): a drill-down's age.
+    pub sample_ms: BTreeMap<String, i64>,
     pub link: Option<PromLink>,
 }
 
@@ -48,7 +52,19 @@ impl QuerySource {
             run: 0,
             profile: None,
             newest_sample_ms: None,
+            sample_ms: BTreeMap::new(),
             link: None,
+        }
+    }
+
+    /// The time the numbers in view were sampled, Unix ms: `drilled`'s own `up` sample
+    /// when drilled into an instance (an instance whose target went quiet ages while the
+    /// fleet stays fresh), else the newest of the fleet's. `None` when the answer held no
+    /// sample time for it.
+    pub fn sampled_ms(&self, drilled: Option<&str>) -> Option<i64> {
+        match drilled {
+            Some(name) => self.sample_ms.get(name).copied(),
+            None => self.newest_sample_ms,
         }
     }
 }
@@ -159,6 +175,7 @@ impl App {
                 Ok(r) => {
                     if let Some(q) = f.query_mut() {
                         q.newest_sample_ms = r.newest_sample_ms;
+                        q.sample_ms = r.sample_ms.clone();
                     }
                     self.dashboard.apply_stats(t_ms, Ok(r.total.clone()));
                     f.apply_refresh(t_ms, *r);
@@ -209,6 +226,7 @@ impl App {
         q.env = index;
         q.profile = None;
         q.newest_sample_ms = None;
+        q.sample_ms.clear();
         f.clear();
         self.dashboard = Dashboard::new(f.model.clone());
         // Alerts of the old environment's numbers do not carry over.

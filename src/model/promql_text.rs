@@ -8,10 +8,14 @@
 //!
 //! | field                | expression                                                      |
 //! |----------------------|-----------------------------------------------------------------|
-//! | `req_per_sec`        | `sum(rate(REQ{sel}[r]))`                                        |
-//! | `err_per_sec`        | `sum(rate(REQ{sel, error_label=~"re"}[r]))`                     |
+//! | `req_per_sec`        | `sum(counted(REQ{sel}[r])) / r` ([`super::counted`])            |
+//! | `err_per_sec`        | the same over `REQ{sel, error_label=~"re"}`                     |
 //! | `p50`, `p95`, `p99`  | `histogram_quantile(q, sum by (le) (rate(BUCKET{sel}[r])))`    |
-//! | `modules`            | `sum by (tool_label) (rate(REQ{sel, tool-call matcher}[r]))`    |
+//! | `modules`            | `sum by (tool_label) (counted(REQ{sel, tool-call matcher}[r])) / r` |
+//!
+//! `counted(X[r])` is `(increase(X[r]) unless B) or B`, where `B` are the series of `X`
+//! born inside the window on a target scraped before it: `sum(rate(X[r]))` plus the whole
+//! count of new series, which `rate()` misses or, on VictoriaMetrics, overstates.
 //! | `resident_memory_bytes` | `max(process_resident_memory_bytes{sel})`                    |
 //!
 //! `sel` is the user's target selector (e.g. `job="mcp"`) plus the profile's own matchers
@@ -39,6 +43,8 @@ pub struct Promql {
     tool_call: Option<String>,
     /// Range as PromQL writes it: `5m` is written `300s`; `1500ms` stays in ms.
     range: String,
+    /// The range in seconds, the divisor of a counted increase.
+    range_s: f64,
     by: Vec<String>,
 }
 
@@ -71,6 +77,7 @@ impl Promql {
                 .as_ref()
                 .map(|(label, value)| format!("{label}=\"{}\"", escape(value))),
             range: duration(range_ms),
+            range_s: range_ms as f64 / 1000.0,
             by: Vec::new(),
         }
     }
@@ -88,27 +95,19 @@ impl Promql {
         &self.range
     }
 
-    /// Requests per second: `sum(rate(REQ{sel}[r]))`.
+    /// Requests per second, counted from zero ([`super::counted`]):
+    /// `sum((increase(X[r]) unless B) or B) / r_s` with `X = REQ{sel}` and
+    /// `B = ((X unless X offset r) and on (job, instance) REQ{sel} offset r)`, the series born
+    /// inside the window on a target that was scraped before it, which add their whole
+    /// value. For every other series this is `sum(rate(REQ{sel}[r]))`.
     pub fn requests(&self) -> String {
-        let sel = self.selector(&[]);
-        format!(
-            "{}(rate({}{sel}[{}]))",
-            self.sum(&[]),
-            self.requests,
-            self.range
-        )
+        self.counted(&self.selector(&[]), &[])
     }
 
-    /// Errors per second: `sum(rate(REQ{sel, error_label=~"re"}[r]))`. Prometheus answers
-    /// no series (not 0) while no error series exists.
+    /// Errors per second, counted the same way over `REQ{sel, error_label=~"re"}`.
+    /// Prometheus answers no series (not 0) while no error series exists.
     pub fn errors(&self) -> String {
-        let sel = self.selector(&[&self.error]);
-        format!(
-            "{}(rate({}{sel}[{}]))",
-            self.sum(&[]),
-            self.requests,
-            self.range
-        )
+        self.counted(&self.selector(&[&self.error]), &[])
     }
 
     /// Latency quantile `q` (0..1) in seconds:
@@ -124,18 +123,13 @@ impl Promql {
         ))
     }
 
-    /// Tool calls per second by tool: `sum by (tool_label) (rate(REQ{sel, tool call}[r]))`;
-    /// `None` when the profile names no tool label.
+    /// Tool calls per second by tool, counted as [`Promql::requests`] and summed
+    /// `by (tool_label)` over `REQ{sel, tool call}`; `None` when the profile names no tool
+    /// label.
     pub fn by_tool(&self) -> Option<String> {
         let label = self.tool_label.as_deref()?;
         let extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
-        let sel = self.selector(&extra);
-        Some(format!(
-            "{}(rate({}{sel}[{}]))",
-            self.sum(&[label]),
-            self.requests,
-            self.range
-        ))
+        Some(self.counted(&self.selector(&extra), &[label]))
     }
 
     /// Resident memory in bytes: `max(process_resident_memory_bytes{sel})`.
@@ -150,6 +144,23 @@ impl Promql {
     /// `up{sel}`: 1 for each target whose last scrape succeeded, 0 for one that failed.
     pub fn up(&self) -> String {
         format!("up{}", self.target_selector())
+    }
+
+    /// `sum by (.., extra) ((increase(X[r]) unless B) or B) / r_s` over `X = REQ{sel}`
+    /// (see [`Promql::requests`]); the target is known by `job` and `instance`. `and` and
+    /// `unless` bind alike, left to right, so `B` needs its parentheses.
+    fn counted(&self, sel: &str, extra: &[&str]) -> String {
+        let (req, r) = (&self.requests, &self.range);
+        let x = format!("{req}{sel}");
+        let born = format!(
+            "(({x} unless {x} offset {r}) and on (job, instance) {req}{} offset {r})",
+            self.selector(&[])
+        );
+        format!(
+            "{}((increase({x}[{r}]) unless {born}) or {born}) / {}",
+            self.sum(extra),
+            self.range_s
+        )
     }
 
     /// `{matchers}` with the base matchers and `extra`; `{}` is written as nothing.

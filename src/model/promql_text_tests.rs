@@ -6,29 +6,40 @@ fn sel(text: &str) -> Vec<Matcher> {
     Matcher::parse_list(text).expect("selector")
 }
 
+/// A counted increase per second as [`Promql::requests`] writes it: `agg` over
+/// `(increase(x[r]) unless B) or B`, `B` the series of `x` born in the window on a target
+/// (`REQ{target selector}`) that had samples before it.
+fn counted(agg: &str, x: &str, target: &str, r: &str, r_s: &str) -> String {
+    let born = format!("(({x} unless {x} offset {r}) and on (job, instance) {target} offset {r})");
+    format!("{agg}((increase({x}[{r}]) unless {born}) or {born}) / {r_s}")
+}
+
 #[test]
 fn otel_tiles_are_the_grafana_expressions() {
     let q = Promql::new(&Profile::otel_mcp(), &sel(r#"job="mcp""#), 300_000);
     let req = "mcp_server_operation_duration_seconds_count";
+    let x = format!(r#"{req}{{job="mcp"}}"#);
+    // Written out once in full, the shape every counted expression has.
     assert_eq!(
         q.requests(),
-        format!(r#"sum(rate({req}{{job="mcp"}}[300s]))"#)
+        format!(
+            "sum((increase({x}[300s]) unless (({x} unless {x} offset 300s) and on (job, instance) \
+             {x} offset 300s)) or (({x} unless {x} offset 300s) and on (job, instance) {x} offset \
+             300s)) / 300"
+        )
     );
-    assert_eq!(
-        q.errors(),
-        format!(r#"sum(rate({req}{{job="mcp",error_type=~".+"}}[300s]))"#)
-    );
+    let e = format!(r#"{req}{{job="mcp",error_type=~".+"}}"#);
+    assert_eq!(q.errors(), counted("sum", &e, &x, "300s", "300"));
     assert_eq!(
         q.quantile(0.95).as_deref(),
         Some(
             r#"histogram_quantile(0.95, sum by (le) (rate(mcp_server_operation_duration_seconds_bucket{job="mcp"}[300s])))"#
         )
     );
+    let t = format!(r#"{req}{{job="mcp",mcp_method_name="tools/call"}}"#);
     assert_eq!(
         q.by_tool(),
-        Some(format!(
-            r#"sum by (gen_ai_tool_name) (rate({req}{{job="mcp",mcp_method_name="tools/call"}}[300s]))"#
-        ))
+        Some(counted("sum by (gen_ai_tool_name) ", &t, &x, "300s", "300"))
     );
     assert_eq!(
         q.memory(),
@@ -41,7 +52,7 @@ fn otel_tiles_are_the_grafana_expressions() {
 fn by_instance_keeps_the_label_in_every_aggregation() {
     let q = Promql::new(&Profile::otel_mcp(), &sel(r#"job=~"mcp|gw""#), 60_000).by(&["instance"]);
     assert!(
-        q.requests().starts_with("sum by (instance) (rate("),
+        q.requests().starts_with("sum by (instance) ((increase("),
         "{}",
         q.requests()
     );
@@ -69,7 +80,8 @@ fn http_profile_leaves_out_the_polling_paths_but_not_from_up() {
     let req = q.requests();
     assert!(req.contains(r#"handler!="/metrics""#), "{req}");
     assert!(req.contains(r#"route!="/health""#), "{req}");
-    assert!(req.ends_with("[90500ms]))"), "{req}");
+    assert!(req.contains("[90500ms])"), "{req}");
+    assert!(req.ends_with(" offset 90500ms)) / 90.5"), "{req}");
     assert!(q.errors().contains(r#"status=~"5..""#), "{}", q.errors());
     assert_eq!(q.up(), r#"up{job="gw"}"#);
     assert_eq!(q.by_tool(), None);
@@ -78,10 +90,8 @@ fn http_profile_leaves_out_the_polling_paths_but_not_from_up() {
 #[test]
 fn no_selector_writes_no_empty_braces() {
     let q = Promql::new(&Profile::otel_mcp(), &[], 60_000);
-    assert_eq!(
-        q.requests(),
-        "sum(rate(mcp_server_operation_duration_seconds_count[60s]))"
-    );
+    let x = "mcp_server_operation_duration_seconds_count";
+    assert_eq!(q.requests(), counted("sum", x, x, "60s", "60"));
     assert_eq!(q.up(), "up");
 }
 
@@ -123,25 +133,20 @@ fn toolhive_counts_tool_calls_by_server() {
     );
     let q = Promql::new(&p, &sel(r#"job="thv""#), 300_000);
     let req = "toolhive_mcp_requests_total";
-    assert_eq!(
-        q.requests(),
-        format!(r#"sum(rate({req}{{job="thv"}}[300s]))"#)
-    );
-    assert_eq!(
-        q.errors(),
-        format!(r#"sum(rate({req}{{job="thv",status=~"error"}}[300s]))"#)
-    );
+    let x = format!(r#"{req}{{job="thv"}}"#);
+    assert_eq!(q.requests(), counted("sum", &x, &x, "300s", "300"));
+    let e = format!(r#"{req}{{job="thv",status=~"error"}}"#);
+    assert_eq!(q.errors(), counted("sum", &e, &x, "300s", "300"));
     assert_eq!(
         q.quantile(0.5).as_deref(),
         Some(
             r#"histogram_quantile(0.5, sum by (le) (rate(toolhive_mcp_request_duration_seconds_bucket{job="thv"}[300s])))"#
         )
     );
+    let t = format!(r#"{req}{{job="thv",mcp_method="tools/call"}}"#);
     assert_eq!(
         q.by_tool(),
-        Some(format!(
-            r#"sum by (server) (rate({req}{{job="thv",mcp_method="tools/call"}}[300s]))"#
-        ))
+        Some(counted("sum by (server) ", &t, &x, "300s", "300"))
     );
 }
 
@@ -166,14 +171,10 @@ fn mcpany_selects_only_series_with_a_status_everywhere() {
     );
     let q = Promql::new(&p, &sel(r#"job="gw""#), 60_000);
     let req = "mcpany_tools_call_total";
-    assert_eq!(
-        q.requests(),
-        format!(r#"sum(rate({req}{{job="gw",status=~".+"}}[60s]))"#)
-    );
-    assert_eq!(
-        q.errors(),
-        format!(r#"sum(rate({req}{{job="gw",status=~".+",status=~"error"}}[60s]))"#)
-    );
+    let x = format!(r#"{req}{{job="gw",status=~".+"}}"#);
+    assert_eq!(q.requests(), counted("sum", &x, &x, "60s", "60"));
+    let e = format!(r#"{req}{{job="gw",status=~".+",status=~"error"}}"#);
+    assert_eq!(q.errors(), counted("sum", &e, &x, "60s", "60"));
     assert_eq!(
         q.quantile(0.95).as_deref(),
         Some(
@@ -182,9 +183,7 @@ fn mcpany_selects_only_series_with_a_status_everywhere() {
     );
     assert_eq!(
         q.by_tool(),
-        Some(format!(
-            r#"sum by (service_id) (rate({req}{{job="gw",status=~".+"}}[60s]))"#
-        ))
+        Some(counted("sum by (service_id) ", &x, &x, "60s", "60"))
     );
 }
 
@@ -198,13 +197,12 @@ fn hand_written_tool_counters_by_their_tool_label() {
         &["/metrics", "/health"],
     );
     let q = Promql::new(&p, &[], 60_000);
+    let x = "mcp_tool_invocations_total";
+    let e = r#"mcp_tool_invocations_total{status=~"error|failure"}"#;
+    assert_eq!(q.errors(), counted("sum", e, x, "60s", "60"));
     assert_eq!(
-        q.errors(),
-        r#"sum(rate(mcp_tool_invocations_total{status=~"error|failure"}[60s]))"#
-    );
-    assert_eq!(
-        q.by_tool().as_deref(),
-        Some("sum by (tool) (rate(mcp_tool_invocations_total[60s]))")
+        q.by_tool(),
+        Some(counted("sum by (tool) ", x, x, "60s", "60"))
     );
     assert_eq!(
         q.quantile(0.99).as_deref(),
@@ -222,15 +220,13 @@ fn otel_client_reads_the_client_histogram() {
         &["/metrics", "/health"],
     );
     let q = Promql::new(&p, &sel(r#"job="gw""#), 60_000);
+    let x = r#"mcp_client_operation_duration_seconds_count{job="gw"}"#;
+    let e = r#"mcp_client_operation_duration_seconds_count{job="gw",error_type=~".+"}"#;
+    assert_eq!(q.errors(), counted("sum", e, x, "60s", "60"));
+    let t = r#"mcp_client_operation_duration_seconds_count{job="gw",mcp_method_name="tools/call"}"#;
     assert_eq!(
-        q.errors(),
-        r#"sum(rate(mcp_client_operation_duration_seconds_count{job="gw",error_type=~".+"}[60s]))"#
-    );
-    assert_eq!(
-        q.by_tool().as_deref(),
-        Some(
-            r#"sum by (gen_ai_tool_name) (rate(mcp_client_operation_duration_seconds_count{job="gw",mcp_method_name="tools/call"}[60s]))"#
-        )
+        q.by_tool(),
+        Some(counted("sum by (gen_ai_tool_name) ", t, x, "60s", "60"))
     );
 }
 
@@ -261,14 +257,10 @@ fn http_leaves_out_the_targets_own_polling_paths_under_its_path_label() {
     let p = detected(&keys, &["/metrics/prometheus", "/health"]);
     let q = Promql::new(&p, &sel(r#"job="gw""#), 60_000);
     let sel = r#"job="gw",handler!="/metrics/prometheus",handler!="/health""#;
-    assert_eq!(
-        q.requests(),
-        format!("sum(rate(http_requests_total{{{sel}}}[60s]))")
-    );
-    assert_eq!(
-        q.errors(),
-        format!(r#"sum(rate(http_requests_total{{{sel},status=~"5.."}}[60s]))"#)
-    );
+    let x = format!("http_requests_total{{{sel}}}");
+    assert_eq!(q.requests(), counted("sum", &x, &x, "60s", "60"));
+    let e = format!(r#"http_requests_total{{{sel},status=~"5.."}}"#);
+    assert_eq!(q.errors(), counted("sum", &e, &x, "60s", "60"));
     // The finer histogram has no handler label: the exclusions hold for it trivially,
     // as they do in scrape mode.
     assert_eq!(

@@ -144,13 +144,13 @@ fn parse_le(s: &str) -> Option<f64> {
 /// Neumaier-compensated running sum, as Prometheus `kahanSumInc`: the
 /// compensation is reset when the running sum becomes infinite.
 #[derive(Debug, Default, Clone, Copy)]
-struct KahanSum {
+pub(crate) struct KahanSum {
     sum: f64,
     c: f64,
 }
 
 impl KahanSum {
-    fn add(&mut self, inc: f64) {
+    pub(crate) fn add(&mut self, inc: f64) {
         let t = self.sum + inc;
         if t.is_infinite() {
             self.c = 0.0;
@@ -162,7 +162,7 @@ impl KahanSum {
         self.sum = t;
     }
 
-    fn value(self) -> f64 {
+    pub(crate) fn value(self) -> f64 {
         self.sum + self.c
     }
 }

@@ -92,6 +92,8 @@ pub struct Refresh {
     /// numbers are, which can be well before `t_ms` (an engine answering "now" as of
     /// 30 s ago). `None` when the answer holds no sample time.
     pub newest_sample_ms: Option<i64>,
+    /// Each instance's own `up` sample time, Unix ms: a drilled-down instance's age.
+    pub sample_ms: BTreeMap<String, i64>,
     /// The tiles over the whole selector.
     pub total: Stats,
     /// The fleet, sorted by instance.
@@ -219,6 +221,10 @@ pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
     Refresh {
         t_ms: answers.t_ms,
         newest_sample_ms: up_at.values().copied().max(),
+        sample_ms: up_at
+            .iter()
+            .map(|(name, t)| ((*name).to_string(), *t))
+            .collect(),
         total,
         rows,
         per_instance,

@@ -3,9 +3,10 @@
 
 use regex::Regex;
 
+use super::counted::{sum_counted_rate, sum_counted_rate_by};
 use super::profile::Profile;
 use super::promql::histogram_quantile_bounded;
-use super::query::{bucket_rates, sum_rate, sum_rate_by};
+use super::query::bucket_rates;
 use super::series::{SeriesKey, SeriesStore};
 
 /// Share of tool calls of one module.
@@ -24,9 +25,10 @@ pub struct ModuleShare {
 pub struct Stats {
     /// Evaluation time, Unix ms.
     pub eval_ms: i64,
-    /// `sum(rate(requests[range]))`, requests per second; `None` until two samples exist.
+    /// Requests per second, counted from zero ([`super::counted`]): `sum(rate(requests[range]))`
+    /// plus the whole count of series born in the window; `None` until a series adds anything.
     pub req_per_sec: Option<f64>,
-    /// `sum(rate(requests{error}[range]))`, errors per second.
+    /// Errors per second, counted the same way.
     pub err_per_sec: Option<f64>,
     /// errors / requests (0..1); `None` without requests (PromQL would give NaN).
     pub error_ratio: Option<f64>,
@@ -170,7 +172,9 @@ pub fn effective_range_ms(
     }
 }
 
-/// `(sum(rate(requests)), sum(rate(requests{error})))` per second at `eval_ms`.
+/// `(requests, errors)` per second at `eval_ms`: each counted from zero
+/// ([`super::counted`]), i.e. `sum(rate(requests))` and `sum(rate(requests{error}))` plus
+/// the whole count of series born inside the window.
 pub fn request_rates(
     profile: &Profile,
     counters: &SeriesStore,
@@ -179,15 +183,24 @@ pub fn request_rates(
 ) -> (Option<f64>, Option<f64>) {
     let is_err =
         |k: &SeriesKey| profile.counts(k) && profile.is_error(k.label(&profile.error_label));
+    let target = |k: &SeriesKey| profile.counts(k);
     (
-        sum_rate(
+        sum_counted_rate(
             counters,
             &profile.requests,
-            |k| profile.counts(k),
+            target,
+            target,
             eval_ms,
             range_ms,
         ),
-        sum_rate(counters, &profile.requests, is_err, eval_ms, range_ms),
+        sum_counted_rate(
+            counters,
+            &profile.requests,
+            target,
+            is_err,
+            eval_ms,
+            range_ms,
+        ),
     )
 }
 
@@ -202,9 +215,10 @@ fn modules(
         return Vec::new();
     };
     let is_tool_call = |k: &SeriesKey| profile.counts(k) && profile.is_tool_call(k);
-    let by_tool = sum_rate_by(
+    let by_tool = sum_counted_rate_by(
         counters,
         &profile.requests,
+        |k: &SeriesKey| profile.counts(k),
         is_tool_call,
         tool_label,
         eval_ms,

@@ -127,10 +127,12 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     }
     // Query mode: the age of the newest sample the last good answer held (from its own
     // timestamp), which an engine answering "now" as of a while ago puts well before the
-    // request; the request's age only when the answer held no sample time.
+    // request; drilled into an instance, that instance's own sample; the request's age only
+    // when the answer held no sample time.
     let query = view.fleet.and_then(|f| f.query());
+    let drilled = view.fleet.and_then(|f| f.drilled.as_deref());
     let sampled = query
-        .and_then(|q| q.newest_sample_ms)
+        .and_then(|q| q.sampled_ms(drilled))
         .map(|t| (view.now_ms.saturating_sub(t)).max(0) as f64 / 1000.0);
     match sampled.or(status.scrape.age_secs(view.now_ms)) {
         Some(age) => {

@@ -93,6 +93,14 @@ pub fn apply_timeline(app: &mut App, total: Vec<Point>, instances: BTreeMap<Stri
     }));
 }
 
+/// Each instance's `up` sample time in the fixture's refresh: two seconds before `now`.
+pub fn sample_ms(now: i64) -> BTreeMap<String, i64> {
+    FLEET
+        .iter()
+        .map(|f| (f.0.to_string(), now - 2_000))
+        .collect()
+}
+
 /// An app in query mode after one refresh at `now` and an hour of timeline points.
 pub fn fleet_app() -> (App, i64) {
     let mut app = App::new(config()).expect("app");
@@ -131,6 +139,7 @@ pub fn fleet_app() -> (App, i64) {
             t_ms: now,
             // The newest `up` sample two seconds before the refresh: the header's age.
             newest_sample_ms: Some(now - 2_000),
+            sample_ms: sample_ms(now),
             total: stats(now, 115.6, 0.029, 0.48, 2.1),
             rows,
             per_instance,

@@ -187,8 +187,9 @@ fn seconds(ms: i64) -> String {
 /// Longest expression logged, characters.
 const LOGGED_EXPR_CHARS: usize = 160;
 
-/// `promql` on one line, cut to [`LOGGED_EXPR_CHARS`] with `…`.
-fn abbreviated(promql: &str) -> String {
+/// `promql` on one line, cut to [`LOGGED_EXPR_CHARS`] with `…`: for the log and for the
+/// `— query: …` of an error (a counted expression runs to several hundred characters).
+pub fn abbreviated(promql: &str) -> String {
     let one_line = promql.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= LOGGED_EXPR_CHARS {
         return one_line;

@@ -5,7 +5,7 @@
 use futures::future::join_all;
 
 use super::api::Data;
-use super::client::PromClient;
+use super::client::{PromClient, abbreviated};
 use crate::model::alerts::matcher::Matcher;
 use crate::model::promql_text::Promql;
 use crate::model::query_mode::{Answers, Matrix, TargetState, TileAnswers, Vector};
@@ -63,7 +63,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
                 .query(e, t_ms)
                 .await
                 .map(Some)
-                .map_err(|why| format!("{why} — query: {e}")),
+                .map_err(|why| format!("{why} — query: {}", abbreviated(e))),
             None => Ok(None),
         }
     }));
@@ -140,7 +140,7 @@ pub async fn up_only(
     };
     let at_expr = format!("timestamp({expr})");
     let (answer, at) = futures::join!(client.query(&expr, t_ms), client.query(&at_expr, t_ms));
-    let answer = answer.map_err(|why| format!("{why} — query: {expr}"))?;
+    let answer = answer.map_err(|why| format!("{why} — query: {}", abbreviated(&expr)))?;
     let up = vector(answer.data)?;
     // Sample times only date the answer: without them the row still shows.
     let up_at = at
@@ -201,11 +201,15 @@ pub async fn backfill(
     .await;
     let mut out: [Matrix; 4] = Default::default();
     for (slot, (a, e)) in out.iter_mut().zip(answers.into_iter().zip(&exprs)) {
-        match a.map_err(|why| format!("{why} — query: {e}"))?.data {
+        match a
+            .map_err(|why| format!("{why} — query: {}", abbreviated(e)))?
+            .data
+        {
             Data::Matrix(m) => *slot = m,
             _ => {
                 return Err(format!(
-                    "a range query did not answer a matrix — query: {e}"
+                    "a range query did not answer a matrix — query: {}",
+                    abbreviated(e)
                 ));
             }
         }
