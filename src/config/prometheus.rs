@@ -35,6 +35,13 @@ pub struct PromEnv {
     pub http: HttpSettings,
     /// Whether queries ask for data up to now (`nocache = true|false|"auto"`).
     pub nocache: NoCache,
+    /// Thanos' `partial_response` parameter, sent with every query when set
+    /// (`partial_response = false`: Thanos fails a query whose StoreAPIs did not all
+    /// answer, instead of answering without them plus a warning). `None`, the default:
+    /// not sent, the API's own default (Thanos: `--query.partial-response`, true); the
+    /// numbers of a partial answer are marked partial either way
+    /// ([`crate::model::partial`]). Prometheus and Mimir ignore the parameter.
+    pub partial_response: Option<bool>,
 }
 
 /// The freshness setting of an environment (`nocache` in its table). VictoriaMetrics
@@ -62,6 +69,7 @@ impl std::fmt::Debug for PromEnv {
             .field("timeout", &self.timeout)
             .field("http", &self.http)
             .field("nocache", &self.nocache)
+            .field("partial_response", &self.partial_response)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +84,7 @@ impl PromEnv {
             timeout: DEFAULT_TIMEOUT,
             http: HttpSettings::default(),
             nocache: NoCache::Auto,
+            partial_response: None,
         }
     }
 
@@ -126,6 +135,7 @@ pub(super) struct RawProm {
     selector: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
     nocache: Option<Spanned<toml::Value>>,
+    partial_response: Option<bool>,
     headers: Option<IndexedHeaders>,
     basic_auth_user: Option<Spanned<String>>,
     basic_auth_password_env: Option<Spanned<String>>,
@@ -240,6 +250,7 @@ fn environment(
             }
         };
     }
+    env.partial_response = raw.partial_response;
     let parts = http::parts_of!(raw);
     env.http = http::convert(src, table, &parts)?;
     Ok(env)

@@ -133,6 +133,8 @@ fn the_sample_configs_commented_query_mode_parses_when_uncommented() {
             .map(String::as_str),
         Some("tenant")
     );
+    assert_eq!(cfg.prometheus.environments[0].partial_response, Some(false));
+    assert_eq!(cfg.prometheus.environments[1].partial_response, None);
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod fleet_total;
 pub mod logs;
 pub mod mcp;
+pub mod partial;
 pub mod profile;
 pub mod promql;
 pub mod promql_text;

@@ -78,10 +78,18 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         ));
     }
     for w in q.warnings.iter().take(2) {
+        // A store's failure (Thanos' partial response) says the numbers lack its data.
+        let what = match crate::model::partial::is_partial(w) {
+            true => "partial answer",
+            false => "warning",
+        };
         top.push(Line::styled(
             format!(
-                " ▲ warning: {}",
-                fit(w, inner.width.saturating_sub(13) as usize)
+                " ▲ {what}: {}",
+                fit(
+                    w,
+                    inner.width.saturating_sub(6 + what.len() as u16) as usize
+                )
             ),
             Style::new().fg(t.warn),
         ));

@@ -71,6 +71,21 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         };
         segments.push((0, vec![span]));
     }
+    // Query mode: the last answer was partial (a store behind a Thanos Querier did not
+    // answer), on every screen, so its numbers never pass as complete.
+    if view
+        .fleet
+        .filter(|f| f.query().is_some())
+        .is_some_and(|f| crate::model::partial::first_partial(&f.warnings).is_some())
+    {
+        segments.push((
+            0,
+            vec![Span::styled(
+                "▲ PARTIAL answer",
+                Style::new().fg(t.warn).add_modifier(Modifier::BOLD),
+            )],
+        ));
+    }
     let counts = view.alerts.counts();
     let any_firing = counts.iter().any(|n| *n > 0);
     let mut alert_spans = Vec::new();

@@ -188,6 +188,7 @@ fn apply_query(w: &mut Watched, u: PromUpdate, now_ms: i64) {
         PromUpdate::Profile { result, .. } => d.set_profile(result.map(|p| *p)),
         PromUpdate::Refresh { t_ms, result, .. } => match result {
             Ok(r) => {
+                w.partial = crate::model::partial::first_partial(&r.warnings).map(str::to_string);
                 let n = r.rows.iter().filter(|row| row.up == Some(true)).count();
                 w.up = Some((n as f64, r.rows.len()));
                 d.apply_stats(t_ms, Ok(r.total));

@@ -287,7 +287,7 @@ async fn watch(cfg: Config, opts: WatchOptions, out: &mut impl Write) -> Result<
                 let mut breached = None;
                 let mut unreachable = None;
                 for w in fleet.watched.values_mut() {
-                    for unseen in w.unseen() {
+                    for unseen in w.unseen().into_iter().chain(w.partial_change()) {
                         emit(out, &opts.output.warning(t_ms, elapsed, w.name.as_deref(), &unseen));
                     }
                     let r = w.read(t_ms, elapsed);

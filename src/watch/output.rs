@@ -221,7 +221,8 @@ impl Output {
     }
 
     /// A warning about a target (or the query API's fleet when `target` is `None`): a
-    /// criterion its histogram cannot see. Text: `T  +0m02s  warning: [target: ]message`;
+    /// criterion its histogram cannot see, or the API's answers turning partial (or
+    /// complete again). Text: `T  +0m02s  warning: [target: ]message`;
     /// JSON: `{"kind":"warning","t","elapsed_s","target","message"}`.
     pub fn warning(
         self,

@@ -76,6 +76,11 @@ pub struct Watched {
     pub last: Option<Reading>,
     /// Whether the criteria its histogram cannot see were said ([`Watched::unseen`]).
     warned_unseen: bool,
+    /// Query mode: the warning that made the last answer partial (a Thanos store did not
+    /// answer, see [`crate::model::partial`]); `None` when it was complete.
+    pub partial: Option<String>,
+    /// Whether the last change of [`Watched::partial`] said it is partial.
+    said_partial: bool,
 }
 
 impl Watched {
@@ -98,7 +103,23 @@ impl Watched {
             failing_since: None,
             last: None,
             warned_unseen: false,
+            partial: None,
+            said_partial: false,
         }
+    }
+
+    /// Query mode: what to say when the API's answers turned partial, or complete again;
+    /// once per change, `None` otherwise. A partial answer's numbers lack the data of the
+    /// stores that did not answer, so they may read low.
+    pub fn partial_change(&mut self) -> Option<String> {
+        if self.partial.is_some() == self.said_partial {
+            return None;
+        }
+        self.said_partial = self.partial.is_some();
+        Some(match &self.partial {
+            Some(w) => format!("the API's answer is partial, its numbers may be low: {w}"),
+            None => "the API's answer is complete again".to_string(),
+        })
     }
 
     /// Once the target's latency histogram is known: each criterion on p95 or p99 whose

@@ -26,6 +26,11 @@ pub struct PromClient {
     pub shown: String,
     /// Whether queries carry VictoriaMetrics' `nocache=1` (see [`crate::config::NoCache`]).
     pub nocache: bool,
+    /// Thanos' `partial_response=<bool>` on every query, when configured.
+    partial_response: Option<bool>,
+    /// Whether the environment sends a tenant header (`X-Scope-OrgID`), to explain a
+    /// multi-tenant API's `401 no org id`.
+    has_tenant: bool,
 }
 
 impl std::fmt::Debug for PromClient {
@@ -57,20 +62,35 @@ impl PromClient {
             base,
             shown: redact(text),
             nocache: false,
+            partial_response: env.partial_response,
+            has_tenant: env
+                .http
+                .headers
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case(TENANT_HEADER)),
         })
     }
 
-    /// `<base>/api/v1/<endpoint>?<query>`.
+    /// `<base>/api/v1/<endpoint>?<query>`; `endpoint` may have several segments
+    /// (`status/top_queries`), each its own (not one with an escaped `/`).
     fn url(&self, endpoint: &str, query: &[(&str, String)]) -> Result<Url, String> {
         let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|_| "Prometheus URL cannot take a path".to_string())?
             .pop_if_empty()
-            .extend(["api", "v1", endpoint]);
+            .extend(["api", "v1"])
+            .extend(endpoint.split('/'));
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         if self.nocache && endpoint.starts_with("query") {
             url.query_pairs_mut().append_pair("nocache", "1");
+        }
+        if let Some(p) = self
+            .partial_response
+            .filter(|_| endpoint.starts_with("query"))
+        {
+            url.query_pairs_mut()
+                .append_pair("partial_response", if p { "true" } else { "false" });
         }
         Ok(url)
     }
@@ -143,7 +163,7 @@ impl PromClient {
                 return Err(e);
             }
         };
-        let answer = api::query(status, &body);
+        let answer = api::query(status, &body).map_err(|e| self.explained(e));
         match &answer {
             Ok(a) => tracing::debug!(
                 api = %self.shown, endpoint, query = %expr, ms, status, bytes = body.len(),
@@ -159,14 +179,35 @@ impl PromClient {
 
     /// The active scrape targets (`/api/v1/targets?state=active`).
     ///
-    /// Errors: as [`PromClient::query`]; a 404 where the API has no targets list (Thanos
-    /// querier, Mimir).
+    /// Errors: as [`PromClient::query`]; a 404 where the API has no targets list (Mimir,
+    /// Cortex: `404 page not found`; Thanos Querier has one, merged from its StoreAPIs).
     pub async fn targets(&self) -> Result<Answer<Vec<Target>>, String> {
         let url = self.url("targets", &[("state", "active".to_string())])?;
         let (status, body) = self.get(url, MAX_RANGE_BYTES).await?;
-        api::targets(status, &body)
+        api::targets(status, &body).map_err(|e| self.explained(e))
+    }
+
+    /// `error` with what to do when it is a multi-tenant API's refusal of a request
+    /// without a tenant: Mimir and Cortex answer `401` with the plain text `no org id`
+    /// (dskit `middleware.AuthenticateUser`, `user.ErrNoOrgID`) unless `X-Scope-OrgID`
+    /// names one. Other errors, and that one when the header was sent, are kept as they are.
+    fn explained(&self, error: String) -> String {
+        if error == NO_ORG_ID && !self.has_tenant {
+            format!(
+                "{error}: the API is multi-tenant (Mimir, Cortex) and this environment sends \
+                 no {TENANT_HEADER} header: add headers = {{ \"{TENANT_HEADER}\" = \"<tenant>\" }}"
+            )
+        } else {
+            error
+        }
     }
 }
+
+/// The tenant header of Mimir, Cortex and Loki (dskit `user.OrgIDHeaderName`).
+pub const TENANT_HEADER: &str = "X-Scope-OrgID";
+
+/// How [`api::query`] words Mimir's and Cortex's answer to a request without a tenant.
+const NO_ORG_ID: &str = "HTTP 401: no org id";
 
 impl PromClient {
     /// GET `<base>/api/v1/<endpoint>` as it is: the status and the body (at most 64 KiB),

@@ -7,6 +7,7 @@ use futures::future::join_all;
 use super::api::Data;
 use super::client::{PromClient, abbreviated};
 use crate::model::alerts::matcher::Matcher;
+use crate::model::partial::TARGETS_WARNING;
 use crate::model::promql_text::Promql;
 use crate::model::query_mode::{Answers, Matrix, TargetState, TileAnswers, Vector};
 
@@ -50,8 +51,8 @@ fn tiles(q: &Promql) -> [Option<String>; 7] {
 /// scrape error (a list that can be long on a shared Prometheus, so not every time).
 ///
 /// Errors: the first query that failed, with the expression it was. A targets list the
-/// API does not have (Thanos, Mimir: 404) is not an error; another failure of it is a
-/// warning.
+/// API does not have (Mimir, Cortex: 404) is not an error; another failure of it is a
+/// warning (Thanos Querier has one, merged from its StoreAPIs' targets).
 pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, String> {
     let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
     exprs.extend(tiles(&q.by_instance));
@@ -93,7 +94,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
             Ok(t) => Some(fleet_targets(t.data, &q.selector)),
             Err(e) if e.starts_with("HTTP 404") => None,
             Err(e) => {
-                warnings.push(format!("/api/v1/targets: {e}"));
+                warnings.push(format!("{TARGETS_WARNING}{e}"));
                 None
             }
         }
