@@ -26,6 +26,7 @@ pub mod query_source;
 pub mod ready;
 pub mod serve;
 pub mod skip;
+pub mod timeline_seen;
 pub mod tls;
 pub mod tmux;
 pub mod watching;
