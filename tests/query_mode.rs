@@ -3,10 +3,9 @@
 //! lists them with the right relative numbers, a killed server shows down with its scrape
 //! error within two refresh intervals on both engines (VictoriaMetrics answers "now" as of
 //! 30 s ago unless asked with `nocache=1`, which query mode detects and sends), a refresh
-//! asks the same number of queries whatever the number of instances, and API errors arrive
-//! in the API's words.
-//! Exporter fixtures scraped by the same Prometheus are detected as scrape mode detects
-//! them.
+//! asks the same number of queries whatever the number of instances, the timeline is
+//! backfilled at start, and API errors arrive in the API's words, on both engines.
+//! Exporter profiles detected through either engine: `query_mode_detect.rs`.
 
 mod support;
 
@@ -199,8 +198,18 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeline_is_backfilled_from_query_range_at_start() {
+    backfilled_at_start(Engine::Prometheus).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeline_is_backfilled_from_query_range_at_start_on_victoria_metrics() {
+    backfilled_at_start(Engine::VictoriaMetrics).await;
+}
+
+async fn backfilled_at_start(engine: Engine) {
     let server = demo(20.0, 0.1, (20, 200)).await;
-    let Some(prom) = Prometheus::start(
+    let Some(prom) = Prometheus::start_engine(
+        engine,
         &[Job {
             name: "mcp",
             targets: vec![server.addr.to_string()],
@@ -209,21 +218,18 @@ async fn timeline_is_backfilled_from_query_range_at_start() {
     ) else {
         return;
     };
-    // Let Prometheus gather some history before mcptop starts (its first scrape comes up to
-    // 5 s after it is ready: the discovery reload interval).
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while prom
-        .scrape_times("mcp", "30s", mcptop::sources::now_ms())
-        .await
-        .len()
-        < 8
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "Prometheus never scraped"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    // Let the engine gather some history before mcptop starts (Prometheus' first scrape
+    // comes up to 5 s after it is ready: the discovery reload interval). VictoriaMetrics
+    // answers a `query_range` point newer than its `-search.latencyOffset` (30 s) with a
+    // copy of the last older point of the same answer, and leaves it out when there is
+    // none (`nocache=1` or not): its history must reach beyond the offset, or the backfill
+    // is empty.
+    let scrapes = match engine {
+        Engine::Prometheus => 8,
+        Engine::VictoriaMetrics => 40,
+    };
+    prom.wait_for_scrapes("mcp", "60s", scrapes, Duration::from_secs(90))
+        .await;
     let cfg = PrometheusConfig {
         environments: vec![env("p", &prom.url(), "job=\"mcp\"")],
         start: None,
@@ -246,9 +252,12 @@ async fn timeline_is_backfilled_from_query_range_at_start() {
         {
             assert!(
                 total.iter().filter(|p| p.req_per_sec > 0.0).count() >= 3,
-                "history from before the start: {total:?}"
+                "{engine:?}: history from before the start: {total:?}"
             );
-            assert!(total.iter().any(|p| p.err_per_sec > 0.0), "{total:?}");
+            assert!(
+                total.iter().any(|p| p.err_per_sec > 0.0),
+                "{engine:?}: {total:?}"
+            );
             assert_eq!(instances.len(), 1);
             break;
         }
@@ -258,7 +267,17 @@ async fn timeline_is_backfilled_from_query_range_at_start() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_errors_arrive_in_the_apis_words() {
-    let Some(prom) = Prometheus::start(
+    api_errors_in_the_apis_words(Engine::Prometheus).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_errors_arrive_in_the_apis_words_on_victoria_metrics() {
+    api_errors_in_the_apis_words(Engine::VictoriaMetrics).await;
+}
+
+async fn api_errors_in_the_apis_words(engine: Engine) {
+    let Some(prom) = Prometheus::start_engine(
+        engine,
         &[Job {
             name: "closed",
             targets: vec!["127.0.0.1:1".into()],
@@ -287,7 +306,7 @@ async fn api_errors_arrive_in_the_apis_words() {
     tasks.abort_all();
 
     // Without a profile the fleet still shows which targets are up: the closed port down,
-    // with Prometheus' scrape error.
+    // with the engine's scrape error (both serve `/api/v1/targets` with `lastError`).
     let cfg = PrometheusConfig {
         environments: vec![env("p", &prom.url(), "job=\"closed\"")],
         start: None,
@@ -303,12 +322,14 @@ async fn api_errors_arrive_in_the_apis_words() {
     .await;
     assert!(
         r.rows[0].last_error.contains("connection refused"),
-        "{:?}",
+        "{engine:?}: {:?}",
         r.rows
     );
     tasks.abort_all();
 
-    // A wrong path: Prometheus' own 404 text, not a JSON error.
+    // A wrong path: the engine's own text, not a JSON error. Prometheus answers 404;
+    // VictoriaMetrics 400 with the request's address and URI ("unsupported path
+    // requested" comes after them, past what the error line keeps).
     let cfg = PrometheusConfig {
         environments: vec![env("p", &format!("{}/not-here", prom.url()), "")],
         start: None,
@@ -317,22 +338,29 @@ async fn api_errors_arrive_in_the_apis_words() {
     let mut tasks = tokio::task::JoinSet::new();
     let _b = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
     match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
-        Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => {
-            assert!(e.starts_with("HTTP 404"), "{e}");
-        }
-        other => panic!("expected a 404: {other:?}"),
+        Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => match engine {
+            Engine::Prometheus => assert!(e.starts_with("HTTP 404"), "{e}"),
+            Engine::VictoriaMetrics => assert!(
+                e.starts_with("HTTP 400: remoteAddr: ")
+                    && e.contains("requestURI: /not-here/api/v1/query"),
+                "{e}"
+            ),
+        },
+        other => panic!("{engine:?}: expected the wrong path's error: {other:?}"),
     }
 
-    // A query Prometheus refuses: its errorType and message.
+    // A query the engine refuses: its errorType and message. Prometheus says `bad_data`
+    // with HTTP 400; VictoriaMetrics puts its status, 422, in errorType.
     let client = prometheus::client::PromClient::new(&env("p", &prom.url(), "")).expect("client");
     let e = client
         .query("sum(rate(x[5m])", mcptop::sources::now_ms())
         .await
         .expect_err("a parse error");
-    assert!(
-        e.starts_with("bad_data: ") && e.ends_with("(HTTP 400)"),
-        "{e}"
-    );
+    let (prefix, suffix) = match engine {
+        Engine::Prometheus => ("bad_data: ", "(HTTP 400)"),
+        Engine::VictoriaMetrics => ("422: error when executing query=", "(HTTP 422)"),
+    };
+    assert!(e.starts_with(prefix) && e.ends_with(suffix), "{e}");
 }
 
 /// What the recording API saw: each request's headers.
@@ -386,107 +414,5 @@ async fn tenant_header_and_token_reach_the_api_and_never_the_error() {
     assert_eq!(
         h.get("authorization").and_then(|v| v.to_str().ok()),
         Some("Bearer planted-mimir-token-7f3a")
-    );
-}
-
-/// Serves `tests/fixtures/profiles/<file>` at `/metrics` on a free port; its address.
-async fn serve_fixture(file: &str) -> std::net::SocketAddr {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/profiles")
-        .join(file);
-    let body = std::fs::read_to_string(path).expect("fixture");
-    let app = axum::Router::new().route(
-        "/metrics",
-        axum::routing::get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    );
-    support::serve::serve(app).await
-}
-
-/// The first profile the source detects under `selector` (failures while Prometheus has
-/// not scraped yet are skipped).
-async fn detected(
-    prom: &Prometheus,
-    selector: &str,
-    polling: &[&str],
-) -> mcptop::model::profile::Profile {
-    let cfg = PrometheusConfig {
-        environments: vec![env("p", &prom.url(), selector)],
-        start: None,
-    };
-    let mut s = settings();
-    s.polling_paths = polling.iter().map(|p| (*p).to_string()).collect();
-    let (tx, mut rx) = mpsc::channel(64);
-    let mut tasks = tokio::task::JoinSet::new();
-    let _handle = prometheus::spawn(&cfg, s, tx, &mut tasks);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
-    let mut last = String::from("nothing");
-    loop {
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Ok(p), .. }))) => {
-                tasks.abort_all();
-                return *p;
-            }
-            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => last = e,
-            Ok(Some(_)) => {}
-            other => panic!("no profile under {selector}: {other:?}; last: {last}"),
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn exporters_are_detected_from_the_query_api_as_from_a_scrape() {
-    let mcpany = serve_fixture("mcpany.prom").await;
-    let fastapi = serve_fixture("http-fastapi.prom").await;
-    let Some(prom) = Prometheus::start(
-        &[
-            Job {
-                name: "mcpany",
-                targets: vec![mcpany.to_string()],
-            },
-            Job {
-                name: "fastapi",
-                targets: vec![fastapi.to_string()],
-            },
-        ],
-        1000,
-    ) else {
-        return;
-    };
-    // The go-metrics twins (no status) are in the same family: only the series with a
-    // status are counted, in the PromQL sent as well.
-    let p = detected(&prom, "job=\"mcpany\"", &["/metrics", "/health"]).await;
-    assert_eq!(p.kind, ProfileKind::Mcpany);
-    assert_eq!(p.why, "mcpany_tools_call_total");
-    assert!(p.matched);
-    let q = Promql::new(&p, &[], 60_000);
-    assert!(q.requests().contains(r#"status=~".+""#), "{}", q.requests());
-    assert_eq!(p.tool_label.as_deref(), Some("service_id"));
-
-    // The label sets and `le` bounds come from the two detection queries: the finer,
-    // unlabelled histogram is chosen, and the polling path is the target's own.
-    let p = detected(
-        &prom,
-        "job=\"fastapi\"",
-        &["/metrics/prometheus", "/health"],
-    )
-    .await;
-    assert_eq!(p.kind, ProfileKind::Http);
-    assert_eq!(p.error_label, "status");
-    let l = p.latency.as_ref().expect("latency");
-    assert_eq!(l.bucket, "http_request_duration_highr_seconds_bucket");
-    assert_eq!(
-        l.passed_over.as_deref(),
-        Some("http_request_duration_seconds")
-    );
-    assert!(l.includes_polling);
-    // The top finite bound: a quantile the API answers with exactly it fell in +Inf.
-    assert_eq!(l.top_finite, Some(60.0));
-    let selectors: Vec<String> = p.select.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        selectors,
-        [r#"handler!="/metrics/prometheus""#, r#"handler!="/health""#]
     );
 }

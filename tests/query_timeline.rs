@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use mcptop::config::{PromEnv, PrometheusConfig};
 use mcptop::model::profile::{Profile, ProfileChoice};
-use mcptop::model::query_mode::PromUpdate;
-use mcptop::model::timeline::{Gap, Timeline};
+use mcptop::model::timeline::Gap;
 use mcptop::model::timeline_sync::Rules;
-use mcptop::sources::{Update, now_ms, prometheus};
+use mcptop::sources::{now_ms, prometheus};
 use support::lagging_api::{self, truth};
+use support::timeline_seen::Seen;
 use tokio::sync::mpsc;
 
 const HISTORY: Duration = Duration::from_secs(60);
@@ -54,66 +54,18 @@ fn config(url: &str) -> PrometheusConfig {
     }
 }
 
-/// The timeline as the app keeps it, fed by the source's updates.
-struct Seen {
-    timeline: Timeline,
-    gaps: Vec<Gap>,
-    /// The newest point of the last `Timeline` update.
-    last_end: Option<i64>,
+/// A fresh [`Seen`] of the stand-in's timeline.
+fn seen() -> Seen {
+    Seen::new(HISTORY.as_millis() as i64, STEP_MS)
 }
 
-impl Seen {
-    fn new() -> Seen {
-        Seen {
-            timeline: Timeline::new(HISTORY.as_millis() as i64, STEP_MS),
-            gaps: Vec::new(),
-            last_end: None,
-        }
-    }
-
-    /// Takes the next update (before `deadline`); whether it was a `Timeline` one.
-    async fn next(
-        &mut self,
-        rx: &mut mpsc::Receiver<Update>,
-        deadline: tokio::time::Instant,
-        waiting_for: &str,
-    ) -> bool {
-        let u = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .unwrap_or_else(|_| {
-                let newest = self.timeline.points().last().map(|p| now_ms() - p.t_ms);
-                panic!(
-                    "timed out waiting for {waiting_for}; newest point {newest:?} ms old, \
-                     gaps {:?}",
-                    self.gaps
-                )
-            })
-            .expect("the source runs");
-        match u {
-            Update::Prometheus(PromUpdate::Timeline { total, replace, .. }) => {
-                self.last_end = total.last().map(|p| p.t_ms);
-                self.timeline.extend(&total, replace);
-                true
-            }
-            Update::Prometheus(PromUpdate::TimelineGaps { gaps, .. }) => {
-                self.gaps = gaps;
-                false
-            }
-            Update::Prometheus(PromUpdate::TimelineFailed { error, .. }) => {
-                panic!("the stand-in never fails: {error}")
-            }
-            _ => false,
-        }
-    }
-
-    /// Points at or before `until_ms` that differ from the settled values.
-    fn unsettled(&self, until_ms: i64) -> Vec<(i64, f64)> {
-        self.timeline
-            .points()
-            .filter(|p| p.t_ms <= until_ms && (p.req_per_sec - truth(p.t_ms)).abs() > 1e-9)
-            .map(|p| (p.t_ms, p.req_per_sec))
-            .collect()
-    }
+/// Points at or before `until_ms` that differ from the stand-in's settled values.
+fn unsettled(seen: &Seen, until_ms: i64) -> Vec<(i64, f64)> {
+    seen.timeline
+        .points()
+        .filter(|p| p.t_ms <= until_ms && (p.req_per_sec - truth(p.t_ms)).abs() > 1e-9)
+        .map(|p| (p.t_ms, p.req_per_sec))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,7 +75,7 @@ async fn timeline_keeps_up_with_an_engine_that_answers_late() {
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
     let _h = prometheus::spawn(&config(&url), settings(), tx, &mut tasks);
-    let mut seen = Seen::new();
+    let mut seen = seen();
     // Twelve refreshes in a row whose newest point is within the engine's offset and two
     // steps of now (a frozen timeline falls behind by a step each second), each with every
     // point the engine had settled at its values.
@@ -145,7 +97,7 @@ async fn timeline_keeps_up_with_an_engine_that_answers_late() {
         }
         // The engine had settled every point up to the ask's end less the offset.
         if let Some(end) = seen.last_end {
-            let wrong = seen.unsettled(end - OFFSET_MS);
+            let wrong = unsettled(&seen, end - OFFSET_MS);
             assert!(
                 wrong.is_empty(),
                 "provisional values never replaced: {wrong:?} (asked: {:?})",
@@ -154,6 +106,11 @@ async fn timeline_keeps_up_with_an_engine_that_answers_late() {
         }
     }
     assert!(seen.gaps.is_empty(), "no gap: {:?}", seen.gaps);
+    assert!(
+        seen.failures.is_empty(),
+        "the stand-in never fails: {:?}",
+        seen.failures
+    );
     tasks.abort_all();
 }
 
@@ -172,7 +129,7 @@ async fn a_stretch_the_engine_never_answers_is_a_gap_until_it_does() {
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
     let _h = prometheus::spawn_with(&config(&url), settings(), rules, tx, &mut tasks);
-    let mut seen = Seen::new();
+    let mut seen = seen();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     // The gap grows point by point as they leave the open window.
     while !seen.gaps.iter().any(|g| g.to_ms >= hole.1) {
@@ -210,6 +167,11 @@ async fn a_stretch_the_engine_never_answers_is_a_gap_until_it_does() {
             p.t_ms
         })
         .collect();
+    assert!(
+        seen.failures.is_empty(),
+        "the stand-in never fails: {:?}",
+        seen.failures
+    );
     assert_eq!(
         filled,
         (hole.0..=hole.1).step_by(STEP_MS as usize).collect()

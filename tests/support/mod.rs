@@ -27,6 +27,7 @@ pub mod ready;
 pub mod serve;
 pub mod skip;
 pub mod thanos_like;
+pub mod timeline_seen;
 pub mod tls;
 pub mod tmux;
 pub mod watching;

@@ -171,24 +171,47 @@ impl Prometheus {
 
     /// GET /api/v1/query at `time_ms`; the answer's `data` (resultType and result).
     ///
-    /// Panics: the request fails or Prometheus answers an error.
+    /// Panics: the request fails or the engine answers an error.
     pub async fn query(&self, promql: &str, time_ms: i64) -> Value {
-        let time = format!(
-            "{}.{:03}",
-            time_ms.div_euclid(1000),
-            time_ms.rem_euclid(1000)
-        );
-        let url = reqwest::Url::parse_with_params(
-            &format!("{}/api/v1/query", self.url()),
-            &[("query", promql), ("time", time.as_str()), ("nocache", "1")],
-        )
-        .expect("query URL");
+        self.api("query", promql, &[("time", seconds(time_ms))])
+            .await
+    }
+
+    /// GET /api/v1/query_range over `[start_ms, end_ms]` every `step_ms`: each series'
+    /// labels and its `(ms, value)` points, oldest first.
+    ///
+    /// Panics: as [`Prometheus::query`], or the answer is not a matrix.
+    pub async fn range(
+        &self,
+        promql: &str,
+        start_ms: i64,
+        end_ms: i64,
+        step_ms: i64,
+    ) -> Vec<(Labels, Vec<(i64, f64)>)> {
+        let params = [
+            ("start", seconds(start_ms)),
+            ("end", seconds(end_ms)),
+            ("step", seconds(step_ms)),
+        ];
+        let data = self.api("query_range", promql, &params).await;
+        assert_eq!(data["resultType"], "matrix", "{promql}: {data}");
+        matrix(&data)
+    }
+
+    /// GET /api/v1/`endpoint` with `query=promql`, `params` and `nocache=1`; the answer's
+    /// `data`.
+    async fn api(&self, endpoint: &str, promql: &str, params: &[(&str, String)]) -> Value {
+        let mut pairs: Vec<(&str, &str)> = vec![("query", promql), ("nocache", "1")];
+        pairs.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
+        let url =
+            reqwest::Url::parse_with_params(&format!("{}/api/v1/{endpoint}", self.url()), &pairs)
+                .expect("query URL");
         let resp = self
             .http
             .get(url)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("GET /api/v1/query {promql}: {e}"));
+            .unwrap_or_else(|e| panic!("GET /api/v1/{endpoint} {promql}: {e}"));
         let status = resp.status();
         let body = resp.text().await.unwrap_or_default();
         assert!(status.is_success(), "{promql}: {status}: {body}");
@@ -223,23 +246,7 @@ impl Prometheus {
     pub async fn samples(&self, selector: &str, time_ms: i64) -> Vec<(Labels, Vec<(i64, f64)>)> {
         let data = self.query(selector, time_ms).await;
         assert_eq!(data["resultType"], "matrix", "{selector}: {data}");
-        data["result"]
-            .as_array()
-            .expect("result array")
-            .iter()
-            .map(|s| {
-                let points = s["values"]
-                    .as_array()
-                    .expect("values")
-                    .iter()
-                    .map(|p| {
-                        let secs = p[0].as_f64().expect("timestamp");
-                        ((secs * 1000.0).round() as i64, number(&p[1]))
-                    })
-                    .collect();
-                (labels(&s["metric"]), points)
-            })
-            .collect()
+        matrix(&data)
     }
 
     /// Timestamps (ms) of the scrapes of `job` in the last `range` before `time_ms`,
@@ -253,6 +260,29 @@ impl Prometheus {
             .next()
             .map(|(_, points)| points.into_iter().map(|(t, _)| t).collect())
             .unwrap_or_default()
+    }
+
+    /// Waits until the engine holds at least `n` scrapes of `job` in the last `range`
+    /// (polled every 500 ms).
+    ///
+    /// Panics: not within `within`.
+    pub async fn wait_for_scrapes(&self, job: &str, range: &str, n: usize, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let got = self
+                .scrape_times(job, range, mcptop::sources::now_ms())
+                .await
+                .len();
+            if got >= n {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:?} scraped {job} {got} times in {range}, not {n}, within {within:?}",
+                self.engine
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
 
     /// Its stderr so far, for failure messages.
@@ -283,6 +313,32 @@ pub fn config_yaml(jobs: &[Job<'_>], interval_ms: u64) -> String {
         ));
     }
     out
+}
+
+/// Unix ms as the API's seconds with millisecond decimals.
+fn seconds(ms: i64) -> String {
+    format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
+}
+
+/// A matrix answer's series: labels and `(ms, value)` points.
+fn matrix(data: &Value) -> Vec<(Labels, Vec<(i64, f64)>)> {
+    data["result"]
+        .as_array()
+        .expect("result array")
+        .iter()
+        .map(|s| {
+            let points = s["values"]
+                .as_array()
+                .expect("values")
+                .iter()
+                .map(|p| {
+                    let secs = p[0].as_f64().expect("timestamp");
+                    ((secs * 1000.0).round() as i64, number(&p[1]))
+                })
+                .collect();
+            (labels(&s["metric"]), points)
+        })
+        .collect()
 }
 
 fn labels(metric: &Value) -> Labels {
