@@ -78,8 +78,9 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         ));
     }
     for w in q.warnings.iter().take(2) {
-        // A store's failure (Thanos' partial response) says the numbers lack its data.
-        let what = match crate::model::partial::is_partial(w) {
+        // A store's failure (Thanos' partial response) says the numbers lack its data; a
+        // scraped fleet's warnings (its targets file) are never about an API's answer.
+        let what = match q.query().is_some() && crate::model::partial::is_partial(w) {
             true => "partial answer",
             false => "warning",
         };
