@@ -210,29 +210,18 @@ async fn error_ratio_follows_the_raw_counters(kind: Engine) {
     let q = Promql::new(&Profile::otel_mcp(), &sel, RANGE_MS);
 
     // The first scrape; the first instant leaves a whole window of history before it.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let first = loop {
-        let times = engine
-            .scrape_times("ratio", "60s", mcptop::sources::now_ms())
-            .await;
-        if let Some(&t) = times.first() {
-            break t;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{kind:?} never scraped: {}",
-            engine.stderr()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let first = engine
+        .scrape_at_or_after("ratio", 0, Duration::from_secs(60))
+        .await;
     let instants: Vec<i64> = (0..6)
         .map(|k| first + RANGE_MS + 5_000 + INTERVAL_MS / 2 + k * 3_000)
         .collect();
     let last = *instants.last().expect("instants");
-    // Each instant is asked once the engine holds its samples (a second to be searchable).
-    while mcptop::sources::now_ms() < last + 2_000 {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    // Each instant is asked once the engine holds a scrape a second past it (a sample is
+    // searchable about a second after it is stored).
+    engine
+        .scrape_at_or_after("ratio", last + INTERVAL_MS, Duration::from_secs(120))
+        .await;
 
     // (counted vs what the engine can see, sum(rate) vs raw, counted vs raw)
     let mut worst = (0.0_f64, 0.0_f64, 0.0_f64);

@@ -285,6 +285,29 @@ impl Prometheus {
         }
     }
 
+    /// The time (Unix ms) of the oldest scrape of `job` in the last 5 minutes at or after
+    /// `after_ms`, once the engine holds one (polled every 200 ms).
+    ///
+    /// Panics: none within `within`.
+    pub async fn scrape_at_or_after(&self, job: &str, after_ms: i64, within: Duration) -> i64 {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let times = self
+                .scrape_times(job, "5m", mcptop::sources::now_ms())
+                .await;
+            if let Some(&t) = times.iter().find(|&&t| t >= after_ms) {
+                return t;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:?} held no scrape of {job} at or after {after_ms} within {within:?}: {}",
+                self.engine,
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Its stderr so far, for failure messages.
     pub fn stderr(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("stderr-0.log")).unwrap_or_default()
