@@ -256,7 +256,8 @@ fn instant(q: &Quirks, query: &str, partial: bool) -> Value {
         } else {
             1.0
         };
-        if query.contains("instance)") {
+        // `by (instance`: the counted rates also hold `on (job, instance)` in the total.
+        if query.contains("by (instance") {
             by_instance(&|_, share| truth(now) * share * scale)
         } else {
             let answered: f64 = instances(partial).iter().map(|(_, s)| s).sum();
@@ -283,7 +284,7 @@ fn range(q: &Quirks, seen: &Seen, query: &str, partial: bool) -> Value {
     } else {
         1.0
     };
-    let series: Vec<(Value, f64)> = if query.contains("instance)") {
+    let series: Vec<(Value, f64)> = if query.contains("by (instance") {
         instances(partial)
             .iter()
             .map(|(i, share)| (json!({ "instance": i }), *share))
