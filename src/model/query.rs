@@ -37,42 +37,6 @@ pub fn sum_rate(
     sum.map(KahanSum::value)
 }
 
-/// `sum by (label) (rate(...))` -> `Vec<(label value, per-second rate)>` sorted
-/// by rate desc then value; series without the label go under "".
-///
-/// `sum by (by) (rate(name{pred}[range]))`. A group appears only when at
-/// least one of its series has 2 samples in the window. NaN rates sort last.
-#[must_use]
-pub fn sum_rate_by(
-    store: &SeriesStore,
-    name: &str,
-    pred: impl Fn(&SeriesKey) -> bool,
-    by: &str,
-    eval_ms: i64,
-    range_ms: i64,
-) -> Vec<(String, f64)> {
-    let mut groups: BTreeMap<&str, KahanSum> = BTreeMap::new();
-    for (key, series) in store.select(name).filter(|(key, _)| pred(key)) {
-        if let Some(r) = rate(series, eval_ms, range_ms) {
-            groups
-                .entry(key.label(by).unwrap_or(""))
-                .or_default()
-                .add(r);
-        }
-    }
-    let mut out: Vec<(String, f64)> = groups
-        .into_iter()
-        .map(|(value, sum)| (value.to_owned(), sum.value()))
-        .collect();
-    out.sort_by(|a, b| {
-        a.1.is_nan()
-            .cmp(&b.1.is_nan())
-            .then_with(|| b.1.total_cmp(&a.1))
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    out
-}
-
 /// `histogram_quantile(q, sum by (le) (rate(name_bucket{pred}[range])))` —
 /// `bucket_name` is the full _bucket name; `le` parsed as f64 ("+Inf" -> inf);
 /// None when no data, Some(NaN) where Prometheus gives NaN.

@@ -62,44 +62,6 @@ fn sum_rate_over_two_series() {
 }
 
 #[test]
-fn sum_rate_by_groups_and_sorts() {
-    let mut st = store();
-    let n = "calls_total";
-    push_linear(&mut st, &key(n, &[("tool", "read"), ("server", "x")]), 15.0);
-    push_linear(&mut st, &key(n, &[("tool", "read"), ("server", "y")]), 30.0);
-    push_linear(&mut st, &key(n, &[("tool", "write")]), 45.0);
-    push_linear(&mut st, &key(n, &[("tool", "list")]), 15.0);
-    push_linear(&mut st, &key(n, &[("server", "x")]), 15.0);
-    // A series with only one sample adds no group.
-    st.push(
-        &key(n, &[("tool", "lonely")]),
-        Sample {
-            t_ms: 60 * SEC,
-            v: 1.0,
-        },
-    );
-
-    let got = sum_rate_by(&st, n, |_| true, "tool", 60 * SEC, 60 * SEC);
-    let want = [("read", 3.0), ("write", 3.0), ("", 1.0), ("list", 1.0)];
-    assert_eq!(got.len(), want.len(), "{got:?}");
-    for ((gk, gv), (wk, wv)) in got.iter().zip(want) {
-        assert_eq!(gk, wk, "{got:?}");
-        assert!(close(*gv, wv, 1e-12), "{got:?}");
-    }
-
-    let filtered = sum_rate_by(
-        &st,
-        n,
-        |k| k.label("server") == Some("x"),
-        "tool",
-        60 * SEC,
-        60 * SEC,
-    );
-    assert_eq!(filtered.len(), 2, "{filtered:?}");
-    assert!(sum_rate_by(&st, "missing", |_| true, "tool", 60 * SEC, 60 * SEC).is_empty());
-}
-
-#[test]
 fn quantile_over_rate_end_to_end() {
     // Two instances whose bucket rates sum to 8, 10, 11, 12 (x 1/15 per s).
     let mut st = store();
