@@ -17,7 +17,7 @@ use mcptop::model::query_mode::{PromUpdate, Refresh};
 use mcptop::sources::{Update, now_ms, prometheus};
 use support::drive::{key, render};
 use support::lagging_api::truth;
-use support::query_source::{refresh_where, row};
+use support::query_source::{error_marker, refresh_where, row};
 use support::thanos_like::{self, Quirks};
 use tokio::sync::mpsc;
 
@@ -37,19 +37,6 @@ fn settings(interval_ms: u64) -> prometheus::Settings {
         module_label: None,
         polling_paths: mcptop::model::profile::default_polling_paths(),
     }
-}
-
-/// The part of the profile's errors expression that its requests expression lacks.
-fn error_marker() -> String {
-    let profile = Profile::detect(
-        &ProfileChoice::Http,
-        None,
-        [],
-        &mcptop::model::profile::default_polling_paths(),
-    )
-    .expect("profile")
-    .expect("a named profile");
-    format!("{}=~", profile.error_label)
 }
 
 /// The environment `url` with the extra TOML keys `extra`, read as a config file is.

@@ -9,11 +9,12 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use mcptop::config::{PromEnv, PrometheusConfig};
-use mcptop::model::profile::{Profile, ProfileChoice};
+use mcptop::model::profile::ProfileChoice;
 use mcptop::model::timeline::Gap;
 use mcptop::model::timeline_sync::Rules;
 use mcptop::sources::{now_ms, prometheus};
 use support::lagging_api::{self, truth};
+use support::query_source::error_marker;
 use support::timeline_seen::Seen;
 use tokio::sync::mpsc;
 
@@ -32,19 +33,6 @@ fn settings() -> prometheus::Settings {
         module_label: None,
         polling_paths: mcptop::model::profile::default_polling_paths(),
     }
-}
-
-/// The part of the profile's errors expression that its requests expression lacks.
-fn error_marker() -> String {
-    let profile = Profile::detect(
-        &ProfileChoice::Http,
-        None,
-        [],
-        &mcptop::model::profile::default_polling_paths(),
-    )
-    .expect("profile")
-    .expect("a named profile");
-    format!("{}=~", profile.error_label)
 }
 
 fn config(url: &str) -> PrometheusConfig {

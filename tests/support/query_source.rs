@@ -24,6 +24,20 @@ pub fn settings() -> prometheus::Settings {
     }
 }
 
+/// The part of the `http` profile's errors expression that its requests expression lacks
+/// (`status=~`): how a loopback stand-in tells the two apart.
+pub fn error_marker() -> String {
+    let profile = mcptop::model::profile::Profile::detect(
+        &ProfileChoice::Http,
+        None,
+        [],
+        &mcptop::model::profile::default_polling_paths(),
+    )
+    .expect("profile")
+    .expect("a named profile");
+    format!("{}=~", profile.error_label)
+}
+
 /// Environment `name` at `url` reading the targets `selector` picks.
 pub fn env(name: &str, url: &str, selector: &str) -> PromEnv {
     let mut e = PromEnv::new(name, url);
