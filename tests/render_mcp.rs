@@ -120,3 +120,37 @@ fn a_running_call_shows_progress() {
     assert!(screen.contains("38% 3/8 checking jira"), "{screen}");
     assert!(screen.contains("Esc cancel"), "{screen}");
 }
+
+#[test]
+fn a_default_is_marked_until_typing_replaces_it() {
+    let (mut app, now, sent) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/notion");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Enter);
+    keys(&mut app, now, "runbook");
+    key(&mut app, now, KeyCode::Tab);
+    let screen = render(&app, now, 80, 24);
+    assert!(screen.contains("10  (default)"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // `limit` defaults to 10: typing 3 sends 3, not 103.
+    keys(&mut app, now, "3");
+    let screen = render(&app, now, 80, 24);
+    assert!(!screen.contains("(default)"), "{screen}");
+    app.on_key_at(
+        &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        now,
+    );
+    let sent = sent.lock().expect("recorder").clone();
+    let call = sent
+        .iter()
+        .find_map(|(_, cmd)| match cmd {
+            mcptop::model::mcp::McpCommand::Call { arguments, .. } => Some(arguments.clone()),
+            _ => None,
+        })
+        .expect("a call was sent (read-only tool: no confirmation)");
+    assert_eq!(
+        serde_json::Value::Object(call),
+        serde_json::json!({"query": "runbook", "limit": 3})
+    );
+}
