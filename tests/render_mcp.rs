@@ -154,3 +154,51 @@ fn a_default_is_marked_until_typing_replaces_it() {
         serde_json::json!({"query": "runbook", "limit": 3})
     );
 }
+
+/// Descriptions keep their words apart: line breaks stay in the detail, tabs and line breaks
+/// become spaces in the one-line argument list and form hint (they used to be deleted:
+/// `Returns:yes or no`); an escape sequence still never reaches the screen.
+#[test]
+fn description_line_breaks_and_tabs_are_kept_apart() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    let ask = mcptop::model::mcp::ToolInfo {
+        name: "ask".into(),
+        title: None,
+        description: Some(
+            "Ask the operator a question.\nReturns:\tyes or no\n\u{1b}[2Jdone".into(),
+        ),
+        input_schema: serde_json::json!({"type": "object", "properties": {
+            "question": {"type": "string", "description": "What\tto ask.\nOne\tline."}},
+            "required": ["question"]}),
+        output_schema: None,
+        hints: Default::default(),
+    };
+    app.apply(mcptop::sources::Update::Mcp(
+        mcptop::model::mcp::McpUpdate::Tools {
+            server: 0,
+            tools: Ok(vec![ask]),
+        },
+    ));
+    key(&mut app, now, KeyCode::Char('2'));
+    let screen = render(&app, now, 100, 30);
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = |text: &str| {
+        rows.iter()
+            .position(|r| r.contains(text))
+            .unwrap_or_else(|| panic!("no row with {text:?}:\n{screen}"))
+    };
+    assert_eq!(
+        at("Returns: yes or no"),
+        at("Ask the operator a question.") + 1,
+        "{screen}"
+    );
+    assert!(
+        screen.contains("question* string — What to ask. One line."),
+        "{screen}"
+    );
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    insta::assert_snapshot!(screen);
+    key(&mut app, now, KeyCode::Enter);
+    let screen = render(&app, now, 100, 30);
+    assert!(screen.contains("string · What to ask."), "{screen}");
+}

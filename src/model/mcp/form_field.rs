@@ -8,6 +8,7 @@ use tui_input::{Input, InputRequest};
 use super::form_kind::FieldKind;
 use super::form_schema::Spec;
 use super::form_value;
+use crate::inbound::one_line;
 use crate::model::mcp::mask::is_secret_key;
 
 /// One top-level property of the arguments object.
@@ -180,15 +181,21 @@ impl Field {
         if let Some(d) = &self.default {
             parts.push(format!("default {d}"));
         }
-        let title = self.title.as_deref().filter(|t| *t != self.name);
+        let title = self
+            .title
+            .as_deref()
+            .filter(|t| *t != self.name)
+            .map(one_line);
+        // The first line with text; a tab in it is a space, not deleted.
         let description = self
             .description
             .as_deref()
-            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()));
+            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+            .map(one_line);
         match (title, description) {
             (Some(t), Some(d)) => parts.push(format!("{t}: {d}")),
-            (Some(t), None) => parts.push(t.to_string()),
-            (None, Some(d)) => parts.push(d.to_string()),
+            (Some(t), None) => parts.push(t.into_owned()),
+            (None, Some(d)) => parts.push(d.into_owned()),
             (None, None) => {}
         }
         parts.join(" · ")
