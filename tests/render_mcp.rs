@@ -202,3 +202,27 @@ fn description_line_breaks_and_tabs_are_kept_apart() {
     let screen = render(&app, now, 100, 30);
     assert!(screen.contains("string · What to ask."), "{screen}");
 }
+
+/// A read-only tool asked for by a binding's `confirm = true` says so, not "not marked
+/// read-only" under its `[read-only]` badge.
+#[test]
+fn a_binding_confirm_on_a_read_only_tool_says_why_it_asks() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    app.bindings.push(mcptop::app::ToolKey {
+        key: mcptop::action::Key::parse("F6").expect("key"),
+        server: 0,
+        tool: "health.check".into(),
+        args: serde_json::Map::new(),
+        confirm: Some(true),
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(6));
+    let screen = render(&app, now, 80, 24);
+    assert!(screen.contains("[read-only]"), "{screen}");
+    assert!(!screen.contains("not marked read-only"), "{screen}");
+    assert!(
+        screen.contains("Asked because the binding on F6 sets confirm = true"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
