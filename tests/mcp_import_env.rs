@@ -322,3 +322,22 @@ async fn an_expanded_header_token_reaches_the_server() {
     drop(handle);
     tasks.abort_all();
 }
+
+#[test]
+fn an_editor_variable_is_named_as_such() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(
+        dir.path(),
+        ".vscode/mcp.json",
+        r#"{"servers": {"lint": {"command": "lint", "args": ["${fileDirname}"]}}}"#,
+    );
+    let imported = import_env(&path, &[]);
+    assert_eq!(
+        imported.warnings,
+        [format!(
+            "{}: server `lint` skipped: `args[0]`: `${{fileDirname}}` is an editor variable \
+             mcptop does not resolve",
+            path.display()
+        )]
+    );
+}

@@ -14,9 +14,9 @@
 //!
 //! mcptop expands all of the above in every field of every shape (and in `cwd` and
 //! `envFile`). `${VAR:-default}` takes the default when VAR is unset or empty, as a shell
-//! does. A variable that is unset without a default, an `${input:..}`, or another client's
-//! variable mcptop does not resolve (`${config:..}`, `${command:..}`) makes the server
-//! unusable: it is skipped with a reason. Text that is not a reference at all (`${a b}`,
+//! does. A variable that is unset without a default, an `${input:..}`, an editor variable
+//! (`${file}`, `${cwd}`, ...) or another client's variable mcptop does not resolve
+//! (`${config:..}`, `${command:..}`) makes the server unusable: it is skipped with a reason. Text that is not a reference at all (`${a b}`,
 //! an unterminated `${`) is kept as written with a note. Reasons and notes name the field
 //! and the reference, never a value.
 
@@ -24,6 +24,25 @@ use std::path::{Path, PathBuf};
 
 /// The longest reference text repeated in a note (longer ones are only measured).
 const SHOWN_MAX: usize = 40;
+
+/// VS Code's predefined variables that depend on the open editor or the running VS Code, so
+/// cannot be resolved outside it (VS Code's "Variables reference"); named as such when no
+/// environment variable of that name is set.
+const EDITOR_VARIABLES: &[&str] = &[
+    "cwd",
+    "defaultBuildTask",
+    "execPath",
+    "file",
+    "fileBasename",
+    "fileBasenameNoExtension",
+    "fileDirname",
+    "fileExtname",
+    "fileWorkspaceFolder",
+    "lineNumber",
+    "relativeFile",
+    "relativeFileDirname",
+    "selectedText",
+];
 
 /// What references resolve against.
 pub(super) struct Vars<'a> {
@@ -135,6 +154,9 @@ impl Vars<'_> {
                 (Some(v), Some(d)) if v.is_empty() => Ok(fixed(d.to_string())),
                 (Some(v), _) => Ok(from_env(v)),
                 (None, Some(d)) => Ok(fixed(d.to_string())),
+                (None, None) if EDITOR_VARIABLES.contains(&name) => Err(format!(
+                    "{field}: `${{{name}}}` is an editor variable mcptop does not resolve"
+                )),
                 (None, None) => Err(format!(
                     "{field}: environment variable `{name}` is not set (write \
                      `${{{name}:-default}}` for a default)"
