@@ -63,7 +63,7 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_name = "PROFILE")]
     pub profile: Option<ProfileFlag>,
 
-    /// Also connect to the MCP servers of a Claude Desktop, Claude Code (.mcp.json) or VS Code (.vscode/mcp.json) config file; repeatable [config: mcp.import]
+    /// Also connect to the MCP servers of a Claude Desktop, Claude Code (.mcp.json), Cursor (.cursor/mcp.json) or VS Code (.vscode/mcp.json) config file; repeatable [config: mcp.import]
     #[arg(long = "mcp-config", global = true, value_name = "PATH")]
     pub mcp_config: Vec<PathBuf>,
 

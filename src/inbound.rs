@@ -76,6 +76,15 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// `s` as the lines a sink that keeps line breaks draws (a detail view): [`terminal_safe`],
+/// split at line feeds, tabs as spaces. Empty lines are kept; an empty `s` is one empty line.
+pub fn lines(s: &str) -> Vec<String> {
+    terminal_safe(s)
+        .split('\n')
+        .map(|l| l.replace('\t', " "))
+        .collect()
+}
+
 /// Cleans outside text as it enters: drops unsafe characters and scrubs the secrets known
 /// when it was made (take a new one per answer, so a secret read later is covered).
 #[derive(Debug, Clone)]

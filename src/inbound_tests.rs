@@ -2,7 +2,7 @@ use std::borrow::Cow;
 
 use serde_json::json;
 
-use super::{Cleaner, is_unsafe, json, one_line, terminal_safe};
+use super::{Cleaner, is_unsafe, json, lines, one_line, terminal_safe};
 
 /// The escape sequences and controls an upstream may plant, each with what must be left.
 const CORPUS: &[(&str, &str)] = &[
@@ -94,4 +94,13 @@ fn a_deeply_nested_answer_does_not_overflow_the_walk() {
     while let serde_json::Value::Array(mut items) = v {
         v = items.pop().unwrap_or(serde_json::Value::Null);
     }
+}
+
+#[test]
+fn lines_keep_breaks_turn_tabs_into_spaces_and_drop_escapes() {
+    assert_eq!(
+        lines("Returns:\tyes\n\n\u{1b}[2Jno\u{202e}"),
+        ["Returns: yes", "", "[2Jno"]
+    );
+    assert_eq!(lines(""), [""]);
 }

@@ -138,11 +138,15 @@ fn unset_variable_without_default_skips_the_server_and_names_it() {
     assert_eq!(names(&imported), ["static", "legacy", "inferred"]);
     let joined = imported.warnings.join("\n");
     assert!(
-        joined.contains("server `api` skipped: environment variable `API_KEY` is not set"),
+        joined.contains(
+            "server `api` skipped: header `Authorization`: environment variable `API_KEY` is not set"
+        ),
         "{joined}"
     );
     assert!(
-        joined.contains("server `local` skipped: environment variable `DB_PATH` is not set"),
+        joined.contains(
+            "server `local` skipped: `args[1]`: environment variable `DB_PATH` is not set"
+        ),
         "{joined}"
     );
     assert!(!joined.contains("other.example.com"), "{joined}");
@@ -189,7 +193,9 @@ fn vscode_variables_inputs_and_disabled_entries() {
     let joined = imported.warnings.join("\n");
     assert_eq!(imported.warnings.len(), 2, "{joined}");
     assert!(
-        joined.contains("server `perplexity` skipped: `${input:perplexity-key}`"),
+        joined.contains(
+            "server `perplexity` skipped: env `PERPLEXITY_API_KEY`: `${input:perplexity-key}`"
+        ),
         "{joined}"
     );
     assert!(

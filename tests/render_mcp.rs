@@ -120,3 +120,109 @@ fn a_running_call_shows_progress() {
     assert!(screen.contains("38% 3/8 checking jira"), "{screen}");
     assert!(screen.contains("Esc cancel"), "{screen}");
 }
+
+#[test]
+fn a_default_is_marked_until_typing_replaces_it() {
+    let (mut app, now, sent) = mcp_fixture::mcp_app();
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/notion");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Enter);
+    keys(&mut app, now, "runbook");
+    key(&mut app, now, KeyCode::Tab);
+    let screen = render(&app, now, 80, 24);
+    assert!(screen.contains("10  (default)"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // `limit` defaults to 10: typing 3 sends 3, not 103.
+    keys(&mut app, now, "3");
+    let screen = render(&app, now, 80, 24);
+    assert!(!screen.contains("(default)"), "{screen}");
+    app.on_key_at(
+        &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        now,
+    );
+    let sent = sent.lock().expect("recorder").clone();
+    let call = sent
+        .iter()
+        .find_map(|(_, cmd)| match cmd {
+            mcptop::model::mcp::McpCommand::Call { arguments, .. } => Some(arguments.clone()),
+            _ => None,
+        })
+        .expect("a call was sent (read-only tool: no confirmation)");
+    assert_eq!(
+        serde_json::Value::Object(call),
+        serde_json::json!({"query": "runbook", "limit": 3})
+    );
+}
+
+/// Descriptions keep their words apart: line breaks stay in the detail, tabs and line breaks
+/// become spaces in the one-line argument list and form hint (they used to be deleted:
+/// `Returns:yes or no`); an escape sequence still never reaches the screen.
+#[test]
+fn description_line_breaks_and_tabs_are_kept_apart() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    let ask = mcptop::model::mcp::ToolInfo {
+        name: "ask".into(),
+        title: None,
+        description: Some(
+            "Ask the operator a question.\nReturns:\tyes or no\n\u{1b}[2Jdone".into(),
+        ),
+        input_schema: serde_json::json!({"type": "object", "properties": {
+            "question": {"type": "string", "description": "What\tto ask.\nOne\tline."}},
+            "required": ["question"]}),
+        output_schema: None,
+        hints: Default::default(),
+    };
+    app.apply(mcptop::sources::Update::Mcp(
+        mcptop::model::mcp::McpUpdate::Tools {
+            server: 0,
+            tools: Ok(vec![ask]),
+        },
+    ));
+    key(&mut app, now, KeyCode::Char('2'));
+    let screen = render(&app, now, 100, 30);
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = |text: &str| {
+        rows.iter()
+            .position(|r| r.contains(text))
+            .unwrap_or_else(|| panic!("no row with {text:?}:\n{screen}"))
+    };
+    assert_eq!(
+        at("Returns: yes or no"),
+        at("Ask the operator a question.") + 1,
+        "{screen}"
+    );
+    assert!(
+        screen.contains("question* string — What to ask. One line."),
+        "{screen}"
+    );
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    insta::assert_snapshot!(screen);
+    key(&mut app, now, KeyCode::Enter);
+    let screen = render(&app, now, 100, 30);
+    assert!(screen.contains("string · What to ask."), "{screen}");
+}
+
+/// A read-only tool asked for by a binding's `confirm = true` says so, not "not marked
+/// read-only" under its `[read-only]` badge.
+#[test]
+fn a_binding_confirm_on_a_read_only_tool_says_why_it_asks() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    app.bindings.push(mcptop::app::ToolKey {
+        key: mcptop::action::Key::parse("F6").expect("key"),
+        server: 0,
+        tool: "health.check".into(),
+        args: serde_json::Map::new(),
+        confirm: Some(true),
+        timeout: None,
+    });
+    key(&mut app, now, KeyCode::F(6));
+    let screen = render(&app, now, 80, 24);
+    assert!(screen.contains("[read-only]"), "{screen}");
+    assert!(!screen.contains("not marked read-only"), "{screen}");
+    assert!(
+        screen.contains("Asked because the binding on F6 sets confirm = true"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}

@@ -65,8 +65,8 @@ pub enum McpTransport {
     Http {
         url: String,
         /// Extra request headers (sent as given: values may come from the environment when
-        /// imported from `${env:VAR}` references), the bearer token or basic-auth source
-        /// (never the secret itself) and TLS: the same settings as every endpoint.
+        /// imported from `${VAR}` or `${env:VAR}` references), the bearer token or basic-auth
+        /// source (never the secret itself) and TLS: the same settings as every endpoint.
         http: super::endpoint::HttpSettings,
     },
     /// A child process speaking JSON-RPC on stdin/stdout; its stderr is captured.

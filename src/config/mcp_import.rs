@@ -1,18 +1,19 @@
 //! Reading the MCP server lists other clients keep, so servers need not be written twice:
 //!
-//! - Claude Desktop `claude_desktop_config.json` and Claude Code `.mcp.json`:
+//! - Claude Desktop `claude_desktop_config.json`, Claude Code `.mcp.json` / `~/.claude.json`
+//!   (its top-level servers) and Cursor `.cursor/mcp.json`:
 //!   `{"mcpServers": {"NAME": {"command", "args", "env", "cwd"}}}` or, with `"type": "http"`
-//!   or `"sse"`, `{"url", "headers"}`. `${VAR}` and `${VAR:-default}` are expanded in command,
-//!   args, env, url, headers (and cwd), as Claude Code does.
+//!   or `"sse"` (or a `url` alone), `{"url", "headers"}`.
 //! - VS Code `.vscode/mcp.json`: `{"servers": {"NAME": {"type", "command", "args", "env",
-//!   "envFile", "cwd", "url", "headers"}}, "inputs": [...]}` with `${env:VAR}`,
-//!   `${workspaceFolder}` (the folder holding `.vscode/`, else the file's folder),
-//!   `${workspaceFolderBasename}`, `${userHome}` and `${pathSeparator}`. Comments and trailing
-//!   commas (JSONC) are accepted.
+//!   "envFile", "cwd", "url", "headers"}}, "inputs": [...]}`.
+//!
+//! Comments and trailing commas (JSONC) are accepted in both. `${...}` references are
+//! expanded the same way in both shapes, in every field ([`super::mcp_vars`]).
 //!
 //! Keys mcptop does not use are ignored (these are other tools' files). A server that cannot
 //! be used as written (`"disabled": true`, an unset variable, `${input:..}`, a missing
-//! `command`/`url`, ...) is skipped with a warning that names it and the reason, never a value.
+//! `command`/`url`, ...) is skipped with a warning that names it and the reason, never a value;
+//! a `${...}` kept as written in a server that is used gets a warning naming the field.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use serde_json::{Map, Value};
 
 use super::ConfigError;
 use super::mcp::{McpServerConfig, McpTransport, check_http_url};
+use super::mcp_vars::{Vars, workspace_of};
 
 /// The servers of one client config file, in file order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -70,15 +72,14 @@ pub fn import_with_env(
         }
     })?;
     let ctx = Context {
-        env,
-        workspace: workspace_of(path),
+        vars: Vars {
+            env,
+            workspace: workspace_of(path),
+        },
     };
     let mut out = Imported::default();
     let mut found = false;
-    for (field, dialect) in [
-        ("mcpServers", Dialect::Claude),
-        ("servers", Dialect::VsCode),
-    ] {
+    for field in ["mcpServers", "servers"] {
         let entries = match top.get(field) {
             None => continue,
             Some(Loose::Map(entries)) => entries,
@@ -93,7 +94,7 @@ pub fn import_with_env(
         for (name, value) in entries {
             let shown = path.display();
             let mut notes = Vec::new();
-            match ctx.server(name, value, dialect, &mut notes) {
+            match ctx.server(name, value, &mut notes) {
                 Ok(server) => out.servers.push(server),
                 Err(why) => out
                     .warnings
@@ -126,15 +127,6 @@ enum Loose {
     Other(#[allow(dead_code)] Value),
 }
 
-/// Which variable syntax a server list uses.
-#[derive(Clone, Copy, PartialEq)]
-enum Dialect {
-    /// `mcpServers`: `${VAR}`, `${VAR:-default}`.
-    Claude,
-    /// `servers`: `${env:VAR}`, `${workspaceFolder}`, `${userHome}`, `${input:id}`, ...
-    VsCode,
-}
-
 /// The transport an entry asks for.
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -144,8 +136,7 @@ enum Kind {
 }
 
 struct Context<'a> {
-    env: &'a dyn Fn(&str) -> Option<String>,
-    workspace: PathBuf,
+    vars: Vars<'a>,
 }
 
 impl Context<'_> {
@@ -155,7 +146,6 @@ impl Context<'_> {
         &self,
         name: &str,
         value: &Value,
-        dialect: Dialect,
         notes: &mut Vec<String>,
     ) -> Result<McpServerConfig, String> {
         if name.trim().is_empty() {
@@ -186,16 +176,16 @@ impl Context<'_> {
         let transport = match kind {
             Kind::Stdio => {
                 let command = command.ok_or("`type` is stdio but it has no `command`")?;
-                self.stdio(command, entry, dialect, notes)?
+                self.stdio(command, entry, notes)?
             }
             Kind::Http | Kind::Sse => {
                 let url = url.ok_or("`type` is http or sse but it has no `url`")?;
-                let url = self.expand(url, dialect)?;
+                let url = self.vars.expand(url, "`url`", false, notes)?;
                 check_http_url(&url).map_err(|m| format!("`url` {m}"))?;
                 if kind == Kind::Sse {
                     McpTransport::Sse { url }
                 } else {
-                    let headers = self.headers(entry, dialect)?;
+                    let headers = self.headers(entry, notes)?;
                     McpTransport::Http {
                         url,
                         http: super::endpoint::HttpSettings {
@@ -216,10 +206,9 @@ impl Context<'_> {
         &self,
         command: &str,
         entry: &Map<String, Value>,
-        dialect: Dialect,
         notes: &mut Vec<String>,
     ) -> Result<McpTransport, String> {
-        let command = self.expand(command, dialect)?;
+        let command = self.vars.expand(command, "`command`", false, notes)?;
         if command.trim().is_empty() {
             return Err("`command` is empty".to_string());
         }
@@ -227,8 +216,9 @@ impl Context<'_> {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items
                 .iter()
-                .map(|item| match item {
-                    Value::String(s) => self.expand(s, dialect),
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(s) => self.vars.expand(s, &format!("`args[{i}]`"), false, notes),
                     _ => Err("`args` is not a list of strings".to_string()),
                 })
                 .collect::<Result<_, _>>()?,
@@ -236,8 +226,8 @@ impl Context<'_> {
         };
         let mut env = BTreeMap::new();
         if let Some(file) = string_field(entry, "envFile")? {
-            let file = PathBuf::from(self.expand(file, dialect)?);
-            let file = self.workspace.join(file);
+            let file = PathBuf::from(self.vars.expand(file, "`envFile`", false, notes)?);
+            let file = self.vars.workspace.join(file);
             env.extend(read_env_file(&file)?);
         }
         match entry.get("env") {
@@ -245,7 +235,11 @@ impl Context<'_> {
             Some(Value::Object(vars)) => {
                 for (var, value) in vars {
                     let text = match value {
-                        Value::String(s) => self.expand(s, dialect)?,
+                        Value::String(s) => {
+                            let secret = crate::model::mcp::mask::is_secret_key(var);
+                            self.vars
+                                .expand(s, &format!("env `{var}`"), secret, notes)?
+                        }
                         Value::Number(n) => n.to_string(),
                         Value::Bool(b) => b.to_string(),
                         Value::Null => {
@@ -264,7 +258,7 @@ impl Context<'_> {
         }
         let cwd = match string_field(entry, "cwd")? {
             None => None,
-            Some(c) => Some(PathBuf::from(self.expand(c, dialect)?)),
+            Some(c) => Some(PathBuf::from(self.vars.expand(c, "`cwd`", false, notes)?)),
         };
         Ok(McpTransport::Stdio {
             command,
@@ -277,7 +271,7 @@ impl Context<'_> {
     fn headers(
         &self,
         entry: &Map<String, Value>,
-        dialect: Dialect,
+        notes: &mut Vec<String>,
     ) -> Result<BTreeMap<String, String>, String> {
         let mut headers = BTreeMap::new();
         match entry.get("headers") {
@@ -287,7 +281,9 @@ impl Context<'_> {
                     let Value::String(value) = value else {
                         return Err(format!("header `{name}` is not a string"));
                     };
-                    let value = self.expand(value, dialect)?;
+                    let value =
+                        self.vars
+                            .expand(value, &format!("header `{name}`"), true, notes)?;
                     if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
                         return Err(format!("header `{name}` is not a valid header name"));
                     }
@@ -303,77 +299,6 @@ impl Context<'_> {
         }
         Ok(headers)
     }
-
-    /// `text` with its `${...}` references replaced. An unterminated `${` stays as written.
-    /// Errors: a reference that cannot be resolved (named, its value never shown).
-    fn expand(&self, text: &str, dialect: Dialect) -> Result<String, String> {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return Ok(out);
-            };
-            let inner = &after[..end];
-            match dialect {
-                Dialect::Claude => out.push_str(&self.claude_variable(inner)?),
-                Dialect::VsCode => out.push_str(&self.vscode_variable(inner)?),
-            }
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
-    }
-
-    /// `VAR` or `VAR:-default` (the default also when VAR is set but empty, as in a shell).
-    /// Text that is not a variable name stays as written.
-    fn claude_variable(&self, inner: &str) -> Result<String, String> {
-        let (name, default) = match inner.split_once(":-") {
-            Some((n, d)) => (n, Some(d)),
-            None => (inner, None),
-        };
-        if !is_variable_name(name) {
-            return Ok(format!("${{{inner}}}"));
-        }
-        match ((self.env)(name), default) {
-            (Some(v), Some(d)) if v.is_empty() => Ok(d.to_string()),
-            (Some(v), _) => Ok(v),
-            (None, Some(d)) => Ok(d.to_string()),
-            (None, None) => Err(format!(
-                "environment variable `{name}` is not set (write ${{{name}:-default}} for a \
-                 default)"
-            )),
-        }
-    }
-
-    fn vscode_variable(&self, inner: &str) -> Result<String, String> {
-        if let Some(name) = inner.strip_prefix("env:") {
-            return (self.env)(name)
-                .ok_or_else(|| format!("environment variable `{name}` is not set"));
-        }
-        if let Some(id) = inner.strip_prefix("input:") {
-            return Err(format!(
-                "`${{input:{id}}}` is asked of the user by VS Code, which mcptop cannot do"
-            ));
-        }
-        match inner {
-            "workspaceFolder" => Ok(self.workspace.display().to_string()),
-            "workspaceFolderBasename" => Ok(self
-                .workspace
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()),
-            "userHome" => (self.env)("HOME")
-                .filter(|h| !h.is_empty())
-                .ok_or_else(|| "`${userHome}` needs HOME, which is not set".to_string()),
-            "pathSeparator" | "/" => Ok(std::path::MAIN_SEPARATOR_STR.to_string()),
-            _ => Err(format!(
-                "`${{{inner}}}` is a VS Code variable mcptop does not resolve"
-            )),
-        }
-    }
 }
 
 /// `entry[field]` when it is a string. Errors: it is there but not a string.
@@ -382,29 +307,6 @@ fn string_field<'a>(entry: &'a Map<String, Value>, field: &str) -> Result<Option
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(format!("`{field}` is not a string")),
-    }
-}
-
-fn is_variable_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// VS Code's `${workspaceFolder}` for a config at `path`: the folder holding `.vscode/` when
-/// the file is in one, else the file's own folder; absolute when the current directory is
-/// known.
-fn workspace_of(path: &Path) -> PathBuf {
-    let absolute = match std::env::current_dir() {
-        Ok(cwd) => cwd.join(path),
-        Err(_) => path.to_path_buf(),
-    };
-    let folder = absolute.parent().unwrap_or(Path::new(".")).to_path_buf();
-    match (folder.file_name(), folder.parent()) {
-        (Some(n), Some(up)) if n == ".vscode" => up.to_path_buf(),
-        _ => folder,
     }
 }
 

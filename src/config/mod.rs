@@ -14,6 +14,7 @@ mod keys;
 pub mod loki;
 pub mod mcp;
 pub mod mcp_import;
+mod mcp_vars;
 pub mod prometheus;
 pub mod target;
 mod target_raw;

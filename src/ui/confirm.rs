@@ -1,5 +1,6 @@
-//! The confirmation asked before a call that is not read-only: server, tool, arguments
-//! (masked), and for a destructive tool a line where its name must be typed.
+//! The confirmation asked before a call that is not read-only, or that a binding's
+//! `confirm = true` asks for: server, tool, arguments (masked), why it is asked, and for a
+//! destructive tool a line where its name must be typed.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,8 +10,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::View;
 use super::mcp_text::badges;
-use crate::app::nav::Confirm;
+use crate::app::nav::{Confirm, PendingCall};
 use crate::model::mcp::mask::mask_json;
+use crate::model::mcp::state::CallOrigin;
 
 pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
@@ -78,10 +80,7 @@ pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
             Span::styled(" ", Style::new().add_modifier(Modifier::REVERSED)),
         ]));
     } else {
-        lines.push(Line::styled(
-            "This tool is not marked read-only: it may change something.",
-            Style::new().fg(t.warn),
-        ));
+        lines.push(Line::styled(why_asked(p), Style::new().fg(t.warn)));
         lines.push(Line::from(vec![
             Span::styled(" y ", Style::new().fg(t.ok).add_modifier(Modifier::BOLD)),
             Span::styled("call   ", t.text()),
@@ -115,4 +114,21 @@ pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
                 )),
         )
         .render(popup, buf);
+}
+
+/// Why a y/n confirmation is asked: the tool is not annotated read-only, or (for a read-only
+/// tool) the binding that called it sets `confirm = true`.
+fn why_asked(p: &PendingCall) -> String {
+    if !p.tool.hints.is_read_only() {
+        return "This tool is not marked read-only: it may change something.".to_string();
+    }
+    match &p.origin {
+        CallOrigin::Binding(key) => format!(
+            "Asked because the binding on {key} sets confirm = true ([[bindings]] in the \
+             config); the tool itself is marked read-only."
+        ),
+        CallOrigin::Form => "Asked because confirm = true is set for this call; the tool itself \
+                             is marked read-only."
+            .to_string(),
+    }
 }

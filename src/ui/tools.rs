@@ -1,5 +1,7 @@
 //! The tools screen: the selected server's tools (filterable) beside the selected tool's
-//! description, annotations, arguments and last call.
+//! description, annotations, arguments and last call. A description keeps its line breaks
+//! in the detail; an argument's is drawn on one line (tabs and line breaks as spaces, never
+//! deleted: `Returns:\tyes` is `Returns: yes`), both through [`crate::inbound`]'s guards.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,6 +15,7 @@ use super::fit::{fit, fit_pad, fit_spans, width};
 use super::format;
 use super::mcp_text::{badges, badges_short, outcome};
 use crate::app::nav::filter_tools;
+use crate::inbound::{self, one_line};
 use crate::model::mcp::ToolInfo;
 use crate::model::mcp::state::ServerState;
 
@@ -146,12 +149,18 @@ fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buf
     let mut lines = Vec::new();
     if let Some(title) = &tool.title {
         lines.push(Line::styled(
-            title.clone(),
+            one_line(title).into_owned(),
             t.text().add_modifier(Modifier::BOLD),
         ));
     }
+    // The description keeps its line breaks here (tabs become spaces); lists show it on one
+    // line.
     if let Some(d) = &tool.description {
-        lines.push(Line::styled(d.clone(), t.text()));
+        lines.extend(
+            inbound::lines(d)
+                .into_iter()
+                .map(|l| Line::styled(l, t.text())),
+        );
     }
     let b = badges(&tool.hints, t);
     if !b.is_empty() {
@@ -232,10 +241,10 @@ fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
             let desc = p
                 .get("description")
                 .and_then(Value::as_str)
-                .map(|d| format!(" — {d}"))
+                .map(|d| format!(" — {}", one_line(d)))
                 .unwrap_or_default();
             Line::from(vec![
-                Span::styled(format!("  {name}{star} "), t.text()),
+                Span::styled(format!("  {}{star} ", one_line(name)), t.text()),
                 Span::styled(ty, Style::new().fg(t.accent)),
                 Span::styled(desc, t.muted()),
             ])

@@ -393,3 +393,7 @@ impl Form {
 #[cfg(test)]
 #[path = "form_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "form_default_tests.rs"]
+mod default_tests;

@@ -2,12 +2,13 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
-use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+use tui_input::{Input, InputRequest};
 
 use super::form_kind::FieldKind;
 use super::form_schema::Spec;
 use super::form_value;
+use crate::inbound::one_line;
 use crate::model::mcp::mask::is_secret_key;
 
 /// One top-level property of the arguments object.
@@ -24,6 +25,9 @@ pub struct Field {
     /// `schema_kind`, or [`FieldKind::Json`] after loading a value that does not fit it.
     kind: FieldKind,
     editor: Editor,
+    /// Holds the schema's default, prefilled and not edited yet: the first key that types or
+    /// deletes replaces it whole, as in a text field whose text is selected.
+    pristine: bool,
 }
 
 /// What is typed in, by kind.
@@ -64,9 +68,11 @@ impl Field {
             editor: empty_editor(&spec.kind),
             schema_kind: spec.kind.clone(),
             kind: spec.kind,
+            pristine: false,
         };
         if let Some(d) = f.default.clone() {
             f.load(&d);
+            f.pristine = true;
         }
         f
     }
@@ -101,6 +107,13 @@ impl Field {
     /// The schema's `default`, prefilled when the form was built.
     pub fn default(&self) -> Option<&Value> {
         self.default.as_ref()
+    }
+
+    /// Whether the field shows the schema's default as prefilled, not edited yet (typing
+    /// replaces it; moving the cursor, a preset or the raw JSON editor make it an ordinary
+    /// value).
+    pub fn is_default(&self) -> bool {
+        self.pristine
     }
 
     /// How the field is edited now: the schema's kind, or [`FieldKind::Json`] when a
@@ -168,15 +181,21 @@ impl Field {
         if let Some(d) = &self.default {
             parts.push(format!("default {d}"));
         }
-        let title = self.title.as_deref().filter(|t| *t != self.name);
+        let title = self
+            .title
+            .as_deref()
+            .filter(|t| *t != self.name)
+            .map(one_line);
+        // The first line with text; a tab in it is a space, not deleted.
         let description = self
             .description
             .as_deref()
-            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()));
+            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+            .map(one_line);
         match (title, description) {
             (Some(t), Some(d)) => parts.push(format!("{t}: {d}")),
-            (Some(t), None) => parts.push(t.to_string()),
-            (None, Some(d)) => parts.push(d.to_string()),
+            (Some(t), None) => parts.push(t.into_owned()),
+            (None, Some(d)) => parts.push(d.into_owned()),
             (None, None) => {}
         }
         parts.join(" · ")
@@ -231,6 +250,7 @@ impl Field {
     /// Shows `v`: in the schema's kind when it fits (`null` on a required nullable field
     /// leaves it empty), else as JSON text (see [`Field::edited_as_json`]).
     pub(super) fn load(&mut self, v: &Value) {
+        self.pristine = false;
         self.kind = self.schema_kind.clone();
         if v.is_null() && self.nullable && self.required {
             self.editor = empty_editor(&self.kind);
@@ -248,19 +268,47 @@ impl Field {
 
     /// Back to the schema's kind with nothing entered (not even the default).
     pub(super) fn clear(&mut self) {
+        self.pristine = false;
         self.kind = self.schema_kind.clone();
         self.editor = empty_editor(&self.kind);
     }
 
     /// Edits with `key`: text keys for text fields (tui-input's bindings), Space and
     /// Left/Right for booleans and enums, a letter jumps to the next option starting with
-    /// it. Returns whether the key was used.
+    /// it. On a prefilled default ([`Field::is_default`]) a typed character replaces the
+    /// text and a deleting key empties it. Returns whether the key was used.
     pub(super) fn on_key(&mut self, key: KeyEvent) -> bool {
+        let used = self.edit(key);
+        if used {
+            self.pristine = false;
+        }
+        used
+    }
+
+    fn edit(&mut self, key: KeyEvent) -> bool {
         let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
         let cycle = self.required && !self.nullable;
         match &mut self.editor {
             Editor::Text(input) => match to_input_request(&Event::Key(key)) {
                 Some(req) => {
+                    if self.pristine {
+                        match req {
+                            InputRequest::InsertChar(_) | InputRequest::Yank => {
+                                *input = Input::default();
+                            }
+                            InputRequest::DeletePrevChar
+                            | InputRequest::DeleteNextChar
+                            | InputRequest::DeletePrevWord
+                            | InputRequest::DeleteNextWord
+                            | InputRequest::DeleteLine
+                            | InputRequest::DeleteTillEnd
+                            | InputRequest::DeleteFromStart => {
+                                *input = Input::default();
+                                return true;
+                            }
+                            _ => {}
+                        }
+                    }
                     input.handle(req);
                     true
                 }
