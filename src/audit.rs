@@ -145,20 +145,40 @@ impl AuditLog {
     }
 
     /// Who is acting: `configured` when given and not blank, else `$USER`, else
-    /// `$LOGNAME`, else `unknown`.
+    /// `$LOGNAME`, else the account name of the process's uid (the passwd database, as
+    /// `id -un` reads it: a service or container often runs without those variables), else
+    /// `unknown`.
     pub fn user(configured: Option<&str>) -> String {
+        Self::user_from(configured, |name| std::env::var(name).ok())
+    }
+
+    /// [`AuditLog::user`] with the environment read through `env`.
+    fn user_from(configured: Option<&str>, env: impl Fn(&str) -> Option<String>) -> String {
+        let nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         configured
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .map(str::to_string)
-            .or_else(|| env_nonempty("USER"))
-            .or_else(|| env_nonempty("LOGNAME"))
+            .or_else(|| nonempty("USER"))
+            .or_else(|| nonempty("LOGNAME"))
+            .or_else(account_name)
             .unwrap_or_else(|| "unknown".to_string())
     }
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// The account name of the process's real uid, if the passwd database has one.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .ok()
+        .flatten()
+        .map(|u| u.name)
+        .filter(|n| !n.trim().is_empty())
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 #[cfg(test)]
@@ -282,6 +302,22 @@ mod tests {
             outcome_detail(&CallOutcome::Timeout(Duration::from_secs(30))).as_deref(),
             Some("no answer after 30000 ms")
         );
+    }
+
+    #[test]
+    fn without_user_or_logname_the_account_name_of_the_uid_is_used() {
+        let none = |_: &str| None;
+        let blank = |_: &str| Some("  ".to_string());
+        let expected = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .expect("id -un runs");
+        assert!(!expected.is_empty());
+        assert_eq!(AuditLog::user_from(None, none), expected);
+        assert_eq!(AuditLog::user_from(Some(" "), blank), expected);
+        let env = |name: &str| (name == "LOGNAME").then(|| "bob".to_string());
+        assert_eq!(AuditLog::user_from(None, env), "bob");
     }
 
     #[test]

@@ -107,3 +107,76 @@ fn a_stdio_server_killed_mid_call() {
     let after = tmux.wait_for("exit", STEP, |s| s.contains("EXIT="));
     assert!(after.contains("EXIT=0"), "{after}");
 }
+
+/// A Streamable HTTP server (server-everything) killed with a read-only call in flight:
+/// within a second the panel marks it unreachable with the reason and the call view says
+/// the call was interrupted and waits to be sent again; once the server is back, the call is
+/// sent again and the call view says so beside its result.
+#[test]
+fn a_killed_http_server_is_unreachable_at_once_and_its_call_told() {
+    if !support::require_program("tmux") {
+        return;
+    }
+    let Some(script) = support::peers::everything_script() else {
+        return;
+    };
+    let port = support::peers::free_port();
+    let server = support::peers::EverythingHttp::start(&script, port);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("mcptop.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mcp.servers.ev]\nurl = \"{}\"\n\n[[bindings]]\nkey = \"F6\"\nserver = \"ev\"\ntool = \"trigger-long-running-operation\"\nargs = {{ duration = 6, steps = 12 }}\n",
+            server.url()
+        ),
+    )
+    .expect("config");
+    let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
+    let run = format!(
+        "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state {bin} --config {c} demo --rate 2; echo EXIT=$?; sleep 30",
+        d = shell_quote(dir.path()),
+        c = shell_quote(&config),
+        bin = shell_quote(bin),
+    );
+    let tmux = Tmux::start("unreachable", 160, 40, &run);
+    tmux.wait_for("the dashboard", WAIT, |s| s.contains("Requests/min"));
+    tmux.keys("2");
+    let ev_row = |s: &str, word: &str| s.lines().any(|l| l.contains(" ev ") && l.contains(word));
+    tmux.wait_for("ev connected", WAIT, |s| ev_row(s, "● connected"));
+    // Read-only and idempotent: sent again after a reconnect.
+    tmux.keys("F6");
+    tmux.wait_for("progress", STEP, |s| {
+        s.contains("tools/call trigger-long-running-operation on ev") && s.contains("% ")
+    });
+
+    server.kill();
+    let killed = std::time::Instant::now();
+    let screen = tmux.wait_for("ev unreachable and the call told", STEP, |s| {
+        ev_row(s, "↻ unreachable") && s.contains("↻ interrupted, waiting to resend")
+    });
+    let took = killed.elapsed();
+    assert!(
+        took <= Duration::from_secs(1),
+        "seen after {took:?} (wanted within 1 s):\n{screen}"
+    );
+    // The reason under the row: the broken stream or the refused request, whichever came
+    // first.
+    assert!(screen.contains("✖ unreachable: "), "the reason: {screen}");
+    assert!(
+        screen.contains("the tool is idempotent: it will be sent again"),
+        "{screen}"
+    );
+
+    // Back on the same port: a new session, the call sent again and said so.
+    let server = support::peers::EverythingHttp::start(&script, port);
+    let screen = tmux.wait_for("the resent call's result", WAIT, |s| {
+        s.contains("✔ ok") && s.contains("sent again after a reconnect")
+    });
+    assert!(ev_row(&screen, "● connected"), "{screen}");
+    tmux.keys("Escape");
+    tmux.keys("q");
+    let after = tmux.wait_for("exit", STEP, |s| s.contains("EXIT="));
+    assert!(after.contains("EXIT=0"), "{after}");
+    drop(server);
+}

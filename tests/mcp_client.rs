@@ -200,6 +200,7 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Ping { server, .. }
         | McpUpdate::Progress { server, .. }
         | McpUpdate::CallDone { server, .. }
+        | McpUpdate::CallRetry { server, .. }
         | McpUpdate::Log { server, .. } => *server,
     }
 }
@@ -441,6 +442,31 @@ async fn python_server_hints_structured_content_and_two_kinds_of_error() {
     .await;
     let rtt = p.ping().await;
     assert!(matches!(rtt, Ok(Some(_))), "{rtt:?}");
+    p.stop().await;
+}
+
+/// A server that asks for input (elicitation/create) hears `cancel`: nobody could be asked,
+/// so it must not read as the user's "no" (`decline`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_elicitation_is_answered_cancel_and_logged() {
+    let Some((python, script)) = peers::python_server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut env = python_env(dir.path());
+    env.insert("MCPTOP_PEER_ELICIT".into(), "1".into());
+    let mut p = Probe::start(peers::python_stdio(&python, &script, env));
+    p.connected().await;
+    tool(&p.tools().await, "ask");
+    let r = result(p.call_done(1, "ask", json!({})).await);
+    assert_eq!(text(&r), "elicitation answered cancel");
+    let line = p
+        .log("the elicitation note", |o, t| {
+            *o == LogOrigin::Client && t.contains("elicitation")
+        })
+        .await;
+    assert!(line.contains("What is your name?"), "{line}");
+    assert!(line.contains("answered cancel"), "{line}");
     p.stop().await;
 }
 
@@ -697,7 +723,19 @@ async fn a_legacy_sse_url_given_as_http_gets_the_hint() {
         unreachable!()
     };
     assert!(error.contains("404"), "{error}");
-    assert!(error.contains("legacy HTTP+SSE"), "{error}");
+    // The remedy first (a panel line cut to its width keeps it), the page by its title.
+    assert!(
+        error.starts_with(
+            "this URL looks like the legacy HTTP+SSE transport, which rmcp 3.x cannot speak: \
+             use the server's Streamable HTTP endpoint (often /mcp)"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("an HTML page (Error)"), "{error}");
+    assert!(
+        !error.contains('<') && !error.contains("charset"),
+        "{error}"
+    );
     assert!(!error.contains('\n'), "one line: {error}");
     p.stop().await;
 }

@@ -226,3 +226,32 @@ fn a_binding_confirm_on_a_read_only_tool_says_why_it_asks() {
     );
     insta::assert_snapshot!(screen);
 }
+
+/// `--mcp http://host/sse` against a legacy HTTP+SSE server: the servers panel itself says
+/// what the URL looks like and what to use instead, and names the 404 page by its title.
+#[test]
+fn a_legacy_sse_url_shows_the_hint_on_the_servers_panel() {
+    let (mut app, now, _) = mcp_fixture::mcp_app();
+    app.mcp.servers[1].endpoint = "http://127.0.0.1:3001/sse".into();
+    app.mcp.apply(
+        mcptop::model::mcp::McpUpdate::State {
+            server: 1,
+            state: mcptop::model::mcp::ConnState::Reconnecting {
+                attempt: 2,
+                retry_in: std::time::Duration::from_secs(1),
+                // As the client words it (tests/mcp_client.rs checks the source's text).
+                error: "this URL looks like the legacy HTTP+SSE transport, which rmcp 3.x \
+                        cannot speak: use the server's Streamable HTTP endpoint (often /mcp); \
+                        the server answered: unexpected server response: HTTP 404 Not Found: \
+                        an HTML page (Error) (send initialize request)"
+                    .into(),
+            },
+        },
+        now - 5_000,
+    );
+    key(&mut app, now, KeyCode::Char('2'));
+    let screen = render(&app, now, 100, 30);
+    assert!(screen.contains("(often /mcp)"), "{screen}");
+    assert!(!screen.contains('<'), "{screen}");
+    insta::assert_snapshot!(screen);
+}

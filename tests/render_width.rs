@@ -257,7 +257,8 @@ fn a_reconnecting_servers_url_is_shown_whole_or_marked() {
     key(&mut app, now, KeyCode::Char('2'));
     let screen = render(&app, now, 80, 24);
     assert!(
-        screen.contains("↻ reconnecting #3 in 4s") && screen.contains("http://127.0.0.1:31000/mcp"),
+        screen.contains("↻ unreachable, retry #3 in 4s")
+            && screen.contains("http://127.0.0.1:31000/mcp"),
         "{screen}"
     );
     // Narrower than the row's must-haves: the row is cut, with its mark.

@@ -62,6 +62,9 @@ pub struct App {
     pub cfg: Config,
     pub target_name: String,
     pub target_url: String,
+    /// No target to scrape or query: mcptop runs as an MCP client alone, starting on the
+    /// tools screen; the metric screens say so.
+    pub no_target: bool,
     pub dashboard: Dashboard,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -117,21 +120,28 @@ pub struct DeployMark {
 impl App {
     /// Builds the state for `cfg`.
     ///
-    /// Errors: no target URL, or a module pattern that is not a regex.
+    /// Without a target but with MCP servers, the app is an MCP client alone
+    /// ([`App::no_target`]).
+    ///
+    /// Errors: neither a target URL nor an MCP server, or a module pattern that is not a
+    /// regex.
     pub fn new(cfg: Config) -> Result<App> {
         let query_mode = cfg.prometheus.enabled();
         let start = cfg
             .prometheus
             .environments
             .get(cfg.prometheus.start_index());
+        let no_target = !query_mode && !cfg.has_targets();
         let target_url = match start {
             Some(env) if query_mode => env.url.clone(),
-            _ if !cfg.has_targets() => {
+            _ if no_target && cfg.mcp.servers.is_empty() => {
                 return Err(eyre!(
                     "no target: pass --target URL (scrape mode) or --prometheus URL (query \
-                     mode), or set target.url or [prometheus] in the config"
+                     mode), or set target.url or [prometheus] in the config; or --mcp URL or \
+                     --mcp-config PATH to use mcptop as an MCP client alone"
                 ));
             }
+            _ if no_target => String::new(),
             _ => cfg
                 .scrape_targets()
                 .map_err(|e| eyre!("{e}"))?
@@ -212,6 +222,8 @@ impl App {
             log_rows: 20,
             screen: if fleet.is_some() {
                 crate::action::Screen::Fleet
+            } else if no_target {
+                crate::action::Screen::Tools
             } else {
                 crate::action::Screen::Overview
             },
@@ -239,6 +251,7 @@ impl App {
         Ok(App {
             target_name,
             target_url: crate::sources::http::redact(&target_url),
+            no_target,
             dashboard,
             keymap,
             theme,
@@ -270,6 +283,7 @@ impl App {
         View {
             target_name: &self.target_name,
             target_url: &self.target_url,
+            no_target: self.no_target,
             dashboard: self.shown_dashboard(),
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,
@@ -380,6 +394,8 @@ fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task
             sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);
         q.link = Some(Box::new(move |i, run| handle.switch(i, run)));
         set
+    } else if app.no_target {
+        tokio::task::JoinSet::new()
     } else {
         sources::spawn(&app.cfg, tx.clone())?
     };
@@ -403,13 +419,20 @@ fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task
 /// that long to fire, and Alertmanager and Loki have answered; returns the app as it
 /// stands. `progress` hears how far it is about once a second, and once at the end.
 ///
-/// Errors: as [`App::new`] and [`spawn_sources`]; a `collect` too long for the clock.
+/// Errors: as [`App::new`] and [`spawn_sources`]; no target (a snapshot is of metrics); a
+/// `collect` too long for the clock.
 pub async fn gather(
     cfg: Config,
     collect: Duration,
     mut progress: impl FnMut(snapshot::Collecting),
 ) -> Result<App> {
     let mut app = App::new(cfg)?;
+    if app.no_target {
+        return Err(eyre!(
+            "no target: pass --target URL (scrape mode) or --prometheus URL (query mode), or \
+             set target.url or [prometheus] in the config"
+        ));
+    }
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = spawn_sources(&mut app, &tx)?;
     drop(tx);

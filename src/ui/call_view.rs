@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use super::View;
 use super::fit::fit;
 use super::format;
-use super::mcp_text::{args_inline, outcome, progress_bar, result_lines};
+use super::mcp_text::{args_inline, outcome, progress_bar, result_lines, retry_line};
 use crate::model::mcp::CallId;
 
 pub fn render(view: &View, id: CallId, scroll: u16, area: Rect, buf: &mut Buffer) {
@@ -64,6 +64,9 @@ pub fn render(view: &View, id: CallId, scroll: u16, area: Rect, buf: &mut Buffer
             Span::styled(elapsed, t.muted()),
         ]),
     ];
+    if let Some(text) = retry_line(call) {
+        lines.push(Line::styled(text, Style::new().fg(t.warn)));
+    }
     if let Some(p) = &call.progress {
         let bar_w = (inner.width as usize).saturating_sub(30).clamp(5, 40);
         lines.push(Line::styled(

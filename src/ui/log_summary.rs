@@ -221,7 +221,7 @@ fn span(ns: i64) -> String {
 
 /// `text` in lines of at most `width` columns, broken at spaces (a longer word is cut
 /// where the line ends).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

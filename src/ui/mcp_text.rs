@@ -11,9 +11,11 @@ use super::theme::Theme;
 use crate::model::mcp::body::BodyKind;
 use crate::model::mcp::mask::mask_json;
 use crate::model::mcp::state::{CallRecord, Progress};
-use crate::model::mcp::{CallOutcome, ConnState, ToolHints};
+use crate::model::mcp::{CallOutcome, CallRetry, ConnState, ToolHints};
 
-/// `● connected`, `… connecting`, `↻ reconnecting #3 in 4s`, `✖ failed`.
+/// `● connected`, `… connecting`, `↻ unreachable, retry #3 in 4s`, `✖ failed`. A server
+/// is `unreachable` from the first sign of it (a refused or reset request, a closed
+/// transport, a lost session) until a connection succeeds again.
 pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
     match state {
         ConnState::Connected => Span::styled("● connected", Style::new().fg(t.ok)),
@@ -21,7 +23,10 @@ pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
         ConnState::Reconnecting {
             attempt, retry_in, ..
         } => Span::styled(
-            format!("↻ reconnecting #{attempt} in {}", format::span(*retry_in)),
+            format!(
+                "↻ unreachable, retry #{attempt} in {}",
+                format::span(*retry_in)
+            ),
             Style::new().fg(t.warn),
         ),
         ConnState::Failed(_) => Span::styled(
@@ -38,6 +43,19 @@ pub fn conn_error(state: &ConnState) -> Option<&str> {
         ConnState::Failed(e) => Some(e),
         _ => None,
     }
+}
+
+/// The call view's line about a call the connection broke under: waiting to be sent again,
+/// or sent again (idempotent tools only); `None` for a call that was sent once.
+pub fn retry_line(call: &CallRecord) -> Option<String> {
+    Some(match call.retry.as_ref()? {
+        CallRetry::Waiting { error } => format!(
+            "! interrupted ({error}); the tool is idempotent: it will be sent again once reconnected"
+        ),
+        CallRetry::Resent { error } => format!(
+            "↻ sent again after a reconnect (idempotent tool): the first attempt was interrupted ({error})"
+        ),
+    })
 }
 
 /// Badges of the hints a tool declares (undeclared hints show nothing), safety first.
@@ -78,6 +96,9 @@ pub fn badges_text(h: &ToolHints, t: &Theme) -> String {
 pub fn outcome(call: &CallRecord, t: &Theme) -> (String, Color) {
     match &call.outcome {
         None if call.cancelling => ("⊘ cancelling".into(), t.warn),
+        None if matches!(call.retry, Some(CallRetry::Waiting { .. })) => {
+            ("↻ interrupted, waiting to resend".into(), t.warn)
+        }
         None => ("⟳ running".into(), t.accent),
         Some(CallOutcome::Result(r)) if r.is_error => ("✖ tool error".into(), t.crit),
         Some(CallOutcome::Result(_)) => ("✔ ok".into(), t.ok),

@@ -61,6 +61,8 @@ pub struct View<'a> {
     /// Target name and URL.
     pub target_name: &'a str,
     pub target_url: &'a str,
+    /// No target configured: the metric screens say so instead of waiting for data.
+    pub no_target: bool,
     pub dashboard: &'a Dashboard,
     pub thresholds: &'a Thresholds,
     pub keymap: &'a Keymap,
@@ -160,10 +162,11 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     header::render(view, head, frame.buffer_mut());
     tabs::render(view, tabs_area, frame.buffer_mut());
     match view.nav.screen {
+        Screen::Overview if view.no_target => no_target(frame, view, body),
         Screen::Overview => overview(frame, view, body),
         Screen::Tools => {
             let [srv, rest] = Layout::vertical([
-                Constraint::Length(servers::height(view)),
+                Constraint::Length(servers::height(view, body.width)),
                 Constraint::Min(0),
             ])
             .areas(body);
@@ -232,6 +235,26 @@ fn overview(frame: &mut Frame, view: &View, area: Rect) {
     tiles::render(view, tiles_area, frame.buffer_mut());
     timeline::render(view, timeline_area, frame.buffer_mut());
     modules::render(view, modules_area, frame.buffer_mut());
+}
+
+/// The overview without a target: what is missing and how to add it (mcptop runs as an MCP
+/// client alone).
+fn no_target(frame: &mut Frame, view: &View, area: Rect) {
+    let t = view.theme;
+    let lines = vec![
+        Line::styled(
+            " No target is configured: mcptop runs as an MCP client only (2 Tools, 3 Calls, 4 Logs).",
+            t.title(),
+        ),
+        Line::styled(
+            " For metrics, pass --target URL (scrape mode) or --prometheus URL (query mode), or set target.url or [prometheus] in the config.",
+            t.muted(),
+        ),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }
 
 /// A rectangle of `pct_w` x `pct_h` percent of `area`, centred.

@@ -1,8 +1,8 @@
 //! The MCP servers panel: connection state, server name/version, protocol, capabilities,
 //! ping round-trip, tool count and endpoint; the selected server is marked. A row too wide
 //! for the panel leaves out its least useful parts first and ends with `…` when still cut.
-//! Under a server, one line each for its connection error, its failed tools/list, and its
-//! tools whose input schema was cut for depth.
+//! Under a server, its connection error (wrapped, up to 3 lines), and one line each for its
+//! failed tools/list and its tools whose input schema was cut for depth.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -17,13 +17,23 @@ use super::mcp_text::{conn, conn_error};
 use super::theme::Theme;
 use crate::model::mcp::state::{CUT_DEPTH, ServerState};
 
-/// Rows the panel wants: one per server plus its notes, within limits.
-pub fn height(view: &View) -> u16 {
+/// Lines a connection error may take under its server (it carries the remedy, e.g. the
+/// legacy HTTP+SSE hint, which a single cut line could lose).
+const CONN_ERROR_LINES: usize = 3;
+
+/// Rows the panel wants in `width` columns: one per server plus its notes, within limits.
+pub fn height(view: &View, width: u16) -> u16 {
+    let text_w = (width as usize).saturating_sub(2 + 4);
     let rows: usize = view
         .mcp
         .servers
         .iter()
-        .map(|s| 1 + notes(s, view.theme).len())
+        .map(|s| {
+            1 + notes(s, view.theme)
+                .iter()
+                .map(|n| note_lines(n, text_w).len())
+                .sum::<usize>()
+        })
         .sum();
     (rows.max(1) as u16 + 2).min(9)
 }
@@ -43,20 +53,30 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     for (i, s) in view.mcp.servers.iter().enumerate() {
         let selected = i == view.nav.server;
         lines.push(row(view, s, selected, panel_w));
-        for (text, colour) in notes(s, t) {
-            lines.push(Line::styled(
-                format!(
-                    "    {}",
-                    fit(
-                        &crate::model::mcp::mask::mask_text(&text),
-                        panel_w.saturating_sub(4)
-                    )
-                ),
-                Style::new().fg(colour),
-            ));
+        for note in notes(s, t) {
+            for text in note_lines(&note, panel_w.saturating_sub(4)) {
+                lines.push(Line::styled(
+                    format!("    {text}"),
+                    Style::new().fg(note.colour),
+                ));
+            }
         }
     }
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// One note under a server: masked, wrapped to `w` columns in at most its `lines` lines,
+/// the last ending with `…` when the text goes on.
+fn note_lines(note: &Note, w: usize) -> Vec<String> {
+    let text = crate::model::mcp::mask::mask_text(&note.text);
+    let mut wrapped = super::log_summary::wrap(&text, w.max(1));
+    if wrapped.len() > note.lines {
+        wrapped.truncate(note.lines);
+        if let Some(last) = wrapped.last_mut() {
+            *last = fit(&format!("{last} …"), w).into_owned();
+        }
+    }
+    wrapped
 }
 
 /// One server's row in `w` columns: marker, name and connection state always; then the
@@ -139,25 +159,40 @@ fn row(view: &View, s: &ServerState, selected: bool, w: usize) -> Line<'static> 
     Line::from(spans)
 }
 
-/// The lines under a server: its connection error; while connected, why its last tools/list
-/// failed and which tools' input schemas were cut for depth.
-fn notes(s: &ServerState, t: &Theme) -> Vec<(String, Color)> {
+/// A line (or, for a connection error, up to [`CONN_ERROR_LINES`] lines) under a server.
+struct Note {
+    text: String,
+    colour: Color,
+    lines: usize,
+}
+
+/// The notes under a server: its connection error; while connected, why its last
+/// tools/list failed and which tools' input schemas were cut for depth.
+fn notes(s: &ServerState, t: &Theme) -> Vec<Note> {
     let mut out = Vec::new();
+    let note = |text: String, colour: Color| Note {
+        text,
+        colour,
+        lines: 1,
+    };
     if let Some(e) = conn_error(&s.conn) {
-        out.push((format!("✖ {e}"), t.crit));
+        out.push(Note {
+            lines: CONN_ERROR_LINES,
+            ..note(format!("✖ {e}"), t.crit)
+        });
     }
     if !s.is_connected() {
         return out;
     }
     if let Some(e) = &s.tools_error {
-        out.push((format!("✖ {e}"), t.crit));
+        out.push(note(format!("✖ {e}"), t.crit));
     }
     if !s.tools_cut.is_empty() {
         let (what, names) = match s.tools_cut.as_slice() {
             [one] => ("input schema of", one.clone()),
             many => ("input schemas of", many.join(", ")),
         };
-        out.push((
+        out.push(note(
             format!(
                 "⚠ {what} {names} nested deeper than {CUT_DEPTH} levels: cut there, too deep to show; call it with raw JSON"
             ),

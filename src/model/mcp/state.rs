@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 
 use super::body::BodyLine;
 use super::types::{
-    CallId, CallOutcome, ConnState, LogLine, LogOrigin, McpUpdate, ServerId, ServerInfo, ToolInfo,
+    CallId, CallOutcome, CallRetry, ConnState, LogLine, LogOrigin, McpUpdate, ServerId, ServerInfo,
+    ToolInfo,
 };
 use crate::model::logs::buffer::DEFAULT_MAX_BYTES;
 use crate::model::logs::{Labels, Level, LogBuffer, LogEntry};
@@ -119,6 +120,9 @@ pub struct CallRecord {
     pub progress: Option<Progress>,
     /// Set once the operator asked to cancel.
     pub cancelling: bool,
+    /// Set when a broken connection interrupted the call and it waits to be, or was, sent
+    /// again; kept after it ends so the call view can say so.
+    pub retry: Option<CallRetry>,
     /// `None` while running. Once the call ends its content lives in `body` and is
     /// removed from here (see [`super::body::strip`]); the kind of outcome stays.
     pub outcome: Option<CallOutcome>,
@@ -216,6 +220,15 @@ impl McpState {
                     });
                 }
             }
+            McpUpdate::CallRetry { call, retry, .. } => {
+                if let Some(c) = self.call_mut(call).filter(|c| c.is_running()) {
+                    if matches!(retry, CallRetry::Waiting { .. }) {
+                        // What the broken session reported no longer applies.
+                        c.progress = None;
+                    }
+                    c.retry = Some(retry);
+                }
+            }
             McpUpdate::CallDone {
                 call,
                 outcome,
@@ -274,6 +287,7 @@ impl McpState {
             started_ms: now_ms,
             progress: None,
             cancelling: false,
+            retry: None,
             outcome: None,
             body: Vec::new(),
             elapsed: None,

@@ -3,7 +3,7 @@ use std::time::Duration;
 use serde_json::Map;
 
 use super::*;
-use crate::model::mcp::types::{CallResult, ToolHints};
+use crate::model::mcp::types::{CallResult, CallRetry, ToolHints};
 
 fn state() -> McpState {
     McpState::new(vec![ServerState::new(
@@ -231,4 +231,98 @@ fn updates_for_unknown_servers_and_calls_are_ignored() {
         1,
     );
     assert_eq!(s, before);
+}
+
+/// Connected, then the session breaks: the server is `Reconnecting` (drawn `↻ unreachable`)
+/// from that one update, with the reason, no ping left from the dead session; a call in
+/// flight is told it waits to be sent again, then that it was, and keeps saying so after
+/// its result.
+#[test]
+fn a_lost_connection_marks_the_server_and_its_call_in_flight_at_once() {
+    let mut s = state();
+    s.apply(
+        McpUpdate::State {
+            server: 0,
+            state: ConnState::Connected,
+        },
+        1000,
+    );
+    s.apply(
+        McpUpdate::Ping {
+            server: 0,
+            rtt: Ok(Some(Duration::from_millis(2))),
+        },
+        1100,
+    );
+    let id = s.start_call(0, "slow".into(), Map::new(), CallOrigin::Form, 1200);
+    s.apply(
+        McpUpdate::Progress {
+            server: 0,
+            call: id,
+            progress: 3.0,
+            total: Some(10.0),
+            message: None,
+        },
+        1300,
+    );
+    let reason = "unreachable: cannot connect: Connection refused (os error 111)";
+    s.apply(
+        McpUpdate::State {
+            server: 0,
+            state: ConnState::Reconnecting {
+                attempt: 1,
+                retry_in: Duration::from_millis(500),
+                error: reason.into(),
+            },
+        },
+        1400,
+    );
+    let server = &s.servers[0];
+    assert!(!server.is_connected());
+    assert_eq!(server.since_ms, 1400);
+    assert_eq!(server.ping, None);
+    assert!(matches!(&server.conn, ConnState::Reconnecting { error, .. } if error == reason));
+
+    s.apply(
+        McpUpdate::CallRetry {
+            server: 0,
+            call: id,
+            retry: CallRetry::Waiting {
+                error: reason.into(),
+            },
+        },
+        1400,
+    );
+    let call = s.call(id).expect("call");
+    assert!(call.is_running());
+    assert_eq!(call.progress, None, "the old session's progress is gone");
+    assert!(matches!(call.retry, Some(CallRetry::Waiting { .. })));
+
+    s.apply(
+        McpUpdate::CallRetry {
+            server: 0,
+            call: id,
+            retry: CallRetry::Resent {
+                error: reason.into(),
+            },
+        },
+        2500,
+    );
+    s.apply(
+        McpUpdate::CallDone {
+            server: 0,
+            call: id,
+            outcome: CallOutcome::Result(CallResult::default()),
+            elapsed: Duration::from_millis(3000),
+        },
+        4200,
+    );
+    let call = s.call(id).expect("call");
+    assert!(call.outcome.as_ref().is_some_and(CallOutcome::is_success));
+    assert_eq!(
+        call.retry,
+        Some(CallRetry::Resent {
+            error: reason.into()
+        })
+    );
 }

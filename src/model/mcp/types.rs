@@ -157,6 +157,17 @@ impl CallOutcome {
     }
 }
 
+/// A call the connection broke under, sent again on the next session (idempotent tools
+/// only, before the call's deadline).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallRetry {
+    /// The connection broke with the call in flight (`error`, one line); it waits for the
+    /// next session to be sent again.
+    Waiting { error: String },
+    /// Sent again on a new session after `error` interrupted the first attempt.
+    Resent { error: String },
+}
+
 /// Where a server log line came from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogOrigin {
@@ -211,6 +222,13 @@ pub enum McpUpdate {
         progress: f64,
         total: Option<f64>,
         message: Option<String>,
+    },
+    /// A call in flight was interrupted by a broken connection and waits to be sent
+    /// again, or has been sent again.
+    CallRetry {
+        server: ServerId,
+        call: CallId,
+        retry: CallRetry,
     },
     /// A call ended after `elapsed`.
     CallDone {

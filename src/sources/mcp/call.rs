@@ -14,7 +14,7 @@ use super::convert::call_result;
 use super::emit::Emitter;
 use super::errors::transport_error_text;
 use super::handler::ProgressMap;
-use crate::model::mcp::{CallId, CallOutcome};
+use crate::model::mcp::{CallId, CallOutcome, CallRetry};
 
 /// The session calls are sent on: its generation (one per successful connect) and peer.
 #[derive(Clone)]
@@ -68,12 +68,21 @@ pub(super) async fn run(
             retried: false,
         },
         Attempt::Lost(error) => {
+            // Told at once (the call view says so), not only when the call ends.
+            let waiting = CallRetry::Waiting {
+                error: error.clone(),
+            };
+            ctx.emit.call_retry(spec.call, waiting).await;
             match next_session(&mut ctx.live, live.generation, deadline, &mut cancel).await {
                 Wait::Session(next) => {
                     ctx.emit.client_log(format!(
                         "call #{} ({}) was interrupted ({error}); sending it again (idempotent)",
                         spec.call.0, spec.tool
                     ));
+                    let resent = CallRetry::Resent {
+                        error: error.clone(),
+                    };
+                    ctx.emit.call_retry(spec.call, resent).await;
                     match attempt(&ctx, &next, &spec, deadline, &mut cancel).await {
                         // The first send may still have been processed: not "not sent".
                         Attempt::Done(CallOutcome::NotSent(_)) => CallOutcome::Interrupted {

@@ -4,8 +4,8 @@
 
 use crate::inbound::Cleaner;
 use crate::model::mcp::{
-    CallOutcome, CallResult, ConnState, Content, LogLine, LogOrigin, McpUpdate, ServerInfo,
-    ToolInfo,
+    CallOutcome, CallResult, CallRetry, ConnState, Content, LogLine, LogOrigin, McpUpdate,
+    ServerInfo, ToolInfo,
 };
 
 /// `u` with every string in it cleaned by `c`.
@@ -53,6 +53,22 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             call,
             outcome: outcome_of(c, outcome),
             elapsed,
+        },
+        McpUpdate::CallRetry {
+            server,
+            call,
+            retry,
+        } => McpUpdate::CallRetry {
+            server,
+            call,
+            retry: match retry {
+                CallRetry::Waiting { error } => CallRetry::Waiting {
+                    error: c.string(error),
+                },
+                CallRetry::Resent { error } => CallRetry::Resent {
+                    error: c.string(error),
+                },
+            },
         },
         McpUpdate::Log { server, line } => McpUpdate::Log {
             server,

@@ -18,7 +18,7 @@ use super::depth::MAX_DEPTH;
 use super::emit::Emitter;
 use super::errors::{init_error_text, with_sse_hint};
 use super::handler::Handler;
-use super::http_cut::{CutClient, OnCut};
+use super::http_cut::{CutClient, OnCut, Trouble};
 use crate::config::endpoint::HttpSettings;
 use crate::config::mcp::McpTransport;
 use crate::model::mcp::LogOrigin;
@@ -28,8 +28,8 @@ use crate::sources::endpoint::{Endpoint, Settings};
 pub(super) type Client = RunningService<RoleClient, Handler>;
 
 /// Why a legacy HTTP+SSE server cannot be used.
-pub(super) const SSE_EXPLANATION: &str = "legacy HTTP+SSE endpoint: rmcp 3.x has only Streamable \
-     HTTP and stdio clients; use the server's Streamable HTTP endpoint (often /mcp)";
+pub(super) const SSE_EXPLANATION: &str = "the legacy HTTP+SSE transport, which rmcp 3.x cannot \
+     speak: use the server's Streamable HTTP endpoint (often /mcp)";
 
 /// Time to open the TCP (and TLS) connection of an HTTP server.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,18 +40,22 @@ const MAX_STDERR_LINE: usize = 8 * 1024;
 /// Opens the transport and runs `initialize`. A stdio child's stderr is read line by line
 /// into `Log{Stderr}` updates by a task of its own that ends with the child.
 ///
+/// Over HTTP, what goes wrong under rmcp once connected is sent to `trouble` (see
+/// [`Trouble`]); a stdio session has its own sign of a dead server (the pipe closes).
+///
 /// Errors: a one-line reason (bad config, spawn failure, HTTP or protocol error), with a hint
 /// when an HTTP URL looks like a legacy SSE endpoint.
 pub(super) async fn connect(
     transport: &McpTransport,
     handler: Handler,
     emit: &Emitter,
+    trouble: tokio::sync::mpsc::Sender<Trouble>,
 ) -> Result<Client, String> {
     match transport {
         McpTransport::Http {
             url,
             http: settings,
-        } => http(url, settings, handler, emit).await,
+        } => http(url, settings, handler, emit, trouble).await,
         McpTransport::Stdio {
             command,
             args,
@@ -67,6 +71,7 @@ async fn http(
     settings: &HttpSettings,
     handler: Handler,
     emit: &Emitter,
+    trouble: tokio::sync::mpsc::Sender<Trouble>,
 ) -> Result<Client, String> {
     // The same client every endpoint gets (extra headers, CA, client certificate, TLS
     // verification), carrying the credentials as a default header since rmcp builds the
@@ -87,7 +92,7 @@ async fn http(
     // A response stream that breaks (server gone) is resumed a few times, then the call
     // fails instead of waiting for ever.
     config.retry_config = Arc::new(ShortRetry);
-    let client = CutClient::new(client, on_cut(emit));
+    let client = CutClient::new(client, on_cut(emit), trouble);
     let transport = StreamableHttpClientTransport::with_client(client, config);
     handler
         .serve(transport)

@@ -10,7 +10,9 @@ use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 
 use crate::inbound::Cleaner;
-use crate::model::mcp::{CallId, CallOutcome, ConnState, LogLine, LogOrigin, McpUpdate, ServerId};
+use crate::model::mcp::{
+    CallId, CallOutcome, CallRetry, ConnState, LogLine, LogOrigin, McpUpdate, ServerId,
+};
 use crate::sources::{Update, now_ms};
 
 /// One server's way to the app. Cheap to clone; all clones share the drop counter.
@@ -50,6 +52,15 @@ impl Emitter {
             call,
             outcome,
             elapsed,
+        })
+        .await
+    }
+
+    pub async fn call_retry(&self, call: CallId, retry: CallRetry) -> bool {
+        self.send(McpUpdate::CallRetry {
+            server: self.server,
+            call,
+            retry,
         })
         .await
     }

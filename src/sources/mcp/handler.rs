@@ -1,15 +1,17 @@
-//! The client side of one session: who we are, and what the server tells us unasked
-//! (progress of our calls, log messages, a changed tool list).
+//! The client side of one session: who we are, what the server tells us unasked
+//! (progress of our calls, log messages, a changed tool list), and what it asks of us
+//! (elicitation, answered `cancel`: nobody was asked).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rmcp::ClientHandler;
+use rmcp::ErrorData;
 use rmcp::model::{
-    ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProgressToken,
-    ProtocolVersion,
+    ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction,
+    Implementation, ProgressNotificationParam, ProgressToken, ProtocolVersion,
 };
-use rmcp::service::{NotificationContext, RoleClient};
+use rmcp::service::{NotificationContext, RequestContext, RoleClient};
 use tokio::sync::mpsc;
 
 use super::convert::log_text;
@@ -87,6 +89,33 @@ impl ClientHandler for Handler {
             },
             log_text(&params.data),
         );
+    }
+
+    /// `elicitation/create`: mcptop has no way to put the server's question to its operator
+    /// (the call runs in the background of a dashboard), so it answers `cancel`, which the
+    /// spec defines as "dismissed without an explicit choice", never `decline` (rmcp's
+    /// default), which says the user was asked and said no. mcptop does not declare the
+    /// elicitation capability; a server that asks anyway gets this answer, and the server's
+    /// log a line saying so.
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        let message = match &request {
+            ElicitRequestParams::FormElicitationParams { message, .. }
+            | ElicitRequestParams::UrlElicitationParams { message, .. } => message.as_str(),
+            #[allow(unreachable_patterns)] // The enum is non-exhaustive upstream.
+            _ => "",
+        };
+        let asked = crate::inbound::text(message)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.emit.client_log(format!(
+            "the server asked for input (elicitation: {asked:?}); answered cancel: mcptop cannot put the question to anyone"
+        ));
+        Ok(ElicitResult::new(ElicitationAction::Cancel))
     }
 
     async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {

@@ -5,6 +5,11 @@
 //! client, which reports a too-deep one as "recursion limit exceeded": a `tools/list` is then
 //! asked again here (it changes nothing on the server) and its raw answer cut and decoded;
 //! any other request gets a JSON-RPC error saying why, instead of a bare decoding error.
+//!
+//! It also tells the session at once what went wrong under rmcp ([`Trouble`]): a request
+//! that could not reach the server (refused, reset, no route), and a response stream that
+//! broke, which rmcp would otherwise retry quietly for seconds while the panel says
+//! connected.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +25,7 @@ use rmcp::transport::streamable_http_client::{
     SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
 };
 use sse_stream::Sse;
+use tokio::sync::mpsc;
 
 use super::depth::{MAX_DEPTH, cut_text};
 
@@ -35,16 +41,48 @@ const TOO_DEEP: &str = "recursion limit exceeded";
 /// Called with the number of values cut from one answer.
 pub(super) type OnCut = Arc<dyn Fn(usize) + Send + Sync>;
 
-/// A reqwest client whose answers are cut at [`MAX_DEPTH`] levels.
+/// What the HTTP client saw go wrong under rmcp, sent to the session as it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Trouble {
+    /// A request did not reach the server or got no answer (connection refused or reset,
+    /// no route, TLS failure): the server is unreachable. The text is one short line.
+    Unreachable(String),
+    /// A response stream broke off: the server may be gone; worth a ping at once.
+    StreamBroke(String),
+}
+
+/// Troubles held before the session reads them; more are dropped (one is enough to act).
+pub(super) const TROUBLE_QUEUE: usize = 8;
+
+/// A reqwest client whose answers are cut at [`MAX_DEPTH`] levels, and which reports
+/// [`Trouble`].
 #[derive(Clone)]
 pub(super) struct CutClient {
     inner: reqwest::Client,
     on_cut: OnCut,
+    trouble: mpsc::Sender<Trouble>,
 }
 
 impl CutClient {
-    pub fn new(inner: reqwest::Client, on_cut: OnCut) -> Self {
-        Self { inner, on_cut }
+    pub fn new(inner: reqwest::Client, on_cut: OnCut, trouble: mpsc::Sender<Trouble>) -> Self {
+        Self {
+            inner,
+            on_cut,
+            trouble,
+        }
+    }
+
+    /// Reports a failed request as [`Trouble::Unreachable`] (an HTTP status is not one: the
+    /// server answered) and hands the result back.
+    fn watch<T>(&self, result: Result<T, Error>) -> Result<T, Error> {
+        if let Err(StreamableHttpError::Client(e)) = &result
+            && !e.is_status()
+        {
+            let _ = self
+                .trouble
+                .try_send(Trouble::Unreachable(crate::sources::http::short_error(e)));
+        }
+        result
     }
 
     /// The events of an SSE answer, their data cut.
@@ -53,8 +91,13 @@ impl CutClient {
         events: BoxStream<'static, Result<Sse, SseError>>,
     ) -> BoxStream<'static, Result<Sse, SseError>> {
         let on_cut = self.on_cut.clone();
+        let trouble = self.trouble.clone();
         events
             .map(move |item| {
+                if let Err(e) = &item {
+                    let text = crate::inbound::text(&e.to_string()).into_owned();
+                    let _ = trouble.try_send(Trouble::StreamBroke(text));
+                }
                 item.map(|mut event| {
                     if let Some(data) = event.data.take() {
                         event.data = Some(match cut_text(&data) {
@@ -210,6 +253,7 @@ impl StreamableHttpClient for CutClient {
             .inner
             .post_message(uri, message, session_id, auth_header, custom_headers)
             .await;
+        let result = self.watch(result);
         self.guard(kept, result).await
     }
 
@@ -234,6 +278,7 @@ impl StreamableHttpClient for CutClient {
                 max_sse_event_size,
             )
             .await;
+        let result = self.watch(result);
         self.guard(kept, result).await
     }
 
@@ -257,10 +302,11 @@ impl StreamableHttpClient for CutClient {
         auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> Result<BoxStream<'static, Result<Sse, SseError>>, Error> {
-        let events = self
-            .inner
-            .get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
-            .await?;
+        let events = self.watch(
+            self.inner
+                .get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
+                .await,
+        )?;
         Ok(self.cut_events(events))
     }
 
@@ -273,17 +319,55 @@ impl StreamableHttpClient for CutClient {
         custom_headers: HashMap<HeaderName, HeaderValue>,
         max_sse_event_size: usize,
     ) -> Result<BoxStream<'static, Result<Sse, SseError>>, Error> {
-        let events = self
-            .inner
-            .get_stream_with_max_sse_event_size(
-                uri,
-                session_id,
-                last_event_id,
-                auth_header,
-                custom_headers,
-                max_sse_event_size,
-            )
-            .await?;
+        let events = self.watch(
+            self.inner
+                .get_stream_with_max_sse_event_size(
+                    uri,
+                    session_id,
+                    last_event_id,
+                    auth_header,
+                    custom_headers,
+                    max_sse_event_size,
+                )
+                .await,
+        )?;
         Ok(self.cut_events(events))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rmcp::model::{ClientRequest, PingRequest, RequestId};
+
+    use super::*;
+
+    /// A request to a port nobody listens on is reported at once as the server being
+    /// unreachable, with the reason; the request itself still fails as before.
+    #[tokio::test]
+    async fn a_refused_request_is_reported_as_unreachable_at_once() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            l.local_addr().expect("addr").port()
+        };
+        let (tx, mut rx) = mpsc::channel(TROUBLE_QUEUE);
+        let client = CutClient::new(reqwest::Client::new(), Arc::new(|_| {}), tx);
+        let message = ClientJsonRpcMessage::request(
+            ClientRequest::PingRequest(PingRequest::default()),
+            RequestId::Number(1),
+        );
+        let uri: Arc<str> = format!("http://127.0.0.1:{port}/mcp").into();
+        let sent = client
+            .post_message(uri.clone(), message, None, None, HashMap::new())
+            .await;
+        assert!(matches!(sent, Err(StreamableHttpError::Client(_))));
+        match rx.try_recv() {
+            Ok(Trouble::Unreachable(why)) => assert!(why.starts_with("cannot connect"), "{why}"),
+            other => panic!("expected Unreachable, got {other:?}"),
+        }
+        let stream = client
+            .get_stream(uri, Some("s".into()), None, None, HashMap::new())
+            .await;
+        assert!(stream.is_err());
+        assert!(matches!(rx.try_recv(), Ok(Trouble::Unreachable(_))));
     }
 }

@@ -6,8 +6,10 @@
 //! lists the tools (again on `notifications/tools/list_changed` or `RefreshTools`), asks for
 //! `settings.log_level` when the server offers logging, pings every `ping_interval`, and
 //! runs each tools/call in a task of its own. When the connection breaks (transport closed,
-//! two failed pings, HTTP session gone) it reconnects with backoff (0.5 s doubling to 30 s,
-//! jittered), respawning a stdio server. It never writes to stdout or stderr: a stdio
+//! a request refused or reset, a response stream broken and a ping then failing, two pings
+//! unanswered, HTTP session gone) it reconnects with backoff (0.5 s doubling to 30 s,
+//! jittered), respawning a stdio server. An idempotent call the break interrupted is told
+//! at once (`CallRetry`) and sent again on the next session. It never writes to stdout or stderr: a stdio
 //! server's stderr arrives as `Log{Stderr}` lines.
 //!
 //! What a server sends is cut below 64 levels of nesting before rmcp decodes it (`depth`,

@@ -16,6 +16,8 @@ pub(super) enum Ping {
     Unsupported,
     /// No answer in time, or an error that may pass.
     Failed(String),
+    /// The request did not reach the server (refused, reset, no route): it is unreachable.
+    Unreachable(String),
     /// The HTTP session is gone (the server restarted or expired it).
     SessionLost(String),
     /// The transport is closed.
@@ -45,6 +47,7 @@ pub(super) async fn ping(peer: Peer<RoleClient>, limit: Duration) -> Ping {
         Err(ServiceError::TransportSend(e)) if is_session_lost(&e) => {
             Ping::SessionLost(transport_error_text(&e))
         }
+        Err(ServiceError::TransportSend(e)) => Ping::Unreachable(transport_error_text(&e)),
         Err(e) => Ping::Failed(service_error_text(&e)),
     }
 }

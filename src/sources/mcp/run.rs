@@ -13,6 +13,7 @@ use super::call::{self, CallCtx, CallSpec, Live};
 use super::connect::{self, Client, SSE_EXPLANATION};
 use super::emit::Emitter;
 use super::handler::{Handler, ProgressMap};
+use super::http_cut::TROUBLE_QUEUE;
 use super::session::{self, End};
 use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
 use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand};
@@ -137,8 +138,9 @@ impl Source {
         let transport = self.cfg.transport.clone();
         let emit = self.emit.clone();
         let limit = self.settings.connect_timeout;
+        let (trouble, trouble_rx) = mpsc::channel(TROUBLE_QUEUE);
         let connecting = async move {
-            match timeout(limit, connect::connect(&transport, handler, &emit)).await {
+            match timeout(limit, connect::connect(&transport, handler, &emit, trouble)).await {
                 Ok(result) => result,
                 Err(_) => Err(format!(
                     "no answer to initialize within {:.1} s",
@@ -162,7 +164,7 @@ impl Source {
             lost: Default::default(),
         };
         self.live.send_replace(Some(live.clone()));
-        let end = session::drive(self, client, live, relist, relist_rx).await;
+        let end = session::drive(self, client, live, relist, relist_rx, trouble_rx).await;
         self.live.send_replace(None);
         if started.elapsed() >= HEALTHY_SESSION {
             self.fresh_start();

@@ -1,5 +1,11 @@
 //! One connected session: report it, list tools (again on `list_changed` or on request),
 //! set the log level, ping, start and cancel calls, and notice when it breaks.
+//!
+//! A session ends at the first sign that the server cannot be reached: a request refused or
+//! reset (reported by the HTTP client, [`Trouble::Unreachable`], or met by a ping), a closed
+//! transport, a lost HTTP session. A broken response stream ([`Trouble::StreamBroke`]) sends a
+//! ping at once to find out. Only pings left unanswered need two in a row: a slow server
+//! is not a dead one.
 
 use std::pin::Pin;
 use std::time::Duration;
@@ -15,6 +21,7 @@ use super::connect::Client;
 use super::convert::server_info;
 use super::emit::Emitter;
 use super::errors::service_error_text;
+use super::http_cut::Trouble;
 use super::list::lister;
 use super::ping::{Ping, ping};
 use super::run::Source;
@@ -44,6 +51,7 @@ pub(super) async fn drive(
     live: Live,
     relist: mpsc::Sender<()>,
     relist_rx: mpsc::Receiver<()>,
+    mut trouble: mpsc::Receiver<Trouble>,
 ) -> End {
     let emit = src.emit.clone();
     let peer = client.peer().clone();
@@ -116,6 +124,15 @@ pub(super) async fn drive(
                 Some(McpCommand::Reconnect) => break End::Reconnect,
             },
             _ = emit.closed() => break End::Shutdown,
+            Some(seen) = trouble.recv() => match seen {
+                Trouble::Unreachable(error) => break End::Lost(format!("unreachable: {error}")),
+                Trouble::StreamBroke(error) => {
+                    emit.client_log(format!("a response stream broke off ({error}); pinging the server now"));
+                    if pinging.is_none() {
+                        pinging = Some(Box::pin(ping(peer.clone(), ping_timeout)));
+                    }
+                }
+            },
             _ = ticker.tick(), if pinging.is_none() && ping_supported => {
                 pinging = Some(Box::pin(ping(peer.clone(), ping_timeout)));
             }
@@ -137,6 +154,10 @@ pub(super) async fn drive(
                         if failures >= MAX_PING_FAILURES {
                             break End::Lost(format!("{failures} pings failed in a row: {error}"));
                         }
+                    }
+                    Ping::Unreachable(error) => {
+                        emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;
+                        break End::Lost(format!("unreachable: {error}"));
                     }
                     Ping::SessionLost(error) => {
                         emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;

@@ -8,6 +8,8 @@ Environment:
                           of stdio
   MCPTOP_PEER_BANNER      appended to `whoami`'s answer (the trust tests plant escape
                           sequences there)
+  MCPTOP_PEER_ELICIT      if set, adds the tool `ask`, which asks the client for input
+                          (elicitation/create) and answers with the action it got back
 """
 
 import os
@@ -104,6 +106,22 @@ def whoami(ctx: Context) -> str:
 def lookup(id: str) -> str:
     """Looks an id up in a fixed table."""
     return {"1": "one", "2": "two"}.get(id, "unknown")
+
+
+class Name(BaseModel):
+    """What `ask` asks for."""
+
+    name: str
+
+
+async def ask(ctx: Context) -> str:
+    """Asks the user for a name (elicitation) and says which action came back."""
+    result = await ctx.elicit("What is your name?", schema=Name)
+    return f"elicitation answered {result.action}"
+
+
+if os.environ.get("MCPTOP_PEER_ELICIT"):
+    mcp.tool(annotations=ToolAnnotations(readOnlyHint=True))(ask)
 
 
 def main() -> None:
