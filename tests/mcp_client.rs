@@ -200,7 +200,9 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Ping { server, .. }
         | McpUpdate::Progress { server, .. }
         | McpUpdate::CallDone { server, .. }
-        | McpUpdate::Log { server, .. } => *server,
+        | McpUpdate::Log { server, .. }
+        | McpUpdate::Catalog { server, .. }
+        | McpUpdate::Fetched { server, .. } => *server,
     }
 }
 
