@@ -61,7 +61,11 @@ pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffe
         ),
         (Some(Ok(())), ms) => Line::styled(
             format!(
-                "✔ read in {}",
+                "✔ {} in {}",
+                match f.request {
+                    FetchRequest::Resource { .. } => "read",
+                    FetchRequest::Prompt { .. } => "got",
+                },
                 format::latency(ms.unwrap_or(0) as f64 / 1000.0)
             ),
             Style::new().fg(t.ok),
