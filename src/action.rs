@@ -114,6 +114,8 @@ pub enum Action {
     /// Mark a deploy now: a line on the timeline, the tiles' values before it beside the
     /// current ones; again to clear it.
     MarkDeploy,
+    /// Tools screen: show the next list of the server (tools, resources, prompts).
+    NextList,
 }
 
 impl Action {
@@ -154,6 +156,7 @@ impl Action {
             Action::SortReverse => "fleet: reverse the order",
             Action::Snapshot => "incident report draft",
             Action::MarkDeploy => "mark a deploy, or clear it",
+            Action::NextList => "tools / resources / prompts",
         }
     }
 
@@ -182,6 +185,7 @@ impl Action {
             Action::Sort | Action::SortReverse => "sort",
             Action::Snapshot => "snapshot",
             Action::MarkDeploy => "deploy",
+            Action::NextList => "list",
         }
     }
 }
@@ -315,7 +319,7 @@ fn bad_key(text: &str) -> String {
 
 impl Action {
     /// Every action with its name in `[keys]` of the config.
-    pub const NAMED: [(&'static str, Action); 34] = [
+    pub const NAMED: [(&'static str, Action); 35] = [
         ("help", Action::ToggleHelp),
         ("back", Action::Back),
         ("quit", Action::Quit),
@@ -350,6 +354,7 @@ impl Action {
         ("sort_reverse", Action::SortReverse),
         ("snapshot", Action::Snapshot),
         ("mark_deploy", Action::MarkDeploy),
+        ("next_list", Action::NextList),
     ];
 
     /// The action named `name` in `[keys]`.
@@ -426,6 +431,7 @@ impl Default for Keymap {
                 (c('O'), Action::SortReverse),
                 (c('I'), Action::Snapshot),
                 (c('D'), Action::MarkDeploy),
+                (c('v'), Action::NextList),
             ],
         }
     }

@@ -201,7 +201,9 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Progress { server, .. }
         | McpUpdate::CallDone { server, .. }
         | McpUpdate::CallRetry { server, .. }
-        | McpUpdate::Log { server, .. } => *server,
+        | McpUpdate::Log { server, .. }
+        | McpUpdate::Catalog { server, .. }
+        | McpUpdate::Fetched { server, .. } => *server,
     }
 }
 

@@ -5,6 +5,7 @@ use crossterm::event::{
 };
 use tui_input::backend::crossterm::EventHandler;
 
+use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
 use super::{App, snapshot};
 use crate::action::{Action, Key, Screen};
@@ -211,6 +212,7 @@ impl App {
                 nav.filtering = true;
             }
             Action::Open => match nav.screen {
+                Screen::Tools if nav.list != ListKind::Tools => self.open_selected_entry(now_ms),
                 Screen::Tools => self.open_selected_tool(now_ms),
                 Screen::Calls => match self.mcp.calls().nth(nav.call) {
                     Some(c) => {
@@ -232,6 +234,15 @@ impl App {
                 Screen::Silences => self.begin_expire(now_ms),
                 _ => return false,
             },
+            Action::NextList => {
+                if nav.screen != Screen::Tools {
+                    return false;
+                }
+                nav.list = nav.list.next();
+                nav.tool = 0;
+                nav.filter.reset();
+                nav.filtering = false;
+            }
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
             Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
             // Only the logs screen pauses, wraps and edits a query.
@@ -249,7 +260,10 @@ impl App {
                     .mcp
                     .servers
                     .get(nav.server)
-                    .map_or(0, |s| filter_tools(&s.tools, nav.filter.value()).len());
+                    .map_or(0, |s| match nav.list {
+                        ListKind::Tools => filter_tools(&s.tools, nav.filter.value()).len(),
+                        kind => catalog_rows(&s.catalog, kind, nav.filter.value()).len(),
+                    });
                 nav.tool = step(nav.tool, delta, len);
             }
             Screen::Calls => nav.call = step(nav.call, delta, self.mcp.calls().len()),
@@ -287,6 +301,8 @@ impl App {
             Overlay::Command(input) => return self.command_key(input, ev, now_ms),
             Overlay::SilenceForm(f) => return self.silence_form_key(f, ev, now_ms),
             Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
+            Overlay::FetchForm(f) => return self.fetch_form_key(f, ev, now_ms),
+            Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {
                 FormEvent::Cancel => {}
                 FormEvent::Submit(arguments) => {

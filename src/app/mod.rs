@@ -3,6 +3,7 @@
 
 mod alerts;
 mod calls;
+pub mod catalog;
 pub mod fleet;
 mod keys;
 pub mod logs;

@@ -7,10 +7,12 @@ use serde_json::{Map, Value};
 use tui_input::Input;
 
 use crate::action::Screen;
+use crate::app::catalog::{FetchForm, ListKind};
 use crate::app::logs::LogSource;
 use crate::model::alerts::AmWrite;
 use crate::model::alerts::silence_form::SilenceForm;
 use crate::model::logs::LogPane;
+use crate::model::mcp::catalog::FetchId;
 use crate::model::mcp::state::CallOrigin;
 use crate::model::mcp::{CallId, ServerId, ToolInfo};
 
@@ -23,7 +25,9 @@ pub struct Nav {
     pub screen: Screen,
     /// Selected MCP server (index into the configured list).
     pub server: ServerId,
-    /// Selected row of the (filtered) tools list.
+    /// Which of the server's lists the tools screen shows.
+    pub list: ListKind,
+    /// Selected row of the (filtered) list in view: tools, resources or prompts.
     pub tool: usize,
     /// Filter text of the tools list; `filtering` while it has the keyboard.
     pub filter: Input,
@@ -71,6 +75,10 @@ pub enum Overlay {
     Confirm(Box<Confirm>),
     /// A call's progress and result.
     Call { id: CallId, scroll: u16 },
+    /// The form of a resource template's variables or a prompt's arguments.
+    FetchForm(Box<FetchForm>),
+    /// A `resources/read` or `prompts/get` and what it returned.
+    Fetch { id: FetchId, scroll: u16 },
     /// One alert: labels, annotations, runbook.
     AlertDetail(Box<AlertDetail>),
     /// Writing a silence.

@@ -7,7 +7,9 @@ mod alert_text;
 mod alerts;
 mod call_view;
 mod calls;
+mod catalog;
 mod confirm;
+mod fetch_view;
 pub mod fit;
 mod fleet;
 pub mod format;
@@ -42,6 +44,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::action::{Keymap, Screen};
+use crate::app::catalog::FetchTarget;
 use crate::app::logs::LogSummary;
 use crate::app::nav::{Nav, Overlay};
 use crate::app::{LogSource, ToolKey};
@@ -199,6 +202,28 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Some(Overlay::Confirm(c)) => confirm::render(view, c, body, frame.buffer_mut()),
         Some(Overlay::Call { id, scroll }) => {
             call_view::render(view, *id, *scroll, body, frame.buffer_mut())
+        }
+        Some(Overlay::FetchForm(f)) => {
+            let server = view
+                .mcp
+                .servers
+                .get(f.server)
+                .map_or("?", |s| s.name.as_str());
+            let (what, name) = match &f.target {
+                FetchTarget::Template(t) => ("resources/read", t.name.as_str()),
+                FetchTarget::Prompt(p) => ("prompts/get", p.name.as_str()),
+            };
+            let tool = format!("{what} {name}");
+            let header = tool_form::FormHeader {
+                server,
+                tool: &tool,
+                badges: "read-only",
+                read_only_mode: view.read_only,
+            };
+            tool_form::render(&f.form, &header, view.theme, body, frame.buffer_mut());
+        }
+        Some(Overlay::Fetch { id, scroll }) => {
+            fetch_view::render(view, *id, *scroll, body, frame.buffer_mut())
         }
         Some(Overlay::AlertDetail(d)) => alert_detail::render(view, d, body, frame.buffer_mut()),
         Some(Overlay::SilenceForm(f)) => silence_form::render(view, f, body, frame.buffer_mut()),

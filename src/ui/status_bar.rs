@@ -70,6 +70,7 @@ fn hints(view: &View, room: usize) -> Vec<Span<'static>> {
         }
         Screen::Tools => actions.extend([
             Action::Open,
+            Action::NextList,
             Action::Filter,
             Action::NextServer,
             Action::Refresh,

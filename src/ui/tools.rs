@@ -14,12 +14,17 @@ use super::View;
 use super::fit::{fit, fit_pad, fit_spans, width};
 use super::format;
 use super::mcp_text::{badges, badges_short, outcome};
+use crate::app::catalog::ListKind;
 use crate::app::nav::filter_tools;
 use crate::inbound::{self, one_line};
 use crate::model::mcp::ToolInfo;
 use crate::model::mcp::state::ServerState;
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    if view.nav.list != ListKind::Tools {
+        super::catalog::render(view, area, buf);
+        return;
+    }
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     let Some(server) = view.mcp.servers.get(view.nav.server) else {
@@ -198,7 +203,10 @@ fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buf
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Enter: call this tool", t.muted()));
+    lines.push(Line::styled(
+        "Enter: call this tool · v: resources, prompts",
+        t.muted(),
+    ));
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(block)

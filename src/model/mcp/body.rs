@@ -37,14 +37,22 @@ pub struct BodyLine {
 }
 
 /// Collects lines within the bounds and notes what was left out.
-struct Body {
+pub(super) struct Body {
     lines: Vec<BodyLine>,
     bytes: usize,
     dropped_lines: usize,
 }
 
 impl Body {
-    fn push(&mut self, kind: BodyKind, text: &str) {
+    pub(super) fn new() -> Body {
+        Body {
+            lines: Vec::new(),
+            bytes: 0,
+            dropped_lines: 0,
+        }
+    }
+
+    pub(super) fn push(&mut self, kind: BodyKind, text: &str) {
         if self.lines.len() >= MAX_LINES || self.bytes >= MAX_BYTES {
             self.dropped_lines += 1;
             return;
@@ -61,7 +69,7 @@ impl Body {
     }
 
     /// Masks `text` (cut to the bytes still allowed first) and adds its lines.
-    fn push_text(&mut self, kind: BodyKind, text: &str) {
+    pub(super) fn push_text(&mut self, kind: BodyKind, text: &str) {
         let room = MAX_BYTES.saturating_sub(self.bytes);
         let cut = floor_boundary(text, room);
         let masked = mask_text(&text[..cut]);
@@ -86,11 +94,7 @@ fn floor_boundary(s: &str, max: usize) -> usize {
 
 /// The lines of a finished call, masked and bounded ([`MAX_LINES`], [`MAX_BYTES`]).
 pub fn build(outcome: &CallOutcome) -> Vec<BodyLine> {
-    let mut b = Body {
-        lines: Vec::new(),
-        bytes: 0,
-        dropped_lines: 0,
-    };
+    let mut b = Body::new();
     match outcome {
         CallOutcome::Result(r) => {
             if r.is_error {
@@ -153,23 +157,37 @@ pub fn build(outcome: &CallOutcome) -> Vec<BodyLine> {
             b.push(BodyKind::Error, &format!("✖ not sent: {}", mask_text(e)))
         }
     }
-    if b.dropped_lines > 0 {
-        let n = b.dropped_lines;
-        b.lines.push(BodyLine {
-            kind: BodyKind::Note,
-            text: format!(
-                "… {n} more line{} not shown (results are kept up to {} lines / {} KiB)",
-                if n == 1 { "" } else { "s" },
-                MAX_LINES,
-                MAX_BYTES / 1024
-            ),
-        });
-    }
-    b.lines
+    b.finish()
 }
 
-fn content(b: &mut Body, block: &Content) {
-    let kib = |n: usize| format!("{:.1} KiB", n as f64 / 1024.0);
+impl Body {
+    /// The lines, with a note of how many were left out, if any.
+    pub(super) fn finish(mut self) -> Vec<BodyLine> {
+        let b = &mut self;
+        if b.dropped_lines > 0 {
+            let n = b.dropped_lines;
+            b.lines.push(BodyLine {
+                kind: BodyKind::Note,
+                text: format!(
+                    "… {n} more line{} not shown (results are kept up to {} lines / {} KiB)",
+                    if n == 1 { "" } else { "s" },
+                    MAX_LINES,
+                    MAX_BYTES / 1024
+                ),
+            });
+        }
+        self.lines
+    }
+}
+
+pub(super) fn content(b: &mut Body, block: &Content) {
+    let kib = |n: usize| {
+        if n < 1024 {
+            format!("{n} B")
+        } else {
+            format!("{:.1} KiB", n as f64 / 1024.0)
+        }
+    };
     match block {
         Content::Text(s) => b.push_text(BodyKind::Text, s),
         Content::Image { mime, bytes } => {

@@ -4,6 +4,8 @@
 //! [`state::McpState`] and sends [`McpCommand`]s back.
 
 pub mod body;
+pub mod catalog;
+pub mod fetch_body;
 pub mod form;
 pub mod mask;
 pub mod state;

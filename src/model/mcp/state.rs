@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::body::BodyLine;
+use super::catalog::{Catalog, FetchId, FetchRecord, FetchRequest};
+use super::mask::mask_text;
 use super::types::{
     CallId, CallOutcome, CallRetry, ConnState, LogLine, LogOrigin, McpUpdate, ServerId, ServerInfo,
     ToolInfo,
@@ -17,6 +19,9 @@ use crate::model::logs::{Labels, Level, LogBuffer, LogEntry};
 
 /// Calls kept in the history; the oldest finished ones are dropped first.
 pub const HISTORY: usize = 200;
+
+/// Reads (`resources/read`, `prompts/get`) kept; the oldest is dropped first.
+pub const FETCHES: usize = 20;
 
 /// The key of the object that stands in for a value the MCP client cut because it was
 /// nested too deep to decode (deeper than [`CUT_DEPTH`]; serde_json stops at 128).
@@ -49,6 +54,8 @@ pub struct ServerState {
     /// Last ping: round-trip, `None` = ping not supported, or the error.
     pub ping: Option<Result<Option<Duration>, String>>,
     pub logs: LogBuffer,
+    /// Resources, templates and prompts, from the last listing after tools/list.
+    pub catalog: Catalog,
 }
 
 impl ServerState {
@@ -66,6 +73,7 @@ impl ServerState {
             tools_at_ms: None,
             ping: None,
             logs: LogBuffer::new(log_lines, DEFAULT_MAX_BYTES),
+            catalog: Catalog::default(),
         }
     }
 
@@ -144,6 +152,9 @@ pub struct McpState {
     /// Newest last.
     calls: VecDeque<CallRecord>,
     next_call: u64,
+    /// Reads of resources and prompts, newest last, at most [`FETCHES`].
+    fetches: VecDeque<FetchRecord>,
+    next_fetch: u64,
 }
 
 impl McpState {
@@ -152,6 +163,8 @@ impl McpState {
             servers,
             calls: VecDeque::new(),
             next_call: 1,
+            fetches: VecDeque::new(),
+            next_fetch: 1,
         }
     }
 
@@ -252,7 +265,48 @@ impl McpState {
                     s.logs.push(log_entry(line));
                 }
             }
+            McpUpdate::Catalog { server, catalog } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    s.catalog = catalog;
+                }
+            }
+            McpUpdate::Fetched {
+                id,
+                outcome,
+                elapsed,
+                ..
+            } => {
+                if let Some(f) = self.fetches.iter_mut().rev().find(|f| f.id == id) {
+                    f.body = super::fetch_body::build(&outcome);
+                    f.done = Some(outcome.map(|_| ()).map_err(|e| mask_text(&e).into_owned()));
+                    f.elapsed_ms = Some(elapsed.as_millis() as u64);
+                }
+            }
         }
+    }
+
+    /// Records a read about to be sent and returns its id.
+    pub fn start_fetch(&mut self, server: ServerId, request: FetchRequest, now_ms: i64) -> FetchId {
+        let id = FetchId(self.next_fetch);
+        self.next_fetch += 1;
+        if self.fetches.len() >= FETCHES {
+            self.fetches.pop_front();
+        }
+        self.fetches.push_back(FetchRecord {
+            id,
+            server,
+            request,
+            started_ms: now_ms,
+            done: None,
+            elapsed_ms: None,
+            body: Vec::new(),
+        });
+        id
+    }
+
+    /// A read by id (dropped after [`FETCHES`] newer ones).
+    pub fn fetch(&self, id: FetchId) -> Option<&FetchRecord> {
+        self.fetches.iter().rev().find(|f| f.id == id)
     }
 
     /// Records a call about to be sent and returns its id. `arguments` must already be

@@ -241,6 +241,19 @@ pub enum McpUpdate {
         server: ServerId,
         line: LogLine,
     },
+    /// Resources, templates and prompts, listed after each tools/list.
+    Catalog {
+        server: ServerId,
+        catalog: super::catalog::Catalog,
+    },
+    /// A `resources/read` or `prompts/get` ended after `elapsed`: what it returned, or why
+    /// it failed (`resources/read: no answer in 30 s`, the server's error).
+    Fetched {
+        server: ServerId,
+        id: super::catalog::FetchId,
+        outcome: Result<super::catalog::Fetched, String>,
+        elapsed: Duration,
+    },
 }
 
 /// What the app asks of one server's source.
@@ -257,8 +270,14 @@ pub enum McpCommand {
     },
     /// Cancel a call in flight (sends `notifications/cancelled`).
     Cancel { call: CallId },
-    /// List the tools again.
+    /// List the tools again (and then the resources, templates and prompts).
     RefreshTools,
+    /// `resources/read` or `prompts/get`, answered by one `Fetched` within `timeout`.
+    Fetch {
+        id: super::catalog::FetchId,
+        request: super::catalog::FetchRequest,
+        timeout: Duration,
+    },
     /// Drop the connection and connect again now (resets the backoff).
     Reconnect,
 }

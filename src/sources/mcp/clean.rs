@@ -74,6 +74,21 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             server,
             line: log_line(c, line),
         },
+        McpUpdate::Catalog { server, catalog } => McpUpdate::Catalog {
+            server,
+            catalog: super::clean_catalog::catalog(c, catalog),
+        },
+        McpUpdate::Fetched {
+            server,
+            id,
+            outcome,
+            elapsed,
+        } => McpUpdate::Fetched {
+            server,
+            id,
+            outcome: super::clean_catalog::fetched(c, outcome, content),
+            elapsed,
+        },
     }
 }
 

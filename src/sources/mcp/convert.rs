@@ -112,30 +112,35 @@ pub(super) fn content(block: ContentBlock) -> Content {
             name: Some(r.name).filter(|n| !n.is_empty()),
             mime: r.mime_type,
         },
-        ContentBlock::Resource(e) => match e.resource {
-            ResourceContents::TextResourceContents {
-                uri,
-                mime_type,
-                text,
-                ..
-            } => Content::Resource {
-                uri,
-                mime: mime_type,
-                bytes: text.len(),
-                text: Some(text),
-            },
-            ResourceContents::BlobResourceContents {
-                uri,
-                mime_type,
-                blob,
-                ..
-            } => Content::Resource {
-                uri,
-                mime: mime_type,
-                text: None,
-                bytes: base64_decoded_len(&blob),
-            },
-            other => Content::Other(serde_json::to_value(&other).unwrap_or(Value::Null)),
+        ContentBlock::Resource(e) => resource_contents(e.resource),
+        other => Content::Other(serde_json::to_value(&other).unwrap_or(Value::Null)),
+    }
+}
+
+/// A resource's contents (embedded in a result or read): its text, or a blob's decoded size.
+pub(super) fn resource_contents(rc: ResourceContents) -> Content {
+    match rc {
+        ResourceContents::TextResourceContents {
+            uri,
+            mime_type,
+            text,
+            ..
+        } => Content::Resource {
+            uri,
+            mime: mime_type,
+            bytes: text.len(),
+            text: Some(text),
+        },
+        ResourceContents::BlobResourceContents {
+            uri,
+            mime_type,
+            blob,
+            ..
+        } => Content::Resource {
+            uri,
+            mime: mime_type,
+            text: None,
+            bytes: base64_decoded_len(&blob),
         },
         other => Content::Other(serde_json::to_value(&other).unwrap_or(Value::Null)),
     }

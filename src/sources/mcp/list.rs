@@ -1,4 +1,4 @@
-//! `tools/list`, page by page, each page within the request timeout: a server that never
+//! `tools/list` (then the catalog, see `catalog`), page by page, each page within the request timeout: a server that never
 //! answers (or whose answer rmcp could not decode) makes the list fail with the reason
 //! instead of "listing tools…" for ever, and one that hands out cursors without end stops at
 //! [`MAX_PAGES`].
@@ -9,6 +9,7 @@ use rmcp::model::PaginatedRequestParams;
 use rmcp::service::{Peer, RoleClient};
 use tokio::sync::mpsc;
 
+use super::catalog::list_catalog;
 use super::convert::tool_info;
 use super::depth::MAX_DEPTH;
 use super::emit::Emitter;
@@ -19,7 +20,8 @@ use crate::model::mcp::{McpUpdate, ToolInfo};
 /// Most pages one list reads; more means a server looping on its cursor.
 pub(super) const MAX_PAGES: usize = 100;
 
-/// Lists all tools each time it is asked, until the session ends; `limit` bounds each page.
+/// Lists all tools each time it is asked, then the resources, templates and prompts the
+/// server offers (`catalog`), until the session ends; `limit` bounds each page.
 /// A failure is logged and sent as the list's error; a tool whose input schema was cut (see
 /// `depth`) is listed and logged.
 pub(super) async fn lister(
@@ -48,6 +50,21 @@ pub(super) async fn lister(
             })
             .await
         {
+            return;
+        }
+        let catalog = list_catalog(&peer, limit).await;
+        for error in [
+            catalog.resources.as_ref().and_then(|r| r.as_ref().err()),
+            catalog.templates.as_ref().and_then(|r| r.as_ref().err()),
+            catalog.prompts.as_ref().and_then(|r| r.as_ref().err()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            emit.client_log(error.clone());
+        }
+        let server = emit.server;
+        if !emit.send(McpUpdate::Catalog { server, catalog }).await {
             return;
         }
     }
@@ -86,7 +103,7 @@ async fn list_tools(peer: &Peer<RoleClient>, limit: Duration) -> Result<Vec<Tool
 }
 
 /// Seconds without a needless fraction: `30`, `2.5`.
-fn fmt_secs(s: f64) -> String {
+pub(super) fn fmt_secs(s: f64) -> String {
     if s.fract() == 0.0 {
         format!("{s:.0}")
     } else {

@@ -3,7 +3,9 @@
 //! [`Update::Mcp`] and taking [`McpCommand`]s through an [`McpHandle`].
 //!
 //! The task connects (bounded by `connect_timeout`), reports `Connected` and `Initialized`,
-//! lists the tools (again on `notifications/tools/list_changed` or `RefreshTools`), asks for
+//! lists the tools and then the resources, templates and prompts it offers (again on
+//! `notifications/tools/list_changed` or `RefreshTools`), runs each `Fetch`
+//! (`resources/read`, `prompts/get`) in a task of its own, asks for
 //! `settings.log_level` when the server offers logging, pings every `ping_interval`, and
 //! runs each tools/call in a task of its own. When the connection breaks (transport closed,
 //! a request refused or reset, a response stream broken and a ping then failing, two pings
@@ -17,13 +19,17 @@
 //! leave its request waiting. Each tools/list page waits at most `call_timeout` (`list`).
 
 mod call;
+mod catalog;
 mod child;
 mod clean;
+mod clean_catalog;
 mod connect;
 mod convert;
+mod convert_catalog;
 mod depth;
 mod emit;
 mod errors;
+mod fetch;
 mod handler;
 mod http_cut;
 mod list;

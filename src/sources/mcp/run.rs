@@ -212,6 +212,17 @@ impl Source {
     /// Answers a command while there is no session: a call is not sent (at once, no
     /// queueing); the rest have nothing to act on.
     async fn refuse(&mut self, cmd: McpCommand, why: &str) {
+        if let McpCommand::Fetch { id, request, .. } = &cmd {
+            let outcome = Err(format!("{}: not connected: {why}", request.method()));
+            let (server, id, elapsed) = (self.emit.server, *id, Duration::ZERO);
+            let update = crate::model::mcp::McpUpdate::Fetched {
+                server,
+                id,
+                outcome,
+                elapsed,
+            };
+            self.emit.send(update).await;
+        }
         if let McpCommand::Call { call, .. } = cmd {
             let outcome = CallOutcome::NotSent(format!("not connected: {why}"));
             self.emit.call_done(call, outcome, Duration::ZERO).await;

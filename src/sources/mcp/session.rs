@@ -118,6 +118,9 @@ pub(super) async fn drive(
                     src.start_call(&live, CallSpec { call, tool, arguments, timeout, idempotent });
                 }
                 Some(McpCommand::Cancel { call }) => src.cancel(call),
+                Some(McpCommand::Fetch { id, request, timeout }) => {
+                    src.calls.spawn(super::fetch::run(emit.clone(), peer.clone(), id, request, timeout));
+                }
                 Some(McpCommand::RefreshTools) => {
                     let _ = relist.try_send(());
                 }

@@ -1,0 +1,100 @@
+//! `resources/list`, `resources/templates/list` and `prompts/list`, each page by page
+//! within the request timeout (as tools/list, `list`), for a server that declared the
+//! capability. A list that fails is reported as its error; the others still are listed.
+
+use std::future::Future;
+use std::time::Duration;
+
+use rmcp::model::PaginatedRequestParams;
+use rmcp::service::{Peer, RoleClient, ServiceError};
+
+use super::convert_catalog::{prompt_info, resource_info, template_info};
+use super::errors::service_error_text;
+use super::list::{MAX_PAGES, fmt_secs};
+use crate::model::mcp::catalog::Catalog;
+
+/// The server's catalog: each list it offers (by its `initialize` capabilities), every page.
+pub(super) async fn list_catalog(peer: &Peer<RoleClient>, limit: Duration) -> Catalog {
+    let (offers_resources, offers_prompts) = peer.peer_info().map_or((false, false), |i| {
+        (
+            i.capabilities.resources.is_some(),
+            i.capabilities.prompts.is_some(),
+        )
+    });
+    let mut catalog = Catalog {
+        offers_resources,
+        offers_prompts,
+        ..Catalog::default()
+    };
+    if offers_resources {
+        catalog.resources = Some(
+            paginate("resources/list", limit, |p| async {
+                let r = peer.list_resources(p).await?;
+                Ok((r.resources, r.next_cursor))
+            })
+            .await
+            .map(|v| v.into_iter().map(resource_info).collect()),
+        );
+        catalog.templates = Some(
+            paginate("resources/templates/list", limit, |p| async {
+                let r = peer.list_resource_templates(p).await?;
+                Ok((r.resource_templates, r.next_cursor))
+            })
+            .await
+            .map(|v| v.into_iter().map(template_info).collect()),
+        );
+    }
+    if offers_prompts {
+        catalog.prompts = Some(
+            paginate("prompts/list", limit, |p| async {
+                let r = peer.list_prompts(p).await?;
+                Ok((r.prompts, r.next_cursor))
+            })
+            .await
+            .map(|v| v.into_iter().map(prompt_info).collect()),
+        );
+    }
+    catalog
+}
+
+/// Every page of a paginated list, each within `limit`; stops after [`MAX_PAGES`].
+///
+/// Errors, prefixed by `method`: `no answer in N s` (with the page when not the first), the
+/// request's error, or too many pages.
+pub(super) async fn paginate<T, F, Fut>(
+    method: &str,
+    limit: Duration,
+    mut page_of: F,
+) -> Result<Vec<T>, String>
+where
+    F: FnMut(Option<PaginatedRequestParams>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), ServiceError>>,
+{
+    let mut out = Vec::new();
+    let mut cursor = None;
+    for page in 1..=MAX_PAGES {
+        let params = PaginatedRequestParams::default().with_cursor(cursor);
+        let which = if page == 1 {
+            String::new()
+        } else {
+            format!(" (page {page})")
+        };
+        let (items, next) = tokio::time::timeout(limit, page_of(Some(params)))
+            .await
+            .map_err(|_| {
+                format!(
+                    "{method}{which}: no answer in {} s",
+                    fmt_secs(limit.as_secs_f64())
+                )
+            })?
+            .map_err(|e| format!("{method}{which} failed: {}", service_error_text(&e)))?;
+        out.extend(items);
+        cursor = next;
+        if cursor.is_none() {
+            return Ok(out);
+        }
+    }
+    Err(format!(
+        "{method}: still more pages after {MAX_PAGES} (the server's cursor may loop)"
+    ))
+}

@@ -1,0 +1,96 @@
+//! The catalog and read results cleaned like every other update ([`super::clean`]): names,
+//! URIs, descriptions, texts and errors through [`Cleaner`], so a server's resource text
+//! or prompt message carries no control sequence to the terminal.
+
+use crate::inbound::Cleaner;
+use crate::model::mcp::Content;
+use crate::model::mcp::catalog::{
+    Catalog, Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
+};
+
+/// `catalog` with every string cleaned.
+pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
+    let s = |v: String| c.string(v);
+    let o = |v: Option<String>| v.map(|v| c.string(v));
+    Catalog {
+        offers_resources: cat.offers_resources,
+        offers_prompts: cat.offers_prompts,
+        resources: cat.resources.map(|r| {
+            r.map(|list| {
+                list.into_iter()
+                    .map(|r| ResourceInfo {
+                        uri: s(r.uri),
+                        name: s(r.name),
+                        title: o(r.title),
+                        description: o(r.description),
+                        mime: o(r.mime),
+                        size: r.size,
+                    })
+                    .collect()
+            })
+            .map_err(s)
+        }),
+        templates: cat.templates.map(|r| {
+            r.map(|list| {
+                list.into_iter()
+                    .map(|t| TemplateInfo {
+                        uri_template: s(t.uri_template),
+                        name: s(t.name),
+                        title: o(t.title),
+                        description: o(t.description),
+                        mime: o(t.mime),
+                    })
+                    .collect()
+            })
+            .map_err(s)
+        }),
+        prompts: cat.prompts.map(|r| {
+            r.map(|list| {
+                list.into_iter()
+                    .map(|p| PromptInfo {
+                        name: s(p.name),
+                        title: o(p.title),
+                        description: o(p.description),
+                        arguments: p
+                            .arguments
+                            .into_iter()
+                            .map(|a| PromptArg {
+                                name: s(a.name),
+                                description: o(a.description),
+                                required: a.required,
+                            })
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .map_err(s)
+        }),
+    }
+}
+
+/// A read's outcome with every string cleaned; `content` cleans one block.
+pub(super) fn fetched(
+    c: &Cleaner,
+    outcome: Result<Fetched, String>,
+    content: impl Fn(&Cleaner, Content) -> Content,
+) -> Result<Fetched, String> {
+    match outcome {
+        Err(e) => Err(c.string(e)),
+        Ok(Fetched::Resource(list)) => Ok(Fetched::Resource(
+            list.into_iter().map(|b| content(c, b)).collect(),
+        )),
+        Ok(Fetched::Prompt {
+            description,
+            messages,
+        }) => Ok(Fetched::Prompt {
+            description: description.map(|d| c.string(d)),
+            messages: messages
+                .into_iter()
+                .map(|m| PromptMessage {
+                    role: c.string(m.role),
+                    content: content(c, m.content),
+                })
+                .collect(),
+        }),
+    }
+}

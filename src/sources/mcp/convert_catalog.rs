@@ -1,0 +1,74 @@
+//! rmcp's resource, template, prompt and read-result types to the model's
+//! ([`crate::model::mcp::catalog`]), which carry no rmcp type.
+
+use rmcp::model::{GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Role};
+
+use super::convert::{content, resource_contents};
+use crate::model::mcp::catalog::{
+    Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
+};
+
+/// One `resources/list` entry.
+pub(super) fn resource_info(r: Resource) -> ResourceInfo {
+    ResourceInfo {
+        uri: r.uri,
+        name: r.name,
+        title: r.title,
+        description: r.description,
+        mime: r.mime_type,
+        size: r.size,
+    }
+}
+
+/// One `resources/templates/list` entry.
+pub(super) fn template_info(t: ResourceTemplate) -> TemplateInfo {
+    TemplateInfo {
+        uri_template: t.uri_template,
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        mime: t.mime_type,
+    }
+}
+
+/// One `prompts/list` entry; an argument without `required` is optional.
+pub(super) fn prompt_info(p: Prompt) -> PromptInfo {
+    PromptInfo {
+        name: p.name,
+        title: p.title,
+        description: p.description,
+        arguments: p
+            .arguments
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| PromptArg {
+                name: a.name,
+                description: a.description,
+                required: a.required == Some(true),
+            })
+            .collect(),
+    }
+}
+
+/// A `resources/read` result: each of its contents.
+pub(super) fn read_result(r: ReadResourceResult) -> Fetched {
+    Fetched::Resource(r.contents.into_iter().map(resource_contents).collect())
+}
+
+/// A `prompts/get` result: its description and each message with its role.
+pub(super) fn prompt_result(r: GetPromptResult) -> Fetched {
+    Fetched::Prompt {
+        description: r.description,
+        messages: r
+            .messages
+            .into_iter()
+            .map(|m| PromptMessage {
+                role: match m.role {
+                    Role::User => "user".to_string(),
+                    Role::Assistant => "assistant".to_string(),
+                },
+                content: content(m.content),
+            })
+            .collect(),
+    }
+}
