@@ -44,6 +44,13 @@ fn mcp_config_alone_starts_on_the_tools_screen() {
         s.contains("Tools of py (9/9)") || s.contains("EXIT=")
     });
     assert!(!screen.contains("EXIT="), "mcptop stopped:\n{screen}");
+    // The header says what mcptop is here, not a scrape that never comes.
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(header.contains("no target: MCP client only"), "{header}");
+    assert!(
+        !header.contains("connecting") && !header.contains("profile"),
+        "{header}"
+    );
     assert!(
         screen
             .lines()

@@ -37,7 +37,13 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     let scraped_fleet = view
         .fleet
         .filter(|f| f.scrape().is_some() && f.drilled.is_none());
-    if scraped_fleet.is_none() {
+    if view.no_target {
+        // An MCP client alone: no scrape state, profile, age or window to speak of.
+        segments.push((
+            0,
+            vec![Span::styled("○ no target: MCP client only", t.muted())],
+        ));
+    } else if scraped_fleet.is_none() {
         segments.push((
             0,
             vec![match status.up() {
@@ -114,94 +120,97 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     {
         segments.push((2, vec![Span::styled(format!("v{v}"), t.text())]));
     }
-    // A fleet whose targets have different profiles says so, naming them.
-    let kinds = view.fleet_profiles();
-    let mixed = kinds.len() > 1;
-    let profile = view.dashboard.profile().filter(|_| !mixed);
-    let name = if mixed {
-        let names: Vec<String> = kinds.iter().map(|p| p.kind.to_string()).collect();
-        format!("mixed ({})", names.join(", "))
-    } else {
-        profile.map_or_else(|| "detecting".to_string(), |p| p.kind.to_string())
-    };
-    segments.push((
-        3,
-        vec![
-            Span::styled("profile ", t.muted()),
-            Span::styled(name, t.text()),
-        ],
-    ));
-    // Why it matched, and what to know about its latency histogram: the first to go on a
-    // narrow terminal (the note, then the why, then the URL), so they never cost the
-    // header a shorter segment.
-    if let Some(p) = profile {
-        segments.push((6, vec![Span::styled(format!("({})", p.why), t.muted())]));
-        if let Some(caveat) = p.latency_caveat() {
-            segments.push((6, vec![Span::styled(caveat, Style::new().fg(t.warn))]));
+    // An MCP client alone has no profile, sample age or window to show.
+    if !view.no_target {
+        // A fleet whose targets have different profiles says so, naming them.
+        let kinds = view.fleet_profiles();
+        let mixed = kinds.len() > 1;
+        let profile = view.dashboard.profile().filter(|_| !mixed);
+        let name = if mixed {
+            let names: Vec<String> = kinds.iter().map(|p| p.kind.to_string()).collect();
+            format!("mixed ({})", names.join(", "))
+        } else {
+            profile.map_or_else(|| "detecting".to_string(), |p| p.kind.to_string())
+        };
+        segments.push((
+            3,
+            vec![
+                Span::styled("profile ", t.muted()),
+                Span::styled(name, t.text()),
+            ],
+        ));
+        // Why it matched, and what to know about its latency histogram: the first to go on a
+        // narrow terminal (the note, then the why, then the URL), so they never cost the
+        // header a shorter segment.
+        if let Some(p) = profile {
+            segments.push((6, vec![Span::styled(format!("({})", p.why), t.muted())]));
+            if let Some(caveat) = p.latency_caveat() {
+                segments.push((6, vec![Span::styled(caveat, Style::new().fg(t.warn))]));
+            }
         }
-    }
-    // Query mode: the age of the newest sample the last good answer held (from its own
-    // timestamp), which an engine answering "now" as of a while ago puts well before the
-    // request; drilled into an instance, that instance's own sample; the request's age only
-    // when the answer held no sample time.
-    let query = view.fleet.and_then(|f| f.query());
-    let drilled = view.fleet.and_then(|f| f.drilled.as_deref());
-    let sampled = query
-        .and_then(|q| q.sampled_ms(drilled))
-        .map(|t| (view.now_ms.saturating_sub(t)).max(0) as f64 / 1000.0);
-    match sampled.or(status.scrape.age_secs(view.now_ms)) {
-        Some(age) => {
-            let label = if status.scrape.is_ok() && sampled.is_some() {
-                "sampled "
-            } else if status.scrape.is_ok() && query.is_some() {
-                "queried "
-            } else if status.scrape.is_ok() {
-                "scraped "
-            } else {
-                "last good "
-            };
+        // Query mode: the age of the newest sample the last good answer held (from its own
+        // timestamp), which an engine answering "now" as of a while ago puts well before the
+        // request; drilled into an instance, that instance's own sample; the request's age only
+        // when the answer held no sample time.
+        let query = view.fleet.and_then(|f| f.query());
+        let drilled = view.fleet.and_then(|f| f.drilled.as_deref());
+        let sampled = query
+            .and_then(|q| q.sampled_ms(drilled))
+            .map(|t| (view.now_ms.saturating_sub(t)).max(0) as f64 / 1000.0);
+        match sampled.or(status.scrape.age_secs(view.now_ms)) {
+            Some(age) => {
+                let label = if status.scrape.is_ok() && sampled.is_some() {
+                    "sampled "
+                } else if status.scrape.is_ok() && query.is_some() {
+                    "queried "
+                } else if status.scrape.is_ok() {
+                    "scraped "
+                } else {
+                    "last good "
+                };
+                segments.push((
+                    1,
+                    vec![
+                        Span::styled(label, t.muted()),
+                        Span::styled(format!("{} ago", format::age(age)), t.text()),
+                    ],
+                ));
+            }
+            None => segments.push((1, vec![Span::styled("no data yet", t.muted())])),
+        }
+        if let Some(d) = status
+            .scrape_duration_secs
+            .filter(|_| status.scrape.is_ok())
+        {
             segments.push((
-                1,
-                vec![
-                    Span::styled(label, t.muted()),
-                    Span::styled(format!("{} ago", format::age(age)), t.text()),
-                ],
+                5,
+                vec![Span::styled(
+                    match status.scrape_bytes {
+                        Some(b) => format!("({}, {})", format::latency(d), format::bytes(b as f64)),
+                        None => format!("({})", format::latency(d)),
+                    },
+                    t.muted(),
+                )],
             ));
         }
-        None => segments.push((1, vec![Span::styled("no data yet", t.muted())])),
-    }
-    if let Some(d) = status
-        .scrape_duration_secs
-        .filter(|_| status.scrape.is_ok())
-    {
         segments.push((
-            5,
-            vec![Span::styled(
-                match status.scrape_bytes {
-                    Some(b) => format!("({}, {})", format::latency(d), format::bytes(b as f64)),
-                    None => format!("({})", format::latency(d)),
-                },
-                t.muted(),
-            )],
+            4,
+            vec![
+                Span::styled("window ", t.muted()),
+                Span::styled(format::span(view.window), t.text()),
+            ],
         ));
-    }
-    segments.push((
-        4,
-        vec![
-            Span::styled("window ", t.muted()),
-            Span::styled(format::span(view.window), t.text()),
-        ],
-    ));
-    let window_ms = view.window.as_millis() as i64;
-    let used_ms = view.dashboard.stats.range_ms;
-    if used_ms > 0 && used_ms < window_ms {
-        segments.push((
-            1,
-            vec![Span::styled(
-                format!("warming up: rate[{}]", format::age(used_ms as f64 / 1000.0)),
-                Style::new().fg(t.warn),
-            )],
-        ));
+        let window_ms = view.window.as_millis() as i64;
+        let used_ms = view.dashboard.stats.range_ms;
+        if used_ms > 0 && used_ms < window_ms {
+            segments.push((
+                1,
+                vec![Span::styled(
+                    format!("warming up: rate[{}]", format::age(used_ms as f64 / 1000.0)),
+                    Style::new().fg(t.warn),
+                )],
+            ));
+        }
     }
     let width = |segs: &[(u8, Vec<Span>)]| -> usize {
         segs.iter()
