@@ -12,7 +12,8 @@ use std::time::Duration;
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::mcp::{
-    CallId, CallOutcome, CallResult, ConnState, Content, LogOrigin, McpCommand, McpUpdate, ToolInfo,
+    CallId, CallOutcome, CallResult, ConnState, Content, ElicitAnswer, LogOrigin, McpCommand,
+    McpUpdate, ToolInfo,
 };
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
@@ -203,6 +204,8 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::CallRetry { server, .. }
         | McpUpdate::Log { server, .. }
         | McpUpdate::Catalog { server, .. }
+        | McpUpdate::Elicit { server, .. }
+        | McpUpdate::ElicitClosed { server, .. }
         | McpUpdate::Fetched { server, .. } => *server,
     }
 }
@@ -447,10 +450,11 @@ async fn python_server_hints_structured_content_and_two_kinds_of_error() {
     p.stop().await;
 }
 
-/// A server that asks for input (elicitation/create) hears `cancel`: nobody could be asked,
-/// so it must not read as the user's "no" (`decline`).
+/// A server's question (elicitation/create, form mode) reaches the app with its message and
+/// schema; the operator's accept (with values), decline and cancel reach the server, which
+/// says what it got back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_elicitation_is_answered_cancel_and_logged() {
+async fn an_elicitation_is_put_to_the_app_and_its_answer_reaches_the_server() {
     let Some((python, script)) = peers::python_server() else {
         return;
     };
@@ -460,15 +464,36 @@ async fn an_elicitation_is_answered_cancel_and_logged() {
     let mut p = Probe::start(peers::python_stdio(&python, &script, env));
     p.connected().await;
     tool(&p.tools().await, "ask");
-    let r = result(p.call_done(1, "ask", json!({})).await);
-    assert_eq!(text(&r), "elicitation answered cancel");
-    let line = p
-        .log("the elicitation note", |o, t| {
-            *o == LogOrigin::Client && t.contains("elicitation")
-        })
-        .await;
-    assert!(line.contains("What is your name?"), "{line}");
-    assert!(line.contains("answered cancel"), "{line}");
+    let mut name = serde_json::Map::new();
+    name.insert("name".into(), json!("Ada"));
+    let answers = [
+        (
+            ElicitAnswer::Accept(name),
+            "elicitation answered accept: Ada",
+        ),
+        (ElicitAnswer::Decline, "elicitation answered decline"),
+        (ElicitAnswer::Cancel, "elicitation answered cancel"),
+    ];
+    for (n, (answer, want)) in answers.into_iter().enumerate() {
+        let call = n as u64 + 1;
+        p.call(call, "ask", json!({}), Duration::from_secs(60), false);
+        let (id, message, schema) = p
+            .next("the elicitation", |u| match u {
+                McpUpdate::Elicit {
+                    id,
+                    message,
+                    schema,
+                    ..
+                } => Some((*id, message.clone(), schema.clone())),
+                _ => None,
+            })
+            .await;
+        assert_eq!(message, "What is your name?");
+        assert_eq!(schema["properties"]["name"]["type"], "string", "{schema}");
+        p.send(McpCommand::Elicited { id, answer });
+        let r = result(p.done(call).await);
+        assert_eq!(text(&r), want);
+    }
     p.stop().await;
 }
 

@@ -4,6 +4,7 @@
 mod alerts;
 mod calls;
 pub mod catalog;
+pub mod elicit;
 pub mod fleet;
 mod keys;
 pub mod logs;

@@ -270,6 +270,8 @@ impl McpState {
                     s.catalog = catalog;
                 }
             }
+            // The app puts these to the operator; nothing to keep here.
+            McpUpdate::Elicit { .. } | McpUpdate::ElicitClosed { .. } => {}
             McpUpdate::Fetched {
                 id,
                 outcome,

@@ -125,6 +125,7 @@ pub(super) async fn drive(
                     let _ = relist.try_send(());
                 }
                 Some(McpCommand::Reconnect) => break End::Reconnect,
+                Some(McpCommand::Elicited { id, answer }) => src.elicits.answer(id, answer),
             },
             _ = emit.closed() => break End::Shutdown,
             Some(seen) = trouble.recv() => match seen {
