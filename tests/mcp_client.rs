@@ -205,6 +205,7 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Log { server, .. }
         | McpUpdate::Catalog { server, .. }
         | McpUpdate::Elicit { server, .. }
+        | McpUpdate::LogLevel { server, .. }
         | McpUpdate::ElicitClosed { server, .. }
         | McpUpdate::Fetched { server, .. } => *server,
     }
@@ -494,6 +495,52 @@ async fn an_elicitation_is_put_to_the_app_and_its_answer_reaches_the_server() {
         let r = result(p.done(call).await);
         assert_eq!(text(&r), want);
     }
+    p.stop().await;
+}
+
+fn log_level(u: &McpUpdate) -> Option<(String, Result<(), String>)> {
+    match u {
+        McpUpdate::LogLevel { level, result, .. } => Some((level.clone(), result.clone())),
+        _ => None,
+    }
+}
+
+/// The log level key's command reaches the server: server-everything acknowledges
+/// `logging/setLevel` and then sends only messages at or above the level.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_log_level_reaches_the_server_and_filters_its_messages() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let mut p = Probe::start(peers::everything_stdio(&script));
+    p.connected().await;
+    let at_connect = p.ever("the level asked at connect", log_level).await;
+    assert_eq!(at_connect, ("debug".to_string(), Ok(())));
+    p.send(McpCommand::SetLogLevel {
+        level: "error".into(),
+    });
+    let set = p.next("the new level", log_level).await;
+    assert_eq!(set, ("error".to_string(), Ok(())));
+    p.call_done(1, "toggle-simulated-logging", json!({})).await;
+    // A random level every 5 s, half of them below `error`: wait for one that passes
+    // (a minute and more of bad luck is 2^-12 likely).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let level = loop {
+        match tokio::time::timeout_at(deadline, p.rx.recv()).await {
+            Ok(Some(Update::Mcp(McpUpdate::Log { line, .. }))) => {
+                if let LogOrigin::Notification { level, .. } = line.origin {
+                    break level;
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("source ended\n{}", p.recent()),
+            Err(_) => panic!("no log message at error or above in 120 s"),
+        }
+    };
+    assert!(
+        ["error", "critical", "alert", "emergency"].contains(&level.as_str()),
+        "a {level} message arrived after setLevel error"
+    );
     p.stop().await;
 }
 

@@ -245,6 +245,12 @@ impl App {
             }
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
             Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
+            Action::LogLevel => {
+                if nav.screen != Screen::Tools {
+                    return false;
+                }
+                self.next_log_level(now_ms);
+            }
             // Only the logs screen pauses, wraps and edits a query.
             Action::Pause | Action::Wrap | Action::EditQuery => return false,
         }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod elicit;
 pub mod fleet;
 mod keys;
+mod log_level;
 pub mod logs;
 pub mod nav;
 pub mod query;

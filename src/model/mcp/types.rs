@@ -251,6 +251,13 @@ pub enum McpUpdate {
         schema: Value,
         timeout: Duration,
     },
+    /// `logging/setLevel` asked for `level` (at connect, or by the operator): `Ok` when the
+    /// server acknowledged it, else why not.
+    LogLevel {
+        server: ServerId,
+        level: String,
+        result: Result<(), String>,
+    },
     /// An elicitation ended without the operator's answer: `why` says how (no answer in
     /// time, the server withdrew it, the session ended); the server got `cancel`.
     ElicitClosed {
@@ -297,6 +304,9 @@ pub enum McpCommand {
     },
     /// Drop the connection and connect again now (resets the backoff).
     Reconnect,
+    /// `logging/setLevel` to `level` (`debug` .. `emergency`), now if the server offers
+    /// logging, and again on every later session.
+    SetLogLevel { level: String },
     /// The operator's answer to the elicitation `id` (nothing if it has ended).
     Elicited { id: ElicitId, answer: ElicitAnswer },
 }

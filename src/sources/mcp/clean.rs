@@ -90,6 +90,15 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
                 timeout,
             }
         }
+        McpUpdate::LogLevel {
+            server,
+            level,
+            result,
+        } => McpUpdate::LogLevel {
+            server,
+            level: c.string(level),
+            result: result.map_err(|e| c.string(e)),
+        },
         McpUpdate::ElicitClosed { server, id, why } => McpUpdate::ElicitClosed {
             server,
             id,

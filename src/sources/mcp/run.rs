@@ -229,6 +229,11 @@ impl Source {
             };
             self.emit.send(update).await;
         }
+        if let McpCommand::SetLogLevel { level } = cmd {
+            // Asked of the next session.
+            self.settings.log_level = level;
+            return;
+        }
         if let McpCommand::Elicited { id, answer } = cmd {
             // The question outlives nothing: its request ended with its session.
             self.elicits.answer(id, answer);
