@@ -498,6 +498,56 @@ async fn an_elicitation_is_put_to_the_app_and_its_answer_reaches_the_server() {
     p.stop().await;
 }
 
+/// server-everything's elicitation tool (listed only to a client that declares the
+/// capability) asks with a schema of every kind the spec allows; the form built from it
+/// (defaults prefilled, the required name typed) answers `accept`, and the server echoes
+/// the values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_everythings_elicitation_is_answered_from_its_form() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let mut p = Probe::start(peers::everything_stdio(&script));
+    p.connected().await;
+    let tools = p.tools().await;
+    tool(&tools, "trigger-elicitation-request");
+    p.call(
+        1,
+        "trigger-elicitation-request",
+        json!({}),
+        Duration::from_secs(60),
+        false,
+    );
+    let (id, schema) = p
+        .next("the elicitation", |u| match u {
+            McpUpdate::Elicit { id, schema, .. } => Some((*id, schema.clone())),
+            _ => None,
+        })
+        .await;
+    let asked = ToolInfo {
+        name: "elicitation".into(),
+        title: None,
+        description: None,
+        input_schema: schema,
+        output_schema: None,
+        hints: Default::default(),
+    };
+    let mut form = mcptop::model::mcp::form::Form::from_schema(&asked);
+    let mut typed = Map::new();
+    typed.insert("name".into(), json!("Ada Lovelace"));
+    form.with_values(&typed);
+    let values = form.arguments().expect("the form is complete");
+    p.send(McpCommand::Elicited {
+        id,
+        answer: ElicitAnswer::Accept(values),
+    });
+    let r = result(p.done(1).await);
+    let all = text(&r);
+    assert!(all.contains("- Name: Ada Lovelace"), "{all}");
+    assert!(all.contains("- Favorite Integer: 42"), "{all}");
+    p.stop().await;
+}
+
 fn log_level(u: &McpUpdate) -> Option<(String, Result<(), String>)> {
     match u {
         McpUpdate::LogLevel { level, result, .. } => Some((level.clone(), result.clone())),
