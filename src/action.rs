@@ -116,6 +116,9 @@ pub enum Action {
     MarkDeploy,
     /// Tools screen: show the next list of the server (tools, resources, prompts).
     NextList,
+    /// Tools screen: ask the selected server for the next log level (`logging/setLevel`:
+    /// debug, info, warning, error, round).
+    LogLevel,
 }
 
 impl Action {
@@ -157,6 +160,7 @@ impl Action {
             Action::Snapshot => "incident report draft",
             Action::MarkDeploy => "mark a deploy, or clear it",
             Action::NextList => "tools / resources / prompts",
+            Action::LogLevel => "server log level (setLevel)",
         }
     }
 
@@ -186,6 +190,7 @@ impl Action {
             Action::Snapshot => "snapshot",
             Action::MarkDeploy => "deploy",
             Action::NextList => "list",
+            Action::LogLevel => "log level",
         }
     }
 }
@@ -319,7 +324,7 @@ fn bad_key(text: &str) -> String {
 
 impl Action {
     /// Every action with its name in `[keys]` of the config.
-    pub const NAMED: [(&'static str, Action); 35] = [
+    pub const NAMED: [(&'static str, Action); 36] = [
         ("help", Action::ToggleHelp),
         ("back", Action::Back),
         ("quit", Action::Quit),
@@ -355,6 +360,7 @@ impl Action {
         ("snapshot", Action::Snapshot),
         ("mark_deploy", Action::MarkDeploy),
         ("next_list", Action::NextList),
+        ("log_level", Action::LogLevel),
     ];
 
     /// The action named `name` in `[keys]`.
@@ -432,6 +438,7 @@ impl Default for Keymap {
                 (c('I'), Action::Snapshot),
                 (c('D'), Action::MarkDeploy),
                 (c('v'), Action::NextList),
+                (c('L'), Action::LogLevel),
             ],
         }
     }

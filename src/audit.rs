@@ -20,6 +20,10 @@ pub const OUTCOME_ABANDONED: &str = "abandoned";
 
 /// `action` of a tools/call.
 pub const ACTION_TOOLS_CALL: &str = "tools/call";
+/// `action` of the operator's answer to a server's question (`elicitation/create`): the
+/// message is the `target`, the answer (`accept`, `decline`, `cancel`) the `outcome`, and
+/// the values are never written.
+pub const ACTION_ELICIT: &str = "elicitation/create";
 /// `action` of a silence created in Alertmanager.
 pub const ACTION_SILENCE_CREATE: &str = "silence.create";
 /// `action` of a silence expired in Alertmanager.
@@ -37,7 +41,8 @@ pub struct AuditEntry {
     pub time: String,
     /// Who acted: see [`AuditLog::user`].
     pub user: String,
-    /// `tools/call` ([`ACTION_TOOLS_CALL`]), `silence.create` or `silence.expire`.
+    /// `tools/call` ([`ACTION_TOOLS_CALL`]), `elicitation/create` ([`ACTION_ELICIT`]),
+    /// `silence.create` or `silence.expire`.
     pub action: String,
     /// Server name and where it is: a URL as [`crate::sources::http::redact`] shows it, or
     /// the masked stdio command line.

@@ -372,3 +372,47 @@ fn calls_still_running_at_quit_are_audited_as_abandoned() {
     assert!(text.contains("\"outcome\":\"abandoned\""), "{text}");
     assert!(text.contains("\"duration_ms\":5000"), "{text}");
 }
+
+/// `L` on the tools screen asks the selected server for the next log level, from the one it
+/// acknowledged (shown on the servers panel); a server without logging is not asked.
+#[test]
+fn l_steps_the_log_level_of_a_server_that_offers_logging() {
+    let (mut app, now, sent) = mcp_app();
+    let levels = |sent: &Sent| -> Vec<(usize, String)> {
+        sent.lock()
+            .expect("lock")
+            .iter()
+            .filter_map(|(s, c)| match c {
+                McpCommand::SetLogLevel { level } => Some((*s, level.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    key(&mut app, now, KeyCode::Char('2'));
+    app.apply(mcptop::sources::Update::Mcp(
+        mcptop::model::mcp::McpUpdate::LogLevel {
+            server: 0,
+            level: "info".into(),
+            result: Ok(()),
+        },
+    ));
+    let screen = support::drive::render(&app, now, 120, 30);
+    assert!(screen.contains("log info"), "{screen}");
+    key(&mut app, now, KeyCode::Char('L'));
+    assert_eq!(levels(&sent), vec![(0, "warning".to_string())]);
+    app.apply(mcptop::sources::Update::Mcp(
+        mcptop::model::mcp::McpUpdate::LogLevel {
+            server: 0,
+            level: "warning".into(),
+            result: Ok(()),
+        },
+    ));
+    key(&mut app, now, KeyCode::Char('L'));
+    assert_eq!(levels(&sent).last(), Some(&(0, "error".to_string())));
+    // prod has not declared logging (it never connected).
+    key(&mut app, now, KeyCode::Char(']'));
+    key(&mut app, now, KeyCode::Char('L'));
+    assert_eq!(levels(&sent).len(), 2);
+    let screen = support::drive::render(&app, now, 120, 30);
+    assert!(screen.contains("does not declare logging"), "{screen}");
+}

@@ -12,7 +12,8 @@ use std::time::Duration;
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
 use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::mcp::{
-    CallId, CallOutcome, CallResult, ConnState, Content, LogOrigin, McpCommand, McpUpdate, ToolInfo,
+    CallId, CallOutcome, CallResult, ConnState, Content, ElicitAnswer, LogOrigin, McpCommand,
+    McpUpdate, ToolInfo,
 };
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
@@ -203,6 +204,9 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::CallRetry { server, .. }
         | McpUpdate::Log { server, .. }
         | McpUpdate::Catalog { server, .. }
+        | McpUpdate::Elicit { server, .. }
+        | McpUpdate::LogLevel { server, .. }
+        | McpUpdate::ElicitClosed { server, .. }
         | McpUpdate::Fetched { server, .. } => *server,
     }
 }
@@ -447,10 +451,11 @@ async fn python_server_hints_structured_content_and_two_kinds_of_error() {
     p.stop().await;
 }
 
-/// A server that asks for input (elicitation/create) hears `cancel`: nobody could be asked,
-/// so it must not read as the user's "no" (`decline`).
+/// A server's question (elicitation/create, form mode) reaches the app with its message and
+/// schema; the operator's accept (with values), decline and cancel reach the server, which
+/// says what it got back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_elicitation_is_answered_cancel_and_logged() {
+async fn an_elicitation_is_put_to_the_app_and_its_answer_reaches_the_server() {
     let Some((python, script)) = peers::python_server() else {
         return;
     };
@@ -460,15 +465,132 @@ async fn an_elicitation_is_answered_cancel_and_logged() {
     let mut p = Probe::start(peers::python_stdio(&python, &script, env));
     p.connected().await;
     tool(&p.tools().await, "ask");
-    let r = result(p.call_done(1, "ask", json!({})).await);
-    assert_eq!(text(&r), "elicitation answered cancel");
-    let line = p
-        .log("the elicitation note", |o, t| {
-            *o == LogOrigin::Client && t.contains("elicitation")
+    let mut name = serde_json::Map::new();
+    name.insert("name".into(), json!("Ada"));
+    let answers = [
+        (
+            ElicitAnswer::Accept(name),
+            "elicitation answered accept: Ada",
+        ),
+        (ElicitAnswer::Decline, "elicitation answered decline"),
+        (ElicitAnswer::Cancel, "elicitation answered cancel"),
+    ];
+    for (n, (answer, want)) in answers.into_iter().enumerate() {
+        let call = n as u64 + 1;
+        p.call(call, "ask", json!({}), Duration::from_secs(60), false);
+        let (id, message, schema) = p
+            .next("the elicitation", |u| match u {
+                McpUpdate::Elicit {
+                    id,
+                    message,
+                    schema,
+                    ..
+                } => Some((*id, message.clone(), schema.clone())),
+                _ => None,
+            })
+            .await;
+        assert_eq!(message, "What is your name?");
+        assert_eq!(schema["properties"]["name"]["type"], "string", "{schema}");
+        p.send(McpCommand::Elicited { id, answer });
+        let r = result(p.done(call).await);
+        assert_eq!(text(&r), want);
+    }
+    p.stop().await;
+}
+
+/// server-everything's elicitation tool (listed only to a client that declares the
+/// capability) asks with a schema of every kind the spec allows; the form built from it
+/// (defaults prefilled, the required name typed) answers `accept`, and the server echoes
+/// the values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_everythings_elicitation_is_answered_from_its_form() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let mut p = Probe::start(peers::everything_stdio(&script));
+    p.connected().await;
+    let tools = p.tools().await;
+    tool(&tools, "trigger-elicitation-request");
+    p.call(
+        1,
+        "trigger-elicitation-request",
+        json!({}),
+        Duration::from_secs(60),
+        false,
+    );
+    let (id, schema) = p
+        .next("the elicitation", |u| match u {
+            McpUpdate::Elicit { id, schema, .. } => Some((*id, schema.clone())),
+            _ => None,
         })
         .await;
-    assert!(line.contains("What is your name?"), "{line}");
-    assert!(line.contains("answered cancel"), "{line}");
+    let asked = ToolInfo {
+        name: "elicitation".into(),
+        title: None,
+        description: None,
+        input_schema: schema,
+        output_schema: None,
+        hints: Default::default(),
+    };
+    let mut form = mcptop::model::mcp::form::Form::from_schema(&asked);
+    let mut typed = Map::new();
+    typed.insert("name".into(), json!("Ada Lovelace"));
+    form.with_values(&typed);
+    let values = form.arguments().expect("the form is complete");
+    p.send(McpCommand::Elicited {
+        id,
+        answer: ElicitAnswer::Accept(values),
+    });
+    let r = result(p.done(1).await);
+    let all = text(&r);
+    assert!(all.contains("- Name: Ada Lovelace"), "{all}");
+    assert!(all.contains("- Favorite Integer: 42"), "{all}");
+    p.stop().await;
+}
+
+fn log_level(u: &McpUpdate) -> Option<(String, Result<(), String>)> {
+    match u {
+        McpUpdate::LogLevel { level, result, .. } => Some((level.clone(), result.clone())),
+        _ => None,
+    }
+}
+
+/// The log level key's command reaches the server: server-everything acknowledges
+/// `logging/setLevel` and then sends only messages at or above the level.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_log_level_reaches_the_server_and_filters_its_messages() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let mut p = Probe::start(peers::everything_stdio(&script));
+    p.connected().await;
+    let at_connect = p.ever("the level asked at connect", log_level).await;
+    assert_eq!(at_connect, ("debug".to_string(), Ok(())));
+    p.send(McpCommand::SetLogLevel {
+        level: "error".into(),
+    });
+    let set = p.next("the new level", log_level).await;
+    assert_eq!(set, ("error".to_string(), Ok(())));
+    p.call_done(1, "toggle-simulated-logging", json!({})).await;
+    // A random level every 5 s, half of them below `error`: wait for one that passes
+    // (a minute and more of bad luck is 2^-12 likely).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let level = loop {
+        match tokio::time::timeout_at(deadline, p.rx.recv()).await {
+            Ok(Some(Update::Mcp(McpUpdate::Log { line, .. }))) => {
+                if let LogOrigin::Notification { level, .. } = line.origin {
+                    break level;
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("source ended\n{}", p.recent()),
+            Err(_) => panic!("no log message at error or above in 120 s"),
+        }
+    };
+    assert!(
+        ["error", "critical", "alert", "emergency"].contains(&level.as_str()),
+        "a {level} message arrived after setLevel error"
+    );
     p.stop().await;
 }
 

@@ -26,8 +26,22 @@ impl App {
     /// Applies an MCP update; a finished call is written to the audit log.
     pub(super) fn apply_mcp(&mut self, update: McpUpdate) {
         let now = crate::sources::now_ms();
-        let done = match &update {
-            McpUpdate::CallDone { call, .. } => Some(*call),
+        let done = match update {
+            McpUpdate::CallDone { call, .. } => Some(call),
+            McpUpdate::Elicit {
+                server,
+                id,
+                message,
+                schema,
+                timeout,
+            } => {
+                self.elicit_opened(server, id, message, &schema, timeout, now);
+                return;
+            }
+            McpUpdate::ElicitClosed { server, id, why } => {
+                self.elicit_closed(server, id, &why, now);
+                return;
+            }
             _ => None,
         };
         self.mcp.apply(update, now);
@@ -295,7 +309,7 @@ impl App {
         }
     }
 
-    fn endpoint(&self, server: usize) -> String {
+    pub(super) fn endpoint(&self, server: usize) -> String {
         self.mcp
             .servers
             .get(server)

@@ -245,6 +245,12 @@ impl App {
             }
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
             Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
+            Action::LogLevel => {
+                if nav.screen != Screen::Tools {
+                    return false;
+                }
+                self.next_log_level(now_ms);
+            }
             // Only the logs screen pauses, wraps and edits a query.
             Action::Pause | Action::Wrap | Action::EditQuery => return false,
         }
@@ -302,6 +308,7 @@ impl App {
             Overlay::SilenceForm(f) => return self.silence_form_key(f, ev, now_ms),
             Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
             Overlay::FetchForm(f) => return self.fetch_form_key(f, ev, now_ms),
+            Overlay::Elicit(e) => return self.elicit_key(e, ev, now_ms),
             Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {
                 FormEvent::Cancel => {}

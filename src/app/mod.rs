@@ -4,8 +4,10 @@
 mod alerts;
 mod calls;
 pub mod catalog;
+pub mod elicit;
 pub mod fleet;
 mod keys;
+mod log_level;
 pub mod logs;
 pub mod nav;
 pub mod query;

@@ -91,6 +91,8 @@ pub enum Overlay {
     LogQuery(Input),
     /// The `:` command line (`:env production`).
     Command(Input),
+    /// A server's question (`elicitation/create`), over whatever was open before.
+    Elicit(Box<crate::app::elicit::ElicitOverlay>),
 }
 
 /// The alert shown in detail, found again by fingerprint at every frame (it may resolve

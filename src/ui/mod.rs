@@ -196,8 +196,26 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 tool: &f.pending.tool.name,
                 badges: &badges,
                 read_only_mode: view.read_only,
+                asked: None,
             };
             tool_form::render(&f.form, &header, view.theme, body, frame.buffer_mut());
+        }
+        Some(Overlay::Elicit(e)) => {
+            let server = view
+                .mcp
+                .servers
+                .get(e.server)
+                .map_or("?", |s| s.name.as_str());
+            // The deadline first; the message again, whole where the title cuts it.
+            let badges = format!("answer within {} s · {}", e.timeout.as_secs(), e.message);
+            let header = tool_form::FormHeader {
+                server,
+                tool: "",
+                badges: &badges,
+                read_only_mode: false,
+                asked: Some(&e.message),
+            };
+            tool_form::render(&e.form, &header, view.theme, body, frame.buffer_mut());
         }
         Some(Overlay::Confirm(c)) => confirm::render(view, c, body, frame.buffer_mut()),
         Some(Overlay::Call { id, scroll }) => {
@@ -219,6 +237,7 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 tool: &tool,
                 badges: "read-only",
                 read_only_mode: view.read_only,
+                asked: None,
             };
             tool_form::render(&f.form, &header, view.theme, body, frame.buffer_mut());
         }

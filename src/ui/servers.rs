@@ -125,6 +125,9 @@ fn row(view: &View, s: &ServerState, selected: bool, w: usize) -> Line<'static> 
     segments.extend(ping.map(|p| (2, p)));
     let tools = format!("{} tools", s.tools.len());
     segments.push((3, Span::styled(tools, t.text())));
+    if let Some(level) = &s.log_level {
+        segments.push((3, Span::styled(format!("log {level}"), t.muted())));
+    }
     if let Some(info) = s.info.as_ref().filter(|i| !i.capabilities.is_empty()) {
         segments.push((7, Span::styled(info.capabilities.join(", "), t.muted())));
     }

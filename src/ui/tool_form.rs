@@ -25,6 +25,10 @@ pub struct FormHeader<'a> {
     pub badges: &'a str,
     /// mcptop runs in read-only mode: flagged in the header line.
     pub read_only_mode: bool,
+    /// The form answers a server's `elicitation/create` asking this (then `tool` is
+    /// unused): the title reads `<server> asks: <message>`, the button `[ Accept ]`, and
+    /// the footer offers Ctrl-D to decline.
+    pub asked: Option<&'a str>,
 }
 
 /// Widest and tallest the modal grows.
@@ -54,7 +58,10 @@ pub fn render(form: &Form, header: &FormHeader, theme: &Theme, area: Rect, buf: 
         FormMode::Fields => Scroll::of(form, body_h),
         FormMode::Raw => Scroll::default(),
     };
-    let title = format!(" Call {} on {} ", header.tool, header.server);
+    let title = match header.asked {
+        Some(message) => format!(" {} asks: {} ", header.server, message),
+        None => format!(" Call {} on {} ", header.tool, header.server),
+    };
     let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border())
@@ -89,11 +96,12 @@ pub fn render(form: &Form, header: &FormHeader, theme: &Theme, area: Rect, buf: 
         FormMode::Fields => draw_fields(form, &scroll, theme, body, buf),
         FormMode::Raw => draw_raw(form, theme, body, buf),
     }
+    let elicit = header.asked.is_some();
     if rows.call {
-        call_row(form, theme, row(1), buf);
+        call_row(form, elicit, theme, row(1), buf);
     }
     if rows.footer {
-        let line = footer(form, theme, inner_width);
+        let line = footer(form, elicit, theme, inner_width);
         buf.set_line(inner.x, row(1).y, &line, inner.width);
     }
 }
@@ -318,12 +326,12 @@ fn draw_raw(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 /// `[ Call ]` under the inputs, with the number of fields needing attention.
-fn call_row(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let focused = form.call_focused();
-    let button = if focused {
-        Span::styled("▸ [ Call ]", theme.selected())
+fn call_row(form: &Form, elicit: bool, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let label = if elicit { "[ Accept ]" } else { "[ Call ]" };
+    let button = if form.call_focused() {
+        Span::styled(format!("▸ {label}"), theme.selected())
     } else {
-        Span::styled("  [ Call ]", theme.text())
+        Span::styled(format!("  {label}"), theme.text())
     };
     let mut spans = vec![button];
     let invalid = form.errors().len();
@@ -343,8 +351,9 @@ fn call_row(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
     buf.set_line(x, area.y, &line, area.right().saturating_sub(x));
 }
 
-/// The keys that apply now, the least important dropped until they fit `width`.
-fn footer(form: &Form, theme: &Theme, max_width: usize) -> Line<'static> {
+/// The keys that apply now, the least important dropped until they fit `width`; an
+/// elicitation's form accepts instead of calling and declines with Ctrl-D.
+fn footer(form: &Form, elicit: bool, theme: &Theme, max_width: usize) -> Line<'static> {
     let focused = form.fields().get(form.focus()).map(Field::input);
     let on_toggle = matches!(
         focused,
@@ -377,6 +386,16 @@ fn footer(form: &Form, theme: &Theme, max_width: usize) -> Line<'static> {
             ("Esc", "cancel", 1),
         ],
     };
+    if elicit {
+        for key in keys.iter_mut() {
+            if key.1 == "call" {
+                key.1 = "accept";
+            } else if key.1 == "next / call" {
+                key.1 = "next / accept";
+            }
+        }
+        keys.push(("Ctrl-D", "decline", 1));
+    }
     let total = |keys: &[(&str, &str, u8)]| -> usize {
         keys.iter()
             .map(|(k, w, _)| width(k) + 1 + width(w))

@@ -11,6 +11,7 @@ const HEADER: FormHeader = FormHeader {
     tool: "search_issues",
     badges: "read-only · idempotent",
     read_only_mode: false,
+    asked: None,
 };
 
 fn tool(schema: Value) -> ToolInfo {
@@ -190,6 +191,7 @@ fn header_badges_and_read_only_mode() {
     let f = sample();
     let header = FormHeader {
         read_only_mode: true,
+        asked: None,
         ..HEADER
     };
     let s = screen(&f, &header, 80, 24);

@@ -56,6 +56,8 @@ pub struct ServerState {
     pub logs: LogBuffer,
     /// Resources, templates and prompts, from the last listing after tools/list.
     pub catalog: Catalog,
+    /// The log level the server last acknowledged (`logging/setLevel`); `None` before.
+    pub log_level: Option<String>,
 }
 
 impl ServerState {
@@ -74,6 +76,7 @@ impl ServerState {
             ping: None,
             logs: LogBuffer::new(log_lines, DEFAULT_MAX_BYTES),
             catalog: Catalog::default(),
+            log_level: None,
         }
     }
 
@@ -270,6 +273,19 @@ impl McpState {
                     s.catalog = catalog;
                 }
             }
+            McpUpdate::LogLevel {
+                server,
+                level,
+                result: Ok(()),
+            } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    s.log_level = Some(level);
+                }
+            }
+            // A refusal is in the server's log; the app puts questions to the operator.
+            McpUpdate::LogLevel { .. }
+            | McpUpdate::Elicit { .. }
+            | McpUpdate::ElicitClosed { .. } => {}
             McpUpdate::Fetched {
                 id,
                 outcome,

@@ -241,6 +241,30 @@ pub enum McpUpdate {
         server: ServerId,
         line: LogLine,
     },
+    /// `elicitation/create` in form mode: the server asks the operator `message` for the
+    /// values of `schema` (a flat object of primitive properties); answer with
+    /// [`McpCommand::Elicited`] within `timeout`, after which the source answers `cancel`.
+    Elicit {
+        server: ServerId,
+        id: ElicitId,
+        message: String,
+        schema: Value,
+        timeout: Duration,
+    },
+    /// `logging/setLevel` asked for `level` (at connect, or by the operator): `Ok` when the
+    /// server acknowledged it, else why not.
+    LogLevel {
+        server: ServerId,
+        level: String,
+        result: Result<(), String>,
+    },
+    /// An elicitation ended without the operator's answer: `why` says how (no answer in
+    /// time, the server withdrew it, the session ended); the server got `cancel`.
+    ElicitClosed {
+        server: ServerId,
+        id: ElicitId,
+        why: String,
+    },
     /// Resources, templates and prompts, listed after each tools/list.
     Catalog {
         server: ServerId,
@@ -280,4 +304,34 @@ pub enum McpCommand {
     },
     /// Drop the connection and connect again now (resets the backoff).
     Reconnect,
+    /// `logging/setLevel` to `level` (`debug` .. `emergency`), now if the server offers
+    /// logging, and again on every later session.
+    SetLogLevel { level: String },
+    /// The operator's answer to the elicitation `id` (nothing if it has ended).
+    Elicited { id: ElicitId, answer: ElicitAnswer },
+}
+
+/// One `elicitation/create` of one server's source (unique per source).
+pub type ElicitId = u64;
+
+/// The operator's answer to an elicitation, as the MCP spec names them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ElicitAnswer {
+    /// `accept` with the submitted values (the `content` of the result).
+    Accept(Map<String, Value>),
+    /// `decline`: asked, and said no.
+    Decline,
+    /// `cancel`: dismissed without a choice (Esc).
+    Cancel,
+}
+
+impl ElicitAnswer {
+    /// The spec's word for it: `accept`, `decline` or `cancel`.
+    pub fn action(&self) -> &'static str {
+        match self {
+            ElicitAnswer::Accept(_) => "accept",
+            ElicitAnswer::Decline => "decline",
+            ElicitAnswer::Cancel => "cancel",
+        }
+    }
 }

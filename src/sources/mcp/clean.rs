@@ -74,6 +74,36 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             server,
             line: log_line(c, line),
         },
+        McpUpdate::Elicit {
+            server,
+            id,
+            message,
+            mut schema,
+            timeout,
+        } => {
+            c.value(&mut schema);
+            McpUpdate::Elicit {
+                server,
+                id,
+                message: c.string(message),
+                schema,
+                timeout,
+            }
+        }
+        McpUpdate::LogLevel {
+            server,
+            level,
+            result,
+        } => McpUpdate::LogLevel {
+            server,
+            level: c.string(level),
+            result: result.map_err(|e| c.string(e)),
+        },
+        McpUpdate::ElicitClosed { server, id, why } => McpUpdate::ElicitClosed {
+            server,
+            id,
+            why: c.string(why),
+        },
         McpUpdate::Catalog { server, catalog } => McpUpdate::Catalog {
             server,
             catalog: super::clean_catalog::catalog(c, catalog),

@@ -1,6 +1,6 @@
 //! The client side of one session: who we are, what the server tells us unasked
 //! (progress of our calls, log messages, a changed tool list), and what it asks of us
-//! (elicitation, answered `cancel`: nobody was asked).
+//! (elicitation, put to the operator as a form).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -9,12 +9,14 @@ use rmcp::ClientHandler;
 use rmcp::ErrorData;
 use rmcp::model::{
     ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction,
-    Implementation, ProgressNotificationParam, ProgressToken, ProtocolVersion,
+    ElicitationCapability, FormElicitationCapability, Implementation, ProgressNotificationParam,
+    ProgressToken, ProtocolVersion,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleClient};
 use tokio::sync::mpsc;
 
 use super::convert::log_text;
+use super::elicit::Elicits;
 use super::emit::Emitter;
 use crate::model::mcp::{CallId, LogOrigin};
 
@@ -48,12 +50,19 @@ pub(super) struct Handler {
     pub progress: ProgressMap,
     /// Asks the session's lister for a fresh tools/list (capacity 1: requests coalesce).
     pub relist: mpsc::Sender<()>,
+    /// Elicitations waiting for the operator (shared with the source, which answers them).
+    pub elicits: Elicits,
+    /// How long an elicitation waits for the operator (`mcp.call_timeout`).
+    pub elicit_timeout: std::time::Duration,
 }
 
 impl ClientHandler for Handler {
     fn get_info(&self) -> ClientConfig {
+        let mut caps = ClientCapabilities::default();
+        caps.elicitation =
+            Some(ElicitationCapability::new().with_form(FormElicitationCapability::new()));
         ClientConfig::new(
-            ClientCapabilities::default(),
+            caps,
             Implementation::new("mcptop", env!("CARGO_PKG_VERSION")),
         )
         .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE)
@@ -91,35 +100,52 @@ impl ClientHandler for Handler {
         );
     }
 
-    /// `elicitation/create`: mcptop has no way to put the server's question to its operator
-    /// (the call runs in the background of a dashboard), so it answers `cancel`, which the
-    /// spec defines as "dismissed without an explicit choice", never `decline` (rmcp's
-    /// default), which says the user was asked and said no. mcptop does not declare the
-    /// elicitation capability; a server that asks anyway gets this answer, and the server's
-    /// log a line saying so.
+    /// `elicitation/create`: a form-mode question is put to the operator as a form built
+    /// from its `requestedSchema` (see [`Elicits::ask`]) and answered `accept` with the
+    /// values, `decline` or `cancel`; `cancel` after `elicit_timeout` without an answer.
+    /// URL mode (open a page in a browser) is answered `cancel`, which the spec defines as
+    /// "dismissed without an explicit choice", with a log line showing the URL.
     async fn create_elicitation(
         &self,
         request: ElicitRequestParams,
-        _context: RequestContext<RoleClient>,
+        context: RequestContext<RoleClient>,
     ) -> Result<ElicitResult, ErrorData> {
-        let message = match &request {
-            ElicitRequestParams::FormElicitationParams { message, .. }
-            | ElicitRequestParams::UrlElicitationParams { message, .. } => message.as_str(),
+        match request {
+            ElicitRequestParams::FormElicitationParams {
+                message,
+                requested_schema,
+                ..
+            } => {
+                let schema = serde_json::to_value(&requested_schema).unwrap_or_default();
+                let ct = context.ct.clone();
+                let withdrawn = async move { ct.cancelled().await };
+                Ok(self
+                    .elicits
+                    .ask(&self.emit, message, schema, self.elicit_timeout, withdrawn)
+                    .await)
+            }
+            ElicitRequestParams::UrlElicitationParams { message, url, .. } => {
+                self.emit.client_log(format!(
+                    "the server asked to open {url:?} ({}); answered cancel: mcptop does not open pages",
+                    one_line(&message)
+                ));
+                Ok(ElicitResult::new(ElicitationAction::Cancel))
+            }
             #[allow(unreachable_patterns)] // The enum is non-exhaustive upstream.
-            _ => "",
-        };
-        let asked = crate::inbound::text(message)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        self.emit.client_log(format!(
-            "the server asked for input (elicitation: {asked:?}); answered cancel: mcptop cannot put the question to anyone"
-        ));
-        Ok(ElicitResult::new(ElicitationAction::Cancel))
+            _ => Ok(ElicitResult::new(ElicitationAction::Cancel)),
+        }
     }
 
     async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
         // Full means a list is already due, which will see the change.
         let _ = self.relist.try_send(());
     }
+}
+
+/// `text` cleaned and on one line.
+fn one_line(text: &str) -> String {
+    crate::inbound::text(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

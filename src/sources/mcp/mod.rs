@@ -27,6 +27,7 @@ mod connect;
 mod convert;
 mod convert_catalog;
 mod depth;
+mod elicit;
 mod emit;
 mod errors;
 mod fetch;

@@ -11,6 +11,7 @@ use tokio::time::{Instant, sleep, timeout};
 
 use super::call::{self, CallCtx, CallSpec, Live};
 use super::connect::{self, Client, SSE_EXPLANATION};
+use super::elicit::Elicits;
 use super::emit::Emitter;
 use super::handler::{Handler, ProgressMap};
 use super::http_cut::TROUBLE_QUEUE;
@@ -34,6 +35,8 @@ pub(super) struct Source {
     /// The call tasks; dropping the source aborts them.
     pub calls: JoinSet<()>,
     progress: ProgressMap,
+    /// Elicitations waiting for the operator, across sessions.
+    pub elicits: Elicits,
     live: watch::Sender<Option<Live>>,
     /// Successful connects so far; tells sessions (and their progress tokens) apart.
     generation: u64,
@@ -64,6 +67,7 @@ impl Source {
             cancels: HashMap::new(),
             calls: JoinSet::new(),
             progress: ProgressMap::default(),
+            elicits: Elicits::default(),
             live: watch::channel(None).0,
             generation: 0,
             backoff: Backoff::new(),
@@ -134,6 +138,8 @@ impl Source {
             generation: self.generation,
             progress: self.progress.clone(),
             relist: relist.clone(),
+            elicits: self.elicits.clone(),
+            elicit_timeout: self.settings.call_timeout,
         };
         let transport = self.cfg.transport.clone();
         let emit = self.emit.clone();
@@ -222,6 +228,16 @@ impl Source {
                 elapsed,
             };
             self.emit.send(update).await;
+        }
+        if let McpCommand::SetLogLevel { level } = cmd {
+            // Asked of the next session.
+            self.settings.log_level = level;
+            return;
+        }
+        if let McpCommand::Elicited { id, answer } = cmd {
+            // The question outlives nothing: its request ended with its session.
+            self.elicits.answer(id, answer);
+            return;
         }
         if let McpCommand::Call { call, .. } = cmd {
             let outcome = CallOutcome::NotSent(format!("not connected: {why}"));

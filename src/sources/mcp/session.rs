@@ -125,6 +125,15 @@ pub(super) async fn drive(
                     let _ = relist.try_send(());
                 }
                 Some(McpCommand::Reconnect) => break End::Reconnect,
+                Some(McpCommand::Elicited { id, answer }) => src.elicits.answer(id, answer),
+                Some(McpCommand::SetLogLevel { level }) => {
+                    src.settings.log_level = level.clone();
+                    if has_logging {
+                        helpers.spawn(set_level(peer.clone(), level, emit.clone(), src.settings.call_timeout));
+                    } else {
+                        emit.client_log(format!("log level {level} not asked: the server does not offer logging"));
+                    }
+                }
             },
             _ = emit.closed() => break End::Shutdown,
             Some(seen) = trouble.recv() => match seen {
@@ -219,8 +228,15 @@ async fn set_level(peer: Peer<RoleClient>, level: String, emit: Emitter, limit: 
         }
         Err(_) => Err("not a log level (debug .. emergency)".to_string()),
     };
-    match result {
+    match &result {
         Ok(()) => emit.client_log(format!("asked the server for log level {level}")),
         Err(e) => emit.client_log(format!("logging/setLevel {level} failed: {e}")),
     }
+    let server = emit.server;
+    emit.send(McpUpdate::LogLevel {
+        server,
+        level,
+        result,
+    })
+    .await;
 }

@@ -117,6 +117,8 @@ class Name(BaseModel):
 async def ask(ctx: Context) -> str:
     """Asks the user for a name (elicitation) and says which action came back."""
     result = await ctx.elicit("What is your name?", schema=Name)
+    if result.action == "accept":
+        return f"elicitation answered accept: {result.data.name}"
     return f"elicitation answered {result.action}"
 
 
