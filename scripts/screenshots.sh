@@ -16,11 +16,14 @@
 #   fleet         query mode's fleet from Prometheus (fleet, fleet-instance, fleet-light)
 #   scrape-fleet  scrape mode's fleet of --target (scrape-fleet, scrape-fleet-target,
 #                 scrape-fleet-light); waits only until its rows have numbers
+#   mcp           mcptop as an MCP client alone on server-everything (npm, installed by
+#                 scripts/install-peers.sh): mcp-resources, mcp-resource-read,
+#                 mcp-prompt, mcp-elicitation
 # SECONDS_TO_WAIT (default 150) is how long demo, light and fleet let their history fill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_scenarios="demo light fleet scrape-fleet"
+all_scenarios="demo light fleet scrape-fleet mcp"
 install=""
 wait_secs=150
 scenarios=""
@@ -45,6 +48,10 @@ fi
 need="tmux aha chromium curl python3"
 if want demo || want light; then need="$need prometheus-alertmanager"; fi
 if want fleet; then need="$need prometheus"; fi
+everything=tests/peers/node_modules/.bin/mcp-server-everything
+if want mcp && [ ! -x "$everything" ]; then
+  echo "missing $everything (run scripts/install-peers.sh)" >&2; exit 1
+fi
 for p in $need; do
   command -v "$p" >/dev/null || { echo "missing $p (run with --install)" >&2; exit 1; }
 done
@@ -301,4 +308,30 @@ if want scrape-fleet; then
   sleep 1
   shot_target=scrape-fleet-light shot_bg=light shoot scrape-fleet-light
   tmux -L "$sock" send-keys -t scrape-fleet-light 'q'
+fi
+
+# The MCP client alone (no target) on server-everything over stdio: its resources, one read,
+# a prompt got with an argument, and the form of the elicitation it asks for.
+if want mcp; then
+  printf '{"mcpServers": {"everything": {"command": "%s", "args": []}}}\n' \
+    "$PWD/$everything" > "$work/claude.json"
+  tmux -L "$sock" new-session -d -s mcp -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-mcp TERM=xterm-256color \
+     target/release/mcptop --mcp-config $work/claude.json"
+  mkeys() { tmux -L "$sock" send-keys -t mcp "$@"; sleep 1; }
+  for _ in $(seq 1 30); do
+    tmux -L "$sock" capture-pane -p -t mcp | grep -q "connected" && break
+    sleep 1
+  done
+  mkeys v
+  shot_target=mcp shoot mcp-resources
+  mkeys Enter
+  shot_target=mcp shoot mcp-resource-read
+  mkeys Escape && mkeys v && mkeys j && mkeys Enter
+  mkeys -l Lisbon && mkeys C-s
+  shot_target=mcp shoot mcp-prompt
+  mkeys Escape && mkeys v && mkeys / && mkeys -l elicit && mkeys Enter && mkeys Enter && mkeys y
+  sleep 1
+  shot_target=mcp shoot mcp-elicitation
+  mkeys Escape && mkeys q
 fi
