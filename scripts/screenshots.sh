@@ -310,11 +310,12 @@ if want scrape-fleet; then
   tmux -L "$sock" send-keys -t scrape-fleet-light 'q'
 fi
 
-# The MCP client alone (no target) on server-everything over stdio: its resources, one read,
+# The MCP client alone (no target) on server-everything over stdio (its path relative to the
+# repository, where tmux starts): its resources, one read,
 # a prompt got with an argument, and the form of the elicitation it asks for.
 if want mcp; then
   printf '{"mcpServers": {"everything": {"command": "%s", "args": []}}}\n' \
-    "$PWD/$everything" > "$work/claude.json"
+    "$everything" > "$work/claude.json"
   tmux -L "$sock" new-session -d -s mcp -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-mcp TERM=xterm-256color \
      target/release/mcptop --mcp-config $work/claude.json"
