@@ -13,6 +13,7 @@ pub mod nav;
 pub mod query;
 pub mod setup;
 pub mod snapshot;
+mod spawn;
 pub mod targets;
 
 use std::time::Duration;
@@ -371,58 +372,13 @@ impl App {
     }
 }
 
-/// Starts the metric source (scrape, or query mode's), Alertmanager's and Loki's, linked to
-/// `app`; the MCP clients are started by the caller that needs them.
-///
-/// Errors: a bad target URL, or a client that cannot be built (TLS files, secrets).
-fn spawn_sources(app: &mut App, tx: &mpsc::Sender<Update>) -> Result<tokio::task::JoinSet<()>> {
-    let query = app.fleet.as_mut().and_then(|f| match &mut f.source {
-        fleet::FleetSource::Query(q) => Some(q),
-        fleet::FleetSource::Scrape(_) => None,
-    });
-    let mut tasks = if let Some(q) = query {
-        let mut set = tokio::task::JoinSet::new();
-        let settings = sources::prometheus::Settings {
-            profile: app.cfg.target.profile.clone(),
-            custom_profile: app.cfg.custom_profile.clone(),
-            interval: app.cfg.scrape.interval,
-            range: app.cfg.window.range,
-            history: app.cfg.window.history,
-            module_pattern: regex::Regex::new(&app.cfg.modules.pattern)
-                .map_err(|e| eyre!("modules.pattern: {e}"))?,
-            module_label: app.cfg.modules.label.clone(),
-            polling_paths: app.cfg.polling_paths(),
-        };
-        let handle =
-            sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);
-        q.link = Some(Box::new(move |i, run| handle.switch(i, run)));
-        set
-    } else if app.no_target {
-        tokio::task::JoinSet::new()
-    } else {
-        sources::spawn(&app.cfg, tx.clone())?
-    };
-    if !app.cfg.alertmanager.urls.is_empty() {
-        let handle = sources::alertmanager::spawn(&app.cfg.alertmanager, tx.clone(), &mut tasks)
-            .map_err(|e| eyre!("alertmanager: {e}"))?;
-        app.am = Some(Box::new(move |cmd| handle.send(cmd)));
-    }
-    if let Some(loki) = &app.loki {
-        let handle =
-            sources::loki::spawn(&app.cfg.loki, loki.query.clone(), tx.clone(), &mut tasks)
-                .map_err(|e| eyre!("loki: {e}"))?;
-        app.loki_link = Some(Box::new(move |q| handle.set_query(q)));
-    }
-    Ok(tasks)
-}
-
 /// `mcptop snapshot`: runs the sources (no TUI, no MCP clients) for `collect`, applying
 /// every update as the dashboard does ([`App::apply`]: the tiles, the fleet's rows and the
 /// local rules at each scrape), so that the numbers cover `collect` of data, the rules had
 /// that long to fire, and Alertmanager and Loki have answered; returns the app as it
 /// stands. `progress` hears how far it is about once a second, and once at the end.
 ///
-/// Errors: as [`App::new`] and [`spawn_sources`]; no target (a snapshot is of metrics); a
+/// Errors: as [`App::new`] and [`spawn::spawn_sources`]; no target (a snapshot is of metrics); a
 /// `collect` too long for the clock.
 pub async fn gather(
     cfg: Config,
@@ -437,7 +393,7 @@ pub async fn gather(
         ));
     }
     let (tx, mut rx) = mpsc::channel(64);
-    let mut tasks = spawn_sources(&mut app, &tx)?;
+    let mut tasks = spawn::spawn_sources(&mut app, &tx)?;
     drop(tx);
     let start = Instant::now();
     let deadline = start.checked_add(collect).ok_or_else(|| {
@@ -477,7 +433,7 @@ pub async fn gather(
 pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
     let mut app = App::new(cfg).map_err(crate::exit::usage)?;
     let (tx, rx) = mpsc::channel(64);
-    let mut tasks = spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?;
+    let mut tasks = spawn::spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?;
     let mut mcp_tasks = tokio::task::JoinSet::new();
     for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
         let handle = sources::mcp::spawn(
