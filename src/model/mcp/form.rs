@@ -397,3 +397,7 @@ mod tests;
 #[cfg(test)]
 #[path = "form_default_tests.rs"]
 mod default_tests;
+
+#[cfg(test)]
+#[path = "form_raw_tests.rs"]
+mod raw_tests;
