@@ -733,9 +733,14 @@ async fn a_killed_http_server_interrupts_its_call_and_the_session_comes_back() {
     match p.done(1).await {
         CallOutcome::Interrupted { error, retried } => {
             assert!(!retried);
-            // Why, not just that: the pings that found the server gone.
+            // Why, not just that: whichever found the server gone first, a request refused
+            // or the call's own stream cut off mid-message.
             assert!(error.starts_with("connection lost: "), "{error}");
-            assert!(error.contains("Connection refused"), "{error}");
+            assert!(
+                error.contains("Connection refused")
+                    || error.contains("connection closed before message completed"),
+                "{error}"
+            );
         }
         other => panic!("expected Interrupted, got {other:?}"),
     }
