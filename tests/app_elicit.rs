@@ -109,6 +109,7 @@ fn a_question_opens_over_a_form_and_gives_it_back_after_the_answer() {
         server: 0,
         id: 3,
         why: "no answer in 30 s".into(),
+        withdrawn: false,
     }));
     assert!(matches!(app.nav.overlay, Some(Overlay::Form(_))));
     assert_eq!(answers(&sent), vec![(0, 4, ElicitAnswer::Cancel)]);
@@ -157,4 +158,45 @@ fn elicitation_form_80x24() {
     key(&mut app, now, KeyCode::Tab);
     keys(&mut app, now, "tok-123");
     insta::assert_snapshot!(render(&app, now, 80, 24));
+}
+
+#[test]
+fn the_time_left_counts_down_with_each_frame() {
+    let (mut app, _, _) = mcp_app();
+    ask(&mut app, 1);
+    let Some(Overlay::Elicit(e)) = &app.nav.overlay else {
+        panic!("no question open");
+    };
+    let opened = e.opened_ms;
+    assert!(render(&app, opened, 100, 30).contains("answer within 30 s"));
+    let later = render(&app, opened + 12_400, 100, 30);
+    assert!(later.contains("answer within 18 s"), "{later}");
+    let past = render(&app, opened + 31_000, 100, 30);
+    assert!(past.contains("answer within 0 s"), "{past}");
+}
+
+#[test]
+fn a_question_the_server_withdrew_is_not_said_to_be_answered() {
+    let (mut app, _, sent) = mcp_app();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.jsonl");
+    app.audit = Some(mcptop::audit::AuditLog::new(&path));
+    ask(&mut app, 5);
+    app.apply(Update::Mcp(McpUpdate::ElicitClosed {
+        server: 0,
+        id: 5,
+        why: "the server withdrew the question".into(),
+        withdrawn: true,
+    }));
+    assert!(app.nav.overlay.is_none(), "the question is still open");
+    assert!(answers(&sent).is_empty());
+    let screen = render(&app, mcptop::sources::now_ms(), 120, 30);
+    assert!(
+        screen.contains("the server withdrew the question"),
+        "{screen}"
+    );
+    assert!(!screen.contains("answered cancel"), "{screen}");
+    let text = std::fs::read_to_string(&path).expect("audit written");
+    let line: Value = serde_json::from_str(text.trim()).expect("one json line");
+    assert_eq!(line["outcome"], "withdrawn", "{line}");
 }

@@ -2,7 +2,9 @@
 //! source, against real servers: a Python server on PyPI `mcp` whose `resources/list`
 //! comes in pages (`tests/peers/python/catalog_server.py`), and server-everything (npm),
 //! whose resources are its docs, two templates (text and blob) and prompts with and
-//! without arguments. Observed through the `Update`s the source sends, as the app sees them.
+//! without arguments, resource subscriptions with simulated updates, and a tool that adds a
+//! resource (`resources/list_changed`). Observed through the `Update`s the source sends, as
+//! the app sees them.
 
 mod support;
 
@@ -94,7 +96,7 @@ impl Probe {
     async fn read(&mut self, id: u64, uri: &str) -> Vec<Content> {
         let request = FetchRequest::Resource { uri: uri.into() };
         match self.fetch(id, request).await {
-            Ok(Fetched::Resource(contents)) => contents,
+            Ok(Fetched::Resource { contents, .. }) => contents,
             other => panic!("resources/read {uri}: {other:?}"),
         }
     }
@@ -158,12 +160,20 @@ async fn python_pages_resources_reads_text_json_blob_templates_and_prompts() {
     assert_eq!(mime.as_deref(), Some("application/json"));
     assert!(text.is_some_and(|t| t.contains("8080")));
 
-    // A blob is kept as its decoded size only.
-    let (uri, mime, text, bytes) = single(p.read(3, "cat://logo.png").await);
+    // A blob shows as its decoded size; its bytes are kept to be saved.
+    let logo = FetchRequest::Resource {
+        uri: "cat://logo.png".into(),
+    };
+    let Ok(Fetched::Resource { contents, blobs }) = p.fetch(3, logo).await else {
+        panic!("resources/read cat://logo.png failed");
+    };
+    let (uri, mime, text, bytes) = single(contents);
     assert_eq!(
         (uri.as_str(), mime.as_deref(), text, bytes),
         ("cat://logo.png", Some("image/png"), None, 4)
     );
+    assert_eq!(blobs.len(), 1);
+    assert_eq!(blobs[0].data, b"\x89PNG");
 
     // A template filled in: the values are percent-encoded into the URI.
     let uri = expand_template(
@@ -309,5 +319,162 @@ async fn everything_lists_docs_templates_and_prompts_and_reads_them() {
     assert!(
         matches!(&simple, Ok(Fetched::Prompt { messages, .. }) if messages.len() == 1),
         "{simple:?}"
+    );
+}
+
+/// A call on the probe's server, waiting for it to end; the outcome as text.
+async fn call(p: &mut Probe, id: u64, tool: &str, arguments: Value) -> String {
+    let call = mcptop::model::mcp::CallId(id);
+    p.handle
+        .send(McpCommand::Call {
+            call,
+            tool: tool.into(),
+            arguments: args(arguments),
+            timeout: Duration::from_secs(20),
+            idempotent: false,
+        })
+        .expect("command queued");
+    p.next(&format!("the end of {tool}"), |u| match u {
+        McpUpdate::CallDone {
+            call: c, outcome, ..
+        } if c == call => Some(format!("{outcome:?}")),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everything_lists_again_on_list_changed_and_sends_updates_to_a_followed_resource() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let mut p = Probe::start(peers::everything_stdio(&script));
+    let cat = p.catalog().await;
+    assert!(
+        cat.can_subscribe,
+        "server-everything declares resources.subscribe"
+    );
+    let name = "hello.txt.gz";
+    assert!(!entries(&cat.resources).iter().any(|r| r.name == name));
+
+    // The tool registers a session resource; the server sends resources/list_changed and
+    // the source lists again unasked (no RefreshTools is sent).
+    let data = "data:text/plain;base64,aGVsbG8gbWNwdG9w"; // "hello mcptop"
+    p.handle
+        .send(McpCommand::Call {
+            call: mcptop::model::mcp::CallId(1),
+            tool: "gzip-file-as-resource".into(),
+            arguments: args(json!({"name": name, "data": data, "outputType": "resourceLink"})),
+            timeout: Duration::from_secs(20),
+            idempotent: false,
+        })
+        .expect("command queued");
+    // The notification itself is seen (server-everything also changes its tool list right
+    // after initialize, which lists everything again: a new catalog alone proves nothing),
+    // then a catalog with the resource; the call's end may come before or between them.
+    let mut heard = false;
+    let uri = p
+        .next(
+            "resources/list_changed, then the new resource listed",
+            |u| match u {
+                McpUpdate::Log { line, .. } if line.text.contains("resources/list_changed") => {
+                    heard = true;
+                    None
+                }
+                McpUpdate::CallDone { outcome, .. } => {
+                    let done = format!("{outcome:?}");
+                    assert!(done.contains("is_error: false"), "{done}");
+                    None
+                }
+                McpUpdate::Catalog { catalog, .. } if heard => entries(&catalog.resources)
+                    .iter()
+                    .find(|r| r.name == name)
+                    .map(|r| r.uri.clone()),
+                _ => None,
+            },
+        )
+        .await;
+
+    // Its gzip bytes are kept whole, to be saved.
+    let Ok(Fetched::Resource { blobs, .. }) = p
+        .fetch(2, FetchRequest::Resource { uri: uri.clone() })
+        .await
+    else {
+        panic!("resources/read {uri} failed");
+    };
+    assert_eq!(blobs.len(), 1, "{blobs:?}");
+    assert_eq!(&blobs[0].data[..2], [0x1f, 0x8b], "gzip magic");
+
+    // Followed: acknowledged, then each simulated update arrives for that URI.
+    let subscribe = |on| McpCommand::Subscribe {
+        uri: uri.clone(),
+        on,
+    };
+    p.handle.send(subscribe(true)).expect("command queued");
+    let acked = p
+        .next("the subscription's answer", |u| match u {
+            McpUpdate::Subscription {
+                uri: u,
+                on: true,
+                result,
+                ..
+            } if u == uri => Some(result),
+            _ => None,
+        })
+        .await;
+    assert_eq!(acked, Ok(()));
+    let toggled = call(&mut p, 3, "toggle-subscriber-updates", json!({})).await;
+    assert!(
+        toggled.starts_with("Result") && toggled.contains("is_error: false"),
+        "{toggled}"
+    );
+    let updated = p
+        .next("resources/updated", |u| match u {
+            McpUpdate::ResourceUpdated { uri: u, .. } => Some(u),
+            _ => None,
+        })
+        .await;
+    assert_eq!(updated, uri);
+
+    p.handle.send(subscribe(false)).expect("command queued");
+    let stopped = p
+        .next("the unsubscription's answer", |u| match u {
+            McpUpdate::Subscription {
+                uri: u,
+                on: false,
+                result,
+                ..
+            } if u == uri => Some(result),
+            _ => None,
+        })
+        .await;
+    assert_eq!(stopped, Ok(()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_subscriptions_is_not_asked() {
+    let Some((python, _)) = peers::python_server() else {
+        return;
+    };
+    let script = peers::peers_dir().join("python/catalog_server.py");
+    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()));
+    let cat = p.catalog().await;
+    assert!(!cat.can_subscribe, "{cat:?}");
+    p.handle
+        .send(McpCommand::Subscribe {
+            uri: "cat://text/1".into(),
+            on: true,
+        })
+        .expect("command queued");
+    let refused = p
+        .next("the subscription's answer", |u| match u {
+            McpUpdate::Subscription { result, .. } => Some(result),
+            _ => None,
+        })
+        .await;
+    let err = refused.expect_err("not offered");
+    assert!(
+        err.contains("does not offer resource subscriptions"),
+        "{err}"
     );
 }

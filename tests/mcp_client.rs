@@ -207,6 +207,8 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Elicit { server, .. }
         | McpUpdate::LogLevel { server, .. }
         | McpUpdate::ElicitClosed { server, .. }
+        | McpUpdate::Subscription { server, .. }
+        | McpUpdate::ResourceUpdated { server, .. }
         | McpUpdate::Fetched { server, .. } => *server,
     }
 }

@@ -32,12 +32,18 @@ fn resource(uri: &str, name: &str, mime: &str, size: Option<u64>) -> ResourceInf
 
 /// The demo server of the MCP fixture with resources, a template and prompts.
 fn app_with_catalog() -> (App, i64, Sent) {
+    catalog_app(false)
+}
+
+/// As [`app_with_catalog`], the server offering resource subscriptions when `subscribe`.
+fn catalog_app(subscribe: bool) -> (App, i64, Sent) {
     let (mut app, now, sent) = mcp_fixture::mcp_app();
     let mut readme = resource("docs://readme.md", "readme", "text/markdown", Some(2_310));
     readme.description = Some("How to run the demo.\nSecond line.".into());
     let catalog = Catalog {
         offers_resources: true,
         offers_prompts: true,
+        can_subscribe: subscribe,
         resources: Some(Ok(vec![
             readme,
             resource("cfg://config.json", "config", "application/json", None),
@@ -81,12 +87,14 @@ fn app_with_catalog() -> (App, i64, Sent) {
 }
 
 /// The last command sent, which must be a read: its id and request.
+/// The last read sent (to server 0).
 fn last_fetch(sent: &Sent) -> (FetchId, FetchRequest) {
     let sent = sent.lock().expect("sent");
-    match sent.last() {
-        Some((0, McpCommand::Fetch { id, request, .. })) => (*id, request.clone()),
-        other => panic!("expected a read of server 0, got {other:?}"),
-    }
+    let last = sent.iter().rev().find_map(|c| match c {
+        (0, McpCommand::Fetch { id, request, .. }) => Some((*id, request.clone())),
+        _ => None,
+    });
+    last.unwrap_or_else(|| panic!("no read of server 0 in {sent:?}"))
 }
 
 fn done(app: &mut App, id: FetchId, outcome: Result<Fetched, String>) {
@@ -153,12 +161,15 @@ fn reading_a_json_resource_shows_it_pretty_and_masked() {
     done(
         &mut app,
         id,
-        Ok(Fetched::Resource(vec![Content::Resource {
-            uri: "cfg://config.json".into(),
-            mime: Some("application/json".into()),
-            text: Some(text.into()),
-            bytes: text.len(),
-        }])),
+        Ok(Fetched::Resource {
+            contents: vec![Content::Resource {
+                uri: "cfg://config.json".into(),
+                mime: Some("application/json".into()),
+                text: Some(text.into()),
+                bytes: text.len(),
+            }],
+            blobs: Vec::new(),
+        }),
     );
     let screen = render(&app, now, 100, 30);
     assert!(!screen.contains("PLANTED"), "{screen}");
@@ -179,12 +190,15 @@ fn a_blob_is_shown_by_mime_type_and_size() {
     done(
         &mut app,
         id,
-        Ok(Fetched::Resource(vec![Content::Resource {
-            uri: "img://logo.png".into(),
-            mime: Some("image/png".into()),
-            text: None,
-            bytes: 4,
-        }])),
+        Ok(Fetched::Resource {
+            contents: vec![Content::Resource {
+                uri: "img://logo.png".into(),
+                mime: Some("image/png".into()),
+                text: None,
+                bytes: 4,
+            }],
+            blobs: Vec::new(),
+        }),
     );
     let screen = render(&app, now, 100, 30);
     assert!(
@@ -284,4 +298,130 @@ fn a_prompt_without_arguments_is_got_at_once_and_a_failure_is_shown() {
         screen.contains("✖ prompts/get failed: -32602: unknown prompt"),
         "{screen}"
     );
+}
+
+/// The commands sent to server 0 of kind `pick`.
+fn sent_of<T>(sent: &Sent, pick: impl Fn(&McpCommand) -> Option<T>) -> Vec<T> {
+    let sent = sent.lock().expect("sent");
+    sent.iter()
+        .filter(|(s, _)| *s == 0)
+        .filter_map(|(_, c)| pick(c))
+        .collect()
+}
+
+fn text_read(uri: &str, text: &str) -> Result<Fetched, String> {
+    Ok(Fetched::Resource {
+        contents: vec![Content::Resource {
+            uri: uri.into(),
+            mime: Some("text/markdown".into()),
+            text: Some(text.into()),
+            bytes: text.len(),
+        }],
+        blobs: Vec::new(),
+    })
+}
+
+#[test]
+fn a_followed_resource_is_read_again_on_each_update_80x24() {
+    let (mut app, now, sent) = catalog_app(true);
+    key(&mut app, now, KeyCode::Char('2'));
+    key(&mut app, now, KeyCode::Char('v'));
+    key(&mut app, now, KeyCode::Enter);
+    let (first, _) = last_fetch(&sent);
+    done(&mut app, first, text_read("docs://readme.md", "version 1"));
+    assert!(render(&app, now, 80, 24).contains("s follow"));
+
+    key(&mut app, now, KeyCode::Char('s'));
+    let asked = sent_of(&sent, |c| match c {
+        McpCommand::Subscribe { uri, on } => Some((uri.clone(), *on)),
+        _ => None,
+    });
+    assert_eq!(asked, [("docs://readme.md".to_string(), true)]);
+    assert!(render(&app, now, 80, 24).contains("subscribing…"));
+    app.apply(Update::Mcp(McpUpdate::Subscription {
+        server: 0,
+        uri: "docs://readme.md".into(),
+        on: true,
+        result: Ok(()),
+    }));
+    // An update for another resource changes nothing; one for this one reads it again.
+    app.apply(Update::Mcp(McpUpdate::ResourceUpdated {
+        server: 0,
+        uri: "cfg://config.json".into(),
+    }));
+    assert_eq!(last_fetch(&sent).0, first);
+    app.apply(Update::Mcp(McpUpdate::ResourceUpdated {
+        server: 0,
+        uri: "docs://readme.md".into(),
+    }));
+    let (second, request) = last_fetch(&sent);
+    assert_ne!(second, first);
+    assert_eq!(
+        request,
+        FetchRequest::Resource {
+            uri: "docs://readme.md".into()
+        }
+    );
+    assert!(matches!(app.nav.overlay, Some(Overlay::Fetch { id, .. }) if id == second));
+    done(&mut app, second, text_read("docs://readme.md", "version 2"));
+    let screen = render(&app, now, 80, 24);
+    assert!(
+        screen.contains("version 2") && !screen.contains("version 1"),
+        "{screen}"
+    );
+    let clock = regex::Regex::new(r"\d\d:\d\d:\d\d UTC").expect("regex");
+    insta::assert_snapshot!(clock.replace_all(&screen, "hh:mm:ss UTC"));
+
+    // The list marks it; `s` again stops following.
+    key(&mut app, now, KeyCode::Char('s'));
+    let asked = sent_of(&sent, |c| match c {
+        McpCommand::Subscribe { on, .. } => Some(*on),
+        _ => None,
+    });
+    assert_eq!(asked, [true, false]);
+    app.apply(Update::Mcp(McpUpdate::ResourceUpdated {
+        server: 0,
+        uri: "docs://readme.md".into(),
+    }));
+    assert_eq!(
+        last_fetch(&sent).0,
+        second,
+        "not followed any more: not read again"
+    );
+}
+
+#[test]
+fn a_server_without_subscriptions_is_not_asked_and_the_list_marks_followed_ones() {
+    let (mut app, now, sent) = app_with_catalog();
+    key(&mut app, now, KeyCode::Char('2'));
+    key(&mut app, now, KeyCode::Char('v'));
+    key(&mut app, now, KeyCode::Enter);
+    let (id, _) = last_fetch(&sent);
+    done(&mut app, id, text_read("docs://readme.md", "v"));
+    assert!(!render(&app, now, 80, 24).contains("s follow"));
+    key(&mut app, now, KeyCode::Char('s'));
+    let screen = render(&app, now, 100, 30);
+    assert!(
+        screen.contains("does not offer resource subscriptions"),
+        "{screen}"
+    );
+    assert!(
+        sent_of(&sent, |c| matches!(c, McpCommand::Subscribe { .. })
+            .then_some(()))
+        .is_empty()
+    );
+    key(&mut app, now, KeyCode::Char('w'));
+    let screen = render(&app, now, 100, 30);
+    assert!(screen.contains("nothing to save"), "{screen}");
+
+    let (mut app, now, sent) = catalog_app(true);
+    key(&mut app, now, KeyCode::Char('2'));
+    key(&mut app, now, KeyCode::Char('v'));
+    key(&mut app, now, KeyCode::Enter);
+    let (id, _) = last_fetch(&sent);
+    done(&mut app, id, text_read("docs://readme.md", "v"));
+    key(&mut app, now, KeyCode::Char('s'));
+    key(&mut app, now, KeyCode::Esc);
+    let screen = render(&app, now, 100, 30);
+    assert!(screen.contains("◉ followed"), "{screen}");
 }

@@ -38,8 +38,23 @@ impl App {
                 self.elicit_opened(server, id, message, &schema, timeout, now);
                 return;
             }
-            McpUpdate::ElicitClosed { server, id, why } => {
-                self.elicit_closed(server, id, &why, now);
+            McpUpdate::ElicitClosed {
+                server,
+                id,
+                why,
+                withdrawn,
+            } => {
+                self.elicit_closed(server, id, &why, withdrawn, now);
+                return;
+            }
+            McpUpdate::Subscription { on, ref result, .. } => {
+                self.subscription_answered(on, result, now);
+                None
+            }
+            McpUpdate::ResourceUpdated { server, ref uri } => {
+                let uri = uri.clone();
+                self.mcp.apply(update, now);
+                self.resource_updated(server, &uri, now);
                 return;
             }
             _ => None,

@@ -226,8 +226,15 @@ impl App {
         }
     }
 
-    /// A key in the read overlay: scroll, or Esc / `b` to close it.
-    pub(super) fn fetch_view_key(&mut self, id: FetchId, scroll: u16, ev: &KeyEvent) -> bool {
+    /// A key in the read overlay: scroll, `s` follow the resource (see `follow`), `w` save
+    /// its blobs, or Esc / `b` to close it.
+    pub(super) fn fetch_view_key(
+        &mut self,
+        id: FetchId,
+        scroll: u16,
+        ev: &KeyEvent,
+        now_ms: i64,
+    ) -> bool {
         let page = 10u16;
         let scroll = match (ev.code, self.keymap.action(ev)) {
             (KeyCode::Esc | KeyCode::Char('b'), _) => return true,
@@ -239,6 +246,16 @@ impl App {
             (_, Some(Action::Down)) => scroll.saturating_add(1),
             (_, Some(Action::PageUp)) => scroll.saturating_sub(page),
             (_, Some(Action::PageDown)) => scroll.saturating_add(page),
+            (KeyCode::Char('s'), _) => {
+                self.nav.overlay = Some(Overlay::Fetch { id, scroll });
+                self.toggle_follow(id, now_ms);
+                return true;
+            }
+            (KeyCode::Char('w'), _) => {
+                self.nav.overlay = Some(Overlay::Fetch { id, scroll });
+                self.save_blobs(id, now_ms);
+                return true;
+            }
             _ => {
                 self.nav.overlay = Some(Overlay::Fetch { id, scroll });
                 return false;

@@ -66,20 +66,30 @@ impl App {
     }
 
     /// The source ended the question unanswered (`why`): its form closes, the operator is
-    /// told, and the audit log says so.
-    pub(super) fn elicit_closed(&mut self, server: ServerId, id: ElicitId, why: &str, now_ms: i64) {
+    /// told, and the audit log says so, with the action `cancel`, or `withdrawn` when the
+    /// server took the question back (nothing was answered).
+    pub(super) fn elicit_closed(
+        &mut self,
+        server: ServerId,
+        id: ElicitId,
+        why: &str,
+        withdrawn: bool,
+        now_ms: i64,
+    ) {
         let Some(e) = take_elicit(&mut self.nav.overlay, server, id) else {
             return;
         };
-        self.toast(
-            &format!(
-                "{} question closed: {why}; answered cancel",
-                self.server_name(server)
-            ),
-            true,
-            now_ms,
-        );
-        self.audit_elicit(&e, "cancel", Some(why.to_string()), now_ms);
+        let name = self.server_name(server);
+        let (text, action) = if withdrawn {
+            (format!("{name} question closed: {why}"), "withdrawn")
+        } else {
+            (
+                format!("{name} question closed: {why}; answered cancel"),
+                "cancel",
+            )
+        };
+        self.toast(&text, true, now_ms);
+        self.audit_elicit(&e, action, Some(why.to_string()), now_ms);
     }
 
     /// A key in an elicitation's form.

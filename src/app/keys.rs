@@ -309,7 +309,7 @@ impl App {
             Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
             Overlay::FetchForm(f) => return self.fetch_form_key(f, ev, now_ms),
             Overlay::Elicit(e) => return self.elicit_key(e, ev, now_ms),
-            Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev),
+            Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev, now_ms),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {
                 FormEvent::Cancel => {}
                 FormEvent::Submit(arguments) => {

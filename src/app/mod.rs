@@ -6,6 +6,7 @@ mod calls;
 pub mod catalog;
 pub mod elicit;
 pub mod fleet;
+pub mod follow;
 mod keys;
 mod log_level;
 pub mod logs;

@@ -462,9 +462,15 @@ pub fn write_report(incident: &Incident, dir: &Path) -> Result<PathBuf, String> 
 
 /// Where reports go by default: `$XDG_STATE_HOME/mcptop/incidents`.
 pub fn default_dir() -> Option<PathBuf> {
+    state_subdir("incidents")
+}
+
+/// `$XDG_STATE_HOME/mcptop/<name>` (the local data directory where there is no state
+/// directory); `None` without a home directory.
+pub fn state_subdir(name: &str) -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "mcptop")?;
     let dir = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
-    Some(dir.join("incidents"))
+    Some(dir.join(name))
 }
 
 #[cfg(test)]

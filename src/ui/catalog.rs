@@ -31,12 +31,17 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     render_detail(view, &server.catalog, selected.copied(), detail, buf);
 }
 
-/// `(name, note)` of a row: the URI (or template) with mime type and size for a resource,
-/// the arguments for a prompt.
-fn row_text(cat: &Catalog, row: CatalogRow) -> Option<(String, String)> {
+/// `(name, note)` of a row: the URI (or template) with mime type and size for a resource
+/// (`◉` first when the operator follows it), the arguments for a prompt.
+fn row_text(server: &ServerState, row: CatalogRow) -> Option<(String, String)> {
+    let cat = &server.catalog;
     match row {
         CatalogRow::Resource(i) => entries(&cat.resources).get(i).map(|r| {
-            let mut note = vec![r.uri.clone()];
+            let mut note = Vec::new();
+            if server.subscriptions.contains_key(&r.uri) {
+                note.push("◉ followed".to_string());
+            }
+            note.push(r.uri.clone());
             note.extend(r.mime.clone());
             note.extend(r.size.map(|b| format::bytes(b as f64)));
             (r.name.clone(), note.join("  "))
@@ -131,7 +136,7 @@ fn render_list(
     let rows_h = inner.height as usize;
     let selected = view.nav.tool.min(rows.len().saturating_sub(1));
     let offset = selected.saturating_sub(rows_h.saturating_sub(1));
-    let texts: Vec<(String, String)> = rows.iter().filter_map(|r| row_text(cat, *r)).collect();
+    let texts: Vec<(String, String)> = rows.iter().filter_map(|r| row_text(server, *r)).collect();
     let name_w = texts
         .iter()
         .map(|(n, _)| width(n))

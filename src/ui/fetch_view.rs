@@ -13,8 +13,9 @@ use super::fit::fit;
 use super::format;
 use crate::inbound::one_line;
 use crate::model::mcp::body::BodyKind;
-use crate::model::mcp::catalog::{FetchId, FetchRequest};
+use crate::model::mcp::catalog::{FetchId, FetchRecord, FetchRequest};
 use crate::model::mcp::mask::{mask_map, mask_text};
+use crate::model::mcp::subscription::{SubState, Subscription};
 
 pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
@@ -40,7 +41,7 @@ pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffe
             .into_owned(),
             t.title(),
         ))
-        .title_bottom(Span::styled(" Esc close · ↑↓ PgUp PgDn scroll ", t.muted()));
+        .title_bottom(Span::styled(keys_hint(view, f), t.muted()));
     let mut lines = Vec::new();
     if let FetchRequest::Prompt { arguments, .. } = &f.request
         && !arguments.is_empty()
@@ -73,6 +74,18 @@ pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffe
         (Some(Err(_)), _) => Line::styled("✖ failed", Style::new().fg(t.crit)),
     };
     lines.push(status);
+    lines.extend(follow_line(view, f));
+    match &f.saved {
+        Some(Ok(paths)) => lines.push(Line::styled(
+            format!("saved to {}", paths.join(", ")),
+            Style::new().fg(t.ok),
+        )),
+        Some(Err(e)) => lines.push(Line::styled(
+            format!("✖ not saved: {e}"),
+            Style::new().fg(t.crit),
+        )),
+        None => {}
+    }
     lines.push(Line::raw(""));
     lines.extend(f.body.iter().map(|l| {
         let style = match l.kind {
@@ -89,4 +102,63 @@ pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffe
         .scroll((scroll, 0))
         .block(block)
         .render(popup, buf);
+}
+
+/// The keys of the overlay: `s` where the resource can be followed, `w` where there is
+/// something to save.
+fn keys_hint(view: &View, f: &FetchRecord) -> String {
+    let mut keys = vec!["Esc close", "↑↓ PgUp PgDn scroll"];
+    let followed = followed(view, f).is_some();
+    let can_follow = matches!(f.request, FetchRequest::Resource { .. })
+        && view
+            .mcp
+            .servers
+            .get(f.server)
+            .is_some_and(|s| s.catalog.can_subscribe);
+    if followed {
+        keys.push("s stop following");
+    } else if can_follow {
+        keys.push("s follow");
+    }
+    if !f.blobs.is_empty() {
+        keys.push("w save");
+    }
+    format!(" {} ", keys.join(" · "))
+}
+
+/// The subscription of the shown resource, when the operator follows it.
+fn followed<'a>(view: &'a View, f: &FetchRecord) -> Option<&'a Subscription> {
+    let FetchRequest::Resource { uri } = &f.request else {
+        return None;
+    };
+    view.mcp.servers.get(f.server)?.subscriptions.get(uri)
+}
+
+/// `◉ following · 3 updates, last 12:00:05 UTC`, `◌ subscribing…`, or why not followed.
+fn follow_line(view: &View, f: &FetchRecord) -> Option<Line<'static>> {
+    let t = view.theme;
+    let sub = followed(view, f)?;
+    Some(match &sub.state {
+        SubState::Asking => Line::styled("◌ subscribing…", t.muted()),
+        SubState::Failed(e) => {
+            Line::styled(format!("✖ not followed: {e}"), Style::new().fg(t.crit))
+        }
+        SubState::On => {
+            let last = sub
+                .last_update_ms
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|at| format!(", last {} UTC", at.format("%H:%M:%S")))
+                .unwrap_or_default();
+            let n = sub.updates;
+            let updates = match n {
+                0 => "no update yet".to_string(),
+                1 => "1 update".to_string(),
+                _ => format!("{n} updates"),
+            };
+            Line::styled(
+                format!("◉ following: read again on each update · {updates}{last}"),
+                Style::new().fg(t.accent),
+            )
+        }
+    })
 }

@@ -206,8 +206,11 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 .servers
                 .get(e.server)
                 .map_or("?", |s| s.name.as_str());
-            // The deadline first; the message again, whole where the title cuts it.
-            let badges = format!("answer within {} s · {}", e.timeout.as_secs(), e.message);
+            // The time left first (counting down with each frame); the message again, whole
+            // where the title cuts it.
+            let open_ms = (view.now_ms - e.opened_ms).max(0) as u64;
+            let left_ms = (e.timeout.as_millis() as u64).saturating_sub(open_ms);
+            let badges = format!("answer within {} s · {}", left_ms.div_ceil(1000), e.message);
             let header = tool_form::FormHeader {
                 server,
                 tool: "",

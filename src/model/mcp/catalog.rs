@@ -67,6 +67,8 @@ pub struct Catalog {
     pub offers_resources: bool,
     /// `false` when the server did not declare the `prompts` capability.
     pub offers_prompts: bool,
+    /// The server declared `resources.subscribe`: `resources/subscribe` may be sent.
+    pub can_subscribe: bool,
     pub resources: Listed<ResourceInfo>,
     pub templates: Listed<TemplateInfo>,
     pub prompts: Listed<PromptInfo>,
@@ -114,12 +116,30 @@ pub struct PromptMessage {
     pub content: Content,
 }
 
+/// Largest blob kept of one read to be saved on request (`w`), in bytes: 8 MiB. Larger
+/// ones show by size and say they were not kept.
+pub const MAX_KEPT_BLOB: usize = 8 << 20;
+
+/// The decoded bytes of one blob of a `resources/read`, kept so the operator can save it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blob {
+    pub uri: String,
+    pub mime: Option<String>,
+    /// The decoded data; empty with `too_large` set when over [`MAX_KEPT_BLOB`].
+    pub data: Vec<u8>,
+    /// Its decoded size when it was too large to keep.
+    pub too_large: Option<usize>,
+}
+
 /// What a read returned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fetched {
     /// The `contents` of `resources/read`, each as [`Content::Resource`] (text, or the
-    /// decoded size of a blob).
-    Resource(Vec<Content>),
+    /// decoded size of a blob), and the blobs' bytes in the same order.
+    Resource {
+        contents: Vec<Content>,
+        blobs: Vec<Blob>,
+    },
     /// `prompts/get`: its description and messages.
     Prompt {
         description: Option<String>,
@@ -141,6 +161,11 @@ pub struct FetchRecord {
     pub elapsed_ms: Option<u64>,
     /// What it shows, built once when it ends (masked and bounded, see `body`).
     pub body: Vec<BodyLine>,
+    /// The blobs it returned, for `w` (kept for the newest reads only, see
+    /// `state::BLOB_READS`).
+    pub blobs: Vec<Blob>,
+    /// Where `w` saved them, or why it could not.
+    pub saved: Option<Result<Vec<String>, String>>,
 }
 
 /// The variable names of an RFC 6570 level-1 URI template, in order, each once:

@@ -13,7 +13,7 @@ pub fn build(outcome: &Result<Fetched, String>) -> Vec<BodyLine> {
     let mut b = Body::new();
     match outcome {
         Err(e) => b.push(BodyKind::Error, &format!("✖ {}", mask_text(e))),
-        Ok(Fetched::Resource(contents)) => {
+        Ok(Fetched::Resource { contents, .. }) => {
             if contents.is_empty() {
                 b.push(BodyKind::Note, "(no contents)");
             }
@@ -82,12 +82,15 @@ mod tests {
 
     #[test]
     fn json_text_is_pretty_printed_and_masked() {
-        let lines = build(&Ok(Fetched::Resource(vec![Content::Resource {
-            uri: "demo://config".into(),
-            mime: Some("application/json".into()),
-            text: Some(r#"{"password":"PLANTED","port":8080}"#.into()),
-            bytes: 34,
-        }])));
+        let lines = build(&Ok(Fetched::Resource {
+            contents: vec![Content::Resource {
+                uri: "demo://config".into(),
+                mime: Some("application/json".into()),
+                text: Some(r#"{"password":"PLANTED","port":8080}"#.into()),
+                bytes: 34,
+            }],
+            blobs: vec![],
+        }));
         let all = texts(&lines).join("\n");
         assert!(all.contains("\"port\": 8080"), "{all}");
         assert!(!all.contains("PLANTED"), "{all}");
@@ -96,12 +99,15 @@ mod tests {
 
     #[test]
     fn a_blob_is_shown_by_mime_type_and_size() {
-        let lines = build(&Ok(Fetched::Resource(vec![Content::Resource {
-            uri: "demo://logo".into(),
-            mime: Some("image/png".into()),
-            text: None,
-            bytes: 2048,
-        }])));
+        let lines = build(&Ok(Fetched::Resource {
+            contents: vec![Content::Resource {
+                uri: "demo://logo".into(),
+                mime: Some("image/png".into()),
+                text: None,
+                bytes: 2048,
+            }],
+            blobs: vec![],
+        }));
         assert_eq!(
             texts(&lines),
             vec!["[resource <demo://logo> image/png, 2.0 KiB]"]

@@ -9,6 +9,7 @@ pub mod fetch_body;
 pub mod form;
 pub mod mask;
 pub mod state;
+pub mod subscription;
 pub mod types;
 
 pub use types::*;

@@ -23,6 +23,10 @@ pub const HISTORY: usize = 200;
 /// Reads (`resources/read`, `prompts/get`) kept; the oldest is dropped first.
 pub const FETCHES: usize = 20;
 
+/// Reads whose blobs are kept to be saved (`w`): the newest two, so at most 2 ×
+/// [`super::catalog::MAX_KEPT_BLOB`] bytes.
+pub const BLOB_READS: usize = 2;
+
 /// The key of the object that stands in for a value the MCP client cut because it was
 /// nested too deep to decode (deeper than [`CUT_DEPTH`]; serde_json stops at 128).
 pub const CUT_KEY: &str = "x-mcptop-cut";
@@ -58,6 +62,8 @@ pub struct ServerState {
     pub catalog: Catalog,
     /// The log level the server last acknowledged (`logging/setLevel`); `None` before.
     pub log_level: Option<String>,
+    /// The resources the operator follows (`resources/subscribe`), by URI.
+    pub subscriptions: super::subscription::Subscriptions,
 }
 
 impl ServerState {
@@ -77,6 +83,7 @@ impl ServerState {
             logs: LogBuffer::new(log_lines, DEFAULT_MAX_BYTES),
             catalog: Catalog::default(),
             log_level: None,
+            subscriptions: Default::default(),
         }
     }
 
@@ -286,6 +293,23 @@ impl McpState {
             McpUpdate::LogLevel { .. }
             | McpUpdate::Elicit { .. }
             | McpUpdate::ElicitClosed { .. } => {}
+            McpUpdate::Subscription {
+                server,
+                uri,
+                on: true,
+                result,
+            } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    super::subscription::answered(&mut s.subscriptions, &uri, result);
+                }
+            }
+            // Stopping took effect when asked; a refusal is in the server's log.
+            McpUpdate::Subscription { on: false, .. } => {}
+            McpUpdate::ResourceUpdated { server, uri } => {
+                if let Some(s) = self.servers.get_mut(server) {
+                    super::subscription::updated(&mut s.subscriptions, &uri, now_ms);
+                }
+            }
             McpUpdate::Fetched {
                 id,
                 outcome,
@@ -294,7 +318,14 @@ impl McpState {
             } => {
                 if let Some(f) = self.fetches.iter_mut().rev().find(|f| f.id == id) {
                     f.body = super::fetch_body::build(&outcome);
-                    f.done = Some(outcome.map(|_| ()).map_err(|e| mask_text(&e).into_owned()));
+                    f.done = Some(match outcome {
+                        Ok(super::catalog::Fetched::Resource { blobs, .. }) => {
+                            f.blobs = blobs;
+                            Ok(())
+                        }
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(mask_text(&e).into_owned()),
+                    });
                     f.elapsed_ms = Some(elapsed.as_millis() as u64);
                 }
             }
@@ -316,13 +347,25 @@ impl McpState {
             done: None,
             elapsed_ms: None,
             body: Vec::new(),
+            blobs: Vec::new(),
+            saved: None,
         });
+        // Blobs are kept for the newest reads only (each up to `MAX_KEPT_BLOB`).
+        let keep = self.fetches.len().saturating_sub(BLOB_READS);
+        for old in self.fetches.iter_mut().take(keep) {
+            old.blobs = Vec::new();
+        }
         id
     }
 
     /// A read by id (dropped after [`FETCHES`] newer ones).
     pub fn fetch(&self, id: FetchId) -> Option<&FetchRecord> {
         self.fetches.iter().rev().find(|f| f.id == id)
+    }
+
+    /// A read by id, to record where its blobs were saved.
+    pub fn fetch_mut(&mut self, id: FetchId) -> Option<&mut FetchRecord> {
+        self.fetches.iter_mut().rev().find(|f| f.id == id)
     }
 
     /// Records a call about to be sent and returns its id. `arguments` must already be

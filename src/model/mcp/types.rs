@@ -259,16 +259,32 @@ pub enum McpUpdate {
         result: Result<(), String>,
     },
     /// An elicitation ended without the operator's answer: `why` says how (no answer in
-    /// time, the server withdrew it, the session ended); the server got `cancel`.
+    /// time, the server withdrew it, the session ended). The server got `cancel`, except
+    /// when it `withdrew` the question (`notifications/cancelled`): then nothing is
+    /// answered, as the spec asks of a cancelled request.
     ElicitClosed {
         server: ServerId,
         id: ElicitId,
         why: String,
+        withdrawn: bool,
     },
     /// Resources, templates and prompts, listed after each tools/list.
     Catalog {
         server: ServerId,
         catalog: super::catalog::Catalog,
+    },
+    /// The server answered `resources/subscribe` (`on`) or `resources/unsubscribe` for
+    /// `uri`: `Ok` when acknowledged, else why not (refused, not offered, no answer).
+    Subscription {
+        server: ServerId,
+        uri: String,
+        on: bool,
+        result: Result<(), String>,
+    },
+    /// `notifications/resources/updated`: the resource at `uri` changed.
+    ResourceUpdated {
+        server: ServerId,
+        uri: String,
     },
     /// A `resources/read` or `prompts/get` ended after `elapsed`: what it returned, or why
     /// it failed (`resources/read: no answer in 30 s`, the server's error).
@@ -309,6 +325,9 @@ pub enum McpCommand {
     SetLogLevel { level: String },
     /// The operator's answer to the elicitation `id` (nothing if it has ended).
     Elicited { id: ElicitId, answer: ElicitAnswer },
+    /// Follow `uri` (`resources/subscribe`, `on`) or stop (`resources/unsubscribe`); a
+    /// followed URI is subscribed again on every later session.
+    Subscribe { uri: String, on: bool },
 }
 
 /// One `elicitation/create` of one server's source (unique per source).

@@ -24,6 +24,7 @@ pub(super) async fn list_catalog(peer: &Peer<RoleClient>, limit: Duration) -> Ca
     let mut catalog = Catalog {
         offers_resources,
         offers_prompts,
+        can_subscribe: can_subscribe(peer),
         ..Catalog::default()
     };
     if offers_resources {
@@ -55,6 +56,16 @@ pub(super) async fn list_catalog(peer: &Peer<RoleClient>, limit: Duration) -> Ca
         );
     }
     catalog
+}
+
+/// The server declared `resources.subscribe: true` in `initialize`.
+pub(super) fn can_subscribe(peer: &Peer<RoleClient>) -> bool {
+    peer.peer_info().is_some_and(|i| {
+        i.capabilities
+            .resources
+            .as_ref()
+            .is_some_and(|r| r.subscribe == Some(true))
+    })
 }
 
 /// Every page of a paginated list, each within `limit`; stops after [`MAX_PAGES`].

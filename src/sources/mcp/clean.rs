@@ -99,10 +99,31 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             level: c.string(level),
             result: result.map_err(|e| c.string(e)),
         },
-        McpUpdate::ElicitClosed { server, id, why } => McpUpdate::ElicitClosed {
+        McpUpdate::ElicitClosed {
+            server,
+            id,
+            why,
+            withdrawn,
+        } => McpUpdate::ElicitClosed {
             server,
             id,
             why: c.string(why),
+            withdrawn,
+        },
+        McpUpdate::Subscription {
+            server,
+            uri,
+            on,
+            result,
+        } => McpUpdate::Subscription {
+            server,
+            uri: c.string(uri),
+            on,
+            result: result.map_err(|e| c.string(e)),
+        },
+        McpUpdate::ResourceUpdated { server, uri } => McpUpdate::ResourceUpdated {
+            server,
+            uri: c.string(uri),
         },
         McpUpdate::Catalog { server, catalog } => McpUpdate::Catalog {
             server,

@@ -5,7 +5,7 @@
 use crate::inbound::Cleaner;
 use crate::model::mcp::Content;
 use crate::model::mcp::catalog::{
-    Catalog, Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
+    Blob, Catalog, Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
 };
 
 /// `catalog` with every string cleaned.
@@ -15,6 +15,7 @@ pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
     Catalog {
         offers_resources: cat.offers_resources,
         offers_prompts: cat.offers_prompts,
+        can_subscribe: cat.can_subscribe,
         resources: cat.resources.map(|r| {
             r.map(|list| {
                 list.into_iter()
@@ -76,9 +77,18 @@ pub(super) fn fetched(
 ) -> Result<Fetched, String> {
     match outcome {
         Err(e) => Err(c.string(e)),
-        Ok(Fetched::Resource(list)) => Ok(Fetched::Resource(
-            list.into_iter().map(|b| content(c, b)).collect(),
-        )),
+        Ok(Fetched::Resource { contents, blobs }) => Ok(Fetched::Resource {
+            contents: contents.into_iter().map(|b| content(c, b)).collect(),
+            // The bytes go to a file as sent; only the names shown are cleaned.
+            blobs: blobs
+                .into_iter()
+                .map(|b| Blob {
+                    uri: c.string(b.uri),
+                    mime: b.mime.map(|m| c.string(m)),
+                    ..b
+                })
+                .collect(),
+        }),
         Ok(Fetched::Prompt {
             description,
             messages,

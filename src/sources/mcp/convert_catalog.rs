@@ -1,11 +1,15 @@
 //! rmcp's resource, template, prompt and read-result types to the model's
 //! ([`crate::model::mcp::catalog`]), which carry no rmcp type.
 
-use rmcp::model::{GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Role};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rmcp::model::{
+    GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceContents, ResourceTemplate, Role,
+};
 
-use super::convert::{content, resource_contents};
+use super::convert::{base64_decoded_len, content, resource_contents};
 use crate::model::mcp::catalog::{
-    Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
+    Blob, Fetched, MAX_KEPT_BLOB, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
 };
 
 /// One `resources/list` entry.
@@ -50,9 +54,40 @@ pub(super) fn prompt_info(p: Prompt) -> PromptInfo {
     }
 }
 
-/// A `resources/read` result: each of its contents.
+/// A `resources/read` result: each of its contents, and the decoded bytes of each blob
+/// (standard base64, RFC 4648 §4, as the spec's `BlobResourceContents.blob`) up to
+/// [`MAX_KEPT_BLOB`]; a blob that does not decode is shown by size and not kept.
 pub(super) fn read_result(r: ReadResourceResult) -> Fetched {
-    Fetched::Resource(r.contents.into_iter().map(resource_contents).collect())
+    let blobs = r.contents.iter().filter_map(blob).collect();
+    Fetched::Resource {
+        contents: r.contents.into_iter().map(resource_contents).collect(),
+        blobs,
+    }
+}
+
+fn blob(rc: &ResourceContents) -> Option<Blob> {
+    let ResourceContents::BlobResourceContents {
+        uri,
+        mime_type,
+        blob,
+        ..
+    } = rc
+    else {
+        return None;
+    };
+    let size = base64_decoded_len(blob);
+    let (data, too_large) = if size > MAX_KEPT_BLOB {
+        (Vec::new(), Some(size))
+    } else {
+        let compact: String = blob.split_whitespace().collect();
+        (STANDARD.decode(compact).ok()?, None)
+    };
+    Some(Blob {
+        uri: uri.clone(),
+        mime: mime_type.clone(),
+        data,
+        too_large,
+    })
 }
 
 /// A `prompts/get` result: its description and each message with its role.

@@ -61,19 +61,30 @@ impl Elicits {
             self.lock().remove(&id);
             return ElicitResult::new(ElicitationAction::Cancel);
         }
-        let why = tokio::select! {
+        let (why, withdrawn) = tokio::select! {
             answer = rx => match answer {
                 Ok(answer) => return result(answer),
-                Err(_) => "the connection ended".to_string(),
+                Err(_) => ("the connection ended".to_string(), false),
             },
             _ = tokio::time::sleep(timeout) => {
-                format!("no answer in {}", span(timeout))
+                (format!("no answer in {}", span(timeout)), false)
             }
-            _ = withdrawn => "the server withdrew the question".to_string(),
+            _ = withdrawn => ("the server withdrew the question".to_string(), true),
         };
         self.lock().remove(&id);
-        emit.client_log(format!("elicitation: {why}; answered cancel"));
-        emit.send(McpUpdate::ElicitClosed { server, id, why }).await;
+        if withdrawn {
+            // rmcp sends no response to a request its peer cancelled.
+            emit.client_log(format!("elicitation: {why}"));
+        } else {
+            emit.client_log(format!("elicitation: {why}; answered cancel"));
+        }
+        let closed = McpUpdate::ElicitClosed {
+            server,
+            id,
+            why,
+            withdrawn,
+        };
+        emit.send(closed).await;
         ElicitResult::new(ElicitationAction::Cancel)
     }
 

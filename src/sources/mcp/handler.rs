@@ -1,5 +1,6 @@
 //! The client side of one session: who we are, what the server tells us unasked
-//! (progress of our calls, log messages, a changed tool list), and what it asks of us
+//! (progress of our calls, log messages, a changed tool, resource or prompt list, an updated
+//! resource), and what it asks of us
 //! (elicitation, put to the operator as a form).
 
 use std::collections::HashMap;
@@ -139,6 +140,36 @@ impl ClientHandler for Handler {
     async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
         // Full means a list is already due, which will see the change.
         let _ = self.relist.try_send(());
+    }
+
+    /// `notifications/resources/list_changed`: tools and the catalog are listed again
+    /// (one listing covers every list).
+    async fn on_resource_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.emit.client_log(
+            "the server's resource list changed (resources/list_changed); listing again",
+        );
+        let _ = self.relist.try_send(());
+    }
+
+    /// `notifications/prompts/list_changed`: as for resources.
+    async fn on_prompt_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.emit
+            .client_log("the server's prompt list changed (prompts/list_changed); listing again");
+        let _ = self.relist.try_send(());
+    }
+
+    /// `notifications/resources/updated`: the app re-reads the resource if it shows it.
+    async fn on_resource_updated(
+        &self,
+        params: rmcp::model::ResourceUpdatedNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        self.emit
+            .send(crate::model::mcp::McpUpdate::ResourceUpdated {
+                server: self.emit.server,
+                uri: params.uri,
+            })
+            .await;
     }
 }
 

@@ -3,8 +3,9 @@
 //! [`Update::Mcp`] and taking [`McpCommand`]s through an [`McpHandle`].
 //!
 //! The task connects (bounded by `connect_timeout`), reports `Connected` and `Initialized`,
-//! lists the tools and then the resources, templates and prompts it offers (again on
-//! `notifications/tools/list_changed` or `RefreshTools`), runs each `Fetch`
+//! lists the tools and then the resources, templates and prompts it offers (again on any
+//! `list_changed` notification or `RefreshTools`), subscribes to the resources the operator
+//! follows (`subscribe`; again on every session), runs each `Fetch`
 //! (`resources/read`, `prompts/get`) in a task of its own, asks for
 //! `settings.log_level` when the server offers logging, pings every `ping_interval`, and
 //! runs each tools/call in a task of its own. When the connection breaks (transport closed,
@@ -37,6 +38,7 @@ mod list;
 mod ping;
 mod run;
 mod session;
+mod subscribe;
 
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;

@@ -37,6 +37,9 @@ pub(super) struct Source {
     progress: ProgressMap,
     /// Elicitations waiting for the operator, across sessions.
     pub elicits: Elicits,
+    /// The URIs the operator follows (`resources/subscribe`), subscribed again on every
+    /// session.
+    pub subscribed: std::collections::BTreeSet<String>,
     live: watch::Sender<Option<Live>>,
     /// Successful connects so far; tells sessions (and their progress tokens) apart.
     generation: u64,
@@ -68,6 +71,7 @@ impl Source {
             calls: JoinSet::new(),
             progress: ProgressMap::default(),
             elicits: Elicits::default(),
+            subscribed: Default::default(),
             live: watch::channel(None).0,
             generation: 0,
             backoff: Backoff::new(),
@@ -232,6 +236,15 @@ impl Source {
         if let McpCommand::SetLogLevel { level } = cmd {
             // Asked of the next session.
             self.settings.log_level = level;
+            return;
+        }
+        if let McpCommand::Subscribe { uri, on } = cmd {
+            // Asked of the next session, which subscribes to every followed URI.
+            if on {
+                self.subscribed.insert(uri);
+            } else {
+                self.subscribed.remove(&uri);
+            }
             return;
         }
         if let McpCommand::Elicited { id, answer } = cmd {

@@ -25,6 +25,7 @@ use super::http_cut::Trouble;
 use super::list::lister;
 use super::ping::{Ping, ping};
 use super::run::Source;
+use super::subscribe;
 use crate::model::mcp::{ConnState, McpCommand, McpUpdate};
 
 /// How often the session checks that its transport is still open.
@@ -90,6 +91,18 @@ pub(super) async fn drive(
         src.settings.call_timeout,
     ));
     let _ = relist.try_send(());
+    let can_subscribe = super::catalog::can_subscribe(&peer);
+    if can_subscribe {
+        for uri in &src.subscribed {
+            helpers.spawn(subscribe::send(
+                peer.clone(),
+                uri.clone(),
+                true,
+                emit.clone(),
+                src.settings.call_timeout,
+            ));
+        }
+    }
     if has_logging {
         helpers.spawn(set_level(
             peer.clone(),
@@ -126,6 +139,18 @@ pub(super) async fn drive(
                 }
                 Some(McpCommand::Reconnect) => break End::Reconnect,
                 Some(McpCommand::Elicited { id, answer }) => src.elicits.answer(id, answer),
+                Some(McpCommand::Subscribe { uri, on }) => {
+                    if on {
+                        src.subscribed.insert(uri.clone());
+                    } else {
+                        src.subscribed.remove(&uri);
+                    }
+                    if can_subscribe {
+                        helpers.spawn(subscribe::send(peer.clone(), uri, on, emit.clone(), src.settings.call_timeout));
+                    } else {
+                        subscribe::refuse(uri, on, &emit).await;
+                    }
+                }
                 Some(McpCommand::SetLogLevel { level }) => {
                     src.settings.log_level = level.clone();
                     if has_logging {

@@ -1,0 +1,81 @@
+//! `resources/subscribe` and `resources/unsubscribe` for one URI, within the request
+//! timeout, answered to the app as one [`McpUpdate::Subscription`]. The source keeps the
+//! followed URIs across sessions (`Source::subscribed`) and subscribes again after a
+//! reconnect, as the server forgets a session's subscriptions with the session.
+
+use std::time::Duration;
+
+use rmcp::model::{SubscribeRequestParams, UnsubscribeRequestParams};
+use rmcp::service::{Peer, RoleClient};
+
+use super::emit::Emitter;
+use super::errors::service_error_text;
+use super::list::fmt_secs;
+use crate::model::mcp::McpUpdate;
+
+/// Sends `resources/subscribe` (`on`) or `resources/unsubscribe` for `uri`, waiting at
+/// most `limit`, and reports the answer (errors: the server's, or `no answer in N s`).
+pub(super) async fn send(
+    peer: Peer<RoleClient>,
+    uri: String,
+    on: bool,
+    emit: Emitter,
+    limit: Duration,
+) {
+    let method = method(on);
+    // Legacy in rmcp 3.9 only for protocol 2026-07-28 sessions (`Peer::listen`); mcptop
+    // negotiates 2025-11-25, where these are the subscription requests.
+    #[allow(deprecated)]
+    let asked = async {
+        if on {
+            peer.subscribe(SubscribeRequestParams::new(uri.clone()))
+                .await
+        } else {
+            peer.unsubscribe(UnsubscribeRequestParams::new(uri.clone()))
+                .await
+        }
+    };
+    let result = match tokio::time::timeout(limit, asked).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("{method} failed: {}", service_error_text(&e))),
+        Err(_) => Err(format!(
+            "{method}: no answer in {} s",
+            fmt_secs(limit.as_secs_f64())
+        )),
+    };
+    match &result {
+        Ok(()) => emit.client_log(format!("{method} {uri}: acknowledged")),
+        Err(e) => emit.client_log(format!("{uri}: {e}")),
+    }
+    emit.send(McpUpdate::Subscription {
+        server: emit.server,
+        uri,
+        on,
+        result,
+    })
+    .await;
+}
+
+/// Reports at once that `uri` cannot be followed on this server.
+pub(super) async fn refuse(uri: String, on: bool, emit: &Emitter) {
+    let why = format!(
+        "{}: the server does not offer resource subscriptions",
+        method(on)
+    );
+    emit.client_log(format!("{uri}: {why}"));
+    emit.send(McpUpdate::Subscription {
+        server: emit.server,
+        uri,
+        on,
+        result: Err(why),
+    })
+    .await;
+}
+
+fn method(on: bool) -> &'static str {
+    if on {
+        "resources/subscribe"
+    } else {
+        "resources/unsubscribe"
+    }
+}
