@@ -478,3 +478,45 @@ async fn a_server_without_subscriptions_is_not_asked() {
         "{err}"
     );
 }
+
+/// `logging/setLevel` on a server written with the Python SDK: asked at connect (the
+/// configured level), then again with the key's command; the server says the new level
+/// back in a log message at that level.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_acknowledges_set_level_at_connect_and_at_runtime() {
+    let Some((python, _)) = peers::python_server() else {
+        return;
+    };
+    let script = peers::peers_dir().join("python/catalog_server.py");
+    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()));
+    let level_set = |u: McpUpdate| match u {
+        McpUpdate::LogLevel { level, result, .. } => Some((level, result)),
+        _ => None,
+    };
+    let at_connect = p.next("the level asked at connect", level_set).await;
+    assert_eq!(at_connect, ("info".to_string(), Ok(())));
+    p.handle
+        .send(McpCommand::SetLogLevel {
+            level: "error".into(),
+        })
+        .expect("command queued");
+    // Both, in either order: the server's message and its acknowledgement.
+    let (mut said, mut set) = (None, None);
+    p.next("the new level acknowledged and said back", |u| {
+        match u {
+            McpUpdate::Log { line, .. } if line.text.contains("log level now error") => {
+                said = Some(line.origin)
+            }
+            McpUpdate::LogLevel { level, result, .. } => set = Some((level, result)),
+            _ => {}
+        }
+        (said.is_some() && set.is_some()).then_some(())
+    })
+    .await;
+    let set = set.expect("acknowledged");
+    assert_eq!(set, ("error".to_string(), Ok(())));
+    assert!(
+        matches!(&said, Some(mcptop::model::mcp::LogOrigin::Notification { level, .. }) if level == "error"),
+        "{said:?}"
+    );
+}

@@ -7,6 +7,8 @@ Resources: `cat://text/<n>` (text/plain) for n in 1..=23, `cat://config.json`
 (application/json) and `cat://logo.png` (a 4-byte blob, image/png).
 Template: `cat://items/{kind}/{id}` reads as text naming both variables.
 Prompts: `plain` (no arguments) and `greet` (`name` required, `tone` optional).
+Logging: `logging/setLevel` is acknowledged and answered with a log message at the new
+level saying `log level now <level>`.
 """
 
 import base64
@@ -99,8 +101,17 @@ async def get_prompt(ctx, params):
     )
 
 
+async def set_logging_level(ctx, params):
+    # Said back at the new level itself, so the client sees the level reached the server.
+    await ctx.session.send_log_message(
+        level=params.level, data=f"log level now {params.level}", logger="catalog"
+    )
+    return types.EmptyResult()
+
+
 server = Server(
     "mcptop-catalog-peer",
+    on_set_logging_level=set_logging_level,
     on_list_resources=list_resources,
     on_list_resource_templates=list_templates,
     on_read_resource=read_resource,
