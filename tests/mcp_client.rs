@@ -407,6 +407,15 @@ async fn python_server_hints_structured_content_and_two_kinds_of_error() {
     assert_eq!(fail.hints, Default::default());
     assert!(fail.hints.is_destructive());
     assert!(tool(&tools, "echo").hints.is_idempotent());
+    // A docstring's line break reaches the model whole (the list shows it as a space).
+    let whoami = tool(&tools, "whoami")
+        .description
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        whoami.contains("debug tool does:\n    the `Authorization` header"),
+        "{whoami:?}"
+    );
 
     let r = result(p.call_done(1, "add", json!({"a": 2, "b": 3})).await);
     assert_eq!(r.structured, Some(json!({"sum": 5})));
