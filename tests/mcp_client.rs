@@ -201,6 +201,7 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Ping { server, .. }
         | McpUpdate::Progress { server, .. }
         | McpUpdate::CallDone { server, .. }
+        | McpUpdate::Task { server, .. }
         | McpUpdate::CallRetry { server, .. }
         | McpUpdate::Log { server, .. }
         | McpUpdate::Catalog { server, .. }
@@ -531,6 +532,7 @@ async fn server_everythings_elicitation_is_answered_from_its_form() {
         input_schema: schema,
         output_schema: None,
         hints: Default::default(),
+        task: Default::default(),
     };
     let mut form = mcptop::model::mcp::form::Form::from_schema(&asked);
     let mut typed = Map::new();

@@ -277,5 +277,6 @@ pub fn form_tool(target: &FetchTarget) -> ToolInfo {
             read_only: Some(true),
             ..ToolHints::default()
         },
+        task: Default::default(),
     }
 }

@@ -9,6 +9,8 @@ pub mod fetch_body;
 pub mod form;
 pub mod mask;
 pub mod state;
+pub mod task;
 pub mod types;
 
+pub use task::{TaskState, TaskSupport};
 pub use types::*;

@@ -37,6 +37,8 @@ mod list;
 mod ping;
 mod run;
 mod session;
+mod task;
+mod task_tap;
 
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;

@@ -88,6 +88,7 @@ pub(super) async fn drive(
         relist_rx,
         emit.clone(),
         src.settings.call_timeout,
+        live.tasks.clone(),
     ));
     let _ = relist.try_send(());
     if has_logging {
