@@ -217,3 +217,54 @@ async fn a_task_tool_over_streamable_http_is_marked_and_polled_to_its_report() {
     task_tool_is_marked(&p.tools().await);
     research_completes(&mut p, 1).await;
 }
+
+/// `ambiguous: true`: the task stops at `input_required` and the server asks the operator
+/// (`elicitation/create`) through the `tasks/result` the client then sends; the answer
+/// resumes the task and shapes the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_needs_input_asks_the_operator_through_tasks_result() {
+    let Some(script) = peers::everything_script() else {
+        return;
+    };
+    let mut p = Probe::start(peers::everything_stdio(&script));
+    p.tools().await;
+    p.handle
+        .send(McpCommand::Call {
+            call: CallId(1),
+            tool: TOOL.into(),
+            arguments: json!({"topic": "python", "ambiguous": true})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            timeout: Duration::from_secs(30),
+            idempotent: false,
+        })
+        .expect("command queued");
+    let (id, message) = p
+        .next("the server's question", |u| match u {
+            McpUpdate::Elicit { id, message, .. } => Some((id, message)),
+            _ => None,
+        })
+        .await;
+    assert!(message.contains("\"python\""), "{message}");
+    let mut answer = serde_json::Map::new();
+    answer.insert("interpretation".into(), json!("snake"));
+    p.handle
+        .send(McpCommand::Elicited {
+            id,
+            answer: mcptop::model::mcp::ElicitAnswer::Accept(answer),
+        })
+        .expect("answer queued");
+    let (states, outcome) = p.follow(1, None).await;
+    let CallOutcome::Result(result) = outcome else {
+        panic!("ended as {outcome:?}, states {states:?}");
+    };
+    let text = match result.content.as_slice() {
+        [Content::Text(t)] => t.clone(),
+        other => panic!("one text block expected, got {other:?}"),
+    };
+    assert!(
+        text.starts_with("# Research Report: python (snake)"),
+        "{text}"
+    );
+}

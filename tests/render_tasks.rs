@@ -109,3 +109,37 @@ fn the_call_view_shows_the_task_status_then_its_result() {
     assert!(screen.contains("# Weekly report"), "{screen}");
     insta::assert_snapshot!("task_completed", screen);
 }
+
+#[test]
+fn esc_in_the_call_view_cancels_the_task_call() {
+    let (mut app, now, sent) = mcp_fixture::mcp_app();
+    with_task_tool(&mut app);
+    key(&mut app, now, KeyCode::Char('2'));
+    keys(&mut app, now, "/report");
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Enter);
+    let id = app.mcp.calls().next().map(|c| c.id).expect("call");
+    app.apply(Update::Mcp(McpUpdate::Task {
+        server: 0,
+        call: id,
+        task: TaskState {
+            id: "7f3a".into(),
+            status: "working".into(),
+            message: None,
+        },
+    }));
+    key(&mut app, now, KeyCode::Esc);
+    let cancels = sent
+        .lock()
+        .expect("recorder")
+        .iter()
+        .filter(|(_, c)| matches!(c, McpCommand::Cancel { call } if *call == id))
+        .count();
+    assert_eq!(
+        cancels, 1,
+        "Esc sends the source one Cancel (it sends tasks/cancel)"
+    );
+    let screen = render(&app, now + 1000, 90, 20);
+    assert!(screen.contains("⊘ cancelling"), "{screen}");
+    assert!(screen.contains("task working  (task 7f3a)"), "{screen}");
+}
