@@ -201,6 +201,7 @@ fn server_of(u: &McpUpdate) -> usize {
         | McpUpdate::Ping { server, .. }
         | McpUpdate::Progress { server, .. }
         | McpUpdate::CallDone { server, .. }
+        | McpUpdate::Task { server, .. }
         | McpUpdate::CallRetry { server, .. }
         | McpUpdate::Log { server, .. }
         | McpUpdate::Catalog { server, .. }
@@ -542,6 +543,7 @@ async fn server_everythings_elicitation_is_answered_from_its_form() {
         input_schema: schema,
         output_schema: None,
         hints: Default::default(),
+        task: Default::default(),
     };
     let mut form = mcptop::model::mcp::form::Form::from_schema(&asked);
     let mut typed = Map::new();
@@ -744,14 +746,16 @@ async fn a_killed_http_server_interrupts_its_call_and_the_session_comes_back() {
     match p.done(1).await {
         CallOutcome::Interrupted { error, retried } => {
             assert!(!retried);
-            // Why, not just that: whichever found the server gone first, a request refused
-            // or the call's own stream cut off mid-message.
+            // Why, not just that: whichever found the server gone first, a request refused,
+            // a connection reset as the process died, or the call's own stream cut off
+            // mid-message (all three seen on a loaded machine).
             assert!(error.starts_with("connection lost: "), "{error}");
-            assert!(
-                error.contains("Connection refused")
-                    || error.contains("connection closed before message completed"),
-                "{error}"
-            );
+            let reasons = [
+                "Connection refused",
+                "Connection reset by peer",
+                "connection closed before message completed",
+            ];
+            assert!(reasons.iter().any(|r| error.contains(r)), "{error}");
         }
         other => panic!("expected Interrupted, got {other:?}"),
     }

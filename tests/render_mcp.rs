@@ -172,6 +172,7 @@ fn description_line_breaks_and_tabs_are_kept_apart() {
             "required": ["question"]}),
         output_schema: None,
         hints: Default::default(),
+        task: Default::default(),
     };
     app.apply(mcptop::sources::Update::Mcp(
         mcptop::model::mcp::McpUpdate::Tools {

@@ -94,6 +94,7 @@ fn tool(name: &str) -> ToolInfo {
             idempotent: Some(true),
             open_world: Some(false),
         },
+        task: Default::default(),
     }
 }
 

@@ -294,5 +294,6 @@ pub fn form_tool(target: &FetchTarget) -> ToolInfo {
             read_only: Some(true),
             ..ToolHints::default()
         },
+        task: Default::default(),
     }
 }

@@ -52,6 +52,7 @@ impl App {
             input_schema: schema.clone(),
             output_schema: None,
             hints: ToolHints::default(),
+            task: Default::default(),
         };
         let under = self.nav.overlay.take();
         self.nav.overlay = Some(Overlay::Elicit(Box::new(ElicitOverlay {

@@ -1,5 +1,6 @@
-//! The call overlay: one tools/call with its arguments, progress bar while it runs, and
-//! its result (or what went wrong) when done.
+//! The call overlay: one tools/call with its arguments, progress bar while it runs (and the
+//! status of its task, for a task-augmented call), and its result (or what went wrong) when
+//! done.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -66,6 +67,12 @@ pub fn render(view: &View, id: CallId, scroll: u16, area: Rect, buf: &mut Buffer
     ];
     if let Some(text) = retry_line(call) {
         lines.push(Line::styled(text, Style::new().fg(t.warn)));
+    }
+    if let Some(task) = &call.task {
+        lines.push(Line::from(vec![
+            Span::styled(task.line(), Style::new().fg(t.accent)),
+            Span::styled(format!("  (task {})", task.id), t.muted()),
+        ]));
     }
     if let Some(p) = &call.progress {
         let bar_w = (inner.width as usize).saturating_sub(30).clamp(5, 40);

@@ -22,6 +22,7 @@ fn tool(schema: Value) -> ToolInfo {
         input_schema: schema,
         output_schema: None,
         hints: ToolHints::default(),
+        task: Default::default(),
     }
 }
 

@@ -17,8 +17,8 @@ use super::mcp_text::{badges, badges_short, outcome};
 use crate::app::catalog::ListKind;
 use crate::app::nav::filter_tools;
 use crate::inbound::{self, one_line};
-use crate::model::mcp::ToolInfo;
 use crate::model::mcp::state::ServerState;
+use crate::model::mcp::{TaskSupport, ToolInfo};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     if view.nav.list != ListKind::Tools {
@@ -120,7 +120,7 @@ fn render_list(
             } else {
                 badges(&tool.hints, t)
             };
-            for b in list {
+            for b in list.into_iter().chain(task_badge(tool, t)) {
                 spans.push(b);
                 spans.push(Span::raw(" "));
             }
@@ -184,6 +184,16 @@ fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buf
         "not read-only: asks y/n before calling"
     };
     lines.push(Line::styled(confirm, t.muted()));
+    if let Some(badge) = task_badge(tool, t) {
+        lines.push(Line::from(vec![
+            Span::styled("execution ", t.muted()),
+            badge,
+            Span::styled(
+                " called as a task: its status polled (tasks/get), Esc cancels it (tasks/cancel)",
+                t.muted(),
+            ),
+        ]));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("arguments (inputSchema)", t.title()));
     lines.extend(argument_lines(view, &tool.input_schema));
@@ -258,4 +268,10 @@ fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
             ])
         })
         .collect()
+}
+
+/// `[task]` for a tool that must be called as a task (`execution.taskSupport: "required"`,
+/// MCP 2025-11-25); nothing for any other.
+fn task_badge(tool: &ToolInfo, t: &super::theme::Theme) -> Option<Span<'static>> {
+    (tool.task == TaskSupport::Required).then(|| Span::styled("[task]", Style::new().fg(t.accent)))
 }

@@ -26,6 +26,7 @@ fn tool(name: &str, desc: &str, schema: serde_json::Value, hints: ToolHints) -> 
         input_schema: schema,
         output_schema: None,
         hints,
+        task: Default::default(),
     }
 }
 

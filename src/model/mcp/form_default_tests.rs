@@ -13,6 +13,7 @@ fn form(schema: Value) -> Form {
         input_schema: schema,
         output_schema: None,
         hints: crate::model::mcp::ToolHints::default(),
+        task: Default::default(),
     })
 }
 

@@ -11,6 +11,7 @@ pub(super) fn tool(schema: Value) -> ToolInfo {
         input_schema: schema,
         output_schema: None,
         hints: ToolHints::default(),
+        task: Default::default(),
     }
 }
 

@@ -10,6 +10,8 @@ pub mod form;
 pub mod mask;
 pub mod state;
 pub mod subscription;
+pub mod task;
 pub mod types;
 
+pub use task::{TaskState, TaskSupport};
 pub use types::*;

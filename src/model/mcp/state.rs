@@ -141,6 +141,9 @@ pub struct CallRecord {
     /// Set when a broken connection interrupted the call and it waits to be, or was, sent
     /// again; kept after it ends so the call view can say so.
     pub retry: Option<CallRetry>,
+    /// The task of a task-augmented call, as last reported (its message masked); kept
+    /// after the call ends.
+    pub task: Option<super::task::TaskState>,
     /// `None` while running. Once the call ends its content lives in `body` and is
     /// removed from here (see [`super::body::strip`]); the kind of outcome stays.
     pub outcome: Option<CallOutcome>,
@@ -241,6 +244,13 @@ impl McpState {
                         total,
                         message,
                     });
+                }
+            }
+            McpUpdate::Task { call, mut task, .. } => {
+                if let Some(c) = self.call_mut(call) {
+                    // Masked once on arrival, like log lines.
+                    task.message = task.message.map(|m| mask_text(&m).into_owned());
+                    c.task = Some(task);
                 }
             }
             McpUpdate::CallRetry { call, retry, .. } => {
@@ -401,6 +411,7 @@ impl McpState {
             progress: None,
             cancelling: false,
             retry: None,
+            task: None,
             outcome: None,
             body: Vec::new(),
             elapsed: None,

@@ -21,6 +21,7 @@ fn tool(name: &str) -> ToolInfo {
         input_schema: serde_json::json!({"type": "object"}),
         output_schema: None,
         hints: ToolHints::default(),
+        task: Default::default(),
     }
 }
 

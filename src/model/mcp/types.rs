@@ -90,6 +90,8 @@ pub struct ToolInfo {
     /// `outputSchema`, if declared.
     pub output_schema: Option<Value>,
     pub hints: ToolHints,
+    /// `execution.taskSupport` (2025-11-25): `Required` tools are called as tasks.
+    pub task: super::task::TaskSupport,
 }
 
 /// One block of a tools/call result's `content`.
@@ -222,6 +224,13 @@ pub enum McpUpdate {
         progress: f64,
         total: Option<f64>,
         message: Option<String>,
+    },
+    /// Where the task of a task-augmented call stands (after the `tools/call` answer,
+    /// each `tasks/get` that changed it, and `tasks/cancel`).
+    Task {
+        server: ServerId,
+        call: CallId,
+        task: super::task::TaskState,
     },
     /// A call in flight was interrupted by a broken connection and waits to be sent
     /// again, or has been sent again.

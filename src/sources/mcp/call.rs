@@ -14,7 +14,8 @@ use super::convert::call_result;
 use super::emit::Emitter;
 use super::errors::transport_error_text;
 use super::handler::ProgressMap;
-use crate::model::mcp::{CallId, CallOutcome, CallRetry};
+use super::task_tap::TaskTap;
+use crate::model::mcp::{CallId, CallOutcome, CallRetry, TaskSupport};
 
 /// The session calls are sent on: its generation (one per successful connect) and peer.
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub(super) struct Live {
     /// Why the session ended, set before it is closed, so that the calls it interrupts can
     /// say more than "connection closed".
     pub lost: Arc<OnceLock<String>>,
+    /// Which tools must be called as tasks (`task_tap`).
+    pub tasks: TaskTap,
 }
 
 /// What a call needs besides its own arguments.
@@ -43,7 +46,7 @@ pub(super) struct CallSpec {
     pub idempotent: bool,
 }
 
-enum Attempt {
+pub(super) enum Attempt {
     Done(CallOutcome),
     /// The connection broke with the call in flight (or the send failed half-way).
     Lost(String),
@@ -109,7 +112,27 @@ pub(super) async fn run(
         .await;
 }
 
+/// One attempt: a tool listed with `execution.taskSupport: "required"` is called as a task
+/// (`task`), any other the ordinary way.
 async fn attempt(
+    ctx: &CallCtx,
+    live: &Live,
+    spec: &CallSpec,
+    deadline: Instant,
+    cancel: &mut CancelSignal,
+) -> Attempt {
+    let outcome = if live.tasks.support(&spec.tool) == TaskSupport::Required {
+        super::task::attempt(ctx, live, spec, deadline, cancel).await
+    } else {
+        plain_attempt(ctx, live, spec, deadline, cancel).await
+    };
+    match (outcome, live.lost.get()) {
+        (Attempt::Lost(_), Some(reason)) => Attempt::Lost(format!("connection lost: {reason}")),
+        (outcome, _) => outcome,
+    }
+}
+
+async fn plain_attempt(
     ctx: &CallCtx,
     live: &Live,
     spec: &CallSpec,
@@ -148,7 +171,7 @@ async fn attempt(
         _ = cancel.fired() => Wake::Cancel,
     };
     ctx.progress.remove(live.generation, &token);
-    let outcome = match wake {
+    match wake {
         Wake::Answer(attempt) => attempt,
         Wake::Deadline => {
             if let Err(e) = handle.cancel(Some("request timeout".to_string())).await {
@@ -165,14 +188,10 @@ async fn attempt(
             }
             Attempt::Done(CallOutcome::Cancelled)
         }
-    };
-    match (outcome, live.lost.get()) {
-        (Attempt::Lost(_), Some(reason)) => Attempt::Lost(format!("connection lost: {reason}")),
-        (outcome, _) => outcome,
     }
 }
 
-fn answer_outcome(result: ServerResult) -> CallOutcome {
+pub(super) fn answer_outcome(result: ServerResult) -> CallOutcome {
     match result {
         ServerResult::CallToolResult(r) => CallOutcome::Result(call_result(r)),
         other => CallOutcome::Rpc {
@@ -185,7 +204,7 @@ fn answer_outcome(result: ServerResult) -> CallOutcome {
     }
 }
 
-fn service_error(e: ServiceError, timeout: Duration) -> Attempt {
+pub(super) fn service_error(e: ServiceError, timeout: Duration) -> Attempt {
     match e {
         ServiceError::McpError(data) => Attempt::Done(CallOutcome::Rpc {
             code: data.code.0,
@@ -231,7 +250,7 @@ async fn next_session(
 pub(super) struct CancelSignal(Option<oneshot::Receiver<()>>);
 
 impl CancelSignal {
-    async fn fired(&mut self) {
+    pub(super) async fn fired(&mut self) {
         match self.0.as_mut() {
             Some(rx) => {
                 let sent = rx.await.is_ok();

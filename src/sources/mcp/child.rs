@@ -16,6 +16,7 @@ use rmcp::transport::async_rw::AsyncRwTransport;
 use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
 
 use super::depth::CutReader;
+use super::task_tap::{TapReader, TaskTap};
 
 /// Time a server has to exit once its stdin is closed, before it is killed.
 const EXIT_WAIT: Duration = Duration::from_secs(2);
@@ -23,17 +24,19 @@ const EXIT_WAIT: Duration = Duration::from_secs(2);
 /// A running stdio server. Dropped, the child is killed (`kill_on_drop`).
 pub(super) struct ChildTransport {
     child: Child,
-    io: AsyncRwTransport<RoleClient, CutReader<ChildStdout>, ChildStdin>,
+    io: AsyncRwTransport<RoleClient, TapReader<CutReader<ChildStdout>>, ChildStdin>,
 }
 
 impl ChildTransport {
     /// Starts `cmd` with piped stdin, stdout and stderr; `on_cut` is told how many values
-    /// were cut from its stdout each time some are. Returns the transport and the stderr.
+    /// were cut from its stdout each time some are; `tasks` sees each (cut) message.
+    /// Returns the transport and the stderr.
     ///
     /// Errors: the spawn's I/O error (not found, permission denied, …).
     pub fn spawn(
         mut cmd: Command,
         on_cut: impl Fn(usize) + Send + Sync + 'static,
+        tasks: TaskTap,
     ) -> std::io::Result<(Self, Option<ChildStderr>)> {
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -46,7 +49,8 @@ impl ChildTransport {
             ));
         };
         let stderr = child.stderr.take();
-        let io = AsyncRwTransport::new(CutReader::new(stdout, on_cut), stdin);
+        let io =
+            AsyncRwTransport::new(TapReader::new(CutReader::new(stdout, on_cut), tasks), stdin);
         Ok((Self { child, io }, stderr))
     }
 

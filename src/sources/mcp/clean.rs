@@ -5,7 +5,7 @@
 use crate::inbound::Cleaner;
 use crate::model::mcp::{
     CallOutcome, CallResult, CallRetry, ConnState, Content, LogLine, LogOrigin, McpUpdate,
-    ServerInfo, ToolInfo,
+    ServerInfo, TaskState, ToolInfo,
 };
 
 /// `u` with every string in it cleaned by `c`.
@@ -53,6 +53,15 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             call,
             outcome: outcome_of(c, outcome),
             elapsed,
+        },
+        McpUpdate::Task { server, call, task } => McpUpdate::Task {
+            server,
+            call,
+            task: TaskState {
+                id: c.string(task.id),
+                status: c.string(task.status),
+                message: task.message.map(|m| c.string(m)),
+            },
         },
         McpUpdate::CallRetry {
             server,

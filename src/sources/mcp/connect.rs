@@ -92,7 +92,7 @@ async fn http(
     // A response stream that breaks (server gone) is resumed a few times, then the call
     // fails instead of waiting for ever.
     config.retry_config = Arc::new(ShortRetry);
-    let client = CutClient::new(client, on_cut(emit), trouble);
+    let client = CutClient::new(client, on_cut(emit), trouble).with_tasks(handler.tasks.clone());
     let transport = StreamableHttpClientTransport::with_client(client, config);
     handler
         .serve(transport)
@@ -121,8 +121,8 @@ async fn stdio(
         cmd.current_dir(dir);
     }
     let cut = on_cut(emit);
-    let (transport, stderr) =
-        ChildTransport::spawn(cmd, move |n| cut(n)).map_err(|e| match e.kind() {
+    let (transport, stderr) = ChildTransport::spawn(cmd, move |n| cut(n), handler.tasks.clone())
+        .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("command not found: {command}"),
             std::io::ErrorKind::PermissionDenied => {
                 format!("cannot run {command}: permission denied")

@@ -83,6 +83,8 @@ pub(super) fn tool_info(tool: Tool) -> ToolInfo {
             idempotent: ann.and_then(|a| a.idempotent_hint),
             open_world: ann.and_then(|a| a.open_world_hint),
         },
+        // Read off the raw answer by `task_tap`: rmcp drops `execution`.
+        task: Default::default(),
     }
 }
 

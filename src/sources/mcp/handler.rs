@@ -55,6 +55,8 @@ pub(super) struct Handler {
     pub elicits: Elicits,
     /// How long an elicitation waits for the operator (`mcp.call_timeout`).
     pub elicit_timeout: std::time::Duration,
+    /// Which tools must be called as tasks, as the transport sees them listed.
+    pub tasks: super::task_tap::TaskTap,
 }
 
 impl ClientHandler for Handler {

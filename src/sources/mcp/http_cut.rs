@@ -28,6 +28,7 @@ use sse_stream::Sse;
 use tokio::sync::mpsc;
 
 use super::depth::{MAX_DEPTH, cut_text};
+use super::task_tap::TaskTap;
 
 type Error = StreamableHttpError<reqwest::Error>;
 type PostResult = Result<StreamableHttpPostResponse, Error>;
@@ -61,6 +62,8 @@ pub(super) struct CutClient {
     inner: reqwest::Client,
     on_cut: OnCut,
     trouble: mpsc::Sender<Trouble>,
+    /// Sees each SSE event's (cut) data: which tools must be called as tasks.
+    tasks: TaskTap,
 }
 
 impl CutClient {
@@ -69,7 +72,14 @@ impl CutClient {
             inner,
             on_cut,
             trouble,
+            tasks: TaskTap::default(),
         }
+    }
+
+    /// The same client, showing every SSE event's data (after the cut) to `tasks`.
+    pub fn with_tasks(mut self, tasks: TaskTap) -> Self {
+        self.tasks = tasks;
+        self
     }
 
     /// Reports a failed request as [`Trouble::Unreachable`] (an HTTP status is not one: the
@@ -92,6 +102,7 @@ impl CutClient {
     ) -> BoxStream<'static, Result<Sse, SseError>> {
         let on_cut = self.on_cut.clone();
         let trouble = self.trouble.clone();
+        let tasks = self.tasks.clone();
         events
             .map(move |item| {
                 if let Err(e) = &item {
@@ -107,6 +118,9 @@ impl CutClient {
                             }
                             (Cow::Borrowed(_), _) => data,
                         });
+                        if let Some(data) = &event.data {
+                            tasks.see(data.as_bytes());
+                        }
                     }
                     event
                 })
@@ -190,6 +204,7 @@ impl CutClient {
         if n > 0 {
             (self.on_cut)(n);
         }
+        self.tasks.see(cut.as_bytes());
         let parsed = serde_json::from_str::<ServerJsonRpcMessage>(&cut)?;
         Ok(StreamableHttpPostResponse::Json(parsed, None))
     }

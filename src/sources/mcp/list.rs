@@ -14,6 +14,7 @@ use super::convert::tool_info;
 use super::depth::MAX_DEPTH;
 use super::emit::Emitter;
 use super::errors::service_error_text;
+use super::task_tap::TaskTap;
 use crate::model::mcp::state::holds_cut;
 use crate::model::mcp::{McpUpdate, ToolInfo};
 
@@ -23,15 +24,16 @@ pub(super) const MAX_PAGES: usize = 100;
 /// Lists all tools each time it is asked, then the resources, templates and prompts the
 /// server offers (`catalog`), until the session ends; `limit` bounds each page.
 /// A failure is logged and sent as the list's error; a tool whose input schema was cut (see
-/// `depth`) is listed and logged.
+/// `depth`) is listed and logged. Each tool's `task` is what `tasks` saw listed.
 pub(super) async fn lister(
     peer: Peer<RoleClient>,
     mut asks: mpsc::Receiver<()>,
     emit: Emitter,
     limit: Duration,
+    tasks: TaskTap,
 ) {
     while asks.recv().await.is_some() {
-        let tools = list_tools(&peer, limit).await;
+        let tools = list_tools(&peer, limit, &tasks).await;
         match &tools {
             Err(error) => emit.client_log(error.clone()),
             Ok(tools) => {
@@ -72,7 +74,11 @@ pub(super) async fn lister(
 
 /// Every page of `tools/list`. Errors: `tools/list: no answer in N s` (page `k` when not the
 /// first), the request's error, or too many pages; each prefixed `tools/list`.
-async fn list_tools(peer: &Peer<RoleClient>, limit: Duration) -> Result<Vec<ToolInfo>, String> {
+async fn list_tools(
+    peer: &Peer<RoleClient>,
+    limit: Duration,
+    tasks: &TaskTap,
+) -> Result<Vec<ToolInfo>, String> {
     let mut tools = Vec::new();
     let mut cursor = None;
     for page in 1..=MAX_PAGES {
@@ -91,7 +97,12 @@ async fn list_tools(peer: &Peer<RoleClient>, limit: Duration) -> Result<Vec<Tool
                 )
             })?
             .map_err(|e| format!("tools/list{which} failed: {}", service_error_text(&e)))?;
-        tools.extend(result.tools.into_iter().map(tool_info));
+        // The transport saw this page's raw answer before rmcp decoded it (`task_tap`).
+        tools.extend(result.tools.into_iter().map(|t| {
+            let mut info = tool_info(t);
+            info.task = tasks.support(&info.name);
+            info
+        }));
         cursor = result.next_cursor;
         if cursor.is_none() {
             return Ok(tools);

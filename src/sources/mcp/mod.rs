@@ -8,7 +8,8 @@
 //! follows (`subscribe`; again on every session), runs each `Fetch`
 //! (`resources/read`, `prompts/get`) in a task of its own, asks for
 //! `settings.log_level` when the server offers logging, pings every `ping_interval`, and
-//! runs each tools/call in a task of its own. When the connection breaks (transport closed,
+//! runs each tools/call in a task of its own (a tool listed with `execution.taskSupport:
+//! "required"` as an MCP 2025-11-25 task: `task`, `task_tap`). When the connection breaks (transport closed,
 //! a request refused or reset, a response stream broken and a ping then failing, two pings
 //! unanswered, HTTP session gone) it reconnects with backoff (0.5 s doubling to 30 s,
 //! jittered), respawning a stdio server. An idempotent call the break interrupted is told
@@ -39,6 +40,8 @@ mod ping;
 mod run;
 mod session;
 mod subscribe;
+mod task;
+mod task_tap;
 
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;

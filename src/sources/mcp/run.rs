@@ -16,6 +16,7 @@ use super::emit::Emitter;
 use super::handler::{Handler, ProgressMap};
 use super::http_cut::TROUBLE_QUEUE;
 use super::session::{self, End};
+use super::task_tap::TaskTap;
 use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
 use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand};
 use crate::sources::backoff::Backoff;
@@ -35,6 +36,8 @@ pub(super) struct Source {
     /// The call tasks; dropping the source aborts them.
     pub calls: JoinSet<()>,
     progress: ProgressMap,
+    /// Which tools must be called as tasks (see `task_tap`), across sessions.
+    tasks: TaskTap,
     /// Elicitations waiting for the operator, across sessions.
     pub elicits: Elicits,
     /// The URIs the operator follows (`resources/subscribe`), subscribed again on every
@@ -70,6 +73,7 @@ impl Source {
             cancels: HashMap::new(),
             calls: JoinSet::new(),
             progress: ProgressMap::default(),
+            tasks: TaskTap::default(),
             elicits: Elicits::default(),
             subscribed: Default::default(),
             live: watch::channel(None).0,
@@ -144,6 +148,7 @@ impl Source {
             relist: relist.clone(),
             elicits: self.elicits.clone(),
             elicit_timeout: self.settings.call_timeout,
+            tasks: self.tasks.clone(),
         };
         let transport = self.cfg.transport.clone();
         let emit = self.emit.clone();
@@ -172,6 +177,7 @@ impl Source {
             generation: self.generation,
             peer: client.peer().clone(),
             lost: Default::default(),
+            tasks: self.tasks.clone(),
         };
         self.live.send_replace(Some(live.clone()));
         let end = session::drive(self, client, live, relist, relist_rx, trouble_rx).await;

@@ -89,6 +89,7 @@ pub(super) async fn drive(
         relist_rx,
         emit.clone(),
         src.settings.call_timeout,
+        live.tasks.clone(),
     ));
     let _ = relist.try_send(());
     let can_subscribe = super::catalog::can_subscribe(&peer);
