@@ -171,6 +171,10 @@ pub struct McpSettings {
     /// Log lines kept per server (stderr and notifications together), > 0. `mcp.log_lines`,
     /// default 1000.
     pub log_lines: usize,
+    /// Directory of the OAuth token files (one per server URL, `0600`); `None`: `oauth/`
+    /// under the state directory (`$XDG_STATE_HOME/mcptop/oauth`). Not read from the config
+    /// file; tests point it elsewhere.
+    pub token_dir: Option<PathBuf>,
 }
 
 impl Default for McpSettings {
@@ -181,6 +185,7 @@ impl Default for McpSettings {
             connect_timeout: Duration::from_secs(10),
             log_level: "info".to_string(),
             log_lines: 1000,
+            token_dir: None,
         }
     }
 }

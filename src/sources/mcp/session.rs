@@ -126,6 +126,8 @@ pub(super) async fn drive(
                 }
                 Some(McpCommand::Reconnect) => break End::Reconnect,
                 Some(McpCommand::Elicited { id, answer }) => src.elicits.answer(id, answer),
+                // Connected: no authorization is waiting for it.
+                Some(McpCommand::Authorize { .. }) => {}
                 Some(McpCommand::SetLogLevel { level }) => {
                     src.settings.log_level = level.clone();
                     if has_logging {
