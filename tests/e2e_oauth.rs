@@ -100,7 +100,10 @@ fn the_url_is_shown_and_the_pasted_redirect_authorizes() {
     let config = dir.path().join("mcptop.toml");
     std::fs::write(
         &config,
-        format!("[mcp.servers.guarded]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"),
+        // Pings every second: each request may refresh the token.
+        format!(
+            "[mcp]\nping_interval = \"1s\"\n[mcp.servers.guarded]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"
+        ),
     )
     .expect("config");
     let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
