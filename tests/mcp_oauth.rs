@@ -37,24 +37,27 @@ struct Server {
 impl Server {
     /// Starts the peer; `ttl`: lifetime of its access tokens in seconds.
     fn start(ttl: u32) -> Option<Server> {
+        Self::start_with(ttl, &[])
+    }
+
+    /// Starts the peer with more environment (see its docstring).
+    fn start_with(ttl: u32, env: &[(&str, &str)]) -> Option<Server> {
         let (python, script) = peers::python_oauth_server()?;
         let dir = tempfile::tempdir().expect("temp dir");
         let port = peers::free_port();
         let tokens = dir.path().join("issued");
         let registered = dir.path().join("registered");
-        let http = EverythingHttp::start_python(
-            &python,
-            &script,
-            port,
-            &[
-                ("MCPTOP_OAUTH_TOKENS", tokens.to_str().expect("utf-8 path")),
-                (
-                    "MCPTOP_OAUTH_REGISTERED",
-                    registered.to_str().expect("utf-8 path"),
-                ),
-                ("MCPTOP_OAUTH_TTL", &ttl.to_string()),
-            ],
-        );
+        let ttl = ttl.to_string();
+        let mut all = vec![
+            ("MCPTOP_OAUTH_TOKENS", tokens.to_str().expect("utf-8 path")),
+            (
+                "MCPTOP_OAUTH_REGISTERED",
+                registered.to_str().expect("utf-8 path"),
+            ),
+            ("MCPTOP_OAUTH_TTL", ttl.as_str()),
+        ];
+        all.extend_from_slice(env);
+        let http = EverythingHttp::start_python(&python, &script, port, &all);
         Some(Server { http, dir })
     }
 
@@ -431,6 +434,52 @@ async fn tokens_are_refreshed_before_they_expire_and_reused_by_the_next_start() 
     assert_eq!(server.registrations(), 1, "no new registration");
     check_secrets(&server, &again, &log, tokens.path());
     again.stop().await;
+}
+
+#[tokio::test]
+async fn a_token_the_server_refuses_is_refreshed_and_the_call_still_succeeds() {
+    // Announced for an hour, refused after 2 s: the client learns it from a 401, refreshes
+    // once and sends the request again.
+    let Some(server) = Server::start_with(3600, &[("MCPTOP_OAUTH_REVOKE_AFTER", "2")]) else {
+        return;
+    };
+    let (log, _guard) = with_log();
+    let tokens = tempfile::tempdir().expect("temp dir");
+    let mut probe = Probe::start(&server.url(), tokens.path());
+    let (auth_url, _) = probe.authorizing().await;
+    let location = approve(&auth_url).await;
+    probe.send(McpCommand::Authorize {
+        pasted: Pasted(location),
+    });
+    probe.connected().await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut n = 0;
+    while server.access_tokens().len() < 3 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no refresh after a refusal within {WAIT:?}"
+        );
+        n += 1;
+        probe.echo(n, "still authorized").await;
+    }
+    // No call failed on the way (echo asserts it), and no new authorization was asked.
+    let asked = probe
+        .seen
+        .iter()
+        .filter(|u| {
+            matches!(
+                u,
+                McpUpdate::State {
+                    state: ConnState::Authorizing { .. },
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(asked, 1, "authorized once");
+    assert_eq!(server.registrations(), 1);
+    check_secrets(&server, &probe, &log, tokens.path());
+    probe.stop().await;
 }
 
 #[tokio::test]

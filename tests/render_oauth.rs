@@ -76,3 +76,24 @@ fn enter_opens_the_paste_line_and_enter_sends_it_with_the_code_hidden() {
     let screen = render(&app, now, 120, 30);
     assert!(!screen.contains("paste the redirected URL"), "{screen}");
 }
+
+#[test]
+fn a_paste_after_the_server_connected_is_not_sent() {
+    let (mut app, now, sent) = authorizing(None);
+    key(&mut app, now, KeyCode::Enter);
+    keys(&mut app, now, "late-code");
+    app.mcp.apply(
+        McpUpdate::State {
+            server: 0,
+            state: ConnState::Connected,
+        },
+        now,
+    );
+    key(&mut app, now, KeyCode::Enter);
+    assert!(sent.lock().expect("sent").is_empty());
+    let screen = render(&app, now, 120, 30);
+    assert!(
+        screen.contains("demo is not waiting for authorization"),
+        "{screen}"
+    );
+}

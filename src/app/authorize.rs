@@ -48,6 +48,15 @@ impl App {
                     .servers
                     .get(server)
                     .map_or_else(|| format!("#{server}"), |s| s.name.clone());
+                if !self.authorizing(server) {
+                    // Authorized meanwhile (the loopback redirect), or given up.
+                    self.toast(
+                        &format!("{name} is not waiting for authorization: nothing sent"),
+                        false,
+                        now_ms,
+                    );
+                    return true;
+                }
                 let cmd = McpCommand::Authorize {
                     pasted: Pasted(text),
                 };

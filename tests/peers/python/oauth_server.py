@@ -14,8 +14,11 @@ Environment:
                             one per line as `access <token>` or `refresh <token>` (tests grep
                             logs, screens and files for them)
   MCPTOP_OAUTH_REGISTERED   a file a line is appended to for each client registered
-  MCPTOP_OAUTH_TTL          lifetime of an access token in seconds (default 3600); the
-                            server refuses an older one
+  MCPTOP_OAUTH_TTL          lifetime of an access token in seconds (default 3600), as
+                            `expires_in` says; the server refuses an older one
+  MCPTOP_OAUTH_REVOKE_AFTER if set, the server refuses an access token this many seconds
+                            old already, before the expiry it announced (as a revocation
+                            would): the client learns it from a 401
 """
 
 import os
@@ -38,6 +41,7 @@ from mcp.types import ToolAnnotations
 PORT = int(os.environ["MCPTOP_PEER_HTTP_PORT"])
 BASE = f"http://127.0.0.1:{PORT}"
 TTL = int(os.environ.get("MCPTOP_OAUTH_TTL", "3600"))
+REVOKE_AFTER = os.environ.get("MCPTOP_OAUTH_REVOKE_AFTER")
 
 
 def note(var: str, line: str) -> None:
@@ -124,6 +128,10 @@ class Provider:
         found = self.access.get(token)
         if found is None or (found.expires_at is not None and found.expires_at < time.time()):
             return None
+        if REVOKE_AFTER is not None and found.expires_at is not None:
+            issued = found.expires_at - TTL
+            if time.time() - issued > float(REVOKE_AFTER):
+                return None
         return found
 
     async def revoke_token(self, token) -> None:

@@ -14,11 +14,19 @@ use rmcp::transport::auth::{AuthError, CredentialStore, StoredCredentials};
 
 /// The token file of the server at `url` in `dir`: `HOST_PORT_PATH-HASH.json`, the readable
 /// part cut to 80 characters, the hash (64-bit FNV-1a of the whole URL, hex) telling apart
-/// URLs that read alike.
+/// URLs that read alike. The query is left out of the readable part: its values may be
+/// secrets, and a file name is shown in errors and logs.
 pub fn file_for(dir: &Path, url: &str) -> PathBuf {
-    let readable: String = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest)
+    let shown = match reqwest::Url::parse(url) {
+        Ok(u) => format!(
+            "{}_{}{}",
+            u.host_str().unwrap_or("server"),
+            u.port_or_known_default().unwrap_or(0),
+            u.path()
+        ),
+        Err(_) => "server".to_string(),
+    };
+    let readable: String = shown
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .take(80)
@@ -42,6 +50,7 @@ pub struct TokenFile {
 }
 
 impl TokenFile {
+    /// The store of the file at `path` (see [`file_for`]); nothing is read yet.
     pub fn new(path: PathBuf) -> Self {
         Self { path }
     }
@@ -122,11 +131,16 @@ mod tests {
         let dir = Path::new("/s");
         let a = file_for(dir, "https://mcp.example.com/mcp");
         let b = file_for(dir, "https://mcp.example.com:443/mcp");
-        let c = file_for(dir, "https://mcp.example.com/mcp?");
+        let c = file_for(dir, "https://mcp.example.com/mcp?key=s3cr3t-in-query");
         assert_ne!(a, b);
         assert_ne!(a, c);
         let name = a.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        assert!(name.starts_with("mcp_example_com_mcp-"), "{name}");
+        assert!(name.starts_with("mcp_example_com_443_mcp-"), "{name}");
+        assert!(
+            !c.display().to_string().contains("s3cr3t"),
+            "{}",
+            c.display()
+        );
         assert!(name.ends_with(".json"), "{name}");
         assert_eq!(a, file_for(dir, "https://mcp.example.com/mcp"));
     }
