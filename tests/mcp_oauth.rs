@@ -13,106 +13,20 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use mcptop::config::endpoint::{HttpAuth, HttpSettings};
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport};
 use mcptop::model::mcp::{CallId, CallOutcome, ConnState, McpCommand, McpUpdate, Pasted};
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
 use serde_json::json;
-use support::peers::{self, EverythingHttp};
+use support::oauth::{Captured, Server, approve, with_log};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// Long enough for a slow CI machine.
 const WAIT: Duration = Duration::from_secs(40);
-
-/// The OAuth peer and the files it writes.
-struct Server {
-    http: EverythingHttp,
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    /// Starts the peer; `ttl`: lifetime of its access tokens in seconds.
-    fn start(ttl: u32) -> Option<Server> {
-        Self::start_with(ttl, &[])
-    }
-
-    /// Starts the peer with more environment (see its docstring).
-    fn start_with(ttl: u32, env: &[(&str, &str)]) -> Option<Server> {
-        let (python, script) = peers::python_oauth_server()?;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let port = peers::free_port();
-        let tokens = dir.path().join("issued");
-        let registered = dir.path().join("registered");
-        let ttl = ttl.to_string();
-        let mut all = vec![
-            ("MCPTOP_OAUTH_TOKENS", tokens.to_str().expect("utf-8 path")),
-            (
-                "MCPTOP_OAUTH_REGISTERED",
-                registered.to_str().expect("utf-8 path"),
-            ),
-            ("MCPTOP_OAUTH_TTL", ttl.as_str()),
-        ];
-        all.extend_from_slice(env);
-        let http = EverythingHttp::start_python(&python, &script, port, &all);
-        Some(Server { http, dir })
-    }
-
-    fn url(&self) -> String {
-        self.http.url()
-    }
-
-    /// Every token the server issued so far, oldest first, with its kind.
-    fn issued(&self) -> Vec<(String, String)> {
-        std::fs::read_to_string(self.dir.path().join("issued"))
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .map(|(k, t)| (k.to_string(), t.to_string()))
-            .collect()
-    }
-
-    fn access_tokens(&self) -> Vec<String> {
-        self.issued()
-            .into_iter()
-            .filter(|(k, _)| k == "access")
-            .map(|(_, t)| t)
-            .collect()
-    }
-
-    fn registrations(&self) -> usize {
-        std::fs::read_to_string(self.dir.path().join("registered"))
-            .unwrap_or_default()
-            .lines()
-            .count()
-    }
-}
-
-/// What tracing wrote, at `debug` (rmcp at `warn`), as `MCPTOP_LOG=debug` logs.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-}
 
 /// One source under test and everything it sent.
 struct Probe {
@@ -124,13 +38,18 @@ struct Probe {
 
 impl Probe {
     fn start(url: &str, token_dir: &Path) -> Probe {
+        Self::start_with(url, token_dir, HttpSettings::default())
+    }
+
+    /// With the HTTP settings of the server's config entry.
+    fn start_with(url: &str, token_dir: &Path, http: HttpSettings) -> Probe {
         let (tx, rx) = mpsc::channel(1024);
         let mut tasks = JoinSet::new();
         let cfg = McpServerConfig {
             name: "guarded".into(),
             transport: McpTransport::Http {
                 url: url.to_string(),
-                http: Default::default(),
+                http,
             },
         };
         let settings = McpSettings {
@@ -233,31 +152,6 @@ impl Probe {
     }
 }
 
-/// The browser: GETs the authorization URL (the server approves at once) and returns where
-/// it redirects to, without following it.
-async fn approve(auth_url: &str) -> String {
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let answer = browser
-        .get(auth_url)
-        .send()
-        .await
-        .expect("authorize answers");
-    assert!(
-        answer.status().is_redirection(),
-        "authorize: HTTP {}",
-        answer.status()
-    );
-    answer
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .expect("a Location")
-        .to_string()
-}
-
 /// The token file of the source (the only file it writes in `dir`).
 fn token_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
@@ -272,19 +166,6 @@ fn assert_no_token(server: &Server, what: &str, text: &str) {
     for (kind, token) in issued {
         assert!(!text.contains(&token), "a {kind} token appears in {what}");
     }
-}
-
-/// Runs `f` with tracing captured at debug for this (current-thread) runtime.
-fn with_log() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("debug,rmcp=warn"))
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    (captured, guard)
 }
 
 /// Checks the token dir: one file, 0600, holding the newest access token; and no token
@@ -483,6 +364,33 @@ async fn a_token_the_server_refuses_is_refreshed_and_the_call_still_succeeds() {
 }
 
 #[tokio::test]
+async fn a_client_id_from_the_config_is_used_where_registration_is_not_offered() {
+    let Some(server) = Server::start_with(3600, &[("MCPTOP_OAUTH_PREREGISTERED", "mcptop-known")])
+    else {
+        return;
+    };
+    let tokens = tempfile::tempdir().expect("temp dir");
+    let http = HttpSettings {
+        auth: Some(HttpAuth::OAuth {
+            client_id: Some("mcptop-known".into()),
+            scopes: vec![],
+        }),
+        ..HttpSettings::default()
+    };
+    let mut probe = Probe::start_with(&server.url(), tokens.path(), http);
+    let (auth_url, _) = probe.authorizing().await;
+    assert!(auth_url.contains("client_id=mcptop-known"), "{auth_url}");
+    let location = approve(&auth_url).await;
+    probe.send(McpCommand::Authorize {
+        pasted: Pasted(location),
+    });
+    probe.connected().await;
+    probe.echo(1, "known client").await;
+    assert_eq!(server.registrations(), 0, "nothing registered");
+    probe.stop().await;
+}
+
+#[tokio::test]
 async fn a_server_that_forgot_the_client_and_tokens_gets_a_new_authorization() {
     let Some(server) = Server::start(3600) else {
         return;
@@ -501,7 +409,7 @@ async fn a_server_that_forgot_the_client_and_tokens_gets_a_new_authorization() {
     let port = server.http.port;
     let Server { http, dir } = server;
     http.kill();
-    let restarted = restart(port, dir);
+    let restarted = Server::restart(port, dir);
     let mut again = Probe::start(&restarted.url(), tokens.path());
     let (auth_url, _) = again.authorizing().await;
     assert!(auth_url.starts_with(&format!("http://127.0.0.1:{port}/authorize")));
@@ -517,24 +425,4 @@ async fn a_server_that_forgot_the_client_and_tokens_gets_a_new_authorization() {
         "registered again with the new server"
     );
     again.stop().await;
-}
-
-/// The peer again on `port`, writing to the files of `dir`.
-fn restart(port: u16, dir: tempfile::TempDir) -> Server {
-    let (python, script) = peers::python_oauth_server().expect("found before");
-    let tokens = dir.path().join("issued");
-    let registered = dir.path().join("registered");
-    let http = EverythingHttp::start_python(
-        &python,
-        &script,
-        port,
-        &[
-            ("MCPTOP_OAUTH_TOKENS", tokens.to_str().expect("utf-8 path")),
-            (
-                "MCPTOP_OAUTH_REGISTERED",
-                registered.to_str().expect("utf-8 path"),
-            ),
-        ],
-    );
-    Server { http, dir }
 }

@@ -204,12 +204,13 @@ impl Source {
 
     /// Runs an OAuth authorization after a 401 (see [`super::oauth::flow`]).
     async fn authorize_now(&mut self, challenge: Option<&str>) -> Next {
-        let (McpTransport::Http { url, .. }, Some(store)) =
+        let (McpTransport::Http { url, http }, Some(store)) =
             (self.cfg.transport.clone(), self.token_file())
         else {
             return Next::Retry("HTTP 401: no state directory to keep OAuth tokens in".into());
         };
-        match self.authorize(&url, challenge, store).await {
+        let client = super::oauth::Client::of(&http);
+        match self.authorize(&url, challenge, &client, store).await {
             Authorized::Done | Authorized::Reconnect => Next::Now,
             Authorized::Failed(error) => Next::Retry(error),
             Authorized::Stop => Next::Stop,

@@ -16,6 +16,9 @@ Environment:
   MCPTOP_OAUTH_REGISTERED   a file a line is appended to for each client registered
   MCPTOP_OAUTH_TTL          lifetime of an access token in seconds (default 3600), as
                             `expires_in` says; the server refuses an older one
+  MCPTOP_OAUTH_PREREGISTERED if set, a client id known in advance: dynamic registration is
+                            off, and that client may use any loopback port for its
+                            redirect URI (RFC 8252 §7.3)
   MCPTOP_OAUTH_REVOKE_AFTER if set, the server refuses an access token this many seconds
                             old already, before the expiry it announced (as a revocation
                             would): the client learns it from a 401
@@ -42,6 +45,16 @@ PORT = int(os.environ["MCPTOP_PEER_HTTP_PORT"])
 BASE = f"http://127.0.0.1:{PORT}"
 TTL = int(os.environ.get("MCPTOP_OAUTH_TTL", "3600"))
 REVOKE_AFTER = os.environ.get("MCPTOP_OAUTH_REVOKE_AFTER")
+PREREGISTERED = os.environ.get("MCPTOP_OAUTH_PREREGISTERED")
+
+
+class LoopbackClient(OAuthClientInformationFull):
+    """A native client registered in advance: any port of 127.0.0.1/callback will do."""
+
+    def validate_redirect_uri(self, redirect_uri):
+        if redirect_uri is not None and redirect_uri.host == "127.0.0.1" and redirect_uri.path == "/callback":
+            return redirect_uri
+        return super().validate_redirect_uri(redirect_uri)
 
 
 def note(var: str, line: str) -> None:
@@ -59,6 +72,14 @@ class Provider:
         self.codes: dict[str, AuthorizationCode] = {}
         self.access: dict[str, AccessToken] = {}
         self.refresh: dict[str, RefreshToken] = {}
+        if PREREGISTERED:
+            self.clients[PREREGISTERED] = LoopbackClient(
+                client_id=PREREGISTERED,
+                redirect_uris=["http://127.0.0.1/callback"],
+                token_endpoint_auth_method="none",
+                grant_types=["authorization_code", "refresh_token"],
+                response_types=["code"],
+            )
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
         return self.clients.get(client_id)
@@ -146,7 +167,7 @@ mcp = MCPServer(
         issuer_url=BASE,
         resource_server_url=f"{BASE}/mcp",
         validate_token_resource=False,
-        client_registration_options=ClientRegistrationOptions(enabled=True),
+        client_registration_options=ClientRegistrationOptions(enabled=not PREREGISTERED),
         revocation_options=RevocationOptions(enabled=True),
     ),
 )

@@ -10,7 +10,7 @@ use rmcp::transport::{AuthorizationManager, AuthorizationRequest, AuthorizationS
 use tokio::time::timeout;
 
 use super::loopback::Loopback;
-use super::{TokenFile, text};
+use super::{Client, TokenFile, text};
 use crate::model::mcp::{ConnState, McpCommand};
 use crate::sources::mcp::run::Source;
 
@@ -43,11 +43,12 @@ enum NotTaken {
 
 impl Source {
     /// Runs one authorization of the server at `url`, whose 401 said `challenge` (`None`:
-    /// its refresh was refused), keeping the tokens in `store`.
+    /// its refresh was refused), as `client`, keeping the tokens in `store`.
     pub(in crate::sources::mcp) async fn authorize(
         &mut self,
         url: &str,
         challenge: Option<&str>,
+        client: &Client,
         store: TokenFile,
     ) -> Authorized {
         let mut loopback = match Loopback::bind().await {
@@ -55,7 +56,7 @@ impl Source {
             Err(e) => return Authorized::Failed(e),
         };
         let limit = self.settings.connect_timeout;
-        let starting = start(url, challenge, &loopback.redirect_uri, store);
+        let starting = start(url, challenge, &loopback.redirect_uri, client, store);
         let session = match timeout(limit, starting).await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => return Authorized::Failed(e),
@@ -121,11 +122,13 @@ impl Source {
     }
 }
 
-/// Discovery from the challenge, registration and the authorization URL.
+/// Discovery from the challenge, registration (unless `client` names its id) and the
+/// authorization URL.
 async fn start(
     url: &str,
     challenge: Option<&str>,
     redirect_uri: &str,
+    client: &Client,
     store: TokenFile,
 ) -> Result<AuthorizationSession, String> {
     let mut manager = AuthorizationManager::new(url)
@@ -137,9 +140,14 @@ async fn start(
         .await
         .map_err(|e| format!("OAuth discovery: {}", text(&e)))?;
     manager.set_metadata(found.metadata);
-    let request = AuthorizationRequest::new(redirect_uri)
-        .with_client_name(CLIENT_NAME)
-        .with_initial_scope_selection();
+    let mut request = AuthorizationRequest::new(redirect_uri).with_client_name(CLIENT_NAME);
+    request = match client.scopes.as_slice() {
+        [] => request.with_initial_scope_selection(),
+        scopes => request.with_scopes(scopes.iter().cloned()),
+    };
+    if let Some(id) = &client.id {
+        request = request.with_preregistered_client(id.clone());
+    }
     AuthorizationSession::new(manager, request)
         .await
         .map_err(|(_, e)| format!("OAuth: {}", text(&e)))

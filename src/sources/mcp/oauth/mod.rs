@@ -28,7 +28,7 @@ use rmcp::service::ClientInitializeError;
 use rmcp::transport::streamable_http_client::StreamableHttpError;
 use rmcp::transport::{AuthError, AuthorizationManager};
 
-use crate::config::endpoint::HttpSettings;
+use crate::config::endpoint::{HttpAuth, HttpSettings};
 pub(super) use store::TokenFile;
 
 /// The token file of the server at `url`: in `dir` when given, else under the state
@@ -39,9 +39,10 @@ pub(super) fn token_file(dir: Option<&PathBuf>, url: &str) -> Option<TokenFile> 
 }
 
 /// Whether OAuth may be used with these settings: not when the config gives credentials
-/// of its own (`auth`, or an `Authorization` header), which a 401 then concerns.
+/// of its own (a bearer token, basic auth, an `Authorization` header), which a 401 then
+/// concerns.
 pub(super) fn allowed(settings: &HttpSettings) -> bool {
-    settings.auth.is_none()
+    matches!(settings.auth, None | Some(HttpAuth::OAuth { .. }))
         && !settings
             .headers
             .keys()
@@ -90,6 +91,27 @@ pub(super) async fn manager(url: &str, store: TokenFile) -> Result<Authorization
         .await
         .map_err(|e| format!("OAuth: {}", text(&e)))?;
     Ok(manager)
+}
+
+/// The client the config names for a server (`oauth_client_id`, `oauth_scopes`): a client
+/// id registered in advance (`None`: dynamic registration) and the scopes to ask for.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Client {
+    pub id: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl Client {
+    /// What `settings` say (nothing: dynamic registration, scopes as the server says).
+    pub fn of(settings: &HttpSettings) -> Client {
+        match &settings.auth {
+            Some(HttpAuth::OAuth { client_id, scopes }) => Client {
+                id: client_id.clone(),
+                scopes: scopes.clone(),
+            },
+            _ => Client::default(),
+        }
+    }
 }
 
 /// One line for an OAuth error, secrets scrubbed.
