@@ -21,7 +21,7 @@ use mcptop::model::mcp::{CallId, CallOutcome, ConnState, McpCommand, McpUpdate, 
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
 use serde_json::json;
-use support::oauth::{Captured, Server, approve, with_log};
+use support::oauth::{Captured, Server, approve};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
@@ -198,6 +198,7 @@ fn check_secrets(server: &Server, probe: &Probe, log: &Captured, token_dir: &Pat
         log.contains("OAuth authorization complete"),
         "the log was captured: {log}"
     );
+    // The whole binary's log: no token of this server in any test's lines.
     assert_no_token(server, "the debug log", &log);
 }
 
@@ -206,7 +207,7 @@ async fn the_loopback_redirect_authorizes_and_the_tokens_stay_in_their_file() {
     let Some(server) = Server::start(3600) else {
         return;
     };
-    let (log, _guard) = with_log();
+    let log = support::oauth::log();
     let tokens = tempfile::tempdir().expect("temp dir");
     let mut probe = Probe::start(&server.url(), tokens.path());
     let (auth_url, callback) = probe.authorizing().await;
@@ -227,7 +228,7 @@ async fn the_loopback_redirect_authorizes_and_the_tokens_stay_in_their_file() {
     probe.connected().await;
     probe.echo(1, "through OAuth").await;
     assert_eq!(server.registrations(), 1, "one dynamic registration");
-    check_secrets(&server, &probe, &log, tokens.path());
+    check_secrets(&server, &probe, log, tokens.path());
     probe.stop().await;
 }
 
@@ -236,7 +237,7 @@ async fn a_pasted_redirect_authorizes_after_a_wrong_paste_is_refused() {
     let Some(server) = Server::start(3600) else {
         return;
     };
-    let (log, _guard) = with_log();
+    let log = support::oauth::log();
     let tokens = tempfile::tempdir().expect("temp dir");
     let mut probe = Probe::start(&server.url(), tokens.path());
     let (auth_url, callback) = probe.authorizing().await;
@@ -261,7 +262,7 @@ async fn a_pasted_redirect_authorizes_after_a_wrong_paste_is_refused() {
     });
     probe.connected().await;
     probe.echo(1, "pasted").await;
-    check_secrets(&server, &probe, &log, tokens.path());
+    check_secrets(&server, &probe, log, tokens.path());
     probe.stop().await;
 }
 
@@ -272,7 +273,7 @@ async fn tokens_are_refreshed_before_they_expire_and_reused_by_the_next_start() 
     let Some(server) = Server::start(33) else {
         return;
     };
-    let (log, _guard) = with_log();
+    let log = support::oauth::log();
     let tokens = tempfile::tempdir().expect("temp dir");
     let mut probe = Probe::start(&server.url(), tokens.path());
     let (auth_url, _) = probe.authorizing().await;
@@ -295,7 +296,7 @@ async fn tokens_are_refreshed_before_they_expire_and_reused_by_the_next_start() 
         probe.echo(n, "keep going").await;
     }
     probe.echo(1000, "after the refresh").await;
-    check_secrets(&server, &probe, &log, tokens.path());
+    check_secrets(&server, &probe, log, tokens.path());
     probe.stop().await;
 
     // A second start finds the tokens and connects without a new authorization.
@@ -313,7 +314,7 @@ async fn tokens_are_refreshed_before_they_expire_and_reused_by_the_next_start() 
     );
     again.echo(1, "second start").await;
     assert_eq!(server.registrations(), 1, "no new registration");
-    check_secrets(&server, &again, &log, tokens.path());
+    check_secrets(&server, &again, log, tokens.path());
     again.stop().await;
 }
 
@@ -324,7 +325,7 @@ async fn a_token_the_server_refuses_is_refreshed_and_the_call_still_succeeds() {
     let Some(server) = Server::start_with(3600, &[("MCPTOP_OAUTH_REVOKE_AFTER", "2")]) else {
         return;
     };
-    let (log, _guard) = with_log();
+    let log = support::oauth::log();
     let tokens = tempfile::tempdir().expect("temp dir");
     let mut probe = Probe::start(&server.url(), tokens.path());
     let (auth_url, _) = probe.authorizing().await;
@@ -359,7 +360,7 @@ async fn a_token_the_server_refuses_is_refreshed_and_the_call_still_succeeds() {
         .count();
     assert_eq!(asked, 1, "authorized once");
     assert_eq!(server.registrations(), 1);
-    check_secrets(&server, &probe, &log, tokens.path());
+    check_secrets(&server, &probe, log, tokens.path());
     probe.stop().await;
 }
 

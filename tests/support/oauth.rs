@@ -138,16 +138,22 @@ pub async fn approve(auth_url: &str) -> String {
         .to_string()
 }
 
-/// Captures tracing at `debug` (rmcp at `warn`, as `MCPTOP_LOG=debug` logs) on this
-/// thread, for a current-thread runtime, until the guard is dropped.
-pub fn with_log() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("debug,rmcp=warn"))
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    (captured, guard)
+/// The log of this test binary: tracing at `debug` (rmcp at `warn`, as `MCPTOP_LOG=debug`
+/// logs), from every test and thread, installed as the global subscriber on first use. (A
+/// subscriber per test, `set_default`, loses events when tests run in parallel: tracing
+/// caches whether a call site is enabled across all of them.)
+pub fn log() -> &'static Captured {
+    static LOG: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug,rmcp=warn"))
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        // Only fails when another subscriber was set first, which nothing here does.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        captured
+    })
 }
