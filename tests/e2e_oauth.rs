@@ -3,7 +3,8 @@
 //! is read off the screen, "the browser" (this test) opens it somewhere else, and the
 //! address it is redirected to is pasted into mcptop's paste line with keys. Then the
 //! server's tools show and a call goes through; tokens are refreshed meanwhile (they live
-//! 33 s, and are refreshed within 30 s of their expiry).
+//! 33 s, and are refreshed within 30 s of their expiry). And the way it goes with a browser
+//! on the same host: the redirect lands on mcptop's loopback listener.
 //!
 //! No token the server issued may be on any screen, in the log (at `trace`), in the audit
 //! log or in any other file under the state directory but the token file, which is `0600`.
@@ -77,6 +78,28 @@ fn issued(file: &Path) -> Vec<String> {
         .collect()
 }
 
+/// mcptop in tmux, an MCP client alone, with the peer on `port` as server `guarded` and its
+/// state (log, audit log, tokens) under `dir/state`.
+fn launch(tag: &str, dir: &Path, port: u16) -> Tmux {
+    let config = dir.join("mcptop.toml");
+    std::fs::write(
+        &config,
+        // Pings every second: each request may refresh the token.
+        format!(
+            "[mcp]\nping_interval = \"1s\"\n[mcp.servers.guarded]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"
+        ),
+    )
+    .expect("config");
+    let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
+    let run = format!(
+        "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state MCPTOP_LOG=trace {bin} --config {c}; echo EXIT=$?; sleep 30",
+        d = shell_quote(dir),
+        c = shell_quote(&config),
+        bin = shell_quote(bin),
+    );
+    Tmux::start(tag, 150, 45, &run)
+}
+
 #[test]
 fn the_url_is_shown_and_the_pasted_redirect_authorizes() {
     if !support::require_program("tmux") {
@@ -97,23 +120,7 @@ fn the_url_is_shown_and_the_pasted_redirect_authorizes() {
             ("MCPTOP_OAUTH_TTL", "33"),
         ],
     );
-    let config = dir.path().join("mcptop.toml");
-    std::fs::write(
-        &config,
-        // Pings every second: each request may refresh the token.
-        format!(
-            "[mcp]\nping_interval = \"1s\"\n[mcp.servers.guarded]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"
-        ),
-    )
-    .expect("config");
-    let bin = Path::new(env!("CARGO_BIN_EXE_mcptop"));
-    let run = format!(
-        "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state MCPTOP_LOG=trace {bin} --config {c}; echo EXIT=$?; sleep 30",
-        d = shell_quote(dir.path()),
-        c = shell_quote(&config),
-        bin = shell_quote(bin),
-    );
-    let tmux = Tmux::start("oauth", 150, 45, &run);
+    let tmux = launch("oauth", dir.path(), port);
     let first = tmux.wait_for("the authorization panel", WAIT, |s| {
         s.contains("Authorize guarded (OAuth)") && url_on(s).is_some() || s.contains("EXIT=")
     });
@@ -206,4 +213,41 @@ fn the_url_is_shown_and_the_pasted_redirect_authorizes() {
             assert!(!text.contains(token), "a token is in {}", path.display());
         }
     }
+}
+
+#[test]
+fn a_browser_on_the_same_host_is_caught_by_the_loopback_listener() {
+    if !support::require_program("tmux") {
+        return;
+    }
+    let Some((python, script)) = peers::python_oauth_server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = peers::free_port();
+    let _server = EverythingHttp::start_python(&python, &script, port, &[]);
+    let tmux = launch("oauth-loopback", dir.path(), port);
+    let first = tmux.wait_for("the authorization panel", WAIT, |s| {
+        url_on(s).is_some() || s.contains("EXIT=")
+    });
+    let url = url_on(&first).unwrap_or_else(|| panic!("no URL:\n{first}"));
+    let callback = first
+        .lines()
+        .find_map(|l| l.split("its redirect is caught on ").nth(1))
+        .map(|rest| rest.trim().trim_end_matches('.').to_string())
+        .unwrap_or_else(|| panic!("no callback:\n{first}"));
+    let location = approve(&url);
+    assert!(location.starts_with(&callback), "{location} vs {callback}");
+    // The browser goes where it was sent: mcptop's listener.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let status = rt
+        .block_on(async { reqwest::get(&location).await.map(|r| r.status()) })
+        .expect("the listener answers");
+    assert!(status.is_success(), "HTTP {status}");
+    tmux.wait_for("the tools of the server", WAIT, |s| {
+        s.contains("Tools of guarded (1/1)") && s.contains("● connected")
+    });
+    tmux.keys("q");
+    let after = tmux.wait_for("exit", STEP, |s| s.contains("EXIT="));
+    assert!(after.contains("EXIT=0"), "{after}");
 }
