@@ -134,6 +134,13 @@ impl App {
         {
             return true;
         }
+        if action == Action::Open
+            && self.nav.screen == Screen::Tools
+            && self.authorizing(self.nav.server)
+        {
+            self.open_paste();
+            return true;
+        }
         let nav = &mut self.nav;
         match action {
             Action::Quit => self.quit = true,
@@ -309,6 +316,9 @@ impl App {
             Overlay::SilenceConfirm(w) => return self.silence_confirm_key(w, ev, now_ms),
             Overlay::FetchForm(f) => return self.fetch_form_key(f, ev, now_ms),
             Overlay::Elicit(e) => return self.elicit_key(e, ev, now_ms),
+            Overlay::Authorize { server, input } => {
+                return self.paste_key(server, input, ev, now_ms);
+            }
             Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev, now_ms),
             Overlay::Form(mut f) => match f.form.on_key(*ev) {
                 FormEvent::Cancel => {}

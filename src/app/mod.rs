@@ -2,6 +2,7 @@
 //! channel; keys map to actions; a frame is drawn only when something visible changed.
 
 mod alerts;
+mod authorize;
 mod calls;
 pub mod catalog;
 pub mod elicit;

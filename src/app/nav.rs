@@ -93,6 +93,8 @@ pub enum Overlay {
     Command(Input),
     /// A server's question (`elicitation/create`), over whatever was open before.
     Elicit(Box<crate::app::elicit::ElicitOverlay>),
+    /// The paste line of an OAuth authorization: the redirected URL for server `server`.
+    Authorize { server: ServerId, input: Input },
 }
 
 /// The alert shown in detail, found again by fingerprint at every frame (it may resolve

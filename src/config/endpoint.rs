@@ -19,6 +19,15 @@ pub enum HttpAuth {
         password: SecretSource,
     },
     Bearer(SecretSource),
+    /// OAuth 2.1, MCP servers only (`oauth_client_id`, `oauth_scopes` in
+    /// `[mcp.servers.NAME]`): the client id registered with the authorization server in
+    /// advance (`None`: dynamic client registration) and the scopes to ask for (empty: as the
+    /// server's challenge and metadata say). No header is sent from the config: the MCP
+    /// client authorizes and keeps the tokens (`sources::mcp::oauth`).
+    OAuth {
+        client_id: Option<String>,
+        scopes: Vec<String>,
+    },
 }
 
 /// TLS settings. Certificates are verified by default.
@@ -51,6 +60,7 @@ impl fmt::Debug for HttpSettings {
             None => "none",
             Some(HttpAuth::Basic { .. }) => "basic",
             Some(HttpAuth::Bearer(_)) => "bearer",
+            Some(HttpAuth::OAuth { .. }) => "oauth",
         };
         f.debug_struct("HttpSettings")
             .field("headers", &self.headers.keys().collect::<Vec<_>>())

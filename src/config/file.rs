@@ -154,6 +154,8 @@ struct RawServer {
     cert_file: Option<Spanned<String>>,
     key_file: Option<Spanned<String>>,
     insecure_skip_verify: Option<bool>,
+    oauth_client_id: Option<Spanned<String>>,
+    oauth_scopes: Option<Spanned<Vec<String>>>,
     command: Option<Spanned<String>>,
     args: Option<Spanned<Vec<String>>>,
     env: Option<Spanned<BTreeMap<String, String>>>,
@@ -391,9 +393,26 @@ fn http(
         });
     }
     let parts = super::http::parts_of!(raw);
+    let mut http = super::http::convert(src, key, &parts)?;
+    if let Some(auth) = super::mcp::oauth(src, key, &raw.oauth_client_id, &raw.oauth_scopes)? {
+        if http.auth.is_some() {
+            let span = raw
+                .oauth_client_id
+                .as_ref()
+                .map(Spanned::span)
+                .or_else(|| raw.oauth_scopes.as_ref().map(Spanned::span))
+                .unwrap_or_default();
+            return Err(err(
+                span,
+                "oauth_client_id",
+                "OAuth replaces the bearer token or basic auth: give one of them",
+            ));
+        }
+        http.auth = Some(auth);
+    }
     Ok(McpTransport::Http {
         url: url.get_ref().clone(),
-        http: super::http::convert(src, key, &parts)?,
+        http,
     })
 }
 
@@ -424,6 +443,8 @@ fn stdio(
         ("ca_file", spanned(&raw.ca_file)),
         ("cert_file", spanned(&raw.cert_file)),
         ("key_file", spanned(&raw.key_file)),
+        ("oauth_client_id", spanned(&raw.oauth_client_id)),
+        ("oauth_scopes", raw.oauth_scopes.as_ref().map(Spanned::span)),
     ];
     if let Some((field, Some(span))) = http_only.into_iter().find(|(_, s)| s.is_some()) {
         return Err(err(

@@ -30,6 +30,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use toml::Spanned;
+
+use super::endpoint::HttpAuth;
+
 /// The `[mcp]` table after defaults, file, flags and imports are merged.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpConfig {
@@ -171,6 +175,10 @@ pub struct McpSettings {
     /// Log lines kept per server (stderr and notifications together), > 0. `mcp.log_lines`,
     /// default 1000.
     pub log_lines: usize,
+    /// Directory of the OAuth token files (one per server URL, `0600`); `None`: `oauth/`
+    /// under the state directory (`$XDG_STATE_HOME/mcptop/oauth`). Not read from the config
+    /// file; tests point it elsewhere.
+    pub token_dir: Option<PathBuf>,
 }
 
 impl Default for McpSettings {
@@ -181,6 +189,7 @@ impl Default for McpSettings {
             connect_timeout: Duration::from_secs(10),
             log_level: "info".to_string(),
             log_lines: 1000,
+            token_dir: None,
         }
     }
 }
@@ -256,4 +265,48 @@ pub(crate) fn expand_home(path: &str) -> Result<PathBuf, String> {
         Some(home) if !home.is_empty() => Ok(Path::new(&home).join(rest)),
         _ => Err("starts with ~ but HOME is not set".to_string()),
     }
+}
+
+/// `oauth_client_id` and `oauth_scopes` of an HTTP server, if either is given. OAuth needs
+/// neither (a server that answers 401 is authorized with dynamic client registration);
+/// they are for an authorization server without it, or one that wants named scopes.
+///
+/// Errors: an empty client id or scope.
+pub(super) fn oauth(
+    src: &super::error::Source,
+    key: &str,
+    client_id: &Option<Spanned<String>>,
+    scopes: &Option<Spanned<Vec<String>>>,
+) -> Result<Option<HttpAuth>, super::error::ConfigError> {
+    if client_id.is_none() && scopes.is_none() {
+        return Ok(None);
+    }
+    let id = match client_id {
+        Some(id) if id.get_ref().trim().is_empty() => {
+            return Err(src.error(
+                id.span(),
+                format!("{key}.oauth_client_id"),
+                "is empty: leave it out to use dynamic client registration",
+            ));
+        }
+        Some(id) => Some(id.get_ref().trim().to_string()),
+        None => None,
+    };
+    let list = scopes
+        .as_ref()
+        .map(|s| s.get_ref().clone())
+        .unwrap_or_default();
+    if let Some(s) = scopes.as_ref()
+        && list.iter().any(|x| x.trim().is_empty() || x.contains(' '))
+    {
+        return Err(src.error(
+            s.span(),
+            format!("{key}.oauth_scopes"),
+            "holds an empty scope or one with a space: one scope per string",
+        ));
+    }
+    Ok(Some(HttpAuth::OAuth {
+        client_id: id,
+        scopes: list,
+    }))
 }

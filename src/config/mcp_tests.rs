@@ -72,6 +72,7 @@ fn settings_are_read() {
             connect_timeout: Duration::from_secs(2),
             log_level: "warning".into(),
             log_lines: 50,
+            token_dir: None,
         }
     );
     assert!(cfg.mcp.read_only);

@@ -561,6 +561,8 @@ mod keys_tests;
 #[cfg(test)]
 mod loki_tests;
 #[cfg(test)]
+mod mcp_oauth_tests;
+#[cfg(test)]
 mod mcp_tests;
 #[cfg(test)]
 mod prometheus_tests;

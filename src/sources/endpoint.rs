@@ -116,7 +116,8 @@ impl Endpoint {
 /// Reads the credentials now. Errors: an unset or empty variable or file (never the value).
 fn read_auth(auth: Option<&HttpAuth>) -> Result<Option<Auth>, String> {
     Ok(match auth {
-        None => None,
+        // The MCP client's OAuth sends its own tokens.
+        None | Some(HttpAuth::OAuth { .. }) => None,
         Some(HttpAuth::Bearer(source)) => Some(Auth::Bearer(source.read("bearer token")?)),
         Some(HttpAuth::Basic { username, password }) => {
             let password = password.read("basic auth password")?;

@@ -1,5 +1,5 @@
-//! One-line editors at the bottom of the screen: the LogQL query of the logs screen and the
-//! `:` command line.
+//! One-line editors at the bottom of the screen: the LogQL query of the logs screen, the
+//! `:` command line and the paste line of an OAuth authorization.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -27,6 +27,18 @@ pub fn command(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
         view,
         " : command · env NAME · fleet · overview · alerts · logs · q · Enter runs · Esc closes ",
         input,
+        area,
+        buf,
+    );
+}
+
+/// The paste line of an OAuth authorization; the code in what was pasted shows as dots.
+pub fn paste(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+    let shown = Input::new(super::authorize::masked_paste(input.value()));
+    line(
+        view,
+        " paste the redirected URL (or the code) · Enter sends it · Esc closes ",
+        &shown,
         area,
         buf,
     );

@@ -13,7 +13,8 @@ use crate::model::mcp::mask::mask_json;
 use crate::model::mcp::state::{CallRecord, Progress};
 use crate::model::mcp::{CallOutcome, CallRetry, ConnState, ToolHints};
 
-/// `● connected`, `… connecting`, `↻ unreachable, retry #3 in 4s`, `✖ failed`. A server
+/// `● connected`, `… connecting`, `↻ unreachable, retry #3 in 4s`, `✖ failed`,
+/// `⚿ authorization needed` (OAuth). A server
 /// is `unreachable` from the first sign of it (a refused or reset request, a closed
 /// transport, a lost session) until a connection succeeds again.
 pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
@@ -33,6 +34,10 @@ pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
             "✖ failed",
             Style::new().fg(t.crit).add_modifier(Modifier::BOLD),
         ),
+        ConnState::Authorizing { .. } => Span::styled(
+            "⚿ authorization needed",
+            Style::new().fg(t.warn).add_modifier(Modifier::BOLD),
+        ),
     }
 }
 
@@ -41,6 +46,7 @@ pub fn conn_error(state: &ConnState) -> Option<&str> {
     match state {
         ConnState::Reconnecting { error, .. } => Some(error),
         ConnState::Failed(e) => Some(e),
+        ConnState::Authorizing { error, .. } => error.as_deref(),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@ mod alert_detail;
 mod alert_sources;
 mod alert_text;
 mod alerts;
+mod authorize;
 mod call_view;
 mod calls;
 mod catalog;
@@ -257,6 +258,9 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         }
         Some(Overlay::LogQuery(input)) => log_query::render(view, input, body, frame.buffer_mut()),
         Some(Overlay::Command(input)) => log_query::command(view, input, body, frame.buffer_mut()),
+        Some(Overlay::Authorize { input, .. }) => {
+            log_query::paste(view, input, body, frame.buffer_mut())
+        }
         None => {}
     }
     if view.show_help {

@@ -99,6 +99,7 @@ fn parts(view: &View) -> (Vec<Tab>, Vec<Span<'static>>) {
                 ConnState::Connecting => ("…", t.muted),
                 ConnState::Reconnecting { .. } => ("↻", t.warn),
                 ConnState::Failed(_) => ("✖", t.crit),
+                ConnState::Authorizing { .. } => ("⚿", t.warn),
             };
             let name = fit::fit(&s.name, SERVER_NAME_W);
             right.push(Span::styled(format!("{name} "), t.text()));

@@ -21,6 +21,11 @@ use crate::model::mcp::state::ServerState;
 use crate::model::mcp::{TaskSupport, ToolInfo};
 
 pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+    if let Some(server) = view.mcp.servers.get(view.nav.server)
+        && super::authorize::render(view, server, area, buf)
+    {
+        return;
+    }
     if view.nav.list != ListKind::Tools {
         super::catalog::render(view, area, buf);
         return;

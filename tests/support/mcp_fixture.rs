@@ -273,5 +273,6 @@ pub fn client_settings(log_level: &str) -> mcptop::config::mcp::McpSettings {
         connect_timeout: Duration::from_secs(20),
         log_level: log_level.into(),
         log_lines: 1000,
+        token_dir: None,
     }
 }

@@ -49,6 +49,19 @@ pub fn python_server() -> Option<(PathBuf, PathBuf)> {
     .then_some((python, script))
 }
 
+/// The venv's python and the OAuth-protected Python peer
+/// (`tests/peers/python/oauth_server.py`), if installed.
+pub fn python_oauth_server() -> Option<(PathBuf, PathBuf)> {
+    let python = peers_dir().join(".venv/bin/python");
+    let script = peers_dir().join("python/oauth_server.py");
+    let found = python.is_file() && script.is_file();
+    require(
+        found,
+        "the Python MCP peer (tests/peers/.venv with PyPI mcp)",
+    )
+    .then_some((python, script))
+}
+
 /// server-everything over stdio.
 pub fn everything_stdio(script: &Path) -> McpTransport {
     McpTransport::Stdio {

@@ -27,6 +27,15 @@ pub enum ConnState {
     },
     /// Will not be retried (bad config, legacy SSE URL, `${input:..}` left unresolved).
     Failed(String),
+    /// The server answered 401: waiting for the operator to open `url` (the OAuth
+    /// authorization URL, PKCE and `state` in it, no secret) in a browser. The redirect comes
+    /// back on `callback` (a loopback listener, when the browser is on this host) or is pasted
+    /// ([`McpCommand::Authorize`]). `error`: why the last pasted text was not taken.
+    Authorizing {
+        url: String,
+        callback: String,
+        error: Option<String>,
+    },
 }
 
 /// What `initialize` told us about the server.
@@ -337,6 +346,20 @@ pub enum McpCommand {
     /// Follow `uri` (`resources/subscribe`, `on`) or stop (`resources/unsubscribe`); a
     /// followed URI is subscribed again on every later session.
     Subscribe { uri: String, on: bool },
+    /// What the operator pasted while the server is [`ConnState::Authorizing`]: the full
+    /// redirected URL (`…/callback?code=…&state=…`) or the code alone.
+    Authorize { pasted: Pasted },
+}
+
+/// Text pasted for an OAuth authorization: it holds an authorization code, so `Debug`
+/// shows only its length.
+#[derive(Clone, PartialEq)]
+pub struct Pasted(pub String);
+
+impl std::fmt::Debug for Pasted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pasted(<{} bytes hidden>)", self.0.len())
+    }
 }
 
 /// One `elicitation/create` of one server's source (unique per source).

@@ -164,6 +164,15 @@ fn conn_state(c: &Cleaner, state: ConnState) -> ConnState {
             error: c.string(error),
         },
         ConnState::Failed(e) => ConnState::Failed(c.string(e)),
+        ConnState::Authorizing {
+            url,
+            callback,
+            error,
+        } => ConnState::Authorizing {
+            url,
+            callback,
+            error: error.map(|e| c.string(e)),
+        },
         other => other,
     }
 }

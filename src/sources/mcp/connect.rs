@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use rmcp::ServiceExt;
 use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::common::client_side_sse::SseRetryPolicy;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{AuthClient, StreamableHttpClientTransport};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{ChildStderr, Command};
 
@@ -19,6 +19,7 @@ use super::emit::Emitter;
 use super::errors::{init_error_text, with_sse_hint};
 use super::handler::Handler;
 use super::http_cut::{CutClient, OnCut, Trouble};
+use super::oauth::TokenFile;
 use crate::config::endpoint::HttpSettings;
 use crate::config::mcp::McpTransport;
 use crate::model::mcp::LogOrigin;
@@ -26,6 +27,16 @@ use crate::sources::endpoint::{Endpoint, Settings};
 
 /// A running session.
 pub(super) type Client = RunningService<RoleClient, Handler>;
+
+/// Why a connection attempt failed.
+pub(super) enum Failure {
+    /// A one-line reason.
+    Error(String),
+    /// The HTTP server answered 401 (or refused the refresh of the stored tokens) and OAuth
+    /// may be used: its `WWW-Authenticate` challenge if any, to start an authorization with
+    /// ([`super::oauth`]).
+    Unauthorized(Option<String>),
+}
 
 /// Why a legacy HTTP+SSE server cannot be used.
 pub(super) const SSE_EXPLANATION: &str = "the legacy HTTP+SSE transport, which rmcp 3.x cannot \
@@ -43,26 +54,33 @@ const MAX_STDERR_LINE: usize = 8 * 1024;
 /// Over HTTP, what goes wrong under rmcp once connected is sent to `trouble` (see
 /// [`Trouble`]); a stdio session has its own sign of a dead server (the pipe closes).
 ///
+/// An HTTP server without credentials in the config whose OAuth tokens are in `tokens`
+/// sends its requests with them (see [`super::oauth`]).
+///
 /// Errors: a one-line reason (bad config, spawn failure, HTTP or protocol error), with a hint
-/// when an HTTP URL looks like a legacy SSE endpoint.
+/// when an HTTP URL looks like a legacy SSE endpoint; [`Failure::Unauthorized`] for a 401
+/// that OAuth may answer.
 pub(super) async fn connect(
     transport: &McpTransport,
     handler: Handler,
     emit: &Emitter,
     trouble: tokio::sync::mpsc::Sender<Trouble>,
-) -> Result<Client, String> {
+    tokens: Option<TokenFile>,
+) -> Result<Client, Failure> {
     match transport {
         McpTransport::Http {
             url,
             http: settings,
-        } => http(url, settings, handler, emit, trouble).await,
+        } => http(url, settings, handler, emit, trouble, tokens).await,
         McpTransport::Stdio {
             command,
             args,
             env,
             cwd,
-        } => stdio(command, args, env, cwd.as_deref(), handler, emit).await,
-        McpTransport::Sse { .. } => Err(SSE_EXPLANATION.to_string()),
+        } => stdio(command, args, env, cwd.as_deref(), handler, emit)
+            .await
+            .map_err(Failure::Error),
+        McpTransport::Sse { .. } => Err(Failure::Error(SSE_EXPLANATION.to_string())),
     }
 }
 
@@ -72,7 +90,8 @@ async fn http(
     handler: Handler,
     emit: &Emitter,
     trouble: tokio::sync::mpsc::Sender<Trouble>,
-) -> Result<Client, String> {
+    tokens: Option<TokenFile>,
+) -> Result<Client, Failure> {
     // The same client every endpoint gets (extra headers, CA, client certificate, TLS
     // verification), carrying the credentials as a default header since rmcp builds the
     // requests. No total timeout: a tools/call's answer is a stream that may last (the call
@@ -82,7 +101,8 @@ async fn http(
         timeout: None,
         connect_timeout: CONNECT_TIMEOUT,
         http1_only: false,
-    })?;
+    })
+    .map_err(Failure::Error)?;
     // An expired session (404 after a server restart) must come back to us rather than be
     // renewed silently inside rmcp: our reconnect lists the tools again (their annotations
     // drive confirmations and --read-only), sets the log level again and shows the new
@@ -93,11 +113,27 @@ async fn http(
     // fails instead of waiting for ever.
     config.retry_config = Arc::new(ShortRetry);
     let client = CutClient::new(client, on_cut(emit), trouble).with_tasks(handler.tasks.clone());
-    let transport = StreamableHttpClientTransport::with_client(client, config);
-    handler
-        .serve(transport)
-        .await
-        .map_err(|e| with_sse_hint(url, init_error_text(&e)))
+    let oauth = super::oauth::allowed(settings);
+    let served = match tokens.filter(|t| oauth && t.has_tokens()) {
+        Some(store) => {
+            let manager = super::oauth::manager(url, store)
+                .await
+                .map_err(Failure::Error)?;
+            let client = AuthClient::new(client, manager);
+            handler
+                .serve(StreamableHttpClientTransport::with_client(client, config))
+                .await
+        }
+        None => {
+            handler
+                .serve(StreamableHttpClientTransport::with_client(client, config))
+                .await
+        }
+    };
+    served.map_err(|e| match super::oauth::challenge(&e) {
+        Some(challenge) if oauth => Failure::Unauthorized(challenge),
+        _ => Failure::Error(with_sse_hint(url, init_error_text(&e))),
+    })
 }
 
 async fn stdio(

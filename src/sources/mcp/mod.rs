@@ -19,6 +19,10 @@
 //! What a server sends is cut below 64 levels of nesting before rmcp decodes it (`depth`,
 //! `child`, `http_cut`): serde_json stops at 128, and rmcp would drop such a message and
 //! leave its request waiting. Each tools/list page waits at most `call_timeout` (`list`).
+//!
+//! An HTTP server that answers 401 is authorized with OAuth 2.1 (`oauth`): the source shows
+//! the authorization URL (`ConnState::Authorizing`), takes the redirect on a loopback
+//! listener or pasted (`McpCommand::Authorize`), and keeps the tokens in a `0600` file.
 
 mod call;
 mod catalog;
@@ -36,6 +40,7 @@ mod fetch;
 mod handler;
 mod http_cut;
 mod list;
+mod oauth;
 mod ping;
 mod run;
 mod session;

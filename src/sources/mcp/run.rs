@@ -10,11 +10,12 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, timeout};
 
 use super::call::{self, CallCtx, CallSpec, Live};
-use super::connect::{self, Client, SSE_EXPLANATION};
+use super::connect::{self, Client, Failure, SSE_EXPLANATION};
 use super::elicit::Elicits;
 use super::emit::Emitter;
 use super::handler::{Handler, ProgressMap};
 use super::http_cut::TROUBLE_QUEUE;
+use super::oauth::flow::Authorized;
 use super::session::{self, End};
 use super::task_tap::TaskTap;
 use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
@@ -154,20 +155,25 @@ impl Source {
         let emit = self.emit.clone();
         let limit = self.settings.connect_timeout;
         let (trouble, trouble_rx) = mpsc::channel(TROUBLE_QUEUE);
+        let tokens = self.token_file();
         let connecting = async move {
-            match timeout(limit, connect::connect(&transport, handler, &emit, trouble)).await {
+            let connect = connect::connect(&transport, handler, &emit, trouble, tokens);
+            match timeout(limit, connect).await {
                 Ok(result) => result,
-                Err(_) => Err(format!(
+                Err(_) => Err(Failure::Error(format!(
                     "no answer to initialize within {:.1} s",
                     limit.as_secs_f64()
-                )),
+                ))),
             }
         };
         let client: Client = match self.while_refusing(connecting, "connecting").await {
             Raced::Stop => return Next::Stop,
             Raced::Reconnect => return Next::Now,
             Raced::Done(Ok(client)) => client,
-            Raced::Done(Err(error)) => {
+            Raced::Done(Err(Failure::Unauthorized(challenge))) => {
+                return self.authorize_now(challenge.as_deref()).await;
+            }
+            Raced::Done(Err(Failure::Error(error))) => {
                 tracing::debug!(server = self.emit.server, %error, "MCP connect failed");
                 return Next::Retry(error);
             }
@@ -193,6 +199,31 @@ impl Source {
                 Next::Now
             }
             End::Lost(error) => Next::Retry(error),
+        }
+    }
+
+    /// The OAuth token file of an HTTP server (see [`super::oauth`]).
+    fn token_file(&self) -> Option<super::oauth::TokenFile> {
+        match &self.cfg.transport {
+            McpTransport::Http { url, .. } => {
+                super::oauth::token_file(self.settings.token_dir.as_ref(), url)
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs an OAuth authorization after a 401 (see [`super::oauth::flow`]).
+    async fn authorize_now(&mut self, challenge: Option<&str>) -> Next {
+        let (McpTransport::Http { url, http }, Some(store)) =
+            (self.cfg.transport.clone(), self.token_file())
+        else {
+            return Next::Retry("HTTP 401: no state directory to keep OAuth tokens in".into());
+        };
+        let client = super::oauth::Client::of(&http);
+        match self.authorize(&url, challenge, &client, store).await {
+            Authorized::Done | Authorized::Reconnect => Next::Now,
+            Authorized::Failed(error) => Next::Retry(error),
+            Authorized::Stop => Next::Stop,
         }
     }
 
@@ -227,7 +258,7 @@ impl Source {
 
     /// Answers a command while there is no session: a call is not sent (at once, no
     /// queueing); the rest have nothing to act on.
-    async fn refuse(&mut self, cmd: McpCommand, why: &str) {
+    pub(super) async fn refuse(&mut self, cmd: McpCommand, why: &str) {
         if let McpCommand::Fetch { id, request, .. } = &cmd {
             let outcome = Err(format!("{}: not connected: {why}", request.method()));
             let (server, id, elapsed) = (self.emit.server, *id, Duration::ZERO);

@@ -152,6 +152,8 @@ pub(super) async fn drive(
                         subscribe::refuse(uri, on, &emit).await;
                     }
                 }
+                // Connected: no authorization is waiting for it.
+                Some(McpCommand::Authorize { .. }) => {}
                 Some(McpCommand::SetLogLevel { level }) => {
                     src.settings.log_level = level.clone();
                     if has_logging {
