@@ -43,6 +43,11 @@ impl App {
             }),
             None => Err("no connection to this server".to_string()),
         };
+        if sent.is_err()
+            && let Some(state) = self.mcp.servers.get_mut(server)
+        {
+            crate::model::mcp::subscription::asked(&mut state.subscriptions, &uri, !on);
+        }
         match sent {
             Err(e) => self.toast(&format!("not sent: {e}"), true, now_ms),
             Ok(()) if on => self.toast(
@@ -133,7 +138,7 @@ pub fn save(blobs: &[Blob], dir: &Path, now_ms: i64) -> Result<Vec<String>, Stri
     for (i, b) in blobs.iter().enumerate() {
         if let Some(size) = b.too_large {
             return Err(format!(
-                "{}: {size} bytes, more than the {} MiB kept",
+                "{}: {size} bytes, past the {} MiB a read keeps",
                 b.uri,
                 crate::model::mcp::catalog::MAX_KEPT_BLOB >> 20
             ));
@@ -142,11 +147,25 @@ pub fn save(blobs: &[Blob], dir: &Path, now_ms: i64) -> Result<Vec<String>, Stri
             0 => format!("{stamp}-{}", file_name(&b.uri)),
             _ => format!("{stamp}-{}-{}", i + 1, file_name(&b.uri)),
         };
-        let path: PathBuf = dir.join(name);
+        let path = unused(dir.join(name));
         crate::private::write(&path, &b.data).map_err(|e| format!("{}: {e}", path.display()))?;
         paths.push(path.display().to_string());
     }
     Ok(paths)
+}
+
+/// `path`, or `path.2`, `path.3`… when it exists (a save in the same second): a saved file
+/// is never replaced.
+fn unused(path: PathBuf) -> PathBuf {
+    let mut candidate = path.clone();
+    let mut n = 2;
+    while candidate.exists() {
+        let mut name = path.clone().into_os_string();
+        name.push(format!(".{n}"));
+        candidate = PathBuf::from(name);
+        n += 1;
+    }
+    candidate
 }
 
 /// The last path segment of `uri` (before any `?` or `#`), with every character but ASCII
@@ -208,6 +227,13 @@ mod tests {
         ];
         let paths = save(&blobs, &dir, 1_700_000_000_000).expect("saved");
         assert_eq!(paths.len(), 2);
+        // Saved again in the same second: new files, the first ones kept.
+        let again = save(&blobs, &dir, 1_700_000_000_000).expect("saved again");
+        assert!(
+            again[0].ends_with("20231114-221320-logo.png.2"),
+            "{again:?}"
+        );
+        assert_eq!(std::fs::read(&paths[1]).expect("kept"), vec![1, 2, 3]);
         assert_ne!(paths[0], paths[1]);
         assert!(paths[0].ends_with("20231114-221320-logo.png"), "{paths:?}");
         assert_eq!(std::fs::read(&paths[0]).expect("read"), b"\x89PNG");

@@ -79,10 +79,11 @@ fn url_lines(url: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
-/// What the paste line shows of `text`: the value of a `code=` parameter (or a bare code)
-/// as dots, so the code is not left on screen.
+/// What the paste line shows of `text`: the value of a `code=` parameter as dots, or all
+/// of it when it holds no `code=` (a bare code may contain `/`, `=` or `+`), so the code is
+/// not left on screen.
 pub fn masked_paste(text: &str) -> String {
-    if !text.contains('=') && !text.contains('/') {
+    if !text.contains("code=") {
         return "•".repeat(text.chars().count().min(40));
     }
     let mut out = String::with_capacity(text.len());
@@ -117,5 +118,8 @@ mod tests {
             "http://h/callback?code=••••••&state=s"
         );
         assert_eq!(masked_paste("abc123"), "••••••");
+        // A bare code with the characters of base64 or a path is hidden whole too.
+        assert_eq!(masked_paste("ab/c=="), "••••••");
+        assert_eq!(masked_paste("a+b%2F"), "••••••");
     }
 }

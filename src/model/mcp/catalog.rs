@@ -116,8 +116,8 @@ pub struct PromptMessage {
     pub content: Content,
 }
 
-/// Largest blob kept of one read to be saved on request (`w`), in bytes: 8 MiB. Larger
-/// ones show by size and say they were not kept.
+/// Most blob bytes kept of one read to be saved on request (`w`): 8 MiB in all. Blobs past
+/// that show by size and say they were not kept.
 pub const MAX_KEPT_BLOB: usize = 8 << 20;
 
 /// The decoded bytes of one blob of a `resources/read`, kept so the operator can save it.

@@ -199,6 +199,8 @@ impl McpState {
             McpUpdate::Initialized { server, info } => {
                 if let Some(s) = self.servers.get_mut(server) {
                     s.info = Some(info);
+                    // A new session: the source subscribes again and reports each answer.
+                    super::subscription::new_session(&mut s.subscriptions);
                 }
             }
             McpUpdate::Tools { server, tools } => {

@@ -58,6 +58,14 @@ pub fn answered(subs: &mut Subscriptions, uri: &str, result: Result<(), String>)
     }
 }
 
+/// A new session began: it holds no subscription until the source's
+/// `resources/subscribe` is answered again, so each followed URI is [`SubState::Asking`].
+pub fn new_session(subs: &mut Subscriptions) {
+    for s in subs.values_mut() {
+        s.state = SubState::Asking;
+    }
+}
+
 /// `notifications/resources/updated` for `uri` at `now_ms`: counted when followed.
 /// Returns whether it was (a server may send updates for URIs nobody follows).
 pub fn updated(subs: &mut Subscriptions, uri: &str, now_ms: i64) -> bool {
@@ -98,6 +106,17 @@ mod tests {
         asked(&mut subs, "a://x", false);
         answered(&mut subs, "a://x", Err("no".into()));
         assert!(subs.is_empty());
+    }
+
+    #[test]
+    fn a_new_session_asks_again_and_keeps_the_count() {
+        let mut subs = Subscriptions::new();
+        asked(&mut subs, "a://x", true);
+        answered(&mut subs, "a://x", Ok(()));
+        updated(&mut subs, "a://x", 3);
+        new_session(&mut subs);
+        assert_eq!(subs["a://x"].state, SubState::Asking);
+        assert_eq!(subs["a://x"].updates, 1);
     }
 
     #[test]

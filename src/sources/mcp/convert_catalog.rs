@@ -55,17 +55,24 @@ pub(super) fn prompt_info(p: Prompt) -> PromptInfo {
 }
 
 /// A `resources/read` result: each of its contents, and the decoded bytes of each blob
-/// (standard base64, RFC 4648 §4, as the spec's `BlobResourceContents.blob`) up to
-/// [`MAX_KEPT_BLOB`]; a blob that does not decode is shown by size and not kept.
+/// (standard base64, RFC 4648 §4, as the spec's `BlobResourceContents.blob`) while the
+/// read's blobs total at most [`MAX_KEPT_BLOB`]; a blob past that is kept as its size only
+/// (`too_large`), and one that does not decode is shown by size and not kept.
 pub(super) fn read_result(r: ReadResourceResult) -> Fetched {
-    let blobs = r.contents.iter().filter_map(blob).collect();
+    let mut room = MAX_KEPT_BLOB;
+    let blobs = r
+        .contents
+        .iter()
+        .filter_map(|rc| blob(rc, &mut room))
+        .collect();
     Fetched::Resource {
         contents: r.contents.into_iter().map(resource_contents).collect(),
         blobs,
     }
 }
 
-fn blob(rc: &ResourceContents) -> Option<Blob> {
+/// One blob's bytes when they fit in `room` (bytes left for this read), which they use up.
+fn blob(rc: &ResourceContents, room: &mut usize) -> Option<Blob> {
     let ResourceContents::BlobResourceContents {
         uri,
         mime_type,
@@ -76,9 +83,10 @@ fn blob(rc: &ResourceContents) -> Option<Blob> {
         return None;
     };
     let size = base64_decoded_len(blob);
-    let (data, too_large) = if size > MAX_KEPT_BLOB {
+    let (data, too_large) = if size > *room {
         (Vec::new(), Some(size))
     } else {
+        *room -= size;
         let compact: String = blob.split_whitespace().collect();
         (STANDARD.decode(compact).ok()?, None)
     };

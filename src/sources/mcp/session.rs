@@ -92,16 +92,22 @@ pub(super) async fn drive(
         live.tasks.clone(),
     ));
     let _ = relist.try_send(());
+    // The followed resources, subscribed again: this session knows none of them.
     let can_subscribe = super::catalog::can_subscribe(&peer);
+    let (subscribing, subscribe_rx) = mpsc::unbounded_channel();
     if can_subscribe {
         for uri in &src.subscribed {
-            helpers.spawn(subscribe::send(
-                peer.clone(),
-                uri.clone(),
-                true,
-                emit.clone(),
-                src.settings.call_timeout,
-            ));
+            let _ = subscribing.send((uri.clone(), true));
+        }
+        helpers.spawn(subscribe::sender(
+            peer.clone(),
+            subscribe_rx,
+            emit.clone(),
+            src.settings.call_timeout,
+        ));
+    } else {
+        for uri in &src.subscribed {
+            subscribe::refuse(uri.clone(), true, &emit).await;
         }
     }
     if has_logging {
@@ -147,7 +153,7 @@ pub(super) async fn drive(
                         src.subscribed.remove(&uri);
                     }
                     if can_subscribe {
-                        helpers.spawn(subscribe::send(peer.clone(), uri, on, emit.clone(), src.settings.call_timeout));
+                        let _ = subscribing.send((uri, on));
                     } else {
                         subscribe::refuse(uri, on, &emit).await;
                     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use rmcp::model::{SubscribeRequestParams, UnsubscribeRequestParams};
 use rmcp::service::{Peer, RoleClient};
+use tokio::sync::mpsc;
 
 use super::emit::Emitter;
 use super::errors::service_error_text;
@@ -15,13 +16,7 @@ use crate::model::mcp::McpUpdate;
 
 /// Sends `resources/subscribe` (`on`) or `resources/unsubscribe` for `uri`, waiting at
 /// most `limit`, and reports the answer (errors: the server's, or `no answer in N s`).
-pub(super) async fn send(
-    peer: Peer<RoleClient>,
-    uri: String,
-    on: bool,
-    emit: Emitter,
-    limit: Duration,
-) {
+async fn send(peer: Peer<RoleClient>, uri: String, on: bool, emit: Emitter, limit: Duration) {
     let method = method(on);
     // Legacy in rmcp 3.9 only for protocol 2026-07-28 sessions (`Peer::listen`); mcptop
     // negotiates 2025-11-25, where these are the subscription requests.
@@ -54,6 +49,19 @@ pub(super) async fn send(
         result,
     })
     .await;
+}
+
+/// Sends the session's subscription requests one after another, in the order they were
+/// asked, so a quick follow-then-stop cannot reach the server the other way round.
+pub(super) async fn sender(
+    peer: Peer<RoleClient>,
+    mut asked: mpsc::UnboundedReceiver<(String, bool)>,
+    emit: Emitter,
+    limit: Duration,
+) {
+    while let Some((uri, on)) = asked.recv().await {
+        send(peer.clone(), uri, on, emit.clone(), limit).await;
+    }
 }
 
 /// Reports at once that `uri` cannot be followed on this server.

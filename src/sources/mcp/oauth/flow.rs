@@ -200,6 +200,13 @@ fn parse(pasted: &str, state: &str) -> Result<Redirect, NotTaken> {
         _ => pasted.to_string(),
     };
     if let Some(error) = query(&absolute, "error") {
+        // Only this authorization's own refusal ends it (RFC 6749 §4.1.2.1 returns the
+        // state with an error too): a stray request to the listener or an old tab does not.
+        if query(&absolute, "state").as_deref() != Some(state) {
+            return Err(NotTaken::Again(format!(
+                "ignored a refusal ({error}) of another authorization (its state differs)"
+            )));
+        }
         let why = query(&absolute, "error_description")
             .map(|d| format!(": {d}"))
             .unwrap_or_default();
@@ -268,5 +275,16 @@ mod tests {
             code(parse(refused, "S1")),
             Err("over: the authorization server refused: access_denied".into())
         );
+        // A refusal without this authorization's state (a stray request to the listener,
+        // an old tab) does not end it.
+        for stray in [
+            "http://127.0.0.1:5/callback?error=access_denied&state=OLD",
+            "http://127.0.0.1:5/callback?error=access_denied",
+        ] {
+            assert!(
+                code(parse(stray, "S1")).is_err_and(|e| e.starts_with("again: ")),
+                "{stray}"
+            );
+        }
     }
 }

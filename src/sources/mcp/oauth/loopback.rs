@@ -72,6 +72,8 @@ impl Drop for Loopback {
 async fn serve(listener: TcpListener, base: String, tx: mpsc::Sender<String>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait instead of spinning on the error.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             continue;
         };
         let (base, tx) = (base.clone(), tx.clone());

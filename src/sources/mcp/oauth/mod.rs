@@ -49,10 +49,23 @@ pub(super) fn allowed(settings: &HttpSettings) -> bool {
             .any(|k| k.eq_ignore_ascii_case("authorization"))
 }
 
-/// OAuth error codes of a refresh the authorization server refused for good (RFC 6749
-/// §5.2): the grant or the client is unknown to it (it forgot them, or revoked them). rmcp
-/// reports only `invalid_grant` as a rejection; the others come as a failed refresh.
-const REFUSED_FOR_GOOD: [&str; 3] = ["invalid_grant", "invalid_client", "unauthorized_client"];
+/// Error codes an authorization server may answer a refresh with that pass: asking again
+/// later may succeed (RFC 6749 §4.1.2.1 names them; some servers use them at the token
+/// endpoint too).
+const PASSING: [&str; 2] = ["temporarily_unavailable", "server_error"];
+
+/// Whether a failed refresh (`why`, oauth2's text of it) was refused for good, so that
+/// only a new authorization can help: any error response of the token endpoint (RFC 6749
+/// §5.2: `invalid_grant`, `invalid_client`, `unauthorized_client`, `invalid_scope`,
+/// `invalid_request`, `unsupported_grant_type`) but the [`PASSING`] ones, or an answer that
+/// is no token response at all (an HTML error page). A request that could not be sent
+/// (the server is down) is not: the session retries with backoff.
+pub(super) fn refused_for_good(why: &str) -> bool {
+    if why.contains("Server returned error response") {
+        return !PASSING.iter().any(|code| why.contains(code));
+    }
+    why.contains("Failed to parse server response")
+}
 
 /// Whether a failed `initialize` calls for a new authorization: `Some(challenge)` when the
 /// server answered 401 (or 403 for a scope the token lacks) with its `WWW-Authenticate`
@@ -70,7 +83,7 @@ pub(super) fn challenge(e: &ClientInitializeError) -> Option<Option<String>> {
         if let Some(StreamableHttpError::Auth(
             AuthError::TokenRefreshFailed(why) | AuthError::TokenRefreshRejected(why),
         )) = err.downcast_ref::<StreamableHttpError<reqwest::Error>>()
-            && REFUSED_FOR_GOOD.iter().any(|code| why.contains(code))
+            && refused_for_good(why)
         {
             return Some(None);
         }
@@ -119,4 +132,32 @@ pub(super) fn text(e: &dyn std::fmt::Display) -> String {
     let text = e.to_string();
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     crate::secrets::scrub(&line).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_for_good;
+
+    #[test]
+    fn every_refusal_of_the_token_endpoint_but_a_passing_one_calls_for_a_new_authorization() {
+        for code in [
+            "invalid_grant",
+            "invalid_client",
+            "unauthorized_client",
+            "invalid_scope",
+            "invalid_request",
+            "unsupported_grant_type",
+        ] {
+            let why = format!("Server returned error response: {code}: nope");
+            assert!(refused_for_good(&why), "{why}");
+        }
+        assert!(refused_for_good("Failed to parse server response"));
+        assert!(!refused_for_good(
+            "Server returned error response: temporarily_unavailable"
+        ));
+        assert!(!refused_for_good(
+            "Server returned error response: server_error"
+        ));
+        assert!(!refused_for_good("Request failed"));
+    }
 }
