@@ -37,7 +37,7 @@
 #
 # A crash becomes a regression test: minimise the input with
 #   cargo fuzz tmin --sanitizer none <target> fuzz/artifacts/<target>/<crash-file>
-# fix the code, and add the input to tests/fuzz_regressions.rs.
+# fix the code, and add the input to tests/it/fuzz_regressions.rs.
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }

@@ -8,7 +8,7 @@
 //! (measured -58 % to -66 % on a sparse error ratio); VictoriaMetrics' `rate()` divides by
 //! the series' own age instead of the window (-66 % to +33 %). Near the 1 % and 5 %
 //! thresholds the tile's colour then depends on the engine. Counted from zero, both
-//! engines and scrape mode agree with the raw counters (`tests/query_error_ratio.rs`).
+//! engines and scrape mode agree with the raw counters (`tests/e2e/query_error_ratio.rs`).
 //!
 //! The rule, per series `s` at `t` over the window `(t - r, t]`:
 //! - `s` is **born** when it has no sample in the lookback before the window

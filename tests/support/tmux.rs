@@ -10,10 +10,15 @@ pub struct Tmux {
     socket: String,
 }
 
+/// Tmux servers started by this process so far: two tests with the same tag in one test
+/// binary still get a server each.
+static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl Tmux {
     pub fn new(tag: &str) -> Tmux {
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Tmux {
-            socket: format!("mcptop-{tag}-{}", std::process::id()),
+            socket: format!("mcptop-{tag}-{}-{n}", std::process::id()),
         }
     }
 
