@@ -44,7 +44,7 @@ pub struct AuditEntry {
     /// `tools/call` ([`ACTION_TOOLS_CALL`]), `elicitation/create` ([`ACTION_ELICIT`]),
     /// `silence.create` or `silence.expire`.
     pub action: String,
-    /// Server name and where it is: a URL as [`crate::sources::http::redact`] shows it, or
+    /// Server name and where it is: a URL as [`crate::text::url::redact`] shows it, or
     /// the masked stdio command line.
     pub endpoint: String,
     /// The tool name; for silences, the silence ID (or, when none was created, the

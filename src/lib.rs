@@ -16,6 +16,7 @@ pub mod model;
 pub mod private;
 pub mod secrets;
 pub mod sources;
+pub mod text;
 pub mod tui;
 pub mod ui;
 pub mod watch;

@@ -204,7 +204,7 @@ impl App {
             cfg.alertmanager
                 .urls
                 .iter()
-                .map(|u| crate::sources::http::redact(u))
+                .map(|u| crate::text::url::redact(u))
                 .collect(),
             priorities,
         );
@@ -218,7 +218,7 @@ impl App {
         let loki = cfg.loki.url.as_ref().map(|url| LokiState {
             tenant: cfg.loki.tenant.clone(),
             ..LokiState::new(
-                crate::sources::http::redact(url),
+                crate::text::url::redact(url),
                 cfg.loki.query_for(&cfg.target_name()),
                 cfg.loki.max_lines,
                 cfg.loki.max_bytes,
@@ -256,7 +256,7 @@ impl App {
         }
         Ok(App {
             target_name,
-            target_url: crate::sources::http::redact(&target_url),
+            target_url: crate::text::url::redact(&target_url),
             no_target,
             dashboard,
             keymap,

@@ -44,7 +44,7 @@ impl QuerySource {
                     (
                         e.name.clone(),
                         e.selector_text(),
-                        crate::sources::http::redact(&e.url),
+                        crate::text::url::redact(&e.url),
                     )
                 })
                 .collect(),

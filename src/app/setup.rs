@@ -20,8 +20,8 @@ pub fn mcp_state(servers: &[McpServerConfig], log_lines: usize) -> McpState {
 /// command line with secret-looking parts masked. Env values and headers never appear.
 pub fn endpoint(t: &McpTransport) -> String {
     match t {
-        McpTransport::Http { url, .. } => crate::sources::http::redact(url),
-        McpTransport::Sse { url } => format!("sse {}", crate::sources::http::redact(url)),
+        McpTransport::Http { url, .. } => crate::text::url::redact(url),
+        McpTransport::Sse { url } => format!("sse {}", crate::text::url::redact(url)),
         McpTransport::Stdio { command, args, .. } => {
             // `--token abc`: the value after a flag named like a secret is masked too.
             let mut words = vec![command.clone()];

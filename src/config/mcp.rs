@@ -114,11 +114,11 @@ impl fmt::Debug for McpTransport {
     }
 }
 
-/// The URL as [`crate::sources::http::redact`] shows it; `<unparsable URL>` when it does
+/// The URL as [`crate::text::url::redact`] shows it; `<unparsable URL>` when it does
 /// not parse (the text could be anything).
 fn masked_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
-        Ok(_) => crate::sources::http::redact(url),
+        Ok(_) => crate::text::url::redact(url),
         Err(_) => "<unparsable URL>".to_string(),
     }
 }

@@ -64,7 +64,7 @@ impl std::fmt::Debug for PromEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PromEnv")
             .field("name", &self.name)
-            .field("url", &crate::sources::http::redact(&self.url))
+            .field("url", &crate::text::url::redact(&self.url))
             .field("selector", &self.selector_text())
             .field("timeout", &self.timeout)
             .field("http", &self.http)

@@ -122,7 +122,7 @@ impl Target {
 
     /// The metrics URL as it may be shown or logged (credentials and query values masked).
     pub fn shown_url(&self) -> String {
-        crate::sources::http::redact(self.metrics_url.as_str())
+        crate::text::url::redact(self.metrics_url.as_str())
     }
 }
 

@@ -1,7 +1,8 @@
-//! The HTTP plumbing the sources share: bounded bodies, short error texts fit for a panel,
-//! URLs with their credentials masked. Clients are built by [`super::endpoint`].
+//! The HTTP plumbing the sources share: bounded bodies and short error texts fit for a
+//! panel; URLs with their credentials masked and bodies judged are [`crate::text`]'s,
+//! re-exported. Clients are built by [`super::endpoint`].
 
-use reqwest::{Response, Url};
+use reqwest::Response;
 
 /// Reads a response body of at most `max_bytes`, failing (without buffering the rest) when
 /// it is larger. See [`read_capped_into`].
@@ -106,92 +107,8 @@ pub async fn read_prefix(mut resp: Response, max_bytes: usize) -> Vec<u8> {
     body
 }
 
-/// The URL as it may be shown or logged: user and password removed, query values (which
-/// may carry an API key) replaced by `***` with their names kept, fragment dropped. Text
-/// that is not a URL is returned as it is.
-pub fn redact(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(u)
-            if u.username().is_empty()
-                && u.password().is_none()
-                && u.query().is_none()
-                && u.fragment().is_none() =>
-        {
-            url.to_string()
-        }
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            let names: Vec<String> = u.query_pairs().map(|(k, _)| format!("{k}=***")).collect();
-            u.set_query((!names.is_empty()).then(|| names.join("&")).as_deref());
-            u.set_fragment(None);
-            u.to_string()
-        }
-        Err(_) => url.to_string(),
-    }
-}
-
-/// Whether a body is binary rather than text: not UTF-8, or holding control characters
-/// other than tab, CR and LF. Such a body is described by its size, never shown.
-pub fn is_binary(body: &[u8]) -> bool {
-    match std::str::from_utf8(body) {
-        Ok(text) => text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')),
-        Err(_) => true,
-    }
-}
-
-/// What an HTML page is, for an error line: `an HTML page (<its title>)`, or without a
-/// title `an HTML page: <its text, tags removed>`; `None` for a body that is not HTML.
-/// Proxies and load balancers answer errors with such pages.
-pub fn html_page(text: &str) -> Option<String> {
-    html_page_raw(text).map(|page| crate::inbound::text(&page).into_owned())
-}
-
-fn html_page_raw(text: &str) -> Option<String> {
-    let t = text.trim_start();
-    let lower: String = t.chars().take(15).collect::<String>().to_ascii_lowercase();
-    if !(lower.starts_with("<html") || lower.starts_with("<!doctype html")) {
-        return None;
-    }
-    let title = t
-        .split_once("<title>")
-        .and_then(|(_, rest)| rest.split_once("</title>"))
-        .map(|(title, _)| title.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|title| !title.is_empty());
-    if let Some(title) = title {
-        return Some(format!(
-            "an HTML page ({})",
-            title.chars().take(120).collect::<String>()
-        ));
-    }
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in t.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(120)
-        .collect();
-    Some(if text.is_empty() {
-        "an HTML page".to_string()
-    } else {
-        format!("an HTML page: {text}")
-    })
-}
+pub use crate::text::body::{html_page, is_binary};
+pub use crate::text::url::redact;
 
 /// `HTTP 503 Service Unavailable: <start of body>` for a non-success answer.
 pub async fn status_error(resp: Response) -> String {
@@ -215,22 +132,5 @@ pub async fn status_error(resp: Response) -> String {
         format!("HTTP {status}")
     } else {
         format!("HTTP {status}: {first}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-
-    #[test]
-    fn redact_removes_credentials() {
-        assert_eq!(
-            super::redact("https://ops:s3cret@mcp.example:8443/metrics"),
-            "https://mcp.example:8443/metrics"
-        );
-        assert_eq!(super::redact("http://127.0.0.1:1"), "http://127.0.0.1:1");
-        assert_eq!(
-            super::redact("https://mcp.example/mcp?token=abc&x=1#frag"),
-            "https://mcp.example/mcp?token=***&x=***"
-        );
     }
 }

@@ -198,7 +198,7 @@ fn render_detail(
             };
             lines.push(field(
                 "uri",
-                mask_text(&crate::sources::http::redact(&r.uri)).into_owned(),
+                mask_text(&crate::text::url::redact(&r.uri)).into_owned(),
             ));
             lines.extend(r.mime.clone().map(|m| field("mimeType", m)));
             lines.extend(

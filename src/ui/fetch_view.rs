@@ -29,7 +29,7 @@ pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffe
         .servers
         .get(f.server)
         .map_or("?", |s| s.name.as_str());
-    let target = mask_text(&crate::sources::http::redact(f.request.target())).into_owned();
+    let target = mask_text(&crate::text::url::redact(f.request.target())).into_owned();
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border())

@@ -266,7 +266,7 @@ pub enum AmUpdate {
     Written {
         request: u64,
         write: AmWrite,
-        /// The instance that answered, as [`crate::sources::http::redact`] shows it (the
+        /// The instance that answered, as [`crate::text::url::redact`] shows it (the
         /// first one tried when none answered).
         endpoint: String,
         /// The silence ID (created, or expired); or the error, with Alertmanager's own

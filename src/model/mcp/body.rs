@@ -201,7 +201,7 @@ pub(super) fn content(b: &mut Body, block: &Content) {
             &format!(
                 "→ resource link {}<{}>{}",
                 name.as_deref().map(|n| format!("{n} ")).unwrap_or_default(),
-                mask_text(&crate::sources::http::redact(uri)),
+                mask_text(&crate::text::url::redact(uri)),
                 mime.as_deref()
                     .map(|m| format!(" ({m})"))
                     .unwrap_or_default()
@@ -217,7 +217,7 @@ pub(super) fn content(b: &mut Body, block: &Content) {
                 BodyKind::Media,
                 &format!(
                     "[resource <{}>{}, {}]",
-                    mask_text(&crate::sources::http::redact(uri)),
+                    mask_text(&crate::text::url::redact(uri)),
                     mime.as_deref().map(|m| format!(" {m}")).unwrap_or_default(),
                     kib(*bytes)
                 ),
