@@ -147,16 +147,35 @@ impl WatchArgs {
     pub fn lists_profiles(&self) -> bool {
         self.profile == Some(ProfileFlag::List)
     }
+
+    /// The flags as the config takes them ([`crate::config::Config::load`]).
+    pub fn flags(&self) -> crate::config::flags::Flags {
+        crate::config::flags::Flags {
+            target: self.target.clone(),
+            config: self.config.clone(),
+            interval: self.interval,
+            timeout: self.timeout,
+            window: self.window,
+            history: self.history,
+            profile: self.profile_choice().cloned(),
+            mcp_config: self.mcp_config.clone(),
+            mcp: self.mcp.clone(),
+            read_only: self.read_only,
+            alertmanager: self.alertmanager.clone(),
+            loki: self.loki.clone(),
+            logql: self.logql.clone(),
+            loki_tenant: self.loki_tenant.clone(),
+            theme: self.theme.clone(),
+            mouse: self.mouse,
+            no_mouse: self.no_mouse,
+            prometheus: self.prometheus.clone(),
+            selector: self.selector.clone(),
+            env: self.env.clone(),
+        }
+    }
 }
 
-/// An MCP server given on the command line with `--mcp [NAME=]URL`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct McpServerArg {
-    /// `NAME` when given, else the URL's `host:port`.
-    pub name: String,
-    /// An `http://` or `https://` URL.
-    pub url: String,
-}
+pub use crate::config::flags::McpServerArg;
 
 /// Reads `[NAME=]URL`. Text before the first `=` is a name only when it holds no `/` (so a
 /// URL with `=` in its query stays whole). The URL is checked with the config
@@ -287,4 +306,84 @@ pub struct DemoArgs {
     /// Start without the load generator
     #[arg(long)]
     pub no_load: bool,
+}
+
+#[cfg(test)]
+mod flags_tests {
+    use std::time::Duration;
+
+    use clap::Parser;
+
+    use super::Cli;
+    use crate::config::flags::{Flags, McpServerArg};
+
+    #[test]
+    fn every_watch_flag_reaches_the_config() {
+        let cli = Cli::try_parse_from([
+            "mcptop",
+            "-t",
+            "http://a:1",
+            "-c",
+            "/c.toml",
+            "--interval",
+            "3s",
+            "--timeout",
+            "1s",
+            "--window",
+            "2m",
+            "--history",
+            "1h",
+            "--profile",
+            "http",
+            "--mcp-config",
+            "/m.json",
+            "--mcp",
+            "x=http://m:1/mcp",
+            "--read-only",
+            "--alertmanager",
+            "http://am:9093",
+            "--loki",
+            "http://l:3100",
+            "--logql",
+            "{a=\"b\"}",
+            "--loki-tenant",
+            "t1",
+            "--theme",
+            "light",
+            "--mouse",
+            "--prometheus",
+            "http://p:9090",
+            "--selector",
+            "{job=\"j\"}",
+            "--env",
+            "prod",
+        ])
+        .expect("flags parse");
+        let want = Flags {
+            target: vec!["http://a:1".into()],
+            config: Some("/c.toml".into()),
+            interval: Some(Duration::from_secs(3)),
+            timeout: Some(Duration::from_secs(1)),
+            window: Some(Duration::from_secs(120)),
+            history: Some(Duration::from_secs(3600)),
+            profile: Some("http".parse().expect("a profile")),
+            mcp_config: vec!["/m.json".into()],
+            mcp: vec![McpServerArg {
+                name: "x".into(),
+                url: "http://m:1/mcp".into(),
+            }],
+            read_only: true,
+            alertmanager: vec!["http://am:9093".into()],
+            loki: Some("http://l:3100".into()),
+            logql: Some("{a=\"b\"}".into()),
+            loki_tenant: Some("t1".into()),
+            theme: Some("light".into()),
+            mouse: true,
+            no_mouse: false,
+            prometheus: Some("http://p:9090".into()),
+            selector: Some("{job=\"j\"}".into()),
+            env: Some("prod".into()),
+        };
+        assert_eq!(cli.watch.flags(), want);
+    }
 }

@@ -28,7 +28,7 @@ async fn main() {
     }
     let log = mcptop::logging::init();
     let outcome = match cli.command {
-        None => match Config::load(&cli.watch) {
+        None => match Config::load(&cli.watch.flags()) {
             Ok(cfg) => mcptop::app::run(cfg).await,
             Err(e) => Err(e.into()),
         },
@@ -118,7 +118,7 @@ async fn other_command(command: Command, watch: &WatchArgs) -> Result<()> {
 async fn snapshot(args: mcptop::cli::SnapshotArgs, watch: &WatchArgs) -> Result<()> {
     use mcptop::app::snapshot::{Progress, collect_note, default_collect, write_report};
     use std::io::IsTerminal;
-    let cfg = Config::load(watch)?;
+    let cfg = Config::load(&watch.flags())?;
     let collect = args.collect.unwrap_or_else(|| default_collect(&cfg));
     let mut progress = Progress::new(collect_note(&cfg), std::io::stderr().is_terminal());
     let app = mcptop::app::gather(cfg, collect, |c| {
@@ -157,7 +157,7 @@ fn print_all(bytes: &[u8]) -> Result<()> {
 
 /// `mcptop watch`: the exit code of the watch (3 for a config that does not load).
 async fn deploy_watch(args: mcptop::cli::DeployWatchArgs, watch: &WatchArgs) -> i32 {
-    let cfg = match Config::load(watch) {
+    let cfg = match Config::load(&watch.flags()) {
         Ok(cfg) => cfg,
         Err(e) => {
             eprintln!("mcptop watch: {e}");
@@ -205,7 +205,7 @@ async fn demo(args: DemoArgs, mut watch: WatchArgs) -> Result<Option<mcptop::tui
             name: "demo".into(),
             url: format!("{url}/mcp"),
         });
-        match Config::load(&watch) {
+        match Config::load(&watch.flags()) {
             Ok(mut cfg) => {
                 cfg.target.name.get_or_insert_with(|| "demo".into());
                 mcptop::app::run(cfg).await

@@ -458,7 +458,7 @@ fn load(flags: &[&str], toml: &str) -> Result<Config, ConfigError> {
     let mut argv = vec!["mcptop", "--config", path.as_str()];
     argv.extend_from_slice(flags);
     let cli = Cli::try_parse_from(argv).expect("flags parse");
-    Config::load(&cli.watch)
+    Config::load(&cli.watch.flags())
 }
 
 #[test]

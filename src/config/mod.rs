@@ -9,6 +9,7 @@ pub mod endpoint;
 mod error;
 mod file;
 pub mod file_sd;
+pub mod flags;
 mod http;
 mod keys;
 pub mod loki;
@@ -37,8 +38,8 @@ pub use prometheus::{NoCache, PromEnv, PrometheusConfig};
 pub use target::{Target, TargetConfig, TargetEntry};
 pub use validate::MAX_HISTORY;
 
-use crate::cli::WatchArgs;
 use crate::model::profile::CustomProfile;
+use flags::Flags;
 
 /// The whole configuration, after defaults, file, flags and imports are merged. Read from
 /// TOML through `file.rs` (each table below is one top-level table of the file).
@@ -299,7 +300,7 @@ impl Config {
     /// Errors: unreadable file; TOML or schema errors as `file:line:col: key `k`: message`;
     /// an import that cannot be read or is not an MCP client config (see
     /// [`mcp_import::import`]); a binding naming no server.
-    pub fn load(args: &WatchArgs) -> Result<Config, ConfigError> {
+    pub fn load(args: &Flags) -> Result<Config, ConfigError> {
         let parsed = match &args.config {
             Some(path) => file::read(path)?,
             None => match default_path() {
@@ -313,10 +314,10 @@ impl Config {
     /// Parses a config from TOML text; `origin` names the file in errors. Like
     /// [`Config::load`] without flags: `mcp.import` files are read and bindings checked.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Config, ConfigError> {
-        Self::finish(file::parse(text, origin)?, &WatchArgs::default())
+        Self::finish(file::parse(text, origin)?, &Flags::default())
     }
 
-    fn finish(parsed: file::Parsed, args: &WatchArgs) -> Result<Config, ConfigError> {
+    fn finish(parsed: file::Parsed, args: &Flags) -> Result<Config, ConfigError> {
         let file::Parsed {
             config: mut cfg,
             binding_servers,
@@ -371,9 +372,9 @@ impl Config {
     }
 
     /// Errors: two `--mcp` flags with one name.
-    fn apply_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
+    fn apply_flags(&mut self, args: &Flags) -> Result<(), ConfigError> {
         self.apply_target_flags(&args.target)?;
-        if let Some(p) = args.profile_choice() {
+        if let Some(p) = &args.profile {
             // The flag is for every target, `[[targets]]` entries with their own included.
             self.target.profile = p.clone();
             for e in &mut self.targets {
@@ -483,7 +484,7 @@ impl Config {
     /// `default`); `--selector` its selector; `--env NAME` picks the starting one.
     ///
     /// Errors: a bad selector, an unknown environment, or `--selector` without an API.
-    fn apply_prometheus_flags(&mut self, args: &WatchArgs) -> Result<(), ConfigError> {
+    fn apply_prometheus_flags(&mut self, args: &Flags) -> Result<(), ConfigError> {
         if let Some(name) = &args.env {
             if self.prometheus.position(name).is_none() {
                 let known: Vec<&str> = self

@@ -63,7 +63,7 @@ fn flags_override_file() {
         "[target]\nurl = \"http://a:1\"\n[scrape]\ninterval = \"5s\"\n",
     )
     .expect("write");
-    let args = WatchArgs {
+    let args = Flags {
         config: Some(path),
         target: vec!["http://b:2".into()],
         interval: Some(Duration::from_secs(1)),
@@ -77,7 +77,7 @@ fn flags_override_file() {
 
 #[test]
 fn missing_explicit_config_is_an_error() {
-    let args = WatchArgs {
+    let args = Flags {
         config: Some("/nonexistent/mcptop.toml".into()),
         ..Default::default()
     };
@@ -250,7 +250,7 @@ fn target_flags_replace_the_file_and_keep_credentials_on_their_origin_only() {
         "the configured origin keeps its token"
     );
     assert!(cfg.scrape_fleet());
-    let err = Config::load(&WatchArgs {
+    let err = Config::load(&Flags {
         target: vec!["http://u:pw-planted@h:1".into()],
         ..Default::default()
     })
@@ -315,7 +315,7 @@ fn the_profile_flag_is_for_every_target() {
         "http",
     ])
     .expect("flags");
-    let cfg = Config::load(&cli.watch).expect("loads");
+    let cfg = Config::load(&cli.watch.flags()).expect("loads");
     let kinds: Vec<String> = cfg
         .scrape_targets()
         .expect("targets")
@@ -327,7 +327,7 @@ fn the_profile_flag_is_for_every_target() {
 
 /// The config at `path` with `--target` flags.
 fn load_with_targets(path: &Path, targets: &[&str]) -> Config {
-    Config::load(&WatchArgs {
+    Config::load(&Flags {
         config: Some(path.to_path_buf()),
         target: targets.iter().map(|t| t.to_string()).collect(),
         ..Default::default()

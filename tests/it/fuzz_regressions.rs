@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use mcptop::cli::WatchArgs;
+use mcptop::config::flags::Flags;
 use mcptop::config::{Config, ConfigError};
 
 /// The `config` target's minimised crash: a scrape interval so long (1e19 s, inside
@@ -36,7 +36,7 @@ fn interval_flag_too_long_to_double_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("empty.toml");
     std::fs::write(&path, "").expect("write the config");
-    let args = WatchArgs {
+    let args = Flags {
         config: Some(path),
         interval: Some(Duration::from_secs(10_000_000_000_000_000_000)),
         ..Default::default()

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use mcptop::cli::WatchArgs;
+use mcptop::config::flags::Flags;
 use mcptop::config::mcp::{McpServerConfig, McpTransport};
 use mcptop::config::mcp_import::{Imported, import, import_with_env};
 use mcptop::config::{Config, ConfigError};
@@ -285,7 +285,7 @@ fn loaded_config_debug_hides_header_and_env_values() {
     let dir = tempfile::tempdir().expect("tempdir");
     let toml = dir.path().join("c.toml");
     std::fs::write(&toml, "").expect("write");
-    let args = WatchArgs {
+    let args = Flags {
         config: Some(toml),
         mcp_config: vec![
             fixture("claude_code.mcp.json"),
