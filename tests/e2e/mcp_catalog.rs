@@ -11,62 +11,18 @@ use crate::support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use mcptop::config::mcp::{McpServerConfig, McpTransport};
 use mcptop::model::mcp::catalog::{
     Catalog, FetchId, FetchRequest, Fetched, entries, expand_template,
 };
 use mcptop::model::mcp::{Content, McpCommand, McpUpdate};
-use mcptop::sources::Update;
-use mcptop::sources::mcp::{self, McpHandle};
 use serde_json::{Map, Value, json};
+use support::mcp_probe::Probe;
 use support::peers;
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
 
 /// Long enough for a slow CI machine; these are correctness tests, not timing tests.
 const WAIT: Duration = Duration::from_secs(30);
 
-/// One source under test.
-struct Probe {
-    rx: mpsc::Receiver<Update>,
-    handle: McpHandle,
-    _tasks: JoinSet<()>,
-}
-
 impl Probe {
-    fn start(transport: McpTransport) -> Probe {
-        let (tx, rx) = mpsc::channel(1024);
-        let mut tasks = JoinSet::new();
-        let cfg = McpServerConfig {
-            name: "peer".into(),
-            transport,
-        };
-        let settings = support::mcp_fixture::client_settings("info");
-        let handle = mcp::spawn(0, cfg, settings, tx, &mut tasks);
-        Probe {
-            rx,
-            handle,
-            _tasks: tasks,
-        }
-    }
-
-    /// The next update that `pick` accepts.
-    async fn next<T>(&mut self, what: &str, mut pick: impl FnMut(McpUpdate) -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(Update::Mcp(u))) => {
-                    if let Some(t) = pick(u) {
-                        return t;
-                    }
-                }
-                Ok(Some(_)) => {}
-                Ok(None) => panic!("source ended while waiting for {what}"),
-                Err(_) => panic!("no {what} within {WAIT:?}"),
-            }
-        }
-    }
-
     async fn catalog(&mut self) -> Catalog {
         self.next("a catalog", |u| match u {
             McpUpdate::Catalog { catalog, .. } => Some(catalog),
@@ -134,7 +90,7 @@ async fn python_pages_resources_reads_text_json_blob_templates_and_prompts() {
         "{} is part of the checkout",
         script.display()
     );
-    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()));
+    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()), WAIT);
     let cat = p.catalog().await;
     assert!(cat.offers_resources && cat.offers_prompts, "{cat:?}");
 
@@ -244,7 +200,7 @@ async fn everything_lists_docs_templates_and_prompts_and_reads_them() {
     let Some(script) = peers::everything_script() else {
         return;
     };
-    let mut p = Probe::start(peers::everything_stdio(&script));
+    let mut p = Probe::start(peers::everything_stdio(&script), WAIT);
     let cat = p.catalog().await;
     let resources = entries(&cat.resources);
     let doc = resources
@@ -348,7 +304,7 @@ async fn everything_lists_again_on_list_changed_and_sends_updates_to_a_followed_
     let Some(script) = peers::everything_script() else {
         return;
     };
-    let mut p = Probe::start(peers::everything_stdio(&script));
+    let mut p = Probe::start(peers::everything_stdio(&script), WAIT);
     let cat = p.catalog().await;
     assert!(
         cat.can_subscribe,
@@ -457,7 +413,7 @@ async fn a_server_without_subscriptions_is_not_asked() {
         return;
     };
     let script = peers::peers_dir().join("python/catalog_server.py");
-    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()));
+    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()), WAIT);
     let cat = p.catalog().await;
     assert!(!cat.can_subscribe, "{cat:?}");
     p.handle
@@ -488,7 +444,7 @@ async fn python_acknowledges_set_level_at_connect_and_at_runtime() {
         return;
     };
     let script = peers::peers_dir().join("python/catalog_server.py");
-    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()));
+    let mut p = Probe::start(peers::python_stdio(&python, &script, BTreeMap::new()), WAIT);
     let level_set = |u: McpUpdate| match u {
         McpUpdate::LogLevel { level, result, .. } => Some((level, result)),
         _ => None,

@@ -8,16 +8,13 @@ use crate::support;
 
 use std::time::Duration;
 
-use mcptop::config::mcp::{McpServerConfig, McpTransport};
+use mcptop::config::mcp::McpTransport;
 use mcptop::model::mcp::{
     CallId, CallOutcome, Content, McpCommand, McpUpdate, TaskState, TaskSupport, ToolInfo,
 };
-use mcptop::sources::Update;
-use mcptop::sources::mcp::{self, McpHandle};
 use serde_json::json;
+use support::mcp_probe::Probe;
 use support::peers;
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
 
 /// Long enough for a slow CI machine; these are correctness tests, not timing tests.
 const WAIT: Duration = Duration::from_secs(40);
@@ -32,46 +29,7 @@ const STAGES: [&str; 4] = [
     "Generating report...",
 ];
 
-struct Probe {
-    rx: mpsc::Receiver<Update>,
-    handle: McpHandle,
-    _tasks: JoinSet<()>,
-}
-
 impl Probe {
-    fn start(transport: McpTransport) -> Probe {
-        let (tx, rx) = mpsc::channel(1024);
-        let mut tasks = JoinSet::new();
-        let cfg = McpServerConfig {
-            name: "peer".into(),
-            transport,
-        };
-        let settings = support::mcp_fixture::client_settings("info");
-        let handle = mcp::spawn(0, cfg, settings, tx, &mut tasks);
-        Probe {
-            rx,
-            handle,
-            _tasks: tasks,
-        }
-    }
-
-    /// The next update that `pick` accepts.
-    async fn next<T>(&mut self, what: &str, mut pick: impl FnMut(McpUpdate) -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(Update::Mcp(u))) => {
-                    if let Some(t) = pick(u) {
-                        return t;
-                    }
-                }
-                Ok(Some(_)) => {}
-                Ok(None) => panic!("source ended while waiting for {what}"),
-                Err(_) => panic!("no {what} within {WAIT:?}"),
-            }
-        }
-    }
-
     /// The first tools list holding the task tool (server-everything adds it after
     /// `initialize` and says so with `notifications/tools/list_changed`).
     async fn tools(&mut self) -> Vec<ToolInfo> {
@@ -188,7 +146,7 @@ async fn a_task_tool_over_stdio_is_marked_polled_to_its_report_and_cancellable()
     let Some(script) = peers::everything_script() else {
         return;
     };
-    let mut p = Probe::start(peers::everything_stdio(&script));
+    let mut p = Probe::start(peers::everything_stdio(&script), WAIT);
     task_tool_is_marked(&p.tools().await);
     research_completes(&mut p, 1).await;
 
@@ -211,10 +169,13 @@ async fn a_task_tool_over_streamable_http_is_marked_and_polled_to_its_report() {
         return;
     };
     let server = peers::EverythingHttp::start(&script, peers::free_port());
-    let mut p = Probe::start(McpTransport::Http {
-        url: server.url(),
-        http: Default::default(),
-    });
+    let mut p = Probe::start(
+        McpTransport::Http {
+            url: server.url(),
+            http: Default::default(),
+        },
+        WAIT,
+    );
     task_tool_is_marked(&p.tools().await);
     research_completes(&mut p, 1).await;
 }
@@ -227,7 +188,7 @@ async fn a_task_that_needs_input_asks_the_operator_through_tasks_result() {
     let Some(script) = peers::everything_script() else {
         return;
     };
-    let mut p = Probe::start(peers::everything_stdio(&script));
+    let mut p = Probe::start(peers::everything_stdio(&script), WAIT);
     p.tools().await;
     p.handle
         .send(McpCommand::Call {

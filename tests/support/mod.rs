@@ -20,6 +20,7 @@ pub mod loki_run;
 pub mod loki_serve;
 pub mod loki_tail;
 pub mod mcp_fixture;
+pub mod mcp_probe;
 pub mod oauth;
 pub mod peers;
 pub mod prometheus;
