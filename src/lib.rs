@@ -8,7 +8,6 @@ pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod config;
-pub mod demo;
 pub mod exit;
 pub mod inbound;
 pub mod logging;

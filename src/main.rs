@@ -3,7 +3,7 @@ use color_eyre::eyre::Result;
 
 use mcptop::cli::{Cli, Command, DemoArgs, McpServerArg, WatchArgs};
 use mcptop::config::Config;
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 
 // Two workers whatever the host: the dashboard's work is a few sockets and one frame a
 // second, and each worker thread costs its own stack and malloc arena, so a 64-core bastion

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::demo::fake::{self, PEOPLE, WORDS, chance, number, pick};
+use crate::fake::{self, PEOPLE, WORDS, chance, number, pick};
 
 /// `(tool, weight in permille)`; the weights sum to 1000.
 const TOOLS: &[(&str, u64)] = &[

@@ -17,8 +17,8 @@ use rmcp::model::{
 use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use crate::demo::metrics::{CANCELLED, Metrics, TOOL_ERROR};
-use crate::demo::state::Knobs;
+use crate::metrics::{CANCELLED, Metrics, TOOL_ERROR};
+use crate::state::Knobs;
 
 pub(crate) const SERVER_NAME: &str = "mcptop-demo";
 /// `gen_ai_tool_name` of a tools/call for a tool the server does not have.

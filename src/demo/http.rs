@@ -11,9 +11,9 @@ use axum::routing::get;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
-use crate::demo::expo;
-use crate::demo::handler::{DemoHandler, Shared};
-use crate::demo::metrics::Metrics;
+use crate::expo;
+use crate::handler::{DemoHandler, Shared};
+use crate::metrics::Metrics;
 
 /// Room for the load generator's concurrent requests on one session.
 const SESSION_CHANNEL_CAPACITY: usize = 256;

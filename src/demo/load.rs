@@ -18,7 +18,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::{Instant, sleep, sleep_until, timeout};
 
-use crate::demo::{args, fake};
+use crate::{args, fake};
 
 /// Most calls in flight at once; arrivals beyond it are skipped.
 pub(crate) const MAX_IN_FLIGHT: usize = 64;

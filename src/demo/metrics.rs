@@ -8,7 +8,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::demo::{expo, process};
+use crate::{expo, process};
 
 /// Bucket bounds the OpenTelemetry MCP conventions recommend for both histograms.
 pub(crate) const DURATION_BUCKETS: [f64; 14] = [

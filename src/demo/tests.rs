@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::demo::{DemoOptions, DemoServer, LoadOptions};
+use crate::{DemoOptions, DemoServer, LoadOptions};
 
 /// How long a test waits for the load generator to have done something.
 const WAIT: Duration = Duration::from_secs(30);
@@ -107,7 +107,7 @@ async fn tools_are_listed_with_annotations_and_generated_arguments_are_valid()
     })
     .await?;
     let base = format!("http://{}", server.addr);
-    let client = crate::demo::load::connect(&format!("{base}/mcp"))
+    let client = crate::load::connect(&format!("{base}/mcp"))
         .await
         .map_err(color_eyre::eyre::Report::msg)?;
     let info = client
@@ -132,7 +132,7 @@ async fn tools_are_listed_with_annotations_and_generated_arguments_are_valid()
 
     assert_eq!(info.map(|i| i.name).as_deref(), Some("mcptop-demo"));
     let mut listed: Vec<_> = tools.iter().map(|t| t.name.to_string()).collect();
-    let mut expected: Vec<_> = crate::demo::args::tool_names().map(str::to_owned).collect();
+    let mut expected: Vec<_> = crate::args::tool_names().map(str::to_owned).collect();
     listed.sort();
     expected.sort();
     assert_eq!(listed, expected);

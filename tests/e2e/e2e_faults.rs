@@ -7,7 +7,7 @@ use crate::support;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use support::faulty::{Fault, Faulty};
 use support::tmux::{Tmux, shell_quote};
 

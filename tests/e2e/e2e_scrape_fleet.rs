@@ -9,7 +9,7 @@ use crate::support;
 use std::path::Path;
 use std::time::Duration;
 
-use mcptop::demo::DemoServer;
+use mcptop_demo::DemoServer;
 use support::faulty::{Fault, Faulty};
 use support::tmux::{Tmux, shell_quote};
 

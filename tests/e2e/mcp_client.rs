@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::mcp::{
     CallId, CallOutcome, CallResult, ConnState, Content, ElicitAnswer, LogOrigin, McpCommand,
     McpUpdate, ToolInfo,

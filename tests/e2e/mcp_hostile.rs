@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use crossterm::event::KeyCode;
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport};
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::mcp::state::{McpState, ServerState};
 use mcptop::model::mcp::{
     CallId, CallOutcome, ConnState, LogOrigin, McpCommand, McpUpdate, ServerId, ToolInfo,

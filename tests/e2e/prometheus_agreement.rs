@@ -39,7 +39,7 @@ use crate::support;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mcptop::config::Target;
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::alerts::matcher::Matcher;
 use mcptop::model::dashboard::{Dashboard, ModelConfig, Scrape, ScrapedSample};
 use mcptop::model::profile::{Profile, ProfileChoice};

@@ -12,7 +12,7 @@ use crate::support;
 use std::time::Duration;
 
 use mcptop::config::PrometheusConfig;
-use mcptop::demo::DemoServer;
+use mcptop_demo::DemoServer;
 use mcptop::model::profile::ProfileKind;
 use mcptop::model::promql_text::Promql;
 use mcptop::model::query_mode::PromUpdate;

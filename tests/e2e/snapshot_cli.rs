@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_markdown_and_json_of_the_live_numbers() {

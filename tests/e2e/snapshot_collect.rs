@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use support::tmux::{Tmux, shell_quote};
 
 const RATE: f64 = 80.0;

@@ -15,7 +15,7 @@ use mcptop::config::Config;
 use mcptop::config::alerts::AlertmanagerConfig;
 use mcptop::config::loki::{LokiConfig, LokiMode};
 use mcptop::config::prometheus::{PromEnv, PrometheusConfig};
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::alerts::AmUpdate;
 use mcptop::model::logs::LokiUpdate;
 use mcptop::model::query_mode::PromUpdate;

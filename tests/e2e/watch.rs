@@ -6,7 +6,7 @@ use crate::support;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::Value;
 use support::prometheus::{Engine, Job, Prometheus};
 use support::watching::{Watching, judged_ok, lines_and_exit};

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use mcptop::config::Target;
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::dashboard::{Dashboard, ModelConfig};
 use mcptop::model::profile::{ProfileChoice, ProfileKind};
 use mcptop::model::query::sum_rate;

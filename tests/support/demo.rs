@@ -1,6 +1,6 @@
 //! The demo MCP server under load, on a free loopback port.
 
-use mcptop::demo::{DemoOptions, DemoServer, LoadOptions};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 
 /// A demo server calling its tools `rate` times a second (steady: no bursts),
 /// `error_ratio` of them failing, with latencies `(typical, max)` in milliseconds.

@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{ToolResult, text};
-use crate::demo::fake;
-use crate::demo::handler::DemoHandler;
+use crate::fake;
+use crate::handler::DemoHandler;
 
 fn primary() -> String {
     "primary".to_owned()

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{ToolResult, structured, text};
-use crate::demo::fake;
-use crate::demo::handler::DemoHandler;
+use crate::fake;
+use crate::handler::DemoHandler;
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -10,8 +10,8 @@ use rmcp::ErrorData;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::model::{CallToolResult, ContentBlock};
 
-use crate::demo::fake;
-use crate::demo::handler::DemoHandler;
+use crate::fake;
+use crate::handler::DemoHandler;
 
 /// What a tool returns.
 pub(crate) type ToolResult = Result<CallToolResult, ErrorData>;

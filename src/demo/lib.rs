@@ -25,10 +25,10 @@ use color_eyre::eyre::{Result, WrapErr};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::demo::handler::Shared;
-use crate::demo::load::LoadGenerator;
-use crate::demo::metrics::Metrics;
-use crate::demo::state::Knobs;
+use crate::handler::Shared;
+use crate::load::LoadGenerator;
+use crate::metrics::Metrics;
+use crate::state::Knobs;
 
 /// How to run the demo server.
 #[derive(Debug, Clone, Default)]
