@@ -10,13 +10,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
-use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::mcp::{
     CallId, CallOutcome, CallResult, ConnState, Content, ElicitAnswer, LogOrigin, McpCommand,
     McpUpdate, ToolInfo,
 };
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::{Map, Value, json};
 use support::peers;
 use tokio::sync::mpsc;

@@ -16,13 +16,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use crossterm::event::KeyCode;
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport};
-use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::mcp::state::{McpState, ServerState};
 use mcptop::model::mcp::{
     CallId, CallOutcome, ConnState, LogOrigin, McpCommand, McpUpdate, ServerId, ToolInfo,
 };
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use serde_json::{Map, Value};
 use support::drive::{key, render};
 use tokio::sync::mpsc;

@@ -39,7 +39,6 @@ use crate::support;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mcptop::config::Target;
-use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::alerts::matcher::Matcher;
 use mcptop::model::dashboard::{Dashboard, ModelConfig, Scrape, ScrapedSample};
 use mcptop::model::profile::{Profile, ProfileChoice};
@@ -48,6 +47,7 @@ use mcptop::model::series::SeriesKey;
 use mcptop::model::stats::Stats;
 use mcptop::sources::endpoint::Endpoint;
 use mcptop::sources::scrape;
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use support::prometheus::{Job, Prometheus};
 
 /// Scrape interval of both Prometheus and mcptop, ms.

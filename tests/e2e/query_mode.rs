@@ -12,12 +12,12 @@ use crate::support;
 use std::time::Duration;
 
 use mcptop::config::PrometheusConfig;
-use mcptop_demo::DemoServer;
 use mcptop::model::profile::ProfileKind;
 use mcptop::model::promql_text::Promql;
 use mcptop::model::query_mode::PromUpdate;
 use mcptop::sources::prometheus::refresh::{self, Queries};
 use mcptop::sources::{Update, prometheus};
+use mcptop_demo::DemoServer;
 use support::prometheus::{Engine, Job, Prometheus};
 use support::query_source::{env, refresh_where, row, settings};
 use tokio::sync::mpsc;

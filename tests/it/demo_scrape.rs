@@ -4,13 +4,13 @@
 use std::time::{Duration, Instant};
 
 use mcptop::config::Target;
-use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use mcptop::model::dashboard::{Dashboard, ModelConfig};
 use mcptop::model::profile::{ProfileChoice, ProfileKind};
 use mcptop::model::query::sum_rate;
 use mcptop::model::series::{SeriesKey, SeriesStore};
 use mcptop::sources::endpoint::Endpoint;
 use mcptop::sources::scrape;
+use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn computed_request_rate_matches_server_call_count() {
