@@ -18,7 +18,8 @@ pub const USAGE: i32 = 2;
 
 /// A mistake in the command line, the config or the environment: reported in one line
 /// (`mcptop: <message>`) with status [`USAGE`], never with a backtrace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct Usage(String);
 
 impl Usage {
@@ -31,14 +32,6 @@ impl Usage {
         Usage(format!("{report:#}"))
     }
 }
-
-impl std::fmt::Display for Usage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
 
 /// `report` as a usage error (kept as it is if it already is one).
 pub fn usage(report: color_eyre::Report) -> color_eyre::Report {

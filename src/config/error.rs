@@ -1,15 +1,17 @@
 //! Config errors that say where: file, line, column and key.
 
-use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// A config that cannot be used.
-#[derive(Debug, Clone, PartialEq)]
+/// A config that cannot be used. Its `Display` is the operator's text: `path: cannot read
+/// config: …`, `path:line:column: key \`k\`: …`, `key message`, `path: message`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
+    #[error("{}: cannot read config: {message}", path.display())]
     Io { path: PathBuf, message: String },
     /// The file is not valid TOML or does not match the schema.
+    #[error("{}:{line}:{column}: {}{message}", path.display(), key_prefix(key))]
     Syntax {
         path: PathBuf,
         /// 1-based line and column of the offending text.
@@ -20,9 +22,11 @@ pub enum ConfigError {
         message: String,
     },
     /// A value is well-formed but not allowed.
+    #[error("{key} {message}")]
     Invalid { key: String, message: String },
     /// A file was read but cannot be used as a whole (e.g. a JSON client config with neither
     /// `mcpServers` nor `servers`).
+    #[error("{}: {message}", path.display())]
     Unusable { path: PathBuf, message: String },
 }
 
@@ -181,29 +185,9 @@ fn array_name(line: &str) -> Option<String> {
         .map(|(name, _)| name.trim().to_string())
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::Io { path, message } => {
-                write!(f, "{}: cannot read config: {message}", path.display())
-            }
-            ConfigError::Syntax {
-                path,
-                line,
-                column,
-                key,
-                message,
-            } => {
-                write!(f, "{}:{line}:{column}: ", path.display())?;
-                if let Some(k) = key {
-                    write!(f, "key `{k}`: ")?;
-                }
-                write!(f, "{message}")
-            }
-            ConfigError::Invalid { key, message } => write!(f, "{key} {message}"),
-            ConfigError::Unusable { path, message } => write!(f, "{}: {message}", path.display()),
-        }
-    }
+/// `key \`k\`: ` before a syntax error's message when the key is known.
+fn key_prefix(key: &Option<String>) -> String {
+    key.as_ref()
+        .map(|k| format!("key `{k}`: "))
+        .unwrap_or_default()
 }
-
-impl std::error::Error for ConfigError {}

@@ -51,6 +51,22 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Why scrape mode's targets could not start; `Display` is the operator's text, which says
+/// which target or file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpawnError {
+    /// The configured targets cannot be used (e.g. a target URL that does not parse).
+    #[error("{0}")]
+    Targets(String),
+    /// One configured target's HTTP client cannot be built: a CA file, an unset token
+    /// variable, a header (the reason as [`endpoint::Endpoint::new`] says it).
+    #[error("target {target}: {reason}")]
+    Client { target: String, reason: String },
+    /// `targets_file` cannot be read or parsed at start (the message names the file).
+    #[error("{0}")]
+    TargetsFile(String),
+}
+
 /// Starts scrape mode's targets (their scrape and health tasks, and the watch of
 /// `targets_file`); the first update is [`Update::Targets`].
 ///
@@ -59,8 +75,8 @@ pub fn now_ms() -> i64 {
 pub fn spawn(
     cfg: &crate::config::Config,
     tx: tokio::sync::mpsc::Sender<Update>,
-) -> color_eyre::Result<tokio::task::JoinSet<()>> {
-    let targets = targets::prepare(cfg).map_err(color_eyre::eyre::Report::msg)?;
+) -> Result<tokio::task::JoinSet<()>, SpawnError> {
+    let targets = targets::prepare(cfg)?;
     let mut set = tokio::task::JoinSet::new();
     set.spawn(targets.run(tx));
     Ok(set)

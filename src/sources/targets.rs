@@ -45,8 +45,8 @@ struct Timing {
 /// Errors: a target that does not resolve, an HTTP client that cannot be built for one
 /// of the configured targets (a CA file, an unset token variable: said with the target's
 /// name), or a `targets_file` that cannot be read at start.
-pub fn prepare(cfg: &Config) -> Result<Targets, String> {
-    let fixed = cfg.scrape_targets()?;
+pub fn prepare(cfg: &Config) -> Result<Targets, super::SpawnError> {
+    let fixed = cfg.scrape_targets().map_err(super::SpawnError::Targets)?;
     let timing = Timing {
         interval: cfg.scrape.interval,
         timeout: cfg.scrape.timeout(),
@@ -57,11 +57,14 @@ pub fn prepare(cfg: &Config) -> Result<Targets, String> {
         },
     };
     for t in &fixed {
-        client(t, timing.timeout).map_err(|e| format!("target {}: {e}", t.name))?;
+        client(t, timing.timeout).map_err(|reason| super::SpawnError::Client {
+            target: t.name.clone(),
+            reason,
+        })?;
     }
     let mut file = None;
     if let Some(path) = &cfg.target.targets_file {
-        let (entries, stamp) = read_file(path)?;
+        let (entries, stamp) = read_file(path).map_err(super::SpawnError::TargetsFile)?;
         file = Some(FileState {
             path: path.clone(),
             stamp,

@@ -21,7 +21,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
 
 /// Exposition format of a scrape body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,8 +199,9 @@ impl<'a> Exposition<'a> {
     }
 }
 
-/// Why a body failed to parse.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a body failed to parse; shown as `line N: message`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
 pub struct ParseError {
     /// 1-based line number of the offending line (for a missing `# EOF`, the
     /// line after the last line).
@@ -209,14 +209,6 @@ pub struct ParseError {
     /// What was expected and what was found.
     pub message: String,
 }
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 const HELP: u8 = 1;
 const TYPE: u8 = 2;
