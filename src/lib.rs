@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod exit;
 pub mod inbound;
+pub mod input;
 pub mod logging;
 pub mod model;
 pub mod private;
