@@ -1,7 +1,11 @@
 //! Actions and the keymap that binds keys to them. The help overlay is generated from the
 //! same keymap, so it cannot drift from what the keys do.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod key;
+
+#[cfg(test)]
+pub(crate) use key::testing;
+pub use key::{Key, KeyCode, KeyPress, Mods};
 
 /// What the fleet key says when there is no fleet.
 /// Short, so that the footer's counters beside it stay whole on an 80-column terminal.
@@ -195,133 +199,6 @@ impl Action {
     }
 }
 
-/// A key with modifiers, as written in help (`q`, `?`, `Esc`, `Ctrl-C`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-impl Key {
-    pub const fn plain(code: KeyCode) -> Key {
-        Key {
-            code,
-            modifiers: KeyModifiers::NONE,
-        }
-    }
-
-    pub const fn ctrl(c: char) -> Key {
-        Key {
-            code: KeyCode::Char(c),
-            modifiers: KeyModifiers::CONTROL,
-        }
-    }
-
-    /// Whether a key event is this key. Shift is ignored for characters (`?` arrives as
-    /// Shift+/ on some terminals) and for BackTab (which is Shift+Tab).
-    pub fn matches(&self, ev: &KeyEvent) -> bool {
-        let mods = if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
-            ev.modifiers - KeyModifiers::SHIFT
-        } else {
-            ev.modifiers
-        };
-        ev.code == self.code && mods == self.modifiers
-    }
-
-    /// Parses a key as config files write it: a single character (`x`, `?`), `F1`..`F12`,
-    /// a named key (`Enter`, `Esc`, `Tab`, `Backspace`, `Delete`, `Insert`, `Home`, `End`,
-    /// `PageUp`, `PageDown`, `Up`, `Down`, `Left`, `Right`, `Space`), optionally prefixed by
-    /// `Ctrl-` or `Alt-` (case-insensitive: `ctrl-r`, `Ctrl-R`).
-    ///
-    /// Errors: the text, with what is accepted, when it names no key.
-    pub fn parse(text: &str) -> Result<Key, String> {
-        let mut rest = text.trim();
-        let mut modifiers = KeyModifiers::NONE;
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            if rest.chars().count() > 2
-                && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+"))
-            {
-                modifiers |= KeyModifiers::CONTROL;
-                rest = &rest[5..];
-            } else if rest.chars().count() > 2
-                && (lower.starts_with("alt-") || lower.starts_with("alt+"))
-            {
-                modifiers |= KeyModifiers::ALT;
-                rest = &rest[4..];
-            } else {
-                break;
-            }
-        }
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) if modifiers.contains(KeyModifiers::CONTROL) => {
-                KeyCode::Char(c.to_ascii_lowercase())
-            }
-            (Some(c), None) => KeyCode::Char(c),
-            _ => match rest.to_ascii_lowercase().as_str() {
-                "enter" | "return" => KeyCode::Enter,
-                "esc" | "escape" => KeyCode::Esc,
-                "tab" => KeyCode::Tab,
-                "shift-tab" | "shift+tab" | "backtab" => KeyCode::BackTab,
-                "backspace" => KeyCode::Backspace,
-                "delete" | "del" => KeyCode::Delete,
-                "insert" | "ins" => KeyCode::Insert,
-                "home" => KeyCode::Home,
-                "end" => KeyCode::End,
-                "pageup" | "pgup" => KeyCode::PageUp,
-                "pagedown" | "pgdn" => KeyCode::PageDown,
-                "up" => KeyCode::Up,
-                "down" => KeyCode::Down,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "space" => KeyCode::Char(' '),
-                f if f.starts_with('f') => match f[1..].parse::<u8>() {
-                    Ok(n @ 1..=24) => KeyCode::F(n),
-                    _ => return Err(bad_key(text)),
-                },
-                _ => return Err(bad_key(text)),
-            },
-        };
-        Ok(Key { code, modifiers })
-    }
-
-    /// `Ctrl-C`, `Esc`, `q`, `F5`.
-    pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::F(n) => format!("F{n}"),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            other => format!("{other:?}"),
-        };
-        let base = if base == " " {
-            "Space".to_string()
-        } else {
-            base
-        };
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{}", base.to_uppercase())
-        } else if self.modifiers.contains(KeyModifiers::ALT) {
-            format!("Alt-{base}")
-        } else {
-            base
-        }
-    }
-}
-
-fn bad_key(text: &str) -> String {
-    format!(
-        "`{text}` is not a key: use one character, F1..F24, Enter, Esc, Tab, Space, \
-         Backspace, Delete, Insert, Home, End, PageUp, PageDown, Up, Down, Left, Right, \
-         optionally with a Ctrl- or Alt- prefix"
-    )
-}
-
 impl Action {
     /// Every action with its name in `[keys]` of the config.
     pub const NAMED: [(&'static str, Action); 36] = [
@@ -487,11 +364,11 @@ impl Keymap {
         Ok(map)
     }
 
-    /// The action bound to a key event, if any.
-    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+    /// The action bound to a key, if any.
+    pub fn action(&self, key: &Key) -> Option<Action> {
         self.bindings
             .iter()
-            .find(|(k, _)| k.matches(ev))
+            .find(|(k, _)| k == key)
             .map(|(_, a)| *a)
     }
 
@@ -531,14 +408,15 @@ mod tests {
     #[test]
     fn keys_map_to_actions() {
         let km = Keymap::default();
-        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        let cc = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
-        let help = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        let q = Key::plain(KeyCode::Char('q'));
+        let c = Key::plain(KeyCode::Char('c'));
         assert_eq!(km.action(&q), Some(Action::Quit));
-        assert_eq!(km.action(&cc), Some(Action::Quit));
+        assert_eq!(km.action(&Key::ctrl('c')), Some(Action::Quit));
         assert_eq!(km.action(&c), None);
-        assert_eq!(km.action(&help), Some(Action::ToggleHelp));
+        assert_eq!(
+            km.action(&Key::plain(KeyCode::Char('?'))),
+            Some(Action::ToggleHelp)
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod exit;
 pub mod inbound;
+pub mod input;
 pub mod logging;
 pub mod model;
 pub mod private;

@@ -10,6 +10,8 @@ use super::calls::timestamp;
 use super::nav::{AlertDetail, Overlay, Runbook, SilenceFormOverlay};
 use crate::action::{Action, Screen};
 use crate::audit::{ACTION_SILENCE_CREATE, ACTION_SILENCE_EXPIRE, AuditEntry, OUTCOME_REFUSED};
+use crate::input::form::silence_key;
+use crate::input::key;
 use crate::model::alerts::silence_form::{SilenceForm, SilenceFormEvent};
 use crate::model::alerts::{AmCommand, AmUpdate, AmWrite, Labels, Matcher, SilenceState, short_id};
 use crate::model::rules::RuleInput;
@@ -188,7 +190,7 @@ impl App {
         ev: &KeyEvent,
         now_ms: i64,
     ) -> bool {
-        match (ev.code, self.keymap.action(ev)) {
+        match (ev.code, self.keymap.action(&key::from_event(ev))) {
             (KeyCode::Esc, _) | (_, Some(Action::Back)) => return true,
             (_, Some(Action::Quit)) => {
                 self.quit = true;
@@ -219,7 +221,7 @@ impl App {
         ev: &KeyEvent,
         now_ms: i64,
     ) -> bool {
-        match f.form.on_key(*ev, now_ms) {
+        match silence_key(&mut f.form, ev, now_ms) {
             SilenceFormEvent::Cancel => {
                 self.toast("no silence created", false, now_ms);
             }

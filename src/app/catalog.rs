@@ -9,6 +9,8 @@ use serde_json::Map;
 use super::App;
 use super::nav::Overlay;
 use crate::action::Action;
+use crate::input::form::form_key;
+use crate::input::key;
 use crate::model::mcp::catalog::{
     Catalog, FetchId, FetchRequest, PromptInfo, TemplateInfo, entries, expand_template,
     string_schema, template_vars,
@@ -200,7 +202,7 @@ impl App {
         ev: &KeyEvent,
         now_ms: i64,
     ) -> bool {
-        match f.form.on_key(*ev) {
+        match form_key(&mut f.form, &mut self.raw_editor, ev) {
             FormEvent::Cancel => true,
             FormEvent::Submit(values) => {
                 let request = match &f.target {
@@ -236,7 +238,7 @@ impl App {
         now_ms: i64,
     ) -> bool {
         let page = 10u16;
-        let scroll = match (ev.code, self.keymap.action(ev)) {
+        let scroll = match (ev.code, self.keymap.action(&key::from_event(ev))) {
             (KeyCode::Esc | KeyCode::Char('b'), _) => return true,
             (_, Some(Action::Quit)) => {
                 self.quit = true;

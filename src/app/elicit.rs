@@ -14,6 +14,7 @@ use super::App;
 use super::calls::timestamp;
 use super::nav::Overlay;
 use crate::audit::AuditEntry;
+use crate::input::form::form_key;
 use crate::model::mcp::form::{Form, FormEvent};
 use crate::model::mcp::mask::mask_text;
 use crate::model::mcp::{ElicitAnswer, ElicitId, McpCommand, ServerId, ToolHints, ToolInfo};
@@ -106,7 +107,7 @@ impl App {
         let answer = if decline {
             ElicitAnswer::Decline
         } else {
-            match e.form.on_key(*ev) {
+            match form_key(&mut e.form, &mut self.raw_editor, ev) {
                 FormEvent::Cancel => ElicitAnswer::Cancel,
                 FormEvent::Submit(values) => ElicitAnswer::Accept(values),
                 FormEvent::Changed => {

@@ -9,6 +9,8 @@ use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
 use super::{App, snapshot};
 use crate::action::{Action, Key, Screen};
+use crate::input::form::form_key;
+use crate::input::key;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
 use crate::sources::now_ms;
@@ -80,12 +82,13 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return false;
         }
-        if Key::ctrl('c').matches(ev) {
+        let key = key::from_event(ev);
+        if key == Key::ctrl('c') {
             self.quit = true;
             return true;
         }
         if self.show_help {
-            match self.keymap.action(ev) {
+            match self.keymap.action(&key) {
                 Some(Action::ToggleHelp | Action::Back) => self.show_help = false,
                 Some(Action::Quit) => self.quit = true,
                 _ => return false,
@@ -104,11 +107,11 @@ impl App {
         if self.fleet.as_ref().is_some_and(|q| q.filtering) {
             return self.fleet_filter_key(ev);
         }
-        if let Some(i) = self.bindings.iter().position(|b| b.key.matches(ev)) {
+        if let Some(i) = self.bindings.iter().position(|b| b.key == key) {
             self.run_binding(i, now_ms);
             return true;
         }
-        match self.keymap.action(ev) {
+        match self.keymap.action(&key) {
             Some(a) => self.act(a, now_ms),
             None => false,
         }
@@ -320,7 +323,7 @@ impl App {
                 return self.paste_key(server, input, ev, now_ms);
             }
             Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev, now_ms),
-            Overlay::Form(mut f) => match f.form.on_key(*ev) {
+            Overlay::Form(mut f) => match form_key(&mut f.form, &mut self.raw_editor, ev) {
                 FormEvent::Cancel => {}
                 FormEvent::Submit(arguments) => {
                     let mut pending = f.pending;
@@ -376,7 +379,7 @@ impl App {
             Overlay::Call { id, scroll } => {
                 let running = self.mcp.call(id).is_some_and(|c| c.is_running());
                 let page = PAGE as u16;
-                let scroll = match (ev.code, self.keymap.action(ev)) {
+                let scroll = match (ev.code, self.keymap.action(&key::from_event(ev))) {
                     (KeyCode::Esc, _) if running => {
                         self.cancel(id, now_ms);
                         scroll

@@ -110,6 +110,9 @@ pub struct App {
     pub mouse: bool,
     /// Endpoints that skip TLS verification, warned about in the header.
     pub unverified_tls: Vec<String>,
+    /// The text editor of the form in view while it is in raw JSON mode (see
+    /// [`crate::input::form::form_key`]).
+    pub raw_editor: Option<crate::input::raw_editor::RawEditor>,
 }
 
 /// A deploy marked on the timeline.
@@ -280,6 +283,7 @@ impl App {
             deploy: None,
             mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
             unverified_tls,
+            raw_editor: None,
             cfg,
         })
     }
@@ -317,6 +321,7 @@ impl App {
                 .deploy
                 .as_ref()
                 .filter(|d| d.target == self.target_name),
+            raw_editor: self.raw_editor.as_ref().map(|e| (e.epoch(), e.textarea())),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyModifiers};
+use crate::action::{KeyCode, Mods};
 
 use super::mcp_tests::{error_at, parse};
 
@@ -36,7 +36,7 @@ fn binding_is_read_with_json_args() {
     let b = &cfg.bindings[1];
     assert_eq!(
         (b.key.code, b.key.modifiers),
-        (KeyCode::Char('r'), KeyModifiers::CONTROL)
+        (KeyCode::Char('r'), Mods::CONTROL)
     );
     assert!(b.args.is_empty() && b.confirm.is_none() && b.timeout.is_none());
 }

@@ -1,12 +1,10 @@
 //! `[keys]`: rebinding actions, and errors that name the file, line and key.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::mcp_tests::{error_at, parse};
-use crate::action::{Action, Keymap, Screen};
+use crate::action::{Action, Key, KeyCode, Keymap, Screen};
 
 fn press(map: &Keymap, c: char) -> Option<Action> {
-    map.action(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    map.action(&Key::plain(KeyCode::Char(c)))
 }
 
 #[test]
@@ -16,10 +14,7 @@ fn listed_actions_get_exactly_their_keys() {
     assert_eq!(press(&map, 'S'), Some(Action::Silence));
     assert_eq!(press(&map, 's'), None, "the default key is gone");
     assert_eq!(press(&map, 'q'), Some(Action::Quit));
-    assert_eq!(
-        map.action(&KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE)),
-        Some(Action::Quit)
-    );
+    assert_eq!(map.action(&Key::plain(KeyCode::F(10))), Some(Action::Quit));
     assert_eq!(press(&map, '0'), None, "unbound with []");
     assert!(map.key_for(Action::Show(Screen::Fleet)).is_none());
     // Help lists what is bound now.

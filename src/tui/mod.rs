@@ -130,7 +130,8 @@ pub fn suspend(_terminal: &mut DefaultTerminal, _mouse: bool, _how: Suspend) -> 
 
 /// Whether `ev` is Ctrl-Z, which in raw mode arrives as a key rather than as SIGTSTP.
 pub fn is_suspend_key(ev: &crossterm::event::KeyEvent) -> bool {
-    ev.kind != crossterm::event::KeyEventKind::Release && crate::action::Key::ctrl('z').matches(ev)
+    ev.kind != crossterm::event::KeyEventKind::Release
+        && crate::input::key::from_event(ev) == crate::action::Key::ctrl('z')
 }
 
 /// Takes the terminal again after a stop: raw mode, the alternate screen, mouse reporting

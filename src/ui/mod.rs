@@ -111,6 +111,10 @@ pub struct View<'a> {
     pub unverified_tls: &'a [String],
     /// The deploy marked with `D`, if any.
     pub deploy: Option<&'a crate::app::DeployMark>,
+    /// The editor of the form in view when it is in raw JSON mode (the form holds the
+    /// text; the editor the cursor, selection and scroll), with the form's raw epoch it
+    /// was made for ([`crate::model::mcp::form::Form::raw_epoch`]).
+    pub raw_editor: Option<(u64, &'a ratatui_textarea::TextArea<'static>)>,
 }
 
 impl View<'_> {
@@ -199,7 +203,14 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 read_only_mode: view.read_only,
                 asked: None,
             };
-            tool_form::render(&f.form, &header, view.theme, body, frame.buffer_mut());
+            tool_form::render(
+                &f.form,
+                view.raw_editor,
+                &header,
+                view.theme,
+                body,
+                frame.buffer_mut(),
+            );
         }
         Some(Overlay::Elicit(e)) => {
             let server = view
@@ -219,7 +230,14 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 read_only_mode: false,
                 asked: Some(&e.message),
             };
-            tool_form::render(&e.form, &header, view.theme, body, frame.buffer_mut());
+            tool_form::render(
+                &e.form,
+                view.raw_editor,
+                &header,
+                view.theme,
+                body,
+                frame.buffer_mut(),
+            );
         }
         Some(Overlay::Confirm(c)) => confirm::render(view, c, body, frame.buffer_mut()),
         Some(Overlay::Call { id, scroll }) => {
@@ -243,7 +261,14 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 read_only_mode: view.read_only,
                 asked: None,
             };
-            tool_form::render(&f.form, &header, view.theme, body, frame.buffer_mut());
+            tool_form::render(
+                &f.form,
+                view.raw_editor,
+                &header,
+                view.theme,
+                body,
+                frame.buffer_mut(),
+            );
         }
         Some(Overlay::Fetch { id, scroll }) => {
             fetch_view::render(view, *id, *scroll, body, frame.buffer_mut())

@@ -9,6 +9,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui_textarea::TextArea;
 
 use super::fit::{fit, width};
 use super::theme::Theme;
@@ -35,16 +36,26 @@ pub struct FormHeader<'a> {
 const MAX_WIDTH: u16 = 100;
 const MAX_BODY: u16 = 40;
 
-/// Draws the modal centred in `area`, clearing what is beneath it.
-pub fn render(form: &Form, header: &FormHeader, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Draws the modal centred in `area`, clearing what is beneath it; in raw JSON mode with
+/// `raw`, the editor the text is edited in and the form's raw epoch it was made for (when
+/// it is this form's, see [`Form::raw_epoch`]; else a new [`raw_textarea`]).
+pub fn render(
+    form: &Form,
+    raw: Option<(u64, &TextArea<'static>)>,
+    header: &FormHeader,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
     }
+    let editor = (form.mode() == FormMode::Raw).then(|| tool_form_raw::editor(form, raw));
     let show_header = !header.badges.is_empty() || header.read_only_mode;
-    let wanted_body = match form.mode() {
-        FormMode::Fields => fields_height(form).max(1),
-        FormMode::Raw => (form.raw_editor().lines().len() as u16 + 2).max(8),
+    let wanted_body = match &editor {
+        None => fields_height(form).max(1),
+        Some(editor) => (editor.lines().len() as u16 + 2).max(8),
     }
     .min(MAX_BODY);
     // Borders, header, spacer, [ Call ], footer.
@@ -92,9 +103,9 @@ pub fn render(form: &Form, header: &FormHeader, theme: &Theme, area: Rect, buf: 
     if rows.spacer {
         row(1);
     }
-    match form.mode() {
-        FormMode::Fields => draw_fields(form, &scroll, theme, body, buf),
-        FormMode::Raw => draw_raw(form, theme, body, buf),
+    match &editor {
+        None => draw_fields(form, &scroll, theme, body, buf),
+        Some(editor) => draw_raw(form, editor, theme, body, buf),
     }
     let elicit = header.asked.is_some();
     if rows.call {
@@ -310,7 +321,7 @@ fn error_line(msg: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
     );
 }
 
-fn draw_raw(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
+fn draw_raw(form: &Form, textarea: &TextArea, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -318,7 +329,7 @@ fn draw_raw(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let err_h = (errors.len() as u16).min(area.height.saturating_sub(1));
     let editor = Rect::new(area.x, area.y, area.width, area.height - err_h);
     buf.set_style(editor, theme.text());
-    form.raw_editor().render(editor, buf);
+    textarea.render(editor, buf);
     for (i, msg) in errors.iter().take(err_h as usize).enumerate() {
         let r = Rect::new(area.x, editor.bottom() + i as u16, area.width, 1);
         error_line(msg, theme, r, buf);
@@ -424,6 +435,10 @@ fn footer(form: &Form, elicit: bool, theme: &Theme, max_width: usize) -> Line<'s
 #[path = "tool_form_input.rs"]
 mod tool_form_input;
 use tool_form_input::input;
+
+#[path = "tool_form_raw.rs"]
+mod tool_form_raw;
+pub use tool_form_raw::raw_textarea;
 
 #[cfg(test)]
 #[path = "tool_form_tests.rs"]

@@ -1,7 +1,7 @@
 use super::*;
+use crate::action::{KeyCode, testing};
 use crate::model::mcp::form::FormEvent;
 use crate::model::mcp::{ToolHints, ToolInfo};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
@@ -27,11 +27,11 @@ fn tool(schema: Value) -> ToolInfo {
 }
 
 fn key(f: &mut Form, code: KeyCode) -> FormEvent {
-    f.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+    f.on_key(testing::key(code))
 }
 
 fn ctrl(f: &mut Form, c: char) -> FormEvent {
-    f.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    f.on_key(testing::ctrl(c))
 }
 
 fn type_text(f: &mut Form, text: &str) {
@@ -63,7 +63,16 @@ fn sample() -> Form {
 fn screen(form: &Form, header: &FormHeader, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|fr| render(form, header, &Theme::default(), fr.area(), fr.buffer_mut()))
+        .draw(|fr| {
+            render(
+                form,
+                None,
+                header,
+                &Theme::default(),
+                fr.area(),
+                fr.buffer_mut(),
+            )
+        })
         .unwrap();
     terminal.backend().to_string()
 }
@@ -98,16 +107,52 @@ fn raw_json_mode_80x24() {
 fn raw_json_error_is_shown() {
     let mut f = sample();
     ctrl(&mut f, 'r');
-    type_text(&mut f, "oops");
+    // Typed in the app's editor, which the form is drawn with.
+    let mut editor = raw_textarea(f.raw_text());
+    editor.insert_str("oops");
+    f.edit_raw(editor.lines().join("\n"));
     ctrl(&mut f, 's');
-    let s = screen(&f, &HEADER, 80, 24);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let given = Some((f.raw_epoch(), &editor));
+    terminal
+        .draw(|fr| {
+            render(
+                &f,
+                given,
+                &HEADER,
+                &Theme::default(),
+                fr.area(),
+                fr.buffer_mut(),
+            )
+        })
+        .unwrap();
+    let s = terminal.backend().to_string();
     assert!(s.contains("✗ line 1, column 1: expected value"), "{s}");
+    assert!(s.contains("oops{"), "{s}");
+    let buf = terminal.backend().buffer();
+    let cursor = buf
+        .content()
+        .iter()
+        .position(|c| c.modifier.contains(Modifier::REVERSED))
+        .map(|i| buf.pos_of(i));
+    let line = |y: u16| -> String {
+        (0..80)
+            .map(|x| buf.cell((x, y)).map_or(" ", |c| c.symbol()))
+            .collect()
+    };
+    let (x, y) = cursor.expect("a cursor cell");
+    assert_eq!(
+        buf.cell((x, y)).map(|c| c.symbol()),
+        Some("{"),
+        "the editor's cursor, after the typed text: {}",
+        line(y)
+    );
 }
 
 /// Renders into a bare buffer (`TestBackend` cannot print a zero-width screen).
 fn draw(form: &Form, w: u16, h: u16) -> Buffer {
     let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-    render(form, &HEADER, &Theme::default(), buf.area, &mut buf);
+    render(form, None, &HEADER, &Theme::default(), buf.area, &mut buf);
     buf
 }
 
@@ -129,6 +174,7 @@ fn tiny_areas_do_not_panic() {
     let mut buf = Buffer::empty(Rect::new(0, 0, 10, 10));
     render(
         &f,
+        None,
         &HEADER,
         &Theme::default(),
         Rect::new(5, 5, 80, 24),
@@ -164,7 +210,16 @@ fn secrets_are_masked_and_cursor_is_a_reversed_cell() {
     type_text(&mut f, "hunter2");
     let mut terminal = Terminal::new(TestBackend::new(60, 12)).unwrap();
     terminal
-        .draw(|fr| render(&f, &HEADER, &Theme::default(), fr.area(), fr.buffer_mut()))
+        .draw(|fr| {
+            render(
+                &f,
+                None,
+                &HEADER,
+                &Theme::default(),
+                fr.area(),
+                fr.buffer_mut(),
+            )
+        })
         .unwrap();
     let s = terminal.backend().to_string();
     assert!(!s.contains("hunter2"), "{s}");

@@ -10,6 +10,9 @@ use mcptop::app::nav::Overlay;
 use mcptop::app::{App, ToolKey};
 use mcptop::model::mcp::state::CallOrigin;
 use mcptop::model::mcp::{CallId, McpCommand};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 use serde_json::{Value, json};
 use support::drive::{key, keys};
 
@@ -236,6 +239,44 @@ fn the_form_sends_what_was_typed() {
     let (tool, arguments) = only_call(&sent);
     assert_eq!(tool, "notion.search");
     assert_eq!(arguments.get("query"), Some(&json!("runbook")));
+}
+
+#[test]
+fn the_raw_json_editor_sends_what_was_typed() {
+    let (mut app, now, sent) = mcp_app();
+    open(&mut app, now, "notion.search");
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    app.on_key_at(&ctrl('r'), now);
+    assert!(app.raw_editor.is_some(), "raw mode has an editor");
+    // Whatever the fields gave, replace it with one object typed key by key.
+    for _ in 0..10 {
+        app.on_key_at(&ctrl('a'), now);
+        app.on_key_at(&ctrl('k'), now);
+        key(&mut app, now, KeyCode::Backspace);
+        key(&mut app, now, KeyCode::Delete);
+    }
+    keys(&mut app, now, "{\"query\": \"raw\"}");
+    key(&mut app, now, KeyCode::Left);
+    let screen = support::drive::render(&app, now, 80, 24);
+    assert!(screen.contains("{\"query\": \"raw\"}"), "{screen}");
+    // The cursor drawn is the editor's: on the closing brace after ←.
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|f| mcptop::ui::draw(f, &app.view(now)))
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let cursor: Vec<&str> = buf
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(Modifier::REVERSED))
+        .map(|c| c.symbol())
+        .collect();
+    assert_eq!(cursor, ["}"], "{screen}");
+    app.on_key_at(&ctrl('s'), now);
+    let (tool, arguments) = only_call(&sent);
+    assert_eq!(tool, "notion.search");
+    assert_eq!(arguments.get("query"), Some(&json!("raw")));
+    assert!(app.raw_editor.is_none(), "the editor goes with the form");
 }
 
 #[test]

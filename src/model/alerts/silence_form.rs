@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 use super::matcher::Matcher;
 use super::types::{Labels, SilenceDraft};
+use crate::action::{Key, KeyCode, KeyPress, Mods};
 
 /// The fields, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,12 +106,10 @@ impl SilenceForm {
         Matcher::parse_list(self.matchers.value())
     }
 
-    /// Tab/Down and BackTab/Up move between fields, Enter submits, Esc cancels, other keys
-    /// edit the focused field.
-    pub fn on_key(&mut self, key: KeyEvent, now_ms: i64) -> SilenceFormEvent {
-        if key.kind == KeyEventKind::Release {
-            return SilenceFormEvent::Ignored;
-        }
+    /// Tab/Down and BackTab/Up move between fields, Enter (or Ctrl-S) submits, Esc
+    /// cancels, other keys edit the focused field by their text edit ([`KeyPress::edit`]).
+    pub fn on_key(&mut self, press: KeyPress, now_ms: i64) -> SilenceFormEvent {
+        let key = press.key;
         let at = SilenceField::ALL
             .iter()
             .position(|f| *f == self.focus)
@@ -139,14 +136,18 @@ impl SilenceForm {
                     SilenceFormEvent::Changed
                 }
             },
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), now_ms)
+            KeyCode::Char('s') if key.modifiers.contains(Mods::CONTROL) => {
+                let enter = KeyPress {
+                    key: Key::plain(KeyCode::Enter),
+                    edit: None,
+                };
+                self.on_key(enter, now_ms)
             }
             _ => {
                 let focus = self.focus;
-                let changed = self
-                    .input_mut(focus)
-                    .handle_event(&crossterm::event::Event::Key(key))
+                let changed = press
+                    .edit
+                    .and_then(|req| self.input_mut(focus).handle(req))
                     .is_some();
                 if changed {
                     if self.error.as_ref().is_some_and(|(f, _)| *f == focus) {
@@ -210,10 +211,7 @@ impl SilenceForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
-    }
+    use crate::action::testing::key;
 
     fn type_text(f: &mut SilenceForm, text: &str) {
         for c in text.chars() {

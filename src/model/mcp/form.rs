@@ -1,17 +1,20 @@
 //! The tool-call form: one field per top-level property of a tool's `inputSchema`,
 //! validated into the `arguments` object of a tools/call, with a raw JSON mode for what
-//! the fields cannot express. Pure model: keys in, [`FormEvent`]s out, no I/O.
+//! the fields cannot express. Pure model: keys in, [`FormEvent`]s out, no I/O. The raw
+//! mode's text is held here; its editor (cursor, selection, undo) is the caller's, which
+//! gives each edit back ([`Form::edit_raw`]).
 //!
 //! Field order: serde_json is built without `preserve_order` here, so the schema's
 //! property order is lost by the time a schema reaches us. Fields come in the order of
 //! the schema's `required` array (an array keeps its order, and servers usually list
 //! required properties in declaration order), then the optional ones by name.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui_textarea::TextArea;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde_json::{Map, Value};
 
 use super::ToolInfo;
+use crate::action::{KeyCode, KeyPress, Mods};
 
 #[path = "form_field.rs"]
 mod form_field;
@@ -27,7 +30,7 @@ mod form_value;
 use super::mask::{MASK, is_secret_key};
 pub use form_field::{Field, FieldInput};
 pub use form_kind::{ArrayRules, EnumOption, FieldKind, NumberRules, Pattern, StringRules};
-use form_raw::{parse_raw, raw_editor};
+use form_raw::parse_raw;
 pub use form_schema::resolve as resolve_refs;
 
 /// A validation problem of one field.
@@ -72,7 +75,10 @@ pub struct Form {
     focus: usize,
     errors: Vec<FieldError>,
     mode: FormMode,
-    raw: TextArea<'static>,
+    /// The raw JSON mode's text (meaningful in [`FormMode::Raw`]).
+    raw: String,
+    /// Names the text `raw` was last set to by the form itself; see [`Form::raw_epoch`].
+    raw_epoch: u64,
     /// Secret values kept out of the raw editor's text (which is drawn as typed): the text
     /// holds [`MASK`] in their place and they are put back when it is read.
     hidden: Map<String, Value>,
@@ -145,7 +151,8 @@ impl Form {
             focus: 0,
             errors: vec![],
             mode: FormMode::Fields,
-            raw: raw_editor("{}"),
+            raw: "{}".into(),
+            raw_epoch: next_epoch(),
             hidden: Map::new(),
         }
     }
@@ -165,7 +172,7 @@ impl Form {
             self.errors.retain(|e| &e.field != k);
         }
         if self.mode == FormMode::Raw {
-            self.raw = raw_editor(&self.draft_json());
+            self.set_raw();
         }
     }
 
@@ -205,12 +212,12 @@ impl Form {
         }
     }
 
-    /// Handles one key press (releases are ignored); see [`help`].
-    pub fn on_key(&mut self, key: KeyEvent) -> FormEvent {
-        if key.kind == KeyEventKind::Release {
-            return FormEvent::Ignored;
-        }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    /// Handles one key press; see [`help`]. In raw JSON mode only Esc, Ctrl-S and Ctrl-R
+    /// are the form's: any other key is `Ignored` here, being the text editor's, whose
+    /// edits come back through [`Form::edit_raw`].
+    pub fn on_key(&mut self, press: KeyPress) -> FormEvent {
+        let key = press.key;
+        let ctrl = key.modifiers.contains(Mods::CONTROL);
         match key.code {
             KeyCode::Esc => return FormEvent::Cancel,
             KeyCode::Char('s') if ctrl => return self.submit(),
@@ -224,13 +231,7 @@ impl Form {
             _ => {}
         }
         if self.mode == FormMode::Raw {
-            let input = ratatui_textarea::Input::from(key);
-            if input.key == ratatui_textarea::Key::Null {
-                return FormEvent::Ignored;
-            }
-            self.raw.input(input);
-            self.errors.clear();
-            return FormEvent::Changed;
+            return FormEvent::Ignored;
         }
         let last = self.fields.len();
         let on_call = self.focus == last;
@@ -245,7 +246,7 @@ impl Form {
                 let Some(f) = self.fields.get_mut(self.focus) else {
                     return FormEvent::Ignored;
                 };
-                if !f.on_key(key) {
+                if !f.on_key(press) {
                     return FormEvent::Ignored;
                 }
                 let name = f.name().to_string();
@@ -301,7 +302,7 @@ impl Form {
     /// The raw editor's object with the hidden secrets put back where [`MASK`] still
     /// stands.
     fn raw_arguments(&self) -> Result<Map<String, Value>, String> {
-        let mut args = parse_raw(&self.raw.lines().join("\n"))?;
+        let mut args = parse_raw(&self.raw)?;
         for (k, v) in args.iter_mut() {
             if v.as_str() == Some(MASK)
                 && let Some(secret) = self.hidden.get(k)
@@ -312,8 +313,14 @@ impl Form {
         Ok(args)
     }
 
+    /// The raw text from the fields, in a new epoch.
+    fn set_raw(&mut self) {
+        self.raw = self.draft_json();
+        self.raw_epoch = next_epoch();
+    }
+
     fn enter_raw(&mut self) {
-        self.raw = raw_editor(&self.draft_json());
+        self.set_raw();
         self.mode = FormMode::Raw;
         self.errors.clear();
     }
@@ -378,16 +385,37 @@ impl Form {
         self.mode
     }
 
-    /// The raw JSON editor (meaningful in [`FormMode::Raw`]); render it with
-    /// `&TextArea` as a widget.
-    pub fn raw_editor(&self) -> &TextArea<'static> {
+    /// The raw JSON text (meaningful in [`FormMode::Raw`]): lines joined by `\n`, secret
+    /// values shown as [`MASK`]. An editor starts from it (again when it changes other than
+    /// by [`Form::edit_raw`]: entering raw mode, [`Form::with_values`]).
+    pub fn raw_text(&self) -> &str {
         &self.raw
+    }
+
+    /// Changes each time the form sets its raw text itself (entering raw mode,
+    /// [`Form::with_values`]), and differs between forms: an editor made for one epoch is
+    /// stale in another, even over the same text.
+    pub fn raw_epoch(&self) -> u64 {
+        self.raw_epoch
+    }
+
+    /// The raw JSON text after an edit in the caller's editor; clears the errors (a failed
+    /// submit's line and column no longer hold).
+    pub fn edit_raw(&mut self, text: String) {
+        self.raw = text;
+        self.errors.clear();
     }
 
     /// Keys no field holds, sent as they are.
     pub fn extra(&self) -> &Map<String, Value> {
         &self.extra
     }
+}
+
+/// A number no form's raw text had before (process-wide).
+fn next_epoch() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[cfg(test)]

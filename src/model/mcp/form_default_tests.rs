@@ -2,7 +2,6 @@
 //! (issue: default `3` + `7` was sent as `37`).
 
 use super::*;
-use crossterm::event::KeyEvent;
 use serde_json::json;
 
 fn form(schema: Value) -> Form {
@@ -17,9 +16,7 @@ fn form(schema: Value) -> Form {
     })
 }
 
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
+use crate::action::testing::key;
 
 fn type_text(f: &mut Form, text: &str) {
     for c in text.chars() {

@@ -1,13 +1,12 @@
 //! One field of the tool-call form: what the schema says about it and what is typed in.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
-use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
 use super::form_kind::FieldKind;
 use super::form_schema::Spec;
 use super::form_value;
+use crate::action::{KeyCode, KeyPress, Mods};
 use crate::inbound::one_line;
 use crate::model::mcp::mask::is_secret_key;
 
@@ -273,23 +272,25 @@ impl Field {
         self.editor = empty_editor(&self.kind);
     }
 
-    /// Edits with `key`: text keys for text fields (tui-input's bindings), Space and
+    /// Edits with `press`: text edits for text fields ([`KeyPress::edit`], tui-input's
+    /// bindings), Space and
     /// Left/Right for booleans and enums, a letter jumps to the next option starting with
     /// it. On a prefilled default ([`Field::is_default`]) a typed character replaces the
     /// text and a deleting key empties it. Returns whether the key was used.
-    pub(super) fn on_key(&mut self, key: KeyEvent) -> bool {
-        let used = self.edit(key);
+    pub(super) fn on_key(&mut self, press: KeyPress) -> bool {
+        let used = self.edit(press);
         if used {
             self.pristine = false;
         }
         used
     }
 
-    fn edit(&mut self, key: KeyEvent) -> bool {
-        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+    fn edit(&mut self, press: KeyPress) -> bool {
+        let key = press.key;
+        let plain = key.modifiers.difference(Mods::SHIFT).is_empty();
         let cycle = self.required && !self.nullable;
         match &mut self.editor {
-            Editor::Text(input) => match to_input_request(&Event::Key(key)) {
+            Editor::Text(input) => match press.edit {
                 Some(req) => {
                     if self.pristine {
                         match req {

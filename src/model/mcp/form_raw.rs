@@ -1,17 +1,6 @@
-//! The raw JSON mode's editor and parser.
+//! The raw JSON mode's parser.
 
-use ratatui::style::{Modifier, Style};
-use ratatui_textarea::TextArea;
 use serde_json::{Map, Value};
-
-/// A textarea holding `text`: 2-space tabs, dim line numbers, no cursor-line underline.
-pub(super) fn raw_editor(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(text.lines().map(str::to_string).collect());
-    t.set_tab_length(2);
-    t.set_cursor_line_style(Style::default());
-    t.set_line_number_style(Style::new().add_modifier(Modifier::DIM));
-    t
-}
 
 /// The raw editor's text as an arguments object.
 ///

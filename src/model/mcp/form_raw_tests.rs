@@ -1,6 +1,8 @@
-//! The form's raw JSON mode and schemas with `$ref`s.
+//! The form's raw JSON mode and schemas with `$ref`s. The raw text is edited as the
+//! caller's editor gives it back (`edit_raw`); typing it key by key in the editor is
+//! tested with the editor, in `crate::input::form`.
 
-use super::tests::{args, ctrl, error_of, form, key, kitchen_sink, set, type_text};
+use super::tests::{args, ctrl, error_of, form, key, kitchen_sink, set};
 use super::*;
 use serde_json::json;
 
@@ -15,23 +17,15 @@ fn raw_mode_round_trip() {
     set(&mut f, "limit", "abc");
     assert_eq!(f.on_key(ctrl('r')), FormEvent::Changed);
     assert_eq!(f.mode(), FormMode::Raw);
-    let text = f.raw_editor().lines().join("\n");
-    let shown: Value = serde_json::from_str(&text).unwrap();
+    let text = f.raw_text();
+    let shown: Value = serde_json::from_str(text).unwrap();
     assert_eq!(
         shown,
         json!({"query": "qq", "state": "all", "zzz": true, "limit": "abc"}),
         "invalid text is kept as a string"
     );
     // Replace everything with a new object.
-    f.on_key(ctrl('a'));
-    for _ in 0..20 {
-        f.on_key(ctrl('k'));
-        f.on_key(key(KeyCode::Delete));
-    }
-    type_text(
-        &mut f,
-        "{\"query\": \"new\",\n\"verbose\": false, \"other\": [1]}",
-    );
+    f.edit_raw("{\"query\": \"new\",\n\"verbose\": false, \"other\": [1]}".into());
     assert_eq!(
         args(&f),
         json!({"query": "new", "verbose": false, "other": [1]})
@@ -56,10 +50,13 @@ fn raw_mode_round_trip() {
 fn raw_mode_errors() {
     let mut f = form(json!({}));
     f.on_key(ctrl('r'));
-    assert_eq!(f.raw_editor().lines(), ["{}"]);
-    f.on_key(key(KeyCode::End));
-    f.on_key(key(KeyCode::Left));
-    type_text(&mut f, "\n\"a\": 1,");
+    assert_eq!(f.raw_text(), "{}");
+    assert_eq!(
+        f.on_key(key(KeyCode::End)),
+        FormEvent::Ignored,
+        "editing keys are the editor's"
+    );
+    f.edit_raw("{\n\"a\": 1,}".into());
     assert_eq!(f.on_key(ctrl('s')), FormEvent::Changed);
     let errs = f.errors();
     assert_eq!(errs.len(), 1);
@@ -69,18 +66,17 @@ fn raw_mode_errors() {
     f.on_key(ctrl('r'));
     assert_eq!(f.mode(), FormMode::Raw);
     assert_eq!(f.errors().len(), 1);
+    f.edit_raw("{}".into());
+    assert!(f.errors().is_empty(), "an edit clears the error");
 
     let mut g = form(json!({}));
     g.on_key(ctrl('r'));
-    g.on_key(ctrl('a'));
-    g.on_key(ctrl('k'));
-    type_text(&mut g, "[1]");
+    g.edit_raw("[1]".into());
     assert_eq!(
         g.arguments().unwrap_err()[0].message,
         "arguments must be a JSON object, not an array"
     );
-    g.on_key(ctrl('a'));
-    g.on_key(ctrl('k'));
+    g.edit_raw(String::new());
     assert_eq!(
         g.on_key(ctrl('s')),
         FormEvent::Submit(Map::new()),
@@ -154,7 +150,7 @@ fn raw_mode_keeps_secrets_out_of_its_text_and_sends_them() {
     set(&mut f, "password", "hunter2secret");
     set(&mut f, "user", "ops");
     f.on_key(ctrl('r'));
-    let text = f.raw_editor().lines().join("\n");
+    let text = f.raw_text();
     assert!(!text.contains("hunter2secret"), "{text}");
     assert!(text.contains(MASK) && text.contains("\"ops\""), "{text}");
     assert_eq!(
@@ -167,4 +163,19 @@ fn raw_mode_keeps_secrets_out_of_its_text_and_sends_them() {
         args(&f),
         json!({"password": "hunter2secret", "user": "ops"})
     );
+}
+
+#[test]
+fn raw_epoch_changes_when_the_form_sets_the_text_itself() {
+    let mut f = form(json!({"properties": {"a": {"type": "string"}}}));
+    let mut g = form(json!({}));
+    f.on_key(ctrl('r'));
+    g.on_key(ctrl('r'));
+    assert_ne!(f.raw_epoch(), g.raw_epoch(), "two forms");
+    let epoch = f.raw_epoch();
+    f.edit_raw("{\"a\": \"x\"}".into());
+    assert_eq!(f.raw_epoch(), epoch, "an edit keeps the editor");
+    f.with_values(json!({"a": "y"}).as_object().unwrap());
+    assert_ne!(f.raw_epoch(), epoch, "new text from the fields");
+    assert_eq!(args(&f), json!({"a": "y"}));
 }

@@ -1,6 +1,5 @@
 use super::*;
 use crate::model::mcp::ToolHints;
-use crossterm::event::{KeyEvent, KeyEventState};
 use serde_json::json;
 
 pub(super) fn tool(schema: Value) -> ToolInfo {
@@ -19,13 +18,7 @@ pub(super) fn form(schema: Value) -> Form {
     Form::from_schema(&tool(schema))
 }
 
-pub(super) fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-pub(super) fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
+pub(super) use crate::action::testing::{ctrl, key};
 
 pub(super) fn type_text(f: &mut Form, text: &str) {
     for c in text.chars() {
@@ -468,11 +461,6 @@ fn navigation() {
     f.on_key(key(KeyCode::Tab));
     assert_eq!(f.focus(), 0, "Tab wraps");
     assert_eq!(f.on_key(key(KeyCode::Esc)), FormEvent::Cancel);
-    let release = KeyEvent {
-        kind: KeyEventKind::Release,
-        ..key(KeyCode::Char('x'))
-    };
-    assert_eq!(f.on_key(release), FormEvent::Ignored);
     assert_eq!(f.on_key(key(KeyCode::F(5))), FormEvent::Ignored);
 }
 
@@ -554,13 +542,4 @@ fn help_names_every_key() {
     for k in ["Tab/↓", "Enter", "Space", "←/→", "Ctrl-S", "Ctrl-R", "Esc"] {
         assert!(keys.contains(&k), "{k}");
     }
-}
-
-#[test]
-fn key_state_does_not_matter() {
-    let mut f = form(json!({"properties": {"s": {"type": "string"}}}));
-    let mut k = key(KeyCode::Char('a'));
-    k.state = KeyEventState::CAPS_LOCK;
-    assert_eq!(f.on_key(k), FormEvent::Changed);
-    assert_eq!(args(&f), json!({"s": "a"}));
 }

@@ -1,0 +1,8 @@
+//! The terminal's input turned into what the model and the keymap take: crossterm key
+//! events become [`crate::action::Key`]s and tui-input text edits ([`key`]), and the raw
+//! JSON mode of the tool-call forms edits its text in a ratatui-textarea editor held here
+//! ([`raw_editor`], [`form`]).
+
+pub mod form;
+pub mod key;
+pub mod raw_editor;
