@@ -9,9 +9,9 @@ use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
 use super::{App, snapshot};
 use crate::action::{Action, Key, Screen};
+use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
-use crate::sources::now_ms;
 
 /// Rows moved by PageUp/PageDown.
 const PAGE: isize = 10;

@@ -15,9 +15,12 @@ pub mod targets;
 use crate::model::dashboard::Scrape;
 use crate::model::status::HealthInfo;
 
-/// Which scrape target an update is about: given by [`targets::Targets::run`], stable for
-/// as long as the target stays (a `targets_file` change gives a changed target a new one).
-pub type TargetId = u64;
+/// Which scrape target an update is about ([`targets::Targets::run`] numbers them).
+pub use crate::model::status::TargetId;
+
+/// Unix time now, ms: the model's clock, named here too, where the sources' callers have
+/// found it.
+pub use crate::model::clock::now_ms;
 
 /// What a source reports.
 #[derive(Debug)]
@@ -44,11 +47,6 @@ pub enum Update {
     Loki(crate::model::logs::LokiUpdate),
     /// Query mode: the profile, timeline points or a refresh of the fleet.
     Prometheus(crate::model::query_mode::PromUpdate),
-}
-
-/// Unix time now, ms.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// Starts scrape mode's targets (their scrape and health tasks, and the watch of
