@@ -11,9 +11,9 @@ use super::nav::{Overlay, filter_tools, step};
 use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
 use crate::input::key;
+use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
-use crate::sources::now_ms;
 
 /// Rows moved by PageUp/PageDown.
 const PAGE: isize = 10;
