@@ -3,8 +3,8 @@
 
 mod key;
 
-#[cfg(test)]
-pub(crate) use key::testing;
+#[cfg(any(test, feature = "testing"))]
+pub use key::testing;
 pub use key::{Key, KeyCode, KeyPress, Mods};
 
 /// What the fleet key says when there is no fleet.
