@@ -1,7 +1,8 @@
 //! mcptop: a terminal dashboard for MCP servers in production.
 //!
-//! Sources fetch ([`sources`]), one owner holds state ([`app`], [`model`]) and pure
-//! functions draw a read-only view ([`ui`]).
+//! Sources fetch ([`sources`]), one owner holds state ([`app`], [`model`]), what the
+//! screen shows is plain data ([`screen`]) and pure functions draw its read-only view
+//! ([`ui`]).
 
 pub mod action;
 pub mod app;
@@ -14,6 +15,7 @@ pub mod inbound;
 pub mod logging;
 pub mod model;
 pub mod private;
+pub mod screen;
 pub mod secrets;
 pub mod sources;
 pub mod text;

@@ -5,12 +5,12 @@ use crossterm::event::{
 };
 use tui_input::backend::crossterm::EventHandler;
 
-use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
 use super::{App, snapshot};
 use crate::action::{Action, Key, Screen};
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
+use crate::screen::catalog::{ListKind, catalog_rows};
 use crate::sources::now_ms;
 
 /// Rows moved by PageUp/PageDown.
@@ -48,7 +48,7 @@ impl App {
             MouseEventKind::ScrollUp => app.act(Action::Up, now_ms),
             MouseEventKind::ScrollDown => app.act(Action::Down, now_ms),
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
-                match crate::ui::tabs::hit(&app.view(now_ms), width, m.column) {
+                match crate::ui::tabs::hit(&app.view(now_ms), &app.theme, width, m.column) {
                     Some(s) => app.act(Action::Show(s), now_ms),
                     None => false,
                 }

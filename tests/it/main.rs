@@ -11,6 +11,7 @@ mod app_elicit;
 mod app_mouse;
 mod demo_scrape;
 mod fuzz_regressions;
+mod layers;
 mod layout;
 mod loki;
 mod loki_counts;

@@ -19,7 +19,7 @@ fn colour_map(theme: &str) -> String {
     app.theme = palette::load(theme, None).expect("shipped theme");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now)))
+        .draw(|f| mcptop::ui::draw(f, &app.view(now), &app.theme))
         .expect("draw");
     let buf = terminal.backend().buffer();
     let mut letters: BTreeMap<String, char> = BTreeMap::new();
