@@ -6,7 +6,6 @@ use crossterm::event::{
 use tui_input::backend::crossterm::EventHandler;
 
 use super::App;
-use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
 use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
@@ -14,6 +13,7 @@ use crate::input::key;
 use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
+use crate::screen::catalog::{ListKind, catalog_rows};
 
 /// Rows moved by PageUp/PageDown.
 const PAGE: isize = 10;
@@ -50,7 +50,7 @@ impl App {
             MouseEventKind::ScrollUp => app.act(Action::Up, now_ms),
             MouseEventKind::ScrollDown => app.act(Action::Down, now_ms),
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
-                match crate::ui::tabs::hit(&app.view(now_ms), width, m.column) {
+                match crate::ui::tabs::hit(&app.view(now_ms), &app.theme, width, m.column) {
                     Some(s) => app.act(Action::Show(s), now_ms),
                     None => false,
                 }

@@ -8,11 +8,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::View;
+use super::Scene;
 use super::fit::{fit_spans, width};
 use crate::action::{Action, Screen};
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let right = match view.fleet {
         Some(q) if q.query().is_some() => format!("{} instances · query mode ", q.rows.len()),
@@ -67,7 +67,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 }
 
 /// Key hints that fit in `room` cells, most important first.
-fn hints(view: &View, room: usize) -> Vec<Span<'static>> {
+fn hints(view: &Scene, room: usize) -> Vec<Span<'static>> {
     let t = view.theme;
     let mut actions = vec![Action::ToggleHelp, Action::Quit, Action::NextScreen];
     match view.nav.screen {

@@ -12,6 +12,7 @@ mod app_files;
 mod app_mouse;
 mod demo_scrape;
 mod fuzz_regressions;
+mod layers;
 mod layout;
 mod loki;
 mod loki_counts;
