@@ -2,9 +2,8 @@
 //! source, and environment switching.
 
 use super::App;
-use super::fleet::FleetState;
 use crate::model::dashboard::Dashboard;
-use crate::model::query_mode::{PromUpdate, Refresh};
+use crate::model::query_mode::PromUpdate;
 
 /// Switches the source to another environment; `Err` says why it could not.
 pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
@@ -12,55 +11,6 @@ pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
 /// What `:env` says outside query mode.
 pub(super) const NEEDS_QUERY_MODE: &str =
     "environments need query mode: set [prometheus] or --prometheus URL";
-
-impl FleetState {
-    /// The dashboard of instance `name`, given the source's profile when it is new.
-    fn instance(&mut self, name: &str) -> &mut Dashboard {
-        let profile = self.query().and_then(|q| q.profile.clone());
-        let fresh = !self.instances.contains_key(name);
-        let d = self.member(name);
-        if fresh && let Some(p) = profile {
-            d.set_profile(p);
-        }
-        d
-    }
-
-    fn apply_refresh(&mut self, t_ms: i64, r: Refresh) {
-        // Instances no longer reported are forgotten (pods come and go); the one drilled
-        // into stays, saying so.
-        let drilled = self.drilled.clone();
-        self.instances.retain(|name, _| {
-            r.rows.iter().any(|row| &row.instance == name) || drilled.as_ref() == Some(name)
-        });
-        if let Some(name) = &drilled
-            && !r.rows.iter().any(|row| &row.instance == name)
-            && let Some(d) = self.instances.get_mut(name)
-        {
-            d.apply_stats(
-                t_ms,
-                Err("no longer reported: the selector finds no series of it".into()),
-            );
-        }
-        for row in &r.rows {
-            let stats = r
-                .per_instance
-                .get(&row.instance)
-                .cloned()
-                .unwrap_or_default();
-            let result = match row.up {
-                Some(false) => Err(match row.last_error.is_empty() {
-                    true => "down: up == 0 (its last scrape failed)".to_string(),
-                    false => format!("down: {}", row.last_error),
-                }),
-                _ => Ok(stats),
-            };
-            self.instance(&row.instance).apply_stats(t_ms, result);
-        }
-        self.rows = r.rows;
-        self.warnings = r.warnings;
-        self.reselect();
-    }
-}
 
 impl App {
     /// Applies an update of the query-mode source; updates of another environment than

@@ -4,66 +4,10 @@
 //! ([`crate::model::fleet_total`]).
 
 use super::App;
-use super::fleet::FleetState;
-use crate::config::Target;
 use crate::model::dashboard::{Dashboard, ModelConfig};
-use crate::model::fleet::InstanceRow;
 use crate::model::rules::{RuleEngine, RuleInput};
 use crate::model::status::TargetId;
-use crate::model::status::Up;
 use crate::sources::targets::TargetSet;
-
-/// A target's row: up from its scrape and health check, numbers while its scrape works.
-fn row(t: &Target, d: &Dashboard) -> InstanceRow {
-    let live = d.status.scrape.is_ok();
-    let s = &d.stats;
-    InstanceRow {
-        instance: t.name.clone(),
-        job: t.labels.get("job").cloned().unwrap_or_default(),
-        up: match d.status.up() {
-            Up::Unknown => None,
-            Up::Up => Some(true),
-            Up::Down => Some(false),
-        },
-        req_per_sec: s.req_per_sec.filter(|_| live),
-        error_ratio: s.error_ratio.filter(|_| live),
-        p95: s.p95.filter(|_| live),
-        p99: s.p99.filter(|_| live),
-        p95_lower_bound: s.p95_lower_bound,
-        p99_lower_bound: s.p99_lower_bound,
-        last_error: d
-            .status
-            .error()
-            .map(|e| without_origin(e, &t.metrics_url))
-            .unwrap_or_default(),
-    }
-}
-
-/// An error as the fleet row shows it: the row already names the target, so the URL the
-/// error starts with keeps its path only (`/metrics: cannot connect: ...`), leaving the
-/// column's width for the cause.
-fn without_origin(error: &str, url: &url::Url) -> String {
-    let origin = url.origin().ascii_serialization();
-    match error.strip_prefix(&origin) {
-        Some(rest) if rest.starts_with('/') => rest.to_string(),
-        _ => error.to_string(),
-    }
-}
-
-impl FleetState {
-    /// The rows again, from the targets' dashboards.
-    fn rebuild_rows(&mut self) {
-        let Some(s) = self.scrape() else {
-            return;
-        };
-        self.rows = s
-            .targets
-            .values()
-            .filter_map(|t| self.instances.get(&t.name).map(|d| row(t, d)))
-            .collect();
-        self.reselect();
-    }
-}
 
 impl App {
     /// The targets, at start and whenever `targets_file` changes them. A single target

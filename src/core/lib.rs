@@ -9,11 +9,14 @@
 //! - [`text`], [`inbound`], [`secrets`]: outside text made safe to show, URLs without
 //!   credentials, the secrets to scrub.
 //! - [`audit`]: the audit log's entries (the writer is a source: `sources::files`).
+//! - [`screen`]: what each screen shows as plain data (navigation, overlays, catalog rows,
+//!   the log source and summary, the fleet) and the [`screen::View`] the panels draw.
 
 pub mod action;
 pub mod audit;
 pub mod config;
 pub mod inbound;
 pub mod model;
+pub mod screen;
 pub mod secrets;
 pub mod text;

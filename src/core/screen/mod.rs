@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod fleet;
+mod fleet_apply;
 pub mod logs;
 pub mod nav;
 pub mod view;

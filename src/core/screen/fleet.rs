@@ -13,8 +13,7 @@ use crate::model::fleet::{FleetOrder, InstanceRow};
 use crate::model::profile::Profile;
 use crate::model::rules::RuleEngine;
 
-/// The ID a scrape target's updates carry (the sources' `TargetId`).
-pub type TargetId = u64;
+pub use crate::model::status::TargetId;
 
 /// Where the fleet comes from.
 pub enum FleetSource {
