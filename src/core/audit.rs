@@ -152,14 +152,14 @@ impl AuditEntry {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::mcp::CallResult;
-    use serde_json::json;
-    use std::time::Duration;
+/// An entry for tests here and in the writer's (the `testing` feature).
+#[cfg(any(test, feature = "testing"))]
+pub mod testing {
+    use super::{ACTION_TOOLS_CALL, AuditEntry};
+    use serde_json::Value;
 
-    fn entry(target: &str, arguments: Value) -> AuditEntry {
+    /// A successful tools/call of `target` with `arguments` by `ops`, 42 ms.
+    pub fn entry(target: &str, arguments: Value) -> AuditEntry {
         AuditEntry {
             time: "2025-06-18T09:30:00.123Z".into(),
             user: "ops".into(),
@@ -173,6 +173,16 @@ mod tests {
             matchers: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::mcp::CallResult;
+    use serde_json::json;
+    use std::time::Duration;
+
+    use testing::entry;
 
     #[test]
     fn the_line_is_masked_again_and_ends_in_a_newline() {

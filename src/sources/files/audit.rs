@@ -57,23 +57,9 @@ fn account_name() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{ACTION_TOOLS_CALL, AuditEntry, AuditLog};
+    use crate::audit::testing::entry;
+    use crate::audit::{AuditEntry, AuditLog};
     use serde_json::{Value, json};
-
-    fn entry(target: &str, arguments: Value) -> AuditEntry {
-        AuditEntry {
-            time: "2025-06-18T09:30:00.123Z".into(),
-            user: "ops".into(),
-            action: ACTION_TOOLS_CALL.into(),
-            endpoint: "github https://api.example.com/mcp".into(),
-            target: target.into(),
-            arguments,
-            outcome: "ok".into(),
-            detail: None,
-            duration_ms: Some(42),
-            matchers: None,
-        }
-    }
 
     /// What the app does: the entry's line, appended.
     fn log_append(log: &AuditLog, e: &AuditEntry) -> std::io::Result<()> {
