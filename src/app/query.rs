@@ -9,6 +9,7 @@ use crate::config::PrometheusConfig;
 use crate::model::dashboard::Dashboard;
 use crate::model::profile::Profile;
 use crate::model::query_mode::{PromUpdate, Refresh};
+use crate::model::source_error::SourceError;
 
 /// Switches the source to another environment; `Err` says why it could not.
 pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
@@ -26,7 +27,7 @@ pub struct QuerySource {
     /// The source's run for it: bumped at each switch; updates of other runs are dropped.
     pub run: u64,
     /// The profile the source reported, given to each new instance's model.
-    profile: Option<Result<Profile, String>>,
+    profile: Option<Result<Profile, SourceError>>,
     /// The newest sample time the last good refresh held (Unix ms): the header's age.
     pub newest_sample_ms: Option<i64>,
     /// Each instance's own sample time in that refresh (Unix ms): a drill-down's age.
@@ -102,7 +103,9 @@ impl FleetState {
         {
             d.apply_stats(
                 t_ms,
-                Err("no longer reported: the selector finds no series of it".into()),
+                Err(SourceError::Other(
+                    "no longer reported: the selector finds no series of it".into(),
+                )),
             );
         }
         for row in &r.rows {
@@ -112,10 +115,10 @@ impl FleetState {
                 .cloned()
                 .unwrap_or_default();
             let result = match row.up {
-                Some(false) => Err(match row.last_error.is_empty() {
+                Some(false) => Err(SourceError::Other(match row.last_error.is_empty() {
                     true => "down: up == 0 (its last scrape failed)".to_string(),
                     false => format!("down: {}", row.last_error),
-                }),
+                })),
                 _ => Ok(stats),
             };
             self.instance(&row.instance).apply_stats(t_ms, result);
@@ -190,7 +193,7 @@ impl App {
                 }
             },
             PromUpdate::TimelineFailed { run: r, error } if r == run => {
-                f.timeline_error = Some(error);
+                f.timeline_error = Some(error.to_string());
             }
             PromUpdate::TimelineGaps { run: r, gaps } if r == run => {
                 for d in f.instances.values_mut() {

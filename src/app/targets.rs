@@ -11,6 +11,7 @@ use crate::config::Target;
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::fleet::InstanceRow;
 use crate::model::rules::{RuleEngine, RuleInput};
+use crate::model::source_error::SourceError;
 use crate::model::status::TargetId;
 use crate::model::status::Up;
 use crate::sources::targets::TargetSet;
@@ -72,11 +73,14 @@ fn row(t: &Target, d: &Dashboard) -> InstanceRow {
 /// An error as the fleet row shows it: the row already names the target, so the URL the
 /// error starts with keeps its path only (`/metrics: cannot connect: ...`), leaving the
 /// column's width for the cause.
-fn without_origin(error: &str, url: &url::Url) -> String {
+fn without_origin(error: &SourceError, url: &url::Url) -> String {
     let origin = url.origin().ascii_serialization();
-    match error.strip_prefix(&origin) {
-        Some(rest) if rest.starts_with('/') => rest.to_string(),
-        _ => error.to_string(),
+    match error {
+        SourceError::At { context, error } => match context.strip_prefix(&origin) {
+            Some(path) if path.starts_with('/') => format!("{path}: {error}"),
+            _ => format!("{context}: {error}"),
+        },
+        other => other.to_string(),
     }
 }
 
@@ -151,7 +155,7 @@ impl App {
         {
             d.status.scrape.record_err(
                 now_ms,
-                "no longer a target: removed from targets_file".into(),
+                SourceError::Other("no longer a target: removed from targets_file".into()),
             );
         }
         for (name, model) in models {
@@ -214,7 +218,8 @@ impl App {
                     "no target has a request rate yet".to_string()
                 };
                 if down > 0 {
-                    self.dashboard.apply_stats(t_ms, Err(why));
+                    self.dashboard
+                        .apply_stats(t_ms, Err(SourceError::Other(why)));
                 }
             }
         }

@@ -239,7 +239,7 @@ fn loki_updates_redraw_the_logs_screen_only() {
     assert!(app.apply_shown(Update::Scrape {
         target: 0,
         t_ms: now,
-        result: Err("timed out".into()),
+        result: Err(mcptop::model::source_error::SourceError::TimedOut),
     }));
 }
 

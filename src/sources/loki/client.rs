@@ -125,13 +125,15 @@ impl LokiClient {
             .request(&self.http, url)
             .send()
             .await
-            .map_err(|e| short_error(&e))?;
+            .map_err(|e| short_error(&e).to_string())?;
         let status = resp.status();
         if !status.is_success() {
             let body = read_prefix(resp, 4096).await;
             return Err(http_error(status, &body));
         }
-        read_capped(resp, MAX_BODY_BYTES).await
+        read_capped(resp, MAX_BODY_BYTES)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Log lines of `query` in `[start_ns, end_ns)`, at most `limit`, oldest first;
@@ -225,7 +227,7 @@ fn http_error(status: StatusCode, body: &[u8]) -> String {
 /// A WebSocket error in one line: the innermost cause.
 pub fn ws_error(e: &reqwest_websocket::Error) -> String {
     if let reqwest_websocket::Error::Reqwest(r) = e {
-        return short_error(r);
+        return short_error(r).to_string();
     }
     let mut root: &dyn std::error::Error = e;
     while let Some(next) = root.source() {
