@@ -204,7 +204,7 @@ async fn loki_source_names_each_fault_and_recovers() {
     fn classify(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Loki(LokiUpdate::Connected { .. } | LokiUpdate::Entries { .. }) => Some(Ok(())),
-            Update::Loki(LokiUpdate::Failed { text, .. }) => Some(Err(text.clone())),
+            Update::Loki(LokiUpdate::Failed { error, .. }) => Some(Err(error.to_string())),
             _ => None,
         }
     }
