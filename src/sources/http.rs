@@ -1,6 +1,7 @@
-//! The HTTP plumbing the sources share: bounded bodies and short error texts fit for a
-//! panel; URLs with their credentials masked and bodies judged are [`crate::text`]'s,
-//! re-exported. Clients are built by [`super::endpoint`].
+//! The HTTP plumbing the sources share: bounded bodies and request failures as a
+//! [`SourceError`] of their kind (its `Display` is the line a panel shows); URLs with
+//! their credentials masked and bodies judged are [`crate::text`]'s, re-exported. Clients
+//! are built by [`super::endpoint`].
 
 use reqwest::Response;
 
@@ -25,8 +26,8 @@ pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, Sour
 /// until it ends or passes the cap, then copied once into `body`: no buffer doubling as it
 /// grows, so a runaway body costs at most `max_bytes`.
 ///
-/// Errors: the body is over `max_bytes`, or the connection fails mid-body; `body` is then
-/// left empty.
+/// Errors: the body is over `max_bytes` ([`SourceError::TooLarge`]), or the connection
+/// fails mid-body (the request's kind, [`short_error`]); `body` is then left empty.
 pub async fn read_capped_into(
     mut resp: Response,
     max_bytes: u64,
