@@ -50,7 +50,7 @@ impl App {
                     &endpoint,
                     outcome,
                     result.as_ref().ok(),
-                    result.as_ref().err(),
+                    result.as_ref().err().map(ToString::to_string),
                     now_ms,
                 );
                 // The list catches up at the next poll if the source is busy.
@@ -286,7 +286,7 @@ impl App {
                     .map(|i| i.url.clone())
                     .unwrap_or_default();
                 self.toast(&format!("not sent: {e}"), true, now_ms);
-                self.audit_silence(&write, &endpoint, "not_sent", None, Some(&e), now_ms);
+                self.audit_silence(&write, &endpoint, "not_sent", None, Some(e), now_ms);
             }
         }
     }
@@ -338,7 +338,7 @@ impl App {
         endpoint: &str,
         outcome: &str,
         id: Option<&String>,
-        error: Option<&String>,
+        error: Option<String>,
         now_ms: i64,
     ) {
         let (target, arguments) = match write {
@@ -361,7 +361,7 @@ impl App {
             target,
             arguments,
             outcome: outcome.to_string(),
-            detail: error.cloned(),
+            detail: error,
             duration_ms: None,
             matchers: Some(matchers_of(write)),
         };

@@ -142,12 +142,16 @@ impl App {
                 {
                     d.runbook = runbook.map(|r| Runbook {
                         path: r.path,
-                        text: r.text,
+                        text: r.text.map_err(|e| e.to_string()),
                     });
                 }
             }
-            FileDone::Report(result) => self.report_written(result, now_ms),
-            FileDone::Saved { fetch, result } => self.blobs_saved(fetch, result, now_ms),
+            FileDone::Report(result) => {
+                self.report_written(result.map_err(|e| e.to_string()), now_ms);
+            }
+            FileDone::Saved { fetch, result } => {
+                self.blobs_saved(fetch, result.map_err(|e| e.to_string()), now_ms);
+            }
         }
     }
 

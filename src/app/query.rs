@@ -76,7 +76,7 @@ impl App {
                 }
             },
             PromUpdate::TimelineFailed { run: r, error } if r == run => {
-                f.timeline_error = Some(error);
+                f.timeline_error = Some(error.to_string());
             }
             PromUpdate::TimelineGaps { run: r, gaps } if r == run => {
                 for d in f.instances.values_mut() {

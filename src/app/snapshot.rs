@@ -298,7 +298,7 @@ impl App {
             self.target_url.clone(),
             self.user.clone(),
             d.stats.clone(),
-            status.scrape.last_error.clone(),
+            status.scrape.last_error.as_ref().map(ToString::to_string),
             symptoms(&d.stats, &self.cfg.thresholds, health),
             alerts,
             top_errors,

@@ -6,6 +6,7 @@
 use super::App;
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::rules::{RuleEngine, RuleInput};
+use crate::model::source_error::SourceError;
 use crate::model::status::TargetId;
 use crate::sources::targets::TargetSet;
 
@@ -51,7 +52,7 @@ impl App {
         {
             d.status.scrape.record_err(
                 now_ms,
-                "no longer a target: removed from targets_file".into(),
+                SourceError::Other("no longer a target: removed from targets_file".into()),
             );
         }
         for (name, model) in models {
@@ -114,7 +115,8 @@ impl App {
                     "no target has a request rate yet".to_string()
                 };
                 if down > 0 {
-                    self.dashboard.apply_stats(t_ms, Err(why));
+                    self.dashboard
+                        .apply_stats(t_ms, Err(SourceError::Other(why)));
                 }
             }
         }

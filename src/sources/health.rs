@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use super::endpoint::Endpoint;
-use super::http::{read_capped, redact, short_error, status_error};
+use super::http::{SourceError, read_capped, redact, short_error, status_error};
 use super::{TargetId, Update, now_ms};
 use crate::model::status::HealthInfo;
 
@@ -50,15 +50,15 @@ pub async fn run(
 /// "pass" (or absent, or the body is not JSON). 404, 405, 401 and 403 mean the server has
 /// no health endpoint for us, which is not a failure (`/metrics` still tells up from down).
 ///
-/// Errors, each starting with the URL (redacted) and `: `: connection, timeout, non-2xx
-/// status, or another `status` value.
-pub async fn check_once(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
+/// Errors: a [`SourceError`] about the URL (redacted; shown first, then `: `): connection,
+/// timeout, non-2xx status, or another `status` value ([`SourceError::Unhealthy`]).
+pub async fn check_once(client: &Endpoint, url: &Url) -> Result<HealthInfo, SourceError> {
     check(client, url)
         .await
-        .map_err(|e| format!("{}: {e}", redact(url.as_str())))
+        .map_err(|e| e.at(redact(url.as_str())))
 }
 
-async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
+async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, SourceError> {
     let resp = client
         .request(Method::GET, url.clone())
         .send()
@@ -102,6 +102,8 @@ async fn check(client: &Endpoint, url: &Url) -> Result<HealthInfo, String> {
             .filter(|c| !c.is_control())
             .take(120)
             .collect();
-        Err(format!("says status \"{}\"", crate::inbound::text(&shown)))
+        Err(SourceError::Unhealthy(
+            crate::inbound::text(&shown).into_owned(),
+        ))
     }
 }

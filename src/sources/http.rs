@@ -1,12 +1,15 @@
-//! The HTTP plumbing the sources share: bounded bodies and short error texts fit for a
-//! panel; URLs with their credentials masked and bodies judged are [`crate::text`]'s,
-//! re-exported. Clients are built by [`super::endpoint`].
+//! The HTTP plumbing the sources share: bounded bodies and request failures as a
+//! [`SourceError`] of their kind (its `Display` is the line a panel shows); URLs with
+//! their credentials masked and bodies judged are [`crate::text`]'s, re-exported. Clients
+//! are built by [`super::endpoint`].
 
 use reqwest::Response;
 
+pub use crate::model::source_error::SourceError;
+
 /// Reads a response body of at most `max_bytes`, failing (without buffering the rest) when
 /// it is larger. See [`read_capped_into`].
-pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, String> {
+pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, SourceError> {
     let mut body = Vec::new();
     read_capped_into(resp, max_bytes, &mut body).await?;
     Ok(body)
@@ -23,19 +26,20 @@ pub async fn read_capped(resp: Response, max_bytes: u64) -> Result<Vec<u8>, Stri
 /// until it ends or passes the cap, then copied once into `body`: no buffer doubling as it
 /// grows, so a runaway body costs at most `max_bytes`.
 ///
-/// Errors: the body is over `max_bytes`, or the connection fails mid-body; `body` is then
-/// left empty.
+/// Errors: the body is over `max_bytes` ([`SourceError::TooLarge`]), or the connection
+/// fails mid-body (the request's kind, [`short_error`]); `body` is then left empty.
 pub async fn read_capped_into(
     mut resp: Response,
     max_bytes: u64,
     body: &mut Vec<u8>,
-) -> Result<(), String> {
+) -> Result<(), SourceError> {
     body.clear();
     let known = resp.content_length();
     if let Some(len) = known.filter(|len| *len > max_bytes) {
-        return Err(format!(
-            "body of {len} bytes exceeds the cap of {max_bytes} bytes"
-        ));
+        return Err(SourceError::TooLarge {
+            announced: Some(len),
+            cap: max_bytes,
+        });
     }
     if let Some(len) = known.and_then(|len| usize::try_from(len).ok()) {
         // Exactly for a fresh buffer; amortised for a reused one, so a body a little longer
@@ -60,7 +64,10 @@ pub async fn read_capped_into(
         total += chunk.len() as u64;
         if total > max_bytes {
             body.clear();
-            return Err(format!("body exceeds the cap of {max_bytes} bytes"));
+            return Err(SourceError::TooLarge {
+                announced: None,
+                cap: max_bytes,
+            });
         }
         if known.is_some() {
             body.extend_from_slice(&chunk);
@@ -75,10 +82,11 @@ pub async fn read_capped_into(
     Ok(())
 }
 
-/// A one-line description of a request error: what failed, not the whole chain.
-pub fn short_error(e: &reqwest::Error) -> String {
+/// A request error as its kind and the text of its root cause (not the whole chain):
+/// [`SourceError::TimedOut`], `Connect`, `BadBody` (decode or body), else `Transport`.
+pub fn short_error(e: &reqwest::Error) -> SourceError {
     if e.is_timeout() {
-        return "timed out".into();
+        return SourceError::TimedOut;
     }
     let mut root: &dyn std::error::Error = e;
     while let Some(next) = root.source() {
@@ -86,11 +94,11 @@ pub fn short_error(e: &reqwest::Error) -> String {
     }
     let detail = crate::inbound::text(&root.to_string()).into_owned();
     if e.is_connect() {
-        format!("cannot connect: {detail}")
+        SourceError::Connect(detail)
     } else if e.is_decode() || e.is_body() {
-        format!("bad response body: {detail}")
+        SourceError::BadBody(detail)
     } else {
-        detail
+        SourceError::Transport(detail)
     }
 }
 
@@ -110,16 +118,20 @@ pub async fn read_prefix(mut resp: Response, max_bytes: usize) -> Vec<u8> {
 pub use crate::text::body::{html_page, is_binary};
 pub use crate::text::url::redact;
 
-/// `HTTP 503 Service Unavailable: <start of body>` for a non-success answer.
-pub async fn status_error(resp: Response) -> String {
+/// A non-success answer as [`SourceError::Status`] with the start of its body (shown
+/// `HTTP 503 Service Unavailable: <start of body>`), or `StatusBinary`.
+pub async fn status_error(resp: Response) -> SourceError {
     let status = resp.status();
     let body = read_prefix(resp, 4096).await;
     if is_binary(&body) {
-        return format!("HTTP {status} with a binary body");
+        return SourceError::StatusBinary { status };
     }
     let text = String::from_utf8_lossy(&body);
     if let Some(page) = html_page(&text) {
-        return format!("HTTP {status}: {}", crate::inbound::text(&page));
+        return SourceError::Status {
+            status,
+            excerpt: crate::inbound::text(&page).into_owned(),
+        };
     }
     let first = text
         .lines()
@@ -127,10 +139,6 @@ pub async fn status_error(resp: Response) -> String {
         .find(|l| !l.is_empty())
         .unwrap_or("");
     let first = crate::inbound::text(first);
-    let first: String = first.chars().take(120).collect();
-    if first.is_empty() {
-        format!("HTTP {status}")
-    } else {
-        format!("HTTP {status}: {first}")
-    }
+    let excerpt: String = first.chars().take(120).collect();
+    SourceError::Status { status, excerpt }
 }

@@ -19,6 +19,7 @@ pub mod targets;
 use mcptop_core::{audit, config, inbound, model, secrets, text};
 
 use crate::model::dashboard::Scrape;
+use crate::model::source_error::SourceError;
 use crate::model::status::HealthInfo;
 
 /// Which scrape target an update is about ([`targets::Targets::run`] numbers them).
@@ -35,13 +36,13 @@ pub enum Update {
     Scrape {
         target: TargetId,
         t_ms: i64,
-        result: Result<Scrape, String>,
+        result: Result<Scrape, SourceError>,
     },
     /// A health check of `target` finished.
     Health {
         target: TargetId,
         t_ms: i64,
-        result: Result<HealthInfo, String>,
+        result: Result<HealthInfo, SourceError>,
     },
     /// The scrape targets, at start and whenever `targets_file` changes them.
     Targets(targets::TargetSet),

@@ -7,7 +7,7 @@ use reqwest::{Method, Url};
 use tokio::sync::mpsc;
 
 use super::endpoint::Endpoint;
-use super::http::{read_capped_into, redact, short_error, status_error};
+use super::http::{SourceError, read_capped_into, redact, short_error, status_error};
 use super::{TargetId, Update, now_ms};
 use crate::model::dashboard::Scrape;
 use crate::model::exposition::Format;
@@ -67,7 +67,7 @@ pub async fn run(
 /// cannot be built (a CA file that went missing) shows why in its own row, every time.
 pub async fn fail_every(
     interval: Duration,
-    error: String,
+    error: SourceError,
     target: TargetId,
     tx: mpsc::Sender<Update>,
 ) {
@@ -89,15 +89,15 @@ pub async fn fail_every(
 /// One scrape: GET (with the endpoint's credentials; a gzip-encoded answer is decoded),
 /// bounded body, parse. `t_ms` becomes the samples' time.
 ///
-/// Errors, each starting with the URL (redacted) and `: `: connection, timeout, non-2xx
-/// status, body over `max_bytes`, not UTF-8, or a malformed exposition (with its line
-/// number).
+/// Errors: a [`SourceError`] about the URL (redacted; shown first, then `: `): connection,
+/// timeout, non-2xx status, body over `max_bytes`, not UTF-8, or a malformed exposition
+/// (with its line number).
 pub async fn scrape_once(
     client: &Endpoint,
     url: &Url,
     max_bytes: u64,
     t_ms: i64,
-) -> Result<Scrape, String> {
+) -> Result<Scrape, SourceError> {
     let (intake, mut keys) = (Intake::all(max_bytes), Interner::default());
     scrape_into(client, url, &intake, t_ms, &mut Vec::new(), &mut keys).await
 }
@@ -113,10 +113,10 @@ pub async fn scrape_into(
     t_ms: i64,
     body: &mut Vec<u8>,
     keys: &mut Interner,
-) -> Result<Scrape, String> {
+) -> Result<Scrape, SourceError> {
     fetch(client, url, intake, t_ms, body, keys)
         .await
-        .map_err(|e| format!("{}: {e}", redact(url.as_str())))
+        .map_err(|e| e.at(redact(url.as_str())))
 }
 
 async fn fetch(
@@ -126,7 +126,7 @@ async fn fetch(
     t_ms: i64,
     body: &mut Vec<u8>,
     keys: &mut Interner,
-) -> Result<Scrape, String> {
+) -> Result<Scrape, SourceError> {
     let started = Instant::now();
     let resp = client
         .request(Method::GET, url.clone())
@@ -144,7 +144,7 @@ async fn fetch(
         .unwrap_or("")
         .to_string();
     read_capped_into(resp, intake.max_bytes, body).await?;
-    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
+    let text = std::str::from_utf8(body).map_err(|e| SourceError::NotUtf8(e.to_string()))?;
     let samples = parse_with(text, Format::from_content_type(&content_type), intake, keys)?;
     Ok(Scrape {
         t_ms,

@@ -256,7 +256,7 @@ fn spawn_one(
             }
         }
         Err(e) => {
-            let error = format!("{}: {e}", t.shown_url());
+            let error = super::http::SourceError::Other(e).at(t.shown_url());
             handles.push(tasks.spawn(scrape::fail_every(timing.interval, error, id, tx.clone())));
         }
     }

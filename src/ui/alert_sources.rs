@@ -94,7 +94,7 @@ fn instance_line(view: &Scene, i: &InstanceState) -> Line<'static> {
         ));
         if let Some(e) = &s.last_error {
             spans.push(sep());
-            spans.push(Span::styled(e.clone(), crit));
+            spans.push(Span::styled(e.to_string(), crit));
         }
     }
     Line::from(spans)

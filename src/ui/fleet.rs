@@ -59,9 +59,12 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let mut top: Vec<Line> = Vec::new();
-    if let Some(e) = view.dashboard.status.scrape.last_error.as_deref() {
+    if let Some(e) = &view.dashboard.status.scrape.last_error {
         top.push(Line::styled(
-            format!(" ✖ {}", fit(e, inner.width.saturating_sub(3) as usize)),
+            format!(
+                " ✖ {}",
+                fit(&e.to_string(), inner.width.saturating_sub(3) as usize)
+            ),
             Style::new().fg(t.crit),
         ));
     }

@@ -166,7 +166,7 @@ impl Watched {
         let error = d
             .status
             .error()
-            .map(str::to_string)
+            .map(ToString::to_string)
             .or_else(|| d.profile_problem.clone());
         let judged = self
             .eval

@@ -20,6 +20,7 @@ use mcptop::model::alerts::{
     AlertOrigin, AlertState, AlertsState, AmCommand, AmSnapshot, AmUpdate, AmWrite, Matcher,
     Priority, PriorityMap, SilenceDraft,
 };
+use mcptop::model::source_error::SourceError;
 use mcptop::sources::alertmanager::{AmHandle, spawn};
 use mcptop::sources::{Update, http::redact, now_ms};
 use serde_json::{Value, json};
@@ -88,7 +89,7 @@ impl Source {
     }
 
     /// The next poll of `instance`.
-    async fn polled(&mut self, instance: usize) -> (i64, Result<AmSnapshot, String>) {
+    async fn polled(&mut self, instance: usize) -> (i64, Result<AmSnapshot, SourceError>) {
         let deadline = Instant::now() + WAIT;
         loop {
             if let AmUpdate::Polled {
@@ -133,7 +134,7 @@ impl Source {
                     return Written {
                         write: w,
                         endpoint,
-                        result,
+                        result: result.map_err(|e| e.to_string()),
                     };
                 }
             }
@@ -517,11 +518,13 @@ async fn an_unreachable_instance_is_reported_and_writes_move_on() {
     let mut source = Source::start(&config(&urls));
 
     let (t_ms, result) = source.polled(0).await;
-    let e = result.expect_err("a closed port cannot be polled");
+    let err = result.expect_err("a closed port cannot be polled");
+    assert!(matches!(err, SourceError::Connect(_)), "{err:?}");
+    let e = err.to_string();
     assert!(e.starts_with("cannot connect"), "{e}");
     assert!(!e.contains("http://"), "no URL in the text: {e}");
     assert!((now_ms() - t_ms).abs() < 20_000);
-    state.apply(0, t_ms, Err(e));
+    state.apply(0, t_ms, Err(err));
     source
         .until(&mut state, "the live instance's alerts", |s| {
             s.alertmanager_alerts().len() == 5
@@ -532,8 +535,8 @@ async fn an_unreachable_instance_is_reported_and_writes_move_on() {
         state.instances[0]
             .status
             .last_error
-            .as_deref()
-            .is_some_and(|e| e.starts_with("cannot connect"))
+            .as_ref()
+            .is_some_and(|e| e.to_string().starts_with("cannot connect"))
     );
     for r in state.rows() {
         assert_eq!(
@@ -654,6 +657,8 @@ async fn credentials_and_headers_reach_the_server_and_never_the_errors() {
 
     let (_, first) = source.polled(0).await;
     let e = first.expect_err("the first status answer is 401");
+    assert_eq!(e.http_code(), Some(401));
+    let e = e.to_string();
     assert_eq!(e, "status: HTTP 401 Unauthorized: \"unauthorized\"");
     let (_, second) = source.polled(0).await;
     let snap = second.expect("the second poll is good");
@@ -904,7 +909,7 @@ async fn tls_verifies_by_default_and_takes_a_ca_a_client_certificate_or_no_verif
             let mut source = Source::start(&cfg);
             let (_, result) = source.polled(0).await;
             drop(server);
-            result.expect_err("nothing here answers JSON")
+            result.expect_err("nothing here answers JSON").to_string()
         }
     };
     use mcptop::config::alerts::TlsConfig;

@@ -98,7 +98,10 @@ struct Scraper {
     client: Endpoint,
     url: reqwest::Url,
     /// Every scrape so far with its time, oldest first.
-    scrapes: Vec<(i64, Result<Scrape, String>)>,
+    scrapes: Vec<(
+        i64,
+        Result<Scrape, mcptop::model::source_error::SourceError>,
+    )>,
     /// Next scrape time, Unix ms.
     next_ms: i64,
 }

@@ -296,6 +296,7 @@ async fn api_errors_in_the_apis_words(engine: Engine) {
     let _a = prometheus::spawn(&cfg, settings(), tx.clone(), &mut tasks);
     match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
         Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => {
+            let e = e.to_string();
             assert!(
                 e.contains("job=\"nothing\"") && e.contains("check the selector"),
                 "{e}"
@@ -339,10 +340,13 @@ async fn api_errors_in_the_apis_words(engine: Engine) {
     let _b = prometheus::spawn(&cfg, settings(), tx, &mut tasks);
     match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
         Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => match engine {
-            Engine::Prometheus => assert!(e.starts_with("HTTP 404"), "{e}"),
+            Engine::Prometheus => {
+                assert_eq!(e.http_code(), Some(404), "{e}");
+                assert!(e.to_string().starts_with("HTTP 404"), "{e}");
+            }
             Engine::VictoriaMetrics => assert!(
-                e.starts_with("HTTP 400: remoteAddr: ")
-                    && e.contains("requestURI: /not-here/api/v1/query"),
+                e.to_string().starts_with("HTTP 400: remoteAddr: ")
+                    && e.to_string().contains("requestURI: /not-here/api/v1/query"),
                 "{e}"
             ),
         },
@@ -355,7 +359,8 @@ async fn api_errors_in_the_apis_words(engine: Engine) {
     let e = client
         .query("sum(rate(x[5m])", mcptop::sources::now_ms())
         .await
-        .expect_err("a parse error");
+        .expect_err("a parse error")
+        .to_string();
     let (prefix, suffix) = match engine {
         Engine::Prometheus => ("bad_data: ", "(HTTP 400)"),
         Engine::VictoriaMetrics => ("422: error when executing query=", "(HTTP 422)"),
@@ -402,7 +407,8 @@ async fn tenant_header_and_token_reach_the_api_and_never_the_error() {
         .query("up", mcptop::sources::now_ms())
         .await
         .expect_err("401");
-    assert_eq!(e, "HTTP 401: no org id");
+    assert_eq!(e.http_code(), Some(401));
+    assert_eq!(e.to_string(), "HTTP 401: no org id");
     let debug = format!("{client:?} {:?}", cfg.prometheus.environments[0]);
     assert!(!debug.contains("planted"), "{debug}");
     let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();

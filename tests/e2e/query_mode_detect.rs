@@ -56,7 +56,9 @@ async fn detected(
                 tasks.abort_all();
                 return *p;
             }
-            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => last = e,
+            Ok(Some(Update::Prometheus(PromUpdate::Profile { result: Err(e), .. }))) => {
+                last = e.to_string()
+            }
             Ok(Some(_)) => {}
             other => panic!("no profile under {selector}: {other:?}; last: {last}"),
         }

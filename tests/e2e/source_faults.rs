@@ -149,7 +149,7 @@ async fn scrape_source_names_each_fault_and_recovers() {
     fn classify(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Scrape { result, .. } => {
-                Some(result.as_ref().map(|_| ()).map_err(Clone::clone))
+                Some(result.as_ref().map(|_| ()).map_err(ToString::to_string))
             }
             _ => None,
         }
@@ -176,7 +176,7 @@ async fn alertmanager_source_names_each_fault_and_recovers() {
     fn classify(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Alertmanager(AmUpdate::Polled { result, .. }) => {
-                Some(result.as_ref().map(|_| ()).map_err(Clone::clone))
+                Some(result.as_ref().map(|_| ()).map_err(ToString::to_string))
             }
             _ => None,
         }
@@ -204,7 +204,7 @@ async fn loki_source_names_each_fault_and_recovers() {
     fn classify(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Loki(LokiUpdate::Connected { .. } | LokiUpdate::Entries { .. }) => Some(Ok(())),
-            Update::Loki(LokiUpdate::Failed { text, .. }) => Some(Err(text.clone())),
+            Update::Loki(LokiUpdate::Failed { error, .. }) => Some(Err(error.to_string())),
             _ => None,
         }
     }
@@ -249,7 +249,7 @@ async fn prometheus_query_source_names_each_fault_and_recovers() {
     fn profile(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Prometheus(PromUpdate::Profile { result, .. }) => {
-                Some(result.as_ref().map(|_| ()).map_err(Clone::clone))
+                Some(result.as_ref().map(|_| ()).map_err(ToString::to_string))
             }
             _ => None,
         }
@@ -267,7 +267,7 @@ async fn prometheus_query_source_names_each_fault_and_recovers() {
     fn classify(u: &Update) -> Option<Result<(), String>> {
         match u {
             Update::Prometheus(PromUpdate::Refresh { result, .. }) => {
-                Some(result.as_ref().map(|_| ()).map_err(Clone::clone))
+                Some(result.as_ref().map(|_| ()).map_err(ToString::to_string))
             }
             _ => None,
         }

@@ -99,12 +99,12 @@ async fn first_results(cfg: &Config, health: bool) -> (Result<usize, String>, Op
         while let Some(u) = rx.recv().await {
             match u {
                 Update::Scrape { result, .. } if scrape.is_none() => {
-                    scrape = Some(result.map(|s| s.samples.len()));
+                    scrape = Some(result.map(|s| s.samples.len()).map_err(|e| e.to_string()));
                 }
                 Update::Health { result, .. } if checked.is_none() => {
                     checked = Some(match result {
                         Ok(info) => format!("ok {}", info.version.unwrap_or_default()),
-                        Err(e) => e,
+                        Err(e) => e.to_string(),
                     });
                 }
                 _ => {}

@@ -95,7 +95,10 @@ fn a_rejected_silence_shows_alertmanagers_text_and_is_audited() {
         request,
         write,
         endpoint: "http://127.0.0.1:9093".into(),
-        result: Err("HTTP 400: silence invalid: start time must be before end time".into()),
+        result: Err(mcptop::model::source_error::SourceError::ApiText {
+            http: 400,
+            text: "silence invalid: start time must be before end time".into(),
+        }),
     }));
     let toast = app.nav.toast.as_ref().expect("toast");
     assert!(toast.error);

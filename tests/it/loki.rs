@@ -190,7 +190,12 @@ async fn loki_plain_text_errors_are_shown_and_the_source_recovers() {
     let mut run = start(&cfg(&loki), QUERY);
     run.until("the error", |s| s.status.error.is_some()).await;
     assert_eq!(
-        run.state.status.error.as_deref(),
+        run.state
+            .status
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("HTTP 400: parse error at line 1, col 7: syntax error: unexpected IDENTIFIER")
     );
     run.until("recovery", |s| {
@@ -219,7 +224,12 @@ async fn tenant_and_credentials_go_with_every_request() {
     let mut run = start(&c, QUERY);
     run.until("the 401", |s| s.status.error.is_some()).await;
     assert_eq!(
-        run.state.status.error.as_deref(),
+        run.state
+            .status
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("HTTP 401: no org id")
     );
     drop(run);

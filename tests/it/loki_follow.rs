@@ -242,7 +242,12 @@ async fn several_tenants_get_lokis_own_answer_not_a_timeout() {
     let mut run = start(&c, QUERY);
     run.until("an error", |s| s.status.error.is_some()).await;
     assert_eq!(
-        run.state.status.error.as_deref(),
+        run.state
+            .status
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("HTTP 500: multiple org IDs present"),
         "{:?}",
         run.failures

@@ -65,7 +65,9 @@ fn spawn(
 }
 
 /// Waits for the first profile result.
-async fn profile_result(rx: &mut mpsc::Receiver<Update>) -> Result<Box<Profile>, String> {
+async fn profile_result(
+    rx: &mut mpsc::Receiver<Update>,
+) -> Result<Box<Profile>, mcptop::model::source_error::SourceError> {
     loop {
         match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
             Ok(Some(Update::Prometheus(PromUpdate::Profile { result, .. }))) => return result,
@@ -141,7 +143,7 @@ async fn mimir_without_a_tenant_names_the_missing_header() {
     // A named profile whose detection fails is still used: the refresh says why.
     let e = match profile_result(&mut rx).await {
         Ok(_) => refresh_error(&mut rx).await,
-        Err(e) => e,
+        Err(e) => e.to_string(),
     };
     assert!(
         e.starts_with("HTTP 401: no org id")
@@ -162,7 +164,7 @@ async fn refresh_error(rx: &mut mpsc::Receiver<Update>) -> String {
     loop {
         match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
             Ok(Some(Update::Prometheus(PromUpdate::Refresh { result: Err(e), .. }))) => {
-                return e;
+                return e.to_string();
             }
             Ok(Some(_)) => {}
             other => panic!("no refresh error: {other:?}"),

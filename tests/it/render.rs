@@ -98,7 +98,10 @@ fn control_characters_from_outside_never_reach_the_terminal() {
     // An error page that tries to clear the screen and retitle the terminal. ratatui's
     // buffer drops control characters from text it is given; this keeps that true.
     let err = "HTTP 502: \u{1b}[2J\u{1b}]0;pwned\u{7}bad gateway\r".to_string();
-    app.dashboard.apply_scrape(now, Err(err));
+    app.dashboard.apply_scrape(
+        now,
+        Err(mcptop::model::source_error::SourceError::Other(err)),
+    );
     let screen = render(&app, now + 1000, 120, 30);
     assert!(screen.contains("bad gateway"), "{screen}");
     assert!(

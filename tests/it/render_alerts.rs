@@ -133,7 +133,9 @@ fn unreachable_alertmanager_shows_the_error_and_the_age_of_its_data() {
     app.apply(Update::Alertmanager(AmUpdate::Polled {
         instance: 0,
         t_ms: now - 500,
-        result: Err("cannot connect: Connection refused (os error 111)".into()),
+        result: Err(mcptop::model::source_error::SourceError::Connect(
+            "Connection refused (os error 111)".into(),
+        )),
     }));
     key(&mut app, now, KeyCode::Char('5'));
     let screen = render(&app, now, 120, 24);
@@ -161,7 +163,9 @@ fn an_alertmanager_not_polled_yet_is_connecting_not_failing() {
     app.apply(Update::Alertmanager(AmUpdate::Polled {
         instance: 0,
         t_ms: now - 500,
-        result: Err("cannot connect: Connection refused (os error 111)".into()),
+        result: Err(mcptop::model::source_error::SourceError::Connect(
+            "Connection refused (os error 111)".into(),
+        )),
     }));
     let screen = render(&app, now, 120, 24);
     assert!(screen.contains("failing (1×)"), "{screen}");

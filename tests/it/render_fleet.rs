@@ -110,9 +110,11 @@ fn a_failed_refresh_shows_the_api_error_in_place_and_keeps_the_rows() {
     app.apply(Update::Prometheus(PromUpdate::Refresh {
         run: 0,
         t_ms: now,
-        result: Err(
-            "bad_data: 1:20: parse error: unexpected \")\" (HTTP 400) — query: sum(".into(),
-        ),
+        result: Err(mcptop::model::source_error::SourceError::Api {
+            message: "bad_data: 1:20: parse error: unexpected \")\"".into(),
+            http: 400,
+        }
+        .of_query("sum(")),
     }));
     let screen = render(&app, now + 5_000, 120, 30);
     assert!(screen.contains("✖ bad_data: 1:20: parse error"), "{screen}");
@@ -136,7 +138,9 @@ fn env_command_switches_and_drops_the_old_fleet() {
     app.apply(Update::Prometheus(PromUpdate::Refresh {
         run: 0,
         t_ms: now,
-        result: Err("late".into()),
+        result: Err(mcptop::model::source_error::SourceError::Other(
+            "late".into(),
+        )),
     }));
     assert!(!render(&app, now, 120, 30).contains("late"));
     key(&mut app, now, KeyCode::Char(':'));

@@ -80,7 +80,14 @@ fn without_a_level_label_the_levels_come_from_the_kept_lines() {
 #[test]
 fn a_failed_metric_query_is_shown_whole() {
     let (mut app, now, _) = loki_app();
-    app.apply(Update::Loki(LokiUpdate::Counts(Err(PIPELINE_ERROR.into()))));
+    let error = mcptop::model::source_error::SourceError::ApiText {
+        http: 400,
+        text: PIPELINE_ERROR
+            .strip_prefix("HTTP 400: ")
+            .expect("Loki's text")
+            .into(),
+    };
+    app.apply(Update::Loki(LokiUpdate::Counts(Err(error))));
     let screen = render(&mut app, now, 160, 30);
     let panel = panel_text(&screen);
     assert!(screen.contains("Errors · kept lines"), "{screen}");

@@ -101,7 +101,10 @@ fn loki_down_shows_its_error_and_the_age_of_the_last_good_data() {
     let (mut app, now, _) = loki_app();
     app.apply(Update::Loki(LokiUpdate::Failed {
         t_ms: now + 30_000,
-        text: "tail dropped: connection reset by peer".into(),
+        error: mcptop::model::source_error::SourceError::Transport(
+            "connection reset by peer".into(),
+        )
+        .at("tail dropped"),
     }));
     let screen = render(&mut app, now + 42_000, 160, 30);
     assert!(
@@ -116,7 +119,10 @@ fn loki_down_shows_its_error_and_the_age_of_the_last_good_data() {
 fn a_failed_metric_query_falls_back_to_the_kept_lines() {
     let (mut app, now, _) = loki_app();
     app.apply(Update::Loki(LokiUpdate::Counts(Err(
-        "HTTP 400: parse error at line 1, col 18: syntax error".into(),
+        mcptop::model::source_error::SourceError::ApiText {
+            http: 400,
+            text: "parse error at line 1, col 18: syntax error".into(),
+        },
     ))));
     let screen = render(&mut app, now, 160, 30);
     assert!(screen.contains("Errors · kept lines"), "{screen}");
@@ -217,9 +223,14 @@ fn loki_updates_redraw_the_logs_screen_only() {
         }),
         Update::Loki(LokiUpdate::Failed {
             t_ms: now,
-            text: "tail dropped: connection reset by peer".into(),
+            error: mcptop::model::source_error::SourceError::Transport(
+                "connection reset by peer".into(),
+            )
+            .at("tail dropped"),
         }),
-        Update::Loki(LokiUpdate::Counts(Err("bad query".into()))),
+        Update::Loki(LokiUpdate::Counts(Err(
+            mcptop::model::source_error::SourceError::Other("bad query".into()),
+        ))),
     ];
     for u in updates {
         assert!(!app.apply_shown(u), "the overview does not show Loki");
@@ -239,7 +250,7 @@ fn loki_updates_redraw_the_logs_screen_only() {
     assert!(app.apply_shown(Update::Scrape {
         target: 0,
         t_ms: now,
-        result: Err("timed out".into()),
+        result: Err(mcptop::model::source_error::SourceError::TimedOut),
     }));
 }
 

@@ -43,6 +43,7 @@ async fn scrape(base: &str, max: u64, timeout: Duration) -> Result<usize, String
     scrape::scrape_once(&client, &url, max, 0)
         .await
         .map(|s| s.samples.len())
+        .map_err(|e| e.to_string())
 }
 
 #[tokio::test]
@@ -153,7 +154,11 @@ async fn health_reads_status_and_version() {
     let bad = serve(|| response("200 OK", "application/json", br#"{"status":"degraded"}"#)).await;
     let url = Target::at(&bad).expect("url").health_url.expect("health");
     let err = health::check_once(&client, &url).await.unwrap_err();
-    assert!(err.contains("degraded"), "{err}");
+    assert!(
+        matches!(err.kind(), mcptop::model::source_error::SourceError::Unhealthy(s) if s == "degraded"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("degraded"), "{err}");
 }
 
 /// A body with no `Content-Length`: read until the server closes the connection.
@@ -178,7 +183,17 @@ async fn unsized_body_is_capped_and_one_buffer_serves_every_read() {
     let err = http::read_capped_into(resp, 1 << 20, &mut body)
         .await
         .unwrap_err();
-    assert!(err.contains("exceeds the cap of 1048576 bytes"), "{err}");
+    assert_eq!(
+        err,
+        mcptop::model::source_error::SourceError::TooLarge {
+            announced: None,
+            cap: 1 << 20
+        }
+    );
+    assert!(
+        err.to_string().contains("exceeds the cap of 1048576 bytes"),
+        "{err}"
+    );
     assert!(body.is_empty());
     assert!(body.capacity() <= 1 << 20, "{}", body.capacity());
 

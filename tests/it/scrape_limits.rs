@@ -104,15 +104,20 @@ async fn over_the_sample_limit_the_scrape_fails_and_the_numbers_stay() {
     let err = scrape::scrape_into(&client, &url, &intake, 12_000, &mut buf, &mut keys)
         .await
         .expect_err("over the limit");
-    assert!(err.ends_with(": sample limit exceeded (7 > 5)"), "{err}");
-    assert!(err.starts_with("http://127.0.0.1:"), "{err}");
+    assert_eq!(
+        err.kind(),
+        &mcptop::model::source_error::SourceError::SampleLimit { seen: 7, limit: 5 }
+    );
+    let text = err.to_string();
+    assert!(text.ends_with(": sample limit exceeded (7 > 5)"), "{text}");
+    assert!(text.starts_with("http://127.0.0.1:"), "{text}");
     m.apply_scrape(12_000, Err(err));
     assert_eq!(m.stats.req_per_sec, Some(rate), "the previous numbers stay");
     assert_eq!(m.status.scrape.age_secs(14_000), Some(4.0));
     assert!(
         m.status
             .error()
-            .is_some_and(|e| e.contains("sample limit exceeded")),
+            .is_some_and(|e| e.to_string().contains("sample limit exceeded")),
         "{:?}",
         m.status.error()
     );

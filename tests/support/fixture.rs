@@ -6,6 +6,7 @@ use std::time::Duration;
 use mcptop::config::Config;
 use mcptop::model::dashboard::{Scrape, ScrapedSample};
 use mcptop::model::series::SeriesKey;
+use mcptop::model::source_error::SourceError;
 use mcptop::model::status::HealthInfo;
 
 /// Unix ms of the first scrape (2026-11-22T00:00:00Z).
@@ -132,7 +133,7 @@ pub fn down_app() -> (mcptop::app::App, i64) {
     let (mut app, _) = healthy_app();
     for t in (602..=620).step_by(2) {
         let at = T0 + t * 1000;
-        let err = "cannot connect: Connection refused (os error 111)".to_string();
+        let err = SourceError::Connect("Connection refused (os error 111)".into());
         app.dashboard.apply_scrape(at, Err(err.clone()));
         app.dashboard.apply_health(at, Err(err));
     }

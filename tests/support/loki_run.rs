@@ -65,8 +65,8 @@ pub fn start(cfg: &LokiConfig, query: &str) -> Run {
 
 impl Run {
     fn apply(&mut self, u: LokiUpdate) {
-        if let LokiUpdate::Failed { text, .. } = &u {
-            self.failures.push(text.clone());
+        if let LokiUpdate::Failed { error, .. } = &u {
+            self.failures.push(error.to_string());
         }
         if !matches!(u, LokiUpdate::Entries { .. } | LokiUpdate::Counts(_)) {
             self.events.push(u.clone());
@@ -133,7 +133,9 @@ impl Run {
 
     /// Applies updates until the next counts arrive, and returns them; fails after
     /// [`WAIT`].
-    pub async fn next_counts(&mut self) -> Result<LevelCounts, String> {
+    pub async fn next_counts(
+        &mut self,
+    ) -> Result<LevelCounts, mcptop::model::source_error::SourceError> {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {

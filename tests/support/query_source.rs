@@ -63,7 +63,7 @@ pub async fn refresh_where(
             match result {
                 Ok(r) if pred(&r) => return *r,
                 Ok(r) => last = format!("{:?}", r.rows),
-                Err(e) => last = e,
+                Err(e) => last = e.to_string(),
             }
         }
     }

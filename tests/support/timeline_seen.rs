@@ -81,7 +81,7 @@ impl Seen {
                 false
             }
             Update::Prometheus(PromUpdate::TimelineFailed { error, .. }) => {
-                self.failures.push(error);
+                self.failures.push(error.to_string());
                 false
             }
             Update::Prometheus(PromUpdate::Profile { result: Ok(p), .. }) => {

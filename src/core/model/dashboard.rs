@@ -9,6 +9,7 @@ use regex::Regex;
 
 use super::profile::{CustomProfile, PROCESS_METRICS, Profile, ProfileChoice, kinds};
 use super::series::{Sample, SeriesKey, SeriesStore};
+use super::source_error::SourceError;
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
 use super::timeline::Timeline;
@@ -151,7 +152,7 @@ impl Dashboard {
     }
 
     /// Applies a scrape result at `t_ms` and recomputes the numbers.
-    pub fn apply_scrape(&mut self, t_ms: i64, result: Result<Scrape, String>) {
+    pub fn apply_scrape(&mut self, t_ms: i64, result: Result<Scrape, SourceError>) {
         match result {
             Ok(scrape) => {
                 self.status.scrape.record_ok(t_ms);
@@ -164,7 +165,7 @@ impl Dashboard {
     }
 
     /// Applies a health-check result at `t_ms`.
-    pub fn apply_health(&mut self, t_ms: i64, result: Result<HealthInfo, String>) {
+    pub fn apply_health(&mut self, t_ms: i64, result: Result<HealthInfo, SourceError>) {
         match result {
             Ok(info) => {
                 self.status.health.record_ok(t_ms);
@@ -288,19 +289,19 @@ impl Dashboard {
     }
 
     /// Query mode: the profile the source uses, or why it has none.
-    pub fn set_profile(&mut self, result: Result<Profile, String>) {
+    pub fn set_profile(&mut self, result: Result<Profile, SourceError>) {
         match result {
             Ok(p) => {
                 self.profile = Some(p);
                 self.profile_problem = None;
             }
-            Err(e) => self.profile_problem = Some(e),
+            Err(e) => self.profile_problem = Some(e.to_string()),
         }
     }
 
     /// Query mode: the tiles a query API computed at `t_ms`, or why the refresh failed
     /// (the numbers then stay, and age, as in scrape mode).
-    pub fn apply_stats(&mut self, t_ms: i64, result: Result<Stats, String>) {
+    pub fn apply_stats(&mut self, t_ms: i64, result: Result<Stats, SourceError>) {
         match result {
             Ok(stats) => {
                 self.status.scrape.record_ok(t_ms);

@@ -126,8 +126,18 @@ fn failed_scrape_keeps_last_numbers_and_counts_failures() {
         m.apply_scrape(t * 1000, Ok(scrape(t)));
     }
     let before = m.stats.clone();
-    m.apply_scrape(22_000, Err("cannot connect".into()));
-    m.apply_scrape(24_000, Err("cannot connect".into()));
+    m.apply_scrape(
+        22_000,
+        Err(crate::model::source_error::SourceError::Connect(
+            "refused".into(),
+        )),
+    );
+    m.apply_scrape(
+        24_000,
+        Err(crate::model::source_error::SourceError::Connect(
+            "refused".into(),
+        )),
+    );
     assert_eq!(m.stats, before);
     assert_eq!(m.status.scrape.consecutive_failures, 2);
     assert_eq!(m.status.scrape.age_secs(24_000), Some(4.0));

@@ -122,11 +122,17 @@ fn a_target_whose_scrape_fails_is_left_out_and_none_is_no_numbers() {
         a.apply_scrape(t * 1000, Ok(scrape(t, samples("a:1", t, A))));
         b.apply_scrape(t * 1000, Ok(scrape(t, samples("b:1", t, B))));
     }
-    b.apply_scrape(62_000, Err("timed out".into()));
+    b.apply_scrape(
+        62_000,
+        Err(crate::model::source_error::SourceError::TimedOut),
+    );
     let total = total([&a, &b]).expect("a is up");
     assert!((total.req_per_sec.expect("rate") - 1.0).abs() < 1e-9);
     assert_eq!(total.error_ratio, Some(0.0));
-    a.apply_scrape(62_000, Err("timed out".into()));
+    a.apply_scrape(
+        62_000,
+        Err(crate::model::source_error::SourceError::TimedOut),
+    );
     assert_eq!(super::total([&a, &b]), None);
     assert_eq!(super::total(std::iter::empty()), None);
 }

@@ -21,6 +21,7 @@ pub mod query_mode;
 pub mod rules;
 pub mod series;
 pub mod snapshot;
+pub mod source_error;
 pub mod stats;
 pub mod status;
 pub mod timeline;

@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::fleet::InstanceRow;
 use super::profile::ModuleRule;
+use super::source_error::SourceError;
 use super::stats::{ModuleShare, Stats, module_of};
 use super::timeline::Point;
 use super::up_state::{TargetSeen, UpSample, reconcile};
@@ -110,7 +111,7 @@ pub enum PromUpdate {
     /// The profile in use (detected from the series the selector finds), or why none is.
     Profile {
         run: u64,
-        result: Result<Box<super::profile::Profile>, String>,
+        result: Result<Box<super::profile::Profile>, SourceError>,
     },
     /// Timeline points from `query_range`, oldest first: for the total and per instance.
     /// A point at a time already held replaces it (the engine settled it); `replace`
@@ -124,7 +125,7 @@ pub enum PromUpdate {
         replace: bool,
     },
     /// The timeline's `query_range` failed (asked again at the next refresh).
-    TimelineFailed { run: u64, error: String },
+    TimelineFailed { run: u64, error: SourceError },
     /// The stretches the API has left unanswered past the open window (see
     /// [`super::timeline_sync`]), oldest first: the whole list, for the total and every
     /// instance.
@@ -136,7 +137,7 @@ pub enum PromUpdate {
     Refresh {
         run: u64,
         t_ms: i64,
-        result: Result<Box<Refresh>, String>,
+        result: Result<Box<Refresh>, SourceError>,
     },
 }
 

@@ -1,5 +1,7 @@
 //! Health of the target as seen by the scrape and health-check sources.
 
+use super::source_error::SourceError;
+
 /// Which scrape target an update is about: numbered by scrape mode's targets task
 /// (`sources::targets`), stable for as long as the target stays (a `targets_file` change
 /// gives a changed target a new one).
@@ -14,8 +16,8 @@ pub struct SourceStatus {
     pub last_attempt_ms: Option<i64>,
     /// Failures since the last success.
     pub consecutive_failures: u32,
-    /// Text of the last failure; cleared by a success.
-    pub last_error: Option<String>,
+    /// The last failure (its `Display` is the operator's text); cleared by a success.
+    pub last_error: Option<SourceError>,
 }
 
 impl SourceStatus {
@@ -26,7 +28,7 @@ impl SourceStatus {
         self.last_error = None;
     }
 
-    pub fn record_err(&mut self, t_ms: i64, error: String) {
+    pub fn record_err(&mut self, t_ms: i64, error: SourceError) {
         self.last_attempt_ms = Some(t_ms);
         self.consecutive_failures = self.consecutive_failures.saturating_add(1);
         self.last_error = Some(error);
@@ -97,11 +99,11 @@ impl TargetStatus {
     }
 
     /// The error to show: the scrape's first (it feeds every number), else the health check's.
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&SourceError> {
         self.scrape
             .last_error
-            .as_deref()
-            .or(self.health.last_error.as_deref())
+            .as_ref()
+            .or(self.health.last_error.as_ref())
     }
 }
 
@@ -115,12 +117,13 @@ mod tests {
         assert_eq!(t.up(), Up::Unknown);
         t.scrape.record_ok(1_000);
         assert_eq!(t.up(), Up::Up);
-        t.scrape.record_err(3_000, "connection refused".into());
-        t.scrape.record_err(5_000, "connection refused".into());
+        let refused = || SourceError::Connect("connection refused".into());
+        t.scrape.record_err(3_000, refused());
+        t.scrape.record_err(5_000, refused());
         assert_eq!(t.up(), Up::Down);
         assert_eq!(t.consecutive_failures(), 2);
         assert_eq!(t.scrape.age_secs(6_000), Some(5.0));
-        assert_eq!(t.error(), Some("connection refused"));
+        assert_eq!(t.error(), Some(&refused()));
         t.scrape.record_ok(7_000);
         assert_eq!(t.up(), Up::Up);
         assert_eq!(t.error(), None);

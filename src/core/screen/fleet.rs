@@ -12,6 +12,7 @@ use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::fleet::{FleetOrder, InstanceRow};
 use crate::model::profile::Profile;
 use crate::model::rules::RuleEngine;
+use crate::model::source_error::SourceError;
 
 pub use crate::model::status::TargetId;
 
@@ -185,7 +186,7 @@ pub struct QuerySource {
     /// The source's run for it: bumped at each switch; updates of other runs are dropped.
     pub run: u64,
     /// The profile the source reported, given to each new instance's model.
-    pub profile: Option<Result<Profile, String>>,
+    pub profile: Option<Result<Profile, SourceError>>,
     /// The newest sample time the last good refresh held (Unix ms): the header's age.
     pub newest_sample_ms: Option<i64>,
     /// Each instance's own sample time in that refresh (Unix ms): a drill-down's age.

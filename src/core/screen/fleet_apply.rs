@@ -6,6 +6,7 @@ use crate::config::Target;
 use crate::model::dashboard::Dashboard;
 use crate::model::fleet::InstanceRow;
 use crate::model::query_mode::Refresh;
+use crate::model::source_error::SourceError;
 use crate::model::status::Up;
 
 impl FleetState {
@@ -33,7 +34,9 @@ impl FleetState {
         {
             d.apply_stats(
                 t_ms,
-                Err("no longer reported: the selector finds no series of it".into()),
+                Err(SourceError::Other(
+                    "no longer reported: the selector finds no series of it".into(),
+                )),
             );
         }
         for row in &r.rows {
@@ -43,10 +46,10 @@ impl FleetState {
                 .cloned()
                 .unwrap_or_default();
             let result = match row.up {
-                Some(false) => Err(match row.last_error.is_empty() {
+                Some(false) => Err(SourceError::Other(match row.last_error.is_empty() {
                     true => "down: up == 0 (its last scrape failed)".to_string(),
                     false => format!("down: {}", row.last_error),
-                }),
+                })),
                 _ => Ok(stats),
             };
             self.instance(&row.instance).apply_stats(t_ms, result);
@@ -86,11 +89,14 @@ fn row(t: &Target, d: &Dashboard) -> InstanceRow {
 /// An error as the fleet row shows it: the row already names the target, so the URL the
 /// error starts with keeps its path only (`/metrics: cannot connect: ...`), leaving the
 /// column's width for the cause.
-fn without_origin(error: &str, url: &url::Url) -> String {
+fn without_origin(error: &SourceError, url: &url::Url) -> String {
     let origin = url.origin().ascii_serialization();
-    match error.strip_prefix(&origin) {
-        Some(rest) if rest.starts_with('/') => rest.to_string(),
-        _ => error.to_string(),
+    match error {
+        SourceError::At { context, error } => match context.strip_prefix(&origin) {
+            Some(path) if path.starts_with('/') => format!("{path}: {error}"),
+            _ => format!("{context}: {error}"),
+        },
+        other => other.to_string(),
     }
 }
 

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use super::api;
 use super::client::{AmClient, MAX_BODY_BYTES};
-use crate::http::{read_capped, short_error, status_error};
+use crate::http::{SourceError, read_capped, short_error, status_error};
 use crate::model::alerts::{AmSnapshot, AmUpdate};
 use crate::{Update, now_ms};
 
@@ -49,7 +49,7 @@ pub async fn round(client: AmClient, updates: mpsc::Sender<Update>) {
 /// Errors: the first request that fails: `cannot connect: ...` or `timed out` (not tied
 /// to one endpoint), else prefixed by the endpoint (`alerts: HTTP 503 Service
 /// Unavailable: <body start>`, `silences: unexpected JSON: ...`). URLs never appear.
-pub async fn poll(client: &AmClient, instance: usize) -> Result<AmSnapshot, String> {
+pub async fn poll(client: &AmClient, instance: usize) -> Result<AmSnapshot, SourceError> {
     let (alerts, groups, silences, status) = tokio::try_join!(
         get(client, instance, "alerts", &["alerts"], &ALERT_FILTER),
         get(
@@ -62,14 +62,14 @@ pub async fn poll(client: &AmClient, instance: usize) -> Result<AmSnapshot, Stri
         get(client, instance, "silences", &["silences"], &[]),
         get(client, instance, "status", &["status"], &[]),
     )?;
-    let alerts = api::parse_alerts(&alerts, instance).map_err(|e| format!("alerts: {e}"))?;
-    let groups = api::parse_groups(&groups).map_err(|e| format!("groups: {e}"))?;
-    let (silences, skipped) =
-        api::parse_silences(&silences).map_err(|e| format!("silences: {e}"))?;
+    let bad = |what: &'static str| move |e| SourceError::BadAnswer(e).at(what);
+    let alerts = api::parse_alerts(&alerts, instance).map_err(bad("alerts"))?;
+    let groups = api::parse_groups(&groups).map_err(bad("groups"))?;
+    let (silences, skipped) = api::parse_silences(&silences).map_err(bad("silences"))?;
     for e in skipped {
         tracing::warn!(url = %client.shown(instance), "Alertmanager silence left out: {e}");
     }
-    let status = api::parse_status(&status).map_err(|e| format!("status: {e}"))?;
+    let status = api::parse_status(&status).map_err(bad("status"))?;
     Ok(AmSnapshot {
         alerts,
         silences,
@@ -85,10 +85,10 @@ async fn get(
     what: &str,
     segments: &[&str],
     query: &[(&str, &str)],
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, SourceError> {
     let url = client
         .url(instance, segments, query)
-        .ok_or_else(|| format!("{what}: no Alertmanager #{instance}"))?;
+        .ok_or_else(|| SourceError::Other(format!("no Alertmanager #{instance}")).at(what))?;
     let resp = client
         .request(Method::GET, url)
         .header(ACCEPT, "application/json")
@@ -98,13 +98,13 @@ async fn get(
             if e.is_connect() || e.is_timeout() {
                 short_error(&e)
             } else {
-                format!("{what}: {}", short_error(&e))
+                short_error(&e).at(what)
             }
         })?;
     if !resp.status().is_success() {
-        return Err(format!("{what}: {}", status_error(resp).await));
+        return Err(status_error(resp).await.at(what));
     }
     read_capped(resp, MAX_BODY_BYTES)
         .await
-        .map_err(|e| format!("{what}: {e}"))
+        .map_err(|e| e.at(what))
 }

@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 use super::api;
 use super::client::AmClient;
 use crate::Update;
-use crate::http::{read_capped, read_prefix, short_error};
+use crate::http::{SourceError, read_capped, read_prefix, short_error};
 use crate::model::alerts::{AmUpdate, AmWrite};
 
 /// Largest success answer read (`{"silenceID":"..."}`), bytes.
@@ -38,11 +38,11 @@ pub async fn run(client: AmClient, request: u64, write: AmWrite, updates: mpsc::
 /// Errors: Alertmanager's own text and the status when it refused (`Failed to create
 /// silence: start time must be before end time (HTTP 400)`); `no Alertmanager answered:
 /// <url>: <why>; ...` when none did; an answer of another shape.
-pub async fn send(client: &AmClient, write: &AmWrite) -> (String, Result<String, String>) {
+pub async fn send(client: &AmClient, write: &AmWrite) -> (String, Result<String, SourceError>) {
     let body = match write {
         AmWrite::CreateSilence(draft) => match api::silence_body(draft) {
             Ok(b) => Some(b.to_string()),
-            Err(e) => return (client.shown(0), Err(e)),
+            Err(e) => return (client.shown(0), Err(SourceError::Other(e))),
         },
         AmWrite::ExpireSilence { .. } => None,
     };
@@ -63,34 +63,41 @@ pub async fn send(client: &AmClient, write: &AmWrite) -> (String, Result<String,
         }
         match req.send().await {
             Ok(resp) => return (client.shown(n), answer(resp, write).await),
-            Err(e) => failures.push(format!("{}: {}", client.shown(n), short_error(&e))),
+            Err(e) => failures.push(short_error(&e).at(client.shown(n))),
         }
     }
     let why = if failures.is_empty() {
-        "no Alertmanager URL configured".to_string()
+        SourceError::Other("no Alertmanager URL configured".into())
     } else {
-        format!("no Alertmanager answered: {}", failures.join("; "))
+        SourceError::NoneAnswered(failures)
     };
     (client.shown(0), Err(why))
 }
 
 /// The silence ID from an answer, or Alertmanager's reason for refusing.
-async fn answer(resp: Response, write: &AmWrite) -> Result<String, String> {
+async fn answer(resp: Response, write: &AmWrite) -> Result<String, SourceError> {
     let status = resp.status();
     if !status.is_success() {
         let text = api::error_text(&read_prefix(resp, MAX_ERROR_BYTES).await);
         return Err(if text.is_empty() {
-            format!("HTTP {status}")
+            SourceError::Status {
+                status,
+                excerpt: String::new(),
+            }
         } else {
-            format!("{text} (HTTP {})", status.as_u16())
+            SourceError::Api {
+                message: text,
+                http: status.as_u16(),
+            }
         });
     }
     match write {
         AmWrite::CreateSilence(_) => {
+            const WHAT: &str = "answer to the new silence";
             let body = read_capped(resp, MAX_ANSWER_BYTES)
                 .await
-                .map_err(|e| format!("answer to the new silence: {e}"))?;
-            api::parse_created(&body).map_err(|e| format!("answer to the new silence: {e}"))
+                .map_err(|e| e.at(WHAT))?;
+            api::parse_created(&body).map_err(|e| SourceError::BadAnswer(e).at(WHAT))
         }
         AmWrite::ExpireSilence { id } => Ok(id.clone()),
     }

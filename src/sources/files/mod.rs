@@ -11,6 +11,7 @@
 //! runtime from shutting down when mcptop quits; a thread is simply left behind at exit.
 
 mod audit;
+mod error;
 mod work;
 
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ use crate::model::mcp::catalog::{Blob, FetchId};
 use crate::model::snapshot::Incident;
 
 pub use audit::{append, user};
+pub use error::FileError;
 pub use work::{RunbookFile, file_name, read_runbook, read_theme, save_blobs, write_report};
 
 /// Runbooks, reports and blob saves that may wait at most for the second lane; they are
@@ -59,18 +61,18 @@ pub enum FileCommand {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileDone {
     /// An audit line was written, or why not (the OS error).
-    Audit(Result<(), String>),
+    Audit(Result<(), FileError>),
     /// The runbook for the alert `fingerprint`; `None` when there is no such file.
     Runbook {
         fingerprint: String,
         runbook: Option<RunbookFile>,
     },
     /// The report's Markdown path, or the path and reason it was not written.
-    Report(Result<PathBuf, String>),
+    Report(Result<PathBuf, FileError>),
     /// The saved files of the read `fetch`, or why not.
     Saved {
         fetch: FetchId,
-        result: Result<Vec<String>, String>,
+        result: Result<Vec<String>, FileError>,
     },
 }
 
@@ -83,7 +85,11 @@ pub type FileLink = Box<dyn Fn(FileCommand) -> Result<Option<FileDone>, String> 
 pub fn run(cmd: FileCommand) -> FileDone {
     match cmd {
         FileCommand::Audit { path, line } => {
-            FileDone::Audit(append(&path, &line).map_err(|e| e.to_string()))
+            FileDone::Audit(append(&path, &line).map_err(|e| FileError::Append {
+                kind: e.kind(),
+                message: e.to_string(),
+                path,
+            }))
         }
         FileCommand::Runbook {
             dir,

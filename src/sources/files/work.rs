@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::FileError;
 use crate::model::mcp::catalog::Blob;
 use crate::model::snapshot::Incident;
 
@@ -15,7 +16,7 @@ const RUNBOOK_MAX_BYTES: u64 = 256 * 1024;
 pub struct RunbookFile {
     pub path: PathBuf,
     /// The text, or why it could not be read.
-    pub text: Result<String, String>,
+    pub text: Result<String, FileError>,
 }
 
 /// The user theme `<config_dir>/themes/<name>.toml`: its path and text; `None` when there
@@ -46,13 +47,16 @@ pub fn read_runbook(dir: &Path, alertname: &str) -> Option<RunbookFile> {
     ];
     let path = names.iter().map(|n| dir.join(n)).find(|p| p.is_file())?;
     let text = match std::fs::metadata(&path) {
-        Ok(m) if m.len() > RUNBOOK_MAX_BYTES => Err(format!(
-            "{} is {} bytes; runbooks over {RUNBOOK_MAX_BYTES} bytes are not shown",
-            path.display(),
-            m.len()
-        )),
-        _ => std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display())),
+        Ok(m) if m.len() > RUNBOOK_MAX_BYTES => Err(FileError::RunbookTooLarge {
+            path: path.clone(),
+            bytes: m.len(),
+            max: RUNBOOK_MAX_BYTES,
+        }),
+        _ => std::fs::read_to_string(&path).map_err(|e| FileError::Unreadable {
+            path: path.clone(),
+            kind: e.kind(),
+            message: e.to_string(),
+        }),
     };
     Some(RunbookFile { path, text })
 }
@@ -61,43 +65,43 @@ pub fn read_runbook(dir: &Path, alertname: &str) -> Option<RunbookFile> {
 ///
 /// Errors: the directory cannot be made or a file cannot be written (the path and the
 /// reason).
-pub fn write_report(incident: &Incident, dir: &Path) -> Result<PathBuf, String> {
-    crate::private::create_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn write_report(incident: &Incident, dir: &Path) -> Result<PathBuf, FileError> {
+    crate::private::create_dir(dir).map_err(|e| FileError::io(dir, &e))?;
     let stamp = chrono::DateTime::from_timestamp_millis(incident.taken_ms)
         .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
         .unwrap_or_default();
     let md = dir.join(format!("incident-{stamp}.md"));
     let js = dir.join(format!("incident-{stamp}.json"));
     crate::private::write(&md, incident.to_markdown().as_bytes())
-        .map_err(|e| format!("{}: {e}", md.display()))?;
+        .map_err(|e| FileError::io(&md, &e))?;
     let json = serde_json::to_string_pretty(&incident.to_json()).unwrap_or_default();
     crate::private::write(&js, crate::inbound::terminal_safe(&json).as_bytes())
-        .map_err(|e| format!("{}: {e}", js.display()))?;
+        .map_err(|e| FileError::io(&js, &e))?;
     Ok(md)
 }
 
 /// Writes each kept blob into `dir` as `<time>-<name>`, `name` the last segment of its URI
 /// made safe for a file name; returns the paths. Errors: a blob too large to have been kept
 /// (its size), or the directory or a file that could not be written (path and OS error).
-pub fn save_blobs(blobs: &[Blob], dir: &Path, now_ms: i64) -> Result<Vec<String>, String> {
+pub fn save_blobs(blobs: &[Blob], dir: &Path, now_ms: i64) -> Result<Vec<String>, FileError> {
     let stamp = chrono::DateTime::from_timestamp_millis(now_ms)
         .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
         .unwrap_or_default();
     let mut paths = Vec::new();
     for (i, b) in blobs.iter().enumerate() {
         if let Some(size) = b.too_large {
-            return Err(format!(
-                "{}: {size} bytes, past the {} MiB a read keeps",
-                b.uri,
-                crate::model::mcp::catalog::MAX_KEPT_BLOB >> 20
-            ));
+            return Err(FileError::BlobNotKept {
+                uri: b.uri.clone(),
+                bytes: size as u64,
+                max_mib: (crate::model::mcp::catalog::MAX_KEPT_BLOB >> 20) as u64,
+            });
         }
         let name = match i {
             0 => format!("{stamp}-{}", file_name(&b.uri)),
             _ => format!("{stamp}-{}-{}", i + 1, file_name(&b.uri)),
         };
         let path = unused(dir.join(name));
-        crate::private::write(&path, &b.data).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::private::write(&path, &b.data).map_err(|e| FileError::io(&path, &e))?;
         paths.push(path.display().to_string());
     }
     Ok(paths)
@@ -208,7 +212,9 @@ mod tests {
             data: Vec::new(),
             too_large: Some(9 << 20),
         }];
-        let e = save_blobs(&blobs, &dir, 0).expect_err("too large");
+        let err = save_blobs(&blobs, &dir, 0).expect_err("too large");
+        assert!(matches!(err, FileError::BlobNotKept { bytes: 9437184, .. }));
+        let e = err.to_string();
         assert!(e.contains("9437184 bytes") && e.contains("8 MiB"), "{e}");
         assert!(!dir.exists());
     }

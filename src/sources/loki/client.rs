@@ -7,7 +7,7 @@ use reqwest_websocket::{Upgrade, WebSocket};
 use super::api;
 use crate::config::LokiConfig;
 use crate::endpoint::{Endpoint, Settings};
-use crate::http::{read_capped, read_prefix, redact, short_error};
+use crate::http::{SourceError, read_capped, read_prefix, redact, short_error};
 use crate::model::logs::LogEntry;
 
 /// Largest `query_range` answer read, bytes (5,000 lines of 4 KiB fit with room for the
@@ -27,9 +27,9 @@ pub const MULTI_TENANT_TIMEOUT: std::time::Duration = std::time::Duration::from_
 pub enum TailError {
     /// The server answered the upgrade with something else than 101 (a proxy that blocks
     /// WebSockets, or Loki refusing the query): status and body text.
-    Refused { status: u16, text: String },
+    Refused { status: u16, error: SourceError },
     /// The connection failed.
-    Failed(String),
+    Failed(SourceError),
 }
 
 /// The Loki client: one HTTP client for queries, one HTTP/1.1-only for the WebSocket.
@@ -97,10 +97,10 @@ impl LokiClient {
     }
 
     /// `<base>/loki/api/v1/<endpoint>?<query>`.
-    fn url(&self, endpoint: &str, query: &[(&str, String)]) -> Result<Url, String> {
+    fn url(&self, endpoint: &str, query: &[(&str, String)]) -> Result<Url, SourceError> {
         let mut url = self.base.clone();
         url.path_segments_mut()
-            .map_err(|_| "Loki URL cannot take a path".to_string())?
+            .map_err(|_| SourceError::Other("Loki URL cannot take a path".into()))?
             .pop_if_empty()
             .extend(["loki", "api", "v1", endpoint]);
         url.query_pairs_mut()
@@ -120,7 +120,7 @@ impl LokiClient {
 
     /// GETs `url` and returns the body. Errors: the request failed, or Loki answered
     /// non-2xx (`HTTP 400: <Loki's text>`), or the body is over the cap.
-    async fn get(&self, url: Url) -> Result<Vec<u8>, String> {
+    async fn get(&self, url: Url) -> Result<Vec<u8>, SourceError> {
         let resp = self
             .request(&self.http, url)
             .send()
@@ -145,7 +145,7 @@ impl LokiClient {
         end_ns: i64,
         limit: u32,
         forward: bool,
-    ) -> Result<Vec<LogEntry>, String> {
+    ) -> Result<Vec<LogEntry>, SourceError> {
         let url = self.url(
             "query_range",
             &[
@@ -159,18 +159,18 @@ impl LokiClient {
                 ),
             ],
         )?;
-        api::streams(&self.get(url).await?)
+        api::streams(&self.get(url).await?).map_err(SourceError::BadAnswer)
     }
 
     /// An instant metric query at `time_s` (Unix seconds): each series' labels and value.
     ///
     /// Errors: as [`LokiClient::get`], or an answer that is not a `vector`.
-    pub async fn instant(&self, query: &str, time_s: i64) -> Result<Vec<api::Sample>, String> {
+    pub async fn instant(&self, query: &str, time_s: i64) -> Result<Vec<api::Sample>, SourceError> {
         let url = self.url(
             "query",
             &[("query", query.to_string()), ("time", time_s.to_string())],
         )?;
-        api::vector(&self.get(url).await?)
+        api::vector(&self.get(url).await?).map_err(SourceError::BadAnswer)
     }
 
     /// Opens the tail WebSocket from `start_ns`.
@@ -203,7 +203,7 @@ impl LokiClient {
             let body = read_prefix(resp.into_inner(), 4096).await;
             return Err(TailError::Refused {
                 status: status.as_u16(),
-                text: http_error(status, &body),
+                error: http_error(status, &body),
             });
         }
         resp.into_websocket()
@@ -212,18 +212,25 @@ impl LokiClient {
     }
 }
 
-/// `HTTP 400: <Loki's text>`.
-fn http_error(status: StatusCode, body: &[u8]) -> String {
+/// A non-2xx answer: Loki's text ([`SourceError::ApiText`], `HTTP 400: <Loki's text>`),
+/// or the status alone when the body says nothing.
+fn http_error(status: StatusCode, body: &[u8]) -> SourceError {
     let text = api::error_text(body);
     if text.is_empty() {
-        format!("HTTP {status}")
+        SourceError::Status {
+            status,
+            excerpt: String::new(),
+        }
     } else {
-        format!("HTTP {}: {text}", status.as_u16())
+        SourceError::ApiText {
+            http: status.as_u16(),
+            text,
+        }
     }
 }
 
-/// A WebSocket error in one line: the innermost cause.
-pub fn ws_error(e: &reqwest_websocket::Error) -> String {
+/// A WebSocket error: the request's kind, else the innermost cause's text.
+pub fn ws_error(e: &reqwest_websocket::Error) -> SourceError {
     if let reqwest_websocket::Error::Reqwest(r) = e {
         return short_error(r);
     }
@@ -231,7 +238,7 @@ pub fn ws_error(e: &reqwest_websocket::Error) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    crate::inbound::text(&root.to_string()).into_owned()
+    SourceError::Transport(crate::inbound::text(&root.to_string()).into_owned())
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ pub async fn count(
     level_label: &str,
     by: &mut Option<LevelBy>,
     time_s: i64,
-) -> Result<LevelCounts, String> {
+) -> Result<LevelCounts, crate::model::source_error::SourceError> {
     let (log, dropped) = metric_log_query(query);
     let candidates: Vec<String> = match by {
         Some(LevelBy::Label(l)) => vec![l.clone()],

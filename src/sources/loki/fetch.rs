@@ -5,6 +5,7 @@
 //! 400 `max entries limit per query exceeded, limit > max_entries_limit (N > M)`; the
 //! follower then learns M and uses it as the page size of every later query.
 
+use crate::model::source_error::SourceError;
 use std::collections::HashMap;
 
 use super::follow::{Closed, Follower, now_ns};
@@ -44,7 +45,7 @@ impl Follower<'_> {
         end: i64,
         want: usize,
         forward: bool,
-    ) -> Result<(Vec<LogEntry>, usize), String> {
+    ) -> Result<(Vec<LogEntry>, usize), SourceError> {
         loop {
             let limit = want.clamp(1, self.page as usize);
             match self
@@ -53,12 +54,18 @@ impl Follower<'_> {
                 .await
             {
                 Ok(entries) => return Ok((entries, limit)),
-                Err(text) => match max_entries_limit(&text) {
-                    Some(m) if (m as usize) < limit => {
-                        tracing::info!("Loki's max_entries_limit_per_query is {m}: paging by it");
-                        self.page = m;
-                    }
-                    _ => return Err(text),
+                // Loki's own refusal text says the limit.
+                Err(e) => match e.kind() {
+                    SourceError::ApiText { text, .. } => match max_entries_limit(text) {
+                        Some(m) if (m as usize) < limit => {
+                            tracing::info!(
+                                "Loki's max_entries_limit_per_query is {m}: paging by it"
+                            );
+                            self.page = m;
+                        }
+                        _ => return Err(e),
+                    },
+                    _ => return Err(e),
                 },
             }
         }
@@ -69,7 +76,7 @@ impl Follower<'_> {
     pub(super) async fn backfill(
         &mut self,
         cfg: &super::follow::Settings,
-    ) -> Result<Result<i64, String>, Closed> {
+    ) -> Result<Result<i64, SourceError>, Closed> {
         let end = now_ns();
         let start = end.saturating_sub(cfg.backfill.as_nanos().min(i64::MAX as u128) as i64);
         let mut want = cfg.backfill_lines as usize;
@@ -137,7 +144,7 @@ impl Follower<'_> {
 
     /// Everything from `from` (inclusive) to now, oldest first, page by page. Returns
     /// where following goes on.
-    pub(super) async fn catch_up(&mut self, from: i64) -> Result<Result<i64, String>, Closed> {
+    pub(super) async fn catch_up(&mut self, from: i64) -> Result<Result<i64, SourceError>, Closed> {
         let end = now_ns();
         if let Err(e) = self.forward(from, end).await? {
             return Ok(Err(e));
@@ -148,7 +155,7 @@ impl Follower<'_> {
     /// `[from, end)` oldest first, page by page, de-duplicated. Gives up after
     /// [`MAX_CATCH_UP_LINES`], and goes on past a timestamp with more lines than a page
     /// holds (Loki pages by time only); either way it says which span it skipped.
-    async fn forward(&mut self, from: i64, end: i64) -> Result<Result<(), String>, Closed> {
+    async fn forward(&mut self, from: i64, end: i64) -> Result<Result<(), SourceError>, Closed> {
         let mut start = from;
         let mut fetched = 0usize;
         while start < end {

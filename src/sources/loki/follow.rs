@@ -101,10 +101,10 @@ impl Follower<'_> {
             };
             let from = match caught_up {
                 Ok(from) => from,
-                Err(text) => {
+                Err(error) => {
                     self.send(LokiUpdate::Failed {
                         t_ms: now_ms(),
-                        text,
+                        error,
                     })
                     .await?;
                     tokio::time::sleep(backoff.next_delay().max(cfg.interval)).await;
@@ -140,19 +140,19 @@ impl Follower<'_> {
                     self.after_tail(end, lived, &mut backoff).await?;
                     since = Some(self.resume(from));
                 }
-                Err(TailError::Refused { status, text }) if cfg.mode == LokiMode::Auto => {
-                    tracing::warn!(status, "Loki tail refused, polling instead: {text}");
+                Err(TailError::Refused { status, error }) if cfg.mode == LokiMode::Auto => {
+                    tracing::warn!(status, "Loki tail refused, polling instead: {error}");
                     polling = true;
                     self.send(LokiUpdate::Fallback(format!(
-                        "tail WebSocket refused ({text}): polling every {}",
+                        "tail WebSocket refused ({error}): polling every {}",
                         humantime::format_duration(cfg.interval)
                     )))
                     .await?;
                 }
-                Err(TailError::Refused { text, .. } | TailError::Failed(text)) => {
+                Err(TailError::Refused { error, .. } | TailError::Failed(error)) => {
                     self.send(LokiUpdate::Failed {
                         t_ms: now_ms(),
-                        text: format!("tail: {text}"),
+                        error: error.at("tail"),
                     })
                     .await?;
                     tokio::time::sleep(backoff.next_delay().max(cfg.interval)).await;
@@ -175,10 +175,10 @@ impl Follower<'_> {
         let quiet = end.is_quiet();
         if quiet {
             self.send(LokiUpdate::Retailing { t_ms: now_ms() }).await?;
-        } else if let Some(text) = end.failure() {
+        } else if let Some(error) = end.failure() {
             self.send(LokiUpdate::Failed {
                 t_ms: now_ms(),
-                text,
+                error,
             })
             .await?;
         }

@@ -1,6 +1,7 @@
 //! Reading the tail WebSocket: frames to entries, the lines Loki says it dropped (fetched
 //! again shortly after, see [`super::fetch`]), and how the tail ended.
 
+use crate::model::source_error::SourceError;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -29,6 +30,9 @@ const NORMAL_1011: [&str; 2] = [
 ];
 
 /// How a tail ended.
+/// The context of a tail socket that failed or ended without a Close frame.
+const TAIL_DROPPED: &str = "tail dropped";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TailEnd {
     /// The tail delivered at least one entry not seen before (its first frame repeats the
@@ -43,7 +47,7 @@ pub enum End {
     /// Loki sent a Close frame.
     Closed { code: u16, reason: String },
     /// The socket failed or ended without a Close frame: why.
-    Cut(String),
+    Cut(SourceError),
 }
 
 impl TailEnd {
@@ -60,12 +64,14 @@ impl TailEnd {
     }
 
     /// What to report when the end is not quiet.
-    pub fn failure(&self) -> Option<String> {
+    pub fn failure(&self) -> Option<SourceError> {
         if self.is_quiet() {
             return None;
         }
         Some(match &self.how {
-            End::Closed { code, reason } => format!("tail closed by Loki ({code}): {reason}"),
+            End::Closed { code, reason } => {
+                SourceError::Other(format!("tail closed by Loki ({code}): {reason}"))
+            }
             End::Cut(why) => why.clone(),
         })
     }
@@ -138,8 +144,11 @@ impl Follower<'_> {
                     reason: crate::inbound::text(&reason).into_owned(),
                 },
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => End::Cut(format!("tail dropped: {}", super::client::ws_error(&e))),
-                None => End::Cut("tail dropped: connection closed without a close frame".into()),
+                Some(Err(e)) => End::Cut(super::client::ws_error(&e).at(TAIL_DROPPED)),
+                None => End::Cut(
+                    SourceError::Other("connection closed without a close frame".into())
+                        .at(TAIL_DROPPED),
+                ),
             };
             return Ok(TailEnd { delivered, how });
         }
@@ -169,14 +178,17 @@ mod tests {
         assert!(closed(1011, "rpc error: too many tailers", true).is_quiet());
         let refused = closed(1011, "rpc error: too many tailers", false);
         assert_eq!(
-            refused.failure().as_deref(),
+            refused.failure().map(|e| e.to_string()).as_deref(),
             Some("tail closed by Loki (1011): rpc error: too many tailers")
         );
         let cut = TailEnd {
             delivered: true,
-            how: End::Cut("tail dropped: reset".into()),
+            how: End::Cut(SourceError::Other("reset".into()).at(TAIL_DROPPED)),
         };
         assert!(!cut.is_quiet());
-        assert_eq!(cut.failure().as_deref(), Some("tail dropped: reset"));
+        assert_eq!(
+            cut.failure().map(|e| e.to_string()).as_deref(),
+            Some("tail dropped: reset")
+        );
     }
 }

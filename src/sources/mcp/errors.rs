@@ -29,11 +29,11 @@ pub(super) fn transport_error_text(e: &DynamicTransportError) -> String {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e.error.as_ref());
     while let Some(err) = cur {
         if let Some(r) = err.downcast_ref::<reqwest::Error>() {
-            return short_error(r);
+            return short_error(r).to_string();
         }
         if let Some(h) = err.downcast_ref::<StreamableHttpError<reqwest::Error>>() {
             return match h {
-                StreamableHttpError::Client(r) => short_error(r),
+                StreamableHttpError::Client(r) => short_error(r).to_string(),
                 other => one_line(&other.to_string()),
             };
         }

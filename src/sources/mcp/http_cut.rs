@@ -88,9 +88,9 @@ impl CutClient {
         if let Err(StreamableHttpError::Client(e)) = &result
             && !e.is_status()
         {
-            let _ = self
-                .trouble
-                .try_send(Trouble::Unreachable(crate::http::short_error(e)));
+            let _ = self.trouble.try_send(Trouble::Unreachable(
+                crate::http::short_error(e).to_string(),
+            ));
         }
         result
     }

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::model::source_error::{NotJson, SourceError};
+
 /// Labels of one series.
 pub type Labels = BTreeMap<String, String>;
 
@@ -119,14 +121,14 @@ struct RawTarget {
 ///
 /// Errors: the API's error (`bad_data: parse error at char 5 (HTTP 400)`), a non-JSON body
 /// (`HTTP 502: <its first line>`), or JSON of another shape.
-pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, String> {
+pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, SourceError> {
     let (data, warnings) = envelope::<QueryData>(status, body)?;
     let parsed = match data {
         QueryData::Vector(items) => Data::Vector(
             items
                 .into_iter()
                 .map(|i| Ok((i.metric, number(&i.value.1)?)))
-                .collect::<Result<_, String>>()?,
+                .collect::<Result<_, SourceError>>()?,
         ),
         QueryData::Matrix(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -135,13 +137,17 @@ pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, String> {
                     .values
                     .iter()
                     .map(|(t, v)| Ok((millis(t)?, number(v)?)))
-                    .collect::<Result<Vec<_>, String>>()?;
+                    .collect::<Result<Vec<_>, SourceError>>()?;
                 out.push((item.metric, points));
             }
             Data::Matrix(out)
         }
         QueryData::Scalar((t, v)) => Data::Scalar(millis(&t)?, number(&v)?),
-        QueryData::String(_) => return Err("unexpected resultType `string`".into()),
+        QueryData::String(_) => {
+            return Err(SourceError::BadAnswer(
+                "unexpected resultType `string`".into(),
+            ));
+        }
     };
     Ok(Answer {
         data: parsed,
@@ -152,7 +158,7 @@ pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, String> {
 /// Decodes `/api/v1/targets`: the active targets.
 ///
 /// Errors: as [`query`].
-pub fn targets(status: u16, body: &[u8]) -> Result<Answer<Vec<Target>>, String> {
+pub fn targets(status: u16, body: &[u8]) -> Result<Answer<Vec<Target>>, SourceError> {
     let (data, warnings) = envelope::<TargetsData>(status, body)?;
     Ok(Answer {
         data: data
@@ -173,13 +179,17 @@ pub fn targets(status: u16, body: &[u8]) -> Result<Answer<Vec<Target>>, String> 
 fn envelope<T: serde::de::DeserializeOwned>(
     status: u16,
     body: &[u8],
-) -> Result<(T, Vec<String>), String> {
+) -> Result<(T, Vec<String>), SourceError> {
     match crate::inbound::json::<Envelope<T>>(body) {
         Ok(env) if env.status == "success" => {
             if !(200..300).contains(&status) {
-                return Err(format!("HTTP {status} with a success body"));
+                return Err(SourceError::BadAnswer(format!(
+                    "HTTP {status} with a success body"
+                )));
             }
-            let data = env.data.ok_or("a success without data")?;
+            let data = env
+                .data
+                .ok_or_else(|| SourceError::BadAnswer("a success without data".into()))?;
             let mut warnings = env.warnings;
             warnings.extend(env.infos);
             Ok((data, warnings))
@@ -189,29 +199,32 @@ fn envelope<T: serde::de::DeserializeOwned>(
             Ok(e) if e.status != "success" => {
                 Err(api_error(&e.status, &e.error_type, &e.error, status))
             }
-            Ok(_) => Err(format!("unexpected answer: {shape}")),
+            Ok(_) => Err(SourceError::BadAnswer(format!(
+                "unexpected answer: {shape}"
+            ))),
             Err(_) => Err(not_json(status, body)),
         },
     }
 }
 
-fn api_error(status_field: &str, error_type: &str, error: &str, status: u16) -> String {
+fn api_error(status_field: &str, error_type: &str, error: &str, status: u16) -> SourceError {
     let what = match (error_type.is_empty(), error.is_empty()) {
         (false, false) => format!("{error_type}: {error}"),
         (true, false) => error.to_string(),
         (false, true) => error_type.to_string(),
         (true, true) => format!("status `{status_field}` without an error"),
     };
-    format!("{} (HTTP {status})", crate::inbound::text(&what))
+    SourceError::Api {
+        message: crate::inbound::text(&what).into_owned(),
+        http: status,
+    }
 }
 
 /// A body that is not the API's JSON: a proxy's page or a plain-text error.
-fn not_json(status: u16, body: &[u8]) -> String {
+fn not_json(status: u16, body: &[u8]) -> SourceError {
+    let seen = |body| SourceError::NotJson { http: status, body };
     if crate::http::is_binary(body) {
-        return format!(
-            "HTTP {status}: {} bytes of binary data, not JSON",
-            body.len()
-        );
+        return seen(NotJson::Binary(body.len()));
     }
     let text = String::from_utf8_lossy(body);
     let text = crate::inbound::text(&text);
@@ -222,14 +235,11 @@ fn not_json(status: u16, body: &[u8]) -> String {
             .and_then(|(_, rest)| rest.split_once("</title>"))
             .map(|(t, _)| t.trim())
             .filter(|t| !t.is_empty());
-        return match title {
-            Some(t) => format!("HTTP {status}: an HTML page ({})", clip(t)),
-            None => format!("HTTP {status}: an HTML page, not the Prometheus API"),
-        };
+        return seen(NotJson::Html(title.map(clip)));
     }
     match text.lines().next().filter(|l| !l.trim().is_empty()) {
-        Some(line) => format!("HTTP {status}: {}", clip(line.trim())),
-        None => format!("HTTP {status} with an empty body"),
+        Some(line) => seen(NotJson::Line(clip(line.trim()))),
+        None => seen(NotJson::Empty),
     }
 }
 
@@ -244,14 +254,14 @@ fn clip(s: &str) -> String {
 }
 
 /// A sample value as the API writes it: `"1.5"`, `"NaN"`, `"+Inf"`, `"-Inf"`.
-pub fn number(s: &str) -> Result<f64, String> {
+pub fn number(s: &str) -> Result<f64, SourceError> {
     match s {
         "+Inf" | "Inf" => Ok(f64::INFINITY),
         "-Inf" => Ok(f64::NEG_INFINITY),
         "NaN" => Ok(f64::NAN),
-        other => other
-            .parse()
-            .map_err(|_| format!("sample value `{}` is not a number", clip(other))),
+        other => other.parse().map_err(|_| {
+            SourceError::BadAnswer(format!("sample value `{}` is not a number", clip(other)))
+        }),
     }
 }
 
@@ -266,11 +276,11 @@ fn rfc3339_ms(text: &str) -> Option<i64> {
 }
 
 /// A timestamp in Unix seconds (float or integer JSON number) as Unix ms.
-fn millis(v: &Value) -> Result<i64, String> {
+fn millis(v: &Value) -> Result<i64, SourceError> {
     v.as_f64()
         .filter(|s| s.is_finite())
         .map(|s| (s * 1000.0).round() as i64)
-        .ok_or_else(|| format!("timestamp `{v}` is not a number"))
+        .ok_or_else(|| SourceError::BadAnswer(format!("timestamp `{v}` is not a number")))
 }
 
 #[cfg(test)]

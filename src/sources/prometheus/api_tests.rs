@@ -48,12 +48,12 @@ fn scalar_results_decode() {
 fn api_errors_keep_type_message_and_status() {
     let body = br#"{"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected \")\""}"#;
     assert_eq!(
-        query(400, body).expect_err("an error"),
+        query(400, body).expect_err("an error").to_string(),
         "bad_data: 1:5: parse error: unexpected \")\" (HTTP 400)"
     );
     let body = br#"{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}"#;
     assert_eq!(
-        query(503, body).expect_err("an error"),
+        query(503, body).expect_err("an error").to_string(),
         "timeout: query timed out in expression evaluation (HTTP 503)"
     );
 }
@@ -62,19 +62,27 @@ fn api_errors_keep_type_message_and_status() {
 fn proxy_bodies_are_named_not_dumped() {
     let html = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
     assert_eq!(
-        query(502, html).expect_err("an error"),
+        query(502, html).expect_err("an error").to_string(),
         "HTTP 502: an HTML page (502 Bad Gateway)"
     );
     assert_eq!(
-        query(401, b"no org id\n").expect_err("an error"),
+        query(401, b"no org id\n")
+            .expect_err("an error")
+            .to_string(),
         "HTTP 401: no org id"
     );
+    assert!(matches!(
+        query(401, b"no org id\n"),
+        Err(SourceError::NotJson { http: 401, body: NotJson::Line(l) }) if l == "no org id"
+    ));
     assert_eq!(
-        query(500, b"").expect_err("an error"),
+        query(500, b"").expect_err("an error").to_string(),
         "HTTP 500 with an empty body"
     );
     let long = "x".repeat(500);
-    let err = query(403, long.as_bytes()).expect_err("an error");
+    let err = query(403, long.as_bytes())
+        .expect_err("an error")
+        .to_string();
     assert!(err.len() < 260 && err.ends_with('…'), "{err}");
 }
 

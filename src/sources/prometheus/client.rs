@@ -7,6 +7,7 @@ use super::api::{self, Answer, Data, Target};
 use crate::config::PromEnv;
 use crate::endpoint::{Endpoint, Settings};
 use crate::http::{read_capped, redact, short_error};
+use crate::model::source_error::{NotJson, SourceError};
 
 /// Largest instant-query answer read, bytes: a `by (instance)` vector of 20,000 series is
 /// below this. A refresh asks 16 queries at once, so this bounds what a proxy's runaway
@@ -96,7 +97,7 @@ impl PromClient {
     }
 
     /// GETs `url`: the status and the body (at most `max_bytes`).
-    async fn get(&self, url: Url, max_bytes: u64) -> Result<(u16, Vec<u8>), String> {
+    async fn get(&self, url: Url, max_bytes: u64) -> Result<(u16, Vec<u8>), SourceError> {
         let resp = self
             .http
             .request(Method::GET, url)
@@ -110,11 +111,13 @@ impl PromClient {
     /// An instant query at `time_ms` (Unix ms).
     ///
     /// Errors: the request failed, or the API's error (see [`api::query`]).
-    pub async fn query(&self, promql: &str, time_ms: i64) -> Result<Answer<Data>, String> {
-        let url = self.url(
-            "query",
-            &[("query", promql.to_string()), ("time", seconds(time_ms))],
-        )?;
+    pub async fn query(&self, promql: &str, time_ms: i64) -> Result<Answer<Data>, SourceError> {
+        let url = self
+            .url(
+                "query",
+                &[("query", promql.to_string()), ("time", seconds(time_ms))],
+            )
+            .map_err(SourceError::Other)?;
         self.logged("query", promql, url, MAX_QUERY_BYTES).await
     }
 
@@ -127,16 +130,18 @@ impl PromClient {
         start_ms: i64,
         end_ms: i64,
         step_ms: i64,
-    ) -> Result<Answer<Data>, String> {
-        let url = self.url(
-            "query_range",
-            &[
-                ("query", promql.to_string()),
-                ("start", seconds(start_ms)),
-                ("end", seconds(end_ms)),
-                ("step", seconds(step_ms.max(1))),
-            ],
-        )?;
+    ) -> Result<Answer<Data>, SourceError> {
+        let url = self
+            .url(
+                "query_range",
+                &[
+                    ("query", promql.to_string()),
+                    ("start", seconds(start_ms)),
+                    ("end", seconds(end_ms)),
+                    ("step", seconds(step_ms.max(1))),
+                ],
+            )
+            .map_err(SourceError::Other)?;
         self.logged("query_range", promql, url, MAX_RANGE_BYTES)
             .await
     }
@@ -151,7 +156,7 @@ impl PromClient {
         promql: &str,
         url: Url,
         max_bytes: u64,
-    ) -> Result<Answer<Data>, String> {
+    ) -> Result<Answer<Data>, SourceError> {
         let started = std::time::Instant::now();
         let got = self.get(url, max_bytes).await;
         let ms = started.elapsed().as_millis();
@@ -181,8 +186,10 @@ impl PromClient {
     ///
     /// Errors: as [`PromClient::query`]; a 404 where the API has no targets list (Mimir,
     /// Cortex: `404 page not found`; Thanos Querier has one, merged from its StoreAPIs).
-    pub async fn targets(&self) -> Result<Answer<Vec<Target>>, String> {
-        let url = self.url("targets", &[("state", "active".to_string())])?;
+    pub async fn targets(&self) -> Result<Answer<Vec<Target>>, SourceError> {
+        let url = self
+            .url("targets", &[("state", "active".to_string())])
+            .map_err(SourceError::Other)?;
         let (status, body) = self.get(url, MAX_RANGE_BYTES).await?;
         api::targets(status, &body).map_err(|e| self.explained(e))
     }
@@ -191,12 +198,16 @@ impl PromClient {
     /// without a tenant: Mimir and Cortex answer `401` with the plain text `no org id`
     /// (dskit `middleware.AuthenticateUser`, `user.ErrNoOrgID`) unless `X-Scope-OrgID`
     /// names one. Other errors, and that one when the header was sent, are kept as they are.
-    fn explained(&self, error: String) -> String {
-        if error == NO_ORG_ID && !self.has_tenant {
-            format!(
-                "{error}: the API is multi-tenant (Mimir, Cortex) and this environment sends \
-                 no {TENANT_HEADER} header: add headers = {{ \"{TENANT_HEADER}\" = \"<tenant>\" }}"
-            )
+    fn explained(&self, error: SourceError) -> SourceError {
+        let no_org_id = matches!(
+            &error,
+            SourceError::NotJson { http: 401, body: NotJson::Line(line) } if line == NO_ORG_ID
+        );
+        if no_org_id && !self.has_tenant {
+            error.hinted(format!(
+                "the API is multi-tenant (Mimir, Cortex) and this environment sends no \
+                 {TENANT_HEADER} header: add headers = {{ \"{TENANT_HEADER}\" = \"<tenant>\" }}"
+            ))
         } else {
             error
         }
@@ -206,16 +217,16 @@ impl PromClient {
 /// The tenant header of Mimir, Cortex and Loki (dskit `user.OrgIDHeaderName`).
 pub const TENANT_HEADER: &str = "X-Scope-OrgID";
 
-/// How [`api::query`] words Mimir's and Cortex's answer to a request without a tenant.
-const NO_ORG_ID: &str = "HTTP 401: no org id";
+/// Mimir's and Cortex's answer (HTTP 401, plain text) to a request without a tenant.
+const NO_ORG_ID: &str = "no org id";
 
 impl PromClient {
     /// GET `<base>/api/v1/<endpoint>` as it is: the status and the body (at most 64 KiB),
     /// for probing what the API is (see `super::engine`).
     ///
     /// Errors: the request failed.
-    pub async fn get_raw(&self, endpoint: &str) -> Result<(u16, Vec<u8>), String> {
-        let url = self.url(endpoint, &[])?;
+    pub async fn get_raw(&self, endpoint: &str) -> Result<(u16, Vec<u8>), SourceError> {
+        let url = self.url(endpoint, &[]).map_err(SourceError::Other)?;
         self.get(url, 64 * 1024).await
     }
 }

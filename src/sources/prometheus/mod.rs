@@ -25,6 +25,7 @@ use crate::model::profile::{CustomProfile, ModuleRule, Profile, ProfileChoice};
 use crate::model::promql_text::Promql;
 use crate::model::query_mode::{self, PromUpdate, Shape};
 use crate::model::series::SeriesKey;
+use crate::model::source_error::SourceError;
 use crate::model::timeline::Timeline;
 use crate::model::timeline_sync::Rules;
 use client::PromClient;
@@ -132,7 +133,7 @@ async fn follow(
             let _ = send(PromUpdate::Refresh {
                 run,
                 t_ms: super::now_ms(),
-                result: Err(e),
+                result: Err(SourceError::Other(e)),
             })
             .await;
             return std::future::pending().await;
@@ -224,8 +225,8 @@ pub async fn baseline(
     s: &Settings,
     window: Duration,
     t_ms: i64,
-) -> Result<crate::model::stats::Stats, String> {
-    let client = engine::fresh(PromClient::new(env)?, env).await;
+) -> Result<crate::model::stats::Stats, SourceError> {
+    let client = engine::fresh(PromClient::new(env).map_err(SourceError::Other)?, env).await;
     let profile = profile(&client, env, s).await?;
     let range_ms = millis(window);
     let queries = Queries::new(
@@ -250,25 +251,31 @@ pub async fn baseline(
 /// Errors: the API failed, or no known request metric exists under the selector (auto);
 /// `custom` without its table. A named profile whose detection queries fail is used with
 /// its first-choice labels.
-async fn profile(client: &PromClient, env: &PromEnv, s: &Settings) -> Result<Profile, String> {
+async fn profile(client: &PromClient, env: &PromEnv, s: &Settings) -> Result<Profile, SourceError> {
+    let detected = |found: Result<_, String>| found.map_err(SourceError::Other);
     let found = if s.profile == ProfileChoice::Custom {
-        Profile::detect(&s.profile, s.custom_profile.as_ref(), [], &s.polling_paths)
+        detected(Profile::detect(
+            &s.profile,
+            s.custom_profile.as_ref(),
+            [],
+            &s.polling_paths,
+        ))
     } else {
         match detection_keys(client, env).await {
-            Ok(keys) => Profile::detect(&s.profile, None, &keys, &s.polling_paths),
+            Ok(keys) => detected(Profile::detect(&s.profile, None, &keys, &s.polling_paths)),
             Err(e) if s.profile == ProfileChoice::Auto => Err(e),
             Err(e) => {
                 tracing::warn!(error = %e, "query mode: profile detection failed; first-choice labels");
-                Profile::detect(&s.profile, None, [], &s.polling_paths)
+                detected(Profile::detect(&s.profile, None, [], &s.polling_paths))
             }
         }
     };
     let profile = found?.ok_or_else(|| {
-        format!(
+        SourceError::Other(format!(
             "no series of a known request metric match {{{}}} (see mcptop --profile list); \
              check the selector or set a profile",
             env.selector_text()
-        )
+        ))
     })?;
     Ok(profile.with_module_label(s.module_label.as_deref()))
 }
@@ -280,7 +287,7 @@ async fn profile(client: &PromClient, env: &PromEnv, s: &Settings) -> Result<Pro
 /// (`group by (__name__, le)`).
 ///
 /// Errors: a query failed.
-async fn detection_keys(client: &PromClient, env: &PromEnv) -> Result<Vec<SeriesKey>, String> {
+async fn detection_keys(client: &PromClient, env: &PromEnv) -> Result<Vec<SeriesKey>, SourceError> {
     let requests = kinds::request_samples();
     let buckets = kinds::bucket_samples();
     let all: Vec<&str> = requests

@@ -10,6 +10,7 @@ use crate::model::alerts::matcher::Matcher;
 use crate::model::partial::TARGETS_WARNING;
 use crate::model::promql_text::Promql;
 use crate::model::query_mode::{Answers, Matrix, TargetState, TileAnswers, Vector};
+use crate::model::source_error::SourceError;
 
 /// The PromQL of one environment and profile.
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ fn tiles(q: &Promql) -> [Option<String>; 7] {
 /// Errors: the first query that failed, with the expression it was. A targets list the
 /// API does not have (Mimir, Cortex: 404) is not an error; another failure of it is a
 /// warning (Thanos Querier has one, merged from its StoreAPIs' targets).
-pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, String> {
+pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, SourceError> {
     let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
     exprs.extend(tiles(&q.by_instance));
     exprs.push(Some(q.total.up()));
@@ -64,7 +65,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
                 .query(e, t_ms)
                 .await
                 .map(Some)
-                .map_err(|why| format!("{why} — query: {}", abbreviated(e))),
+                .map_err(|why| why.of_query(abbreviated(e))),
             None => Ok(None),
         }
     }));
@@ -92,7 +93,8 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
     let targets = if up.iter().any(|(_, v)| *v < 1.0) {
         match client.targets().await {
             Ok(t) => Some(fleet_targets(t.data, &q.selector)),
-            Err(e) if e.starts_with("HTTP 404") => None,
+            // The API has no targets list: its answer is not JSON (`404 page not found`).
+            Err(SourceError::NotJson { http: 404, .. }) => None,
             Err(e) => {
                 warnings.push(format!("{TARGETS_WARNING}{e}"));
                 None
@@ -132,7 +134,7 @@ pub async fn up_only(
     client: &PromClient,
     selector: &[Matcher],
     t_ms: i64,
-) -> Result<Answers, String> {
+) -> Result<Answers, SourceError> {
     let sel: Vec<String> = selector.iter().map(ToString::to_string).collect();
     let expr = if sel.is_empty() {
         "up".to_string()
@@ -141,7 +143,7 @@ pub async fn up_only(
     };
     let at_expr = format!("timestamp({expr})");
     let (answer, at) = futures::join!(client.query(&expr, t_ms), client.query(&at_expr, t_ms));
-    let answer = answer.map_err(|why| format!("{why} — query: {}", abbreviated(&expr)))?;
+    let answer = answer.map_err(|why| why.of_query(abbreviated(&expr)))?;
     let up = vector(answer.data)?;
     // Sample times only date the answer: without them the row still shows.
     let up_at = at
@@ -167,11 +169,13 @@ pub async fn up_only(
 }
 
 /// An instant query's result as a vector (a scalar is one series without labels).
-fn vector(data: Data) -> Result<Vector, String> {
+fn vector(data: Data) -> Result<Vector, SourceError> {
     match data {
         Data::Vector(v) => Ok(v),
         Data::Scalar(_, v) => Ok(vec![(Default::default(), v)]),
-        Data::Matrix(_) => Err("an instant query answered a range vector".into()),
+        Data::Matrix(_) => Err(SourceError::BadAnswer(
+            "an instant query answered a range vector".into(),
+        )),
     }
 }
 
@@ -187,7 +191,7 @@ pub async fn backfill(
     start_ms: i64,
     end_ms: i64,
     step_ms: i64,
-) -> Result<[Matrix; 4], String> {
+) -> Result<[Matrix; 4], SourceError> {
     let exprs = [
         total.requests(),
         total.errors(),
@@ -202,16 +206,13 @@ pub async fn backfill(
     .await;
     let mut out: [Matrix; 4] = Default::default();
     for (slot, (a, e)) in out.iter_mut().zip(answers.into_iter().zip(&exprs)) {
-        match a
-            .map_err(|why| format!("{why} — query: {}", abbreviated(e)))?
-            .data
-        {
+        match a.map_err(|why| why.of_query(abbreviated(e)))?.data {
             Data::Matrix(m) => *slot = m,
             _ => {
-                return Err(format!(
-                    "a range query did not answer a matrix — query: {}",
-                    abbreviated(e)
-                ));
+                return Err(
+                    SourceError::BadAnswer("a range query did not answer a matrix".into())
+                        .of_query(abbreviated(e)),
+                );
             }
         }
     }

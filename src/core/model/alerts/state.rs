@@ -2,6 +2,7 @@
 //! one list (deduplicated by fingerprint), their silences, and the alerts of mcptop's own
 //! rules beside them.
 
+use crate::model::source_error::SourceError;
 use std::collections::HashMap;
 
 use super::matcher::Matcher;
@@ -64,7 +65,7 @@ impl AlertsState {
     }
 
     /// Records a poll of `instance`. A failed poll keeps that instance's last good data.
-    pub fn apply(&mut self, instance: usize, t_ms: i64, result: Result<AmSnapshot, String>) {
+    pub fn apply(&mut self, instance: usize, t_ms: i64, result: Result<AmSnapshot, SourceError>) {
         let Some(inst) = self.instances.get_mut(instance) else {
             return;
         };

@@ -107,12 +107,24 @@ fn a_failing_instance_is_left_out_while_another_is_current() {
         )])),
     );
     // Instance 1 goes down; instance 0 says the alert resolved.
-    s.apply(1, 20, Err("cannot connect".into()));
+    s.apply(
+        1,
+        20,
+        Err(crate::model::source_error::SourceError::Connect(
+            "refused".into(),
+        )),
+    );
     s.apply(0, 20, Ok(snapshot(vec![])));
     assert!(s.rows().is_empty());
     assert_eq!(s.instances[1].status.consecutive_failures, 1);
     // Both down: the newest data is kept, with its age visible in the panel.
-    s.apply(0, 30, Err("cannot connect".into()));
+    s.apply(
+        0,
+        30,
+        Err(crate::model::source_error::SourceError::Connect(
+            "refused".into(),
+        )),
+    );
     assert!(s.rows().is_empty());
     assert_eq!(s.instances[0].status.last_ok_ms, Some(20));
 }

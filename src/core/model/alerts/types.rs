@@ -1,6 +1,7 @@
 //! The alert model's plain data: alerts (from Alertmanager or mcptop's own rules),
 //! silences, and what one poll of an Alertmanager brings.
 
+use crate::model::source_error::SourceError;
 use std::collections::BTreeMap;
 
 use super::matcher::Matcher;
@@ -260,7 +261,7 @@ pub enum AmUpdate {
     Polled {
         instance: usize,
         t_ms: i64,
-        result: Result<AmSnapshot, String>,
+        result: Result<AmSnapshot, SourceError>,
     },
     /// A write ended.
     Written {
@@ -271,6 +272,6 @@ pub enum AmUpdate {
         endpoint: String,
         /// The silence ID (created, or expired); or the error, with Alertmanager's own
         /// text when it rejected the write.
-        result: Result<String, String>,
+        result: Result<String, SourceError>,
     },
 }

@@ -6,9 +6,10 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::Format;
+use super::{Format, ParseError};
 use crate::model::dashboard::ScrapedSample;
 use crate::model::series::Interner;
+use crate::model::source_error::SourceError;
 
 /// What a scrape takes of a target's answer: its size, its sample count and the sample
 /// names the model reads.
@@ -43,8 +44,9 @@ impl Intake {
 
 /// Parses an exposition into owned samples, every one of them, without a sample limit.
 ///
-/// Errors: `bad exposition: line N: message` for the first malformed line.
-pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
+/// Errors: [`SourceError::Exposition`] (`bad exposition: line N: message`) for the first
+/// malformed line.
+pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, SourceError> {
     parse_with(
         text,
         format,
@@ -64,14 +66,14 @@ pub fn parse(text: &str, format: Format) -> Result<Vec<ScrapedSample>, String> {
 /// before the limit. Without a name filter, the vector is sized once for the body's possible
 /// sample lines ([`super::sample_capacity`]).
 ///
-/// Errors: `bad exposition: line N: message` for the first malformed line, else
-/// `sample limit exceeded (N > limit)` with N every sample of the body.
+/// Errors: [`SourceError::Exposition`] (`bad exposition: line N: message`) for the first
+/// malformed line, else [`SourceError::SampleLimit`] (`sample limit exceeded (N > limit)`) with N every sample of the body.
 pub fn parse_with(
     text: &str,
     format: Format,
     intake: &Intake,
     keys: &mut Interner,
-) -> Result<Vec<ScrapedSample>, String> {
+) -> Result<Vec<ScrapedSample>, SourceError> {
     let limit = match intake.sample_limit {
         0 => usize::MAX,
         n => n,
@@ -101,9 +103,14 @@ pub fn parse_with(
             timestamp_ms: s.timestamp_ms,
         });
     })
-    .map_err(|e| format!("bad exposition: {}", clean.text(&e.to_string())))?;
+    .map_err(|e| {
+        SourceError::Exposition(ParseError {
+            line: e.line,
+            message: clean.text(&e.message).into_owned(),
+        })
+    })?;
     if seen > limit {
-        return Err(format!("sample limit exceeded ({seen} > {limit})"));
+        return Err(SourceError::SampleLimit { seen, limit });
     }
     keys.end_scrape();
     Ok(samples)
@@ -127,7 +134,7 @@ mod tests {
     #[test]
     fn malformed_exposition_names_the_line() {
         let err = parse("ok 1\nbroken{\n", Format::Text).unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.to_string().contains("line 2"), "{err}");
     }
 
     #[test]
@@ -141,7 +148,7 @@ mod tests {
         assert_eq!(samples[0].timestamp_ms, Some(1_520_879_607_789));
     }
 
-    fn parse_text(text: &str, intake: &Intake) -> Result<Vec<ScrapedSample>, String> {
+    fn parse_text(text: &str, intake: &Intake) -> Result<Vec<ScrapedSample>, SourceError> {
         parse_with(text, Format::Text, intake, &mut Interner::default())
     }
 
@@ -160,15 +167,22 @@ mod tests {
         assert_eq!(parse_text(text, &limited(3, &[])).map(|s| s.len()), Ok(3));
         assert_eq!(
             parse_text(text, &limited(2, &[])),
-            Err("sample limit exceeded (3 > 2)".to_string())
+            Err(SourceError::SampleLimit { seen: 3, limit: 2 })
         );
         // Samples of names not kept count too, as Prometheus counts every sample.
         assert_eq!(
             parse_text(text, &limited(2, &["a"])),
-            Err("sample limit exceeded (3 > 2)".to_string())
+            Err(SourceError::SampleLimit { seen: 3, limit: 2 })
         );
         let err = parse_text("a 1\nb 2\nc 3\nd{\n", &limited(1, &[])).expect_err("malformed");
-        assert!(err.starts_with("bad exposition: line 4"), "{err}");
+        assert!(
+            matches!(&err, SourceError::Exposition(e) if e.line == 4),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with("bad exposition: line 4"),
+            "{err}"
+        );
     }
 
     #[test]

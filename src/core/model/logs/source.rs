@@ -4,6 +4,7 @@
 use super::buffer::LogBuffer;
 use super::entry::LogEntry;
 use super::summary::LevelCounts;
+use crate::model::source_error::SourceError;
 
 /// How the Loki source follows new lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +23,8 @@ pub enum LokiUpdate {
     Entries { t_ms: i64, entries: Vec<LogEntry> },
     /// A query answered or a tail opened: the source is healthy at `t_ms` (Unix ms).
     Connected { t_ms: i64, mode: FollowMode },
-    /// A request or the tail failed; `text` is Loki's own message where it gave one.
-    Failed { t_ms: i64, text: String },
+    /// A request or the tail failed; Loki's own message where it gave one.
+    Failed { t_ms: i64, error: SourceError },
     /// Loki's tail ended normally (its `tail-max-duration`, a shutdown, or any end after
     /// it delivered lines): the source catches up and tails again at once, at `t_ms`.
     Retailing { t_ms: i64 },
@@ -38,7 +39,7 @@ pub enum LokiUpdate {
     /// `query_range` page holds.
     Skipped { from_ns: i64, to_ns: i64 },
     /// The counts per level from LogQL `count_over_time`, or why they failed.
-    Counts(Result<LevelCounts, String>),
+    Counts(Result<LevelCounts, SourceError>),
     /// The tail WebSocket was refused (a proxy): the source polls from now on; the text
     /// says why.
     Fallback(String),
@@ -53,7 +54,7 @@ pub struct LokiStatus {
     /// Unix ms of the last successful request or tail frame.
     pub last_ok_ms: Option<i64>,
     /// The last failure, cleared by the next success.
-    pub error: Option<String>,
+    pub error: Option<SourceError>,
     /// Entries Loki reported dropped from the tail.
     pub dropped_by_loki: u64,
     /// Dropped entries are being fetched again.
@@ -82,7 +83,7 @@ pub struct LokiState {
     pub status: LokiStatus,
     /// The last metric counts; `Err` when the metric query failed (the buffer's counts
     /// are shown then).
-    pub counts: Option<Result<LevelCounts, String>>,
+    pub counts: Option<Result<LevelCounts, SourceError>>,
 }
 
 impl LokiState {
@@ -118,8 +119,8 @@ impl LokiState {
                 self.status.retailing = true;
                 self.status.last_ok_ms = self.status.last_ok_ms.max(Some(t_ms));
             }
-            LokiUpdate::Failed { text, .. } => {
-                self.status.error = Some(text);
+            LokiUpdate::Failed { error, .. } => {
+                self.status.error = Some(error);
                 self.status.retailing = false;
             }
             LokiUpdate::Fallback(why) => {

@@ -13,7 +13,15 @@ use crate::model::dashboard::{ModelConfig, Scrape};
 use crate::model::exposition::Format;
 use crate::model::profile::{ProfileChoice, ProfileKind};
 use crate::model::rules::builtin;
+use crate::model::source_error::SourceError;
 use crate::model::status::HealthInfo;
+
+fn unavailable() -> SourceError {
+    SourceError::Status {
+        status: http::StatusCode::SERVICE_UNAVAILABLE,
+        excerpt: String::new(),
+    }
+}
 
 const SEC: i64 = 1000;
 const MIN: i64 = 60 * SEC;
@@ -174,7 +182,7 @@ impl Run {
         self.t_ms += 2 * SEC;
         self.server.advance(2.0);
         self.dashboard
-            .apply_scrape(self.t_ms, Err("connection refused".into()));
+            .apply_scrape(self.t_ms, Err(SourceError::Connect("refused".into())));
         self.eval()
     }
 
@@ -435,8 +443,7 @@ fn input_from_the_dashboard_drops_stale_numbers_only_for_a_failed_scrape() {
 
     // A failing health check counts, but the metrics are fresh.
     for i in 1..=2 {
-        r.dashboard
-            .apply_health(r.t_ms, Err("503 Service Unavailable".into()));
+        r.dashboard.apply_health(r.t_ms, Err(unavailable()));
         let input = RuleInput::from_dashboard(&r.dashboard);
         assert_eq!(input.failures, i);
         assert_eq!(input.req_per_sec, good.req_per_sec);
