@@ -20,7 +20,8 @@ fuzz_target!(|data: &[u8]| {
     // A body that is not JSON (a proxy's page, a plain-text error) is named in one short
     // line: clipped to 200 characters plus the status and a few words.
     let json = serde_json::from_slice::<serde_json::Value>(body).is_ok();
-    let check_error = |e: String| {
+    let check_error = |e: mcptop::model::source_error::SourceError| {
+        let e = e.to_string();
         assert!(!e.is_empty());
         if !json {
             assert!(e.chars().count() < 260, "unclipped error: {e}");
