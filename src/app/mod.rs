@@ -297,6 +297,7 @@ impl App {
             dashboard: self.shown_dashboard(),
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,
+            mode: crate::input::mode::screen_mode(&self.nav, self.fleet.as_ref()),
             theme: &self.theme,
             now_ms,
             window: self.cfg.window.range,

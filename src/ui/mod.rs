@@ -44,7 +44,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::action::{Keymap, Screen};
+use crate::action::{Keymap, Mode, Screen};
 use crate::app::catalog::FetchTarget;
 use crate::app::logs::LogSummary;
 use crate::app::nav::{Nav, Overlay};
@@ -70,6 +70,9 @@ pub struct View<'a> {
     pub dashboard: &'a Dashboard,
     pub thresholds: &'a Thresholds,
     pub keymap: &'a Keymap,
+    /// The input mode beneath the help and the overlays (a screen, the drilled overview,
+    /// a filter line): the footer hints and the help list its keys.
+    pub mode: Mode,
     pub theme: &'a Theme,
     /// Wall clock of this frame, Unix ms (ages are measured against it).
     pub now_ms: i64,
