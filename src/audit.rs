@@ -3,9 +3,13 @@
 //!
 //! Entries are masked again on the way out ([`crate::model::mcp::mask`]) whatever the
 //! caller did, so no argument named like a secret and no token-shaped string reaches the
-//! file.
+//! file. This module holds no I/O: the lines are written by the files task
+//! ([`crate::sources::files`]), which also says who the user is; [`Backlog`] counts the
+//! lines it has not written yet.
 
-use std::io::Write;
+mod backlog;
+pub use backlog::{Backlog, MAX_WAITING, STALL_AFTER_MS, Stall};
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -39,7 +43,7 @@ pub struct AuditEntry {
     /// When the action ended (or was refused): RFC 3339, UTC, milliseconds
     /// (`2025-06-18T09:30:00.123Z`); see [`timestamp`].
     pub time: String,
-    /// Who acted: see [`AuditLog::user`].
+    /// Who acted: see [`crate::sources::files::user`].
     pub user: String,
     /// `tools/call` ([`ACTION_TOOLS_CALL`]), `elicitation/create` ([`ACTION_ELICIT`]),
     /// `silence.create` or `silence.expire`.
@@ -50,7 +54,7 @@ pub struct AuditEntry {
     /// The tool name; for silences, the silence ID (or, when none was created, the
     /// alertname the silence was written for).
     pub target: String,
-    /// The arguments sent, masked by the caller; [`AuditLog::append`] masks them again.
+    /// The arguments sent, masked by the caller; [`AuditEntry::line`] masks them again.
     pub arguments: Value,
     /// `ok | tool_error | rpc_error | timeout | cancelled | interrupted | not_sent |
     /// refused | abandoned`: see [`outcome_label`], [`OUTCOME_REFUSED`] and
@@ -102,7 +106,8 @@ pub fn outcome_detail(o: &CallOutcome) -> Option<String> {
     }
 }
 
-/// An append-only JSON Lines file.
+/// Where the audit log is: an append-only JSON Lines file. Writing it is the files task's
+/// job ([`crate::sources::files`]); this is only the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditLog {
     path: PathBuf,
@@ -127,63 +132,24 @@ impl AuditLog {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
 
-    /// Appends `entry` as one line, masking `arguments`, `detail` and `endpoint` again.
+impl AuditEntry {
+    /// The entry as the line the file gets: JSON with `arguments`, `detail` and `endpoint`
+    /// masked again ([`mask_json`], [`mask_text`]) whatever the caller did, ending in `\n`.
     ///
-    /// Creates missing parent directories (mode 0700 on unix) and the file (mode 0600 on
-    /// unix; an existing file readable by others is narrowed to 0600). The line goes out
-    /// in one `write` on a file opened with `O_APPEND`, so lines from concurrent mcptop
-    /// processes do not interleave.
-    ///
-    /// Errors: the directory or file cannot be created or written.
-    pub fn append(&self, entry: &AuditEntry) -> std::io::Result<()> {
+    /// Errors: as `serde_json::to_vec` (not for the values an entry holds).
+    pub fn line(&self) -> serde_json::Result<Vec<u8>> {
         let masked = AuditEntry {
-            endpoint: mask_text(&entry.endpoint).into_owned(),
-            arguments: mask_json(&entry.arguments),
-            detail: entry.detail.as_deref().map(|d| mask_text(d).into_owned()),
-            ..entry.clone()
+            endpoint: mask_text(&self.endpoint).into_owned(),
+            arguments: mask_json(&self.arguments),
+            detail: self.detail.as_deref().map(|d| mask_text(d).into_owned()),
+            ..self.clone()
         };
         let mut line = serde_json::to_vec(&masked)?;
         line.push(b'\n');
-        let mut file = crate::private::append(&self.path)?;
-        file.write_all(&line)
+        Ok(line)
     }
-
-    /// Who is acting: `configured` when given and not blank, else `$USER`, else
-    /// `$LOGNAME`, else the account name of the process's uid (the passwd database, as
-    /// `id -un` reads it: a service or container often runs without those variables), else
-    /// `unknown`.
-    pub fn user(configured: Option<&str>) -> String {
-        Self::user_from(configured, |name| std::env::var(name).ok())
-    }
-
-    /// [`AuditLog::user`] with the environment read through `env`.
-    fn user_from(configured: Option<&str>, env: impl Fn(&str) -> Option<String>) -> String {
-        let nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-        configured
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(str::to_string)
-            .or_else(|| nonempty("USER"))
-            .or_else(|| nonempty("LOGNAME"))
-            .or_else(account_name)
-            .unwrap_or_else(|| "unknown".to_string())
-    }
-}
-
-/// The account name of the process's real uid, if the passwd database has one.
-#[cfg(unix)]
-fn account_name() -> Option<String> {
-    nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .ok()
-        .flatten()
-        .map(|u| u.name)
-        .filter(|n| !n.trim().is_empty())
-}
-
-#[cfg(not(unix))]
-fn account_name() -> Option<String> {
-    None
 }
 
 #[cfg(test)]
@@ -209,67 +175,19 @@ mod tests {
     }
 
     #[test]
-    fn two_appends_give_two_lines_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::new(dir.path().join("nested/audit.jsonl"));
-        log.append(&entry("first", json!({"q": 1}))).unwrap();
-        let mut second = entry("second", json!({}));
-        second.outcome = "rpc_error".into();
-        second.detail = Some("-32602: bad params".into());
-        second.duration_ms = None;
-        log.append(&second).unwrap();
-        let text = std::fs::read_to_string(log.path()).unwrap();
-        let lines: Vec<Value> = text
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0]["target"], "first");
-        assert_eq!(lines[0]["arguments"], json!({"q": 1}));
-        assert_eq!(lines[0]["duration_ms"], 42);
-        assert!(lines[0].get("detail").is_none(), "None is skipped");
-        assert_eq!(lines[1]["target"], "second");
-        assert_eq!(lines[1]["detail"], "-32602: bad params");
-        assert!(lines[1].get("duration_ms").is_none());
-        assert!(text.ends_with('\n'));
-    }
-
-    #[test]
-    fn planted_secret_never_reaches_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::new(dir.path().join("audit.jsonl"));
-        let mut e = entry(
-            "deploy",
-            json!({"api_key": "sk-live-PLANTED123456789", "note": "sk-live-PLANTED123456789"}),
-        );
+    fn the_line_is_masked_again_and_ends_in_a_newline() {
+        let mut e = entry("deploy", json!({"api_key": "sk-live-PLANTED123456789"}));
+        e.endpoint = "x https://h/mcp?token=sk-live-PLANTED123456789".into();
         e.detail = Some("rejected token=sk-live-PLANTED123456789".into());
-        log.append(&e).unwrap();
-        let text = std::fs::read_to_string(log.path()).unwrap();
-        assert!(!text.contains("PLANTED"), "{text}");
-        let v: Value = serde_json::from_str(text.trim_end()).unwrap();
+        let line = String::from_utf8(e.line().expect("line")).expect("utf-8");
+        assert!(
+            line.ends_with('\n') && line.matches('\n').count() == 1,
+            "{line}"
+        );
+        assert!(!line.contains("PLANTED"), "{line}");
+        let v: Value = serde_json::from_str(line.trim_end()).expect("json");
         assert_eq!(v["arguments"]["api_key"], crate::model::mcp::mask::MASK);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn file_is_private() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("audit.jsonl");
-        std::fs::write(&path, "").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let log = AuditLog::new(&path);
-        log.append(&entry("t", json!({}))).unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-
-        let fresh = AuditLog::new(dir.path().join("new/audit.jsonl"));
-        fresh.append(&entry("t", json!({}))).unwrap();
-        let mode = std::fs::metadata(fresh.path())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        assert!(v.get("matchers").is_none(), "None is skipped");
     }
 
     #[test]
@@ -307,30 +225,6 @@ mod tests {
             outcome_detail(&CallOutcome::Timeout(Duration::from_secs(30))).as_deref(),
             Some("no answer after 30000 ms")
         );
-    }
-
-    #[test]
-    fn without_user_or_logname_the_account_name_of_the_uid_is_used() {
-        let none = |_: &str| None;
-        let blank = |_: &str| Some("  ".to_string());
-        let expected = std::process::Command::new("id")
-            .arg("-un")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .expect("id -un runs");
-        assert!(!expected.is_empty());
-        assert_eq!(AuditLog::user_from(None, none), expected);
-        assert_eq!(AuditLog::user_from(Some(" "), blank), expected);
-        let env = |name: &str| (name == "LOGNAME").then(|| "bob".to_string());
-        assert_eq!(AuditLog::user_from(None, env), "bob");
-    }
-
-    #[test]
-    fn user_prefers_configured_then_environment() {
-        assert_eq!(AuditLog::user(Some("alice")), "alice");
-        let fallback = AuditLog::user(Some("  "));
-        assert!(!fallback.is_empty());
-        assert_eq!(fallback, AuditLog::user(None));
     }
 
     #[test]

@@ -7,16 +7,13 @@ use serde_json::{Value, json};
 
 use super::App;
 use super::calls::timestamp;
-use super::nav::{AlertDetail, Overlay, Runbook, SilenceFormOverlay};
+use super::nav::{AlertDetail, Overlay, SilenceFormOverlay};
 use crate::action::{Action, Screen};
 use crate::audit::{ACTION_SILENCE_CREATE, ACTION_SILENCE_EXPIRE, AuditEntry, OUTCOME_REFUSED};
 use crate::input::form::silence_key;
 use crate::model::alerts::silence_form::{SilenceForm, SilenceFormEvent};
 use crate::model::alerts::{AmCommand, AmUpdate, AmWrite, Labels, Matcher, SilenceState, short_id};
 use crate::model::rules::RuleInput;
-
-/// Largest runbook file read, bytes.
-const RUNBOOK_MAX_BYTES: u64 = 256 * 1024;
 
 /// Sends a command to the Alertmanager source; `Err` says why it could not be queued.
 pub type AmLink = Box<dyn Fn(AmCommand) -> Result<(), String> + Send>;
@@ -104,22 +101,21 @@ impl App {
             .min(silences.len().saturating_sub(1));
     }
 
-    /// Enter on the alerts screen: the selected alert's detail, with its runbook.
+    /// Enter on the alerts screen: the selected alert's detail; its runbook is read by the
+    /// files task and shows when read.
     pub(super) fn open_alert(&mut self) -> bool {
         let Some(row) = self.alerts.rows().get(self.nav.alert).copied() else {
             return false;
         };
-        let runbook = self
-            .cfg
-            .alerts
-            .runbooks
-            .as_ref()
-            .and_then(|dir| read_runbook(dir, row.alert.name()));
         self.nav.overlay = Some(Overlay::AlertDetail(Box::new(AlertDetail {
             fingerprint: row.alert.fingerprint.clone(),
             scroll: 0,
-            runbook,
+            runbook: None,
         })));
+        if let Some(dir) = self.cfg.alerts.runbooks.clone() {
+            let (name, fingerprint) = (row.alert.name().to_string(), row.alert.fingerprint.clone());
+            self.ask_runbook(dir, &name, &fingerprint);
+        }
         true
     }
 
@@ -433,27 +429,4 @@ fn alertname_of(matchers: &[Matcher]) -> String {
         .find(|m| m.name == "alertname" && m.op == crate::model::alerts::MatchOp::Eq)
         .map(|m| m.value.clone())
         .unwrap_or_default()
-}
-
-/// `<dir>/<alertname>.md` (or `.markdown`, or lowercase); `None` when no such file exists.
-fn read_runbook(dir: &std::path::Path, alertname: &str) -> Option<Runbook> {
-    if alertname.is_empty() || alertname.contains(['/', '\\']) || alertname.starts_with('.') {
-        return None;
-    }
-    let names = [
-        format!("{alertname}.md"),
-        format!("{alertname}.markdown"),
-        format!("{}.md", alertname.to_lowercase()),
-    ];
-    let path = names.iter().map(|n| dir.join(n)).find(|p| p.is_file())?;
-    let text = match std::fs::metadata(&path) {
-        Ok(m) if m.len() > RUNBOOK_MAX_BYTES => Err(format!(
-            "{} is {} bytes; runbooks over {RUNBOOK_MAX_BYTES} bytes are not shown",
-            path.display(),
-            m.len()
-        )),
-        _ => std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display())),
-    };
-    Some(Runbook { path, text })
 }

@@ -314,16 +314,6 @@ impl App {
         }
     }
 
-    pub(super) fn write_audit(&mut self, entry: &AuditEntry, now_ms: i64) {
-        let Some(log) = &self.audit else {
-            return;
-        };
-        if let Err(e) = log.append(entry) {
-            tracing::warn!(error = %e, "audit log write failed");
-            self.toast(&format!("audit log write failed: {e}"), true, now_ms);
-        }
-    }
-
     pub(super) fn endpoint(&self, server: usize) -> String {
         self.mcp
             .servers

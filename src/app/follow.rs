@@ -3,12 +3,11 @@
 //! reads it again while the overlay shows it; `w` saves the blobs it returned under
 //! `$XDG_STATE_HOME/mcptop/resources/` (`0600`, the path shown).
 
-use std::path::{Path, PathBuf};
-
 use super::App;
 use super::nav::Overlay;
-use crate::model::mcp::catalog::{Blob, FetchId, FetchRequest};
+use crate::model::mcp::catalog::{FetchId, FetchRequest};
 use crate::model::mcp::{McpCommand, ServerId};
+use crate::sources::files::FileCommand;
 
 impl App {
     /// `s` in the read overlay `id`: follow its resource, or stop following it. A prompt
@@ -100,7 +99,8 @@ impl App {
         }
     }
 
-    /// `w` in the read overlay `id`: writes each blob it returned to its own file.
+    /// `w` in the read overlay `id`: each blob it returned goes to its own file, written by
+    /// the files task ([`crate::sources::files::save_blobs`]).
     pub(super) fn save_blobs(&mut self, id: FetchId, now_ms: i64) {
         let Some(f) = self.mcp.fetch(id) else {
             return;
@@ -113,10 +113,34 @@ impl App {
             );
             return;
         }
-        let result = match crate::app::snapshot::state_subdir("resources") {
-            Some(dir) => save(&f.blobs, &dir, now_ms),
+        let asked = match crate::app::snapshot::state_subdir("resources") {
+            Some(dir) => {
+                let blobs = f.blobs.clone();
+                self.ask_files(
+                    FileCommand::SaveBlobs {
+                        fetch: id,
+                        dir,
+                        blobs,
+                        now_ms,
+                    },
+                    now_ms,
+                )
+            }
             None => Err("no state directory (is $HOME set?)".to_string()),
         };
+        if let Err(e) = asked {
+            self.blobs_saved(id, Err(e), now_ms);
+        }
+    }
+
+    /// The blobs of the read `id` were saved (the paths), or why not: said in the footer
+    /// and in the overlay.
+    pub(super) fn blobs_saved(
+        &mut self,
+        id: FetchId,
+        result: Result<Vec<String>, String>,
+        now_ms: i64,
+    ) {
         match &result {
             Ok(paths) => self.toast(&format!("saved to {}", paths.join(", ")), false, now_ms),
             Err(e) => self.toast(&format!("not saved: {e}"), true, now_ms),
@@ -124,143 +148,5 @@ impl App {
         if let Some(f) = self.mcp.fetch_mut(id) {
             f.saved = Some(result);
         }
-    }
-}
-
-/// Writes each kept blob into `dir` as `<time>-<name>`, `name` the last segment of its URI
-/// made safe for a file name; returns the paths. Errors: a blob too large to have been kept
-/// (its size), or the directory or a file that could not be written (path and OS error).
-pub fn save(blobs: &[Blob], dir: &Path, now_ms: i64) -> Result<Vec<String>, String> {
-    let stamp = chrono::DateTime::from_timestamp_millis(now_ms)
-        .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
-        .unwrap_or_default();
-    let mut paths = Vec::new();
-    for (i, b) in blobs.iter().enumerate() {
-        if let Some(size) = b.too_large {
-            return Err(format!(
-                "{}: {size} bytes, past the {} MiB a read keeps",
-                b.uri,
-                crate::model::mcp::catalog::MAX_KEPT_BLOB >> 20
-            ));
-        }
-        let name = match i {
-            0 => format!("{stamp}-{}", file_name(&b.uri)),
-            _ => format!("{stamp}-{}-{}", i + 1, file_name(&b.uri)),
-        };
-        let path = unused(dir.join(name));
-        crate::private::write(&path, &b.data).map_err(|e| format!("{}: {e}", path.display()))?;
-        paths.push(path.display().to_string());
-    }
-    Ok(paths)
-}
-
-/// `path`, or `path.2`, `path.3`… when it exists (a save in the same second): a saved file
-/// is never replaced.
-fn unused(path: PathBuf) -> PathBuf {
-    let mut candidate = path.clone();
-    let mut n = 2;
-    while candidate.exists() {
-        let mut name = path.clone().into_os_string();
-        name.push(format!(".{n}"));
-        candidate = PathBuf::from(name);
-        n += 1;
-    }
-    candidate
-}
-
-/// The last path segment of `uri` (before any `?` or `#`), with every character but ASCII
-/// letters, digits, `.`, `-` and `_` made `_`, at most 80 characters; `resource` when
-/// nothing is left. Never `.` or `..`, never a path.
-pub fn file_name(uri: &str) -> String {
-    let path = uri.split(['?', '#']).next().unwrap_or_default();
-    let last = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
-    let safe: String = last
-        .chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
-            _ => '_',
-        })
-        .take(80)
-        .collect();
-    if safe.trim_matches('.').is_empty() {
-        "resource".to_string()
-    } else {
-        safe
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_the_last_segment_made_safe() {
-        assert_eq!(file_name("cat://logo.png"), "logo.png");
-        assert_eq!(file_name("demo://static/resource/2?x=1#f"), "2");
-        assert_eq!(file_name("file:///etc/../../x y.bin"), "x_y.bin");
-        assert_eq!(file_name("weird://.."), "resource");
-        assert_eq!(file_name("a://b/"), "b");
-        assert_eq!(file_name(""), "resource");
-        assert_eq!(file_name(&format!("a://{}", "z".repeat(200))).len(), 80);
-    }
-
-    #[test]
-    fn blobs_are_written_0600_each_to_its_own_file() {
-        let dir = std::env::temp_dir().join(format!("mcptop-save-{}", std::process::id()));
-        let blobs = vec![
-            Blob {
-                uri: "cat://logo.png".into(),
-                mime: Some("image/png".into()),
-                data: b"\x89PNG".to_vec(),
-                too_large: None,
-            },
-            Blob {
-                uri: "cat://logo.png".into(),
-                mime: None,
-                data: vec![1, 2, 3],
-                too_large: None,
-            },
-        ];
-        let paths = save(&blobs, &dir, 1_700_000_000_000).expect("saved");
-        assert_eq!(paths.len(), 2);
-        // Saved again in the same second: new files, the first ones kept.
-        let again = save(&blobs, &dir, 1_700_000_000_000).expect("saved again");
-        assert!(
-            again[0].ends_with("20231114-221320-logo.png.2"),
-            "{again:?}"
-        );
-        assert_eq!(std::fs::read(&paths[1]).expect("kept"), vec![1, 2, 3]);
-        assert_ne!(paths[0], paths[1]);
-        assert!(paths[0].ends_with("20231114-221320-logo.png"), "{paths:?}");
-        assert_eq!(std::fs::read(&paths[0]).expect("read"), b"\x89PNG");
-        assert_eq!(std::fs::read(&paths[1]).expect("read"), vec![1, 2, 3]);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&paths[0])
-                .expect("meta")
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn a_blob_too_large_to_keep_is_not_saved_and_says_its_size() {
-        let dir = std::env::temp_dir().join("mcptop-save-never");
-        let blobs = vec![Blob {
-            uri: "a://big".into(),
-            mime: None,
-            data: Vec::new(),
-            too_large: Some(9 << 20),
-        }];
-        let e = save(&blobs, &dir, 0).expect_err("too large");
-        assert!(e.contains("9437184 bytes") && e.contains("8 MiB"), "{e}");
-        assert!(!dir.exists());
     }
 }

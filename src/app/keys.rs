@@ -6,9 +6,9 @@ use crossterm::event::{
 };
 use tui_input::backend::crossterm::EventHandler;
 
+use super::App;
 use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
-use super::{App, snapshot};
 use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
 use crate::input::key;
@@ -186,22 +186,7 @@ impl App {
                     );
                 }
             }
-            Action::Snapshot => {
-                let written = match snapshot::default_dir() {
-                    Some(dir) => self.write_incident(&dir, now_ms),
-                    None => Err("no state directory for reports (no home directory)".into()),
-                };
-                match written {
-                    Ok(path) => self.toast(
-                        &format!("incident report: {}", path.display()),
-                        false,
-                        now_ms,
-                    ),
-                    Err(e) => {
-                        self.toast(&format!("incident report not written: {e}"), true, now_ms)
-                    }
-                }
-            }
+            Action::Snapshot => self.ask_report(now_ms),
             Action::NextScreen => nav.screen = nav.screen.cycle(1, self.fleet.is_some()),
             Action::PrevScreen => nav.screen = nav.screen.cycle(-1, self.fleet.is_some()),
             Action::Up => self.move_cursor(-1),

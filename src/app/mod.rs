@@ -6,6 +6,7 @@ mod authorize;
 mod calls;
 pub mod catalog;
 pub mod elicit;
+mod files;
 pub mod fleet;
 pub mod follow;
 mod keys;
@@ -28,7 +29,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::action::{Key, Keymap};
-use crate::audit::AuditLog;
+use crate::audit::{AuditLog, Backlog};
 use crate::config::Config;
 use crate::model::alerts::{AlertsState, PriorityMap};
 use crate::model::dashboard::{Dashboard, ModelConfig};
@@ -42,7 +43,9 @@ use nav::Nav;
 
 /// Sends a command to one server's MCP source; `Err` says why it could not be queued.
 pub type McpLink = Box<dyn Fn(McpCommand) -> Result<(), String> + Send>;
+pub use crate::sources::files::FileLink;
 pub use alerts::AmLink;
+pub use files::AUDIT_EXIT_WAIT;
 pub use logs::{LogSource, LokiLink};
 
 /// A key bound to a tool call in the config (`[[bindings]]`), resolved to a server index.
@@ -59,6 +62,9 @@ pub struct ToolKey {
     /// Overrides `mcp.call_timeout` for this binding.
     pub timeout: Option<Duration>,
 }
+
+/// What time-dependent text shows ([`App::clock`]).
+type Clock = (Option<i64>, i64, bool, Option<crate::audit::Stall>);
 
 /// Shortest time between two frames (about 30 fps).
 const FRAME: Duration = Duration::from_millis(33);
@@ -87,6 +93,12 @@ pub struct App {
     pub audit: Option<AuditLog>,
     /// Who the audit log names.
     pub user: String,
+    /// The files task (audit lines, runbooks, reports, saved blobs); `None` until
+    /// [`run`] starts it (tests install [`crate::sources::files::inline`]): file work is
+    /// then refused with a message.
+    pub files: Option<FileLink>,
+    /// Audit lines handed to the files task and not written yet.
+    pub audit_backlog: Backlog,
     /// Alertmanager's alerts and silences, and the local rules' alerts.
     pub alerts: AlertsState,
     /// mcptop's own rules.
@@ -190,7 +202,15 @@ impl App {
         let keymap = Keymap::with(&cfg.keys).map_err(|e| eyre!("keys: {e}"))?;
         let config_dir = crate::config::default_path()
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
-        let theme = crate::ui::palette::load(&cfg.ui.theme, config_dir.as_deref())
+        let user_theme = match config_dir {
+            Some(dir) if !crate::ui::palette::is_builtin(&cfg.ui.theme) => {
+                crate::sources::files::read_theme(&dir, &cfg.ui.theme)
+                    .map_err(|e| eyre!("ui.theme: {e}"))?
+            }
+            _ => None,
+        };
+        let user_theme = user_theme.as_ref().map(|(p, t)| (p.as_path(), t.as_str()));
+        let theme = crate::ui::palette::load(&cfg.ui.theme, user_theme)
             .map_err(|e| eyre!("ui.theme: {e}"))?;
         let theme = crate::ui::palette::fit(
             theme,
@@ -271,7 +291,9 @@ impl App {
             bindings,
             links: Vec::new(),
             audit: AuditLog::default_path().map(AuditLog::new),
-            user: AuditLog::user(None),
+            user: crate::sources::files::user(None),
+            files: None,
+            audit_backlog: Backlog::default(),
             alerts,
             rules,
             am: None,
@@ -318,6 +340,7 @@ impl App {
             log_fields: &self.cfg.loki.fields,
             fleet: self.fleet.as_ref(),
             unverified_tls: &self.unverified_tls,
+            audit_stall: self.audit_stall(now_ms),
             deploy: self
                 .deploy
                 .as_ref()
@@ -356,12 +379,13 @@ impl App {
             Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
             Update::Loki(u) => self.apply_loki(u),
             Update::Prometheus(u) => self.apply_prometheus(u),
+            Update::File(done) => self.apply_file(done, now_ms()),
         }
     }
 
     /// What time-dependent text shows: the age of the last good scrape in whole seconds.
     /// A tick redraws only when this changes.
-    fn clock(&self, now_ms: i64) -> (Option<i64>, i64, bool) {
+    fn clock(&self, now_ms: i64) -> Clock {
         let age = self
             .dashboard
             .status
@@ -376,7 +400,7 @@ impl App {
             0
         };
         let toast = self.nav.toast.as_ref().is_some_and(|t| t.until_ms > now_ms);
-        (age, running, toast)
+        (age, running, toast, self.audit_stall(now_ms))
     }
 }
 
@@ -440,8 +464,11 @@ pub async fn gather(
 /// running.
 pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
     let mut app = App::new(cfg).map_err(crate::exit::usage)?;
-    let (tx, rx) = mpsc::channel(64);
+    let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = spawn::spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?;
+    app.files = Some(
+        sources::files::spawn(tx.clone()).map_err(|e| eyre!("cannot start the files task: {e}"))?,
+    );
     let mut mcp_tasks = tokio::task::JoinSet::new();
     for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
         let handle = sources::mcp::spawn(
@@ -458,7 +485,7 @@ pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
     #[cfg(unix)]
     let watchdog = crate::tui::Watchdog::start()?;
     let mut terminal = crate::tui::init(app.mouse)?;
-    let result = event_loop(&mut app, &mut terminal, rx, &mut tasks, &mut mcp_tasks).await;
+    let result = event_loop(&mut app, &mut terminal, &mut rx, &mut tasks, &mut mcp_tasks).await;
     crate::tui::restore();
     #[cfg(unix)]
     watchdog.restored();
@@ -472,10 +499,16 @@ pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
         Ok(Some(_)) => Duration::from_millis(500),
         _ => Duration::from_secs(1),
     };
-    let _ = tokio::time::timeout(close, async {
+    // Audit lines still waiting (the abandoned calls' among them) get up to AUDIT_EXIT_WAIT
+    // (after a signal the same short close), both waits at once; then they are given up.
+    let audit_wait = match result {
+        Ok(Some(_)) => close,
+        _ => AUDIT_EXIT_WAIT,
+    };
+    let mcp_closed = tokio::time::timeout(close, async {
         while mcp_tasks.join_next().await.is_some() {}
-    })
-    .await;
+    });
+    let _ = tokio::join!(mcp_closed, app.drain_audit(&mut rx, audit_wait));
     mcp_tasks.abort_all();
     result
 }
@@ -483,7 +516,7 @@ pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
 async fn event_loop(
     app: &mut App,
     terminal: &mut DefaultTerminal,
-    mut rx: mpsc::Receiver<Update>,
+    rx: &mut mpsc::Receiver<Update>,
     tasks: &mut tokio::task::JoinSet<()>,
     mcp_tasks: &mut tokio::task::JoinSet<()>,
 ) -> Result<Option<crate::tui::Caught>> {
@@ -494,7 +527,7 @@ async fn event_loop(
     let mut signals = crate::tui::Signals::with_job_control()?;
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
-    let mut drawn_clock = (None, 0, false);
+    let mut drawn_clock: Clock = (None, 0, false, None);
     // Stopped by Ctrl-Z or SIGTSTP and continued, but the SIGCONT not handled yet: the
     // terminal is the shell's, nothing is drawn.
     let mut suspended = false;

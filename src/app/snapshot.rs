@@ -5,7 +5,7 @@
 //! snapshot` collects by default, and its progress line.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::App;
@@ -397,14 +397,6 @@ impl App {
             (None, _) => None,
         }
     }
-
-    /// Writes the report as `<dir>/<id>-<time>.md` and `.json`; returns the Markdown's path.
-    ///
-    /// Errors: the directory cannot be made or a file cannot be written (the path and the
-    /// reason).
-    pub fn write_incident(&self, dir: &Path, now_ms: i64) -> Result<PathBuf, String> {
-        write_report(&self.incident(now_ms), dir)
-    }
 }
 
 /// Milliseconds of `d`, saturating.
@@ -442,23 +434,7 @@ fn members(f: &FleetState) -> ReportFleet {
     }
 }
 
-/// Writes `incident` into `dir` as Markdown and JSON; returns the Markdown's path.
-///
-/// Errors: as [`App::write_incident`].
-pub fn write_report(incident: &Incident, dir: &Path) -> Result<PathBuf, String> {
-    crate::private::create_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let stamp = chrono::DateTime::from_timestamp_millis(incident.taken_ms)
-        .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
-        .unwrap_or_default();
-    let md = dir.join(format!("incident-{stamp}.md"));
-    let js = dir.join(format!("incident-{stamp}.json"));
-    crate::private::write(&md, incident.to_markdown().as_bytes())
-        .map_err(|e| format!("{}: {e}", md.display()))?;
-    let json = serde_json::to_string_pretty(&incident.to_json()).unwrap_or_default();
-    crate::private::write(&js, crate::inbound::terminal_safe(&json).as_bytes())
-        .map_err(|e| format!("{}: {e}", js.display()))?;
-    Ok(md)
-}
+pub use crate::sources::files::write_report;
 
 /// Where reports go by default: `$XDG_STATE_HOME/mcptop/incidents`.
 pub fn default_dir() -> Option<PathBuf> {

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod backoff;
 pub mod endpoint;
+pub mod files;
 pub mod health;
 pub mod http;
 pub mod loki;
@@ -44,6 +45,8 @@ pub enum Update {
     Loki(crate::model::logs::LokiUpdate),
     /// Query mode: the profile, timeline points or a refresh of the fleet.
     Prometheus(crate::model::query_mode::PromUpdate),
+    /// A file the app asked for was written or read ([`files`]).
+    File(files::FileDone),
 }
 
 /// Unix time now, ms.

@@ -112,6 +112,9 @@ pub struct View<'a> {
     ///
     /// [`Config::unverified_tls`]: crate::config::Config::unverified_tls
     pub unverified_tls: &'a [String],
+    /// The audit log is behind (lines waiting a second or more, or given up): the footer
+    /// says so.
+    pub audit_stall: Option<crate::audit::Stall>,
     /// The deploy marked with `D`, if any.
     pub deploy: Option<&'a crate::app::DeployMark>,
     /// The editor of the form in view when it is in raw JSON mode (the form holds the

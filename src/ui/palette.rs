@@ -62,21 +62,23 @@ impl Depth {
     }
 }
 
-/// The theme named `name`: a built-in one, else `<config dir>/themes/<name>.toml`.
+/// Whether `name` is a built-in theme (no file is read for it).
+pub fn is_builtin(name: &str) -> bool {
+    BUILTIN.iter().any(|(n, _)| *n == name)
+}
+
+/// The theme named `name`: a built-in one, else the user theme `user`: the path and text
+/// of `<config dir>/themes/<name>.toml`, read by the caller before the dashboard starts
+/// ([`crate::sources::files::read_theme`]; this module reads no file).
 ///
 /// Errors: no such theme (the known names are listed), or a user theme that does not parse
 /// (its path and the key).
-pub fn load(name: &str, config_dir: Option<&Path>) -> Result<Theme, String> {
+pub fn load(name: &str, user: Option<(&Path, &str)>) -> Result<Theme, String> {
     if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {
         return Theme::from_toml(text).map_err(|e| format!("built-in theme {name}: {e}"));
     }
-    if let Some(dir) = config_dir {
-        let path = dir.join("themes").join(format!("{name}.toml"));
-        if path.exists() {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            return Theme::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()));
-        }
+    if let Some((path, text)) = user {
+        return Theme::from_toml(text).map_err(|e| format!("{}: {e}", path.display()));
     }
     let known: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
     Err(format!(

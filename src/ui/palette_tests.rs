@@ -90,18 +90,20 @@ fn user_themes_come_from_the_config_dir_and_unknown_names_list_the_known() {
         .1
         .replace("name = \"default\"", "name = \"mine\"");
     std::fs::write(dir.path().join("themes/mine.toml"), mine).expect("write");
-    assert_eq!(
-        load("mine", Some(dir.path())).map(|t| t.name),
-        Ok("mine".into())
-    );
+    // The file is read before the dashboard starts (the files module), parsed here.
+    let from_dir = |name: &str| {
+        let user = crate::sources::files::read_theme(dir.path(), name).expect("readable");
+        load(name, user.as_ref().map(|(p, t)| (p.as_path(), t.as_str())))
+    };
+    assert_eq!(from_dir("mine").map(|t| t.name), Ok("mine".into()));
     std::fs::write(
         dir.path().join("themes/bad.toml"),
         "name = \"bad\"\n[colors]\ntext = 1\n",
     )
     .expect("write");
-    let e = load("bad", Some(dir.path())).expect_err("bad theme");
+    let e = from_dir("bad").expect_err("bad theme");
     assert!(e.contains("bad.toml"), "{e}");
-    let e = load("nope", Some(dir.path())).expect_err("unknown");
+    let e = from_dir("nope").expect_err("unknown");
     assert!(
         e.contains("default, light, high-contrast, solarized-dark, monochrome"),
         "{e}"

@@ -1,6 +1,6 @@
 //! The footer: key hints of the input mode beneath the overlays (from its keymap), or a
-//! toast, and what
-//! the model holds. The counters on the right are never overdrawn: a toast longer than
+//! toast, or a stalled audit log, and what the model holds. The counters on the right are
+//! never overdrawn: a toast longer than
 //! the room left of them ends with `…`.
 
 use ratatui::buffer::Buffer;
@@ -50,6 +50,15 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
             Span::styled(format!(" {sym}"), Style::new().fg(color)),
             Span::styled(toast.text.as_str(), Style::new().fg(color)),
         ];
+        fit_spans(&mut spans, usize::from(left_area.width));
+        Line::from(spans).render(left_area, buf);
+    } else if let Some(stall) = view.audit_stall {
+        // Lines the operator's actions left for the audit log and that the file system
+        // has not taken: in sight until it does.
+        let mut spans = vec![Span::styled(
+            format!(" ⚠ audit log stalled: {stall}"),
+            Style::new().fg(t.crit),
+        )];
         fit_spans(&mut spans, usize::from(left_area.width));
         Line::from(spans).render(left_area, buf);
     } else {

@@ -10,6 +10,7 @@ mod cli;
 mod cli_docs;
 mod cli_errors;
 mod e2e_alerts;
+mod e2e_audit_stall;
 mod e2e_busy_signal;
 mod e2e_colour;
 mod e2e_faults;

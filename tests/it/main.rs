@@ -8,6 +8,7 @@ mod support;
 mod app_alerts;
 mod app_calls;
 mod app_elicit;
+mod app_files;
 mod app_modes;
 mod app_mouse;
 mod demo_scrape;

@@ -109,6 +109,9 @@ pub fn healthy_app() -> (mcptop::app::App, i64) {
     let mut app = mcptop::app::App::new(config()).expect("app");
     // Tests never write the operator's real audit log; those that check it set their own.
     app.audit = None;
+    // File work (audit lines, runbooks, reports, saved blobs) done at once, not by the
+    // files task, so it is there when the key or update that asked for it returns.
+    app.files = Some(mcptop::sources::files::inline());
     for t in (0..=600).step_by(2) {
         let s = scrape(t);
         let at = s.t_ms;
