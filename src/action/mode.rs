@@ -59,12 +59,41 @@ pub enum OverlayKind {
 }
 
 /// What the footer shows in a mode: key hints of these actions (those bound in the mode,
-/// most important first, as many as fit), or a fixed line.
+/// most important first, as many as fit), a fixed line, or, in a form, whose keys are
+/// editing keys and not actions, (key label, what it does) pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hints {
     Keys(&'static [Action]),
     Text(&'static str),
+    Labels(&'static [(&'static str, &'static str)]),
 }
+
+/// The keys of a tool's form, field by field ([`OverlayKind::Form`]).
+///
+/// Tab/↓ and S-Tab/↑ move between fields and the `[ Call ]` row; Enter moves to the next
+/// field and calls on `[ Call ]`; Space flips a boolean (Delete unsets an optional one) or
+/// steps an enum; ←/→ step an enum (in a text field they move the cursor); Ctrl-S calls
+/// from anywhere; Ctrl-R switches between the fields and raw JSON; Esc cancels. Text
+/// fields take tui-input's editing keys (Backspace, Ctrl-W, Ctrl-U, Home/End, …).
+const FORM_KEYS: &[(&str, &str)] = &[
+    ("Tab/↓", "next"),
+    ("S-Tab/↑", "previous"),
+    ("Enter", "next / call"),
+    ("Space", "toggle"),
+    ("←/→", "choose"),
+    ("Ctrl-S", "call"),
+    ("Ctrl-R", "raw JSON"),
+    ("Esc", "cancel"),
+];
+
+/// The keys of a tool's form as raw JSON ([`OverlayKind::RawJson`]): Enter is a new line,
+/// the editor takes ratatui-textarea's keys.
+const RAW_JSON_KEYS: &[(&str, &str)] = &[
+    ("Enter", "new line"),
+    ("Ctrl-S", "call"),
+    ("Ctrl-R", "form"),
+    ("Esc", "cancel"),
+];
 
 impl Mode {
     /// Every mode, for checks over all of them (each action lives in at least one).
@@ -100,8 +129,9 @@ impl Mode {
         ]
     };
 
-    /// The footer of this mode. Help and overlays draw their own keys in their boxes; the
-    /// footer under them keeps the hints of the mode beneath (the app passes that one).
+    /// The footer of this mode. Help and overlays draw their own keys in their boxes (the
+    /// forms from their labels here); the footer under them keeps the hints of the mode
+    /// beneath (the app passes that one).
     pub fn hints(self) -> Hints {
         use Action as A;
         match self {
@@ -171,6 +201,8 @@ impl Mode {
             Mode::Filter(FilterTarget::Fleet) => Hints::Text(
                 " filter: type part of an instance, job or error · Enter keep · Esc clear",
             ),
+            Mode::Overlay(OverlayKind::Form) => Hints::Labels(FORM_KEYS),
+            Mode::Overlay(OverlayKind::RawJson) => Hints::Labels(RAW_JSON_KEYS),
             Mode::Screen(Screen::Overview) | Mode::Help | Mode::Overlay(_) => {
                 Hints::Keys(&[A::ToggleHelp, A::Quit, A::NextScreen])
             }

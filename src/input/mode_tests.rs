@@ -159,3 +159,18 @@ fn the_mode_follows_help_overlays_and_filters() {
     assert_eq!(screen_mode(&nav, None), Mode::Filter(FilterTarget::Tools));
     assert_eq!(mode(true, &nav, None), Mode::Help);
 }
+
+#[test]
+fn the_forms_name_every_key() {
+    let Hints::Labels(form) = Mode::Overlay(OverlayKind::Form).hints() else {
+        panic!("the form lists its keys");
+    };
+    let keys: Vec<&str> = form.iter().map(|(k, _)| *k).collect();
+    for k in ["Tab/↓", "Enter", "Space", "←/→", "Ctrl-S", "Ctrl-R", "Esc"] {
+        assert!(keys.contains(&k), "{k}");
+    }
+    let Hints::Labels(raw) = Mode::Overlay(OverlayKind::RawJson).hints() else {
+        panic!("the raw editor lists its keys");
+    };
+    assert!(raw.contains(&("Enter", "new line")), "{raw:?}");
+}

@@ -75,6 +75,8 @@ fn hints(view: &View, room: usize) -> Vec<Span<'static>> {
     let actions = match view.mode.hints() {
         Hints::Text(text) => return vec![Span::styled(text, t.muted())],
         Hints::Keys(actions) => actions,
+        // The forms' labels are drawn in their boxes, never beneath.
+        Hints::Labels(_) => return Vec::new(),
     };
     let keymap = view.keymap.of_mode(view.mode);
     let mut spans = Vec::new();
