@@ -39,26 +39,25 @@ impl App {
     /// Handles a mouse event (when the mouse is on, see [`App::mouse`]): the wheel moves like ↑/↓, a click on a
     /// tab opens its screen. Returns whether anything visible changed.
     pub fn on_mouse(&mut self, m: &MouseEvent, width: u16, now_ms: i64) -> bool {
-        let typing = self.nav.filtering
-            || self.nav.log_filtering
-            || self.fleet.as_ref().is_some_and(|q| q.filtering);
-        if !self.mouse || self.show_help || self.nav.overlay.is_some() || typing {
+        if !self.mouse || width < crate::ui::MIN_WIDTH {
             return false;
         }
-        if width < crate::ui::MIN_WIDTH {
-            return false;
-        }
-        let changed = self.clearing_toast(|app| match m.kind {
-            MouseEventKind::ScrollUp => app.act(Action::Up, now_ms),
-            MouseEventKind::ScrollDown => app.act(Action::Down, now_ms),
+        // The wheel and the tabs are actions too: they exist only in the screens' modes
+        // (not under the help or an overlay, not while a filter is typed), and the wheel
+        // only where there is something to move.
+        let mode = mode(self.show_help, &self.nav, self.fleet.as_ref());
+        let action = match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
-                match crate::ui::tabs::hit(&app.view(now_ms), width, m.column) {
-                    Some(s) => app.act(Action::show(s), now_ms),
-                    None => false,
-                }
+                crate::ui::tabs::hit(&self.view(now_ms), width, m.column).map(Action::show)
             }
-            _ => false,
-        });
+            _ => None,
+        };
+        let Some(action) = action.filter(|a| a.in_mode(mode)) else {
+            return false;
+        };
+        let changed = self.clearing_toast(|app| app.act(action, now_ms));
         self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);
