@@ -309,6 +309,10 @@ pub struct DemoArgs {
 }
 
 #[cfg(test)]
+#[path = "cli_config_tests.rs"]
+mod config_tests;
+
+#[cfg(test)]
 mod flags_tests {
     use std::time::Duration;
 

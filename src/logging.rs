@@ -1,8 +1,6 @@
 //! Logs go to a file under the XDG state directory (cache directory where there is none),
 //! never to the terminal. Level from `MCPTOP_LOG` (tracing `EnvFilter` syntax), default info.
 
-use std::path::PathBuf;
-
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
@@ -10,20 +8,10 @@ use tracing_subscriber::EnvFilter;
 /// Lines the log queue holds before it drops (see [`init`]).
 const LOG_QUEUE_LINES: usize = 8192;
 
-/// Directory of the log files: `$XDG_STATE_HOME/mcptop` (or the cache dir).
-pub fn log_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "mcptop")?;
-    Some(
-        dirs.state_dir()
-            .unwrap_or_else(|| dirs.cache_dir())
-            .to_path_buf(),
-    )
-}
-
 /// Installs the file logger; keep the guard alive until exit so lines are flushed.
 /// Without a writable directory, logging is off (the TUI must not be painted over).
 pub fn init() -> Option<WorkerGuard> {
-    let dir = log_dir()?;
+    let dir = crate::config::dirs::state_dir()?;
     crate::private::create_dir(&dir).ok()?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)

@@ -25,7 +25,7 @@ impl App {
 
     /// Applies an MCP update; a finished call is written to the audit log.
     pub(super) fn apply_mcp(&mut self, update: McpUpdate) {
-        let now = crate::sources::now_ms();
+        let now = crate::model::clock::now_ms();
         let done = match update {
             McpUpdate::CallDone { call, .. } => Some(call),
             McpUpdate::Elicit {

@@ -13,9 +13,9 @@ use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
 use crate::input::key;
 use crate::input::mode::{FilterTarget, Mode, mode};
+use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
-use crate::sources::now_ms;
 
 /// Rows moved by PageUp/PageDown.
 const PAGE: isize = 10;

@@ -32,12 +32,13 @@ use crate::action::{Key, Keymap};
 use crate::audit::{AuditLog, Backlog};
 use crate::config::Config;
 use crate::model::alerts::{AlertsState, PriorityMap};
+use crate::model::clock::now_ms;
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::logs::LokiState;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::state::McpState;
 use crate::model::rules::RuleEngine;
-use crate::sources::{self, Update, now_ms};
+use crate::sources::{self, Update};
 use crate::ui::{self, View, theme::Theme};
 use nav::Nav;
 

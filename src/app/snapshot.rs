@@ -15,7 +15,7 @@ use crate::model::alerts::{AlertOrigin, MatchOp, Matcher};
 use crate::model::promql_text::Promql;
 use crate::model::snapshot::{Incident, ReportAlert, ReportFleet, ReportTarget, Symptom, span};
 use crate::model::stats::Stats;
-use crate::ui::format;
+use crate::text::format;
 
 /// `mcptop snapshot --collect` in query mode when not given: the API already holds the
 /// history, so a few seconds for its first answers (and Alertmanager's and Loki's) do.
@@ -370,7 +370,7 @@ impl App {
     /// `None` for query mode's whole environment (its selector says it).
     fn instance_matcher(&self) -> Option<Matcher> {
         let Some(f) = &self.fleet else {
-            let url = reqwest::Url::parse(&self.target_url).ok()?;
+            let url = url::Url::parse(&self.target_url).ok()?;
             return Matcher::equal("instance", &crate::config::target::host_port(&url)).ok();
         };
         let scrape = f.scrape();

@@ -11,8 +11,8 @@ use crate::config::Target;
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::fleet::InstanceRow;
 use crate::model::rules::{RuleEngine, RuleInput};
+use crate::model::status::TargetId;
 use crate::model::status::Up;
-use crate::sources::TargetId;
 use crate::sources::targets::TargetSet;
 
 /// The scraped fleet's targets.
@@ -72,7 +72,7 @@ fn row(t: &Target, d: &Dashboard) -> InstanceRow {
 /// An error as the fleet row shows it: the row already names the target, so the URL the
 /// error starts with keeps its path only (`/metrics: cannot connect: ...`), leaving the
 /// column's width for the cause.
-fn without_origin(error: &str, url: &reqwest::Url) -> String {
+fn without_origin(error: &str, url: &url::Url) -> String {
     let origin = url.origin().ascii_serialization();
     match error.strip_prefix(&origin) {
         Some(rest) if rest.starts_with('/') => rest.to_string(),

@@ -3,7 +3,7 @@
 //! from the same keys in each table (`headers`, `basic_auth_user` with
 //! `basic_auth_password_env`/`_file`, `bearer_token_env`/`_file`, `ca_file`, `cert_file`,
 //! `key_file`, `insecure_skip_verify`) by [`super::http::convert`], and turned into a client
-//! by [`crate::sources::endpoint::Endpoint`].
+//! by the sources (`sources::endpoint::Endpoint`).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -90,7 +90,7 @@ pub(super) fn convert(
     let mut headers = BTreeMap::new();
     for (name, value) in raw.headers.iter().flatten() {
         let field = k(&format!("headers.{}", key_segment(name.get_ref())));
-        if reqwest::header::HeaderName::from_bytes(name.get_ref().as_bytes()).is_err() {
+        if http::HeaderName::from_bytes(name.get_ref().as_bytes()).is_err() {
             return Err(src.error(name.span(), field, "is not a valid HTTP header name"));
         }
         if name.get_ref().eq_ignore_ascii_case("authorization") {
@@ -101,7 +101,7 @@ pub(super) fn convert(
                  with basic_auth_password_env",
             ));
         }
-        if reqwest::header::HeaderValue::from_str(value.get_ref()).is_err() {
+        if http::HeaderValue::from_str(value.get_ref()).is_err() {
             return Err(src.error(
                 value.span(),
                 field,

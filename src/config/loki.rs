@@ -45,8 +45,9 @@ pub struct LokiConfig {
     /// Time between two LogQL metric queries for the error summary. Default 30 s.
     pub counts_interval: Duration,
     /// Timeout of one request. Default 10 s. With several tenants (`a|b`) at least 60 s
-    /// ([`MULTI_TENANT_TIMEOUT`](crate::sources::loki::client::MULTI_TENANT_TIMEOUT)): a Loki without multi-tenant queries takes ~17 s
-    /// to answer 500 `multiple org IDs present`, and that text is shown, not `timed out`.
+    /// (`sources::loki::client::MULTI_TENANT_TIMEOUT`): a Loki without multi-tenant queries
+    /// takes ~17 s to answer 500 `multiple org IDs present`, and that text is shown, not
+    /// `timed out`.
     pub timeout: Duration,
     /// How far back the first query reaches. Default 1 h.
     pub backfill: Duration,
@@ -188,7 +189,7 @@ pub(super) fn convert(src: &Source, raw: RawLoki) -> Result<LokiConfig, ConfigEr
     }
     if let Some(t) = &raw.tenant {
         let text = t.get_ref().trim();
-        if text.is_empty() || reqwest::header::HeaderValue::from_str(text).is_err() {
+        if text.is_empty() || ::http::HeaderValue::from_str(text).is_err() {
             return Err(src.error(
                 t.span(),
                 "loki.tenant",

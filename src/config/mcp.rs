@@ -117,7 +117,7 @@ impl fmt::Debug for McpTransport {
 /// The URL as [`crate::text::url::redact`] shows it; `<unparsable URL>` when it does
 /// not parse (the text could be anything).
 fn masked_url(url: &str) -> String {
-    match reqwest::Url::parse(url) {
+    match url::Url::parse(url) {
         Ok(_) => crate::text::url::redact(url),
         Err(_) => "<unparsable URL>".to_string(),
     }
@@ -222,7 +222,7 @@ pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
                 .to_string(),
         );
     }
-    match reqwest::Url::parse(url) {
+    match url::Url::parse(url) {
         Err(e) => Err(format!("is not a URL ({e})")),
         Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!(
             "must be an http:// or https:// URL, not {}://",
@@ -242,7 +242,7 @@ pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
 /// The name given to a server known only by its URL: `host:port` (the scheme's default port
 /// when none is written), or the URL itself when it does not parse.
 pub(crate) fn name_from_url(url: &str) -> String {
-    reqwest::Url::parse(url)
+    url::Url::parse(url)
         .ok()
         .and_then(|u| {
             let port = u.port_or_known_default()?;

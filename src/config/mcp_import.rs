@@ -284,10 +284,10 @@ impl Context<'_> {
                     let value =
                         self.vars
                             .expand(value, &format!("header `{name}`"), true, notes)?;
-                    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
                         return Err(format!("header `{name}` is not a valid header name"));
                     }
-                    if reqwest::header::HeaderValue::from_str(&value).is_err() {
+                    if http::HeaderValue::from_str(&value).is_err() {
                         return Err(format!(
                             "header `{name}` has a value that is not a valid header value"
                         ));

@@ -6,11 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::Parser;
-
 use super::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
 use super::*;
-use crate::cli::Cli;
 
 pub(super) fn parse(text: &str) -> Config {
     Config::from_toml(text, Path::new("c.toml")).expect("config parses")
@@ -447,94 +444,6 @@ fn binding_to_a_skipped_import_says_why() {
     assert!(
         shown.contains("server `gh` skipped: it is disabled"),
         "{shown}"
-    );
-}
-
-// ---- flags ----
-
-fn load(flags: &[&str], toml: &str) -> Result<Config, ConfigError> {
-    let (_dir, path) = temp_file("c.toml", toml);
-    let path = path.to_string_lossy().into_owned();
-    let mut argv = vec!["mcptop", "--config", path.as_str()];
-    argv.extend_from_slice(flags);
-    let cli = Cli::try_parse_from(argv).expect("flags parse");
-    Config::load(&cli.watch.flags())
-}
-
-#[test]
-fn mcp_flag_adds_or_overrides_http_servers() {
-    let cfg = load(
-        &[
-            "--mcp",
-            "prod=https://staging.example.com/mcp",
-            "--mcp",
-            "http://127.0.0.1:8080/mcp?x=1",
-            "--read-only",
-        ],
-        "[mcp.servers.prod]\nurl = \"https://prod.example.com/mcp\"\nbearer_token_env = \"T\"\n",
-    )
-    .expect("loads");
-    assert_eq!(
-        cfg.mcp.servers,
-        vec![
-            McpServerConfig {
-                name: "prod".into(),
-                // Another origin: prod's token is not sent there.
-                transport: McpTransport::Http {
-                    url: "https://staging.example.com/mcp".into(),
-                    http: HttpSettings::default(),
-                },
-            },
-            McpServerConfig {
-                name: "127.0.0.1:8080".into(),
-                transport: http("http://127.0.0.1:8080/mcp?x=1"),
-            },
-        ]
-    );
-    assert!(cfg.mcp.read_only);
-    // The same origin keeps the configured token source.
-    let cfg = load(
-        &["--mcp", "prod=https://prod.example.com/v2/mcp"],
-        "[mcp.servers.prod]\nurl = \"https://prod.example.com/mcp\"\nbearer_token_env = \"T\"\n",
-    )
-    .expect("loads");
-    assert!(matches!(
-        &cfg.mcp.servers[0].transport,
-        McpTransport::Http { http: HttpSettings { auth: Some(HttpAuth::Bearer(SecretSource::Env(v))), .. }, .. } if v == "T"
-    ));
-}
-
-#[test]
-fn mcp_flag_is_checked() {
-    assert!(Cli::try_parse_from(["mcptop", "--mcp", "=http://h:1"]).is_err());
-    // URLs are checked with the config, whose errors never repeat them (clap's quote the
-    // value, which may hold a password).
-    for bad in ["ftp://h/x", "prod=not-a-url", "https://u:pw-secret@h/mcp"] {
-        let err = load(&["--mcp", bad], "").expect_err(bad).to_string();
-        assert!(err.contains("--mcp") && !err.contains("pw-secret"), "{err}");
-    }
-    let err = load(&["--mcp", "a=http://h:1", "--mcp", "a=http://h:2"], "").unwrap_err();
-    assert!(err.to_string().contains("names server `a` twice"), "{err}");
-}
-
-#[test]
-fn mcp_config_flag_appends_after_the_file_imports() {
-    let (_d1, first) = temp_file("one.json", r#"{"mcpServers": {"a": {"command": "a"}}}"#);
-    let (_d2, second) = temp_file("two.json", r#"{"servers": {"b": {"url": "http://b:1"}}}"#);
-    let second_flag = second.to_string_lossy().into_owned();
-    let cfg = load(
-        &["--mcp-config", &second_flag],
-        &format!("[mcp]\nimport = [\"{}\"]\n", first.display()),
-    )
-    .expect("loads");
-    let names: Vec<&str> = cfg.mcp.servers.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["a", "b"]);
-    assert_eq!(cfg.mcp.import, vec![first, second]);
-    let err = load(&["--mcp-config", "/nonexistent/x.json"], "").unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("/nonexistent/x.json: cannot read"),
-        "{err}"
     );
 }
 

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod bindings;
+pub mod dirs;
 pub mod endpoint;
 mod error;
 mod file;
@@ -23,13 +24,14 @@ mod targets;
 mod validate;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 pub use alerts::{AlertmanagerConfig, AlertsConfig};
 pub use bindings::ToolBinding;
+pub use dirs::default_path;
 pub use error::ConfigError;
 pub use loki::{LokiConfig, LokiMode};
 pub use mcp::McpConfig;
@@ -423,7 +425,7 @@ impl Config {
             self.loki.query = Some(q.trim().to_string());
         }
         if let Some(t) = &args.loki_tenant {
-            if t.trim().is_empty() || reqwest::header::HeaderValue::from_str(t.trim()).is_err() {
+            if t.trim().is_empty() || ::http::HeaderValue::from_str(t.trim()).is_err() {
                 return Err(ConfigError::invalid(
                     "--loki-tenant",
                     "must be a non-empty tenant ID",
@@ -542,15 +544,10 @@ impl Config {
 
 /// Whether two URLs share scheme, host and port.
 fn same_origin(a: &str, b: &str) -> bool {
-    match (reqwest::Url::parse(a), reqwest::Url::parse(b)) {
+    match (url::Url::parse(a), url::Url::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
         _ => false,
     }
-}
-
-/// `$XDG_CONFIG_HOME/mcptop/config.toml` (or the platform's equivalent).
-pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "mcptop").map(|d| d.config_dir().join("config.toml"))
 }
 
 #[cfg(test)]

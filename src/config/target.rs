@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use reqwest::Url;
+use url::Url;
 
 use super::endpoint::HttpSettings;
 use crate::model::profile::ProfileChoice;

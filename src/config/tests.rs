@@ -298,33 +298,6 @@ fn a_flag_target_on_an_origin_the_config_does_not_name_gets_no_credential() {
     assert_eq!(cfg.target_name(), "prod");
 }
 
-#[test]
-fn the_profile_flag_is_for_every_target() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("c.toml");
-    std::fs::write(
-        &path,
-        "[[targets]]\nurl = \"a:1\"\nprofile = \"toolhive\"\n[[targets]]\nurl = \"b:1\"\n",
-    )
-    .expect("write");
-    let cli = <crate::cli::Cli as clap::Parser>::try_parse_from([
-        "mcptop",
-        "--config",
-        path.to_str().expect("utf-8"),
-        "--profile",
-        "http",
-    ])
-    .expect("flags");
-    let cfg = Config::load(&cli.watch.flags()).expect("loads");
-    let kinds: Vec<String> = cfg
-        .scrape_targets()
-        .expect("targets")
-        .iter()
-        .map(|t| format!("{:?}", t.profile))
-        .collect();
-    assert_eq!(kinds, ["Http", "Http"]);
-}
-
 /// The config at `path` with `--target` flags.
 fn load_with_targets(path: &Path, targets: &[&str]) -> Config {
     Config::load(&Flags {

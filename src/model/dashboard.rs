@@ -80,8 +80,9 @@ impl ModelConfig {
 /// latency `_bucket`s of the known profiles (what detection looks at, and what any of them
 /// stores), [`PROCESS_METRICS`], and the custom profile's `requests` and `latency_bucket`.
 /// The scrape source drops every other sample as it reads it
-/// ([`crate::sources::scrape::Intake`]): the model would never store it, and detection,
-/// the tiles, the timeline, the rules and the snapshot read only what the model stores.
+/// ([`super::exposition::intake::Intake`]): the model would never store it, and
+/// detection, the tiles, the timeline, the rules and the snapshot read only what the model
+/// stores.
 #[must_use]
 pub fn stored_sample_names(custom: Option<&CustomProfile>) -> HashSet<String> {
     let mut names: HashSet<String> = kinds::request_samples()

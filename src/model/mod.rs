@@ -2,6 +2,7 @@
 //! bounded series and computes what the dashboard shows with PromQL semantics.
 
 pub mod alerts;
+pub mod clock;
 pub mod counted;
 pub mod criteria;
 pub mod dashboard;

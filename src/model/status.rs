@@ -1,5 +1,10 @@
 //! Health of the target as seen by the scrape and health-check sources.
 
+/// Which scrape target an update is about: numbered by scrape mode's targets task
+/// (`sources::targets`), stable for as long as the target stays (a `targets_file` change
+/// gives a changed target a new one).
+pub type TargetId = u64;
+
 /// The outcome history of one source (scrape or health check).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SourceStatus {

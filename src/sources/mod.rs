@@ -16,9 +16,12 @@ pub mod targets;
 use crate::model::dashboard::Scrape;
 use crate::model::status::HealthInfo;
 
-/// Which scrape target an update is about: given by [`targets::Targets::run`], stable for
-/// as long as the target stays (a `targets_file` change gives a changed target a new one).
-pub type TargetId = u64;
+/// Which scrape target an update is about ([`targets::Targets::run`] numbers them).
+pub use crate::model::status::TargetId;
+
+/// Unix time now, ms: the model's clock, named here too, where the sources' callers have
+/// found it.
+pub use crate::model::clock::now_ms;
 
 /// What a source reports.
 #[derive(Debug)]
@@ -47,11 +50,6 @@ pub enum Update {
     Prometheus(crate::model::query_mode::PromUpdate),
     /// A file the app asked for was written or read ([`files`]).
     File(files::FileDone),
-}
-
-/// Unix time now, ms.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// Why scrape mode's targets could not start; `Display` is the operator's text, which says

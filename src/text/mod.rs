@@ -1,6 +1,9 @@
-//! Text made fit to show from what came from outside, with no I/O and no terminal: URLs
-//! without their credentials ([`url`]), bodies judged binary or HTML ([`body`]). Used by
-//! the sources, the model, the config and the panels alike.
+//! Text made fit to show, with no I/O and no terminal: URLs without their credentials
+//! ([`url`]), bodies judged binary or HTML ([`body`]), numbers, durations and sizes written
+//! short ([`format`]), text measured, cut and padded in display columns ([`fit`]). Used by
+//! the sources, the model, the config, the panels and the plain-text outputs alike.
 
 pub mod body;
+pub mod fit;
+pub mod format;
 pub mod url;

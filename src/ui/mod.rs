@@ -13,7 +13,6 @@ mod confirm;
 mod fetch_view;
 pub mod fit;
 mod fleet;
-pub mod format;
 mod guard;
 mod header;
 mod help;
@@ -36,6 +35,9 @@ mod tiles;
 mod timeline;
 pub mod tool_form;
 mod tools;
+
+/// The panels' number formatting ([`crate::text::format`], text with no terminal).
+pub use crate::text::format;
 
 use std::time::Duration;
 

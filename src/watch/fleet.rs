@@ -10,8 +10,9 @@ use super::{Exit, Failure, Output, TargetsChange, emit};
 use crate::model::criteria::{Evaluator, WarmUp};
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::query_mode::PromUpdate;
+use crate::model::status::TargetId;
+use crate::sources::Update;
 use crate::sources::targets::TargetSet;
-use crate::sources::{TargetId, Update};
 
 /// The watched targets, each by the ID its updates carry (query mode: one, the fleet).
 pub(super) struct Fleet {
@@ -61,7 +62,7 @@ impl Fleet {
             self.watched
                 .values()
                 .filter_map(|w| w.name.as_deref())
-                .map(crate::ui::fit::width)
+                .map(crate::text::fit::width)
                 .max()
                 .unwrap_or(0)
         })

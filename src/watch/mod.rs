@@ -32,9 +32,10 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::config::Config;
+use crate::model::clock::now_ms;
 use crate::model::criteria::{Criterion, Evaluator, Metric, Threshold, Verdict, WarmUp};
 use crate::model::dashboard::ModelConfig;
-use crate::sources::{self, Update, now_ms};
+use crate::sources::{self, Update};
 use fleet::Fleet;
 pub use output::Output;
 pub use target::{Reading, WarmingUp};

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{Exit, Failure, Reading, Start, TargetsChange, WatchOptions};
 use crate::model::criteria::{Evaluator, Verdict};
 use crate::model::stats::Stats;
-use crate::ui::format;
+use crate::text::format;
 
 /// `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -134,7 +134,7 @@ impl Output {
             Output::Text => {
                 let mut line = String::new();
                 if let (Some(width), Some(name)) = (name_width, &r.target) {
-                    line.push_str(&crate::ui::fit::pad(name, width));
+                    line.push_str(&crate::text::fit::pad(name, width));
                     line.push_str("  ");
                 }
                 line.push_str(&format!(

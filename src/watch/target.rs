@@ -145,7 +145,7 @@ impl Watched {
                 format!(
                     "{} cannot be seen: top bucket {} (histogram_quantile never answers above it)",
                     c.text,
-                    crate::ui::format::latency(top)
+                    crate::text::format::latency(top)
                 )
             })
             .collect()

@@ -222,7 +222,7 @@ fn side_by_side(url: &str) {
 
 /// The report's error rate as the dashboard formats it.
 fn shown_err(v: &serde_json::Value) -> String {
-    mcptop::ui::format::percent(v["tiles"]["error_ratio"].as_f64().expect("ratio"))
+    mcptop::text::format::percent(v["tiles"]["error_ratio"].as_f64().expect("ratio"))
 }
 
 /// The report's range as PromQL writes it.

@@ -294,6 +294,7 @@ pub fn parse_each<'a>(
     Ok(exp)
 }
 
+pub mod intake;
 mod lexer;
 use lexer::Line;
 

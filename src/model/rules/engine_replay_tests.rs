@@ -157,8 +157,8 @@ impl Run {
         self.t_ms += 2 * SEC;
         self.server.advance(2.0);
         let text = self.server.exposition();
-        let samples =
-            crate::sources::scrape::parse(&text, Format::Text).expect("recorded exposition parses");
+        let samples = crate::model::exposition::intake::parse(&text, Format::Text)
+            .expect("recorded exposition parses");
         let scrape = Scrape {
             t_ms: self.t_ms,
             duration: Duration::from_millis(4),

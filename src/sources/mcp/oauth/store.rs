@@ -40,7 +40,7 @@ pub fn file_for(dir: &Path, url: &str) -> PathBuf {
 /// The OAuth directory under the state directory (`$XDG_STATE_HOME/mcptop/oauth`), `None`
 /// without a home directory.
 pub fn default_dir() -> Option<PathBuf> {
-    crate::logging::log_dir().map(|d| d.join("oauth"))
+    crate::config::dirs::state_dir().map(|d| d.join("oauth"))
 }
 
 /// One server's token file, as rmcp's credential store.

@@ -1,4 +1,5 @@
-//! Number formatting for panels: fixed, short, unit-bearing.
+//! Numbers, durations and sizes written short for the panels, the watch output and the
+//! snapshot report: fixed, short, unit-bearing.
 
 /// A rate or count with 3 significant digits: `312`, `31.2`, `3.12`, `0.05`.
 pub fn number(v: f64) -> String {
