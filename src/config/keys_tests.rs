@@ -65,3 +65,19 @@ fn bad_bindings_name_the_line_and_key() {
     assert_eq!(press(&map, 'x'), Some(Action::Silence));
     assert_eq!(press(&map, 'X'), Some(Action::Expire));
 }
+
+#[test]
+fn the_sample_names_every_action() {
+    let sample = include_str!("sample.toml");
+    let comment: String = sample
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for &(name, _) in Action::NAMED {
+        assert!(
+            comment.split([' ', '.']).any(|w| w == name),
+            "sample.toml does not list `{name}`"
+        );
+    }
+}
