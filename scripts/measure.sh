@@ -16,11 +16,11 @@
 #
 # RSS with 1 h of history: a separate run at 1 s refresh with `--history 1h` samples
 # VmRSS, RssAnon and RssFile every 5 s. History is bounded by time, not by run length
-# (src/model/dashboard.rs, Dashboard::new): the timeline keeps at most 360 points
-# (src/model/timeline.rs, POINTS), one every history/360 = 10 s, each a 24-byte Point;
+# (src/core/model/dashboard.rs, Dashboard::new): the timeline keeps at most 360 points
+# (src/core/model/timeline.rs, POINTS), one every history/360 = 10 s, each a 24-byte Point;
 # the raw samples are kept only for the newest rate window plus one timeline step and two
 # intervals (5m + 10s + 2s = 312 s for the counters, 5m + 2s for the latency buckets;
-# SeriesStore::trim in src/model/series.rs drops older ones at every scrape). So past
+# SeriesStore::trim in src/core/model/series.rs drops older ones at every scrape). So past
 # 312 s each series holds all the samples it ever will, and of the history only the
 # timeline's VecDeque still grows, by at most 360 x 24 B. What can still grow is the
 # number of series: the demo server exports a series per tool and error type only once

@@ -21,7 +21,7 @@
 # PASS when the end is within 10 % of the first-minute figure, FAIL otherwise (or when the
 # dashboard exited). It also prints the change from 360 s on: with the default 5m rate
 # window the sample stores fill for the first 312 s (5m + one 10 s timeline step + two
-# intervals, Dashboard::new in src/model/dashboard.rs), so only from then on is a flat
+# intervals, Dashboard::new in src/core/model/dashboard.rs), so only from then on is a flat
 # line expected; and the anonymous part (RssAnon) apart from the pages of the binary and
 # libraries (RssFile), which grow as code runs for the first time.
 #

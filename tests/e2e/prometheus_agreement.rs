@@ -32,7 +32,7 @@
 //!   the series that appear later are JSON-RPC error series of one tool (8 % of the errors,
 //!   spread over 13 tools), a few per minute, whose zero point lies far before their first
 //!   sample in both versions. The model follows the
-//!   current semantics, asserted in `src/model/promql_tests.rs` with the 2.42 value noted.
+//!   current semantics, asserted in `src/core/model/promql_tests.rs` with the 2.42 value noted.
 
 use crate::support;
 

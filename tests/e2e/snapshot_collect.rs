@@ -211,7 +211,7 @@ fn side_by_side(url: &str) {
         "{context}"
     );
     let query = v["queries"][0]["query"].as_str().expect("query");
-    // The counted request rate over the report's own window (`src/model/counted.rs`).
+    // The counted request rate over the report's own window (`src/core/model/counted.rs`).
     assert!(
         query.starts_with("sum((increase(")
             && query.contains(&format!("[{}])", promql_range(&v)))

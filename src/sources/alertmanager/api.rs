@@ -351,11 +351,11 @@ const ERROR_CHARS: usize = 200;
 /// `{"code":612,"message":"matchers in body should have at least 1 items"}` (422); any
 /// other body is taken as text. Empty when the body is.
 pub fn error_text(body: &[u8]) -> String {
-    if crate::sources::http::is_binary(body) {
+    if crate::http::is_binary(body) {
         return format!("{} bytes of binary data", body.len());
     }
     let text = String::from_utf8_lossy(body);
-    if let Some(page) = crate::sources::http::html_page(&text) {
+    if let Some(page) = crate::http::html_page(&text) {
         return page;
     }
     let text = text.trim();
@@ -379,7 +379,7 @@ pub fn error_text(body: &[u8]) -> String {
 
 fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     crate::inbound::json(body).map_err(|e| {
-        if crate::sources::http::is_binary(body) {
+        if crate::http::is_binary(body) {
             format!("{} bytes of binary data, not JSON", body.len())
         } else {
             format!("unexpected JSON: {e}")

@@ -8,9 +8,9 @@ use tokio::sync::mpsc;
 
 use super::api;
 use super::client::{AmClient, MAX_BODY_BYTES};
+use crate::http::{read_capped, short_error, status_error};
 use crate::model::alerts::{AmSnapshot, AmUpdate};
-use crate::sources::http::{read_capped, short_error, status_error};
-use crate::sources::{Update, now_ms};
+use crate::{Update, now_ms};
 
 /// Every alert, whatever its state, as the alerts screen lists them.
 const ALERT_FILTER: [(&str, &str); 4] = [

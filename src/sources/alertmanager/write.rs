@@ -6,9 +6,9 @@ use tokio::sync::mpsc;
 
 use super::api;
 use super::client::AmClient;
+use crate::Update;
+use crate::http::{read_capped, read_prefix, short_error};
 use crate::model::alerts::{AmUpdate, AmWrite};
-use crate::sources::Update;
-use crate::sources::http::{read_capped, read_prefix, short_error};
 
 /// Largest success answer read (`{"silenceID":"..."}`), bytes.
 const MAX_ANSWER_BYTES: u64 = 64 * 1024;

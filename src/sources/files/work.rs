@@ -20,7 +20,7 @@ pub struct RunbookFile {
 
 /// The user theme `<config_dir>/themes/<name>.toml`: its path and text; `None` when there
 /// is no such file. Read once, before the dashboard starts; parsed by
-/// [`crate::ui::palette::load`].
+/// `ui::palette::load`.
 ///
 /// Errors: the file exists but cannot be read (its path and the OS error).
 pub fn read_theme(config_dir: &Path, name: &str) -> Result<Option<(PathBuf, String)>, String> {

@@ -204,10 +204,10 @@ fn success(body: &[u8]) -> Result<Data, String> {
 /// type says), or the `error` of a JSON error object; whitespace folded, cut at 1000
 /// characters.
 pub fn error_text(body: &[u8]) -> String {
-    if crate::sources::http::is_binary(body) {
+    if crate::http::is_binary(body) {
         return format!("{} bytes of binary data", body.len());
     }
-    if let Some(page) = crate::sources::http::html_page(&String::from_utf8_lossy(body)) {
+    if let Some(page) = crate::http::html_page(&String::from_utf8_lossy(body)) {
         return fold(&page);
     }
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)

@@ -6,9 +6,9 @@ use reqwest_websocket::{Upgrade, WebSocket};
 
 use super::api;
 use crate::config::LokiConfig;
+use crate::endpoint::{Endpoint, Settings};
+use crate::http::{read_capped, read_prefix, redact, short_error};
 use crate::model::logs::LogEntry;
-use crate::sources::endpoint::{Endpoint, Settings};
-use crate::sources::http::{read_capped, read_prefix, redact, short_error};
 
 /// Largest `query_range` answer read, bytes (5,000 lines of 4 KiB fit with room for the
 /// JSON around them). The follow and the level counts may each read one at a time.

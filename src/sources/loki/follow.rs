@@ -15,11 +15,11 @@ use tokio::sync::mpsc;
 
 use super::client::{LokiClient, TailError};
 use super::tail::TailEnd;
+use crate::backoff::Backoff;
 use crate::config::LokiMode;
 use crate::model::logs::dedup::{Dedup, OVERLAP_NS};
 use crate::model::logs::{FollowMode, LogEntry, LokiUpdate};
-use crate::sources::backoff::Backoff;
-use crate::sources::{Update, now_ms};
+use crate::{Update, now_ms};
 
 /// The tail's `limit` (the backlog it sends first), and the first `query_range` page size:
 /// Loki's default `max_entries_limit_per_query`. A Loki configured lower says so, and the

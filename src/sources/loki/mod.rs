@@ -117,7 +117,7 @@ async fn run_counts(
             by = None;
             counted = Some(q.clone());
         }
-        let time_s = crate::sources::now_ms() / 1000;
+        let time_s = crate::now_ms() / 1000;
         let counts = counts::count(&client, &q, &level_label, &mut by, time_s).await;
         match query.has_changed() {
             // The query changed while it was counted (a count across tenants can take

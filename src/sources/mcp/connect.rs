@@ -22,8 +22,8 @@ use super::http_cut::{CutClient, OnCut, Trouble};
 use super::oauth::TokenFile;
 use crate::config::endpoint::HttpSettings;
 use crate::config::mcp::McpTransport;
+use crate::endpoint::{Endpoint, Settings};
 use crate::model::mcp::LogOrigin;
-use crate::sources::endpoint::{Endpoint, Settings};
 
 /// A running session.
 pub(super) type Client = RunningService<RoleClient, Handler>;
@@ -241,8 +241,8 @@ impl SseRetryPolicy for ShortRetry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Update;
     use crate::model::mcp::McpUpdate;
-    use crate::sources::Update;
 
     #[tokio::test]
     async fn a_line_without_end_is_cut_and_the_next_line_still_arrives() {

@@ -116,7 +116,7 @@ fn result(answer: ElicitAnswer) -> ElicitResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::Update;
+    use crate::Update;
     use tokio::sync::mpsc;
 
     async fn asked(rx: &mut mpsc::Receiver<Update>) -> ElicitId {

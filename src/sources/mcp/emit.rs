@@ -13,7 +13,7 @@ use crate::inbound::Cleaner;
 use crate::model::mcp::{
     CallId, CallOutcome, CallRetry, ConnState, LogLine, LogOrigin, McpUpdate, ServerId,
 };
-use crate::sources::{Update, now_ms};
+use crate::{Update, now_ms};
 
 /// One server's way to the app. Cheap to clone; all clones share the drop counter.
 #[derive(Clone)]

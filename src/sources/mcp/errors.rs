@@ -5,7 +5,7 @@ use rmcp::transport::DynamicTransportError;
 use rmcp::transport::streamable_http_client::StreamableHttpError;
 
 use super::connect::SSE_EXPLANATION;
-use crate::sources::http::{html_page, short_error};
+use crate::http::{html_page, short_error};
 
 /// One line for a failed `initialize`.
 pub(super) fn init_error_text(e: &ClientInitializeError) -> String {

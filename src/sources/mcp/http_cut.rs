@@ -90,7 +90,7 @@ impl CutClient {
         {
             let _ = self
                 .trouble
-                .try_send(Trouble::Unreachable(crate::sources::http::short_error(e)));
+                .try_send(Trouble::Unreachable(crate::http::short_error(e)));
         }
         result
     }

@@ -52,9 +52,9 @@ use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::task::JoinSet;
 
+use crate::Update;
 use crate::config::mcp::{McpServerConfig, McpSettings};
 use crate::model::mcp::{McpCommand, ServerId};
-use crate::sources::Update;
 
 /// Commands a source holds before `send` reports it full.
 const COMMAND_QUEUE: usize = 64;

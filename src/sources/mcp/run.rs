@@ -18,9 +18,9 @@ use super::http_cut::TROUBLE_QUEUE;
 use super::oauth::flow::Authorized;
 use super::session::{self, End};
 use super::task_tap::TaskTap;
+use crate::backoff::Backoff;
 use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
 use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand};
-use crate::sources::backoff::Backoff;
 
 /// A session that lasted this long resets the backoff; a server that keeps dying right
 /// after `initialize` keeps backing off instead of being hammered every 0.5 s.

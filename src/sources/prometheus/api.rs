@@ -207,7 +207,7 @@ fn api_error(status_field: &str, error_type: &str, error: &str, status: u16) -> 
 
 /// A body that is not the API's JSON: a proxy's page or a plain-text error.
 fn not_json(status: u16, body: &[u8]) -> String {
-    if crate::sources::http::is_binary(body) {
+    if crate::http::is_binary(body) {
         return format!(
             "HTTP {status}: {} bytes of binary data, not JSON",
             body.len()

@@ -5,8 +5,8 @@ use reqwest::{Method, Url};
 
 use super::api::{self, Answer, Data, Target};
 use crate::config::PromEnv;
-use crate::sources::endpoint::{Endpoint, Settings};
-use crate::sources::http::{read_capped, redact, short_error};
+use crate::endpoint::{Endpoint, Settings};
+use crate::http::{read_capped, redact, short_error};
 
 /// Largest instant-query answer read, bytes: a `by (instance)` vector of 20,000 series is
 /// below this. A refresh asks 16 queries at once, so this bounds what a proxy's runaway

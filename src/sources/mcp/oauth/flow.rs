@@ -11,8 +11,8 @@ use tokio::time::timeout;
 
 use super::loopback::Loopback;
 use super::{Client, TokenFile, text};
+use crate::mcp::run::Source;
 use crate::model::mcp::{ConnState, McpCommand};
-use crate::sources::mcp::run::Source;
 
 /// The client name sent with dynamic client registration.
 const CLIENT_NAME: &str = "mcptop";
@@ -21,7 +21,7 @@ const CLIENT_NAME: &str = "mcptop";
 const MAX_CODE: usize = 4096;
 
 /// How an authorization ended.
-pub(in crate::sources::mcp) enum Authorized {
+pub(in crate::mcp) enum Authorized {
     /// Tokens saved: connect again now.
     Done,
     /// It cannot go on (discovery, registration or the exchange failed, the server refused):
@@ -44,7 +44,7 @@ enum NotTaken {
 impl Source {
     /// Runs one authorization of the server at `url`, whose 401 said `challenge` (`None`:
     /// its refresh was refused), as `client`, keeping the tokens in `store`.
-    pub(in crate::sources::mcp) async fn authorize(
+    pub(in crate::mcp) async fn authorize(
         &mut self,
         url: &str,
         challenge: Option<&str>,

@@ -4,7 +4,7 @@
 //! Entries are masked again on the way out ([`crate::model::mcp::mask`]) whatever the
 //! caller did, so no argument named like a secret and no token-shaped string reaches the
 //! file. This module holds no I/O: the lines are written by the files task
-//! ([`crate::sources::files`]), which also says who the user is; [`Backlog`] counts the
+//! (`sources::files`), which also says who the user is; [`Backlog`] counts the
 //! lines it has not written yet.
 
 mod backlog;
@@ -43,7 +43,7 @@ pub struct AuditEntry {
     /// When the action ended (or was refused): RFC 3339, UTC, milliseconds
     /// (`2025-06-18T09:30:00.123Z`); see [`timestamp`].
     pub time: String,
-    /// Who acted: see [`crate::sources::files::user`].
+    /// Who acted: see `sources::files::user`.
     pub user: String,
     /// `tools/call` ([`ACTION_TOOLS_CALL`]), `elicitation/create` ([`ACTION_ELICIT`]),
     /// `silence.create` or `silence.expire`.
@@ -107,7 +107,7 @@ pub fn outcome_detail(o: &CallOutcome) -> Option<String> {
 }
 
 /// Where the audit log is: an append-only JSON Lines file. Writing it is the files task's
-/// job ([`crate::sources::files`]); this is only the path.
+/// job (`sources::files`); this is only the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditLog {
     path: PathBuf,

@@ -9,9 +9,14 @@ pub mod health;
 pub mod http;
 pub mod loki;
 pub mod mcp;
+pub mod private;
 pub mod prometheus;
 pub mod scrape;
 pub mod targets;
+
+// The core's modules under their own names, so a path reads `crate::model::…` here as in
+// the app.
+use mcptop_core::{audit, config, inbound, model, secrets, text};
 
 use crate::model::dashboard::Scrape;
 use crate::model::status::HealthInfo;

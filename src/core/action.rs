@@ -7,8 +7,8 @@ mod key;
 pub mod mode;
 mod table;
 
-#[cfg(test)]
-pub(crate) use key::testing;
+#[cfg(any(test, feature = "testing"))]
+pub use key::testing;
 pub use key::{Key, KeyCode, KeyPress, Mods};
 pub use mode::{FilterTarget, Hints, Mode, OverlayKind};
 pub use table::Action;

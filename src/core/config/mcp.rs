@@ -241,7 +241,7 @@ pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
 
 /// The name given to a server known only by its URL: `host:port` (the scheme's default port
 /// when none is written), or the URL itself when it does not parse.
-pub(crate) fn name_from_url(url: &str) -> String {
+pub fn name_from_url(url: &str) -> String {
     url::Url::parse(url)
         .ok()
         .and_then(|u| {

@@ -206,7 +206,7 @@ const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 /// The values a real Prometheus returns for these buckets:
 ///
 /// ```
-/// use mcptop::model::promql::histogram_quantile;
+/// use mcptop_core::model::promql::histogram_quantile;
 /// let buckets = vec![(0.1, 8.0), (0.5, 10.0), (1.0, 11.0), (f64::INFINITY, 12.0)];
 /// assert_eq!(histogram_quantile(0.95, &mut buckets.clone()), 1.0);
 /// assert!((histogram_quantile(0.5, &mut buckets.clone()) - 0.075).abs() < 1e-12);

@@ -211,9 +211,10 @@ fn bad_key(text: &str) -> String {
 /// Key presses for the model's unit tests, which have no terminal: the text edit of each
 /// is the one tui-input's terminal backend reads in the same key (its `to_input_request`
 /// table, checked against it in `crate::input::key`'s tests), so the forms see what the
-/// running program gives them.
-#[cfg(test)]
-pub(crate) mod testing {
+/// running program gives them. Built for this crate's tests and, with the `testing`
+/// feature, for the app's.
+#[cfg(any(test, feature = "testing"))]
+pub mod testing {
     use super::{Key, KeyCode, KeyPress, Mods};
     use tui_input::InputRequest::{self, *};
 
