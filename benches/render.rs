@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
     let (app, now) = fixture::healthy_app();
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
     terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now)))
+        .draw(|f| mcptop::ui::draw(f, &app.view(now), &app.theme))
         .expect("draw");
     let screen = terminal.backend().to_string();
     for panel in [
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("steady", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| mcptop::ui::draw(f, &app.view(std::hint::black_box(now))))
+                .draw(|f| mcptop::ui::draw(f, &app.view(std::hint::black_box(now)), &app.theme))
                 .map(|frame| frame.area.width)
                 .expect("draw")
         })
@@ -54,7 +54,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             terminal.clear().expect("clear");
             terminal
-                .draw(|f| mcptop::ui::draw(f, &app.view(std::hint::black_box(now))))
+                .draw(|f| mcptop::ui::draw(f, &app.view(std::hint::black_box(now)), &app.theme))
                 .map(|frame| frame.area.width)
                 .expect("draw")
         })

@@ -1,13 +1,15 @@
 //! mcptop: a terminal dashboard for MCP servers in production.
 //!
-//! Sources fetch ([`sources`]), one owner holds state ([`app`], [`model`]) and pure
-//! functions draw a read-only view ([`ui`]).
+//! Sources fetch ([`sources`]), one owner holds state ([`app`], [`model`]), what the
+//! screen shows is plain data ([`screen`]) and pure functions draw its read-only view
+//! ([`ui`]).
 
 pub mod app;
 pub mod cli;
 pub mod exit;
 pub mod input;
 pub mod logging;
+pub mod screen;
 pub mod tui;
 pub mod ui;
 pub mod watch;

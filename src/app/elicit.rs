@@ -12,28 +12,12 @@ use serde_json::Value;
 
 use super::App;
 use super::calls::timestamp;
-use super::nav::Overlay;
+use super::nav::{ElicitOverlay, Overlay};
 use crate::audit::AuditEntry;
 use crate::input::form::form_key;
 use crate::model::mcp::form::{Form, FormEvent};
 use crate::model::mcp::mask::mask_text;
 use crate::model::mcp::{ElicitAnswer, ElicitId, McpCommand, ServerId, ToolHints, ToolInfo};
-
-/// An open elicitation.
-#[derive(Debug)]
-pub struct ElicitOverlay {
-    pub server: ServerId,
-    pub id: ElicitId,
-    /// The server's question, cleaned.
-    pub message: String,
-    pub form: Form,
-    /// Unix ms when it opened, for the audit line's duration.
-    pub opened_ms: i64,
-    /// How long the server waits for the answer.
-    pub timeout: Duration,
-    /// The overlay it covers, shown again after the answer.
-    pub under: Option<Overlay>,
-}
 
 impl App {
     /// Opens the form of a server's question over the current overlay.

@@ -7,7 +7,6 @@ use crossterm::event::{
 use tui_input::backend::crossterm::EventHandler;
 
 use super::App;
-use super::catalog::{ListKind, catalog_rows};
 use super::nav::{Overlay, filter_tools, step};
 use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
@@ -16,6 +15,7 @@ use crate::input::mode::{FilterTarget, Mode, mode};
 use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
+use crate::screen::catalog::{ListKind, catalog_rows};
 
 /// Rows moved by PageUp/PageDown.
 const PAGE: isize = 10;
@@ -50,7 +50,8 @@ impl App {
             MouseEventKind::ScrollUp => Some(Action::Up),
             MouseEventKind::ScrollDown => Some(Action::Down),
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
-                crate::ui::tabs::hit(&self.view(now_ms), width, m.column).map(Action::show)
+                crate::ui::tabs::hit(&self.view(now_ms), &self.theme, width, m.column)
+                    .map(Action::show)
             }
             _ => None,
         };

@@ -9,42 +9,12 @@ use tui_input::backend::crossterm::EventHandler;
 use super::App;
 use super::nav::Overlay;
 use crate::action::Action;
-use crate::model::logs::summary::{LevelCounts, TopError, level_counts, top_errors};
 use crate::model::logs::{LogBuffer, LokiState, LokiUpdate};
-use crate::model::mcp::ServerId;
 use crate::model::mcp::state::McpState;
+use crate::screen::logs::{LogSource, LogSummary, log_source};
 
 /// Sends a new LogQL query to the Loki source; `Err` says why it could not.
 pub type LokiLink = Box<dyn Fn(String) -> Result<(), String> + Send>;
-
-/// How often the error summary is recomputed from the kept lines, ms.
-const SUMMARY_EVERY_MS: i64 = 1000;
-
-/// Entries in the top errors list.
-pub const TOP_ERRORS: usize = 5;
-
-/// A source the logs screen can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogSource {
-    Loki,
-    /// An MCP server's stderr and `notifications/message`.
-    Mcp(ServerId),
-}
-
-/// The sources in order (Loki first when configured, then each MCP server), and the one
-/// at `index` (clamped).
-pub fn log_source(loki: bool, servers: usize, index: usize) -> Option<LogSource> {
-    let n = usize::from(loki) + servers;
-    if n == 0 {
-        return None;
-    }
-    let i = index.min(n - 1);
-    Some(match (loki, i) {
-        (true, 0) => LogSource::Loki,
-        (true, i) => LogSource::Mcp(i - 1),
-        (false, i) => LogSource::Mcp(i),
-    })
-}
 
 /// The buffer of `source`.
 fn buffer_of<'a>(
@@ -56,17 +26,6 @@ fn buffer_of<'a>(
         LogSource::Loki => loki.as_ref().map(|l| &l.buffer),
         LogSource::Mcp(i) => mcp.servers.get(i).map(|s| &s.logs),
     }
-}
-
-/// The error summary of the source in view, recomputed at most once a second.
-#[derive(Debug, Clone, Default)]
-pub struct LogSummary {
-    /// The source and its buffer's newest sequence number when computed.
-    key: Option<(LogSource, u64)>,
-    at_ms: i64,
-    /// Counts per level from the kept lines (Loki's metric counts are in its state).
-    pub counts: LevelCounts,
-    pub top: Vec<TopError>,
 }
 
 impl App {
@@ -122,19 +81,8 @@ impl App {
         let (Some(source), Some(buf)) = (source, buffer_of(source, loki, mcp)) else {
             return;
         };
-        let last = buf.last_seq();
-        let elapsed = now_ms - log_summary.at_ms;
-        let recompute = log_summary.key.is_none_or(|(s, _)| s != source)
-            || (elapsed >= SUMMARY_EVERY_MS
-                && (log_summary.key != Some((source, last)) || elapsed >= 10_000));
-        if recompute {
-            let now_ns = now_ms.saturating_mul(1_000_000);
-            *log_summary = LogSummary {
-                key: Some((source, last)),
-                at_ms: now_ms,
-                counts: level_counts(buf, now_ns),
-                top: top_errors(buf, now_ns, TOP_ERRORS),
-            };
+        if log_summary.due(source, buf.last_seq(), now_ms) {
+            *log_summary = LogSummary::of(source, buf, now_ms);
         }
     }
 

@@ -12,7 +12,6 @@ pub mod follow;
 mod keys;
 mod log_level;
 pub mod logs;
-pub mod nav;
 pub mod query;
 pub mod setup;
 pub mod snapshot;
@@ -28,7 +27,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::action::{Key, Keymap};
+use crate::action::Keymap;
 use crate::audit::{AuditLog, Backlog};
 use crate::config::Config;
 use crate::model::alerts::{AlertsState, PriorityMap};
@@ -38,31 +37,24 @@ use crate::model::logs::LokiState;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::state::McpState;
 use crate::model::rules::RuleEngine;
+use crate::screen::View;
+use crate::screen::logs::LogSummary;
 use crate::sources::{self, Update};
-use crate::ui::{self, View, theme::Theme};
+use crate::ui::{self, theme::Theme};
 use nav::Nav;
+
+// The screen's state (`crate::screen`) was the app's: its old paths still resolve.
+pub use crate::screen::logs::LogSource;
+pub use crate::screen::nav;
+pub use crate::screen::{DeployMark, ToolKey};
 
 /// Sends a command to one server's MCP source; `Err` says why it could not be queued.
 pub type McpLink = Box<dyn Fn(McpCommand) -> Result<(), String> + Send>;
 pub use crate::sources::files::FileLink;
 pub use alerts::AmLink;
 pub use files::AUDIT_EXIT_WAIT;
-pub use logs::{LogSource, LokiLink};
-
-/// A key bound to a tool call in the config (`[[bindings]]`), resolved to a server index.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ToolKey {
-    pub key: Key,
-    pub server: crate::model::mcp::ServerId,
-    pub tool: String,
-    /// Preset arguments; a form opens when required ones are missing.
-    pub args: serde_json::Map<String, serde_json::Value>,
-    /// `Some(true)` asks even for a read-only tool. Annotations' confirmations cannot be
-    /// turned off.
-    pub confirm: Option<bool>,
-    /// Overrides `mcp.call_timeout` for this binding.
-    pub timeout: Option<Duration>,
-}
+pub use logs::LokiLink;
+pub use query::PromLink;
 
 /// What time-dependent text shows ([`App::clock`]).
 type Clock = (Option<i64>, i64, bool, Option<crate::audit::Stall>);
@@ -113,10 +105,12 @@ pub struct App {
     /// The Loki source, when running.
     pub loki_link: Option<LokiLink>,
     /// The error summary of the log source in view.
-    pub log_summary: logs::LogSummary,
+    pub log_summary: LogSummary,
     /// The fleet: query mode's instances, or the targets of a scraped fleet; `None` for
     /// one scraped target.
     pub fleet: Option<fleet::FleetState>,
+    /// Switches query mode's source to another environment, when it runs.
+    pub prom_link: Option<PromLink>,
     /// A deploy marked with `D`: when, and the tiles just before.
     pub deploy: Option<DeployMark>,
     /// Whether mouse events are taken (`ui.mouse`, else on unless over SSH).
@@ -126,17 +120,6 @@ pub struct App {
     /// The text editor of the form in view while it is in raw JSON mode (see
     /// [`crate::input::form::form_key`]).
     pub raw_editor: Option<crate::input::raw_editor::RawEditor>,
-}
-
-/// A deploy marked on the timeline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeployMark {
-    /// Unix ms.
-    pub t_ms: i64,
-    /// What was on screen (target, environment or instance): the mark shows only there.
-    pub target: String,
-    /// The tiles when it was marked.
-    pub before: crate::model::stats::Stats,
 }
 
 impl App {
@@ -191,11 +174,14 @@ impl App {
         };
         let dashboard = Dashboard::new(model.clone());
         let fleet = if query_mode {
-            let source =
-                fleet::FleetSource::Query(Box::new(query::QuerySource::new(&cfg.prometheus)));
+            let source = fleet::FleetSource::Query(Box::new(
+                crate::screen::fleet::QuerySource::new(&cfg.prometheus),
+            ));
             Some(fleet::FleetState::new(source, model))
         } else if cfg.scrape_fleet() {
-            let source = fleet::FleetSource::Scrape(targets::ScrapeSource::new(cfg.target_name()));
+            let source = fleet::FleetSource::Scrape(crate::screen::fleet::ScrapeSource::new(
+                cfg.target_name(),
+            ));
             Some(fleet::FleetState::new(source, model))
         } else {
             None
@@ -301,8 +287,9 @@ impl App {
             next_request: 0,
             loki,
             loki_link: None,
-            log_summary: logs::LogSummary::default(),
+            log_summary: LogSummary::default(),
             fleet,
+            prom_link: None,
             deploy: None,
             mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
             unverified_tls,
@@ -321,7 +308,6 @@ impl App {
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,
             mode: crate::input::mode::screen_mode(&self.nav, self.fleet.as_ref()),
-            theme: &self.theme,
             now_ms,
             window: self.cfg.window.range,
             history: self.cfg.window.history,
@@ -346,6 +332,12 @@ impl App {
                 .deploy
                 .as_ref()
                 .filter(|d| d.target == self.target_name),
+        }
+    }
+
+    /// The widgets the app keeps between frames, for [`ui::draw_with`].
+    pub fn widgets(&self) -> ui::Widgets<'_> {
+        ui::Widgets {
             raw_editor: self.raw_editor.as_ref().map(|e| (e.epoch(), e.textarea())),
         }
     }
@@ -539,7 +531,7 @@ async fn event_loop(
             if let Ok(size) = terminal.size() {
                 app.nav.log_rows = ui::logs::rows(size.into());
             }
-            terminal.draw(|f| ui::draw(f, &app.view(now)))?;
+            terminal.draw(|f| ui::draw_with(f, &app.view(now), &app.theme, app.widgets()))?;
             debug_faults_once_drawn();
             drawn_clock = app.clock(now);
             last_draw = Instant::now();

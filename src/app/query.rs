@@ -1,13 +1,9 @@
 //! Query mode in the app: the fleet's rows and each instance's tiles from the Prometheus
 //! source, and environment switching.
 
-use std::collections::BTreeMap;
-
 use super::App;
-use super::fleet::{FleetSource, FleetState};
-use crate::config::PrometheusConfig;
+use super::fleet::FleetState;
 use crate::model::dashboard::Dashboard;
-use crate::model::profile::Profile;
 use crate::model::query_mode::{PromUpdate, Refresh};
 
 /// Switches the source to another environment; `Err` says why it could not.
@@ -17,67 +13,7 @@ pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
 pub(super) const NEEDS_QUERY_MODE: &str =
     "environments need query mode: set [prometheus] or --prometheus URL";
 
-/// Query mode's environments and source.
-pub struct QuerySource {
-    /// `(name, selector as written, redacted URL)` of each environment.
-    pub envs: Vec<(String, String, String)>,
-    /// The environment in view.
-    pub env: usize,
-    /// The source's run for it: bumped at each switch; updates of other runs are dropped.
-    pub run: u64,
-    /// The profile the source reported, given to each new instance's model.
-    profile: Option<Result<Profile, String>>,
-    /// The newest sample time the last good refresh held (Unix ms): the header's age.
-    pub newest_sample_ms: Option<i64>,
-    /// Each instance's own sample time in that refresh (Unix ms): a drill-down's age.
-    pub sample_ms: BTreeMap<String, i64>,
-    pub link: Option<PromLink>,
-}
-
-impl QuerySource {
-    pub fn new(cfg: &PrometheusConfig) -> QuerySource {
-        QuerySource {
-            envs: cfg
-                .environments
-                .iter()
-                .map(|e| {
-                    (
-                        e.name.clone(),
-                        e.selector_text(),
-                        crate::text::url::redact(&e.url),
-                    )
-                })
-                .collect(),
-            env: cfg.start_index(),
-            run: 0,
-            profile: None,
-            newest_sample_ms: None,
-            sample_ms: BTreeMap::new(),
-            link: None,
-        }
-    }
-
-    /// The time the numbers in view were sampled, Unix ms: `drilled`'s own `up` sample
-    /// when drilled into an instance (an instance whose target went quiet ages while the
-    /// fleet stays fresh), else the newest of the fleet's. `None` when the answer held no
-    /// sample time for it.
-    pub fn sampled_ms(&self, drilled: Option<&str>) -> Option<i64> {
-        match drilled {
-            Some(name) => self.sample_ms.get(name).copied(),
-            None => self.newest_sample_ms,
-        }
-    }
-}
-
 impl FleetState {
-    /// Query mode's source, to change.
-    fn query_mut(&mut self) -> Option<&mut QuerySource> {
-        match &mut self.source {
-            FleetSource::Query(q) => Some(q.as_mut()),
-            FleetSource::Scrape(_) => None,
-        }
-    }
-
     /// The dashboard of instance `name`, given the source's profile when it is new.
     fn instance(&mut self, name: &str) -> &mut Dashboard {
         let profile = self.query().and_then(|q| q.profile.clone());
@@ -219,7 +155,7 @@ impl App {
                 known.join(", ")
             ));
         };
-        if let Some(link) = &q.link {
+        if let Some(link) = &self.prom_link {
             link(index, q.run + 1)?;
         }
         q.run += 1;

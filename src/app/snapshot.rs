@@ -12,6 +12,7 @@ use super::App;
 use super::fleet::FleetState;
 use crate::config::{Config, Thresholds};
 use crate::model::alerts::{AlertOrigin, MatchOp, Matcher};
+use crate::model::level::Level;
 use crate::model::promql_text::Promql;
 use crate::model::snapshot::{Incident, ReportAlert, ReportFleet, ReportTarget, Symptom, span};
 use crate::model::stats::Stats;
@@ -112,20 +113,17 @@ impl Progress {
     }
 }
 
-/// `(level word, threshold text)` of `v` against `warn`/`crit`.
+/// `(level word, threshold text)` of `v` against `warn`/`crit` ([`Level::of_bound`], as
+/// the tiles judge it: `no data` for a value that is not a number).
 fn level(
     v: Option<f64>,
+    lower_bound: bool,
     warn: f64,
     crit: f64,
     show: impl Fn(f64) -> String,
 ) -> (&'static str, String) {
     let limit = format!("warn ≥ {}, crit ≥ {}", show(warn), show(crit));
-    match v {
-        Some(x) if x >= crit => ("CRIT", limit),
-        Some(x) if x >= warn => ("warn", limit),
-        Some(_) => ("ok", limit),
-        None => ("no data", limit),
-    }
+    (Level::of_bound(v, lower_bound, warn, crit).word(), limit)
 }
 
 /// Whether the target, or how much of the fleet, is up: the report's first line.
@@ -182,6 +180,7 @@ pub fn symptoms(stats: &Stats, th: &Thresholds, health: Option<Health>) -> Vec<S
     });
     let (l, limit) = level(
         stats.error_ratio,
+        false,
         th.error_rate_warn,
         th.error_rate_crit,
         pct,
@@ -210,16 +209,11 @@ pub fn symptoms(stats: &Stats, th: &Thresholds, health: Option<Health>) -> Vec<S
         ),
     ] {
         let (warn, crit) = (warn.as_secs_f64(), crit.as_secs_f64());
-        let (mut l, mut limit) = level(v, warn, crit, lat);
         // A quantile in the +Inf bucket is only a lower bound: `> 1.00s`, and below warn
         // its level is unknown, never ok.
+        let (l, mut limit) = level(v, lower_bound, warn, crit, lat);
         let value = match v {
-            Some(x) if lower_bound => {
-                if l == "ok" {
-                    l = "unknown";
-                }
-                format!("> {}", lat(x))
-            }
+            Some(x) if lower_bound => format!("> {}", lat(x)),
             _ => or(v, &lat),
         };
         if let Some(top) = stats.top_bucket_s.filter(|top| *top < crit) {

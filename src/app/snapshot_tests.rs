@@ -253,6 +253,23 @@ fn a_quantile_above_the_top_bucket_is_reported_as_a_lower_bound() {
 }
 
 #[test]
+fn a_number_that_is_not_a_number_is_reported_as_no_data_as_the_tiles_show_it() {
+    let stats = crate::model::stats::Stats {
+        req_per_sec: Some(4.0),
+        error_ratio: Some(f64::NAN),
+        p95: Some(f64::NAN),
+        p99: Some(f64::INFINITY),
+        range_ms: 300_000,
+        ..Default::default()
+    };
+    let rows = super::symptoms(&stats, &crate::config::Thresholds::default(), None);
+    for what in ["Error rate", "P95 latency", "P99 latency"] {
+        let row = rows.iter().find(|s| s.what == what).expect("row");
+        assert_eq!(row.level, "no data", "not ok: {row:?}");
+    }
+}
+
+#[test]
 fn a_fleet_of_two_profiles_says_mixed_and_notes_the_blind_one() {
     let mut same = app(FLEET);
     run(&mut same, 10);
@@ -292,7 +309,7 @@ fn a_fleet_of_two_profiles_says_mixed_and_notes_the_blind_one() {
     let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
     fresh.nav.screen = crate::action::Screen::Overview;
     terminal
-        .draw(|f| crate::ui::draw(f, &fresh.view(now)))
+        .draw(|f| crate::ui::draw(f, &fresh.view(now), &fresh.theme))
         .expect("draw");
     let screen = terminal.backend().to_string();
     assert!(
@@ -306,7 +323,7 @@ fn a_fleet_of_two_profiles_says_mixed_and_notes_the_blind_one() {
     // One profile for the whole fleet: no such note.
     same.nav.screen = crate::action::Screen::Overview;
     terminal
-        .draw(|f| crate::ui::draw(f, &same.view(now)))
+        .draw(|f| crate::ui::draw(f, &same.view(now), &same.theme))
         .expect("draw");
     let screen = terminal.backend().to_string();
     assert!(screen.contains("profile otel-mcp"), "{screen}");

@@ -10,11 +10,8 @@ pub(super) fn spawn_sources(
     app: &mut App,
     tx: &mpsc::Sender<Update>,
 ) -> Result<tokio::task::JoinSet<()>> {
-    let query = app.fleet.as_mut().and_then(|f| match &mut f.source {
-        fleet::FleetSource::Query(q) => Some(q),
-        fleet::FleetSource::Scrape(_) => None,
-    });
-    let mut tasks = if let Some(q) = query {
+    let query_mode = app.fleet.as_ref().and_then(|f| f.query()).is_some();
+    let mut tasks = if query_mode {
         let mut set = tokio::task::JoinSet::new();
         let settings = sources::prometheus::Settings {
             profile: app.cfg.target.profile.clone(),
@@ -29,7 +26,7 @@ pub(super) fn spawn_sources(
         };
         let handle =
             sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);
-        q.link = Some(Box::new(move |i, run| handle.switch(i, run)));
+        app.prom_link = Some(Box::new(move |i, run| handle.switch(i, run)));
         set
     } else if app.no_target {
         tokio::task::JoinSet::new()

@@ -3,10 +3,8 @@
 //! fleet's rows, and the whole fleet's tiles and timeline are added up from them
 //! ([`crate::model::fleet_total`]).
 
-use std::collections::BTreeMap;
-
 use super::App;
-use super::fleet::{FleetSource, FleetState};
+use super::fleet::FleetState;
 use crate::config::Target;
 use crate::model::dashboard::{Dashboard, ModelConfig};
 use crate::model::fleet::InstanceRow;
@@ -14,34 +12,6 @@ use crate::model::rules::{RuleEngine, RuleInput};
 use crate::model::status::TargetId;
 use crate::model::status::Up;
 use crate::sources::targets::TargetSet;
-
-/// The scraped fleet's targets.
-pub struct ScrapeSource {
-    /// Shown as the fleet's name: `target.name`, else `targets`.
-    pub name: String,
-    /// Each target by the ID its updates carry.
-    pub targets: BTreeMap<TargetId, Target>,
-    /// Each target's local rules, by name.
-    rules: BTreeMap<String, RuleEngine>,
-}
-
-impl ScrapeSource {
-    pub fn new(name: String) -> ScrapeSource {
-        ScrapeSource {
-            name,
-            targets: BTreeMap::new(),
-            rules: BTreeMap::new(),
-        }
-    }
-
-    /// The metrics URL of target `name`, redacted.
-    pub fn url_of(&self, name: &str) -> Option<String> {
-        self.targets
-            .values()
-            .find(|t| t.name == name)
-            .map(Target::shown_url)
-    }
-}
 
 /// A target's row: up from its scrape and health check, numbers while its scrape works.
 fn row(t: &Target, d: &Dashboard) -> InstanceRow {
@@ -81,20 +51,6 @@ fn without_origin(error: &str, url: &url::Url) -> String {
 }
 
 impl FleetState {
-    fn scrape_mut(&mut self) -> Option<&mut ScrapeSource> {
-        match &mut self.source {
-            FleetSource::Scrape(s) => Some(s),
-            FleetSource::Query(_) => None,
-        }
-    }
-
-    /// The name of target `id`, when it is one of the fleet's.
-    fn target_name(&self, id: TargetId) -> Option<String> {
-        self.scrape()
-            .and_then(|s| s.targets.get(&id))
-            .map(|t| t.name.clone())
-    }
-
     /// The rows again, from the targets' dashboards.
     fn rebuild_rows(&mut self) {
         let Some(s) = self.scrape() else {

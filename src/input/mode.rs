@@ -5,9 +5,9 @@
 
 pub use crate::action::mode::{FilterTarget, Hints, Mode, OverlayKind};
 
-use crate::app::fleet::FleetState;
-use crate::app::nav::{Nav, Overlay};
 use crate::model::mcp::form::FormMode;
+use crate::screen::fleet::FleetState;
+use crate::screen::nav::{Nav, Overlay};
 
 /// The mode that has the keyboard.
 pub fn mode(show_help: bool, nav: &Nav, fleet: Option<&FleetState>) -> Mode {

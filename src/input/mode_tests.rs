@@ -146,14 +146,14 @@ fn a_key_may_serve_two_modes_but_not_two_actions_of_one() {
 
 #[test]
 fn the_mode_follows_help_overlays_and_filters() {
-    let mut nav = crate::app::nav::Nav {
+    let mut nav = crate::screen::nav::Nav {
         screen: Screen::Tools,
         ..Default::default()
     };
     assert_eq!(mode(false, &nav, None), Mode::Screen(Screen::Tools));
     nav.filtering = true;
     assert_eq!(mode(false, &nav, None), Mode::Filter(FilterTarget::Tools));
-    nav.overlay = Some(crate::app::nav::Overlay::Command(Default::default()));
+    nav.overlay = Some(crate::screen::nav::Overlay::Command(Default::default()));
     assert_eq!(mode(false, &nav, None), Mode::Overlay(OverlayKind::Command));
     // The footer keeps the mode beneath the overlay; the help is over everything.
     assert_eq!(screen_mode(&nav, None), Mode::Filter(FilterTarget::Tools));

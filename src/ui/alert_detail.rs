@@ -7,12 +7,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::alert_text::{origin_word, priority_style, relative, state_style, state_text, utc};
-use crate::app::nav::AlertDetail;
 use crate::model::alerts::{AlertOrigin, AlertRow, short_id};
+use crate::screen::nav::AlertDetail;
 
-pub fn render(view: &View, d: &AlertDetail, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, d: &AlertDetail, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = super::centered(area, 90, 94);
     Clear.render(popup, buf);
@@ -60,7 +60,7 @@ pub fn render(view: &View, d: &AlertDetail, area: Rect, buf: &mut Buffer) {
 }
 
 /// Everything Alertmanager (or the rule) says about the alert.
-fn facts(view: &View, r: &AlertRow) -> Vec<Line<'static>> {
+fn facts(view: &Scene, r: &AlertRow) -> Vec<Line<'static>> {
     let t = view.theme;
     let a = r.alert;
     let key = |k: &str| Span::styled(format!("{k:<13}"), t.muted());

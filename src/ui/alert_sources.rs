@@ -4,13 +4,13 @@
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::View;
+use super::Scene;
 use super::format;
 use crate::model::alerts::state::InstanceState;
 
 /// One line per Alertmanager (or one saying there is none), with `local rules: N` at the
 /// right of the first line when it fits in `w` columns, else on a line of its own.
-pub fn lines(view: &View, w: usize) -> Vec<Line<'static>> {
+pub fn lines(view: &Scene, w: usize) -> Vec<Line<'static>> {
     let t = view.theme;
     let mut lines: Vec<Line> = if view.alerts.has_alertmanager() {
         view.alerts
@@ -49,7 +49,7 @@ pub fn lines(view: &View, w: usize) -> Vec<Line<'static>> {
 
 /// `● Alertmanager URL  ok · version 0.25.0 · cluster ready · polled 4s ago`, or
 /// `✖ Alertmanager URL  failing · last good data 2m ago · <error>`.
-fn instance_line(view: &View, i: &InstanceState) -> Line<'static> {
+fn instance_line(view: &Scene, i: &InstanceState) -> Line<'static> {
     let t = view.theme;
     let s = &i.status;
     let mut spans = Vec::new();
@@ -102,7 +102,7 @@ fn instance_line(view: &View, i: &InstanceState) -> Line<'static> {
 
 /// Whether no Alertmanager has failed its last poll: each answered it, or has not been
 /// polled yet (still connecting).
-pub fn none_failed(view: &View) -> bool {
+pub fn none_failed(view: &Scene) -> bool {
     view.alerts
         .instances
         .iter()
@@ -110,6 +110,6 @@ pub fn none_failed(view: &View) -> bool {
 }
 
 /// Whether every Alertmanager answered its last poll (true when none is configured).
-pub fn all_ok(view: &View) -> bool {
+pub fn all_ok(view: &Scene) -> bool {
     view.alerts.instances.iter().all(|i| i.status.is_ok())
 }

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::alert_sources;
 use super::alert_text::{
     STATE_W, age_of, key_labels, origin_word, priority_style, state_style, state_text,
@@ -18,7 +18,7 @@ use crate::model::alerts::{AlertRow, AlertState, Priority};
 /// Summaries are shown when this many columns are left for labels and summary.
 const SUMMARY_FROM: usize = 60;
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let sources = alert_sources::lines(view, area.width as usize);
     let [top, list] =
@@ -101,7 +101,7 @@ fn items(rows: &[AlertRow]) -> Vec<Item> {
 }
 
 /// `P1 High · 2 firing · 1 silenced`.
-fn group_line(view: &View, rows: &[AlertRow], p: Priority) -> Line<'static> {
+fn group_line(view: &Scene, rows: &[AlertRow], p: Priority) -> Line<'static> {
     let t = view.theme;
     let mut spans = vec![Span::styled(
         format!(" {} {}", p.label(), p.name()),
@@ -176,7 +176,7 @@ impl Columns {
         }
     }
 
-    fn header(&self, view: &View) -> Line<'static> {
+    fn header(&self, view: &Scene) -> Line<'static> {
         let mut text = format!(
             "  P  {}{} {:>age$} {}",
             fit_pad("state", STATE_W + 1),
@@ -194,7 +194,7 @@ impl Columns {
         Line::styled(text, view.theme.title())
     }
 
-    fn row(&self, view: &View, row: &AlertRow, selected: bool) -> Line<'static> {
+    fn row(&self, view: &Scene, row: &AlertRow, selected: bool) -> Line<'static> {
         let t = view.theme;
         let a = row.alert;
         let pick = |style: Style| if selected { t.selected() } else { style };
@@ -237,7 +237,7 @@ impl Columns {
 }
 
 /// `no alerts`, and whether the sources behind that are fine.
-fn empty(view: &View, area: Rect, buf: &mut Buffer) {
+fn empty(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let rules = view.rules;
     let (why, style) = if !view.alerts.has_alertmanager() {

@@ -9,13 +9,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use crate::model::mcp::ConnState;
 use crate::model::mcp::state::ServerState;
 
 /// Draws the authorization panel of `server`; false (nothing drawn) when it is not waiting
 /// for authorization.
-pub fn render(view: &View, server: &ServerState, area: Rect, buf: &mut Buffer) -> bool {
+pub fn render(view: &Scene, server: &ServerState, area: Rect, buf: &mut Buffer) -> bool {
     let ConnState::Authorizing {
         url,
         callback,

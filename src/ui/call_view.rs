@@ -8,13 +8,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::fit::fit;
 use super::format;
 use super::mcp_text::{args_inline, outcome, progress_bar, result_lines, retry_line};
 use crate::model::mcp::CallId;
 
-pub fn render(view: &View, id: CallId, scroll: u16, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, id: CallId, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = super::centered(area, 90, 80);
     Clear.render(popup, buf);

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::fit;
 use super::format;
 use super::mcp_text::{args_inline, outcome};
@@ -34,7 +34,7 @@ fn column_widths(width: u16) -> [usize; 7] {
     std::array::from_fn(|i| cells.get(i).map_or(0, |r| usize::from(r.width)))
 }
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let total = view.mcp.calls().len();
     let block = Block::new()

@@ -9,17 +9,17 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::fit::{fit, fit_pad, fit_spans, width};
 use super::format;
-use crate::app::catalog::{CatalogRow, ListKind, catalog_rows};
 use crate::inbound::{self, one_line};
 use crate::model::mcp::catalog::{Catalog, Listed, entries};
 use crate::model::mcp::mask::mask_text;
 use crate::model::mcp::state::ServerState;
+use crate::screen::catalog::{CatalogRow, ListKind, catalog_rows};
 
 /// Draws the list in view (resources or prompts) and the selected entry.
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     let Some(server) = view.mcp.servers.get(view.nav.server) else {
@@ -63,7 +63,7 @@ fn row_text(server: &ServerState, row: CatalogRow) -> Option<(String, String)> {
 }
 
 fn render_list(
-    view: &View,
+    view: &Scene,
     server: &ServerState,
     rows: &[CatalogRow],
     area: Rect,
@@ -172,7 +172,7 @@ fn err<T>(l: &Listed<T>) -> Option<&String> {
 }
 
 fn render_detail(
-    view: &View,
+    view: &Scene,
     cat: &Catalog,
     row: Option<CatalogRow>,
     area: Rect,

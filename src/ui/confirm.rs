@@ -8,13 +8,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::mcp_text::badges;
-use crate::app::nav::{Confirm, PendingCall};
 use crate::model::mcp::mask::mask_json;
 use crate::model::mcp::state::CallOrigin;
+use crate::screen::nav::{Confirm, PendingCall};
 
-pub fn render(view: &View, c: &Confirm, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let p = &c.pending;
     let server = view.mcp.servers.get(p.server);

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::fit::fit;
 use super::format;
 use crate::inbound::one_line;
@@ -17,7 +17,7 @@ use crate::model::mcp::catalog::{FetchId, FetchRecord, FetchRequest};
 use crate::model::mcp::mask::{mask_map, mask_text};
 use crate::model::mcp::subscription::{SubState, Subscription};
 
-pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = super::centered(area, 90, 80);
     Clear.render(popup, buf);
@@ -106,7 +106,7 @@ pub fn render(view: &View, id: FetchId, scroll: u16, area: Rect, buf: &mut Buffe
 
 /// The keys of the overlay: `s` where the resource can be followed, `w` where there is
 /// something to save.
-fn keys_hint(view: &View, f: &FetchRecord) -> String {
+fn keys_hint(view: &Scene, f: &FetchRecord) -> String {
     let mut keys = vec!["Esc close", "↑↓ PgUp PgDn scroll"];
     let followed = followed(view, f).is_some();
     let can_follow = matches!(f.request, FetchRequest::Resource { .. })
@@ -127,7 +127,7 @@ fn keys_hint(view: &View, f: &FetchRecord) -> String {
 }
 
 /// The subscription of the shown resource, when the operator follows it.
-fn followed<'a>(view: &'a View, f: &FetchRecord) -> Option<&'a Subscription> {
+fn followed<'a>(view: &'a Scene, f: &FetchRecord) -> Option<&'a Subscription> {
     let FetchRequest::Resource { uri } = &f.request else {
         return None;
     };
@@ -135,7 +135,7 @@ fn followed<'a>(view: &'a View, f: &FetchRecord) -> Option<&'a Subscription> {
 }
 
 /// `◉ following · 3 updates, last 12:00:05 UTC`, `◌ subscribing…`, or why not followed.
-fn follow_line(view: &View, f: &FetchRecord) -> Option<Line<'static>> {
+fn follow_line(view: &Scene, f: &FetchRecord) -> Option<Line<'static>> {
     let t = view.theme;
     let sub = followed(view, f)?;
     Some(match &sub.state {

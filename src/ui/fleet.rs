@@ -10,17 +10,17 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::{fit, fit_pad};
 use super::format;
-use super::level::Level;
+use super::level::{Level, LevelStyle};
 use crate::model::fleet::{FleetColumn, InstanceRow};
 
 /// Widths of the fixed columns; the instance and the last error share the rest.
 const UP_W: usize = 7;
 const NUM_W: usize = 9;
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let Some(q) = view.fleet else {
         Line::styled(format!(" {}", crate::action::FLEET_NEEDS), t.muted()).render(area, buf);
@@ -137,7 +137,7 @@ fn widths(w: usize) -> (usize, usize) {
     (instance, rest.saturating_sub(instance + 1))
 }
 
-fn header(view: &View, w: usize) -> Vec<Span<'static>> {
+fn header(view: &Scene, w: usize) -> Vec<Span<'static>> {
     let t = view.theme;
     let Some(q) = view.fleet else {
         return Vec::new();
@@ -167,7 +167,7 @@ fn header(view: &View, w: usize) -> Vec<Span<'static>> {
     spans
 }
 
-fn row(view: &View, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
+fn row(view: &Scene, r: &InstanceRow, w: usize) -> Vec<Span<'static>> {
     let t = view.theme;
     let th = view.thresholds;
     let (iw, ew) = widths(w);

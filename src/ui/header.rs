@@ -6,14 +6,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::View;
+use super::Scene;
 use super::fit::fit_spans;
 use super::format;
 use crate::model::status::Up;
 
 /// Draws the header; segments that do not fit the width are left out from the least
 /// important (the profile's latency note and why, URL, scrape duration, window) up.
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let status = &view.dashboard.status;
     // (priority: lower is kept first, spans)
@@ -244,7 +244,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 }
 
 /// The error line under the header, when a source is failing or no profile matches.
-pub fn banner(view: &View) -> Option<Line<'static>> {
+pub fn banner(view: &Scene) -> Option<Line<'static>> {
     let t = view.theme;
     let status = &view.dashboard.status;
     if let Some(err) = status.error() {

@@ -7,10 +7,10 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::format;
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let mut rows: Vec<(String, String)> = view
         .keymap

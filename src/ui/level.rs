@@ -1,64 +1,22 @@
-//! Threshold levels of a value: colour plus a symbol and a word, never colour alone.
+//! Threshold levels in colour: each [`Level`] (from the model) drawn with a symbol and a
+//! word as well, never colour alone.
 
 use ratatui::style::{Color, Modifier, Style};
 
+pub use crate::model::level::Level;
+
 use super::theme::Theme;
 
-/// How a value compares with its thresholds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    NoData,
-    /// A value that is only a lower bound, below the warn level: it may be any level.
-    Unknown,
-    Ok,
-    Warn,
-    Crit,
+/// The colours of a [`Level`] in a theme.
+pub trait LevelStyle {
+    /// Muted without data, the theme's ok, warn or crit colour (warn for unknown).
+    fn color(self, theme: &Theme) -> Color;
+    /// [`LevelStyle::color`] as foreground, bold for crit.
+    fn style(self, theme: &Theme) -> Style;
 }
 
-impl Level {
-    /// Level of `v` against `warn` and `crit` (greater or equal breaches).
-    pub fn of(v: Option<f64>, warn: f64, crit: f64) -> Level {
-        match v.filter(|v| v.is_finite()) {
-            None => Level::NoData,
-            Some(v) if v >= crit => Level::Crit,
-            Some(v) if v >= warn => Level::Warn,
-            Some(_) => Level::Ok,
-        }
-    }
-
-    /// As [`Level::of`] for a value that may be only a lower bound (`lower_bound`): one
-    /// at or above a level is at least that level, one below warn is [`Level::Unknown`]
-    /// rather than `ok`.
-    pub fn of_bound(v: Option<f64>, lower_bound: bool, warn: f64, crit: f64) -> Level {
-        match Level::of(v, warn, crit) {
-            Level::Ok if lower_bound => Level::Unknown,
-            level => level,
-        }
-    }
-
-    /// `✔`, `▲`, `✖`, or `·` without data.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Level::NoData => "·",
-            Level::Unknown => "?",
-            Level::Ok => "✔",
-            Level::Warn => "▲",
-            Level::Crit => "✖",
-        }
-    }
-
-    /// `ok`, `warn`, `CRIT`.
-    pub fn word(self) -> &'static str {
-        match self {
-            Level::NoData => "no data",
-            Level::Unknown => "unknown",
-            Level::Ok => "ok",
-            Level::Warn => "warn",
-            Level::Crit => "CRIT",
-        }
-    }
-
-    pub fn color(self, theme: &Theme) -> Color {
+impl LevelStyle for Level {
+    fn color(self, theme: &Theme) -> Color {
         match self {
             Level::NoData => theme.muted,
             Level::Unknown => theme.warn,
@@ -68,7 +26,7 @@ impl Level {
         }
     }
 
-    pub fn style(self, theme: &Theme) -> Style {
+    fn style(self, theme: &Theme) -> Style {
         let s = Style::new().fg(self.color(theme));
         if self == Level::Crit {
             s.add_modifier(Modifier::BOLD)

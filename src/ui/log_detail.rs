@@ -8,10 +8,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use crate::model::logs::fields::parse;
 
-pub fn render(view: &View, seq: u64, scroll: u16, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, seq: u64, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = super::centered(area, 90, 90);
     Clear.render(popup, buf);

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use tui_input::Input;
 
-use super::View;
+use super::Scene;
 
 /// The LogQL editor.
-pub fn render(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, input: &Input, area: Rect, buf: &mut Buffer) {
     line(
         view,
         " LogQL query · Enter runs it (the pane starts afresh) · Esc cancels ",
@@ -22,7 +22,7 @@ pub fn render(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
 }
 
 /// The `:` command line, k9s style.
-pub fn command(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+pub fn command(view: &Scene, input: &Input, area: Rect, buf: &mut Buffer) {
     line(
         view,
         " : command · env NAME · fleet · overview · alerts · logs · q · Enter runs · Esc closes ",
@@ -33,7 +33,7 @@ pub fn command(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
 }
 
 /// The paste line of an OAuth authorization; the code in what was pasted shows as dots.
-pub fn paste(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
+pub fn paste(view: &Scene, input: &Input, area: Rect, buf: &mut Buffer) {
     let shown = Input::new(super::authorize::masked_paste(input.value()));
     line(
         view,
@@ -45,7 +45,7 @@ pub fn paste(view: &View, input: &Input, area: Rect, buf: &mut Buffer) {
 }
 
 /// A bordered line titled `title` with `input` and a cursor.
-fn line(view: &View, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
+fn line(view: &Scene, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = Rect {
         x: area.x,

@@ -9,11 +9,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::{chunks, fit, pad_left};
-use crate::app::LogSource;
 use crate::model::logs::Level;
 use crate::model::logs::summary::{FIVE_MIN_NS, LevelCounts};
+use crate::screen::logs::LogSource;
 
 /// A note under the figures and its colour.
 enum Note {
@@ -26,7 +26,7 @@ enum Note {
 /// The figures to show, where they come from (the title) and the notes that say what
 /// they count: Loki's counts by its level label; else the kept lines' levels, with Loki's
 /// totals or its error.
-fn figures<'a>(view: &'a View, source: LogSource) -> (&'a LevelCounts, &'static str, Vec<Note>) {
+fn figures<'a>(view: &'a Scene, source: LogSource) -> (&'a LevelCounts, &'static str, Vec<Note>) {
     let kept = &view.log_summary.counts;
     let loki_counts = match (source, view.loki) {
         (LogSource::Loki, Some(l)) => l.counts.as_ref(),
@@ -88,7 +88,7 @@ fn with_parser_note(c: &LevelCounts, mut notes: Vec<Note>) -> Vec<Note> {
     notes
 }
 
-pub fn render(view: &View, source: LogSource, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, source: LogSource, area: Rect, buf: &mut Buffer) {
     if area.height < 3 || area.width < 20 {
         return;
     }

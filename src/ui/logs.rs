@@ -8,13 +8,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::{chunks, fit, fit_pad, width};
 use super::format;
 use super::theme::Theme;
-use crate::app::LogSource;
 use crate::model::logs::fields::{LineFields, parse};
 use crate::model::logs::{FollowMode, Level, LogEntry, LokiStatus};
+use crate::screen::logs::LogSource;
 
 /// Width from which the summary sits beside the pane (else below it).
 const SIDE_BY_SIDE: u16 = 120;
@@ -55,7 +55,7 @@ pub fn rows(size: Rect) -> usize {
     usize::from(pane.height.saturating_sub(CHROME_ROWS)).max(1)
 }
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let (Some(source), Some(logs)) = (view.log_source, view.log_buffer) else {
         let text = vec![
@@ -180,7 +180,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 }
 
 /// `loki tail ✓ 3s ago · following · 1,234 lines (2.1 MB of 16 MB)`.
-fn status_line<'a>(view: &View<'a>, source: LogSource, len: usize) -> Line<'a> {
+fn status_line<'a>(view: &Scene<'a>, source: LogSource, len: usize) -> Line<'a> {
     let t = view.theme;
     let mut spans = Vec::new();
     if let (LogSource::Loki, Some(loki)) = (source, view.loki) {
@@ -293,7 +293,7 @@ fn dropped_by_loki<'a>(status: &LokiStatus, t: &Theme) -> Span<'a> {
 }
 
 /// The filter as typed, with the match count or the regex error.
-fn filter_line<'a>(view: &View<'a>) -> Line<'a> {
+fn filter_line<'a>(view: &Scene<'a>) -> Line<'a> {
     let t = view.theme;
     let pane = &view.nav.logs;
     let text = if view.nav.log_filtering {
@@ -328,7 +328,7 @@ fn filter_line<'a>(view: &View<'a>) -> Line<'a> {
 
 /// The field columns to show and their widths: for Loki the configured fields, for MCP
 /// servers the origin; each only when a visible line has it.
-fn columns(view: &View, source: LogSource, entries: &[Row]) -> Vec<(String, usize)> {
+fn columns(view: &Scene, source: LogSource, entries: &[Row]) -> Vec<(String, usize)> {
     let names: Vec<String> = match source {
         LogSource::Loki => view.log_fields.to_vec(),
         LogSource::Mcp(_) => vec!["origin".to_string()],
@@ -385,7 +385,7 @@ impl Row<'_> {
     }
 }
 
-fn header_line<'a>(view: &View<'a>, columns: &[(String, usize)]) -> Line<'a> {
+fn header_line<'a>(view: &Scene<'a>, columns: &[(String, usize)]) -> Line<'a> {
     let mut text = format!("{:<12} {:<5} ", "TIME (UTC)", "LEVEL");
     for (name, w) in columns {
         text.push_str(&fit_pad(&name.to_uppercase(), *w));
@@ -396,7 +396,7 @@ fn header_line<'a>(view: &View<'a>, columns: &[(String, usize)]) -> Line<'a> {
 }
 
 fn entry_lines<'a>(
-    view: &View<'a>,
+    view: &Scene<'a>,
     row: &Row,
     columns: &[(String, usize)],
     msg_width: usize,

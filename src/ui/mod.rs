@@ -39,130 +39,73 @@ mod tools;
 /// The panels' number formatting ([`crate::text::format`], text with no terminal).
 pub use crate::text::format;
 
-use std::time::Duration;
+use std::ops::Deref;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::action::{Keymap, Mode, Screen};
-use crate::app::catalog::FetchTarget;
-use crate::app::logs::LogSummary;
-use crate::app::nav::{Nav, Overlay};
-use crate::app::{LogSource, ToolKey};
-use crate::config::Thresholds;
-use crate::model::alerts::AlertsState;
-use crate::model::dashboard::Dashboard;
-use crate::model::logs::{LogBuffer, LokiState};
-use crate::model::mcp::state::McpState;
+use crate::action::Screen;
+use crate::screen::View;
+use crate::screen::catalog::FetchTarget;
+use crate::screen::nav::Overlay;
 use theme::Theme;
 
 /// Smallest terminal the overview is drawn in.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-/// Everything a frame shows, borrowed from the app.
-pub struct View<'a> {
-    /// Target name and URL.
-    pub target_name: &'a str,
-    pub target_url: &'a str,
-    /// No target configured: the metric screens say so instead of waiting for data.
-    pub no_target: bool,
-    pub dashboard: &'a Dashboard,
-    pub thresholds: &'a Thresholds,
-    pub keymap: &'a Keymap,
-    /// The input mode beneath the help and the overlays (a screen, the drilled overview,
-    /// a filter line): the footer hints and the help list its keys.
-    pub mode: Mode,
-    pub theme: &'a Theme,
-    /// Wall clock of this frame, Unix ms (ages are measured against it).
-    pub now_ms: i64,
-    /// Rate window and timeline history.
-    pub window: Duration,
-    pub history: Duration,
-    /// Data older than this is stale even if the last scrape has not failed yet (a scrape
-    /// hanging until its timeout): two intervals plus the timeout.
-    pub stale_after: Duration,
-    pub show_help: bool,
-    /// MCP servers, tools, calls and logs.
-    pub mcp: &'a McpState,
-    /// Screen, selections, overlay and toast.
-    pub nav: &'a Nav,
-    /// Keys bound to tool calls, for help.
-    pub bindings: &'a [ToolKey],
-    /// `--read-only` (or `mcp.read_only`) is on: no tool that is not read-only is called.
-    pub read_only: bool,
-    /// Alertmanager's and local alerts, silences, and each Alertmanager's state.
-    pub alerts: &'a AlertsState,
-    /// Silences cannot be written (`--read-only` or `alerts.read_only`).
-    pub silences_read_only: bool,
-    /// Number of local rules evaluated.
-    pub rules: usize,
-    /// The Loki source's state, when configured.
-    pub loki: Option<&'a LokiState>,
-    /// The log source in view and its buffer.
-    pub log_source: Option<LogSource>,
-    pub log_buffer: Option<&'a LogBuffer>,
-    /// The error summary of the log source in view.
-    pub log_summary: &'a LogSummary,
-    /// Fields of structured lines shown as columns (`loki.fields`).
-    pub log_fields: &'a [String],
-    /// The fleet (query mode, or several scraped targets); `None` for one target.
-    pub fleet: Option<&'a crate::app::fleet::FleetState>,
-    /// Endpoints whose TLS certificates are not verified ([`Config::unverified_tls`]).
-    ///
-    /// [`Config::unverified_tls`]: crate::config::Config::unverified_tls
-    pub unverified_tls: &'a [String],
-    /// The audit log is behind (lines waiting a second or more, or given up): the footer
-    /// says so.
-    pub audit_stall: Option<crate::audit::Stall>,
-    /// The deploy marked with `D`, if any.
-    pub deploy: Option<&'a crate::app::DeployMark>,
+/// Widgets the app keeps from frame to frame and the panels draw as they are: ratatui
+/// types, so they are not part of the [`View`].
+#[derive(Clone, Copy, Default)]
+pub struct Widgets<'a> {
     /// The editor of the form in view when it is in raw JSON mode (the form holds the
     /// text; the editor the cursor, selection and scroll), with the form's raw epoch it
-    /// was made for ([`crate::model::mcp::form::Form::raw_epoch`]).
+    /// was made for ([`crate::model::mcp::form::Form::raw_epoch`]). With none, or one made
+    /// for another form, the form's text is drawn in a fresh editor of the same look.
     pub raw_editor: Option<(u64, &'a ratatui_textarea::TextArea<'static>)>,
 }
 
-impl View<'_> {
-    /// The profiles of the members of a scraped fleet in view as a whole (none when one
-    /// target, a drilled one or query mode is in view), each once, in name order.
-    pub fn fleet_profiles(&self) -> Vec<&crate::model::profile::Profile> {
-        let Some(f) = self
-            .fleet
-            .filter(|f| f.scrape().is_some() && f.drilled.is_none())
-        else {
-            return Vec::new();
-        };
-        let mut out: Vec<&crate::model::profile::Profile> = Vec::new();
-        for p in f.instances.values().filter_map(|d| d.profile()) {
-            if !out.iter().any(|o| o.kind == p.kind) {
-                out.push(p);
-            }
-        }
-        out.sort_by_key(|p| p.kind.to_string());
-        out
-    }
+/// What the panels draw from: the app's [`View`] (read through `Deref`), the colours and
+/// the app's widgets.
+pub(crate) struct Scene<'a> {
+    view: &'a View<'a>,
+    pub theme: &'a Theme,
+    pub raw_editor: Option<(u64, &'a ratatui_textarea::TextArea<'static>)>,
+}
 
-    /// Whether the numbers on screen are not current: the last scrape failed, or the last
-    /// good one is older than [`View::stale_after`].
-    pub fn stale(&self) -> bool {
-        let scrape = &self.dashboard.status.scrape;
-        !scrape.is_ok()
-            || scrape
-                .age_secs(self.now_ms)
-                .is_some_and(|age| age > self.stale_after.as_secs_f64())
+impl<'a> Scene<'a> {
+    pub(crate) fn new(view: &'a View<'a>, theme: &'a Theme, widgets: Widgets<'a>) -> Scene<'a> {
+        Scene {
+            view,
+            theme,
+            raw_editor: widgets.raw_editor,
+        }
     }
 }
 
-/// Draws one frame.
-pub fn draw(frame: &mut Frame, view: &View) {
-    draw_screen(frame, view);
+impl<'a> Deref for Scene<'a> {
+    type Target = View<'a>;
+
+    fn deref(&self) -> &View<'a> {
+        self.view
+    }
+}
+
+/// Draws one frame of `view` in the colours of `theme`, with no widget of the app's (see
+/// [`draw_with`]).
+pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
+    draw_with(frame, view, theme, Widgets::default());
+}
+
+/// Draws one frame of `view` in the colours of `theme`, with the app's `widgets`.
+pub fn draw_with(frame: &mut Frame, view: &View, theme: &Theme, widgets: Widgets) {
+    draw_screen(frame, &Scene::new(view, theme, widgets));
     guard::clean(frame.buffer_mut());
 }
 
-fn draw_screen(frame: &mut Frame, view: &View) {
+fn draw_screen(frame: &mut Frame, view: &Scene) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, view);
@@ -302,7 +245,7 @@ fn draw_screen(frame: &mut Frame, view: &View) {
 }
 
 /// The overview: error banner, tiles, timeline, tool calls by module.
-fn overview(frame: &mut Frame, view: &View, area: Rect) {
+fn overview(frame: &mut Frame, view: &Scene, area: Rect) {
     let banner = header::banner(view);
     let modules_height = modules::height(view, area.height + 3);
     let [banner_area, tiles_area, timeline_area, modules_area] = Layout::vertical([
@@ -323,7 +266,7 @@ fn overview(frame: &mut Frame, view: &View, area: Rect) {
 
 /// The overview without a target: what is missing and how to add it (mcptop runs as an MCP
 /// client alone).
-fn no_target(frame: &mut Frame, view: &View, area: Rect) {
+fn no_target(frame: &mut Frame, view: &Scene, area: Rect) {
     let t = view.theme;
     let lines = vec![
         Line::styled(
@@ -360,7 +303,7 @@ pub(crate) fn centered_fixed(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect, view: &View) {
+fn too_small(frame: &mut Frame, area: Rect, view: &Scene) {
     let text = vec![
         Line::styled("terminal too small", view.theme.title()),
         Line::styled(

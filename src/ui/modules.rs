@@ -6,19 +6,19 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::{fit_pad, width};
 use super::format;
 use crate::model::stats::ModuleShare;
 
 /// Rows the panel wants for the screen height: one per module, within limits.
-pub fn height(view: &View, screen_height: u16) -> u16 {
+pub fn height(view: &Scene, screen_height: u16) -> u16 {
     let wanted = view.dashboard.stats.modules.len().max(1) as u16 + 2;
     let cap = if screen_height >= 40 { 12 } else { 7 };
     wanted.clamp(4, cap)
 }
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let block = Block::new()
         .borders(Borders::ALL)

@@ -83,34 +83,6 @@ fn two_fifty_six_colour_terminals_get_palette_indexes() {
 }
 
 #[test]
-fn user_themes_come_from_the_config_dir_and_unknown_names_list_the_known() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("themes")).expect("dir");
-    let mine = BUILTIN[0]
-        .1
-        .replace("name = \"default\"", "name = \"mine\"");
-    std::fs::write(dir.path().join("themes/mine.toml"), mine).expect("write");
-    // The file is read before the dashboard starts (the files module), parsed here.
-    let from_dir = |name: &str| {
-        let user = crate::sources::files::read_theme(dir.path(), name).expect("readable");
-        load(name, user.as_ref().map(|(p, t)| (p.as_path(), t.as_str())))
-    };
-    assert_eq!(from_dir("mine").map(|t| t.name), Ok("mine".into()));
-    std::fs::write(
-        dir.path().join("themes/bad.toml"),
-        "name = \"bad\"\n[colors]\ntext = 1\n",
-    )
-    .expect("write");
-    let e = from_dir("bad").expect_err("bad theme");
-    assert!(e.contains("bad.toml"), "{e}");
-    let e = from_dir("nope").expect_err("unknown");
-    assert!(
-        e.contains("default, light, high-contrast, solarized-dark, monochrome"),
-        "{e}"
-    );
-}
-
-#[test]
 fn every_theme_keeps_its_states_apart_on_every_terminal() {
     for (name, _) in BUILTIN {
         if name == "monochrome" {

@@ -10,7 +10,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::{fit, fit_spans, width};
 use super::format;
 use super::mcp_text::{conn, conn_error};
@@ -22,7 +22,7 @@ use crate::model::mcp::state::{CUT_DEPTH, ServerState};
 const CONN_ERROR_LINES: usize = 3;
 
 /// Rows the panel wants in `width` columns: one per server plus its notes, within limits.
-pub fn height(view: &View, width: u16) -> u16 {
+pub fn height(view: &Scene, width: u16) -> u16 {
     let text_w = (width as usize).saturating_sub(2 + 4);
     let rows: usize = view
         .mcp
@@ -38,7 +38,7 @@ pub fn height(view: &View, width: u16) -> u16 {
     (rows.max(1) as u16 + 2).min(9)
 }
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let block = Block::new()
         .borders(Borders::ALL)
@@ -83,7 +83,7 @@ fn note_lines(note: &Note, w: usize) -> Vec<String> {
 /// endpoint, ping, tool count, server name and version, time in this state, protocol and
 /// capabilities, each in this order of importance while it fits. What is still
 /// too wide ends with `…` (a URL never stops mid-way without a mark).
-fn row(view: &View, s: &ServerState, selected: bool, w: usize) -> Line<'static> {
+fn row(view: &Scene, s: &ServerState, selected: bool, w: usize) -> Line<'static> {
     let t = view.theme;
     let name_style = if selected {
         t.selected()

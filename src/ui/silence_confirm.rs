@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::View;
+use super::Scene;
 use super::alert_text::{compact_rows, utc};
 use super::format;
 use crate::model::alerts::{AlertRow, AmWrite, Matcher, short_id};
@@ -15,7 +15,7 @@ use crate::model::alerts::{AlertRow, AmWrite, Matcher, short_id};
 /// Alerts listed at most in the dialog.
 const LISTED: usize = 8;
 
-pub fn render(view: &View, w: &AmWrite, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, w: &AmWrite, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let width = area.width.min(96);
     let inner_w = width.saturating_sub(2) as usize;

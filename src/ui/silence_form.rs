@@ -8,12 +8,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::alert_text::compact_rows;
-use crate::app::nav::SilenceFormOverlay;
 use crate::model::alerts::silence_form::SilenceField;
+use crate::screen::nav::SilenceFormOverlay;
 
-pub fn render(view: &View, f: &SilenceFormOverlay, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, f: &SilenceFormOverlay, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let popup = super::centered(area, 90, 90);
     Clear.render(popup, buf);

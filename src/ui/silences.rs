@@ -7,13 +7,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::alert_sources;
 use super::alert_text::{silence_style, silence_when};
 use super::fit::{fit, fit_pad};
 use crate::model::alerts::{Matcher, Silence, short_id};
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let mut top = alert_sources::lines(view, area.width as usize);
     if view.silences_read_only {
@@ -88,7 +88,7 @@ fn header(w: usize) -> String {
     )
 }
 
-fn row(view: &View, s: &Silence, w: usize, selected: bool) -> Line<'static> {
+fn row(view: &Scene, s: &Silence, w: usize, selected: bool) -> Line<'static> {
     let t = view.theme;
     let (m, c) = rest_w(w);
     let base = if selected { t.selected() } else { t.text() };

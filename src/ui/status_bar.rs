@@ -9,11 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::View;
+use super::Scene;
 use super::fit::{fit_spans, width};
 use crate::action::{Action, Hints};
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let right = match view.fleet {
         Some(q) if q.query().is_some() => format!("{} instances · query mode ", q.rows.len()),
@@ -70,7 +70,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 /// Key hints of the mode beneath the overlays that fit in `room` cells, most important
 /// first: the mode's hint list ([`crate::action::Mode::hints`]) with the keys its keymap
 /// binds them to (an unbound action is left out), or the mode's fixed line.
-fn hints(view: &View, room: usize) -> Vec<Span<'static>> {
+fn hints(view: &Scene, room: usize) -> Vec<Span<'static>> {
     let t = view.theme;
     let actions = match view.mode.hints() {
         Hints::Text(text) => return vec![Span::styled(text, t.muted())],

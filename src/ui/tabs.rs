@@ -6,15 +6,17 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::View;
+use super::Scene;
 use super::fit::{self, fit_spans};
+use super::theme::Theme;
 use crate::action::{Action, Screen};
 use crate::model::mcp::ConnState;
+use crate::screen::View;
 
 /// Widest an MCP server's name is drawn on the tab row.
 const SERVER_NAME_W: usize = 16;
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let (tabs, mut right) = parts(view);
     fit_spans(&mut right, usize::from(area.width));
     let right_w: usize = right.iter().map(Span::width).sum();
@@ -26,9 +28,10 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
     Line::from(right).render(r, buf);
 }
 
-/// The screen whose tab is drawn at column `x` of a tab row `width` wide, if any.
-pub fn hit(view: &View, width: u16, x: u16) -> Option<Screen> {
-    let (tabs, mut right) = parts(view);
+/// The screen whose tab is drawn at column `x` of a tab row `width` wide, if any, when
+/// `view` is drawn in `theme`.
+pub fn hit(view: &View, theme: &Theme, width: u16, x: u16) -> Option<Screen> {
+    let (tabs, mut right) = parts(&Scene::new(view, theme, super::Widgets::default()));
     fit_spans(&mut right, usize::from(width));
     let right_w: usize = right.iter().map(Span::width).sum();
     let (_, hits) = fit(&tabs, usize::from(width).saturating_sub(right_w));
@@ -38,7 +41,7 @@ pub fn hit(view: &View, width: u16, x: u16) -> Option<Screen> {
 }
 
 /// The tabs, and the spans of the right side (read-only mode, MCP servers).
-fn parts(view: &View) -> (Vec<Tab>, Vec<Span<'static>>) {
+fn parts(view: &Scene) -> (Vec<Tab>, Vec<Span<'static>>) {
     let t = view.theme;
     let mut tabs: Vec<Tab> = Vec::new();
     for &s in Screen::all(view.fleet.is_some()) {

@@ -9,10 +9,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::fit::{head, width};
 use super::format;
-use super::level::Level;
+use super::level::{Level, LevelStyle};
 
 /// Rows the tiles take without a note.
 pub const HEIGHT: u16 = 4;
@@ -30,7 +30,7 @@ struct Tile {
 }
 
 /// Rows the tiles take: one more when a tile has a note.
-pub fn height(view: &View) -> u16 {
+pub fn height(view: &Scene) -> u16 {
     if current(view).iter().any(|t| t.note.is_some()) {
         HEIGHT + 1
     } else {
@@ -38,14 +38,14 @@ pub fn height(view: &View) -> u16 {
     }
 }
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(area);
     for (tile, area) in tiles(view).iter().zip(areas.iter()) {
         render_tile(view, tile, *area, buf);
     }
 }
 
-fn tiles(view: &View) -> [Tile; 4] {
+fn tiles(view: &Scene) -> [Tile; 4] {
     let mut tiles = current(view);
     if let Some(d) = view.deploy {
         let b = &d.before;
@@ -65,7 +65,7 @@ fn tiles(view: &View) -> [Tile; 4] {
     tiles
 }
 
-fn current(view: &View) -> [Tile; 4] {
+fn current(view: &Scene) -> [Tile; 4] {
     let s = &view.dashboard.stats;
     let th = view.thresholds;
     let waiting = || "waiting for data".to_string();
@@ -199,7 +199,7 @@ fn limit_text(level: Level, warn: &str, crit: &str) -> Option<String> {
     }
 }
 
-fn render_tile(view: &View, tile: &Tile, area: Rect, buf: &mut Buffer) {
+fn render_tile(view: &Scene, tile: &Tile, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let stale = view.stale() && tile.level != Level::NoData;
     let border = if stale { t.muted() } else { t.border() };

@@ -7,14 +7,14 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Widget};
 
-use super::View;
+use super::Scene;
 use super::format;
 use crate::model::timeline::Gap;
 
 /// Chart points: (Unix seconds, per-second value).
 type Points = Vec<(f64, f64)>;
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let tl = &view.dashboard.timeline;
     let title = Line::from(vec![

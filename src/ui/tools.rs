@@ -10,17 +10,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use serde_json::Value;
 
-use super::View;
+use super::Scene;
 use super::fit::{fit, fit_pad, fit_spans, width};
 use super::format;
 use super::mcp_text::{badges, badges_short, outcome};
-use crate::app::catalog::ListKind;
-use crate::app::nav::filter_tools;
 use crate::inbound::{self, one_line};
 use crate::model::mcp::state::ServerState;
 use crate::model::mcp::{TaskSupport, ToolInfo};
+use crate::screen::catalog::ListKind;
+use crate::screen::nav::filter_tools;
 
-pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     if let Some(server) = view.mcp.servers.get(view.nav.server)
         && super::authorize::render(view, server, area, buf)
     {
@@ -44,7 +44,7 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_list(
-    view: &View,
+    view: &Scene,
     server_state: &ServerState,
     visible: &[usize],
     area: Rect,
@@ -136,7 +136,7 @@ fn render_list(
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buffer) {
+fn render_detail(view: &Scene, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let Some(tool) = tool else {
         Block::new()
@@ -229,7 +229,7 @@ fn render_detail(view: &View, tool: Option<&ToolInfo>, area: Rect, buf: &mut Buf
 }
 
 /// `name* type — description` per property; `*` marks required ones.
-fn argument_lines(view: &View, schema: &Value) -> Vec<Line<'static>> {
+fn argument_lines(view: &Scene, schema: &Value) -> Vec<Line<'static>> {
     let t = view.theme;
     let required: Vec<&str> = schema
         .get("required")

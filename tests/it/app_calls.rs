@@ -262,7 +262,7 @@ fn the_raw_json_editor_sends_what_was_typed() {
     // The cursor drawn is the editor's: on the closing brace after ←.
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now)))
+        .draw(|f| mcptop::ui::draw_with(f, &app.view(now), &app.theme, app.widgets()))
         .expect("draw");
     let buf = terminal.backend().buffer();
     let cursor: Vec<&str> = buf

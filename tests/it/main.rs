@@ -13,6 +13,7 @@ mod app_modes;
 mod app_mouse;
 mod demo_scrape;
 mod fuzz_regressions;
+mod layers;
 mod layout;
 mod loki;
 mod loki_counts;

@@ -19,7 +19,7 @@ fn colour_map(theme: &str) -> String {
     app.theme = palette::load(theme, None).expect("shipped theme");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now)))
+        .draw(|f| mcptop::ui::draw(f, &app.view(now), &app.theme))
         .expect("draw");
     let buf = terminal.backend().buffer();
     let mut letters: BTreeMap<String, char> = BTreeMap::new();
@@ -73,4 +73,32 @@ fn themes_differ_where_they_should() {
         "monochrome uses one colour:\n{mono}"
     );
     assert_ne!(default, colour_map("light"));
+}
+
+#[test]
+fn user_themes_come_from_the_config_dir_and_unknown_names_list_the_known() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("themes")).expect("dir");
+    let mine = BUILTIN[0]
+        .1
+        .replace("name = \"default\"", "name = \"mine\"");
+    std::fs::write(dir.path().join("themes/mine.toml"), mine).expect("write");
+    // The file is read before the dashboard starts (the files module), parsed by the ui.
+    let from_dir = |name: &str| {
+        let user = mcptop::sources::files::read_theme(dir.path(), name).expect("readable");
+        palette::load(name, user.as_ref().map(|(p, t)| (p.as_path(), t.as_str())))
+    };
+    assert_eq!(from_dir("mine").map(|t| t.name), Ok("mine".into()));
+    std::fs::write(
+        dir.path().join("themes/bad.toml"),
+        "name = \"bad\"\n[colors]\ntext = 1\n",
+    )
+    .expect("write");
+    let e = from_dir("bad").expect_err("bad theme");
+    assert!(e.contains("bad.toml"), "{e}");
+    let e = from_dir("nope").expect_err("unknown");
+    assert!(
+        e.contains("default, light, high-contrast, solarized-dark, monochrome"),
+        "{e}"
+    );
 }

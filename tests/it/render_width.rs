@@ -33,7 +33,7 @@ const LONG: &str = "検索ツール検索ツール検索ツール検索ツール
 fn frame(app: &App, now: i64, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now)))
+        .draw(|f| mcptop::ui::draw(f, &app.view(now), &app.theme))
         .expect("draw");
     terminal.backend().buffer().clone()
 }

@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 pub fn render(app: &App, now_ms: i64, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     terminal
-        .draw(|f| mcptop::ui::draw(f, &app.view(now_ms)))
+        .draw(|f| mcptop::ui::draw_with(f, &app.view(now_ms), &app.theme, app.widgets()))
         .expect("draw");
     terminal.backend().to_string()
 }

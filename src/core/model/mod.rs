@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod exposition;
 pub mod fleet;
 pub mod fleet_total;
+pub mod level;
 pub mod logs;
 pub mod mcp;
 pub mod partial;

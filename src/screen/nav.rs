@@ -7,14 +7,15 @@ use serde_json::{Map, Value};
 use tui_input::Input;
 
 use crate::action::Screen;
-use crate::app::catalog::{FetchForm, ListKind};
-use crate::app::logs::LogSource;
 use crate::model::alerts::AmWrite;
 use crate::model::alerts::silence_form::SilenceForm;
 use crate::model::logs::LogPane;
 use crate::model::mcp::catalog::FetchId;
+use crate::model::mcp::form::Form;
 use crate::model::mcp::state::CallOrigin;
-use crate::model::mcp::{CallId, ServerId, ToolInfo};
+use crate::model::mcp::{CallId, ElicitId, ServerId, ToolInfo};
+use crate::screen::catalog::{FetchForm, ListKind};
+use crate::screen::logs::LogSource;
 
 /// How long a toast stays on screen.
 pub const TOAST_MS: i64 = 6000;
@@ -35,7 +36,7 @@ pub struct Nav {
     /// Selected row of the call history (0 = newest).
     pub call: usize,
     /// Index of the log source in view (Loki first when configured, then each MCP server;
-    /// see [`crate::app::logs::log_source`]).
+    /// see [`crate::screen::logs::log_source`]).
     pub log_source: usize,
     /// The log pane: follow, cursor, pause, wrap, filter and its matches.
     pub logs: LogPane,
@@ -92,7 +93,7 @@ pub enum Overlay {
     /// The `:` command line (`:env production`).
     Command(Input),
     /// A server's question (`elicitation/create`), over whatever was open before.
-    Elicit(Box<crate::app::elicit::ElicitOverlay>),
+    Elicit(Box<ElicitOverlay>),
     /// The paste line of an OAuth authorization: the redirected URL for server `server`.
     Authorize { server: ServerId, input: Input },
 }
@@ -128,7 +129,23 @@ pub struct SilenceFormOverlay {
 #[derive(Debug)]
 pub struct FormOverlay {
     pub pending: PendingCall,
-    pub form: crate::model::mcp::form::Form,
+    pub form: Form,
+}
+
+/// An open elicitation (`elicitation/create`): the server's question as a form.
+#[derive(Debug)]
+pub struct ElicitOverlay {
+    pub server: ServerId,
+    pub id: ElicitId,
+    /// The server's question, cleaned.
+    pub message: String,
+    pub form: Form,
+    /// Unix ms when it opened, for the audit line's duration.
+    pub opened_ms: i64,
+    /// How long the server waits for the answer.
+    pub timeout: Duration,
+    /// The overlay it covers, shown again after the answer.
+    pub under: Option<Overlay>,
 }
 
 /// A call waiting for confirmation.
