@@ -11,7 +11,6 @@ use super::nav::{AlertDetail, Overlay, SilenceFormOverlay};
 use crate::action::{Action, Screen};
 use crate::audit::{ACTION_SILENCE_CREATE, ACTION_SILENCE_EXPIRE, AuditEntry, OUTCOME_REFUSED};
 use crate::input::form::silence_key;
-use crate::input::key;
 use crate::model::alerts::silence_form::{SilenceForm, SilenceFormEvent};
 use crate::model::alerts::{AmCommand, AmUpdate, AmWrite, Labels, Matcher, SilenceState, short_id};
 use crate::model::rules::RuleInput;
@@ -179,14 +178,17 @@ impl App {
         self.nav.overlay = Some(Overlay::SilenceConfirm(Box::new(write)));
     }
 
-    /// Keys of the alert detail.
+    /// Keys of the alert detail; `action` is the key's in [`OverlayKind::AlertDetail`].
+    ///
+    /// [`OverlayKind::AlertDetail`]: crate::input::mode::OverlayKind::AlertDetail
     pub(super) fn detail_key(
         &mut self,
         mut d: Box<AlertDetail>,
         ev: &KeyEvent,
+        action: Option<Action>,
         now_ms: i64,
     ) -> bool {
-        match (ev.code, self.keymap.action(&key::from_event(ev))) {
+        match (ev.code, action) {
             (KeyCode::Esc, _) | (_, Some(Action::Back)) => return true,
             (_, Some(Action::Quit)) => {
                 self.quit = true;

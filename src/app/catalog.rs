@@ -10,7 +10,6 @@ use super::App;
 use super::nav::Overlay;
 use crate::action::Action;
 use crate::input::form::form_key;
-use crate::input::key;
 use crate::model::mcp::catalog::{FetchId, FetchRequest, entries, expand_template};
 use crate::model::mcp::form::{Form, FormEvent};
 use crate::model::mcp::{McpCommand, McpUpdate, ServerId};
@@ -118,16 +117,17 @@ impl App {
     }
 
     /// A key in the read overlay: scroll, `s` follow the resource (see `follow`), `w` save
-    /// its blobs, or Esc / `b` to close it.
+    /// its blobs, or Esc / `b` to close it; `action` is the key's in the read's mode.
     pub(super) fn fetch_view_key(
         &mut self,
         id: FetchId,
         scroll: u16,
         ev: &KeyEvent,
+        action: Option<Action>,
         now_ms: i64,
     ) -> bool {
         let page = 10u16;
-        let scroll = match (ev.code, self.keymap.action(&key::from_event(ev))) {
+        let scroll = match (ev.code, action) {
             (KeyCode::Esc | KeyCode::Char('b'), _) => return true,
             (_, Some(Action::Quit)) => {
                 self.quit = true;

@@ -1,4 +1,5 @@
-//! Key handling: help, overlays, the filter line, tool bindings, then the keymap.
+//! Key handling: the input mode (help, an overlay, a filter line, the screen) decides
+//! what a key is, through that mode's keymap; tool bindings come before it on the screens.
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
@@ -10,6 +11,7 @@ use super::nav::{Overlay, filter_tools, step};
 use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
 use crate::input::key;
+use crate::input::mode::{FilterTarget, Mode, mode};
 use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
@@ -37,26 +39,26 @@ impl App {
     /// Handles a mouse event (when the mouse is on, see [`App::mouse`]): the wheel moves like ↑/↓, a click on a
     /// tab opens its screen. Returns whether anything visible changed.
     pub fn on_mouse(&mut self, m: &MouseEvent, width: u16, now_ms: i64) -> bool {
-        let typing = self.nav.filtering
-            || self.nav.log_filtering
-            || self.fleet.as_ref().is_some_and(|q| q.filtering);
-        if !self.mouse || self.show_help || self.nav.overlay.is_some() || typing {
+        if !self.mouse || width < crate::ui::MIN_WIDTH {
             return false;
         }
-        if width < crate::ui::MIN_WIDTH {
-            return false;
-        }
-        let changed = self.clearing_toast(|app| match m.kind {
-            MouseEventKind::ScrollUp => app.act(Action::Up, now_ms),
-            MouseEventKind::ScrollDown => app.act(Action::Down, now_ms),
+        // The wheel and the tabs are actions too: they exist only in the screens' modes
+        // (not under the help or an overlay, not while a filter is typed), and the wheel
+        // only where there is something to move.
+        let mode = mode(self.show_help, &self.nav, self.fleet.as_ref());
+        let action = match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
-                match crate::ui::tabs::hit(&app.view(now_ms), &app.theme, width, m.column) {
-                    Some(s) => app.act(Action::Show(s), now_ms),
-                    None => false,
-                }
+                crate::ui::tabs::hit(&self.view(now_ms), &self.theme, width, m.column)
+                    .map(Action::show)
             }
-            _ => false,
-        });
+            _ => None,
+        };
+        let Some(action) = action.filter(|a| a.in_mode(mode)) else {
+            return false;
+        };
+        let changed = self.clearing_toast(|app| app.act(action, now_ms));
         self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);
@@ -87,33 +89,37 @@ impl App {
             self.quit = true;
             return true;
         }
-        if self.show_help {
-            match self.keymap.action(&key) {
-                Some(Action::ToggleHelp | Action::Back) => self.show_help = false,
-                Some(Action::Quit) => self.quit = true,
-                _ => return false,
+        let mode = mode(self.show_help, &self.nav, self.fleet.as_ref());
+        // An action that does not exist in the mode is not looked up at all: its key does
+        // nothing there, or is text.
+        let action = self.keymap.action_in(mode, &key);
+        match (mode, action) {
+            (Mode::Help, Some(Action::ToggleHelp | Action::Back)) => {
+                self.show_help = false;
+                true
             }
-            return true;
-        }
-        if let Some(overlay) = self.nav.overlay.take() {
-            return self.overlay_key(overlay, ev, now_ms);
-        }
-        if self.nav.filtering {
-            return self.filter_key(ev);
-        }
-        if self.nav.log_filtering {
-            return self.log_filter_key(ev);
-        }
-        if self.fleet.as_ref().is_some_and(|q| q.filtering) {
-            return self.fleet_filter_key(ev);
-        }
-        if let Some(i) = self.bindings.iter().position(|b| b.key == key) {
-            self.run_binding(i, now_ms);
-            return true;
-        }
-        match self.keymap.action(&key) {
-            Some(a) => self.act(a, now_ms),
-            None => false,
+            (Mode::Help, Some(Action::Quit)) => {
+                self.quit = true;
+                true
+            }
+            (Mode::Help, _) => false,
+            (Mode::Overlay(_), action) => match self.nav.overlay.take() {
+                Some(overlay) => self.overlay_key(overlay, ev, action, now_ms),
+                None => false,
+            },
+            (Mode::Filter(FilterTarget::Tools), _) => self.filter_key(ev),
+            (Mode::Filter(FilterTarget::Logs), _) => self.log_filter_key(ev),
+            (Mode::Filter(FilterTarget::Fleet), _) => self.fleet_filter_key(ev),
+            (Mode::Screen(_) | Mode::Drilled, action) => {
+                if let Some(i) = self.bindings.iter().position(|b| b.key == key) {
+                    self.run_binding(i, now_ms);
+                    return true;
+                }
+                match action {
+                    Some(a) => self.act(a, now_ms),
+                    None => false,
+                }
+            }
         }
     }
 
@@ -128,7 +134,7 @@ impl App {
         {
             return changed;
         }
-        if action == Action::Show(Screen::Fleet) && self.fleet.is_some() {
+        if action == Action::ShowFleet && self.fleet.is_some() {
             self.leave_drill_down();
             self.nav.screen = Screen::Fleet;
             return true;
@@ -155,12 +161,14 @@ impl App {
                 nav.filter.reset();
                 nav.tool = 0;
             }
-            Action::Show(Screen::Fleet) if self.fleet.is_none() => {
-                self.toast(crate::action::FLEET_NEEDS, true, now_ms);
-            }
-            Action::Show(s) => nav.screen = s,
+            Action::ShowFleet => self.toast(crate::action::FLEET_NEEDS, true, now_ms),
+            Action::ShowOverview => nav.screen = Screen::Overview,
+            Action::ShowTools => nav.screen = Screen::Tools,
+            Action::ShowCalls => nav.screen = Screen::Calls,
+            Action::ShowLogs => nav.screen = Screen::Logs,
+            Action::ShowAlerts => nav.screen = Screen::Alerts,
+            Action::ShowSilences => nav.screen = Screen::Silences,
             Action::Command => nav.overlay = Some(Overlay::Command(tui_input::Input::default())),
-            Action::Sort | Action::SortReverse => return false,
             Action::MarkDeploy => {
                 if self.deploy.take().is_some() {
                     self.toast("deploy mark cleared", false, now_ms);
@@ -200,12 +208,9 @@ impl App {
                 nav.server = (nav.server + d) % n;
                 nav.tool = 0;
             }
-            Action::Filter => {
-                if nav.screen != Screen::Tools {
-                    return false;
-                }
-                nav.filtering = true;
-            }
+            // The logs and the fleet have their own filters (`log_action`, `fleet_action`):
+            // this is the tools screen's, the third mode with a filter.
+            Action::Filter => nav.filtering = true,
             Action::Open => match nav.screen {
                 Screen::Tools if nav.list != ListKind::Tools => self.open_selected_entry(now_ms),
                 Screen::Tools => self.open_selected_tool(now_ms),
@@ -221,18 +226,11 @@ impl App {
                 Screen::Alerts => return self.open_alert(),
                 _ => return false,
             },
-            Action::Silence => match nav.screen {
-                Screen::Alerts | Screen::Silences => self.begin_silence(None, now_ms),
-                _ => return false,
-            },
-            Action::Expire => match nav.screen {
-                Screen::Silences => self.begin_expire(now_ms),
-                _ => return false,
-            },
+            // The alerts and the silences screens, the only modes with these two.
+            Action::Silence => self.begin_silence(None, now_ms),
+            Action::Expire => self.begin_expire(now_ms),
+            // The tools screen's, as `LogLevel`.
             Action::NextList => {
-                if nav.screen != Screen::Tools {
-                    return false;
-                }
                 nav.list = nav.list.next();
                 nav.tool = 0;
                 nav.filter.reset();
@@ -240,14 +238,11 @@ impl App {
             }
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
             Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
-            Action::LogLevel => {
-                if nav.screen != Screen::Tools {
-                    return false;
-                }
-                self.next_log_level(now_ms);
-            }
-            // Only the logs screen pauses, wraps and edits a query.
+            Action::LogLevel => self.next_log_level(now_ms),
+            // Modes of their own: the logs screen's (`log_action`) and the fleet's
+            // (`fleet_action`) handle them before this.
             Action::Pause | Action::Wrap | Action::EditQuery => return false,
+            Action::Sort | Action::SortReverse => return false,
         }
         true
     }
@@ -294,10 +289,20 @@ impl App {
         true
     }
 
-    fn overlay_key(&mut self, overlay: Overlay, ev: &KeyEvent, now_ms: i64) -> bool {
+    /// A key in an overlay; `action` is the key's in the overlay's mode (none in those that
+    /// take text).
+    fn overlay_key(
+        &mut self,
+        overlay: Overlay,
+        ev: &KeyEvent,
+        action: Option<Action>,
+        now_ms: i64,
+    ) -> bool {
         match overlay {
-            Overlay::AlertDetail(d) => return self.detail_key(d, ev, now_ms),
-            Overlay::LogDetail { seq, scroll } => return self.log_detail_key(seq, scroll, ev),
+            Overlay::AlertDetail(d) => return self.detail_key(d, ev, action, now_ms),
+            Overlay::LogDetail { seq, scroll } => {
+                return self.log_detail_key(seq, scroll, ev, action);
+            }
             Overlay::LogQuery(input) => return self.log_query_key(input, ev, now_ms),
             Overlay::Command(input) => return self.command_key(input, ev, now_ms),
             Overlay::SilenceForm(f) => return self.silence_form_key(f, ev, now_ms),
@@ -307,7 +312,9 @@ impl App {
             Overlay::Authorize { server, input } => {
                 return self.paste_key(server, input, ev, now_ms);
             }
-            Overlay::Fetch { id, scroll } => return self.fetch_view_key(id, scroll, ev, now_ms),
+            Overlay::Fetch { id, scroll } => {
+                return self.fetch_view_key(id, scroll, ev, action, now_ms);
+            }
             Overlay::Form(mut f) => match form_key(&mut f.form, &mut self.raw_editor, ev) {
                 FormEvent::Cancel => {}
                 FormEvent::Submit(arguments) => {
@@ -364,7 +371,7 @@ impl App {
             Overlay::Call { id, scroll } => {
                 let running = self.mcp.call(id).is_some_and(|c| c.is_running());
                 let page = PAGE as u16;
-                let scroll = match (ev.code, self.keymap.action(&key::from_event(ev))) {
+                let scroll = match (ev.code, action) {
                     (KeyCode::Esc, _) if running => {
                         self.cancel(id, now_ms);
                         scroll

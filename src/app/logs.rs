@@ -9,7 +9,6 @@ use tui_input::backend::crossterm::EventHandler;
 use super::App;
 use super::nav::Overlay;
 use crate::action::Action;
-use crate::input::key;
 use crate::model::logs::{LogBuffer, LokiState, LokiUpdate};
 use crate::model::mcp::state::McpState;
 use crate::screen::logs::{LogSource, LogSummary, log_source};
@@ -220,9 +219,16 @@ impl App {
         true
     }
 
-    /// A key in a log line's detail: scroll, or close.
-    pub(super) fn log_detail_key(&mut self, seq: u64, scroll: u16, ev: &KeyEvent) -> bool {
-        let scroll = match (ev.code, self.keymap.action(&key::from_event(ev))) {
+    /// A key in a log line's detail: scroll, or close; `action` is the key's in the
+    /// detail's mode.
+    pub(super) fn log_detail_key(
+        &mut self,
+        seq: u64,
+        scroll: u16,
+        ev: &KeyEvent,
+        action: Option<Action>,
+    ) -> bool {
+        let scroll = match (ev.code, action) {
             (KeyCode::Esc | KeyCode::Enter, _) => return true,
             (_, Some(Action::Quit)) => {
                 self.quit = true;

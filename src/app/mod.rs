@@ -307,6 +307,7 @@ impl App {
             dashboard: self.shown_dashboard(),
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,
+            mode: crate::input::mode::screen_mode(&self.nav, self.fleet.as_ref()),
             now_ms,
             window: self.cfg.window.range,
             history: self.cfg.window.history,

@@ -1,11 +1,17 @@
-//! Actions and the keymap that binds keys to them. The help overlay is generated from the
-//! same keymap, so it cannot drift from what the keys do.
+//! Actions and the keymap that binds keys to them. Every action is declared once, in
+//! [`table`]; the keymap of each input [`Mode`] is the part of the keymap whose actions
+//! exist in that mode, and the help and the footer are generated from it, so they cannot
+//! drift from what the keys do.
 
 mod key;
+pub mod mode;
+mod table;
 
 #[cfg(any(test, feature = "testing"))]
 pub use key::testing;
 pub use key::{Key, KeyCode, KeyPress, Mods};
+pub use mode::{FilterTarget, Hints, Mode, OverlayKind};
+pub use table::Action;
 
 /// What the fleet key says when there is no fleet.
 /// Short, so that the footer's counters beside it stay whole on an 80-column terminal.
@@ -71,198 +77,6 @@ impl Screen {
     }
 }
 
-/// Something the operator asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    ToggleHelp,
-    /// Close the topmost overlay, clear a filter, or cancel the call in view.
-    Back,
-    Show(Screen),
-    NextScreen,
-    PrevScreen,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    NextServer,
-    PrevServer,
-    /// Start typing a filter for the list in view.
-    Filter,
-    /// Open the selected item: a tool's call form, a call's result.
-    Open,
-    /// List the selected server's tools again (tools/list).
-    Refresh,
-    /// Drop the selected server's connection and connect again now.
-    Reconnect,
-    /// Silence the selected alert (or, on the silences screen, write a new silence).
-    Silence,
-    /// Expire the selected silence.
-    Expire,
-    /// Pause the log pane (lines keep arriving, unseen) or resume.
-    Pause,
-    /// Wrap long log lines or cut them.
-    Wrap,
-    /// Edit the LogQL query of the Loki source.
-    EditQuery,
-    /// Open the `:` command line (`:env NAME`, `:fleet`, ...).
-    Command,
-    /// Fleet: sort by the next column.
-    Sort,
-    /// Fleet: reverse the order.
-    SortReverse,
-    /// Write an incident report draft (Markdown and JSON) of what is on screen.
-    Snapshot,
-    /// Mark a deploy now: a line on the timeline, the tiles' values before it beside the
-    /// current ones; again to clear it.
-    MarkDeploy,
-    /// Tools screen: show the next list of the server (tools, resources, prompts).
-    NextList,
-    /// Tools screen: ask the selected server for the next log level (`logging/setLevel`:
-    /// debug, info, warning, error, round).
-    LogLevel,
-}
-
-impl Action {
-    /// What the action does, as the help shows it (short: help flows into two columns).
-    pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::ToggleHelp => "show/hide this help",
-            Action::Back => "back; cancel a call",
-            Action::Show(Screen::Overview) => "overview",
-            Action::Show(Screen::Tools) => "MCP servers and tools",
-            Action::Show(Screen::Calls) => "history of tools/call",
-            Action::Show(Screen::Logs) => "logs (Loki or MCP servers)",
-            Action::Show(Screen::Alerts) => "alerts by priority",
-            Action::Show(Screen::Silences) => "Alertmanager silences",
-            Action::Show(Screen::Fleet) => "fleet: every target",
-            Action::NextScreen => "next screen",
-            Action::PrevScreen => "previous screen",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "first row",
-            Action::Bottom => "last row; follow logs",
-            Action::NextServer => "next server / log source",
-            Action::PrevServer => "prev server / log source",
-            Action::Filter => "filter (logs: ~ for regex)",
-            Action::Open => "open the selected item",
-            Action::Refresh => "tools/list again",
-            Action::Reconnect => "reconnect the server",
-            Action::Silence => "silence the selected alert",
-            Action::Expire => "expire the selected silence",
-            Action::Pause => "pause/resume the logs",
-            Action::Wrap => "wrap long log lines",
-            Action::EditQuery => "edit the LogQL query",
-            Action::Command => "command (:env NAME, :fleet)",
-            Action::Sort => "fleet: sort by next column",
-            Action::SortReverse => "fleet: reverse the order",
-            Action::Snapshot => "incident report draft",
-            Action::MarkDeploy => "mark a deploy, or clear it",
-            Action::NextList => "tools / resources / prompts",
-            Action::LogLevel => "server log level (setLevel)",
-        }
-    }
-
-    /// A one-word name for footer hints.
-    pub fn short(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::ToggleHelp => "help",
-            Action::Back => "back",
-            Action::Show(s) => s.title(),
-            Action::NextScreen | Action::PrevScreen => "screen",
-            Action::Up | Action::Down => "move",
-            Action::PageUp | Action::PageDown => "page",
-            Action::Top | Action::Bottom => "ends",
-            Action::NextServer | Action::PrevServer => "server",
-            Action::Filter => "filter",
-            Action::Open => "open",
-            Action::Refresh => "refresh",
-            Action::Reconnect => "reconnect",
-            Action::Silence => "silence",
-            Action::Expire => "expire",
-            Action::Pause => "pause",
-            Action::Wrap => "wrap",
-            Action::EditQuery => "query",
-            Action::Command => "command",
-            Action::Sort | Action::SortReverse => "sort",
-            Action::Snapshot => "snapshot",
-            Action::MarkDeploy => "deploy",
-            Action::NextList => "list",
-            Action::LogLevel => "log level",
-        }
-    }
-}
-
-impl Action {
-    /// Every action with its name in `[keys]` of the config.
-    pub const NAMED: [(&'static str, Action); 36] = [
-        ("help", Action::ToggleHelp),
-        ("back", Action::Back),
-        ("quit", Action::Quit),
-        ("overview", Action::Show(Screen::Overview)),
-        ("tools", Action::Show(Screen::Tools)),
-        ("calls", Action::Show(Screen::Calls)),
-        ("logs", Action::Show(Screen::Logs)),
-        ("alerts", Action::Show(Screen::Alerts)),
-        ("silences", Action::Show(Screen::Silences)),
-        ("fleet", Action::Show(Screen::Fleet)),
-        ("next_screen", Action::NextScreen),
-        ("prev_screen", Action::PrevScreen),
-        ("up", Action::Up),
-        ("down", Action::Down),
-        ("page_up", Action::PageUp),
-        ("page_down", Action::PageDown),
-        ("top", Action::Top),
-        ("bottom", Action::Bottom),
-        ("next_server", Action::NextServer),
-        ("prev_server", Action::PrevServer),
-        ("filter", Action::Filter),
-        ("open", Action::Open),
-        ("refresh", Action::Refresh),
-        ("reconnect", Action::Reconnect),
-        ("silence", Action::Silence),
-        ("expire", Action::Expire),
-        ("pause", Action::Pause),
-        ("wrap", Action::Wrap),
-        ("edit_query", Action::EditQuery),
-        ("command", Action::Command),
-        ("sort", Action::Sort),
-        ("sort_reverse", Action::SortReverse),
-        ("snapshot", Action::Snapshot),
-        ("mark_deploy", Action::MarkDeploy),
-        ("next_list", Action::NextList),
-        ("log_level", Action::LogLevel),
-    ];
-
-    /// The action named `name` in `[keys]`.
-    ///
-    /// Errors: an unknown name, with the known ones.
-    pub fn from_name(name: &str) -> Result<Action, String> {
-        Action::NAMED
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, a)| *a)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Action::NAMED.iter().map(|(n, _)| *n).collect();
-                format!("`{name}` is not an action (known: {})", names.join(", "))
-            })
-    }
-
-    /// This action's name in `[keys]`.
-    pub fn name(self) -> &'static str {
-        Action::NAMED
-            .iter()
-            .find(|(_, a)| *a == self)
-            .map_or("?", |(n, _)| *n)
-    }
-}
-
 /// Key bindings, in the order help lists them.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -270,53 +84,10 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
+    /// The keys of [`table`], in its order.
     fn default() -> Self {
-        use KeyCode::*;
-        let c = |ch| Key::plain(Char(ch));
         Keymap {
-            bindings: vec![
-                (c('?'), Action::ToggleHelp),
-                (Key::plain(Esc), Action::Back),
-                (c('q'), Action::Quit),
-                (Key::ctrl('c'), Action::Quit),
-                (c('1'), Action::Show(Screen::Overview)),
-                (c('2'), Action::Show(Screen::Tools)),
-                (c('3'), Action::Show(Screen::Calls)),
-                (c('4'), Action::Show(Screen::Logs)),
-                (c('5'), Action::Show(Screen::Alerts)),
-                (c('6'), Action::Show(Screen::Silences)),
-                (c('0'), Action::Show(Screen::Fleet)),
-                (Key::plain(Tab), Action::NextScreen),
-                (Key::plain(BackTab), Action::PrevScreen),
-                (Key::plain(KeyCode::Up), Action::Up),
-                (c('k'), Action::Up),
-                (Key::plain(KeyCode::Down), Action::Down),
-                (c('j'), Action::Down),
-                (Key::plain(KeyCode::PageUp), Action::PageUp),
-                (Key::plain(KeyCode::PageDown), Action::PageDown),
-                (Key::plain(Home), Action::Top),
-                (c('g'), Action::Top),
-                (Key::plain(End), Action::Bottom),
-                (c('G'), Action::Bottom),
-                (c(']'), Action::NextServer),
-                (c('['), Action::PrevServer),
-                (c('/'), Action::Filter),
-                (Key::plain(Enter), Action::Open),
-                (c('r'), Action::Refresh),
-                (c('R'), Action::Reconnect),
-                (c('s'), Action::Silence),
-                (c('x'), Action::Expire),
-                (c(' '), Action::Pause),
-                (c('w'), Action::Wrap),
-                (c('e'), Action::EditQuery),
-                (c(':'), Action::Command),
-                (c('o'), Action::Sort),
-                (c('O'), Action::SortReverse),
-                (c('I'), Action::Snapshot),
-                (c('D'), Action::MarkDeploy),
-                (c('v'), Action::NextList),
-                (c('L'), Action::LogLevel),
-            ],
+            bindings: table::default_bindings(),
         }
     }
 }
@@ -325,7 +96,8 @@ impl Keymap {
     /// The default keymap with `[keys]` applied: each listed action gets exactly the keys
     /// given (an empty list unbinds it), in place of its defaults.
     ///
-    /// Errors: a key left bound to two actions, naming both. `Ctrl-C` always quits and
+    /// Errors: a key left bound to two actions that exist in one same mode, naming both (a
+    /// key may do one thing on the fleet and another on the silences screen). `Ctrl-C` always quits and
     /// cannot be given to another action; `Ctrl-Z` always suspends and cannot be given to
     /// any.
     pub fn with(overrides: &[(Action, Vec<Key>)]) -> Result<Keymap, String> {
@@ -352,7 +124,8 @@ impl Keymap {
                     a.name()
                 ));
             }
-            if let Some((_, b)) = map.bindings[..i].iter().find(|(k2, b)| k2 == k && b != a) {
+            let clash = |(k2, b): &&(Key, Action)| k2 == k && b != a && shares_a_mode(*a, *b);
+            if let Some((_, b)) = map.bindings[..i].iter().find(clash) {
                 return Err(format!(
                     "`{}` is bound to both {} and {}: give one of them another key",
                     k.label(),
@@ -364,7 +137,28 @@ impl Keymap {
         Ok(map)
     }
 
-    /// The action bound to a key, if any.
+    /// The keymap of `mode`: the bindings of the actions that exist in it, in order.
+    pub fn of_mode(&self, mode: Mode) -> Keymap {
+        Keymap {
+            bindings: self
+                .bindings
+                .iter()
+                .filter(|(_, a)| a.in_mode(mode))
+                .copied()
+                .collect(),
+        }
+    }
+
+    /// The action `key` does in `mode`, if any: the key of an action that does not exist
+    /// there does nothing.
+    pub fn action_in(&self, mode: Mode, key: &Key) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|(k, a)| k == key && a.in_mode(mode))
+            .map(|(_, a)| *a)
+    }
+
+    /// The action bound to a key in any mode, if any (the first in help order).
     pub fn action(&self, key: &Key) -> Option<Action> {
         self.bindings
             .iter()
@@ -387,7 +181,8 @@ impl Keymap {
             .collect()
     }
 
-    /// Whether `key` is bound to any action (tool bindings must not shadow one).
+    /// Whether `key` is bound to any action in any mode (tool bindings must not shadow
+    /// one).
     pub fn binds(&self, key: &Key) -> bool {
         self.bindings.iter().any(|(k, _)| k == key)
     }
@@ -399,6 +194,11 @@ impl Keymap {
             .find(|(_, a)| *a == action)
             .map(|(k, _)| *k)
     }
+}
+
+/// Whether some mode has both actions (then they cannot share a key).
+fn shares_a_mode(a: Action, b: Action) -> bool {
+    Mode::ALL.iter().any(|m| a.in_mode(*m) && b.in_mode(*m))
 }
 
 #[cfg(test)]

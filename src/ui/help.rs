@@ -1,5 +1,6 @@
-//! The help overlay, generated from the keymap and the tool bindings; it flows into two
-//! columns when one does not fit the height.
+//! The help overlay, generated from the keymap of the mode it was opened over (the
+//! screen's: what its keys do there) and the tool bindings; it flows into two columns
+//! when one does not fit the height.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -13,6 +14,7 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
     let mut rows: Vec<(String, String)> = view
         .keymap
+        .of_mode(view.mode)
         .help_rows()
         .into_iter()
         .map(|(k, d)| (k, d.to_string()))

@@ -1,5 +1,6 @@
-//! The footer: key hints for the screen in view (from the keymap), or a toast, or a
-//! stalled audit log, and what the model holds. The counters on the right are never overdrawn: a toast longer than
+//! The footer: key hints of the input mode beneath the overlays (from its keymap), or a
+//! toast, or a stalled audit log, and what the model holds. The counters on the right are
+//! never overdrawn: a toast longer than
 //! the room left of them ends with `…`.
 
 use ratatui::buffer::Buffer;
@@ -10,7 +11,7 @@ use ratatui::widgets::Widget;
 
 use super::Scene;
 use super::fit::{fit_spans, width};
-use crate::action::{Action, Screen};
+use crate::action::{Action, Hints};
 
 pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
@@ -66,64 +67,26 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     Line::styled(right, t.muted()).render(right_area, buf);
 }
 
-/// Key hints that fit in `room` cells, most important first.
+/// Key hints of the mode beneath the overlays that fit in `room` cells, most important
+/// first: the mode's hint list ([`crate::action::Mode::hints`]) with the keys its keymap
+/// binds them to (an unbound action is left out), or the mode's fixed line.
 fn hints(view: &Scene, room: usize) -> Vec<Span<'static>> {
     let t = view.theme;
-    let mut actions = vec![Action::ToggleHelp, Action::Quit, Action::NextScreen];
-    match view.nav.screen {
-        Screen::Tools if view.nav.filtering => {
-            return vec![Span::styled(
-                " filter: type to narrow the list · Enter keep · Esc clear",
-                t.muted(),
-            )];
-        }
-        Screen::Tools => actions.extend([
-            Action::Open,
-            Action::NextList,
-            Action::Filter,
-            Action::NextServer,
-            Action::Refresh,
-            Action::Reconnect,
-        ]),
-        Screen::Calls => actions.extend([Action::Open, Action::Down]),
-        Screen::Logs if view.nav.log_filtering => {
-            return vec![Span::styled(
-                " filter: type a substring (~ for a regex), applied as you type · Enter keep · \
-                 Esc clear",
-                t.muted(),
-            )];
-        }
-        Screen::Logs => {
-            actions.extend([Action::Filter, Action::Pause, Action::Open, Action::Wrap]);
-            if view.loki.is_some() {
-                actions.push(Action::EditQuery);
-            }
-            actions.extend([Action::NextServer, Action::Bottom]);
-        }
-        Screen::Alerts => actions.extend([Action::Open, Action::Silence, Action::Down]),
-        Screen::Silences => actions.extend([Action::Silence, Action::Expire, Action::Down]),
-        Screen::Fleet if view.fleet.is_some_and(|q| q.filtering) => {
-            return vec![Span::styled(
-                " filter: type part of an instance, job or error · Enter keep · Esc clear",
-                t.muted(),
-            )];
-        }
-        Screen::Fleet => actions.extend([
-            Action::Open,
-            Action::Filter,
-            Action::Sort,
-            Action::SortReverse,
-            Action::Command,
-        ]),
-        Screen::Overview if view.fleet.is_some_and(|q| q.drilled.is_some()) => {
-            actions.extend([Action::Back, Action::Command]);
-        }
-        Screen::Overview => {}
-    }
+    let actions = match view.mode.hints() {
+        Hints::Text(text) => return vec![Span::styled(text, t.muted())],
+        Hints::Keys(actions) => actions,
+        // The forms' labels are drawn in their boxes, never beneath.
+        Hints::Labels(_) => return Vec::new(),
+    };
+    let keymap = view.keymap.of_mode(view.mode);
     let mut spans = Vec::new();
     let mut used = 0;
-    for action in actions {
-        if let Some(k) = view.keymap.key_for(action) {
+    for &action in actions {
+        // The LogQL query exists only with a Loki source.
+        if action == Action::EditQuery && view.loki.is_none() {
+            continue;
+        }
+        if let Some(k) = keymap.key_for(action) {
             let w = width(&k.label()) + width(action.short()) + 5;
             if used + w > room {
                 break;

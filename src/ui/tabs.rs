@@ -47,7 +47,7 @@ fn parts(view: &Scene) -> (Vec<Tab>, Vec<Span<'static>>) {
     for &s in Screen::all(view.fleet.is_some()) {
         let key = view
             .keymap
-            .key_for(Action::Show(s))
+            .key_for(Action::show(s))
             .map(|k| k.label())
             .unwrap_or_default();
         let firing: usize = view.alerts.counts().iter().sum();

@@ -13,7 +13,8 @@ use ratatui_textarea::TextArea;
 
 use super::fit::{fit, width};
 use super::theme::Theme;
-use crate::model::mcp::form::{self, Field, FieldInput, Form, FormMode};
+use crate::action::{Hints, Mode, OverlayKind};
+use crate::model::mcp::form::{Field, FieldInput, Form, FormMode};
 
 /// What the modal says about the call besides the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,31 +373,33 @@ fn footer(form: &Form, elicit: bool, theme: &Theme, max_width: usize) -> Line<'s
     );
     let on_choice = matches!(focused, Some(FieldInput::Choice { .. }));
     // (key, what, priority: lower stays longer)
-    let mut keys: Vec<(&str, &str, u8)> = match form.mode() {
-        FormMode::Fields => form::help()
-            .iter()
-            .filter_map(|&(k, what)| {
-                let prio = match k {
-                    "Esc" => 1,
-                    "Ctrl-S" => 2,
-                    "Space" if on_toggle => 3,
-                    "←/→" if on_choice => 3,
-                    "Tab/↓" => 4,
-                    "Ctrl-R" => 5,
-                    "Enter" => 6,
-                    "S-Tab/↑" => 7,
-                    _ => return None,
-                };
-                Some((k, what, prio))
-            })
-            .collect(),
-        FormMode::Raw => vec![
-            ("Enter", "new line", 4),
-            ("Ctrl-S", "call", 2),
-            ("Ctrl-R", "form", 3),
-            ("Esc", "cancel", 1),
-        ],
+    let mode = match form.mode() {
+        FormMode::Fields => OverlayKind::Form,
+        FormMode::Raw => OverlayKind::RawJson,
     };
+    let labels = match Mode::Overlay(mode).hints() {
+        Hints::Labels(labels) => labels,
+        Hints::Keys(_) | Hints::Text(_) => &[],
+    };
+    let mut keys: Vec<(&str, &str, u8)> = labels
+        .iter()
+        .filter_map(|&(k, what)| {
+            let prio = match (form.mode(), k) {
+                (_, "Esc") => 1,
+                (_, "Ctrl-S") => 2,
+                (FormMode::Fields, "Space") if on_toggle => 3,
+                (FormMode::Fields, "←/→") if on_choice => 3,
+                (FormMode::Fields, "Tab/↓") => 4,
+                (FormMode::Fields, "Ctrl-R") => 5,
+                (FormMode::Fields, "Enter") => 6,
+                (FormMode::Fields, "S-Tab/↑") => 7,
+                (FormMode::Raw, "Ctrl-R") => 3,
+                (FormMode::Raw, "Enter") => 4,
+                _ => return None,
+            };
+            Some((k, what, prio))
+        })
+        .collect();
     if elicit {
         for key in keys.iter_mut() {
             if key.1 == "call" {

@@ -9,6 +9,7 @@ mod app_alerts;
 mod app_calls;
 mod app_elicit;
 mod app_files;
+mod app_modes;
 mod app_mouse;
 mod demo_scrape;
 mod fuzz_regressions;

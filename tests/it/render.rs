@@ -2,6 +2,7 @@
 
 use crate::support;
 
+use mcptop::action::{Mode, Screen};
 use support::drive::render;
 
 use support::fixture;
@@ -36,7 +37,9 @@ fn help_overlay_lists_the_keymap() {
     app.show_help = true;
     let screen = render(&app, now, 80, 24);
     assert!(screen.contains("Help: keys"), "{screen}");
-    for (keys, what) in app.keymap.help_rows() {
+    // The keys of the mode it was opened over: the overview's.
+    let overview = app.keymap.of_mode(Mode::Screen(Screen::Overview));
+    for (keys, what) in overview.help_rows() {
         assert!(screen.contains(&keys), "{keys} missing:\n{screen}");
         assert!(screen.contains(what), "{what} missing:\n{screen}");
     }

@@ -24,7 +24,8 @@ pub(super) type RawKeyTable = BTreeMap<Spanned<String>, Spanned<RawKeys>>;
 /// Converts `[keys]` into overrides of the default keymap, in file order.
 ///
 /// Errors (file, line, `keys.<action>`): an unknown action, a key that names no key, a
-/// key left bound to two actions, or Ctrl-C given to another action than quit.
+/// key left bound to two actions of one mode (the action table says which modes each
+/// action lives in), or Ctrl-C given to another action than quit.
 pub(super) fn convert(
     src: &Source,
     raw: RawKeyTable,

@@ -1,7 +1,7 @@
 //! `[keys]`: rebinding actions, and errors that name the file, line and key.
 
 use super::mcp_tests::{error_at, parse};
-use crate::action::{Action, Key, KeyCode, Keymap, Screen};
+use crate::action::{Action, Key, KeyCode, Keymap};
 
 fn press(map: &Keymap, c: char) -> Option<Action> {
     map.action(&Key::plain(KeyCode::Char(c)))
@@ -16,7 +16,7 @@ fn listed_actions_get_exactly_their_keys() {
     assert_eq!(press(&map, 'q'), Some(Action::Quit));
     assert_eq!(map.action(&Key::plain(KeyCode::F(10))), Some(Action::Quit));
     assert_eq!(press(&map, '0'), None, "unbound with []");
-    assert!(map.key_for(Action::Show(Screen::Fleet)).is_none());
+    assert!(map.key_for(Action::ShowFleet).is_none());
     // Help lists what is bound now.
     let rows = map.help_rows();
     assert!(
@@ -28,7 +28,7 @@ fn listed_actions_get_exactly_their_keys() {
 
 #[test]
 fn every_action_has_a_name_that_reads_back() {
-    for (name, action) in Action::NAMED {
+    for &(name, action) in Action::NAMED {
         assert_eq!(Action::from_name(name), Ok(action));
         assert_eq!(action.name(), name);
     }
@@ -64,4 +64,20 @@ fn bad_bindings_name_the_line_and_key() {
     let map = Keymap::with(&cfg.keys).expect("keymap");
     assert_eq!(press(&map, 'x'), Some(Action::Silence));
     assert_eq!(press(&map, 'X'), Some(Action::Expire));
+}
+
+#[test]
+fn the_sample_names_every_action() {
+    let sample = include_str!("sample.toml");
+    let comment: String = sample
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for &(name, _) in Action::NAMED {
+        assert!(
+            comment.split([' ', '.']).any(|w| w == name),
+            "sample.toml does not list `{name}`"
+        );
+    }
 }

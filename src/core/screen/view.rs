@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::action::Keymap;
+use crate::action::{Keymap, Mode};
 use crate::config::Thresholds;
 use crate::model::alerts::AlertsState;
 use crate::model::dashboard::Dashboard;
@@ -24,6 +24,9 @@ pub struct View<'a> {
     pub dashboard: &'a Dashboard,
     pub thresholds: &'a Thresholds,
     pub keymap: &'a Keymap,
+    /// The input mode beneath the help and the overlays (a screen, the drilled overview,
+    /// a filter line): the footer hints and the help list its keys.
+    pub mode: Mode,
     /// Wall clock of this frame, Unix ms (ages are measured against it).
     pub now_ms: i64,
     /// Rate window and timeline history.

@@ -84,28 +84,6 @@ pub struct Form {
     hidden: Map<String, Value>,
 }
 
-const HELP: &[(&str, &str)] = &[
-    ("Tab/↓", "next"),
-    ("S-Tab/↑", "previous"),
-    ("Enter", "next / call"),
-    ("Space", "toggle"),
-    ("←/→", "choose"),
-    ("Ctrl-S", "call"),
-    ("Ctrl-R", "raw JSON"),
-    ("Esc", "cancel"),
-];
-
-/// The form's keys as (key label, what it does), for the footer and the help overlay.
-///
-/// Tab/↓ and S-Tab/↑ move between fields and the `[ Call ]` row; Enter moves to the next
-/// field and calls on `[ Call ]`; Space flips a boolean (Delete unsets an optional one) or steps an enum; ←/→ step an
-/// enum (in a text field they move the cursor); Ctrl-S calls from anywhere; Ctrl-R
-/// switches between the fields and raw JSON (where Enter is a new line); Esc cancels.
-/// Text fields take tui-input's editing keys (Backspace, Ctrl-W, Ctrl-U, Home/End, …).
-pub fn help() -> &'static [(&'static str, &'static str)] {
-    HELP
-}
-
 impl Form {
     /// One field per top-level property of `tool.input_schema`, prefilled with defaults;
     /// required fields first (in `required` order), then the rest by name. A schema
@@ -212,7 +190,8 @@ impl Form {
         }
     }
 
-    /// Handles one key press; see [`help`]. In raw JSON mode only Esc, Ctrl-S and Ctrl-R
+    /// Handles one key press; the keys are listed for the operator in
+    /// `crate::action::mode` (the form's hints). In raw JSON mode only Esc, Ctrl-S and Ctrl-R
     /// are the form's: any other key is `Ignored` here, being the text editor's, whose
     /// edits come back through [`Form::edit_raw`].
     pub fn on_key(&mut self, press: KeyPress) -> FormEvent {

@@ -535,11 +535,3 @@ fn secret_fields_are_flagged() {
     let secret: Vec<bool> = f.fields().iter().map(Field::is_secret).collect();
     assert_eq!(secret, [true, false, true], "{:?}", names(&f));
 }
-
-#[test]
-fn help_names_every_key() {
-    let keys: Vec<&str> = help().iter().map(|(k, _)| *k).collect();
-    for k in ["Tab/↓", "Enter", "Space", "←/→", "Ctrl-S", "Ctrl-R", "Esc"] {
-        assert!(keys.contains(&k), "{k}");
-    }
-}
