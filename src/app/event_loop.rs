@@ -1,0 +1,229 @@
+//! The loops that own the app: `run` (the dashboard: sources, keys, signals, frames) and
+//! `gather` (`mcptop snapshot`: the sources alone for a while).
+
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, eyre};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::*;
+
+/// `mcptop snapshot`: runs the sources (no TUI, no MCP clients) for `collect`, applying
+/// every update as the dashboard does ([`App::apply`]: the tiles, the fleet's rows and the
+/// local rules at each scrape), so that the numbers cover `collect` of data, the rules had
+/// that long to fire, and Alertmanager and Loki have answered; returns the app as it
+/// stands. `progress` hears how far it is about once a second, and once at the end.
+///
+/// Errors: as [`App::new`] and [`spawn::spawn_sources`]; no target (a snapshot is of metrics); a
+/// `collect` too long for the clock.
+pub async fn gather(
+    cfg: Config,
+    collect: Duration,
+    mut progress: impl FnMut(snapshot::Collecting),
+) -> Result<App> {
+    let mut app = App::new(cfg)?;
+    if app.no_target {
+        return Err(eyre!(
+            "no target: pass --target URL (scrape mode) or --prometheus URL (query mode), or \
+             set target.url or [prometheus] in the config"
+        ));
+    }
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = spawn::spawn_sources(&mut app, &tx)?;
+    drop(tx);
+    let start = Instant::now();
+    let deadline = start.checked_add(collect).ok_or_else(|| {
+        eyre!(
+            "--collect {} is too long",
+            humantime::format_duration(collect)
+        )
+    })?;
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let report = |done: bool| snapshot::Collecting {
+        elapsed: start.elapsed().min(collect),
+        total: collect,
+        done,
+    };
+    loop {
+        tokio::select! {
+            Some(u) = rx.recv() => app.apply(u),
+            _ = ticker.tick() => progress(report(false)),
+            () = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    tasks.abort_all();
+    progress(report(true));
+    app.refresh_logs(now_ms());
+    Ok(app)
+}
+
+/// Starts the sources, takes the terminal and runs until the operator quits or a
+/// SIGTERM/SIGHUP/SIGINT/SIGQUIT arrives (returned, for the exit status). The terminal is
+/// restored on every exit path; a watchdog restores it and exits if the loop is too busy to
+/// answer a signal ([`crate::tui::Watchdog`]).
+///
+/// Errors: a [`crate::exit::Usage`] error for what the user can fix before the dashboard is
+/// up (no target, a bad pattern, URL or TLS file, no terminal); else a failure while
+/// running.
+pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
+    let mut app = App::new(cfg).map_err(crate::exit::usage)?;
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut tasks = spawn::spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?;
+    app.files = Some(
+        sources::files::spawn(tx.clone()).map_err(|e| eyre!("cannot start the files task: {e}"))?,
+    );
+    let mut mcp_tasks = tokio::task::JoinSet::new();
+    for (i, server) in app.cfg.mcp.servers.iter().enumerate() {
+        let handle = sources::mcp::spawn(
+            i,
+            server.clone(),
+            app.cfg.mcp.settings.clone(),
+            tx.clone(),
+            &mut mcp_tasks,
+        );
+        app.links.push(Box::new(move |cmd| handle.send(cmd)));
+    }
+    drop(tx);
+    // Before the terminal is taken: a signal from here on restores it within the grace.
+    #[cfg(unix)]
+    let watchdog = crate::tui::Watchdog::start()?;
+    let mut terminal = crate::tui::init(app.mouse)?;
+    let result = event_loop(&mut app, &mut terminal, &mut rx, &mut tasks, &mut mcp_tasks).await;
+    crate::tui::restore();
+    #[cfg(unix)]
+    watchdog.restored();
+    app.audit_abandoned(now_ms());
+    tasks.abort_all();
+    // Dropping the links ends the MCP sources, which close their sessions and stop their
+    // stdio servers; they get a moment for it before they are aborted (shorter after a
+    // signal, which should end the program within a second).
+    app.links.clear();
+    let close = match result {
+        Ok(Some(_)) => Duration::from_millis(500),
+        _ => Duration::from_secs(1),
+    };
+    // Audit lines still waiting (the abandoned calls' among them) get up to AUDIT_EXIT_WAIT
+    // (after a signal the same short close), both waits at once; then they are given up.
+    let audit_wait = match result {
+        Ok(Some(_)) => close,
+        _ => AUDIT_EXIT_WAIT,
+    };
+    let mcp_closed = tokio::time::timeout(close, async {
+        while mcp_tasks.join_next().await.is_some() {}
+    });
+    let _ = tokio::join!(mcp_closed, app.drain_audit(&mut rx, audit_wait));
+    mcp_tasks.abort_all();
+    result
+}
+
+async fn event_loop(
+    app: &mut App,
+    terminal: &mut DefaultTerminal,
+    rx: &mut mpsc::Receiver<Update>,
+    tasks: &mut tokio::task::JoinSet<()>,
+    mcp_tasks: &mut tokio::task::JoinSet<()>,
+) -> Result<Option<crate::tui::Caught>> {
+    use crate::tui::{Signal, Suspend};
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut signals = crate::tui::Signals::with_job_control()?;
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    let mut drawn_clock: Clock = (None, 0, false, None);
+    // Stopped by Ctrl-Z or SIGTSTP and continued, but the SIGCONT not handled yet: the
+    // terminal is the shell's, nothing is drawn.
+    let mut suspended = false;
+    loop {
+        if dirty && !suspended && last_draw.elapsed() >= FRAME {
+            let now = now_ms();
+            app.refresh_logs(now);
+            if let Ok(size) = terminal.size() {
+                app.nav.log_rows = ui::logs::rows(size.into());
+            }
+            terminal.draw(|f| ui::draw_with(f, &app.view(now), &app.theme, app.widgets()))?;
+            debug_faults_once_drawn();
+            drawn_clock = app.clock(now);
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let frame_due = last_draw + FRAME;
+        tokio::select! {
+            ev = events.next() => match ev {
+                // Raw mode turns Ctrl-Z into a key; the SIGCONT of `fg` takes the terminal
+                // again below.
+                Some(Ok(Event::Key(k))) if crate::tui::is_suspend_key(&k) => {
+                    suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Key)?;
+                }
+                Some(Ok(Event::Key(k))) => dirty |= app.on_key(&k),
+                Some(Ok(Event::Resize(_, _))) => dirty = true,
+                Some(Ok(Event::Mouse(m))) => {
+                    let width = terminal.size().map_or(80, |s| s.width);
+                    dirty |= app.on_mouse(&m, width, now_ms());
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(eyre!("terminal input failed: {e}")),
+                None => app.quit = true,
+            },
+            Some(u) = rx.recv() => {
+                dirty |= app.apply_shown(u);
+                while let Ok(more) = rx.try_recv() {
+                    dirty |= app.apply_shown(more);
+                }
+            }
+            _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
+            _ = tokio::time::sleep_until(frame_due), if dirty && !suspended => {}
+            Some(ended) = tasks.join_next() => return Err(source_ended(ended)),
+            Some(ended) = mcp_tasks.join_next() => return Err(source_ended(ended)),
+            signal = signals.recv() => match signal {
+                Signal::End(caught) => {
+                    tracing::info!(signal = caught.name(), "quitting on signal");
+                    return Ok(Some(caught));
+                }
+                Signal::Stop => {
+                    suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Signal)?;
+                }
+                Signal::Continue => {
+                    tracing::info!("continued: taking the terminal again");
+                    crate::tui::resume(terminal, app.mouse)?;
+                    suspended = false;
+                    dirty = true;
+                }
+            },
+        }
+        if app.quit {
+            return Ok(None);
+        }
+    }
+}
+
+/// Debug builds only, for the end-to-end tests, once the first frame is drawn:
+/// `MCPTOP_DEBUG_PANIC=1` panics (a panic restores the terminal), and `MCPTOP_DEBUG_STALL=1`
+/// blocks the event loop for 10 s, as a huge update would (a signal still ends the program).
+fn debug_faults_once_drawn() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    if std::env::var_os("MCPTOP_DEBUG_PANIC").is_some() {
+        panic!("MCPTOP_DEBUG_PANIC is set: panicking after the first frame");
+    }
+    static STALLED: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("MCPTOP_DEBUG_STALL").is_some() {
+        STALLED.call_once(|| std::thread::sleep(Duration::from_secs(10)));
+    }
+}
+
+/// Sources loop until the app drops its side: one ending while the app runs is a bug.
+fn source_ended(ended: Result<(), tokio::task::JoinError>) -> color_eyre::Report {
+    let why = match ended {
+        Err(e) if e.is_panic() => "panicked".to_string(),
+        Err(e) => e.to_string(),
+        Ok(()) => "stopped".to_string(),
+    };
+    eyre!("a source task {why}; see the log")
+}
