@@ -4,6 +4,7 @@
 # feature another member turns on cannot hide a dependency.
 #   mcptop-core     no terminal, async runtime, HTTP or MCP crate
 #   mcptop-sources  no terminal crate, not the app, not the demo server
+#   mcptop-demo     nothing of mcptop, no terminal crate
 # Usage: scripts/check-layers.sh   (exit 1 and the offending lines when a rule is broken)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,8 @@ forbid() {
 }
 forbid mcptop-core 'ratatui|ratatui-core|ratatui-widgets|ratatui-textarea|crossterm|tokio|reqwest|hyper|rmcp|axum|mcptop-sources|mcptop-demo|mcptop'
 forbid mcptop-sources 'ratatui|ratatui-core|crossterm|mcptop|mcptop-demo'
+forbid mcptop-demo 'ratatui|ratatui-core|crossterm|mcptop|mcptop-core|mcptop-sources'
 if [ "$status" = 0 ]; then
-  echo "check-layers: mcptop-core and mcptop-sources depend only on what their layer may know"
+  echo "check-layers: mcptop-core, mcptop-sources and mcptop-demo depend only on what their layer may know"
 fi
 exit "$status"
