@@ -304,4 +304,28 @@ mod tests {
         );
         assert_eq!(r.structured, Some(serde_json::json!({"auth": "***"})));
     }
+
+    #[test]
+    fn an_error_echoing_a_secret_and_an_escape_is_cleaned_and_keeps_its_kind() {
+        crate::secrets::remember("mcp-clean-test-token-78");
+        let u = McpUpdate::Tools {
+            server: 0,
+            tools: Err(McpError::Rpc {
+                code: -32000,
+                message: "bad token mcp-clean-test-token-78\u{1b}[2J".into(),
+            }
+            .of_request("tools/list")),
+        };
+        let McpUpdate::Tools { tools: Err(e), .. } = update(&Cleaner::new(), u) else {
+            panic!("not an error");
+        };
+        assert!(
+            matches!(e.kind(), McpError::Rpc { code: -32000, .. }),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "tools/list failed: bad token ***[2J (-32000)"
+        );
+    }
 }

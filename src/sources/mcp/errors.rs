@@ -37,6 +37,9 @@ pub(super) fn transport_error(e: &DynamicTransportError) -> McpError {
             return match h {
                 StreamableHttpError::Client(r) => McpError::Http(short_error(r)),
                 StreamableHttpError::HttpStatus(s) => McpError::HttpStatus(s.status),
+                StreamableHttpError::UnexpectedContentType(ct) => {
+                    McpError::ContentType(ct.as_deref().map(one_line))
+                }
                 StreamableHttpError::SessionExpired
                 | StreamableHttpError::ReinitializationFailed(_)
                 | StreamableHttpError::SessionRecoveryTimeout => {
@@ -123,14 +126,15 @@ pub(super) fn with_sse_hint(url: &str, error: McpError) -> McpError {
     }
 }
 
-/// An answer a legacy SSE endpoint gives to a Streamable HTTP POST.
+/// An answer a legacy SSE endpoint gives to a Streamable HTTP POST: 405, or an event
+/// stream where JSON was expected.
 fn looks_legacy(error: &McpError) -> bool {
     match error {
         McpError::HttpStatus(status) => *status == 405,
         McpError::Http(e) => e.http_code() == Some(405),
-        // rmcp puts the status of an answer without JSON-RPC in its text only
-        // (`unexpected server response: HTTP 405 Method Not Allowed: …`), and the content
-        // type it did not expect likewise (`Unexpected content type: "text/event-stream"`).
+        McpError::ContentType(Some(ct)) => ct.starts_with("text/event-stream"),
+        // rmcp puts the status of an answer without a JSON-RPC error in its text only
+        // (`unexpected server response: HTTP 405 Method Not Allowed: …`): no kind to match.
         McpError::Transport(text) => {
             text.contains("405")
                 || text.contains("Method Not Allowed")
@@ -172,6 +176,14 @@ mod tests {
         assert!(e.contains("legacy HTTP+SSE"), "{e}");
         let e = with_sse_hint("http://127.0.0.1:1/x", McpError::HttpStatus(405)).to_string();
         assert!(e.contains("legacy HTTP+SSE"), "{e}");
+        let stream = McpError::ContentType(Some("text/event-stream; charset=utf-8".into()));
+        let e = with_sse_hint("http://127.0.0.1:1/x", stream).to_string();
+        assert!(
+            e.ends_with(
+                "answered: Unexpected content type: Some(\"text/event-stream; charset=utf-8\")"
+            ),
+            "{e}"
+        );
         let refused = McpError::Http(crate::model::source_error::SourceError::Connect(
             "refused".into(),
         ));

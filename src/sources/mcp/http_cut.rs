@@ -135,6 +135,7 @@ impl CutClient {
             (Ok(StreamableHttpPostResponse::Sse(events, session)), _) => Ok(
                 StreamableHttpPostResponse::Sse(self.cut_events(events), session),
             ),
+            // serde_json's recursion limit reaches us only as words in rmcp's text.
             (Err(StreamableHttpError::UnexpectedServerResponse(text)), kept)
                 if text.contains(TOO_DEEP) =>
             {

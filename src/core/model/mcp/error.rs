@@ -50,6 +50,10 @@ pub enum McpError {
     /// An HTTP status the transport reported without a JSON-RPC error in the body.
     #[error("HTTP {0}")]
     HttpStatus(u16),
+    /// An answer of another content type than JSON or an event stream, as the transport
+    /// got it (`None`: no `Content-Type` header).
+    #[error("Unexpected content type: {0:?}")]
+    ContentType(Option<String>),
     /// The HTTP session is gone as the transport says it (expired, re-initialization
     /// failed, …): rmcp's words, on one line.
     #[error("{0}")]
@@ -140,7 +144,7 @@ fn legacy_sse(answer: Option<&McpError>) -> String {
 }
 
 /// Seconds without a needless fraction: `30`, `2.5`.
-pub fn secs(d: Duration) -> String {
+fn secs(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s.fract() == 0.0 {
         format!("{s:.0}")
@@ -193,6 +197,7 @@ impl McpError {
             },
             McpError::ClosedDuringInit(t) => McpError::ClosedDuringInit(f(t)),
             McpError::Http(e) => McpError::Http(http_text(e, f)),
+            McpError::ContentType(t) => McpError::ContentType(t.map(f)),
             McpError::SessionExpired(t) => McpError::SessionExpired(f(t)),
             McpError::Transport(t) => McpError::Transport(f(t)),
             McpError::During { error, during } => McpError::During {
