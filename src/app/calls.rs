@@ -11,7 +11,7 @@ use crate::audit::AuditEntry;
 use crate::model::mcp::form::Form;
 use crate::model::mcp::mask::mask_map;
 use crate::model::mcp::state::CallOrigin;
-use crate::model::mcp::{CallId, CallOutcome, McpCommand, McpUpdate, ToolInfo};
+use crate::model::mcp::{CallId, CallOutcome, McpCommand, McpError, McpUpdate, ToolInfo};
 
 impl App {
     /// Shows a message in the footer for a few seconds.
@@ -185,7 +185,7 @@ impl App {
             self.apply_mcp(McpUpdate::CallDone {
                 server: pending.server,
                 call: id,
-                outcome: CallOutcome::NotSent(e),
+                outcome: CallOutcome::NotSent(McpError::Other(e)),
                 elapsed: Duration::ZERO,
             });
         }

@@ -12,7 +12,7 @@ use crate::action::Action;
 use crate::input::form::form_key;
 use crate::model::mcp::catalog::{FetchId, FetchRequest, entries, expand_template};
 use crate::model::mcp::form::{Form, FormEvent};
-use crate::model::mcp::{McpCommand, McpUpdate, ServerId};
+use crate::model::mcp::{McpCommand, McpError, McpUpdate, ServerId};
 use crate::screen::catalog::{CatalogRow, FetchForm, FetchTarget, catalog_rows, form_tool};
 
 impl App {
@@ -76,7 +76,7 @@ impl App {
             self.apply_mcp(McpUpdate::Fetched {
                 server,
                 id,
-                outcome: Err(format!("{}: not sent: {e}", request.method())),
+                outcome: Err(McpError::Other(e).at(format!("{}: not sent", request.method()))),
                 elapsed: std::time::Duration::ZERO,
             });
         }

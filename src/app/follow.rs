@@ -63,11 +63,11 @@ impl App {
     pub(super) fn subscription_answered(
         &mut self,
         on: bool,
-        result: &Result<(), String>,
+        result: &Result<(), crate::model::mcp::McpError>,
         now_ms: i64,
     ) {
         if let (true, Err(e)) = (on, result) {
-            self.toast(e, true, now_ms);
+            self.toast(&e.to_string(), true, now_ms);
         }
     }
 

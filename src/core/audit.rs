@@ -100,9 +100,9 @@ pub fn outcome_detail(o: &CallOutcome) -> Option<String> {
         CallOutcome::Interrupted { error, retried } => Some(if *retried {
             format!("{error} (sent again)")
         } else {
-            error.clone()
+            error.to_string()
         }),
-        CallOutcome::NotSent(why) => Some(why.clone()),
+        CallOutcome::NotSent(why) => Some(why.to_string()),
     }
 }
 
@@ -221,12 +221,15 @@ mod tests {
             (CallOutcome::Cancelled, "cancelled"),
             (
                 CallOutcome::Interrupted {
-                    error: "eof".into(),
+                    error: crate::model::mcp::McpError::Closed,
                     retried: false,
                 },
                 "interrupted",
             ),
-            (CallOutcome::NotSent("down".into()), "not_sent"),
+            (
+                CallOutcome::NotSent(crate::model::mcp::McpError::Other("down".into())),
+                "not_sent",
+            ),
         ];
         for (o, label) in cases {
             assert_eq!(outcome_label(&o), label);

@@ -13,6 +13,7 @@ use super::Scene;
 use super::fit::{fit, fit_pad, fit_spans, width};
 use super::format;
 use crate::inbound::{self, one_line};
+use crate::model::mcp::McpError;
 use crate::model::mcp::catalog::{Catalog, Listed, entries};
 use crate::model::mcp::mask::mask_text;
 use crate::model::mcp::state::ServerState;
@@ -99,7 +100,7 @@ fn render_list(
         .title(Line::from(title));
     let mut inner = block.inner(area);
     block.render(area, buf);
-    let errors: Vec<&String> = match kind {
+    let errors: Vec<&McpError> = match kind {
         ListKind::Prompts => err(&cat.prompts).into_iter().collect(),
         _ => err(&cat.resources)
             .into_iter()
@@ -109,7 +110,7 @@ fn render_list(
     for e in errors {
         let [line, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        let text = format!("✖ {}", mask_text(e));
+        let text = format!("✖ {}", mask_text(&e.to_string()));
         Line::styled(fit(&text, line.width as usize), Style::new().fg(t.crit)).render(line, buf);
         inner = rest;
     }
@@ -167,7 +168,7 @@ fn render_list(
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn err<T>(l: &Listed<T>) -> Option<&String> {
+fn err<T>(l: &Listed<T>) -> Option<&McpError> {
     l.as_ref().and_then(|r| r.as_ref().err())
 }
 

@@ -41,12 +41,12 @@ pub fn conn(state: &ConnState, t: &Theme) -> Span<'static> {
     }
 }
 
-/// The error behind a connection state, if any.
-pub fn conn_error(state: &ConnState) -> Option<&str> {
+/// The error behind a connection state, if any, in the operator's words.
+pub fn conn_error(state: &ConnState) -> Option<String> {
     match state {
-        ConnState::Reconnecting { error, .. } => Some(error),
-        ConnState::Failed(e) => Some(e),
-        ConnState::Authorizing { error, .. } => error.as_deref(),
+        ConnState::Reconnecting { error, .. } => Some(error.to_string()),
+        ConnState::Failed(e) => Some(e.to_string()),
+        ConnState::Authorizing { error, .. } => error.clone(),
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use mcptop::model::mcp::catalog::{
     Catalog, FetchId, FetchRequest, Fetched, entries, expand_template,
 };
-use mcptop::model::mcp::{Content, McpCommand, McpUpdate};
+use mcptop::model::mcp::{Content, McpCommand, McpError, McpUpdate};
 use serde_json::{Map, Value, json};
 use support::mcp_probe::Probe;
 use support::peers;
@@ -32,7 +32,7 @@ impl Probe {
     }
 
     /// Sends a read and waits for its outcome.
-    async fn fetch(&mut self, id: u64, request: FetchRequest) -> Result<Fetched, String> {
+    async fn fetch(&mut self, id: u64, request: FetchRequest) -> Result<Fetched, McpError> {
         self.handle
             .send(McpCommand::Fetch {
                 id: FetchId(id),
@@ -149,7 +149,11 @@ async fn python_pages_resources_reads_text_json_blob_templates_and_prompts() {
         )
         .await;
     let err = missing.expect_err("an unknown resource is an error");
-    assert!(err.starts_with("resources/read failed"), "{err}");
+    assert!(matches!(err.kind(), McpError::Rpc { .. }), "{err:?}");
+    assert!(
+        err.to_string().starts_with("resources/read failed"),
+        "{err}"
+    );
 
     // Prompts: arguments with their required flags, then prompts/get with arguments.
     let prompts = entries(&cat.prompts);
@@ -429,6 +433,8 @@ async fn a_server_without_subscriptions_is_not_asked() {
         })
         .await;
     let err = refused.expect_err("not offered");
+    assert!(matches!(err, McpError::NoSubscriptions(_)), "{err:?}");
+    let err = err.to_string();
     assert!(
         err.contains("does not offer resource subscriptions"),
         "{err}"

@@ -12,7 +12,7 @@ use std::time::Duration;
 use mcptop::config::mcp::{McpServerConfig, McpSettings, McpTransport, SecretSource};
 use mcptop::model::mcp::{
     CallId, CallOutcome, CallResult, ConnState, Content, ElicitAnswer, LogOrigin, McpCommand,
-    McpUpdate, ToolInfo,
+    McpError, McpUpdate, ToolInfo,
 };
 use mcptop::sources::Update;
 use mcptop::sources::mcp::{self, McpHandle};
@@ -101,7 +101,7 @@ impl Probe {
     /// The next ping's round-trip (or its error).
     async fn ping(&mut self) -> Result<Option<Duration>, String> {
         self.next("a ping", |u| match u {
-            McpUpdate::Ping { rtt, .. } => Some(rtt.clone()),
+            McpUpdate::Ping { rtt, .. } => Some(rtt.clone().map_err(|e| e.to_string())),
             _ => None,
         })
         .await
@@ -563,7 +563,9 @@ async fn server_everythings_elicitation_is_answered_from_its_form() {
 
 fn log_level(u: &McpUpdate) -> Option<(String, Result<(), String>)> {
     match u {
-        McpUpdate::LogLevel { level, result, .. } => Some((level.clone(), result.clone())),
+        McpUpdate::LogLevel { level, result, .. } => {
+            Some((level.clone(), result.clone().map_err(|e| e.to_string())))
+        }
         _ => None,
     }
 }
@@ -673,6 +675,7 @@ async fn a_killed_stdio_server_interrupts_its_call_and_is_respawned() {
     match p.done(1).await {
         CallOutcome::Interrupted { error, retried } => {
             assert!(!retried);
+            let error = error.to_string();
             assert!(error.contains("connection closed"), "{error}");
         }
         other => panic!("expected Interrupted, got {other:?}"),
@@ -685,6 +688,7 @@ async fn a_killed_stdio_server_interrupts_its_call_and_is_respawned() {
     let ConnState::Reconnecting { attempt, error, .. } = state else {
         unreachable!()
     };
+    let error = error.to_string();
     assert_eq!(attempt, 1);
     assert!(error.contains("connection closed"), "{error}");
     p.connected().await;
@@ -749,6 +753,8 @@ async fn a_killed_http_server_interrupts_its_call_and_the_session_comes_back() {
             // Why, not just that: whichever found the server gone first, a request refused,
             // a connection reset as the process died, or the call's own stream cut off
             // mid-message (all three seen on a loaded machine).
+            assert!(matches!(error, McpError::ConnectionLost(_)), "{error:?}");
+            let error = error.to_string();
             assert!(error.starts_with("connection lost: "), "{error}");
             let reasons = [
                 "Connection refused",
@@ -841,6 +847,8 @@ async fn a_legacy_sse_endpoint_fails_with_the_reason() {
     let ConnState::Failed(why) = state else {
         unreachable!()
     };
+    assert_eq!(why, McpError::LegacySse(None));
+    let why = why.to_string();
     assert!(why.contains("legacy HTTP+SSE"), "{why}");
     assert!(why.contains("Streamable HTTP"), "{why}");
     p.call(1, "anything", json!({}), Duration::from_secs(5), false);
@@ -866,6 +874,8 @@ async fn a_legacy_sse_url_given_as_http_gets_the_hint() {
     let ConnState::Reconnecting { error, .. } = state else {
         unreachable!()
     };
+    assert!(matches!(error, McpError::LegacySse(Some(_))), "{error:?}");
+    let error = error.to_string();
     assert!(error.contains("404"), "{error}");
     // The remedy first (a panel line cut to its width keeps it), the page by its title.
     assert!(
@@ -909,14 +919,24 @@ async fn bad_config_is_reported_and_retried_with_backoff() {
             unreachable!()
         };
         assert_eq!(attempt, n);
-        assert_eq!(error, "command not found: mcptop-no-such-mcp-server");
+        assert_eq!(
+            error,
+            McpError::CommandNotFound("mcptop-no-such-mcp-server".into())
+        );
+        assert_eq!(
+            error.to_string(),
+            "command not found: mcptop-no-such-mcp-server"
+        );
         delays.push(retry_in);
     }
     assert!(delays[1] > delays[0], "backoff grows: {delays:?}");
     // Not connected: a call is refused at once.
     p.call(1, "x", json!({}), Duration::from_secs(5), false);
     match p.done(1).await {
-        CallOutcome::NotSent(why) => assert!(why.starts_with("not connected"), "{why}"),
+        CallOutcome::NotSent(why) => {
+            assert!(matches!(why, McpError::NotConnected(_)), "{why:?}");
+            assert!(why.to_string().starts_with("not connected"), "{why}")
+        }
         other => panic!("expected NotSent, got {other:?}"),
     }
     p.stop().await;
@@ -939,6 +959,7 @@ async fn bad_config_is_reported_and_retried_with_backoff() {
     let ConnState::Reconnecting { error, .. } = state else {
         unreachable!()
     };
+    let error = error.to_string();
     assert!(
         error.contains("MCPTOP_TEST_NO_SUCH_TOKEN_VAR is not set"),
         "{error}"

@@ -13,7 +13,7 @@ use mcptop::model::mcp::catalog::{
     Catalog, FetchId, FetchRequest, Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo,
     TemplateInfo,
 };
-use mcptop::model::mcp::{Content, McpCommand, McpUpdate};
+use mcptop::model::mcp::{Content, McpCommand, McpError, McpUpdate};
 use mcptop::sources::Update;
 use serde_json::json;
 use support::drive::{key, keys, render};
@@ -97,7 +97,7 @@ fn last_fetch(sent: &Sent) -> (FetchId, FetchRequest) {
     last.unwrap_or_else(|| panic!("no read of server 0 in {sent:?}"))
 }
 
-fn done(app: &mut App, id: FetchId, outcome: Result<Fetched, String>) {
+fn done(app: &mut App, id: FetchId, outcome: Result<Fetched, McpError>) {
     app.apply(Update::Mcp(McpUpdate::Fetched {
         server: 0,
         id,
@@ -290,7 +290,7 @@ fn a_prompt_without_arguments_is_got_at_once_and_a_failure_is_shown() {
     done(
         &mut app,
         id,
-        Err("prompts/get failed: -32602: unknown prompt".into()),
+        Err(McpError::Other("-32602: unknown prompt".into()).of_request("prompts/get")),
     );
     let screen = render(&app, now, 100, 30);
     assert!(screen.contains("✖ failed"), "{screen}");
@@ -309,7 +309,7 @@ fn sent_of<T>(sent: &Sent, pick: impl Fn(&McpCommand) -> Option<T>) -> Vec<T> {
         .collect()
 }
 
-fn text_read(uri: &str, text: &str) -> Result<Fetched, String> {
+fn text_read(uri: &str, text: &str) -> Result<Fetched, McpError> {
     Ok(Fetched::Resource {
         contents: vec![Content::Resource {
             uri: uri.into(),

@@ -6,6 +6,7 @@ use crate::support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::drive::{key, keys, render};
 
+use mcptop::model::mcp::McpError;
 use support::mcp_fixture;
 
 #[test]
@@ -241,11 +242,17 @@ fn a_legacy_sse_url_shows_the_hint_on_the_servers_panel() {
                 attempt: 2,
                 retry_in: std::time::Duration::from_secs(1),
                 // As the client words it (tests/e2e/mcp_client.rs checks the source's text).
-                error: "this URL looks like the legacy HTTP+SSE transport, which rmcp 3.x \
-                        cannot speak: use the server's Streamable HTTP endpoint (often /mcp); \
-                        the server answered: unexpected server response: HTTP 404 Not Found: \
-                        an HTML page (Error) (send initialize request)"
-                    .into(),
+                // `this URL looks like the legacy HTTP+SSE transport, which rmcp 3.x cannot
+                // speak: use the server's Streamable HTTP endpoint (often /mcp); the server
+                // answered: unexpected server response: HTTP 404 Not Found: an HTML page
+                // (Error) (send initialize request)`
+                error: McpError::LegacySse(Some(Box::new(McpError::During {
+                    error: Box::new(McpError::Transport(
+                        "unexpected server response: HTTP 404 Not Found: an HTML page (Error)"
+                            .into(),
+                    )),
+                    during: "send initialize request".into(),
+                }))),
             },
         },
         now - 5_000,

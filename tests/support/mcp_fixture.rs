@@ -8,9 +8,10 @@ use std::time::Duration;
 use mcptop::app::App;
 use mcptop::model::mcp::state::{CallOrigin, McpState, ServerState};
 use mcptop::model::mcp::{
-    CallOutcome, CallResult, ConnState, Content, LogLine, LogOrigin, McpCommand, McpUpdate,
-    ServerId, ServerInfo, ToolHints, ToolInfo,
+    CallOutcome, CallResult, ConnState, Content, LogLine, LogOrigin, McpCommand, McpError,
+    McpUpdate, ServerId, ServerInfo, ToolHints, ToolInfo,
 };
+use mcptop::model::source_error::SourceError;
 use serde_json::json;
 
 use super::fixture;
@@ -148,7 +149,9 @@ pub fn mcp_app() -> (App, i64, Sent) {
             state: ConnState::Reconnecting {
                 attempt: 3,
                 retry_in: Duration::from_secs(4),
-                error: "cannot connect: Connection refused (os error 111)".into(),
+                error: McpError::Http(SourceError::Connect(
+                    "Connection refused (os error 111)".into(),
+                )),
             },
         },
         now - 20_000,

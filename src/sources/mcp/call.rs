@@ -12,10 +12,10 @@ use tokio::time::{Instant, sleep_until};
 
 use super::convert::call_result;
 use super::emit::Emitter;
-use super::errors::transport_error_text;
+use super::errors::transport_error;
 use super::handler::ProgressMap;
 use super::task_tap::TaskTap;
-use crate::model::mcp::{CallId, CallOutcome, CallRetry, TaskSupport};
+use crate::model::mcp::{CallId, CallOutcome, CallRetry, McpError, TaskSupport};
 
 /// The session calls are sent on: its generation (one per successful connect) and peer.
 #[derive(Clone)]
@@ -24,7 +24,7 @@ pub(super) struct Live {
     pub peer: Peer<RoleClient>,
     /// Why the session ended, set before it is closed, so that the calls it interrupts can
     /// say more than "connection closed".
-    pub lost: Arc<OnceLock<String>>,
+    pub lost: Arc<OnceLock<McpError>>,
     /// Which tools must be called as tasks (`task_tap`).
     pub tasks: TaskTap,
 }
@@ -49,7 +49,7 @@ pub(super) struct CallSpec {
 pub(super) enum Attempt {
     Done(CallOutcome),
     /// The connection broke with the call in flight (or the send failed half-way).
-    Lost(String),
+    Lost(McpError),
 }
 
 /// Runs the call on `live` and sends its `CallDone`. An idempotent call interrupted by a
@@ -101,7 +101,7 @@ pub(super) async fn run(
                 }
                 Wait::Cancelled => CallOutcome::Cancelled,
                 Wait::Deadline => CallOutcome::Interrupted {
-                    error: format!("{error}; not reconnected before the call's timeout"),
+                    error: McpError::NotReconnected(Box::new(error)),
                     retried: false,
                 },
             }
@@ -127,7 +127,9 @@ async fn attempt(
         plain_attempt(ctx, live, spec, deadline, cancel).await
     };
     match (outcome, live.lost.get()) {
-        (Attempt::Lost(_), Some(reason)) => Attempt::Lost(format!("connection lost: {reason}")),
+        (Attempt::Lost(_), Some(reason)) => {
+            Attempt::Lost(McpError::ConnectionLost(Box::new(reason.clone())))
+        }
         (outcome, _) => outcome,
     }
 }
@@ -150,7 +152,7 @@ async fn plain_attempt(
         .await;
     let mut handle = match sent {
         Ok(handle) => handle,
-        Err(e) => return Attempt::Done(CallOutcome::NotSent(format!("not connected: {e}"))),
+        Err(e) => return Attempt::Done(not_sent(&e)),
     };
     let token = handle.progress_token.clone();
     ctx.progress
@@ -165,7 +167,7 @@ async fn plain_attempt(
         answer = &mut handle.rx => Wake::Answer(match answer {
             Ok(Ok(result)) => Attempt::Done(answer_outcome(result)),
             Ok(Err(e)) => service_error(e, spec.timeout),
-            Err(_) => Attempt::Lost("connection closed".to_string()),
+            Err(_) => Attempt::Lost(McpError::Closed),
         }),
         _ = sleep_until(deadline) => Wake::Deadline,
         _ = cancel.fired() => Wake::Cancel,
@@ -212,10 +214,18 @@ pub(super) fn service_error(e: ServiceError, timeout: Duration) -> Attempt {
         }),
         ServiceError::Timeout { .. } => Attempt::Done(CallOutcome::Timeout(timeout)),
         ServiceError::Cancelled { .. } => Attempt::Done(CallOutcome::Cancelled),
-        ServiceError::TransportClosed => Attempt::Lost("connection closed".to_string()),
-        ServiceError::TransportSend(t) => Attempt::Lost(transport_error_text(&t)),
-        other => Attempt::Lost(other.to_string()),
+        ServiceError::TransportClosed => Attempt::Lost(McpError::Closed),
+        ServiceError::TransportSend(t) => Attempt::Lost(transport_error(&t)),
+        // rmcp's own words for the rest.
+        other => Attempt::Lost(McpError::Other(other.to_string())),
     }
+}
+
+/// A request that could not be sent: not connected, in rmcp's words for why.
+pub(super) fn not_sent(e: &ServiceError) -> CallOutcome {
+    CallOutcome::NotSent(McpError::NotConnected(Box::new(McpError::Other(
+        e.to_string(),
+    ))))
 }
 
 enum Wait {

@@ -9,8 +9,9 @@ use rmcp::model::PaginatedRequestParams;
 use rmcp::service::{Peer, RoleClient, ServiceError};
 
 use super::convert_catalog::{prompt_info, resource_info, template_info};
-use super::errors::service_error_text;
-use super::list::{MAX_PAGES, fmt_secs};
+use super::errors::service_error;
+use super::list::MAX_PAGES;
+use crate::model::mcp::McpError;
 use crate::model::mcp::catalog::Catalog;
 
 /// The server's catalog: each list it offers (by its `initialize` capabilities), every page.
@@ -76,7 +77,7 @@ pub(super) async fn paginate<T, F, Fut>(
     method: &str,
     limit: Duration,
     mut page_of: F,
-) -> Result<Vec<T>, String>
+) -> Result<Vec<T>, McpError>
 where
     F: FnMut(Option<PaginatedRequestParams>) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), ServiceError>>,
@@ -85,27 +86,28 @@ where
     let mut cursor = None;
     for page in 1..=MAX_PAGES {
         let params = PaginatedRequestParams::default().with_cursor(cursor);
-        let which = if page == 1 {
-            String::new()
-        } else {
-            format!(" (page {page})")
-        };
+        let request = page_request(method, page);
         let (items, next) = tokio::time::timeout(limit, page_of(Some(params)))
             .await
-            .map_err(|_| {
-                format!(
-                    "{method}{which}: no answer in {} s",
-                    fmt_secs(limit.as_secs_f64())
-                )
-            })?
-            .map_err(|e| format!("{method}{which} failed: {}", service_error_text(&e)))?;
+            .map_err(|_| McpError::NoAnswer(limit).at(request.clone()))?
+            .map_err(|e| service_error(&e).of_request(request))?;
         out.extend(items);
         cursor = next;
         if cursor.is_none() {
             return Ok(out);
         }
     }
-    Err(format!(
-        "{method}: still more pages after {MAX_PAGES} (the server's cursor may loop)"
-    ))
+    Err(McpError::TooManyPages {
+        method: method.into(),
+        pages: MAX_PAGES,
+    })
+}
+
+/// How a page of a list is named in its errors: `tools/list`, `tools/list (page 2)`.
+pub(super) fn page_request(method: &str, page: usize) -> String {
+    if page == 1 {
+        method.to_string()
+    } else {
+        format!("{method} (page {page})")
+    }
 }

@@ -4,9 +4,14 @@
 
 use crate::inbound::Cleaner;
 use crate::model::mcp::{
-    CallOutcome, CallResult, CallRetry, ConnState, Content, LogLine, LogOrigin, McpUpdate,
-    ServerInfo, TaskState, ToolInfo,
+    CallOutcome, CallResult, CallRetry, ConnState, Content, LogLine, LogOrigin, McpError,
+    McpUpdate, ServerInfo, TaskState, ToolInfo,
 };
+
+/// `e` with every text from outside in it cleaned by `c`.
+pub(super) fn error(c: &Cleaner, e: McpError) -> McpError {
+    e.map_text(&|s| c.string(s))
+}
 
 /// `u` with every string in it cleaned by `c`.
 pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
@@ -23,12 +28,12 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             server,
             tools: match tools {
                 Ok(list) => Ok(list.into_iter().map(|t| tool(c, t)).collect()),
-                Err(e) => Err(c.string(e)),
+                Err(e) => Err(error(c, e)),
             },
         },
         McpUpdate::Ping { server, rtt } => McpUpdate::Ping {
             server,
-            rtt: rtt.map_err(|e| c.string(e)),
+            rtt: rtt.map_err(|e| error(c, e)),
         },
         McpUpdate::Progress {
             server,
@@ -71,12 +76,8 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             server,
             call,
             retry: match retry {
-                CallRetry::Waiting { error } => CallRetry::Waiting {
-                    error: c.string(error),
-                },
-                CallRetry::Resent { error } => CallRetry::Resent {
-                    error: c.string(error),
-                },
+                CallRetry::Waiting { error: e } => CallRetry::Waiting { error: error(c, e) },
+                CallRetry::Resent { error: e } => CallRetry::Resent { error: error(c, e) },
             },
         },
         McpUpdate::Log { server, line } => McpUpdate::Log {
@@ -106,7 +107,7 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
         } => McpUpdate::LogLevel {
             server,
             level: c.string(level),
-            result: result.map_err(|e| c.string(e)),
+            result: result.map_err(|e| error(c, e)),
         },
         McpUpdate::ElicitClosed {
             server,
@@ -128,7 +129,7 @@ pub(super) fn update(c: &Cleaner, u: McpUpdate) -> McpUpdate {
             server,
             uri: c.string(uri),
             on,
-            result: result.map_err(|e| c.string(e)),
+            result: result.map_err(|e| error(c, e)),
         },
         McpUpdate::ResourceUpdated { server, uri } => McpUpdate::ResourceUpdated {
             server,
@@ -157,13 +158,13 @@ fn conn_state(c: &Cleaner, state: ConnState) -> ConnState {
         ConnState::Reconnecting {
             attempt,
             retry_in,
-            error,
+            error: e,
         } => ConnState::Reconnecting {
             attempt,
             retry_in,
-            error: c.string(error),
+            error: error(c, e),
         },
-        ConnState::Failed(e) => ConnState::Failed(c.string(e)),
+        ConnState::Failed(e) => ConnState::Failed(error(c, e)),
         ConnState::Authorizing {
             url,
             callback,
@@ -206,11 +207,11 @@ fn outcome_of(c: &Cleaner, outcome: CallOutcome) -> CallOutcome {
             code,
             message: c.string(message),
         },
-        CallOutcome::Interrupted { error, retried } => CallOutcome::Interrupted {
-            error: c.string(error),
+        CallOutcome::Interrupted { error: e, retried } => CallOutcome::Interrupted {
+            error: error(c, e),
             retried,
         },
-        CallOutcome::NotSent(e) => CallOutcome::NotSent(c.string(e)),
+        CallOutcome::NotSent(e) => CallOutcome::NotSent(error(c, e)),
         other => other,
     }
 }
@@ -302,5 +303,29 @@ mod tests {
             vec![Content::Text("Bearer ***]52;c;eA==".into())]
         );
         assert_eq!(r.structured, Some(serde_json::json!({"auth": "***"})));
+    }
+
+    #[test]
+    fn an_error_echoing_a_secret_and_an_escape_is_cleaned_and_keeps_its_kind() {
+        crate::secrets::remember("mcp-clean-test-token-78");
+        let u = McpUpdate::Tools {
+            server: 0,
+            tools: Err(McpError::Rpc {
+                code: -32000,
+                message: "bad token mcp-clean-test-token-78\u{1b}[2J".into(),
+            }
+            .of_request("tools/list")),
+        };
+        let McpUpdate::Tools { tools: Err(e), .. } = update(&Cleaner::new(), u) else {
+            panic!("not an error");
+        };
+        assert!(
+            matches!(e.kind(), McpError::Rpc { code: -32000, .. }),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "tools/list failed: bad token ***[2J (-32000)"
+        );
     }
 }

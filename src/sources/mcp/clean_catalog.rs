@@ -3,10 +3,10 @@
 //! or prompt message carries no control sequence to the terminal.
 
 use crate::inbound::Cleaner;
-use crate::model::mcp::Content;
 use crate::model::mcp::catalog::{
     Blob, Catalog, Fetched, PromptArg, PromptInfo, PromptMessage, ResourceInfo, TemplateInfo,
 };
+use crate::model::mcp::{Content, McpError};
 
 /// `catalog` with every string cleaned.
 pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
@@ -29,7 +29,7 @@ pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
                     })
                     .collect()
             })
-            .map_err(s)
+            .map_err(|e| super::clean::error(c, e))
         }),
         templates: cat.templates.map(|r| {
             r.map(|list| {
@@ -43,7 +43,7 @@ pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
                     })
                     .collect()
             })
-            .map_err(s)
+            .map_err(|e| super::clean::error(c, e))
         }),
         prompts: cat.prompts.map(|r| {
             r.map(|list| {
@@ -64,7 +64,7 @@ pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
                     })
                     .collect()
             })
-            .map_err(s)
+            .map_err(|e| super::clean::error(c, e))
         }),
     }
 }
@@ -72,11 +72,11 @@ pub(super) fn catalog(c: &Cleaner, cat: Catalog) -> Catalog {
 /// A read's outcome with every string cleaned; `content` cleans one block.
 pub(super) fn fetched(
     c: &Cleaner,
-    outcome: Result<Fetched, String>,
+    outcome: Result<Fetched, McpError>,
     content: impl Fn(&Cleaner, Content) -> Content,
-) -> Result<Fetched, String> {
+) -> Result<Fetched, McpError> {
     match outcome {
-        Err(e) => Err(c.string(e)),
+        Err(e) => Err(super::clean::error(c, e)),
         Ok(Fetched::Resource { contents, blobs }) => Ok(Fetched::Resource {
             contents: contents.into_iter().map(|b| content(c, b)).collect(),
             // The bytes go to a file as sent; only the names shown are cleaned.

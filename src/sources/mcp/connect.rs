@@ -16,31 +16,27 @@ use tokio::process::{ChildStderr, Command};
 use super::child::ChildTransport;
 use super::depth::MAX_DEPTH;
 use super::emit::Emitter;
-use super::errors::{init_error_text, with_sse_hint};
+use super::errors::{init_error, with_sse_hint};
 use super::handler::Handler;
 use super::http_cut::{CutClient, OnCut, Trouble};
 use super::oauth::TokenFile;
 use crate::config::endpoint::HttpSettings;
 use crate::config::mcp::McpTransport;
 use crate::endpoint::{Endpoint, Settings};
-use crate::model::mcp::LogOrigin;
+use crate::model::mcp::{LogOrigin, McpError};
 
 /// A running session.
 pub(super) type Client = RunningService<RoleClient, Handler>;
 
 /// Why a connection attempt failed.
 pub(super) enum Failure {
-    /// A one-line reason.
-    Error(String),
+    /// Why.
+    Error(McpError),
     /// The HTTP server answered 401 (or refused the refresh of the stored tokens) and OAuth
     /// may be used: its `WWW-Authenticate` challenge if any, to start an authorization with
     /// ([`super::oauth`]).
     Unauthorized(Option<String>),
 }
-
-/// Why a legacy HTTP+SSE server cannot be used.
-pub(super) const SSE_EXPLANATION: &str = "the legacy HTTP+SSE transport, which rmcp 3.x cannot \
-     speak: use the server's Streamable HTTP endpoint (often /mcp)";
 
 /// Time to open the TCP (and TLS) connection of an HTTP server.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -57,7 +53,7 @@ const MAX_STDERR_LINE: usize = 8 * 1024;
 /// An HTTP server without credentials in the config whose OAuth tokens are in `tokens`
 /// sends its requests with them (see [`super::oauth`]).
 ///
-/// Errors: a one-line reason (bad config, spawn failure, HTTP or protocol error), with a hint
+/// Errors: why (bad config, spawn failure, HTTP or protocol error), with a hint
 /// when an HTTP URL looks like a legacy SSE endpoint; [`Failure::Unauthorized`] for a 401
 /// that OAuth may answer.
 pub(super) async fn connect(
@@ -80,7 +76,7 @@ pub(super) async fn connect(
         } => stdio(command, args, env, cwd.as_deref(), handler, emit)
             .await
             .map_err(Failure::Error),
-        McpTransport::Sse { .. } => Err(Failure::Error(SSE_EXPLANATION.to_string())),
+        McpTransport::Sse { .. } => Err(Failure::Error(McpError::LegacySse(None))),
     }
 }
 
@@ -102,7 +98,7 @@ async fn http(
         connect_timeout: CONNECT_TIMEOUT,
         http1_only: false,
     })
-    .map_err(Failure::Error)?;
+    .map_err(|e| Failure::Error(McpError::Other(e)))?;
     // An expired session (404 after a server restart) must come back to us rather than be
     // renewed silently inside rmcp: our reconnect lists the tools again (their annotations
     // drive confirmations and --read-only), sets the log level again and shows the new
@@ -118,7 +114,7 @@ async fn http(
         Some(store) => {
             let manager = super::oauth::manager(url, store)
                 .await
-                .map_err(Failure::Error)?;
+                .map_err(|e| Failure::Error(McpError::Other(e)))?;
             let client = AuthClient::new(client, manager);
             handler
                 .serve(StreamableHttpClientTransport::with_client(client, config))
@@ -132,7 +128,7 @@ async fn http(
     };
     served.map_err(|e| match super::oauth::challenge(&e) {
         Some(challenge) if oauth => Failure::Unauthorized(challenge),
-        _ => Failure::Error(with_sse_hint(url, init_error_text(&e))),
+        _ => Failure::Error(with_sse_hint(url, init_error(&e))),
     })
 }
 
@@ -143,27 +139,25 @@ async fn stdio(
     cwd: Option<&Path>,
     handler: Handler,
     emit: &Emitter,
-) -> Result<Client, String> {
+) -> Result<Client, McpError> {
     let mut cmd = Command::new(command);
     // Dropped without a clean close (e.g. at exit), the child is killed, not orphaned.
     cmd.args(args).envs(env).kill_on_drop(true);
     if let Some(dir) = cwd {
         if !dir.is_dir() {
-            return Err(format!(
-                "working directory {} does not exist",
-                dir.display()
-            ));
+            return Err(McpError::NoWorkingDir(dir.display().to_string()));
         }
         cmd.current_dir(dir);
     }
     let cut = on_cut(emit);
     let (transport, stderr) = ChildTransport::spawn(cmd, move |n| cut(n), handler.tasks.clone())
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("command not found: {command}"),
-            std::io::ErrorKind::PermissionDenied => {
-                format!("cannot run {command}: permission denied")
-            }
-            _ => format!("cannot start {command}: {e}"),
+            std::io::ErrorKind::NotFound => McpError::CommandNotFound(command.to_string()),
+            std::io::ErrorKind::PermissionDenied => McpError::PermissionDenied(command.to_string()),
+            _ => McpError::Spawn {
+                command: command.to_string(),
+                error: e.to_string(),
+            },
         })?;
     if let Some(pid) = transport.id() {
         emit.client_log(format!("started {command} (pid {pid})"));
@@ -171,10 +165,7 @@ async fn stdio(
     if let Some(stderr) = stderr {
         tokio::spawn(read_stderr(stderr, emit.clone()));
     }
-    handler
-        .serve(transport)
-        .await
-        .map_err(|e| init_error_text(&e))
+    handler.serve(transport).await.map_err(|e| init_error(&e))
 }
 
 /// Tells the server's log that values of one of its messages were cut (see `depth`).

@@ -1,45 +1,58 @@
-//! Errors as one short line fit for a panel, and what they mean for the session.
+//! rmcp's errors as [`McpError`]s (one short line each when shown), and what they mean
+//! for the session.
 
 use rmcp::service::{ClientInitializeError, ServiceError};
 use rmcp::transport::DynamicTransportError;
 use rmcp::transport::streamable_http_client::StreamableHttpError;
 
-use super::connect::SSE_EXPLANATION;
 use crate::http::{html_page, short_error};
+use crate::model::mcp::McpError;
 
-/// One line for a failed `initialize`.
-pub(super) fn init_error_text(e: &ClientInitializeError) -> String {
-    one_line(&match e {
-        ClientInitializeError::TransportError { error, context } => {
-            format!("{} ({context})", transport_error_text(error))
-        }
-        ClientInitializeError::ConnectionClosed(what) => {
-            format!("connection closed during initialize ({what})")
-        }
-        ClientInitializeError::JsonRpcError(data) => {
-            format!("initialize refused: {} ({})", data.message, data.code.0)
-        }
-        other => other.to_string(),
-    })
+/// A failed `initialize`.
+pub(super) fn init_error(e: &ClientInitializeError) -> McpError {
+    match e {
+        ClientInitializeError::TransportError { error, context } => McpError::During {
+            error: Box::new(transport_error(error)),
+            during: context.to_string(),
+        },
+        ClientInitializeError::ConnectionClosed(what) => McpError::ClosedDuringInit(one_line(what)),
+        ClientInitializeError::JsonRpcError(data) => McpError::InitRefused {
+            code: data.code.0,
+            message: one_line(&data.message),
+        },
+        // rmcp's own words are all there is for the other kinds.
+        other => McpError::Transport(one_line(&other.to_string())),
+    }
 }
 
-/// One line for a transport error: the HTTP failure or I/O error inside, without the
-/// transport's type name.
-pub(super) fn transport_error_text(e: &DynamicTransportError) -> String {
+/// A transport error: the HTTP failure or I/O error inside, without the transport's type
+/// name.
+pub(super) fn transport_error(e: &DynamicTransportError) -> McpError {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e.error.as_ref());
     while let Some(err) = cur {
         if let Some(r) = err.downcast_ref::<reqwest::Error>() {
-            return short_error(r).to_string();
+            return McpError::Http(short_error(r));
         }
         if let Some(h) = err.downcast_ref::<StreamableHttpError<reqwest::Error>>() {
             return match h {
-                StreamableHttpError::Client(r) => short_error(r).to_string(),
-                other => one_line(&other.to_string()),
+                StreamableHttpError::Client(r) => McpError::Http(short_error(r)),
+                StreamableHttpError::HttpStatus(s) => McpError::HttpStatus(s.status),
+                StreamableHttpError::UnexpectedContentType(ct) => {
+                    McpError::ContentType(ct.as_deref().map(one_line))
+                }
+                StreamableHttpError::SessionExpired
+                | StreamableHttpError::ReinitializationFailed(_)
+                | StreamableHttpError::SessionRecoveryTimeout => {
+                    McpError::SessionExpired(one_line(&h.to_string()))
+                }
+                // rmcp's words (`unexpected server response: HTTP 405 …`): no status or
+                // other kind is kept in them.
+                other => McpError::Transport(one_line(&other.to_string())),
             };
         }
         cur = err.source();
     }
-    one_line(&e.error.to_string())
+    McpError::Transport(one_line(&e.error.to_string()))
 }
 
 /// Longest error text kept, in characters (an HTML error page can follow a status line).
@@ -83,6 +96,8 @@ pub(super) fn is_session_lost(e: &DynamicTransportError) -> bool {
                 | StreamableHttpError::ReinitializationFailed(_)
                 | StreamableHttpError::SessionRecoveryTimeout
                 | StreamableHttpError::AuthRequired(_) => true,
+                // Only rmcp's text of the answer (`unexpected server response: HTTP 400:
+                // …session…`) tells an unknown session from another refusal.
                 other => mentions_session(&other.to_string()),
             };
         }
@@ -91,38 +106,56 @@ pub(super) fn is_session_lost(e: &DynamicTransportError) -> bool {
     false
 }
 
-/// A server's words for "I do not know this session" (e.g. a 400 or 401 after a restart).
+/// A server's words for "I do not know this session" (e.g. a 400 or 401 after a restart):
+/// the server's (or rmcp's) text is all there is, no code says it.
 pub(super) fn mentions_session(text: &str) -> bool {
     text.to_ascii_lowercase().contains("session")
 }
 
-/// Puts the legacy SSE explanation in front of `error` when the URL or the answer looks
-/// like one: first, so that a panel line cut to its width still shows it.
-pub(super) fn with_sse_hint(url: &str, error: String) -> String {
+/// `error`, as the legacy SSE explanation in front of it when the URL or the answer looks
+/// like one (first, so that a panel line cut to its width still shows it): a URL ending in
+/// `/sse`, a 405 status, or a `text/event-stream` where JSON was expected.
+pub(super) fn with_sse_hint(url: &str, error: McpError) -> McpError {
     let path = reqwest::Url::parse(url)
         .map(|u| u.path().trim_end_matches('/').to_string())
         .unwrap_or_default();
-    let looks_legacy = path.ends_with("/sse")
-        || error.contains("405")
-        || error.contains("Method Not Allowed")
-        || error.contains("text/event-stream");
-    if looks_legacy {
-        format!("this URL looks like {SSE_EXPLANATION}; the server answered: {error}")
+    if path.ends_with("/sse") || looks_legacy(error.kind()) {
+        McpError::LegacySse(Some(Box::new(error)))
     } else {
         error
     }
 }
 
-/// One line for a failed request.
-pub(super) fn service_error_text(e: &ServiceError) -> String {
-    match e {
-        ServiceError::McpError(data) => format!("{} ({})", data.message, data.code.0),
-        ServiceError::TransportSend(t) => transport_error_text(t),
-        ServiceError::TransportClosed => "connection closed".to_string(),
-        ServiceError::Timeout { timeout } => {
-            format!("no answer within {:.1} s", timeout.as_secs_f64())
+/// An answer a legacy SSE endpoint gives to a Streamable HTTP POST: 405, or an event
+/// stream where JSON was expected.
+fn looks_legacy(error: &McpError) -> bool {
+    match error {
+        McpError::HttpStatus(status) => *status == 405,
+        McpError::Http(e) => e.http_code() == Some(405),
+        McpError::ContentType(Some(ct)) => ct.starts_with("text/event-stream"),
+        // rmcp puts the status of an answer without a JSON-RPC error in its text only
+        // (`unexpected server response: HTTP 405 Method Not Allowed: …`): no kind to match.
+        McpError::Transport(text) => {
+            text.contains("405")
+                || text.contains("Method Not Allowed")
+                || text.contains("text/event-stream")
         }
-        other => other.to_string(),
+        _ => false,
+    }
+}
+
+/// A failed request.
+pub(super) fn service_error(e: &ServiceError) -> McpError {
+    match e {
+        ServiceError::McpError(data) => McpError::Rpc {
+            code: data.code.0,
+            message: data.message.to_string(),
+        },
+        ServiceError::TransportSend(t) => transport_error(t),
+        ServiceError::TransportClosed => McpError::Closed,
+        ServiceError::Timeout { timeout } => McpError::Timeout(*timeout),
+        // rmcp's own words for the rest (an unexpected response, a cancel).
+        other => McpError::Other(other.to_string()),
     }
 }
 
@@ -132,16 +165,30 @@ mod tests {
 
     #[test]
     fn sse_urls_and_405_answers_get_the_legacy_hint() {
-        let e = with_sse_hint("http://127.0.0.1:1/sse", "HTTP 404".into());
+        let e = with_sse_hint("http://127.0.0.1:1/sse", McpError::HttpStatus(404)).to_string();
         assert!(
             e.starts_with("this URL looks like the legacy HTTP+SSE transport"),
             "{e}"
         );
         assert!(e.ends_with("the server answered: HTTP 404"), "{e}");
-        let e = with_sse_hint("http://127.0.0.1:1/x", "HTTP 405 Method Not Allowed".into());
+        let answer = McpError::Transport("HTTP 405 Method Not Allowed".into());
+        let e = with_sse_hint("http://127.0.0.1:1/x", answer).to_string();
         assert!(e.contains("legacy HTTP+SSE"), "{e}");
-        let e = with_sse_hint("http://127.0.0.1:1/mcp", "cannot connect".into());
-        assert_eq!(e, "cannot connect");
+        let e = with_sse_hint("http://127.0.0.1:1/x", McpError::HttpStatus(405)).to_string();
+        assert!(e.contains("legacy HTTP+SSE"), "{e}");
+        let stream = McpError::ContentType(Some("text/event-stream; charset=utf-8".into()));
+        let e = with_sse_hint("http://127.0.0.1:1/x", stream).to_string();
+        assert!(
+            e.ends_with(
+                "answered: Unexpected content type: Some(\"text/event-stream; charset=utf-8\")"
+            ),
+            "{e}"
+        );
+        let refused = McpError::Http(crate::model::source_error::SourceError::Connect(
+            "refused".into(),
+        ));
+        let e = with_sse_hint("http://127.0.0.1:1/mcp", refused.clone());
+        assert_eq!(e, refused);
     }
 
     #[test]

@@ -11,10 +11,9 @@ use tokio::time::Instant;
 
 use super::convert_catalog::{prompt_result, read_result};
 use super::emit::Emitter;
-use super::errors::service_error_text;
-use super::list::fmt_secs;
-use crate::model::mcp::McpUpdate;
+use super::errors::service_error;
 use crate::model::mcp::catalog::{FetchId, FetchRequest, Fetched};
+use crate::model::mcp::{McpError, McpUpdate};
 
 /// Runs `request` on `peer` and sends its `Fetched` (what it returned, or
 /// `<method> failed: <error>` / `<method>: no answer in N s`).
@@ -39,13 +38,10 @@ pub(super) async fn run(
                 .map(prompt_result),
         }
     };
-    let outcome: Result<Fetched, String> = match tokio::time::timeout(limit, asked).await {
+    let outcome: Result<Fetched, McpError> = match tokio::time::timeout(limit, asked).await {
         Ok(Ok(fetched)) => Ok(fetched),
-        Ok(Err(e)) => Err(format!("{method} failed: {}", service_error_text(&e))),
-        Err(_) => Err(format!(
-            "{method}: no answer in {} s",
-            fmt_secs(limit.as_secs_f64())
-        )),
+        Ok(Err(e)) => Err(service_error(&e).of_request(method)),
+        Err(_) => Err(McpError::NoAnswer(limit).at(method)),
     };
     emit.send(McpUpdate::Fetched {
         server: emit.server,

@@ -46,8 +46,8 @@ pub(super) type OnCut = Arc<dyn Fn(usize) + Send + Sync>;
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Trouble {
     /// A request did not reach the server or got no answer (connection refused or reset,
-    /// no route, TLS failure): the server is unreachable. The text is one short line.
-    Unreachable(String),
+    /// no route, TLS failure): the server is unreachable, with the HTTP client's reason.
+    Unreachable(crate::model::source_error::SourceError),
     /// A response stream broke off: the server may be gone; worth a ping at once.
     StreamBroke(String),
 }
@@ -88,9 +88,9 @@ impl CutClient {
         if let Err(StreamableHttpError::Client(e)) = &result
             && !e.is_status()
         {
-            let _ = self.trouble.try_send(Trouble::Unreachable(
-                crate::http::short_error(e).to_string(),
-            ));
+            let _ = self
+                .trouble
+                .try_send(Trouble::Unreachable(crate::http::short_error(e)));
         }
         result
     }
@@ -135,6 +135,7 @@ impl CutClient {
             (Ok(StreamableHttpPostResponse::Sse(events, session)), _) => Ok(
                 StreamableHttpPostResponse::Sse(self.cut_events(events), session),
             ),
+            // serde_json's recursion limit reaches us only as words in rmcp's text.
             (Err(StreamableHttpError::UnexpectedServerResponse(text)), kept)
                 if text.contains(TOO_DEEP) =>
             {
@@ -376,7 +377,9 @@ mod tests {
             .await;
         assert!(matches!(sent, Err(StreamableHttpError::Client(_))));
         match rx.try_recv() {
-            Ok(Trouble::Unreachable(why)) => assert!(why.starts_with("cannot connect"), "{why}"),
+            Ok(Trouble::Unreachable(why)) => {
+                assert!(why.to_string().starts_with("cannot connect"), "{why}")
+            }
             other => panic!("expected Unreachable, got {other:?}"),
         }
         let stream = client

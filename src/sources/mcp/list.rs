@@ -13,10 +13,10 @@ use super::catalog::list_catalog;
 use super::convert::tool_info;
 use super::depth::MAX_DEPTH;
 use super::emit::Emitter;
-use super::errors::service_error_text;
+use super::errors::service_error;
 use super::task_tap::TaskTap;
 use crate::model::mcp::state::holds_cut;
-use crate::model::mcp::{McpUpdate, ToolInfo};
+use crate::model::mcp::{McpError, McpUpdate, ToolInfo};
 
 /// Most pages one list reads; more means a server looping on its cursor.
 pub(super) const MAX_PAGES: usize = 100;
@@ -35,7 +35,7 @@ pub(super) async fn lister(
     while asks.recv().await.is_some() {
         let tools = list_tools(&peer, limit, &tasks).await;
         match &tools {
-            Err(error) => emit.client_log(error.clone()),
+            Err(error) => emit.client_log(error.to_string()),
             Ok(tools) => {
                 for tool in tools.iter().filter(|t| holds_cut(&t.input_schema)) {
                     emit.client_log(format!(
@@ -63,7 +63,7 @@ pub(super) async fn lister(
         .into_iter()
         .flatten()
         {
-            emit.client_log(error.clone());
+            emit.client_log(error.to_string());
         }
         let server = emit.server;
         if !emit.send(McpUpdate::Catalog { server, catalog }).await {
@@ -78,25 +78,16 @@ async fn list_tools(
     peer: &Peer<RoleClient>,
     limit: Duration,
     tasks: &TaskTap,
-) -> Result<Vec<ToolInfo>, String> {
+) -> Result<Vec<ToolInfo>, McpError> {
     let mut tools = Vec::new();
     let mut cursor = None;
     for page in 1..=MAX_PAGES {
         let params = PaginatedRequestParams::default().with_cursor(cursor);
-        let which = if page == 1 {
-            String::new()
-        } else {
-            format!(" (page {page})")
-        };
+        let request = super::catalog::page_request("tools/list", page);
         let result = tokio::time::timeout(limit, peer.list_tools(Some(params)))
             .await
-            .map_err(|_| {
-                format!(
-                    "tools/list{which}: no answer in {} s",
-                    fmt_secs(limit.as_secs_f64())
-                )
-            })?
-            .map_err(|e| format!("tools/list{which} failed: {}", service_error_text(&e)))?;
+            .map_err(|_| McpError::NoAnswer(limit).at(request.clone()))?
+            .map_err(|e| service_error(&e).of_request(request))?;
         // The transport saw this page's raw answer before rmcp decoded it (`task_tap`).
         tools.extend(result.tools.into_iter().map(|t| {
             let mut info = tool_info(t);
@@ -108,27 +99,8 @@ async fn list_tools(
             return Ok(tools);
         }
     }
-    Err(format!(
-        "tools/list: still more pages after {MAX_PAGES} (the server's cursor may loop)"
-    ))
-}
-
-/// Seconds without a needless fraction: `30`, `2.5`.
-pub(super) fn fmt_secs(s: f64) -> String {
-    if s.fract() == 0.0 {
-        format!("{s:.0}")
-    } else {
-        format!("{s:.1}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seconds_read_naturally() {
-        assert_eq!(fmt_secs(30.0), "30");
-        assert_eq!(fmt_secs(2.5), "2.5");
-    }
+    Err(McpError::TooManyPages {
+        method: "tools/list".into(),
+        pages: MAX_PAGES,
+    })
 }

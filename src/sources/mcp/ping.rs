@@ -6,7 +6,8 @@ use rmcp::model::{ClientRequest, ErrorCode, PingRequest};
 use rmcp::service::{Peer, PeerRequestOptions, RoleClient, ServiceError};
 use tokio::time::Instant;
 
-use super::errors::{is_session_lost, mentions_session, service_error_text, transport_error_text};
+use super::errors::{is_session_lost, mentions_session, service_error, transport_error};
+use crate::model::mcp::McpError;
 
 /// How one ping went.
 pub(super) enum Ping {
@@ -15,11 +16,11 @@ pub(super) enum Ping {
     /// Method not found: the server does not do ping.
     Unsupported,
     /// No answer in time, or an error that may pass.
-    Failed(String),
+    Failed(McpError),
     /// The request did not reach the server (refused, reset, no route): it is unreachable.
-    Unreachable(String),
+    Unreachable(McpError),
     /// The HTTP session is gone (the server restarted or expired it).
-    SessionLost(String),
+    SessionLost(McpError),
     /// The transport is closed.
     Closed,
 }
@@ -40,15 +41,19 @@ pub(super) async fn ping(peer: Peer<RoleClient>, limit: Duration) -> Ping {
         Err(ServiceError::McpError(e)) if e.code == ErrorCode::METHOD_NOT_FOUND => {
             Ping::Unsupported
         }
+        // The server's message is all that tells an unknown session (no code says it).
         Err(ServiceError::McpError(e)) if mentions_session(&e.message) => {
-            Ping::SessionLost(format!("{} ({})", e.message, e.code.0))
+            Ping::SessionLost(McpError::Rpc {
+                code: e.code.0,
+                message: e.message.to_string(),
+            })
         }
         Err(ServiceError::TransportClosed) => Ping::Closed,
         Err(ServiceError::TransportSend(e)) if is_session_lost(&e) => {
-            Ping::SessionLost(transport_error_text(&e))
+            Ping::SessionLost(transport_error(&e))
         }
-        Err(ServiceError::TransportSend(e)) => Ping::Unreachable(transport_error_text(&e)),
-        Err(e) => Ping::Failed(service_error_text(&e)),
+        Err(ServiceError::TransportSend(e)) => Ping::Unreachable(transport_error(&e)),
+        Err(e) => Ping::Failed(service_error(&e)),
     }
 }
 
@@ -92,7 +97,7 @@ mod tests {
     async fn an_unknown_session_means_the_session_is_lost() {
         let error = ErrorData::new(ErrorCode(-32000), "Session not found", None);
         match ping_against(PingFails(error)).await {
-            Ping::SessionLost(text) => assert_eq!(text, "Session not found (-32000)"),
+            Ping::SessionLost(e) => assert_eq!(e.to_string(), "Session not found (-32000)"),
             _ => panic!("expected SessionLost"),
         }
     }

@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, timeout};
 
 use super::call::{self, CallCtx, CallSpec, Live};
-use super::connect::{self, Client, Failure, SSE_EXPLANATION};
+use super::connect::{self, Client, Failure};
 use super::elicit::Elicits;
 use super::emit::Emitter;
 use super::handler::{Handler, ProgressMap};
@@ -20,7 +20,7 @@ use super::session::{self, End};
 use super::task_tap::TaskTap;
 use crate::backoff::Backoff;
 use crate::config::mcp::{McpServerConfig, McpSettings, McpTransport};
-use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand};
+use crate::model::mcp::{CallId, CallOutcome, ConnState, McpCommand, McpError};
 
 /// A session that lasted this long resets the backoff; a server that keeps dying right
 /// after `initialize` keeps backing off instead of being hammered every 0.5 s.
@@ -54,7 +54,7 @@ pub(super) struct Source {
 
 /// What to do after a connect attempt or a session.
 enum Next {
-    Retry(String),
+    Retry(McpError),
     Now,
     Stop,
 }
@@ -87,11 +87,10 @@ impl Source {
     /// Runs until the command channel or the update channel closes.
     pub async fn run(mut self) {
         if let McpTransport::Sse { .. } = self.cfg.transport {
-            self.emit
-                .state(ConnState::Failed(SSE_EXPLANATION.to_string()))
-                .await;
-            self.emit.client_log(SSE_EXPLANATION);
-            self.refuse_until_closed(SSE_EXPLANATION).await;
+            let why = McpError::LegacySse(None);
+            self.emit.state(ConnState::Failed(why.clone())).await;
+            self.emit.client_log(why.to_string());
+            self.refuse_until_closed(&why).await;
             return;
         }
         loop {
@@ -118,7 +117,7 @@ impl Source {
             if !self.emit.state(state).await {
                 break;
             }
-            let why = format!("reconnecting after: {error}");
+            let why = error.at("reconnecting after");
             match self.while_refusing(sleep(retry_in), &why).await {
                 Raced::Stop => break,
                 Raced::Reconnect => self.fresh_start(),
@@ -160,13 +159,11 @@ impl Source {
             let connect = connect::connect(&transport, handler, &emit, trouble, tokens);
             match timeout(limit, connect).await {
                 Ok(result) => result,
-                Err(_) => Err(Failure::Error(format!(
-                    "no answer to initialize within {:.1} s",
-                    limit.as_secs_f64()
-                ))),
+                Err(_) => Err(Failure::Error(McpError::InitTimeout(limit))),
             }
         };
-        let client: Client = match self.while_refusing(connecting, "connecting").await {
+        let connecting_why = McpError::Other("connecting".into());
+        let client: Client = match self.while_refusing(connecting, &connecting_why).await {
             Raced::Stop => return Next::Stop,
             Raced::Reconnect => return Next::Now,
             Raced::Done(Ok(client)) => client,
@@ -217,18 +214,24 @@ impl Source {
         let (McpTransport::Http { url, http }, Some(store)) =
             (self.cfg.transport.clone(), self.token_file())
         else {
-            return Next::Retry("HTTP 401: no state directory to keep OAuth tokens in".into());
+            return Next::Retry(McpError::Other(
+                "HTTP 401: no state directory to keep OAuth tokens in".into(),
+            ));
         };
         let client = super::oauth::Client::of(&http);
         match self.authorize(&url, challenge, &client, store).await {
             Authorized::Done | Authorized::Reconnect => Next::Now,
-            Authorized::Failed(error) => Next::Retry(error),
+            Authorized::Failed(error) => Next::Retry(McpError::Other(error)),
             Authorized::Stop => Next::Stop,
         }
     }
 
     /// Drives `fut` while answering commands as a source that is not connected.
-    async fn while_refusing<T>(&mut self, fut: impl Future<Output = T>, why: &str) -> Raced<T> {
+    async fn while_refusing<T>(
+        &mut self,
+        fut: impl Future<Output = T>,
+        why: &McpError,
+    ) -> Raced<T> {
         tokio::pin!(fut);
         loop {
             tokio::select! {
@@ -244,7 +247,7 @@ impl Source {
     }
 
     /// For a source that will never connect: refuse every call until the channel closes.
-    async fn refuse_until_closed(&mut self, why: &str) {
+    async fn refuse_until_closed(&mut self, why: &McpError) {
         loop {
             tokio::select! {
                 cmd = self.commands.recv() => match cmd {
@@ -258,9 +261,9 @@ impl Source {
 
     /// Answers a command while there is no session: a call is not sent (at once, no
     /// queueing); the rest have nothing to act on.
-    pub(super) async fn refuse(&mut self, cmd: McpCommand, why: &str) {
+    pub(super) async fn refuse(&mut self, cmd: McpCommand, why: &McpError) {
         if let McpCommand::Fetch { id, request, .. } = &cmd {
-            let outcome = Err(format!("{}: not connected: {why}", request.method()));
+            let outcome = Err(not_connected(why).at(request.method()));
             let (server, id, elapsed) = (self.emit.server, *id, Duration::ZERO);
             let update = crate::model::mcp::McpUpdate::Fetched {
                 server,
@@ -290,7 +293,7 @@ impl Source {
             return;
         }
         if let McpCommand::Call { call, .. } = cmd {
-            let outcome = CallOutcome::NotSent(format!("not connected: {why}"));
+            let outcome = CallOutcome::NotSent(not_connected(why));
             self.emit.call_done(call, outcome, Duration::ZERO).await;
         }
     }
@@ -314,6 +317,11 @@ impl Source {
             let _ = tx.send(());
         }
     }
+}
+
+/// A request refused for want of a session: `not connected: why`.
+fn not_connected(why: &McpError) -> McpError {
+    McpError::NotConnected(Box::new(why.clone()))
 }
 
 /// How a future raced against the command channel ended.

@@ -20,13 +20,13 @@ use super::call::{CallSpec, Live};
 use super::connect::Client;
 use super::convert::server_info;
 use super::emit::Emitter;
-use super::errors::service_error_text;
+use super::errors::service_error;
 use super::http_cut::Trouble;
 use super::list::lister;
 use super::ping::{Ping, ping};
 use super::run::Source;
 use super::subscribe;
-use crate::model::mcp::{ConnState, McpCommand, McpUpdate};
+use crate::model::mcp::{ConnState, McpCommand, McpError, McpUpdate};
 
 /// How often the session checks that its transport is still open.
 const WATCHDOG: Duration = Duration::from_millis(250);
@@ -42,7 +42,7 @@ pub(super) enum End {
     /// The operator asked for a new connection.
     Reconnect,
     /// The connection broke or stopped answering.
-    Lost(String),
+    Lost(McpError),
 }
 
 /// Serves one session until it ends, then closes it.
@@ -171,7 +171,7 @@ pub(super) async fn drive(
             },
             _ = emit.closed() => break End::Shutdown,
             Some(seen) = trouble.recv() => match seen {
-                Trouble::Unreachable(error) => break End::Lost(format!("unreachable: {error}")),
+                Trouble::Unreachable(error) => break End::Lost(McpError::Unreachable(Box::new(McpError::Http(error)))),
                 Trouble::StreamBroke(error) => {
                     emit.client_log(format!("a response stream broke off ({error}); pinging the server now"));
                     if pinging.is_none() {
@@ -198,24 +198,24 @@ pub(super) async fn drive(
                         failures += 1;
                         emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;
                         if failures >= MAX_PING_FAILURES {
-                            break End::Lost(format!("{failures} pings failed in a row: {error}"));
+                            break End::Lost(McpError::PingsFailed { failures, last: Box::new(error) });
                         }
                     }
                     Ping::Unreachable(error) => {
                         emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;
-                        break End::Lost(format!("unreachable: {error}"));
+                        break End::Lost(McpError::Unreachable(Box::new(error)));
                     }
                     Ping::SessionLost(error) => {
                         emit.send(McpUpdate::Ping { server: emit.server, rtt: Err(error.clone()) }).await;
-                        break End::Lost(format!("session lost: {error}"));
+                        break End::Lost(McpError::SessionLost(Box::new(error)));
                     }
-                    Ping::Closed => break End::Lost("connection closed".to_string()),
+                    Ping::Closed => break End::Lost(McpError::Closed),
                 }
             }
             _ = watchdog.tick() => {
                 emit.flush_dropped();
                 if client.is_closed() || peer.is_transport_closed() {
-                    break End::Lost("connection closed".to_string());
+                    break End::Lost(McpError::Closed);
                 }
             }
             Some(_) = src.calls.join_next(), if !src.calls.is_empty() => {}
@@ -224,8 +224,8 @@ pub(super) async fn drive(
     helpers.abort_all();
     let reason = match &end {
         End::Lost(error) => error.clone(),
-        End::Reconnect => "the operator asked for a new connection".to_string(),
-        End::Shutdown => "mcptop is stopping".to_string(),
+        End::Reconnect => McpError::OperatorReconnect,
+        End::Shutdown => McpError::Stopping,
     };
     let _ = live.lost.set(reason);
     close(&mut client, &emit).await;
@@ -256,11 +256,11 @@ async fn set_level(peer: Peer<RoleClient>, level: String, emit: Emitter, limit: 
         Ok(parsed) => {
             let asked = peer.set_level(rmcp::model::SetLevelRequestParams::new(parsed));
             match tokio::time::timeout(limit, asked).await {
-                Ok(answer) => answer.map_err(|e| service_error_text(&e)),
-                Err(_) => Err(format!("no answer in {:.1} s", limit.as_secs_f64())),
+                Ok(answer) => answer.map_err(|e| service_error(&e)),
+                Err(_) => Err(McpError::NoAnswer(limit)),
             }
         }
-        Err(_) => Err("not a log level (debug .. emergency)".to_string()),
+        Err(_) => Err(McpError::NotALogLevel),
     };
     match &result {
         Ok(()) => emit.client_log(format!("asked the server for log level {level}")),

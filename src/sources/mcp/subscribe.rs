@@ -10,9 +10,8 @@ use rmcp::service::{Peer, RoleClient};
 use tokio::sync::mpsc;
 
 use super::emit::Emitter;
-use super::errors::service_error_text;
-use super::list::fmt_secs;
-use crate::model::mcp::McpUpdate;
+use super::errors::service_error;
+use crate::model::mcp::{McpError, McpUpdate};
 
 /// Sends `resources/subscribe` (`on`) or `resources/unsubscribe` for `uri`, waiting at
 /// most `limit`, and reports the answer (errors: the server's, or `no answer in N s`).
@@ -32,11 +31,8 @@ async fn send(peer: Peer<RoleClient>, uri: String, on: bool, emit: Emitter, limi
     };
     let result = match tokio::time::timeout(limit, asked).await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("{method} failed: {}", service_error_text(&e))),
-        Err(_) => Err(format!(
-            "{method}: no answer in {} s",
-            fmt_secs(limit.as_secs_f64())
-        )),
+        Ok(Err(e)) => Err(service_error(&e).of_request(method)),
+        Err(_) => Err(McpError::NoAnswer(limit).at(method)),
     };
     match &result {
         Ok(()) => emit.client_log(format!("{method} {uri}: acknowledged")),
@@ -66,10 +62,7 @@ pub(super) async fn sender(
 
 /// Reports at once that `uri` cannot be followed on this server.
 pub(super) async fn refuse(uri: String, on: bool, emit: &Emitter) {
-    let why = format!(
-        "{}: the server does not offer resource subscriptions",
-        method(on)
-    );
+    let why = McpError::NoSubscriptions(method(on).to_string());
     emit.client_log(format!("{uri}: {why}"));
     emit.send(McpUpdate::Subscription {
         server: emit.server,

@@ -26,7 +26,7 @@ use tokio::time::{Instant, sleep, sleep_until};
 
 use super::call::{Attempt, CallCtx, CallSpec, CancelSignal, Live, answer_outcome, service_error};
 use super::convert::call_result;
-use crate::model::mcp::{CallOutcome, McpUpdate, TaskState};
+use crate::model::mcp::{CallOutcome, McpError, McpUpdate, TaskState};
 
 /// Shortest wait between two `tasks/get`, whatever the server suggests.
 pub(super) const MIN_POLL: Duration = Duration::from_millis(250);
@@ -65,7 +65,7 @@ pub(super) async fn attempt(
     let params = json!({"name": spec.tool, "arguments": spec.arguments, "task": {"ttl": ttl}});
     let handle = match send(live, "tools/call", params).await {
         Ok(handle) => handle,
-        Err(e) => return Attempt::Done(CallOutcome::NotSent(format!("not connected: {e}"))),
+        Err(e) => return Attempt::Done(super::call::not_sent(&e)),
     };
     let token = handle.progress_token.clone();
     ctx.progress
@@ -316,7 +316,7 @@ async fn wait(
         answer = &mut handle.rx => return match answer {
             Ok(Ok(result)) => Asked::Answer(Box::new(result)),
             Ok(Err(e)) => Asked::Failed(service_error(e, timeout)),
-            Err(_) => Asked::Failed(Attempt::Lost("connection closed".to_string())),
+            Err(_) => Asked::Failed(Attempt::Lost(McpError::Closed)),
         },
         _ = sleep_until(deadline) => (Asked::Deadline, "request timeout"),
         _ = cancel.fired() => (Asked::Cancel, "cancelled by the operator"),
@@ -328,15 +328,15 @@ async fn wait(
 }
 
 /// `method params` answered within [`CANCEL_WAIT`], as JSON; else why not.
-async fn within(live: &Live, method: &str, params: Value) -> Result<Value, String> {
+async fn within(live: &Live, method: &str, params: Value) -> Result<Value, McpError> {
     let handle = send(live, method, params)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| McpError::Other(e.to_string()))?;
     match tokio::time::timeout(CANCEL_WAIT, handle.rx).await {
         Ok(Ok(Ok(answer))) => Ok(value_of(&answer)),
-        Ok(Ok(Err(e))) => Err(super::errors::service_error_text(&e)),
-        Ok(Err(_)) => Err("connection closed".to_string()),
-        Err(_) => Err(format!("no answer in {} s", CANCEL_WAIT.as_secs())),
+        Ok(Ok(Err(e))) => Err(super::errors::service_error(&e)),
+        Ok(Err(_)) => Err(McpError::Closed),
+        Err(_) => Err(McpError::NoAnswer(CANCEL_WAIT)),
     }
 }
 

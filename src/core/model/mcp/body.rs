@@ -141,7 +141,7 @@ pub fn build(outcome: &CallOutcome) -> Vec<BodyLine> {
                 BodyKind::Error,
                 &format!(
                     "! the connection was lost during the call: {}",
-                    mask_text(error)
+                    mask_text(&error.to_string())
                 ),
             );
             b.push(
@@ -154,7 +154,7 @@ pub fn build(outcome: &CallOutcome) -> Vec<BodyLine> {
             );
         }
         CallOutcome::NotSent(e) => {
-            b.push(BodyKind::Error, &format!("✖ not sent: {}", mask_text(e)))
+            b.push(BodyKind::Error, &format!("✖ not sent: {}", mask_text(&e.to_string())))
         }
     }
     b.finish()

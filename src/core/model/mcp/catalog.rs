@@ -50,7 +50,7 @@ pub struct PromptInfo {
 
 /// One list of the catalog: `None` while not listed (or not offered), else the entries in
 /// the server's order or why listing failed.
-pub type Listed<T> = Option<Result<Vec<T>, String>>;
+pub type Listed<T> = Option<Result<Vec<T>, super::error::McpError>>;
 
 /// The entries of a list: empty while it is not listed or when listing failed.
 pub fn entries<T>(l: &Listed<T>) -> &[T] {

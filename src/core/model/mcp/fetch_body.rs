@@ -5,14 +5,15 @@
 
 use super::body::{Body, BodyKind, BodyLine, content};
 use super::catalog::Fetched;
+use super::error::McpError;
 use super::mask::{mask_json, mask_text};
 use super::types::Content;
 
 /// The lines of a finished read: what it returned, or `✖ <error>`.
-pub fn build(outcome: &Result<Fetched, String>) -> Vec<BodyLine> {
+pub fn build(outcome: &Result<Fetched, McpError>) -> Vec<BodyLine> {
     let mut b = Body::new();
     match outcome {
-        Err(e) => b.push(BodyKind::Error, &format!("✖ {}", mask_text(e))),
+        Err(e) => b.push(BodyKind::Error, &format!("✖ {}", mask_text(&e.to_string()))),
         Ok(Fetched::Resource { contents, .. }) => {
             if contents.is_empty() {
                 b.push(BodyKind::Note, "(no contents)");
@@ -124,7 +125,11 @@ mod tests {
             }],
         }));
         assert_eq!(texts(&lines), vec!["user:", "hello", "there"]);
-        let err = build(&Err("prompts/get failed: unknown prompt".into()));
+        let unknown = McpError::Rpc {
+            code: -32602,
+            message: "unknown prompt".into(),
+        };
+        let err = build(&Err(unknown.of_request("prompts/get")));
         assert_eq!(err[0].kind, BodyKind::Error);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod catalog;
+pub mod error;
 pub mod fetch_body;
 pub mod form;
 pub mod mask;
@@ -13,5 +14,6 @@ pub mod subscription;
 pub mod task;
 pub mod types;
 
+pub use error::McpError;
 pub use task::{TaskState, TaskSupport};
 pub use types::*;

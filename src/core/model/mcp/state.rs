@@ -224,13 +224,13 @@ impl McpState {
                             s.tools_error = None;
                             s.tools_at_ms = Some(now_ms);
                         }
-                        Err(e) => s.tools_error = Some(e),
+                        Err(e) => s.tools_error = Some(e.to_string()),
                     }
                 }
             }
             McpUpdate::Ping { server, rtt } => {
                 if let Some(s) = self.servers.get_mut(server) {
-                    s.ping = Some(rtt);
+                    s.ping = Some(rtt.map_err(|e| e.to_string()));
                 }
             }
             McpUpdate::Progress {
@@ -312,7 +312,11 @@ impl McpState {
                 result,
             } => {
                 if let Some(s) = self.servers.get_mut(server) {
-                    super::subscription::answered(&mut s.subscriptions, &uri, result);
+                    super::subscription::answered(
+                        &mut s.subscriptions,
+                        &uri,
+                        result.map_err(|e| e.to_string()),
+                    );
                 }
             }
             // Stopping took effect when asked; a refusal is in the server's log.
@@ -336,7 +340,7 @@ impl McpState {
                             Ok(())
                         }
                         Ok(_) => Ok(()),
-                        Err(e) => Err(mask_text(&e).into_owned()),
+                        Err(e) => Err(mask_text(&e.to_string()).into_owned()),
                     });
                     f.elapsed_ms = Some(elapsed.as_millis() as u64);
                 }

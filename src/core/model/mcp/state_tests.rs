@@ -3,7 +3,9 @@ use std::time::Duration;
 use serde_json::Map;
 
 use super::*;
+use crate::model::mcp::McpError;
 use crate::model::mcp::types::{CallResult, CallRetry, ToolHints};
+use crate::model::source_error::SourceError;
 
 fn state() -> McpState {
     McpState::new(vec![ServerState::new(
@@ -58,7 +60,7 @@ fn connection_state_changes_stamp_the_time_and_clear_the_ping() {
             state: ConnState::Reconnecting {
                 attempt: 1,
                 retry_in: Duration::from_secs(1),
-                error: "closed".into(),
+                error: McpError::Closed,
             },
         },
         3000,
@@ -80,7 +82,7 @@ fn a_failed_tools_list_keeps_the_previous_tools() {
     s.apply(
         McpUpdate::Tools {
             server: 0,
-            tools: Err("timeout".into()),
+            tools: Err(McpError::Other("timeout".into())),
         },
         20,
     );
@@ -266,14 +268,17 @@ fn a_lost_connection_marks_the_server_and_its_call_in_flight_at_once() {
         },
         1300,
     );
-    let reason = "unreachable: cannot connect: Connection refused (os error 111)";
+    let reason = McpError::Unreachable(Box::new(McpError::Http(SourceError::Connect(
+        "Connection refused (os error 111)".into(),
+    ))));
+    let text = "unreachable: cannot connect: Connection refused (os error 111)";
     s.apply(
         McpUpdate::State {
             server: 0,
             state: ConnState::Reconnecting {
                 attempt: 1,
                 retry_in: Duration::from_millis(500),
-                error: reason.into(),
+                error: reason.clone(),
             },
         },
         1400,
@@ -282,14 +287,16 @@ fn a_lost_connection_marks_the_server_and_its_call_in_flight_at_once() {
     assert!(!server.is_connected());
     assert_eq!(server.since_ms, 1400);
     assert_eq!(server.ping, None);
-    assert!(matches!(&server.conn, ConnState::Reconnecting { error, .. } if error == reason));
+    assert!(
+        matches!(&server.conn, ConnState::Reconnecting { error, .. } if error.to_string() == text)
+    );
 
     s.apply(
         McpUpdate::CallRetry {
             server: 0,
             call: id,
             retry: CallRetry::Waiting {
-                error: reason.into(),
+                error: reason.clone(),
             },
         },
         1400,
@@ -304,7 +311,7 @@ fn a_lost_connection_marks_the_server_and_its_call_in_flight_at_once() {
             server: 0,
             call: id,
             retry: CallRetry::Resent {
-                error: reason.into(),
+                error: reason.clone(),
             },
         },
         2500,
@@ -323,7 +330,7 @@ fn a_lost_connection_marks_the_server_and_its_call_in_flight_at_once() {
     assert_eq!(
         call.retry,
         Some(CallRetry::Resent {
-            error: reason.into()
+            error: reason.clone()
         })
     );
 }

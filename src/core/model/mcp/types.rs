@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::error::McpError;
+
 /// Index of a server in the configured list (`Config::mcp.servers`, in order).
 pub type ServerId = usize;
 
@@ -23,10 +25,10 @@ pub enum ConnState {
     Reconnecting {
         attempt: u32,
         retry_in: Duration,
-        error: String,
+        error: McpError,
     },
     /// Will not be retried (bad config, legacy SSE URL, `${input:..}` left unresolved).
-    Failed(String),
+    Failed(McpError),
     /// The server answered 401: waiting for the operator to open `url` (the OAuth
     /// authorization URL, PKCE and `state` in it, no secret) in a browser. The redirect comes
     /// back on `callback` (a loopback listener, when the browser is on this host) or is pasted
@@ -156,9 +158,9 @@ pub enum CallOutcome {
     Cancelled,
     /// The connection broke while the call was in flight: the server may or may not have
     /// processed it. `retried` says whether it was sent again (idempotent tools only).
-    Interrupted { error: String, retried: bool },
+    Interrupted { error: McpError, retried: bool },
     /// Could not be sent at all (not connected, transport error before sending).
-    NotSent(String),
+    NotSent(McpError),
 }
 
 impl CallOutcome {
@@ -174,9 +176,9 @@ impl CallOutcome {
 pub enum CallRetry {
     /// The connection broke with the call in flight (`error`, one line); it waits for the
     /// next session to be sent again.
-    Waiting { error: String },
+    Waiting { error: McpError },
     /// Sent again on a new session after `error` interrupted the first attempt.
-    Resent { error: String },
+    Resent { error: McpError },
 }
 
 /// Where a server log line came from.
@@ -218,13 +220,13 @@ pub enum McpUpdate {
     /// A complete tools/list (all pages), or why it failed.
     Tools {
         server: ServerId,
-        tools: Result<Vec<ToolInfo>, String>,
+        tools: Result<Vec<ToolInfo>, McpError>,
     },
     /// A ping round-trip: `Ok(Some(rtt))`, `Ok(None)` when the server does not support
     /// ping (method not found: not an error), `Err` when it failed.
     Ping {
         server: ServerId,
-        rtt: Result<Option<Duration>, String>,
+        rtt: Result<Option<Duration>, McpError>,
     },
     /// `notifications/progress` for a call.
     Progress {
@@ -274,7 +276,7 @@ pub enum McpUpdate {
     LogLevel {
         server: ServerId,
         level: String,
-        result: Result<(), String>,
+        result: Result<(), McpError>,
     },
     /// An elicitation ended without the operator's answer: `why` says how (no answer in
     /// time, the server withdrew it, the session ended). The server got `cancel`, except
@@ -297,7 +299,7 @@ pub enum McpUpdate {
         server: ServerId,
         uri: String,
         on: bool,
-        result: Result<(), String>,
+        result: Result<(), McpError>,
     },
     /// `notifications/resources/updated`: the resource at `uri` changed.
     ResourceUpdated {
@@ -309,7 +311,7 @@ pub enum McpUpdate {
     Fetched {
         server: ServerId,
         id: super::catalog::FetchId,
-        outcome: Result<super::catalog::Fetched, String>,
+        outcome: Result<super::catalog::Fetched, McpError>,
         elapsed: Duration,
     },
 }

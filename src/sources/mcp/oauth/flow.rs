@@ -12,7 +12,7 @@ use tokio::time::timeout;
 use super::loopback::Loopback;
 use super::{Client, TokenFile, text};
 use crate::mcp::run::Source;
-use crate::model::mcp::{ConnState, McpCommand};
+use crate::model::mcp::{ConnState, McpCommand, McpError};
 
 /// The client name sent with dynamic client registration.
 const CLIENT_NAME: &str = "mcptop";
@@ -94,7 +94,8 @@ impl Source {
                     Some(McpCommand::Reconnect) => return Authorized::Reconnect,
                     Some(McpCommand::Authorize { pasted }) => pasted.0,
                     Some(cmd) => {
-                        self.refuse(cmd, "waiting for OAuth authorization").await;
+                        self.refuse(cmd, &McpError::Other("waiting for OAuth authorization".into()))
+                            .await;
                         continue;
                     }
                 },

@@ -59,7 +59,9 @@ const PASSING: [&str; 2] = ["temporarily_unavailable", "server_error"];
 /// §5.2: `invalid_grant`, `invalid_client`, `unauthorized_client`, `invalid_scope`,
 /// `invalid_request`, `unsupported_grant_type`) but the [`PASSING`] ones, or an answer that
 /// is no token response at all (an HTML error page). A request that could not be sent
-/// (the server is down) is not: the session retries with backoff.
+/// (the server is down) is not: the session retries with backoff. rmcp hands the refresh's
+/// failure over as oauth2's text only (`AuthError::TokenRefreshFailed(String)`), so its
+/// words are what is read.
 pub(super) fn refused_for_good(why: &str) -> bool {
     if why.contains("Server returned error response") {
         return !PASSING.iter().any(|code| why.contains(code));
