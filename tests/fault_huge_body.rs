@@ -36,10 +36,32 @@ async fn capped(kind: &str, rx: &mut mpsc::Receiver<Update>) -> String {
             .unwrap_or_else(|_| panic!("{kind}: no error naming the cap"))
             .expect("the source runs");
         let text = format!("{u:?}");
-        if text.starts_with(kind) && text.contains("exceeds the cap") {
-            return text.chars().take(300).collect();
+        if text.starts_with(kind)
+            && let Some(error) = error_text(&u)
+            && error.contains("exceeds the cap")
+        {
+            return error.chars().take(300).collect();
         }
     }
+}
+
+/// The operator's text of the error `u` carries, if it carries one.
+fn error_text(u: &Update) -> Option<String> {
+    use mcptop::model::alerts::AmUpdate;
+    use mcptop::model::logs::LokiUpdate;
+    use mcptop::model::query_mode::PromUpdate;
+    let e = match u {
+        Update::Scrape { result: Err(e), .. } | Update::Health { result: Err(e), .. } => e,
+        Update::Alertmanager(AmUpdate::Polled { result: Err(e), .. }) => e,
+        Update::Loki(LokiUpdate::Failed { error, .. } | LokiUpdate::Counts(Err(error))) => error,
+        Update::Prometheus(
+            PromUpdate::Profile { result: Err(e), .. }
+            | PromUpdate::Refresh { result: Err(e), .. }
+            | PromUpdate::TimelineFailed { error: e, .. },
+        ) => e,
+        _ => return None,
+    };
+    Some(e.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
