@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use regex::Regex;
 
+use super::past::PastStats;
 use super::profile::{CustomProfile, PROCESS_METRICS, Profile, ProfileChoice, kinds};
 use super::series::{Sample, SeriesKey, SeriesStore};
 use super::source_error::SourceError;
@@ -113,6 +114,8 @@ pub struct Dashboard {
     pub status: TargetStatus,
     pub stats: Stats,
     pub timeline: Timeline,
+    /// The tiles as they were, one per timeline step, for the time cursor.
+    past: PastStats,
 }
 
 impl Dashboard {
@@ -129,6 +132,7 @@ impl Dashboard {
             cfg.interval,
         );
         let buckets = SeriesStore::with_interval(cfg.range + cfg.interval * 2, cfg.interval);
+        let past = PastStats::new(timeline.step_ms, timeline.history_ms, ms(cfg.range));
         Dashboard {
             cfg,
             profile: None,
@@ -137,6 +141,7 @@ impl Dashboard {
             buckets,
             status: TargetStatus::default(),
             stats: Stats::default(),
+            past,
             timeline,
         }
     }
@@ -260,6 +265,7 @@ impl Dashboard {
             self.counters.clear();
             self.buckets.clear();
             self.timeline.clear();
+            self.past.clear();
         }
         self.profile = Some(p.with_module_label(self.cfg.module_label.as_deref()));
         self.profile_problem = None;
@@ -286,6 +292,12 @@ impl Dashboard {
             range_ms,
         );
         self.timeline.update(profile, &self.counters, eval_ms);
+        self.past.record(&self.stats);
+    }
+
+    /// The tiles of past instants (scrape mode), for the time cursor: [`PastStats`].
+    pub fn past(&self) -> &PastStats {
+        &self.past
     }
 
     /// Query mode: the profile the source uses, or why it has none.

@@ -338,3 +338,40 @@ fn a_timestamp_far_in_the_future_does_not_freeze_its_series() {
     let req = m.stats.req_per_sec.expect("rate");
     assert!((req - 1.5).abs() < 1e-9, "req/s {req}");
 }
+
+#[test]
+fn past_stats_are_the_live_stats_of_their_instant_and_reach_back_the_history() {
+    let mut m = Dashboard::new(ModelConfig {
+        history: Duration::from_secs(600),
+        ..model().cfg
+    });
+    let mut live = Vec::new();
+    for t in (0..=1500).step_by(2) {
+        m.apply_scrape(t * 1000, Ok(scrape(t)));
+        live.push(m.stats.clone());
+    }
+    let past = m.past();
+    let r = past.reach().expect("a reach");
+    assert_eq!(r.latest_ms, 1_500_000);
+    assert!(
+        (900_000..=901_700).contains(&r.earliest_ms),
+        "the history (600 s) back: {}",
+        r.earliest_ms
+    );
+    // Every kept instant holds what was live then, over a whole window.
+    for t in (r.earliest_ms..=r.latest_ms).step_by(1000) {
+        let kept = past.at(t).expect("kept");
+        let then = live
+            .iter()
+            .find(|s| s.eval_ms == kept.eval_ms)
+            .expect("live then");
+        assert_eq!(kept, then);
+        assert_eq!(kept.range_ms, 300_000);
+    }
+    // Before one window was held there is nothing to reach.
+    let mut young = model();
+    for t in (0..=100).step_by(2) {
+        young.apply_scrape(t * 1000, Ok(scrape(t)));
+    }
+    assert_eq!(young.past().reach(), None);
+}

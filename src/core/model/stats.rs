@@ -52,7 +52,7 @@ pub struct Stats {
     pub latency_buckets: Vec<(f64, f64)>,
     /// Tool calls by module, largest first.
     pub modules: Vec<ModuleShare>,
-    /// `process_resident_memory_bytes`, latest sample, bytes.
+    /// `process_resident_memory_bytes`, the latest sample at or before `eval_ms`, bytes.
     pub resident_memory_bytes: Option<f64>,
     /// Range the numbers were evaluated over, ms: the configured window, or less while
     /// mcptop has held data for a shorter time (see [`effective_range_ms`]).
@@ -107,7 +107,10 @@ pub fn compute(
         modules: modules(profile, counters, module_re, eval_ms, range_ms),
         resident_memory_bytes: counters
             .select("process_resident_memory_bytes")
-            .filter_map(|(_, s)| s.last())
+            .filter_map(|(_, s)| match s.last() {
+                Some(l) if l.t_ms <= eval_ms => Some(l),
+                _ => s.iter().take_while(|x| x.t_ms <= eval_ms).last(),
+            })
             .map(|s| s.v)
             .reduce(f64::max),
         range_ms,
