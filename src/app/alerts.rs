@@ -26,7 +26,11 @@ impl App {
                 instance,
                 t_ms,
                 result,
-            } => self.keep_selection(|a| a.alerts.apply(instance, t_ms, result)),
+            } => {
+                self.keep_selection(|a| a.alerts.apply(instance, t_ms, result));
+                self.marks
+                    .observe(t_ms, false, self.alerts.alertmanager_alerts());
+            }
             AmUpdate::Written {
                 request: _,
                 write,
@@ -71,6 +75,10 @@ impl App {
             }
         };
         self.keep_selection(|a| a.alerts.set_local(local));
+        self.marks.observe(t_ms, true, self.alerts.local_alerts());
+        let history_ms = i64::try_from(self.cfg.window.history.as_millis()).unwrap_or(i64::MAX);
+        self.marks.trim(t_ms.saturating_sub(history_ms));
+        self.keep_time_cursor();
     }
 
     /// Runs `change` on the alert state, then finds the selected alert (by fingerprint) and

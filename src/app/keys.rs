@@ -139,6 +139,13 @@ impl App {
             self.nav.screen = Screen::Fleet;
             return true;
         }
+        if self.nav.screen == Screen::Overview
+            && action == Action::Back
+            && !self.nav.cursor.is_live()
+        {
+            self.nav.cursor.go_live();
+            return true;
+        }
         if self.nav.screen == Screen::Overview && action == Action::Back && self.leave_drill_down()
         {
             return true;
@@ -239,6 +246,12 @@ impl App {
             Action::Refresh => self.command_selected(McpCommand::RefreshTools, now_ms),
             Action::Reconnect => self.command_selected(McpCommand::Reconnect, now_ms),
             Action::LogLevel => self.next_log_level(now_ms),
+            Action::CursorBack
+            | Action::CursorForward
+            | Action::CursorOldest
+            | Action::CursorLive
+            | Action::CursorPrevMark
+            | Action::CursorNextMark => return self.cursor_action(action, now_ms),
             // Modes of their own: the logs screen's (`log_action`) and the fleet's
             // (`fleet_action`) handle them before this.
             Action::Pause | Action::Wrap | Action::EditQuery => return false,

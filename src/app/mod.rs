@@ -5,6 +5,7 @@ mod alerts;
 mod authorize;
 mod calls;
 pub mod catalog;
+mod cursor;
 pub mod elicit;
 mod event_loop;
 mod files;
@@ -111,6 +112,12 @@ pub struct App {
     pub prom_link: Option<PromLink>,
     /// A deploy marked with `D`: when, and the tiles just before.
     pub deploy: Option<DeployMark>,
+    /// Alert transitions (Alertmanager's and the local rules'), for the timeline's marks
+    /// and the time cursor.
+    pub marks: crate::model::marks::MarkLog,
+    /// The operator's offset from UTC (the system's local time zone at start), for the
+    /// time cursor's label.
+    pub local_offset: chrono::FixedOffset,
     /// Whether mouse events are taken (`ui.mouse`, else on unless over SSH).
     pub mouse: bool,
     /// Endpoints that skip TLS verification, warned about in the header.
@@ -289,6 +296,8 @@ impl App {
             fleet,
             prom_link: None,
             deploy: None,
+            marks: crate::model::marks::MarkLog::default(),
+            local_offset: *chrono::Local::now().offset(),
             mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
             unverified_tls,
             raw_editor: None,
@@ -298,11 +307,19 @@ impl App {
 
     /// A read-only view for drawing at `now_ms`.
     pub fn view(&self, now_ms: i64) -> View<'_> {
+        let dashboard = self.shown_dashboard();
+        let past = self.nav.cursor.at_ms().and_then(|t| dashboard.past().at(t));
         View {
             target_name: &self.target_name,
             target_url: &self.target_url,
             no_target: self.no_target,
-            dashboard: self.shown_dashboard(),
+            dashboard,
+            stats: past.unwrap_or(&dashboard.stats),
+            cursor: past.and_then(|s| {
+                let label = self.nav.cursor.label(now_ms, self.local_offset)?;
+                Some((s.eval_ms, label))
+            }),
+            marks: self.marks.marks(),
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,
             mode: crate::input::mode::screen_mode(&self.nav, self.fleet.as_ref()),

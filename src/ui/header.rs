@@ -28,6 +28,16 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
             ),
         ],
     ));
+    if let Some((_, label)) = &view.cursor {
+        // The numbers are not live: said first and never left out.
+        segments.push((
+            0,
+            vec![Span::styled(
+                format!("◷ {label} · End live"),
+                Style::new().fg(t.warn).add_modifier(Modifier::BOLD),
+            )],
+        ));
+    }
     if !view.target_url.is_empty() {
         segments.push((
             6,
@@ -201,7 +211,7 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
             ],
         ));
         let window_ms = view.window.as_millis() as i64;
-        let used_ms = view.dashboard.stats.range_ms;
+        let used_ms = view.stats.range_ms;
         if used_ms > 0 && used_ms < window_ms {
             segments.push((
                 1,

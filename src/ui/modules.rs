@@ -13,7 +13,7 @@ use crate::model::stats::ModuleShare;
 
 /// Rows the panel wants for the screen height: one per module, within limits.
 pub fn height(view: &Scene, screen_height: u16) -> u16 {
-    let wanted = view.dashboard.stats.modules.len().max(1) as u16 + 2;
+    let wanted = view.stats.modules.len().max(1) as u16 + 2;
     let cap = if screen_height >= 40 { 12 } else { 7 };
     wanted.clamp(4, cap)
 }
@@ -28,7 +28,7 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
             t.title(),
         ));
     let inner = block.inner(area);
-    let modules = &view.dashboard.stats.modules;
+    let modules = &view.stats.modules;
     let lines = if view
         .dashboard
         .profile()

@@ -9,6 +9,7 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 
 use super::Scene;
 use super::format;
+use crate::model::marks::Transition;
 use crate::model::timeline::Gap;
 
 /// Chart points: (Unix seconds, per-second value).
@@ -40,6 +41,12 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
         title.spans.push(Span::styled(
             format!("┃ deploy {at} "),
             Style::new().fg(t.warn),
+        ));
+    }
+    if let Some((at_ms, _)) = view.cursor {
+        title.spans.push(Span::styled(
+            format!("◷ {} ", hms(at_ms)),
+            Style::new().fg(t.accent),
         ));
     }
     let end = view.now_ms as f64 / 1000.0;
@@ -97,9 +104,38 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
         .filter(|x| *x >= start && *x <= end)
         .map(|x| vec![(x, 0.0), (x, top)])
         .unwrap_or_default();
+    let cursor: Points = view
+        .cursor
+        .as_ref()
+        .map(|(at, _)| *at as f64 / 1000.0)
+        .filter(|x| *x >= start && *x <= end)
+        .map(|x| vec![(x, 0.0), (x, top)])
+        .unwrap_or_default();
+    // Alert transitions along the top edge: firing in the critical colour, resolved in
+    // the ok one.
+    let edge = |want: Transition| -> Points {
+        view.marks
+            .iter()
+            .filter(|m| m.transition == want)
+            .map(|m| m.t_ms as f64 / 1000.0)
+            .filter(|x| *x >= start && *x <= end)
+            .map(|x| (x, top))
+            .collect()
+    };
+    let (fired, resolved) = (edge(Transition::Firing), edge(Transition::Resolved));
+    let dots = |data, color| {
+        Dataset::default()
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(Style::new().fg(color))
+            .data(data)
+    };
     let datasets: Vec<Dataset> = std::iter::once(line(&mark, t.warn))
         .chain(runs.iter().map(|(_, err)| line(err, t.errors)))
         .chain(runs.iter().map(|(req, _)| line(req, t.requests)))
+        .chain(std::iter::once(line(&cursor, t.accent)))
+        .chain(std::iter::once(dots(&resolved, t.ok)))
+        .chain(std::iter::once(dots(&fired, t.crit)))
         .collect();
     Chart::new(datasets)
         .block(block)
@@ -150,6 +186,13 @@ fn nice_ceiling(v: f64) -> f64 {
         .map(|m| m * mag)
         .find(|c| *c >= v)
         .unwrap_or(10.0 * mag)
+}
+
+/// `03:12:40` of a Unix ms instant, UTC as the rest of the timeline.
+fn hms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%H:%M:%S").to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -40,3 +40,4 @@ mod render_timeline_gap;
 mod render_width;
 mod scrape_faults;
 mod scrape_limits;
+mod time_cursor;

@@ -245,6 +245,41 @@ actions! {
         name: "mark_deploy", help: "mark a deploy, or clear it", short: "deploy", keys: [ch('D')],
         modes: Mode::Screen(_) | Mode::Drilled,
     }
+    /// Move the time cursor one step back along the timeline (held: the step grows).
+    CursorBack {
+        name: "cursor_back", help: "time cursor: back", short: "time",
+        keys: [k(KeyCode::Left)],
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+    }
+    /// Move the time cursor one step forward (it stops at the newest data).
+    CursorForward {
+        name: "cursor_forward", help: "time cursor: forward", short: "time",
+        keys: [k(KeyCode::Right)],
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+    }
+    /// Move the time cursor to the oldest instant with a whole window of data.
+    CursorOldest {
+        name: "cursor_oldest", help: "time cursor: oldest", short: "time",
+        keys: [k(KeyCode::Home)],
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+    }
+    /// Back to live numbers (Esc too).
+    CursorLive {
+        name: "cursor_live", help: "time cursor: live", short: "live", keys: [k(KeyCode::End)],
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+    }
+    /// Move the time cursor to the previous alert transition or deploy mark.
+    CursorPrevMark {
+        name: "cursor_prev_mark", help: "cursor: prev alert/deploy",
+        short: "mark", keys: [ch('{')],
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+    }
+    /// Move the time cursor to the next alert transition or deploy mark.
+    CursorNextMark {
+        name: "cursor_next_mark", help: "cursor: next alert/deploy", short: "mark",
+        keys: [ch('}')],
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+    }
     /// Tools screen: show the next list of the server (tools, resources, prompts).
     NextList {
         name: "next_list", help: "tools / resources / prompts", short: "list", keys: [ch('v')],

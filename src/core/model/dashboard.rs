@@ -312,11 +312,13 @@ impl Dashboard {
     }
 
     /// Query mode: the tiles a query API computed at `t_ms`, or why the refresh failed
-    /// (the numbers then stay, and age, as in scrape mode).
+    /// (the numbers then stay, and age, as in scrape mode). Good ones are kept for the
+    /// time cursor as scrape mode's are ([`Dashboard::past`]).
     pub fn apply_stats(&mut self, t_ms: i64, result: Result<Stats, SourceError>) {
         match result {
             Ok(stats) => {
                 self.status.scrape.record_ok(t_ms);
+                self.past.record(&stats);
                 self.stats = stats;
             }
             Err(e) => self.status.scrape.record_err(t_ms, e),

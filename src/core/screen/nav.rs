@@ -9,6 +9,7 @@ use tui_input::Input;
 use crate::action::Screen;
 use crate::model::alerts::AmWrite;
 use crate::model::alerts::silence_form::SilenceForm;
+use crate::model::cursor::TimeCursor;
 use crate::model::logs::LogPane;
 use crate::model::mcp::catalog::FetchId;
 use crate::model::mcp::form::Form;
@@ -56,6 +57,8 @@ pub struct Nav {
     pub silence: usize,
     pub overlay: Option<Overlay>,
     pub toast: Option<Toast>,
+    /// The time cursor of the overview: live, or the past instant its numbers are from.
+    pub cursor: TimeCursor,
 }
 
 /// A transient message in the footer.

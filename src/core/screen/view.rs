@@ -7,7 +7,9 @@ use crate::config::Thresholds;
 use crate::model::alerts::AlertsState;
 use crate::model::dashboard::Dashboard;
 use crate::model::logs::{LogBuffer, LokiState};
+use crate::model::marks::Mark;
 use crate::model::mcp::state::McpState;
+use crate::model::stats::Stats;
 use crate::screen::fleet::FleetState;
 use crate::screen::logs::{LogSource, LogSummary};
 use crate::screen::nav::Nav;
@@ -22,6 +24,15 @@ pub struct View<'a> {
     /// No target configured: the metric screens say so instead of waiting for data.
     pub no_target: bool,
     pub dashboard: &'a Dashboard,
+    /// The numbers the tiles, the modules and the header show: the dashboard's live ones,
+    /// or, with the time cursor in the past, those kept for its instant
+    /// ([`Dashboard::past`]).
+    pub stats: &'a Stats,
+    /// The time cursor's instant (Unix ms) and the header's words for it
+    /// (`at 03:12:40 (-14m) · 02:12:40 UTC`); `None` when live.
+    pub cursor: Option<(i64, String)>,
+    /// Alert transitions to mark on the timeline, oldest first.
+    pub marks: &'a [Mark],
     pub thresholds: &'a Thresholds,
     pub keymap: &'a Keymap,
     /// The input mode beneath the help and the overlays (a screen, the drilled overview,
