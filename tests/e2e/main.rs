@@ -9,6 +9,7 @@ mod alertmanager;
 mod cli;
 mod cli_docs;
 mod cli_errors;
+mod cursor_agreement;
 mod e2e_alerts;
 mod e2e_audit_stall;
 mod e2e_busy_signal;
