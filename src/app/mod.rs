@@ -5,7 +5,7 @@ mod alerts;
 mod authorize;
 mod calls;
 pub mod catalog;
-mod cursor;
+pub mod cursor;
 pub mod elicit;
 mod event_loop;
 mod files;
@@ -110,6 +110,10 @@ pub struct App {
     pub fleet: Option<fleet::FleetState>,
     /// Switches query mode's source to another environment, when it runs.
     pub prom_link: Option<PromLink>,
+    /// Query mode: asks the source for the time cursor's instant.
+    pub at_link: Option<cursor::AtLink>,
+    /// Query mode: the source's answer for the time cursor's instant.
+    pub at_answer: Option<cursor::AtAnswer>,
     /// A deploy marked with `D`: when, and the tiles just before.
     pub deploy: Option<DeployMark>,
     /// Alert transitions (Alertmanager's and the local rules'), for the timeline's marks
@@ -295,6 +299,8 @@ impl App {
             log_summary: LogSummary::default(),
             fleet,
             prom_link: None,
+            at_link: None,
+            at_answer: None,
             deploy: None,
             marks: crate::model::marks::MarkLog::default(),
             local_offset: *chrono::Local::now().offset(),
@@ -308,17 +314,14 @@ impl App {
     /// A read-only view for drawing at `now_ms`.
     pub fn view(&self, now_ms: i64) -> View<'_> {
         let dashboard = self.shown_dashboard();
-        let past = self.nav.cursor.at_ms().and_then(|t| dashboard.past().at(t));
+        let (stats, cursor) = self.cursor_view(now_ms);
         View {
             target_name: &self.target_name,
             target_url: &self.target_url,
             no_target: self.no_target,
             dashboard,
-            stats: past.unwrap_or(&dashboard.stats),
-            cursor: past.and_then(|s| {
-                let label = self.nav.cursor.label(now_ms, self.local_offset)?;
-                Some((s.eval_ms, label))
-            }),
+            stats,
+            cursor,
             marks: self.marks.marks(),
             thresholds: &self.cfg.thresholds,
             keymap: &self.keymap,

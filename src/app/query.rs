@@ -75,6 +75,13 @@ impl App {
                     self.eval_rules(t_ms);
                 }
             },
+            PromUpdate::At {
+                run: r,
+                t_ms,
+                result,
+            } if r == run => {
+                self.at_answer = Some(super::cursor::AtAnswer { t_ms, result });
+            }
             PromUpdate::TimelineFailed { run: r, error } if r == run => {
                 f.timeline_error = Some(error.to_string());
             }
@@ -110,6 +117,9 @@ impl App {
         }
         q.run += 1;
         q.env = index;
+        // The cursor's instant was another environment's.
+        self.nav.cursor.go_live();
+        self.at_answer = None;
         q.profile = None;
         q.newest_sample_ms = None;
         q.sample_ms.clear();

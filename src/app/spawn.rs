@@ -24,9 +24,15 @@ pub(super) fn spawn_sources(
             module_label: app.cfg.modules.label.clone(),
             polling_paths: app.cfg.polling_paths(),
         };
-        let handle =
-            sources::prometheus::spawn(&app.cfg.prometheus, settings, tx.clone(), &mut set);
+        let handle = std::sync::Arc::new(sources::prometheus::spawn(
+            &app.cfg.prometheus,
+            settings,
+            tx.clone(),
+            &mut set,
+        ));
+        let at = std::sync::Arc::clone(&handle);
         app.prom_link = Some(Box::new(move |i, run| handle.switch(i, run)));
+        app.at_link = Some(Box::new(move |t| at.ask_at(t)));
         set
     } else if app.no_target {
         tokio::task::JoinSet::new()

@@ -32,6 +32,7 @@ mod mcp_hostile;
 mod mcp_oauth;
 mod mcp_tasks;
 mod prometheus_agreement;
+mod query_cursor;
 mod query_error_ratio;
 mod query_freshness;
 mod query_mode;

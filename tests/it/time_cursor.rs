@@ -168,3 +168,87 @@ fn braces_snap_to_alert_transitions_and_the_timeline_draws_them() {
     assert!(screen.contains("◷ at 00:08:20 UTC"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// Query mode: the cursor asks the engine for its instant, says so until the answer is
+/// here, then shows it (the whole selector's, or a drilled instance's); an error is said.
+#[test]
+fn query_mode_asks_the_engine_for_the_cursors_instant() {
+    use mcptop::model::query_mode::{PromUpdate, Refresh};
+    use mcptop::model::source_error::SourceError;
+    use mcptop::sources::Update;
+    use std::sync::{Arc, Mutex};
+    use support::fleet_fixture;
+
+    let (mut app, start) = fleet_fixture::fleet_app();
+    app.local_offset = chrono::FixedOffset::east_opt(0).expect("UTC");
+    let asked: Arc<Mutex<Vec<Option<i64>>>> = Arc::default();
+    let log = Arc::clone(&asked);
+    app.at_link = Some(Box::new(move |t| {
+        log.lock().expect("lock").push(t);
+        Ok(())
+    }));
+    let mut now = start;
+    press(&mut app, &mut now, KeyCode::Char('1'));
+    let live = app.view(now).stats.clone();
+    press(&mut app, &mut now, KeyCode::Left);
+    let t = app.nav.cursor.at_ms().expect("in the past");
+    let step = app.dashboard.timeline.step_ms;
+    assert_eq!(t % step, 0, "on a timeline step");
+    assert!(t < now && t >= now - 2 * step, "{t} vs {now}");
+    assert_eq!(asked.lock().expect("lock").clone(), vec![Some(t)]);
+    let screen = render(&app, now, 120, 30);
+    assert!(screen.contains("asking…"), "{screen}");
+    assert_eq!(
+        app.view(now).stats.req_per_sec,
+        None,
+        "no live numbers under a past time"
+    );
+
+    let mut total = fleet_fixture::stats(t, 7.0, 0.25, 0.5, 0.9);
+    total.range_ms = 300_000;
+    let mut per_instance = std::collections::BTreeMap::new();
+    per_instance.insert(
+        "10.0.4.1:9464".to_string(),
+        fleet_fixture::stats(t, 3.0, 0.5, 0.4, 0.8),
+    );
+    app.apply(Update::Prometheus(PromUpdate::At {
+        run: 0,
+        t_ms: t,
+        result: Ok(Box::new(Refresh {
+            t_ms: t,
+            total: total.clone(),
+            per_instance,
+            ..Refresh::default()
+        })),
+    }));
+    assert_eq!(app.view(now).stats, &total);
+    assert_ne!(app.view(now).stats, &live);
+    let screen = render(&app, now, 120, 30);
+    assert!(!screen.contains("asking…"), "{screen}");
+    assert!(screen.contains("◷ at "), "{screen}");
+
+    // The same instant again is not asked twice; another one is.
+    press(&mut app, &mut now, KeyCode::Left);
+    press(&mut app, &mut now, KeyCode::Right);
+    let asked_now = asked.lock().expect("lock").clone();
+    assert_eq!(asked_now.len(), 2, "{asked_now:?}");
+
+    // A failed answer is said, and no numbers are shown.
+    app.apply(Update::Prometheus(PromUpdate::At {
+        run: 0,
+        t_ms: t,
+        result: Err(SourceError::Other("bad_data: query timed out".into())),
+    }));
+    let screen = render(&app, now, 160, 30);
+    assert!(screen.contains("✖ bad_data: query timed out"), "{screen}");
+    // An answer of an earlier environment's run is dropped.
+    app.apply(Update::Prometheus(PromUpdate::At {
+        run: 7,
+        t_ms: t,
+        result: Ok(Box::new(Refresh::default())),
+    }));
+    assert!(render(&app, now, 160, 30).contains("query timed out"));
+    press(&mut app, &mut now, KeyCode::End);
+    assert!(app.nav.cursor.is_live());
+    assert_eq!(app.view(now).stats, &live);
+}

@@ -24,7 +24,8 @@ pub fn config() -> Config {
     cfg
 }
 
-fn stats(t_ms: i64, rps: f64, err: f64, p95: f64, p99: f64) -> Stats {
+/// Tiles at `t_ms`: `rps` requests/s, error ratio `err`, P95/P99 in seconds, two modules.
+pub fn stats(t_ms: i64, rps: f64, err: f64, p95: f64, p99: f64) -> Stats {
     Stats {
         eval_ms: t_ms,
         req_per_sec: Some(rps),

@@ -139,6 +139,13 @@ pub enum PromUpdate {
         t_ms: i64,
         result: Result<Box<Refresh>, SourceError>,
     },
+    /// The same queries asked at the time cursor's instant `t_ms` (a past instant, as
+    /// far back as the engine's retention), or why that failed.
+    At {
+        run: u64,
+        t_ms: i64,
+        result: Result<Box<Refresh>, SourceError>,
+    },
 }
 
 /// How answers become numbers.

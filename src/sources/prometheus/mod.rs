@@ -59,6 +59,7 @@ const ASSUMED_SCRAPE: Duration = Duration::from_secs(15);
 #[derive(Debug)]
 pub struct PromHandle {
     env: watch::Sender<(usize, u64)>,
+    at: watch::Sender<Option<i64>>,
 }
 
 impl PromHandle {
@@ -67,6 +68,16 @@ impl PromHandle {
     pub fn switch(&self, index: usize, run: u64) -> Result<(), String> {
         self.env
             .send((index, run))
+            .map_err(|_| "the Prometheus source has stopped".to_string())
+    }
+
+    /// Asks the tiles' queries at the time cursor's instant `t_ms` (Unix ms) once, as
+    /// soon as the source is free: the answer comes as [`PromUpdate::At`]. `None` (the
+    /// cursor back to live) asks nothing; a newer instant replaces one not yet asked.
+    /// Errors: the source has stopped.
+    pub fn ask_at(&self, t_ms: Option<i64>) -> Result<(), String> {
+        self.at
+            .send(t_ms)
             .map_err(|_| "the Prometheus source has stopped".to_string())
     }
 }
@@ -92,15 +103,22 @@ pub fn spawn_with(
     tasks: &mut JoinSet<()>,
 ) -> PromHandle {
     let (tx, rx) = watch::channel((cfg.start_index(), 0));
-    tasks.spawn(run(cfg.environments.clone(), settings, rules, rx, updates));
-    PromHandle { env: tx }
+    let (at_tx, at_rx) = watch::channel(None);
+    tasks.spawn(run(
+        cfg.environments.clone(),
+        settings,
+        rules,
+        (rx, at_rx),
+        updates,
+    ));
+    PromHandle { env: tx, at: at_tx }
 }
 
 async fn run(
     envs: Vec<PromEnv>,
     settings: Settings,
     rules: Rules,
-    mut env: watch::Receiver<(usize, u64)>,
+    (mut env, mut at): (watch::Receiver<(usize, u64)>, watch::Receiver<Option<i64>>),
     updates: mpsc::Sender<Update>,
 ) {
     loop {
@@ -112,18 +130,20 @@ async fn run(
             continue;
         };
         tokio::select! {
-            () = follow(run, current, &settings, rules, &updates) => return,
+            () = follow(run, current, &settings, rules, &mut at, &updates) => return,
             changed = env.changed() => if changed.is_err() { return },
         }
     }
 }
 
-/// Reads one environment until the app goes away.
+/// Reads one environment until the app goes away; between refreshes, answers the time
+/// cursor's instants (`at`).
 async fn follow(
     run: u64,
     env: &PromEnv,
     s: &Settings,
     rules: Rules,
+    at: &mut watch::Receiver<Option<i64>>,
     updates: &mpsc::Sender<Update>,
 ) {
     let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
@@ -192,21 +212,38 @@ async fn follow(
     let top_bucket_s = profile.latency.as_ref().and_then(|l| l.top_finite);
     let mut ticker = tokio::time::interval(s.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let shape = Shape {
+        tool_label: tool_label.as_deref(),
+        module_re: &shape_re,
+        modules,
+        range_ms,
+        top_bucket_s,
+    };
+    // An instant asked before this environment's profile was known is asked now.
+    at.mark_changed();
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            changed = at.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let Some(t_ms) = *at.borrow_and_update() else { continue };
+                let result = refresh::refresh(&client, &queries, t_ms)
+                    .await
+                    .map(|a| Box::new(query_mode::assemble(&a, &shape)));
+                if !send(PromUpdate::At { run, t_ms, result }).await {
+                    return;
+                }
+                continue;
+            }
+        }
         let t_ms = super::now_ms();
         for u in points.refresh(&client, run, t_ms).await {
             if !send(u).await {
                 return;
             }
         }
-        let shape = Shape {
-            tool_label: tool_label.as_deref(),
-            module_re: &shape_re,
-            modules,
-            range_ms,
-            top_bucket_s,
-        };
         let result = refresh::refresh(&client, &queries, t_ms)
             .await
             .map(|a| Box::new(query_mode::assemble(&a, &shape)));
