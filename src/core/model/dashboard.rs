@@ -13,6 +13,7 @@ use super::source_error::SourceError;
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
 use super::timeline::Timeline;
+use super::tool_history::ToolHistory;
 
 /// An exposition's own timestamp further ahead of the scrape than this is not believed (a
 /// timestamp written in µs, a clock years off): the scrape's time is used instead, so that
@@ -113,6 +114,8 @@ pub struct Dashboard {
     pub status: TargetStatus,
     pub stats: Stats,
     pub timeline: Timeline,
+    /// Each tool's call rate over the history (scrape mode), for its sparkline.
+    pub tool_history: ToolHistory,
 }
 
 impl Dashboard {
@@ -137,6 +140,7 @@ impl Dashboard {
             buckets,
             status: TargetStatus::default(),
             stats: Stats::default(),
+            tool_history: ToolHistory::like(&timeline),
             timeline,
         }
     }
@@ -260,6 +264,7 @@ impl Dashboard {
             self.counters.clear();
             self.buckets.clear();
             self.timeline.clear();
+            self.tool_history.clear();
         }
         self.profile = Some(p.with_module_label(self.cfg.module_label.as_deref()));
         self.profile_problem = None;
@@ -286,6 +291,7 @@ impl Dashboard {
             range_ms,
         );
         self.timeline.update(profile, &self.counters, eval_ms);
+        self.tool_history.update(profile, &self.counters, eval_ms);
     }
 
     /// Query mode: the profile the source uses, or why it has none.
