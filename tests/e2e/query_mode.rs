@@ -128,6 +128,22 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
     assert!((total - sum).abs() <= 0.01 * total, "{total} vs {sum}");
     // Each instance has its own tiles and modules for the drill-down.
     assert!(!r.per_instance[b].modules.is_empty());
+    // Tools by their numbers: a row per tool of the whole selector, from one query per
+    // column, whose calls add up to the modules' (the same by-tool answer).
+    let tools = &r.total.tools;
+    assert!(tools.len() >= 10, "{engine:?}: {tools:?}");
+    let calls: f64 = tools.iter().map(|t| t.per_sec).sum();
+    let modules: f64 = r.total.modules.iter().map(|m| m.per_sec).sum();
+    assert!(
+        (calls - modules).abs() <= 1e-9 * modules,
+        "{calls} vs {modules}"
+    );
+    assert!(
+        tools
+            .iter()
+            .any(|t| t.latency.p95.is_some() && t.top_error().is_some()),
+        "{engine:?}: quantiles and error types by tool: {tools:?}"
+    );
 
     // The numbers are fresh: the newest sample the answer holds (the header's age) is
     // within a few scrapes of the refresh, on VictoriaMetrics too (nocache=1 detected).
