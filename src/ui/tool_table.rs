@@ -115,6 +115,9 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
 
 /// Why the table is empty, in a line.
 fn empty_text(view: &Scene) -> String {
+    if view.no_target {
+        return " no target: per-tool numbers come from --target URL or --prometheus URL".into();
+    }
     if !view.nav.tool_table.order.filter.is_empty() {
         return " no tool matches the filter · Esc clears it".into();
     }
