@@ -263,6 +263,7 @@ async fn backfilled_at_start(engine: Engine) {
         if let Update::Prometheus(PromUpdate::Timeline {
             total,
             instances,
+            tools,
             replace: true,
             ..
         }) = u
@@ -276,6 +277,14 @@ async fn backfilled_at_start(engine: Engine) {
                 "{engine:?}: {total:?}"
             );
             assert_eq!(instances.len(), 1);
+            // Each tool's sparkline from the same backfill, one range query for all.
+            assert!(tools.len() >= 10, "{engine:?}: {tools:?}");
+            assert!(
+                tools
+                    .values()
+                    .any(|p| p.iter().filter(|x| x.1 > 0.0).count() >= 3),
+                "{engine:?}: {tools:?}"
+            );
             break;
         }
     }

@@ -96,6 +96,11 @@ impl Promql {
         self
     }
 
+    /// The label naming a tool, when the profile has one.
+    pub fn tool_label(&self) -> Option<&str> {
+        self.tool_label.as_deref()
+    }
+
     /// The range as written in the expressions, e.g. `300s`.
     pub fn range(&self) -> &str {
         &self.range

@@ -125,6 +125,9 @@ pub enum PromUpdate {
         range_ms: i64,
         total: Vec<Point>,
         instances: BTreeMap<String, Vec<Point>>,
+        /// Each tool's calls per second at the same points, `(Unix ms, per second)`
+        /// ([`by_label`]): its sparkline ([`super::tool_history::ToolHistory::extend`]).
+        tools: BTreeMap<String, Vec<(i64, f64)>>,
         replace: bool,
     },
     /// The timeline's `query_range` failed (asked again at the next refresh).
@@ -399,6 +402,14 @@ pub fn points(requests: &Matrix, errors: &Matrix, instance: Option<&str>) -> Vec
             req_per_sec: r,
             err_per_sec: errs.get(&t_ms).copied().unwrap_or(0.0),
         })
+        .collect()
+}
+
+/// The points of each series of `m` by the value of `label` (series without it, or with
+/// it empty, left out).
+pub fn by_label(m: &Matrix, label: &str) -> BTreeMap<String, Vec<(i64, f64)>> {
+    m.iter()
+        .filter_map(|(l, p)| Some((l.get(label).filter(|v| !v.is_empty())?.clone(), p.clone())))
         .collect()
 }
 

@@ -2,7 +2,7 @@
 //! timeline: points on the same aligned multiples of the step as the request
 //! [`Timeline`], with the same `$__rate_interval` range, added as they fall due at each
 //! scrape, so a past point never changes and a scrape costs one grouped sum per new point.
-//! Scrape mode only: query mode's tool rows come without a history.
+//! Query mode merges the points of its `query_range` by tool instead ([`ToolHistory::extend`]).
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -70,6 +70,42 @@ impl ToolHistory {
         for points in self.points.values_mut() {
             while points.front().is_some_and(|(t, _)| *t <= first_due) {
                 points.pop_front();
+            }
+        }
+        self.points.retain(|_, p| !p.is_empty());
+    }
+
+    /// Merges points computed elsewhere (query mode's `query_range` by tool), each tool's
+    /// oldest first: a point at a time already held replaces it (the engine settled it),
+    /// others are inserted in time order; `replace` drops every point first. Points older
+    /// than the history before the newest are dropped.
+    pub fn extend(&mut self, tools: &BTreeMap<String, Vec<(i64, f64)>>, replace: bool) {
+        if replace {
+            self.clear();
+        }
+        for (tool, points) in tools {
+            let held = self.points.entry(tool.clone()).or_default();
+            for &(t, v) in points.iter().filter(|p| p.1.is_finite()) {
+                match held.binary_search_by_key(&t, |p| p.0) {
+                    Ok(i) => held[i] = (t, v),
+                    Err(i) => held.insert(i, (t, v)),
+                }
+            }
+        }
+        let newest = self
+            .points
+            .values()
+            .filter_map(|p| p.back())
+            .map(|p| p.0)
+            .max();
+        if let Some(newest) = newest {
+            for points in self.points.values_mut() {
+                while points
+                    .front()
+                    .is_some_and(|(t, _)| *t <= newest - self.history_ms)
+                {
+                    points.pop_front();
+                }
             }
         }
         self.points.retain(|_, p| !p.is_empty());

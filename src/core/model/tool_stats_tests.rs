@@ -258,3 +258,30 @@ fn query_mode_rows_come_from_one_answer_per_column() {
     assert!(cache.rare() && cache.calls_n() == 6);
     near("share", Some(notion.share), 1.0 / 1.02);
 }
+
+#[test]
+fn query_mode_points_merge_into_each_tool_s_history() {
+    let mut h = model().tool_history;
+    let step = h.step_ms;
+    let pts = |ts: &[i64], v: f64| ts.iter().map(|t| (t * step, v)).collect::<Vec<_>>();
+    let mut tools = std::collections::BTreeMap::new();
+    tools.insert("notion.search".to_string(), pts(&[1, 2, 4], 1.0));
+    h.extend(&tools, true);
+    tools.insert("notion.search".to_string(), pts(&[2, 3], 2.0));
+    h.extend(&tools, false);
+    let got: Vec<(i64, f64)> = h.of("notion.search").collect();
+    assert_eq!(
+        got,
+        [
+            (step, 1.0),
+            (2 * step, 2.0),
+            (3 * step, 2.0),
+            (4 * step, 1.0)
+        ]
+    );
+    // A replace starts afresh; points older than the history before the newest go.
+    let far = h.history_ms / step + 10;
+    tools.insert("notion.search".to_string(), pts(&[1, far], 3.0));
+    h.extend(&tools, true);
+    assert_eq!(h.of("notion.search").count(), 1);
+}

@@ -197,8 +197,9 @@ fn vector(data: Data) -> Result<Vector, SourceError> {
 }
 
 /// Requests and errors per second over `[start_ms, end_ms]` every `step_ms`, total and by
-/// instance, for the timeline: `(total requests, total errors, by instance requests, by
-/// instance errors)`.
+/// instance, for the timeline, and tool calls per second by tool for each tool's sparkline:
+/// `(total requests, total errors, by instance requests, by instance errors, by tool)`
+/// (the last empty, and not asked, without a tool label).
 ///
 /// Errors: the first range query that failed.
 pub async fn backfill(
@@ -208,20 +209,21 @@ pub async fn backfill(
     start_ms: i64,
     end_ms: i64,
     step_ms: i64,
-) -> Result<[Matrix; 4], SourceError> {
-    let exprs = [
+) -> Result<[Matrix; 5], SourceError> {
+    let mut exprs = vec![
         total.requests(),
         total.errors(),
         by_instance.requests(),
         by_instance.errors(),
     ];
+    exprs.extend(total.by_tool());
     let answers = join_all(
         exprs
             .iter()
             .map(|e| client.query_range(e, start_ms, end_ms, step_ms)),
     )
     .await;
-    let mut out: [Matrix; 4] = Default::default();
+    let mut out: [Matrix; 5] = Default::default();
     for (slot, (a, e)) in out.iter_mut().zip(answers.into_iter().zip(&exprs)) {
         match a.map_err(|why| why.of_query(abbreviated(e)))?.data {
             Data::Matrix(m) => *slot = m,
