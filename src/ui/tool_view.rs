@@ -164,7 +164,7 @@ fn rate_chart(view: &Scene, name: &str, area: Rect, buf: &mut Buffer) {
         .collect();
     if points.is_empty() {
         let why = if view.fleet.and_then(|f| f.query()).is_some() {
-            "query mode keeps no per-tool history: the numbers above are the API's, now"
+            "no points yet: the API's query_range by tool has not answered"
         } else {
             "no points yet: rate() needs two scrapes"
         };
