@@ -125,6 +125,7 @@ fn refresh(bodies: &[Vec<u8>], shape: &Shape<'_>) -> usize {
         t_ms: 1_796_000_000_123,
         total,
         by_instance: by,
+        tools: Default::default(),
         up,
         up_at,
         targets: Some(Vec::<TargetState>::new()),

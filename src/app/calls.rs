@@ -83,9 +83,20 @@ impl App {
         else {
             return;
         };
+        self.open_tool_form(self.nav.server, tool.clone(), now_ms);
+    }
+
+    /// The call form of `tool` on server `server`, as Enter on the tools screen opens it
+    /// (a tool's view opens it with `c`): its read-only guard and confirmation follow.
+    pub(super) fn open_tool_form(
+        &mut self,
+        server: crate::model::mcp::ServerId,
+        tool: ToolInfo,
+        now_ms: i64,
+    ) {
         let pending = PendingCall {
-            server: self.nav.server,
-            tool: tool.clone(),
+            server,
+            tool,
             arguments: Map::new(),
             origin: CallOrigin::Form,
             timeout: self.cfg.mcp.settings.call_timeout,

@@ -141,6 +141,11 @@ impl App {
         }
     }
 
+    /// The numbers in view ([`App::cursor_view`] without the header's words).
+    pub(super) fn cursor_stats(&self) -> &Stats {
+        self.cursor_view(0).0
+    }
+
     /// The instants the cursor snaps to: alert transitions and the deploy mark of the
     /// target in view, oldest first.
     fn mark_times(&self) -> Vec<i64> {

@@ -77,9 +77,17 @@ impl App {
     }
 
     /// Leaving the overview ends a drill-down (Tab, a digit, a command): the fleet and
-    /// the other screens are about the whole fleet.
+    /// the other screens are about the whole fleet (but for tools by their numbers, which
+    /// shows a drilled scrape target's own tools).
     pub(super) fn end_drill_off_overview(&mut self) {
-        let off = self.nav.screen != Screen::Overview;
+        // Tools by their numbers shows a drilled target's own tools (query mode asks them
+        // for the whole selector only).
+        let scraped = self.fleet.as_ref().is_some_and(|f| f.scrape().is_some());
+        let off = match self.nav.screen {
+            Screen::Overview => false,
+            Screen::ToolStats => !scraped,
+            _ => true,
+        };
         if off
             && let Some(q) = self.fleet.as_mut()
             && q.drilled.take().is_some()
@@ -138,8 +146,8 @@ impl App {
         true
     }
 
-    /// Runs a k9s-style command: `env NAME` (or `ctx NAME`), `fleet`, a screen's name,
-    /// `q`/`quit`.
+    /// Runs a k9s-style command: `env NAME` (or `ctx NAME`), `fleet`, a screen's title
+    /// (`by tool`), `q`/`quit`.
     ///
     /// Errors: an unknown command or environment, said plainly.
     pub fn run_command(&mut self, text: &str, now_ms: i64) -> Result<(), String> {
@@ -148,6 +156,22 @@ impl App {
             return Ok(());
         };
         let arg = words.next();
+        // A screen by its title, words and all (`:alerts`, `:by tool`).
+        let title = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(screen) = Screen::all(self.fleet.is_some())
+            .iter()
+            .find(|s| s.title().eq_ignore_ascii_case(&title))
+            .copied()
+        {
+            if screen != Screen::Overview
+                && let Some(q) = self.fleet.as_mut()
+            {
+                q.drilled = None;
+            }
+            self.nav.screen = screen;
+            self.sync_title();
+            return Ok(());
+        }
         match (cmd, arg) {
             ("env" | "ctx" | "context", Some(name)) => self.switch_env(name, now_ms),
             ("env" | "ctx" | "context", None) => {
@@ -167,24 +191,7 @@ impl App {
                 self.quit = true;
                 Ok(())
             }
-            (name, None) => {
-                let screen = Screen::all(self.fleet.is_some())
-                    .iter()
-                    .find(|s| s.title().eq_ignore_ascii_case(name))
-                    .copied()
-                    .ok_or_else(|| {
-                        format!("unknown command `{name}` (try :env NAME, :fleet, :alerts, :q)")
-                    })?;
-                if screen != Screen::Overview
-                    && let Some(q) = self.fleet.as_mut()
-                {
-                    q.drilled = None;
-                }
-                self.nav.screen = screen;
-                self.sync_title();
-                Ok(())
-            }
-            (name, Some(_)) => Err(format!(
+            (name, _) => Err(format!(
                 "unknown command `{name}` (try :env NAME, :fleet, :alerts, :q)"
             )),
         }

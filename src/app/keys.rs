@@ -110,7 +110,8 @@ impl App {
             (Mode::Filter(FilterTarget::Tools), _) => self.filter_key(ev),
             (Mode::Filter(FilterTarget::Logs), _) => self.log_filter_key(ev),
             (Mode::Filter(FilterTarget::Fleet), _) => self.fleet_filter_key(ev),
-            (Mode::Screen(_) | Mode::Drilled, action) => {
+            (Mode::Filter(FilterTarget::ToolStats), _) => self.tool_table_filter_key(ev),
+            (Mode::Screen(_) | Mode::Drilled | Mode::ToolView, action) => {
                 if let Some(i) = self.bindings.iter().position(|b| b.key == key) {
                     self.run_binding(i, now_ms);
                     return true;
@@ -131,6 +132,11 @@ impl App {
         }
         if self.nav.screen == Screen::Fleet
             && let Some(changed) = self.fleet_action(action)
+        {
+            return changed;
+        }
+        if self.nav.screen == Screen::ToolStats
+            && let Some(changed) = self.tool_table_action(action, now_ms)
         {
             return changed;
         }
@@ -170,6 +176,7 @@ impl App {
             }
             Action::ShowFleet => self.toast(crate::action::FLEET_NEEDS, true, now_ms),
             Action::ShowOverview => nav.screen = Screen::Overview,
+            Action::ShowToolStats => nav.screen = Screen::ToolStats,
             Action::ShowTools => nav.screen = Screen::Tools,
             Action::ShowCalls => nav.screen = Screen::Calls,
             Action::ShowLogs => nav.screen = Screen::Logs,
@@ -256,6 +263,8 @@ impl App {
             // (`fleet_action`) handle them before this.
             Action::Pause | Action::Wrap | Action::EditQuery => return false,
             Action::Sort | Action::SortReverse => return false,
+            // Tools by their numbers' own (`tool_table_action`).
+            Action::Collapse => return false,
         }
         true
     }
@@ -282,7 +291,8 @@ impl App {
             Screen::Silences => {
                 nav.silence = step(nav.silence, delta, self.alerts.silences().len())
             }
-            Screen::Overview | Screen::Fleet => {}
+            // The fleet and the tools by their numbers move in their own handlers.
+            Screen::Overview | Screen::Fleet | Screen::ToolStats => {}
         }
     }
 

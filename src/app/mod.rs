@@ -19,6 +19,7 @@ pub mod setup;
 pub mod snapshot;
 mod spawn;
 pub mod targets;
+mod tool_table;
 
 use std::time::Duration;
 

@@ -38,11 +38,14 @@ impl App {
                 range_ms,
                 total,
                 instances,
+                tools,
                 replace,
             } if r == run => {
                 f.timeline_error = None;
                 self.dashboard.timeline.range_ms = range_ms;
                 self.dashboard.timeline.extend(&total, replace);
+                self.dashboard.tool_history.range_ms = range_ms;
+                self.dashboard.tool_history.extend(&tools, replace);
                 let gaps = self.dashboard.timeline.gaps().to_vec();
                 for (name, points) in instances {
                     let d = f.instance(&name);

@@ -23,6 +23,9 @@ pub enum Screen {
     /// Tiles, timeline and tool calls by module.
     #[default]
     Overview,
+    /// Tools by their numbers: a row per tool of the metrics (calls/s, errors, latency),
+    /// joined with the MCP client's tool lists; Enter opens one tool's view.
+    ToolStats,
     /// MCP servers and their tools.
     Tools,
     /// History of tools/call.
@@ -40,9 +43,10 @@ pub enum Screen {
 impl Screen {
     /// Every screen in tab order; the fleet shows only when there is one (query mode, or
     /// several scraped targets).
-    const TABS: [Screen; 7] = [
+    const TABS: [Screen; 8] = [
         Screen::Fleet,
         Screen::Overview,
+        Screen::ToolStats,
         Screen::Tools,
         Screen::Calls,
         Screen::Logs,
@@ -59,6 +63,7 @@ impl Screen {
         match self {
             Screen::Fleet => "Fleet",
             Screen::Overview => "Overview",
+            Screen::ToolStats => "By tool",
             Screen::Tools => "Tools",
             Screen::Calls => "Calls",
             Screen::Logs => "Logs",

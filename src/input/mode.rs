@@ -1,7 +1,8 @@
 //! The input mode, derived from the app's state: what has the keyboard decides which
 //! actions exist ([`crate::action::Action::in_mode`]), what the footer hints and what the
 //! help lists. The flags it reads are checked in this order, top first: the help, an
-//! overlay, a filter line (tools, logs, fleet), the drilled overview, the screen.
+//! overlay, a filter line (tools, tools by their numbers, logs, fleet), the drilled
+//! overview, a tool's view, the screen.
 
 pub use crate::action::mode::{FilterTarget, Hints, Mode, OverlayKind};
 
@@ -25,6 +26,8 @@ pub fn mode(show_help: bool, nav: &Nav, fleet: Option<&FleetState>) -> Mode {
 pub fn screen_mode(nav: &Nav, fleet: Option<&FleetState>) -> Mode {
     if nav.filtering {
         Mode::Filter(FilterTarget::Tools)
+    } else if nav.tool_table.filtering {
+        Mode::Filter(FilterTarget::ToolStats)
     } else if nav.log_filtering {
         Mode::Filter(FilterTarget::Logs)
     } else if fleet.is_some_and(|q| q.filtering) {
@@ -33,6 +36,8 @@ pub fn screen_mode(nav: &Nav, fleet: Option<&FleetState>) -> Mode {
         && fleet.is_some_and(|q| q.drilled.is_some())
     {
         Mode::Drilled
+    } else if nav.screen == crate::action::Screen::ToolStats && nav.tool_table.open.is_some() {
+        Mode::ToolView
     } else {
         Mode::Screen(nav.screen)
     }

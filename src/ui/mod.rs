@@ -34,6 +34,8 @@ pub mod theme;
 mod tiles;
 mod timeline;
 pub mod tool_form;
+mod tool_table;
+mod tool_view;
 mod tools;
 
 /// The panels' number formatting ([`crate::text::format`], text with no terminal).
@@ -123,6 +125,10 @@ fn draw_screen(frame: &mut Frame, view: &Scene) {
     match view.nav.screen {
         Screen::Overview if view.no_target => no_target(frame, view, body),
         Screen::Overview => overview(frame, view, body),
+        Screen::ToolStats => match &view.nav.tool_table.open {
+            Some(name) => tool_view::render(view, name, body, frame.buffer_mut()),
+            None => tool_table::render(view, body, frame.buffer_mut()),
+        },
         Screen::Tools => {
             let [srv, rest] = Layout::vertical([
                 Constraint::Length(servers::height(view, body.width)),

@@ -3,6 +3,11 @@
 //! window: `sum(rate(...))`, the error ratio and `histogram_quantile(0.95|0.99, ...)`,
 //! each asked with the PromQL mcptop's query mode would send ([`Promql`]).
 //!
+//! Per tool, the same-samples comparison also holds each tool's calls/s, errors/s by
+//! error type, error ratio and P50/P95/P99 ([`mcptop::model::tool_stats`]) to
+//! Prometheus' `by (gen_ai_tool_name)` answers to the same PromQL ([`Promql::by_tool`],
+//! [`Promql::tool_errors`], [`Promql::tool_quantile`]).
+//!
 //! Two comparisons per instant:
 //! - **Same samples**: Prometheus' own stored samples fed to mcptop's model must give
 //!   Prometheus' answers to 1e-6. This checks the maths alone.
@@ -341,6 +346,7 @@ async fn compare(
     close("error ratio, same samples", same.error_ratio, ratio, 1e-6);
     close("P95, same samples", same.p95, answer.p95, 1e-6);
     close("P99, same samples", same.p99, answer.p99, 1e-6);
+    compare_tools(prom, job, &same, t_ms).await;
 
     // Own scrapes: the maths plus sample alignment. The calls that finished between two
     // corresponding scrapes of the two sides count on one side only: at the window's first
@@ -368,6 +374,96 @@ async fn compare(
             answer.buckets
         );
     }
+}
+
+/// `ours` within 1e-6 of `theirs` (relative; absolute below 1e-3, where 0 meets 0).
+fn near(what: &str, ours: f64, theirs: f64) {
+    let diff = (ours - theirs).abs();
+    assert!(
+        diff <= 1e-6 * theirs.abs().max(1e-3),
+        "{what}: mcptop {ours} vs Prometheus {theirs}"
+    );
+}
+
+/// Each tool's row of the model fed Prometheus' own samples (`same`) against Prometheus'
+/// answers to the per-tool PromQL at `t_ms`: calls/s, errors/s by type, the error ratio
+/// and P50/P95/P99 by `gen_ai_tool_name`.
+async fn compare_tools(prom: &Prometheus, job: &str, same: &Stats, t_ms: i64) {
+    let sel = Matcher::parse_list(&format!("job=\"{job}\"")).expect("selector");
+    let q = Promql::new(&Profile::otel_mcp(), &sel, RANGE_MS);
+    let tool = |l: &std::collections::BTreeMap<String, String>| {
+        l.get("gen_ai_tool_name").cloned().unwrap_or_default()
+    };
+    let calls = prom.vector(&q.by_tool().expect("a tool label"), t_ms).await;
+    let errors = prom
+        .vector(&q.tool_errors().expect("a tool label"), t_ms)
+        .await;
+    let mut quantiles = Vec::new();
+    for p in [0.5, 0.95, 0.99] {
+        let expr = q.tool_quantile(p).expect("a histogram and a tool label");
+        quantiles.push(prom.vector(&expr, t_ms).await);
+    }
+    let named: Vec<_> = calls.iter().filter(|(l, _)| !tool(l).is_empty()).collect();
+    assert!(named.len() >= 10, "the demo calls its tools: {calls:?}");
+    assert_eq!(
+        same.tools.len(),
+        named.len(),
+        "one row per tool Prometheus counts: {:?}",
+        same.tools.iter().map(|r| &r.tool).collect::<Vec<_>>()
+    );
+    let mut with_errors = 0;
+    for (labels, rate) in named {
+        let name = tool(labels);
+        let row = same
+            .tools
+            .iter()
+            .find(|r| r.tool == name)
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        near(&format!("{name} calls/s"), row.per_sec, *rate);
+        let theirs: Vec<(String, f64)> = errors
+            .iter()
+            .filter(|(l, _)| tool(l) == name)
+            .map(|(l, v)| (l.get("error_type").cloned().unwrap_or_default(), *v))
+            .collect();
+        let err: f64 = theirs.iter().map(|(_, v)| v).sum();
+        near(&format!("{name} errors/s"), row.err_per_sec, err);
+        for (kind, v) in &theirs {
+            let ours = row
+                .error_types
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or(0.0, |(_, x)| *x);
+            near(&format!("{name} errors/s of {kind}"), ours, *v);
+        }
+        if *rate > 0.0 {
+            let ratio = row
+                .error_ratio
+                .unwrap_or_else(|| panic!("{name}: no error ratio"));
+            near(&format!("{name} error ratio"), ratio, err / rate);
+        }
+        with_errors += usize::from(err > 0.0);
+        let ours = [row.latency.p50, row.latency.p95, row.latency.p99];
+        for ((p, answer), ours) in [0.5, 0.95, 0.99].iter().zip(&quantiles).zip(ours) {
+            let theirs = answer
+                .iter()
+                .find(|(l, _)| tool(l) == name)
+                .map(|(_, v)| *v)
+                .filter(|v| !v.is_nan());
+            match (ours, theirs) {
+                (Some(o), Some(t)) => near(&format!("{name} P{}", p * 100.0), o, t),
+                (None, None) => {}
+                _ => panic!(
+                    "{name} P{}: mcptop {ours:?} vs Prometheus {theirs:?}",
+                    p * 100.0
+                ),
+            }
+        }
+    }
+    assert!(with_errors >= 3, "errors are spread over the tools");
+    eprintln!(
+        "{job} at {t_ms}: {} tools agree with Prometheus by gen_ai_tool_name",
+        same.tools.len()
+    );
 }
 
 /// Waits until Prometheus has stored a scrape of `job` after `t_ms`: samples are stored in

@@ -128,6 +128,22 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
     assert!((total - sum).abs() <= 0.01 * total, "{total} vs {sum}");
     // Each instance has its own tiles and modules for the drill-down.
     assert!(!r.per_instance[b].modules.is_empty());
+    // Tools by their numbers: a row per tool of the whole selector, from one query per
+    // column, whose calls add up to the modules' (the same by-tool answer).
+    let tools = &r.total.tools;
+    assert!(tools.len() >= 10, "{engine:?}: {tools:?}");
+    let calls: f64 = tools.iter().map(|t| t.per_sec).sum();
+    let modules: f64 = r.total.modules.iter().map(|m| m.per_sec).sum();
+    assert!(
+        (calls - modules).abs() <= 1e-9 * modules,
+        "{calls} vs {modules}"
+    );
+    assert!(
+        tools
+            .iter()
+            .any(|t| t.latency.p95.is_some() && t.top_error().is_some()),
+        "{engine:?}: quantiles and error types by tool: {tools:?}"
+    );
 
     // The numbers are fresh: the newest sample the answer holds (the header's age) is
     // within a few scrapes of the refresh, on VictoriaMetrics too (nocache=1 detected).
@@ -175,8 +191,9 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
         engine == Engine::VictoriaMetrics
     );
 
-    // One refresh sends the same 16 instant queries (7 tiles in total, 7 by instance,
-    // `up` and its sample times) for three instances as for one, counted by the engine
+    // One refresh sends the same 20 instant queries (7 tiles in total, 4 per-tool columns
+    // for every tool at once, 7 tiles by instance, `up` and its sample times) for three
+    // instances as for one, counted by the engine
     // itself. The source is stopped so that only the refresh asked here is counted.
     tasks.abort_all();
     while tasks.join_next().await.is_some() {}
@@ -190,7 +207,7 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
             .expect("a refresh");
         let after = prom.query_requests_settled().await;
         assert_eq!(answers.up.len(), instances, "{selector}");
-        assert_eq!(after - before, 16.0, "{selector}: one refresh, 16 queries");
+        assert_eq!(after - before, 20.0, "{selector}: one refresh, 20 queries");
     }
     busy.shutdown().await;
     flaky.shutdown().await;
@@ -246,6 +263,7 @@ async fn backfilled_at_start(engine: Engine) {
         if let Update::Prometheus(PromUpdate::Timeline {
             total,
             instances,
+            tools,
             replace: true,
             ..
         }) = u
@@ -259,6 +277,14 @@ async fn backfilled_at_start(engine: Engine) {
                 "{engine:?}: {total:?}"
             );
             assert_eq!(instances.len(), 1);
+            // Each tool's sparkline from the same backfill, one range query for all.
+            assert!(tools.len() >= 10, "{engine:?}: {tools:?}");
+            assert!(
+                tools
+                    .values()
+                    .any(|p| p.iter().filter(|x| x.1 > 0.0).count() >= 3),
+                "{engine:?}: {tools:?}"
+            );
             break;
         }
     }

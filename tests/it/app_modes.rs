@@ -96,3 +96,35 @@ fn help_and_footer_list_the_keys_of_the_mode_in_view() {
     assert!(help.contains("Alertmanager silences"), "{help}");
     assert!(!help.contains("expire the selected silence"), "{help}");
 }
+
+#[test]
+fn the_tool_table_s_keys_do_nothing_outside_it() {
+    let (mut app, now) = healthy_app();
+    let order = app.nav.tool_table.order.clone();
+    // Sort, reverse and fold are the table's alone.
+    for screen in ['1', '2', '3'] {
+        key(&mut app, now, KeyCode::Char(screen));
+        keys(&mut app, now, "oO ");
+        assert!(app.nav.overlay.is_none(), "{screen}: {:?}", app.nav.overlay);
+    }
+    assert_eq!(app.nav.tool_table.order, order);
+    assert!(app.nav.tool_table.collapsed.is_empty());
+    assert_eq!(app.nav.tool_table.open, None);
+    key(&mut app, now, KeyCode::Char('7'));
+    assert_eq!(app.view(now).mode, Mode::Screen(Screen::ToolStats));
+    key(&mut app, now, KeyCode::Char('o'));
+    assert_ne!(app.nav.tool_table.order, order, "o sorts the table");
+    key(&mut app, now, KeyCode::Enter);
+    assert_eq!(app.view(now).mode, Mode::ToolView);
+    // `o` is the table's: in a tool's view it sorts nothing.
+    let sorted = app.nav.tool_table.order.clone();
+    key(&mut app, now, KeyCode::Char('o'));
+    assert_eq!(app.nav.tool_table.order, sorted);
+    // Without a connected server listing the tool, Enter says so and opens no form.
+    key(&mut app, now, KeyCode::Enter);
+    assert!(app.nav.overlay.is_none());
+    assert!(render(&app, now, 120, 30).contains("no MCP server lists"));
+    // Screen keys still work from the view; Esc goes back to the table.
+    key(&mut app, now, KeyCode::Esc);
+    assert_eq!(app.view(now).mode, Mode::Screen(Screen::ToolStats));
+}

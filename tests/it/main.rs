@@ -37,6 +37,7 @@ mod render_oauth;
 mod render_tasks;
 mod render_themes;
 mod render_timeline_gap;
+mod render_tool_stats;
 mod render_width;
 mod scrape_faults;
 mod scrape_limits;

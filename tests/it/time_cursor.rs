@@ -252,3 +252,23 @@ fn query_mode_asks_the_engine_for_the_cursors_instant() {
     assert!(app.nav.cursor.is_live());
     assert_eq!(app.view(now).stats, &live);
 }
+
+#[test]
+fn the_tools_table_shows_the_cursors_instant_and_its_keys_move_the_cursor_there() {
+    let (mut app, start) = fixture::healthy_app();
+    let mut now = start;
+    let live: Vec<f64> = app.dashboard.stats.tools.iter().map(|r| r.per_sec).collect();
+    press(&mut app, &mut now, KeyCode::Home);
+    let t = app.nav.cursor.at_ms().expect("in the past");
+    press(&mut app, &mut now, KeyCode::Char('7'));
+    let kept = app.dashboard.past().at(t).expect("kept");
+    assert_eq!(app.view(now).stats.tools, kept.tools);
+    let past: Vec<f64> = kept.tools.iter().map(|r| r.per_sec).collect();
+    assert_ne!(past, live, "the load bump is in the past window only");
+    assert!(render(&app, now, 120, 30).contains("◷ at "));
+    // ← and → work on the table too; Home there is the table's first row.
+    press(&mut app, &mut now, KeyCode::Right);
+    assert!(app.nav.cursor.at_ms().is_some_and(|x| x > t));
+    press(&mut app, &mut now, KeyCode::Home);
+    assert!(app.nav.cursor.at_ms().is_some_and(|x| x > t), "Home did not move the cursor");
+}

@@ -90,6 +90,7 @@ pub fn apply_timeline(app: &mut App, total: Vec<Point>, instances: BTreeMap<Stri
         range_ms: 60_000,
         total,
         instances,
+        tools: BTreeMap::new(),
         replace: true,
     }));
 }

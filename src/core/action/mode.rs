@@ -12,6 +12,9 @@ pub enum Mode {
     Screen(Screen),
     /// The overview of one fleet member (Enter on the fleet); `Esc` goes back up.
     Drilled,
+    /// One tool's view (Enter on the tools-by-their-numbers table); `Esc` goes back to
+    /// the table.
+    ToolView,
     /// A filter line takes every key as text; Enter keeps it, Esc clears it.
     Filter(FilterTarget),
     /// The help overlay.
@@ -24,6 +27,8 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterTarget {
     Tools,
+    /// The tools-by-their-numbers table.
+    ToolStats,
     Logs,
     Fleet,
 }
@@ -97,18 +102,21 @@ const RAW_JSON_KEYS: &[(&str, &str)] = &[
 
 impl Mode {
     /// Every mode, for checks over all of them (each action lives in at least one).
-    pub const ALL: [Mode; 26] = {
+    pub const ALL: [Mode; 29] = {
         use OverlayKind as O;
         [
             Mode::Screen(Screen::Fleet),
             Mode::Screen(Screen::Overview),
+            Mode::Screen(Screen::ToolStats),
             Mode::Screen(Screen::Tools),
             Mode::Screen(Screen::Calls),
             Mode::Screen(Screen::Logs),
             Mode::Screen(Screen::Alerts),
             Mode::Screen(Screen::Silences),
             Mode::Drilled,
+            Mode::ToolView,
             Mode::Filter(FilterTarget::Tools),
+            Mode::Filter(FilterTarget::ToolStats),
             Mode::Filter(FilterTarget::Logs),
             Mode::Filter(FilterTarget::Fleet),
             Mode::Help,
@@ -191,6 +199,22 @@ impl Mode {
             Mode::Drilled => {
                 Hints::Keys(&[A::ToggleHelp, A::Quit, A::NextScreen, A::Back, A::Command])
             }
+            Mode::Screen(Screen::ToolStats) => Hints::Keys(&[
+                A::ToggleHelp,
+                A::Quit,
+                A::NextScreen,
+                A::Open,
+                A::Filter,
+                A::Sort,
+                A::SortReverse,
+                A::Collapse,
+            ]),
+            Mode::ToolView => {
+                Hints::Keys(&[A::ToggleHelp, A::Quit, A::Back, A::Open, A::NextScreen])
+            }
+            Mode::Filter(FilterTarget::ToolStats) => Hints::Text(
+                " filter: type part of a tool, module or error type · Enter keep · Esc clear",
+            ),
             Mode::Filter(FilterTarget::Tools) => {
                 Hints::Text(" filter: type to narrow the list · Enter keep · Esc clear")
             }

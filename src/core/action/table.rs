@@ -20,7 +20,8 @@ const fn k(code: KeyCode) -> Key {
 /// The screens with a list or a pane to move in (all but the overview), as a pattern.
 macro_rules! moving {
     () => {
-        Screen::Tools
+        Screen::ToolStats
+            | Screen::Tools
             | Screen::Calls
             | Screen::Logs
             | Screen::Alerts
@@ -90,54 +91,59 @@ macro_rules! actions {
 actions! {
     ToggleHelp {
         name: "help", help: "show/hide this help", short: "help", keys: [ch('?')],
-        modes: Mode::Screen(_) | Mode::Drilled | Mode::Help,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView | Mode::Help,
     }
     /// Close the topmost overlay, clear a filter, or cancel the call in view.
     Back {
         name: "back", help: "back; cancel a call", short: "back", keys: [k(KeyCode::Esc)],
-        modes: Mode::Screen(_) | Mode::Drilled | Mode::Help | Mode::Overlay(O::AlertDetail),
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView | Mode::Help
+            | Mode::Overlay(O::AlertDetail),
     }
     Quit {
         name: "quit", help: "quit", short: "quit", keys: [ch('q'), Key::ctrl('c')],
-        modes: Mode::Screen(_) | Mode::Drilled | Mode::Help
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView | Mode::Help
             | Mode::Overlay(viewers!()),
     }
     ShowOverview {
         name: "overview", help: "overview", short: "Overview", keys: [ch('1')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
+    }
+    ShowToolStats {
+        name: "tool_stats", help: "tools by their numbers", short: "By tool", keys: [ch('7')],
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     ShowTools {
         name: "tools", help: "MCP servers and tools", short: "Tools", keys: [ch('2')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     ShowCalls {
         name: "calls", help: "history of tools/call", short: "Calls", keys: [ch('3')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     ShowLogs {
         name: "logs", help: "logs (Loki or MCP servers)", short: "Logs", keys: [ch('4')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     ShowAlerts {
         name: "alerts", help: "alerts by priority", short: "Alerts", keys: [ch('5')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     ShowSilences {
         name: "silences", help: "Alertmanager silences", short: "Silences", keys: [ch('6')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     ShowFleet {
         name: "fleet", help: "fleet: every target", short: "Fleet", keys: [ch('0')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     NextScreen {
         name: "next_screen", help: "next screen", short: "screen", keys: [k(KeyCode::Tab)],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     PrevScreen {
         name: "prev_screen", help: "previous screen", short: "screen",
         keys: [k(KeyCode::BackTab)],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     Up {
         name: "up", help: "up", short: "move", keys: [k(KeyCode::Up), ch('k')],
@@ -166,33 +172,39 @@ actions! {
     }
     NextServer {
         name: "next_server", help: "next server / log source", short: "server", keys: [ch(']')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     PrevServer {
         name: "prev_server", help: "prev server / log source", short: "server", keys: [ch('[')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     /// Start typing a filter for the list in view.
     Filter {
         name: "filter", help: "filter (logs: ~ for regex)", short: "filter", keys: [ch('/')],
-        modes: Mode::Screen(Screen::Tools | Screen::Logs | Screen::Fleet),
+        modes: Mode::Screen(Screen::ToolStats | Screen::Tools | Screen::Logs | Screen::Fleet),
     }
-    /// Open the selected item: a tool's call form, a call's result.
+    /// Open the selected item: a tool's call form, a call's result; in a tool's view, the
+    /// tool's call form.
     Open {
         name: "open", help: "open the selected item", short: "open", keys: [k(KeyCode::Enter)],
         modes: Mode::Screen(
-            Screen::Tools | Screen::Calls | Screen::Logs | Screen::Alerts | Screen::Fleet
-        ),
+            Screen::ToolStats
+                | Screen::Tools
+                | Screen::Calls
+                | Screen::Logs
+                | Screen::Alerts
+                | Screen::Fleet
+        ) | Mode::ToolView,
     }
     /// List the selected server's tools again (tools/list).
     Refresh {
         name: "refresh", help: "tools/list again", short: "refresh", keys: [ch('r')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     /// Drop the selected server's connection and connect again now.
     Reconnect {
         name: "reconnect", help: "reconnect the server", short: "reconnect", keys: [ch('R')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     /// Silence the selected alert (or, on the silences screen, write a new silence).
     Silence {
@@ -222,63 +234,70 @@ actions! {
     /// Open the `:` command line (`:env NAME`, `:fleet`, ...).
     Command {
         name: "command", help: "command (:env NAME, :fleet)", short: "command", keys: [ch(':')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
-    /// Fleet: sort by the next column.
+    /// Fleet and tools by their numbers: sort by the next column.
     Sort {
-        name: "sort", help: "fleet: sort by next column", short: "sort", keys: [ch('o')],
-        modes: Mode::Screen(Screen::Fleet),
+        name: "sort", help: "sort by the next column", short: "sort", keys: [ch('o')],
+        modes: Mode::Screen(Screen::Fleet | Screen::ToolStats),
     }
-    /// Fleet: reverse the order.
+    /// Fleet and tools by their numbers: reverse the order.
     SortReverse {
-        name: "sort_reverse", help: "fleet: reverse the order", short: "sort", keys: [ch('O')],
-        modes: Mode::Screen(Screen::Fleet),
+        name: "sort_reverse", help: "reverse the order", short: "sort", keys: [ch('O')],
+        modes: Mode::Screen(Screen::Fleet | Screen::ToolStats),
     }
+    /// Tools by their numbers: fold the selected module's tools into its row, or unfold
+    /// them.
+    Collapse {
+        name: "collapse", help: "fold/unfold a module", short: "fold", keys: [ch(' ')],
+        modes: Mode::Screen(Screen::ToolStats),
+    }
+
     /// Write an incident report draft (Markdown and JSON) of what is on screen.
     Snapshot {
         name: "snapshot", help: "incident report draft", short: "snapshot", keys: [ch('I')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     /// Mark a deploy now: a line on the timeline, the tiles' values before it beside the
     /// current ones; again to clear it.
     MarkDeploy {
         name: "mark_deploy", help: "mark a deploy, or clear it", short: "deploy", keys: [ch('D')],
-        modes: Mode::Screen(_) | Mode::Drilled,
+        modes: Mode::Screen(_) | Mode::Drilled | Mode::ToolView,
     }
     /// Move the time cursor one step back along the timeline (held: the step grows).
     CursorBack {
         name: "cursor_back", help: "time cursor: back", short: "time",
         keys: [k(KeyCode::Left)],
-        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+        modes: Mode::Screen(Screen::Overview | Screen::ToolStats) | Mode::Drilled | Mode::ToolView,
     }
     /// Move the time cursor one step forward (it stops at the newest data).
     CursorForward {
         name: "cursor_forward", help: "time cursor: forward", short: "time",
         keys: [k(KeyCode::Right)],
-        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+        modes: Mode::Screen(Screen::Overview | Screen::ToolStats) | Mode::Drilled | Mode::ToolView,
     }
     /// Move the time cursor to the oldest instant with a whole window of data.
     CursorOldest {
         name: "cursor_oldest", help: "time cursor: oldest", short: "time",
         keys: [k(KeyCode::Home)],
-        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled | Mode::ToolView,
     }
     /// Back to live numbers (Esc too).
     CursorLive {
         name: "cursor_live", help: "time cursor: live", short: "live", keys: [k(KeyCode::End)],
-        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+        modes: Mode::Screen(Screen::Overview) | Mode::Drilled | Mode::ToolView,
     }
     /// Move the time cursor to the previous alert transition or deploy mark.
     CursorPrevMark {
         name: "cursor_prev_mark", help: "cursor: prev alert/deploy",
         short: "mark", keys: [ch('{')],
-        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+        modes: Mode::Screen(Screen::Overview | Screen::ToolStats) | Mode::Drilled | Mode::ToolView,
     }
     /// Move the time cursor to the next alert transition or deploy mark.
     CursorNextMark {
         name: "cursor_next_mark", help: "cursor: next alert/deploy", short: "mark",
         keys: [ch('}')],
-        modes: Mode::Screen(Screen::Overview) | Mode::Drilled,
+        modes: Mode::Screen(Screen::Overview | Screen::ToolStats) | Mode::Drilled | Mode::ToolView,
     }
     /// Tools screen: show the next list of the server (tools, resources, prompts).
     NextList {
@@ -299,6 +318,7 @@ impl Action {
     pub fn show(screen: Screen) -> Action {
         match screen {
             Screen::Overview => Action::ShowOverview,
+            Screen::ToolStats => Action::ShowToolStats,
             Screen::Tools => Action::ShowTools,
             Screen::Calls => Action::ShowCalls,
             Screen::Logs => Action::ShowLogs,

@@ -14,6 +14,7 @@ use super::source_error::SourceError;
 use super::stats::{self, Stats};
 use super::status::{HealthInfo, TargetStatus};
 use super::timeline::Timeline;
+use super::tool_history::ToolHistory;
 
 /// An exposition's own timestamp further ahead of the scrape than this is not believed (a
 /// timestamp written in µs, a clock years off): the scrape's time is used instead, so that
@@ -116,6 +117,8 @@ pub struct Dashboard {
     pub timeline: Timeline,
     /// The tiles as they were, one per timeline step, for the time cursor.
     past: PastStats,
+    /// Each tool's call rate over the history (scrape mode), for its sparkline.
+    pub tool_history: ToolHistory,
 }
 
 impl Dashboard {
@@ -142,6 +145,7 @@ impl Dashboard {
             status: TargetStatus::default(),
             stats: Stats::default(),
             past,
+            tool_history: ToolHistory::like(&timeline),
             timeline,
         }
     }
@@ -266,6 +270,7 @@ impl Dashboard {
             self.buckets.clear();
             self.timeline.clear();
             self.past.clear();
+            self.tool_history.clear();
         }
         self.profile = Some(p.with_module_label(self.cfg.module_label.as_deref()));
         self.profile_problem = None;
@@ -292,6 +297,7 @@ impl Dashboard {
             range_ms,
         );
         self.timeline.update(profile, &self.counters, eval_ms);
+        self.tool_history.update(profile, &self.counters, eval_ms);
         self.past.record(&self.stats);
     }
 

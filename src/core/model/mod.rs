@@ -29,4 +29,7 @@ pub mod stats;
 pub mod status;
 pub mod timeline;
 pub mod timeline_sync;
+pub mod tool_answers;
+pub mod tool_history;
+pub mod tool_stats;
 pub mod up_state;

@@ -12,6 +12,9 @@
 //! | `err_per_sec`        | the same over `REQ{sel, error_label=~"re"}`                     |
 //! | `p50`, `p95`, `p99`  | `histogram_quantile(q, sum by (le) (rate(BUCKET{sel}[r])))`    |
 //! | `modules`            | `sum by (tool_label) (counted(REQ{sel, tool-call matcher}[r])) / r` |
+//! | `tools[].per_sec`    | the same, kept by tool ([`super::tool_stats`])                  |
+//! | `tools[].error_types` | `sum by (tool_label, error_type) (counted(REQ{sel, tool call, error}[r])) / r` |
+//! | `tools[].latency`    | `histogram_quantile(q, sum by (tool_label, le) (rate(BUCKET{sel, tool call}[r])))` |
 //!
 //! `counted(X[r])` is `(increase(X[r]) unless B) or B`, where `B` are the series of `X`
 //! born inside the window on a target scraped before it: `sum(rate(X[r]))` plus the whole
@@ -41,6 +44,8 @@ pub struct Promql {
     error: String,
     tool_label: Option<String>,
     tool_call: Option<String>,
+    /// The label naming an error's type ([`super::tool_stats::error_type_label`]).
+    error_type: String,
     /// Range as PromQL writes it: `5m` is written `300s`; `1500ms` stays in ms.
     range: String,
     /// The range in seconds, the divisor of a counted increase.
@@ -76,6 +81,7 @@ impl Promql {
                 .tool_call_matcher
                 .as_ref()
                 .map(|(label, value)| format!("{label}=\"{}\"", escape(value))),
+            error_type: super::tool_stats::error_type_label(profile).to_string(),
             range: duration(range_ms),
             range_s: range_ms as f64 / 1000.0,
             by: Vec::new(),
@@ -88,6 +94,11 @@ impl Promql {
     pub fn by(mut self, labels: &[&str]) -> Promql {
         self.by = labels.iter().map(|l| (*l).to_string()).collect();
         self
+    }
+
+    /// The label naming a tool, when the profile has one.
+    pub fn tool_label(&self) -> Option<&str> {
+        self.tool_label.as_deref()
     }
 
     /// The range as written in the expressions, e.g. `300s`.
@@ -130,6 +141,37 @@ impl Promql {
         let label = self.tool_label.as_deref()?;
         let extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
         Some(self.counted(&self.selector(&extra), &[label]))
+    }
+
+    /// Erroring tool calls per second by tool and error type, counted as
+    /// [`Promql::errors`] and summed `by (tool_label, error_type)` over
+    /// `REQ{sel, tool call, error}`: a tool's errors per second are the sum over its
+    /// types, its top error type the largest. `None` without a tool label.
+    pub fn tool_errors(&self) -> Option<String> {
+        let label = self.tool_label.as_deref()?;
+        let mut extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
+        extra.push(&self.error);
+        let by: Vec<&str> = if self.error_type == label {
+            vec![label]
+        } else {
+            vec![label, self.error_type.as_str()]
+        };
+        Some(self.counted(&self.selector(&extra), &by))
+    }
+
+    /// Latency quantile `q` (0..1) of each tool, seconds:
+    /// `histogram_quantile(q, sum by (tool_label, le) (rate(BUCKET{sel, tool call}[r])))`;
+    /// `None` without a latency histogram or a tool label.
+    pub fn tool_quantile(&self, q: f64) -> Option<String> {
+        let bucket = self.bucket.as_deref()?;
+        let label = self.tool_label.as_deref()?;
+        let extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
+        let sel = self.selector(&extra);
+        Some(format!(
+            "histogram_quantile({q}, {}(rate({bucket}{sel}[{}])))",
+            self.sum(&[label, "le"]),
+            self.range
+        ))
     }
 
     /// Resident memory in bytes: `max(process_resident_memory_bytes{sel})`.

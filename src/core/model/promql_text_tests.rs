@@ -270,3 +270,31 @@ fn http_leaves_out_the_targets_own_polling_paths_under_its_path_label() {
         ))
     );
 }
+
+#[test]
+fn per_tool_columns_are_one_expression_each_for_every_tool() {
+    let q = Promql::new(&Profile::otel_mcp(), &sel(r#"job="mcp""#), 300_000);
+    let req = "mcp_server_operation_duration_seconds_count";
+    let x = format!(r#"{req}{{job="mcp"}}"#);
+    let e = format!(r#"{req}{{job="mcp",mcp_method_name="tools/call",error_type=~".+"}}"#);
+    assert_eq!(
+        q.tool_errors(),
+        Some(counted(
+            "sum by (gen_ai_tool_name, error_type) ",
+            &e,
+            &x,
+            "300s",
+            "300"
+        ))
+    );
+    assert_eq!(
+        q.tool_quantile(0.95).as_deref(),
+        Some(
+            r#"histogram_quantile(0.95, sum by (gen_ai_tool_name, le) (rate(mcp_server_operation_duration_seconds_bucket{job="mcp",mcp_method_name="tools/call"}[300s])))"#
+        )
+    );
+    // Without a tool label there is no per-tool column.
+    let http = Promql::new(&Profile::http(), &sel(r#"job="gw""#), 300_000);
+    assert_eq!(http.tool_errors(), None);
+    assert_eq!(http.tool_quantile(0.5), None);
+}

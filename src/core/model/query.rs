@@ -98,6 +98,49 @@ pub fn bucket_rates(
         .collect()
 }
 
+/// `sum by (by, le) (rate(name_bucket{pred}[range]))`: [`bucket_rates`] for each value of
+/// label `by` (series without it go under ""), keyed by that value, in one pass over the
+/// series. Values whose bucket series all have fewer than 2 samples in the window are
+/// absent.
+#[must_use]
+pub fn bucket_rates_by(
+    store: &SeriesStore,
+    bucket_name: &str,
+    pred: impl Fn(&SeriesKey) -> bool,
+    by: &str,
+    eval_ms: i64,
+    range_ms: i64,
+) -> BTreeMap<String, Vec<(f64, f64)>> {
+    let mut groups: BTreeMap<&str, BTreeMap<&str, (f64, KahanSum)>> = BTreeMap::new();
+    for (key, series) in store.select(bucket_name).filter(|(key, _)| pred(key)) {
+        let Some(le_str) = key.label("le") else {
+            continue;
+        };
+        let Some(le) = parse_le(le_str) else {
+            continue;
+        };
+        if let Some(r) = rate(series, eval_ms, range_ms) {
+            groups
+                .entry(key.label(by).unwrap_or(""))
+                .or_default()
+                .entry(le_str)
+                .or_insert_with(|| (le, KahanSum::default()))
+                .1
+                .add(r);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(value, by_le)| {
+            let rates = by_le
+                .into_values()
+                .map(|(le, sum)| (le, sum.value()))
+                .collect();
+            (value.to_owned(), rates)
+        })
+        .collect()
+}
+
 /// Parses an `le` label value like Go `strconv.ParseFloat` does for the
 /// forms exporters emit: decimal/exponent notation, "+Inf"/"-Inf"/"Inf"
 /// (any case), "NaN". Surrounding whitespace is rejected, as in Go.

@@ -11,6 +11,7 @@ use super::profile::ModuleRule;
 use super::source_error::SourceError;
 use super::stats::{ModuleShare, Stats, module_of};
 use super::timeline::Point;
+use super::tool_answers::{self, ToolAnswers};
 use super::up_state::{TargetSeen, UpSample, reconcile};
 
 /// Labels of one series.
@@ -74,6 +75,8 @@ pub struct Answers {
     pub total: TileAnswers,
     /// The same with `by (instance)`.
     pub by_instance: TileAnswers,
+    /// The per-tool columns over the whole selector (not asked by instance).
+    pub tools: ToolAnswers,
     /// `up{selector}`.
     pub up: Vector,
     /// `timestamp(up{selector})`: each `up` sample's own time, Unix seconds.
@@ -122,6 +125,9 @@ pub enum PromUpdate {
         range_ms: i64,
         total: Vec<Point>,
         instances: BTreeMap<String, Vec<Point>>,
+        /// Each tool's calls per second at the same points, `(Unix ms, per second)`
+        /// ([`by_label`]): its sparkline ([`super::tool_history::ToolHistory::extend`]).
+        tools: BTreeMap<String, Vec<(i64, f64)>>,
         replace: bool,
     },
     /// The timeline's `query_range` failed (asked again at the next refresh).
@@ -170,7 +176,8 @@ pub struct Shape<'a> {
 /// instance that has an `up` or a request rate). Each answer is indexed by instance once,
 /// so the cost grows with the number of series, not with instances × series.
 pub fn assemble(answers: &Answers, shape: &Shape<'_>) -> Refresh {
-    let total = stats(answers.t_ms, &Lookup::total(&answers.total), shape);
+    let mut total = stats(answers.t_ms, &Lookup::total(&answers.total), shape);
+    total.tools = tool_answers::rows(&answers.total.by_tool, &answers.tools, shape);
     let by = Lookup::by_instance(&answers.by_instance);
     let up: HashMap<&str, (&Labels, f64)> = answers
         .up
@@ -340,6 +347,8 @@ fn stats(t_ms: i64, v: &Values<'_>, shape: &Shape<'_>) -> Stats {
         // The API answers quantiles, not buckets.
         latency_buckets: Vec::new(),
         modules: modules(&v.by_tool, shape),
+        // Per-tool rows are asked for the total only ([`Answers::tools`]).
+        tools: Vec::new(),
         resident_memory_bytes: v.memory,
         range_ms: shape.range_ms,
     }
@@ -400,6 +409,14 @@ pub fn points(requests: &Matrix, errors: &Matrix, instance: Option<&str>) -> Vec
             req_per_sec: r,
             err_per_sec: errs.get(&t_ms).copied().unwrap_or(0.0),
         })
+        .collect()
+}
+
+/// The points of each series of `m` by the value of `label` (series without it, or with
+/// it empty, left out).
+pub fn by_label(m: &Matrix, label: &str) -> BTreeMap<String, Vec<(i64, f64)>> {
+    m.iter()
+        .filter_map(|(l, p)| Some((l.get(label).filter(|v| !v.is_empty())?.clone(), p.clone())))
         .collect()
 }
 

@@ -73,6 +73,7 @@ fn fleet_rows_and_drill_down_stats_come_from_by_instance_answers() {
             (l(&[("instance", "c:1")]), 0.95),
         ],
         warnings: vec![],
+        ..Answers::default()
     };
     let r = assemble(&answers, &shape(&re));
     assert_eq!(r.total.req_per_sec, Some(12.0));

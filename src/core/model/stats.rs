@@ -8,6 +8,7 @@ use super::profile::Profile;
 use super::promql::histogram_quantile_bounded;
 use super::query::bucket_rates;
 use super::series::{SeriesKey, SeriesStore};
+use super::tool_stats::{self, ToolRow};
 
 /// Share of tool calls of one module.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +53,10 @@ pub struct Stats {
     pub latency_buckets: Vec<(f64, f64)>,
     /// Tool calls by module, largest first.
     pub modules: Vec<ModuleShare>,
+    /// Every tool's own numbers, busiest first ([`super::tool_stats`]); empty when the
+    /// profile names no tool label, and for a scraped fleet's total and a query-mode
+    /// instance.
+    pub tools: Vec<ToolRow>,
     /// `process_resident_memory_bytes`, the latest sample at or before `eval_ms`, bytes.
     pub resident_memory_bytes: Option<f64>,
     /// Range the numbers were evaluated over, ms: the configured window, or less while
@@ -105,6 +110,7 @@ pub fn compute(
         top_bucket_s: latency.top_bucket_s,
         latency_buckets: rates,
         modules: modules(profile, counters, module_re, eval_ms, range_ms),
+        tools: tool_stats::compute(profile, counters, buckets, module_re, eval_ms, range_ms),
         resident_memory_bytes: counters
             .select("process_resident_memory_bytes")
             .filter_map(|(_, s)| match s.last() {

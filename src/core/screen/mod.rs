@@ -8,6 +8,7 @@ pub mod fleet;
 mod fleet_apply;
 pub mod logs;
 pub mod nav;
+pub mod tool_table;
 pub mod view;
 
 use std::time::Duration;

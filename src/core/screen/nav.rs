@@ -34,6 +34,8 @@ pub struct Nav {
     /// Filter text of the tools list; `filtering` while it has the keyboard.
     pub filter: Input,
     pub filtering: bool,
+    /// The tools-by-their-numbers table: order, filter, folds, cursor, open tool.
+    pub tool_table: crate::screen::tool_table::ToolTable,
     /// Selected row of the call history (0 = newest).
     pub call: usize,
     /// Index of the log source in view (Loki first when configured, then each MCP server;

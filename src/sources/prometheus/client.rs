@@ -10,8 +10,8 @@ use crate::http::{read_capped, redact, short_error};
 use crate::model::source_error::{NotJson, SourceError};
 
 /// Largest instant-query answer read, bytes: a `by (instance)` vector of 20,000 series is
-/// below this. A refresh asks 16 queries at once, so this bounds what a proxy's runaway
-/// bodies can hold at one time (16 × 8 MiB).
+/// below this. A refresh asks 20 queries at once, so this bounds what a proxy's runaway
+/// bodies can hold at one time (20 × 8 MiB).
 const MAX_QUERY_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Largest `query_range` or targets answer read, bytes (an hour of points for hundreds

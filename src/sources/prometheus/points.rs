@@ -59,7 +59,7 @@ impl Points {
             self.step_ms,
         )
         .await;
-        let [req, err, req_by, err_by] = match asked {
+        let [req, err, req_by, err_by, by_tool] = match asked {
             Ok(m) => m,
             Err(error) => {
                 tracing::warn!(error = %error, "query mode: timeline points failed");
@@ -84,11 +84,16 @@ impl Points {
                 (i, p)
             })
             .collect();
+        let tools = match self.total.tool_label() {
+            Some(label) => query_mode::by_label(&by_tool, label),
+            None => BTreeMap::new(),
+        };
         let mut out = vec![PromUpdate::Timeline {
             run,
             range_ms: self.range_ms,
             total: query_mode::points(&req, &err, None),
             instances,
+            tools,
             replace: ask.replace,
         }];
         if gaps != self.gaps || ask.replace {

@@ -1,6 +1,8 @@
 //! One refresh of query mode: the tiles' queries for the whole selector and `by (instance)`,
-//! `up`, and the targets list, sent together. The number of requests depends on the panels,
-//! never on the number of instances.
+//! the per-tool columns for the whole selector (errors by tool and type, P50/P95/P99 by
+//! tool: four queries, whatever the number of tools), `up`, and the targets list, sent
+//! together. The number of requests depends on the panels, never on the number of
+//! instances or tools.
 
 use futures::future::join_all;
 
@@ -11,6 +13,7 @@ use crate::model::partial::TARGETS_WARNING;
 use crate::model::promql_text::Promql;
 use crate::model::query_mode::{Answers, Matrix, TargetState, TileAnswers, Vector};
 use crate::model::source_error::SourceError;
+use crate::model::tool_answers::ToolAnswers;
 
 /// The PromQL of one environment and profile.
 #[derive(Debug, Clone)]
@@ -47,6 +50,17 @@ fn tiles(q: &Promql) -> [Option<String>; 7] {
     ]
 }
 
+/// The per-tool columns in [`ToolAnswers`] order (calls per second by tool are the tiles'
+/// `by_tool`); `None` where the profile has no tool label or histogram.
+fn tool_columns(q: &Promql) -> [Option<String>; 4] {
+    [
+        q.tool_errors(),
+        q.tool_quantile(0.5),
+        q.tool_quantile(0.95),
+        q.tool_quantile(0.99),
+    ]
+}
+
 /// Asks every query at `t_ms` (the tiles, `up` and `timestamp(up)`, whose sample times say
 /// how fresh the answer is), then, when an instance is down, the targets list for its last
 /// scrape error (a list that can be long on a shared Prometheus, so not every time).
@@ -56,6 +70,7 @@ fn tiles(q: &Promql) -> [Option<String>; 7] {
 /// warning (Thanos Querier has one, merged from its StoreAPIs' targets).
 pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, SourceError> {
     let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
+    exprs.extend(tool_columns(&q.total));
     exprs.extend(tiles(&q.by_instance));
     exprs.push(Some(q.total.up()));
     exprs.push(Some(format!("timestamp({})", q.total.up())));
@@ -87,6 +102,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
     }
     let mut it = vectors.into_iter();
     let total = TileAnswers::take(&mut it);
+    let tools = ToolAnswers::take(&mut it);
     let by_instance = TileAnswers::take(&mut it);
     let up = it.next().unwrap_or_default();
     let up_at = it.next().unwrap_or_default();
@@ -107,6 +123,7 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
         t_ms,
         total,
         by_instance,
+        tools,
         up,
         up_at,
         targets,
@@ -180,8 +197,9 @@ fn vector(data: Data) -> Result<Vector, SourceError> {
 }
 
 /// Requests and errors per second over `[start_ms, end_ms]` every `step_ms`, total and by
-/// instance, for the timeline: `(total requests, total errors, by instance requests, by
-/// instance errors)`.
+/// instance, for the timeline, and tool calls per second by tool for each tool's sparkline:
+/// `(total requests, total errors, by instance requests, by instance errors, by tool)`
+/// (the last empty, and not asked, without a tool label).
 ///
 /// Errors: the first range query that failed.
 pub async fn backfill(
@@ -191,20 +209,21 @@ pub async fn backfill(
     start_ms: i64,
     end_ms: i64,
     step_ms: i64,
-) -> Result<[Matrix; 4], SourceError> {
-    let exprs = [
+) -> Result<[Matrix; 5], SourceError> {
+    let mut exprs = vec![
         total.requests(),
         total.errors(),
         by_instance.requests(),
         by_instance.errors(),
     ];
+    exprs.extend(total.by_tool());
     let answers = join_all(
         exprs
             .iter()
             .map(|e| client.query_range(e, start_ms, end_ms, step_ms)),
     )
     .await;
-    let mut out: [Matrix; 4] = Default::default();
+    let mut out: [Matrix; 5] = Default::default();
     for (slot, (a, e)) in out.iter_mut().zip(answers.into_iter().zip(&exprs)) {
         match a.map_err(|why| why.of_query(abbreviated(e)))?.data {
             Data::Matrix(m) => *slot = m,
