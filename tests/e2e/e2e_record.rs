@@ -161,3 +161,35 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
     assert!(ratio(&after) > 0.5, "after the change: {}", after["tiles"]);
     assert_eq!(before["mode"], "scrape");
 }
+
+/// `--record` refusals come before the terminal is taken, as one line and exit 2.
+#[test]
+fn query_mode_and_a_file_with_data_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let used = dir.path().join("used.rec");
+    std::fs::write(&used, b"earlier").expect("write");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mcptop"))
+            .args(args)
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env_remove("MCPTOP_CONFIG")
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let used = used.to_str().expect("utf-8");
+    let (code, err) = run(&["--prometheus", "http://127.0.0.1:1", "--record", used]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("recording is scrape mode's"), "{err}");
+    let (code, err) = run(&["--target", "127.0.0.1:1", "--record", used]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("never overwritten"), "{err}");
+    assert_eq!(std::fs::read(used).expect("kept"), b"earlier");
+    let (code, err) = run(&["replay", used]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not an mcptop recording"), "{err}");
+}
