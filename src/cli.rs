@@ -274,7 +274,12 @@ pub struct SnapshotArgs {
     pub from: Option<PathBuf>,
 
     /// The moment of --from: RFC 3339 (2026-12-07T03:12:40Z), HH:MM:SS of the recording's first day in UTC, or -14m before its end (also `end`)
-    #[arg(long, value_name = "TIME", requires = "from")]
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "from",
+        allow_hyphen_values = true
+    )]
     pub at: Option<String>,
 }
 

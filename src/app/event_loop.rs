@@ -128,6 +128,7 @@ pub(super) async fn run_app(mut app: App, live: bool) -> Result<Option<crate::tu
         while mcp_tasks.join_next().await.is_some() {}
     });
     let _ = tokio::join!(mcp_closed, app.drain_audit(&mut rx, audit_wait));
+    app.close_recording(close).await;
     mcp_tasks.abort_all();
     result
 }

@@ -105,6 +105,19 @@ impl App {
         Ok(())
     }
 
+    /// Ends the recording when quitting: the records still queued are written, for up to
+    /// `wait` (a disk that does not answer keeps the rest).
+    pub(super) async fn close_recording(&mut self, wait: std::time::Duration) {
+        let Some(r) = self.recorder.take() else {
+            return;
+        };
+        let thread = r.link.close();
+        let deadline = tokio::time::Instant::now() + wait;
+        while !thread.is_finished() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// The file being recorded into, while recording.
     pub fn recording_path(&self) -> Option<&Path> {
         self.recorder.as_ref().map(|r| r.link.path())

@@ -100,3 +100,31 @@ fn replayed_the_model_stands_at_the_recorded_instant() {
     let mark = app.deploy.as_ref().expect("the deploy mark");
     assert!(scrapes[4] < mark.t_ms && mark.t_ms < scrapes[9]);
 }
+
+#[test]
+fn the_report_of_a_moment_is_taken_then_and_lists_the_deploy_mark_once_past() {
+    let rec = decode(FIXTURE).expect("reads");
+    let (_, end) = rec.span_ms();
+    let mark = rec
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Deploy { t_ms, .. } => Some(*t_ms),
+            _ => None,
+        })
+        .expect("a deploy mark");
+    let marked = |i: &mcptop::model::snapshot::Incident| {
+        i.timeline()
+            .iter()
+            .any(|(t, e, _)| *t == mark && e == "deploy marked (demo)")
+    };
+    let before =
+        mcptop::app::replay::incident_at(Config::default(), &rec, mark - 1).expect("a report");
+    assert_eq!(before.taken_ms, mark - 1);
+    assert!(!marked(&before));
+    let after = mcptop::app::replay::incident_at(Config::default(), &rec, end).expect("a report");
+    // Taken at the end; the numbers are those of the last scrape, after the mark.
+    assert_eq!(after.taken_ms, end);
+    assert!(after.stats.eval_ms <= end && after.stats.eval_ms > mark);
+    assert!(marked(&after));
+}

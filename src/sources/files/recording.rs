@@ -123,9 +123,17 @@ impl<W: Write> Writer<W> {
 pub struct RecordLink {
     tx: mpsc::Sender<Event>,
     path: PathBuf,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl RecordLink {
+    /// Ends the recording: the thread writes what is queued and stops; the handle says
+    /// when it has (`is_finished`), for a caller that may wait a moment before exiting.
+    pub fn close(self) -> std::thread::JoinHandle<()> {
+        drop(self.tx);
+        self.thread
+    }
+
     /// The file recorded into.
     pub fn path(&self) -> &Path {
         &self.path
@@ -169,7 +177,7 @@ pub fn start(
     let mut writer = Writer::new(file, header, max_bytes).map_err(|e| io(&e))?;
     let (etx, mut erx) = mpsc::channel::<Event>(QUEUE);
     let shown = path.to_path_buf();
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("mcptop-record".to_string())
         .spawn(move || {
             let mut noted = std::time::Instant::now();
@@ -203,6 +211,7 @@ pub fn start(
     Ok(RecordLink {
         tx: etx,
         path: path.to_path_buf(),
+        thread,
     })
 }
 
