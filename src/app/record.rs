@@ -256,3 +256,7 @@ fn rec_alert(a: &crate::model::alerts::Alert) -> RecAlert {
         ends: a.ends_at_ms,
     }
 }
+
+#[cfg(test)]
+#[path = "record_tests.rs"]
+mod tests;
