@@ -128,3 +128,30 @@ fn the_report_of_a_moment_is_taken_then_and_lists_the_deploy_mark_once_past() {
     assert!(after.stats.eval_ms <= end && after.stats.eval_ms > mark);
     assert!(marked(&after));
 }
+
+#[test]
+fn a_replay_says_its_speed_and_pause_in_the_footer_and_lists_its_keys_in_help() {
+    use crate::support::drive::{keys, render};
+    let press = |app: &mut App, c: char| {
+        let now = app.now();
+        keys(app, now, &c.to_string());
+    };
+    let rec = decode(FIXTURE).expect("reads");
+    let mut app = App::new(replay_config(Config::default(), &rec).expect("cfg")).expect("app");
+    app.replay = Some(mcptop::app::replay::Replay::new(rec));
+    let at = |app: &App| render(app, app.now(), 150, 30);
+    let screen = at(&app);
+    assert!(screen.contains(" replay 1x at "), "{screen}");
+    press(&mut app, ' ');
+    press(&mut app, '>');
+    assert!(at(&app).contains(" replay 10x paused at "), "{}", at(&app));
+    press(&mut app, '>');
+    press(&mut app, '>');
+    press(&mut app, ' ');
+    assert!(at(&app).contains(" replay 60x at "), "{}", at(&app));
+    press(&mut app, '<');
+    assert!(at(&app).contains(" replay 10x at "), "{}", at(&app));
+    press(&mut app, '?');
+    let help = at(&app);
+    assert!(help.contains("replay: pause / resume"), "{help}");
+}
