@@ -114,6 +114,10 @@ pub struct WatchArgs {
     /// Environment to start in, by name (switch later with :env NAME) [config: [[environments]] name]
     #[arg(long, global = true, value_name = "NAME")]
     pub env: Option<String>,
+
+    /// Record what scrape mode receives (the samples the profile reads, health, Alertmanager's alerts, deploy marks) into FILE, a new file, as it comes; `mcptop replay FILE` plays it back. Not in query mode [config: record; size limit record_max_bytes, default 100 MB]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 /// `--profile`: a profile to use, or `list` to print them all.
@@ -171,6 +175,7 @@ impl WatchArgs {
             prometheus: self.prometheus.clone(),
             selector: self.selector.clone(),
             env: self.env.clone(),
+            record: self.record.clone(),
         }
     }
 }
@@ -237,6 +242,16 @@ pub enum Command {
     ///
     /// Exit codes: 0 every target judged and healthy for the whole duration; 1 a criterion breached at a target (the watch ends at the first breached interval); 2 a target (or the query API) failing three intervals in a row, by its scrape or its /health (an error, a non-2xx answer other than 404, 405, 401 and 403, or a status other than ok), or a target never judged in the whole duration (no request metric); 3 bad arguments, also a --duration that ends before judging can begin.
     Watch(DeployWatchArgs),
+    /// Play a recording (--record FILE) back in the dashboard: the same screens fed from the file, no network source; Space pauses, > and < change the speed (1x, 10x, 60x). A file cut off by a crash replays up to its last whole record
+    Replay(ReplayArgs),
+}
+
+/// `mcptop replay FILE`.
+#[derive(Debug, Args, Clone)]
+pub struct ReplayArgs {
+    /// The recording, made with --record FILE
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// `mcptop snapshot`.
@@ -253,6 +268,19 @@ pub struct SnapshotArgs {
     /// How long to collect before writing, e.g. 30s; a progress line goes to stderr. Scrape mode: mcptop holds no history, so the numbers are over what it collected (the report says over which range) and local rules fire only once their `for` has passed within it; default the rate window (window.range, 5m). Query mode: the API holds the history; default 5s (its first answers, Alertmanager's and Loki's)
     #[arg(long, alias = "gather", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub collect: Option<Duration>,
+
+    /// Write the report of a moment of a recording (--record FILE) instead of collecting: the recording is replayed up to --at
+    #[arg(long, value_name = "FILE", requires = "at", conflicts_with = "collect")]
+    pub from: Option<PathBuf>,
+
+    /// The moment of --from: RFC 3339 (2026-12-07T03:12:40Z), HH:MM:SS of the recording's first day in UTC, or -14m before its end (also `end`)
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "from",
+        allow_hyphen_values = true
+    )]
+    pub at: Option<String>,
 }
 
 /// `mcptop watch`: the targets (or environment) come from --target / --prometheus / --env
@@ -361,6 +389,8 @@ mod flags_tests {
             "{job=\"j\"}",
             "--env",
             "prod",
+            "--record",
+            "/r.rec",
         ])
         .expect("flags parse");
         let want = Flags {
@@ -387,6 +417,7 @@ mod flags_tests {
             prometheus: Some("http://p:9090".into()),
             selector: Some("{job=\"j\"}".into()),
             env: Some("prod".into()),
+            record: Some("/r.rec".into()),
         };
         assert_eq!(cli.watch.flags(), want);
     }

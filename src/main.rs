@@ -33,6 +33,10 @@ async fn main() {
             Err(e) => Err(e.into()),
         },
         Some(Command::Demo(args)) => demo(args, cli.watch).await,
+        Some(Command::Replay(args)) => match Config::load(&cli.watch.flags()) {
+            Ok(cfg) => mcptop::app::replay::replay(cfg, &args.file).await,
+            Err(e) => Err(e.into()),
+        },
         Some(other) => other_command(other, &cli.watch).await.map(|()| None),
     };
     let code = status(outcome);
@@ -92,7 +96,7 @@ fn one_line(e: &color_eyre::Report) -> String {
 /// The subcommands that do not draw the dashboard.
 async fn other_command(command: Command, watch: &WatchArgs) -> Result<()> {
     match command {
-        Command::Demo(_) => Ok(()),
+        Command::Demo(_) | Command::Replay(_) => Ok(()),
         Command::Snapshot(args) => snapshot(args, watch).await,
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -119,16 +123,36 @@ async fn snapshot(args: mcptop::cli::SnapshotArgs, watch: &WatchArgs) -> Result<
     use mcptop::app::snapshot::{Progress, collect_note, default_collect, write_report};
     use std::io::IsTerminal;
     let cfg = Config::load(&watch.flags())?;
-    let collect = args.collect.unwrap_or_else(|| default_collect(&cfg));
-    let mut progress = Progress::new(collect_note(&cfg), std::io::stderr().is_terminal());
-    let app = mcptop::app::gather(cfg, collect, |c| {
-        progress.show(&mut std::io::stderr().lock(), c);
-    })
-    .await
-    .map_err(mcptop::exit::usage)?;
-    let now = mcptop::sources::now_ms();
-    let mut incident = app.incident(now);
-    incident.collected_ms = Some(i64::try_from(collect.as_millis()).unwrap_or(i64::MAX));
+    let incident = match (&args.from, &args.at) {
+        (Some(file), Some(at)) => {
+            let rec = mcptop::sources::files::recording::read(file)
+                .map_err(|e| mcptop::exit::usage(color_eyre::eyre::eyre!("{e}")))?;
+            let (start, end) = rec.span_ms();
+            let at = mcptop::model::recording::at::parse_at(at, start, end)
+                .map_err(|e| mcptop::exit::usage(color_eyre::eyre::eyre!("{e}")))?;
+            if rec.dropped_bytes > 0 {
+                eprintln!(
+                    "mcptop: {} was cut off: {} bytes at its end dropped; read up to its last whole record",
+                    file.display(),
+                    rec.dropped_bytes
+                );
+            }
+            mcptop::app::replay::incident_at(cfg, &rec, at).map_err(mcptop::exit::usage)?
+        }
+        _ => {
+            let collect = args.collect.unwrap_or_else(|| default_collect(&cfg));
+            let mut progress = Progress::new(collect_note(&cfg), std::io::stderr().is_terminal());
+            let app = mcptop::app::gather(cfg, collect, |c| {
+                progress.show(&mut std::io::stderr().lock(), c);
+            })
+            .await
+            .map_err(mcptop::exit::usage)?;
+            let now = mcptop::sources::now_ms();
+            let mut incident = app.incident(now);
+            incident.collected_ms = Some(i64::try_from(collect.as_millis()).unwrap_or(i64::MAX));
+            incident
+        }
+    };
     if args.stdout {
         return print_all(incident.to_markdown().as_bytes());
     }

@@ -71,9 +71,20 @@ pub async fn gather(
 /// up (no target, a bad pattern, URL or TLS file, no terminal); else a failure while
 /// running.
 pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
-    let mut app = App::new(cfg).map_err(crate::exit::usage)?;
+    let app = App::new(cfg).map_err(crate::exit::usage)?;
+    run_app(app, true).await
+}
+
+/// [`run`] for `app`: with its sources (and its recording, `--record`) when `live`,
+/// else with none (a replay, [`super::replay`]: its records are its updates).
+pub(super) async fn run_app(mut app: App, live: bool) -> Result<Option<crate::tui::Caught>> {
     let (tx, mut rx) = mpsc::channel(64);
-    let mut tasks = spawn::spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?;
+    let mut tasks = if live {
+        app.start_recording(&tx).map_err(crate::exit::usage)?;
+        spawn::spawn_sources(&mut app, &tx).map_err(crate::exit::usage)?
+    } else {
+        tokio::task::JoinSet::new()
+    };
     app.files = Some(
         sources::files::spawn(tx.clone()).map_err(|e| eyre!("cannot start the files task: {e}"))?,
     );
@@ -117,6 +128,7 @@ pub async fn run(cfg: Config) -> Result<Option<crate::tui::Caught>> {
         while mcp_tasks.join_next().await.is_some() {}
     });
     let _ = tokio::join!(mcp_closed, app.drain_audit(&mut rx, audit_wait));
+    app.close_recording(close).await;
     mcp_tasks.abort_all();
     result
 }
@@ -132,6 +144,9 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // A replay's clock moves ten times a second (at 60x, six recorded seconds a step).
+    let mut replay_ticker = tokio::time::interval(Duration::from_millis(100));
+    replay_ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut signals = crate::tui::Signals::with_job_control()?;
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
@@ -141,7 +156,7 @@ async fn event_loop(
     let mut suspended = false;
     loop {
         if dirty && !suspended && last_draw.elapsed() >= FRAME {
-            let now = now_ms();
+            let now = app.now();
             app.refresh_logs(now);
             if let Ok(size) = terminal.size() {
                 app.nav.log_rows = ui::logs::rows(size.into());
@@ -164,7 +179,7 @@ async fn event_loop(
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
                 Some(Ok(Event::Mouse(m))) => {
                     let width = terminal.size().map_or(80, |s| s.width);
-                    dirty |= app.on_mouse(&m, width, now_ms());
+                    dirty |= app.on_mouse(&m, width, app.now());
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(eyre!("terminal input failed: {e}")),
@@ -176,7 +191,10 @@ async fn event_loop(
                     dirty |= app.apply_shown(more);
                 }
             }
-            _ = ticker.tick() => dirty |= app.clock(now_ms()) != drawn_clock,
+            _ = ticker.tick() => dirty |= app.clock(app.now()) != drawn_clock,
+            _ = replay_ticker.tick(), if app.replay.is_some() => {
+                dirty |= app.advance_replay(std::time::Instant::now());
+            }
             _ = tokio::time::sleep_until(frame_due), if dirty && !suspended => {}
             Some(ended) = tasks.join_next() => return Err(source_ended(ended)),
             Some(ended) = mcp_tasks.join_next() => return Err(source_ended(ended)),

@@ -152,6 +152,7 @@ impl App {
             FileDone::Saved { fetch, result } => {
                 self.blobs_saved(fetch, result.map_err(|e| e.to_string()), now_ms);
             }
+            FileDone::Recording(note) => self.recording_note(note, now_ms),
         }
     }
 

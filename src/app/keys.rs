@@ -12,7 +12,6 @@ use crate::action::{Action, Key, Screen};
 use crate::input::form::form_key;
 use crate::input::key;
 use crate::input::mode::{FilterTarget, Mode, mode};
-use crate::model::clock::now_ms;
 use crate::model::mcp::McpCommand;
 use crate::model::mcp::form::FormEvent;
 use crate::screen::catalog::{ListKind, catalog_rows};
@@ -23,7 +22,7 @@ const PAGE: isize = 10;
 impl App {
     /// Handles a key; returns whether anything visible changed.
     pub fn on_key(&mut self, ev: &KeyEvent) -> bool {
-        self.on_key_at(ev, now_ms())
+        self.on_key_at(ev, self.now())
     }
 
     /// [`App::on_key`] at a given wall clock (Unix ms), for tests.
@@ -184,6 +183,13 @@ impl App {
             Action::ShowSilences => nav.screen = Screen::Silences,
             Action::Command => nav.overlay = Some(Overlay::Command(tui_input::Input::default())),
             Action::MarkDeploy => {
+                let set = self.deploy.is_none();
+                let target = self.target_name.clone();
+                self.record_event(crate::model::recording::Event::Deploy {
+                    t_ms: now_ms,
+                    target,
+                    set,
+                });
                 if self.deploy.take().is_some() {
                     self.toast("deploy mark cleared", false, now_ms);
                 } else {
@@ -259,6 +265,9 @@ impl App {
             | Action::CursorLive
             | Action::CursorPrevMark
             | Action::CursorNextMark => return self.cursor_action(action, now_ms),
+            Action::ReplayPause => self.replay_key(super::replay::ReplayKey::Pause, now_ms),
+            Action::ReplayFaster => self.replay_key(super::replay::ReplayKey::Faster, now_ms),
+            Action::ReplaySlower => self.replay_key(super::replay::ReplayKey::Slower, now_ms),
             // Modes of their own: the logs screen's (`log_action`) and the fleet's
             // (`fleet_action`) handle them before this.
             Action::Pause | Action::Wrap | Action::EditQuery => return false,

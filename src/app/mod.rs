@@ -15,6 +15,8 @@ mod keys;
 mod log_level;
 pub mod logs;
 pub mod query;
+pub mod record;
+pub mod replay;
 pub mod setup;
 pub mod snapshot;
 mod spawn;
@@ -130,6 +132,10 @@ pub struct App {
     /// The text editor of the form in view while it is in raw JSON mode (see
     /// [`crate::input::form::form_key`]).
     pub raw_editor: Option<crate::input::raw_editor::RawEditor>,
+    /// `--record FILE`: the recording being written.
+    pub recorder: Option<record::Recorder>,
+    /// `mcptop replay FILE`: the recording played back (no source runs).
+    pub replay: Option<replay::Replay>,
 }
 
 impl App {
@@ -308,6 +314,8 @@ impl App {
             mouse: cfg.ui.mouse_on(|k| std::env::var(k).ok()),
             unverified_tls,
             raw_editor: None,
+            recorder: None,
+            replay: None,
             cfg,
         })
     }
@@ -351,6 +359,7 @@ impl App {
                 .deploy
                 .as_ref()
                 .filter(|d| d.target == self.target_name),
+            tape: self.tape(),
         }
     }
 
@@ -373,8 +382,18 @@ impl App {
         shown
     }
 
-    /// Applies a source's update to the model.
+    /// Applies a source's update to the model, at the app's clock ([`App::now`]).
     pub fn apply(&mut self, update: Update) {
+        self.apply_at(update, self.now());
+    }
+
+    /// Applies a source's update to the model; `now_ms` is the clock of what carries no
+    /// time of its own (targets, Alertmanager's writes, files). Recorded first when
+    /// recording.
+    pub fn apply_at(&mut self, update: Update, now_ms: i64) {
+        if self.recorder.is_some() {
+            self.record_update(&update, now_ms);
+        }
         match update {
             Update::Scrape {
                 target,
@@ -386,12 +405,12 @@ impl App {
                 t_ms,
                 result,
             } => self.apply_target(target, t_ms, |d| d.apply_health(t_ms, result)),
-            Update::Targets(set) => self.apply_targets(set, now_ms()),
+            Update::Targets(set) => self.apply_targets(set, now_ms),
             Update::Mcp(u) => self.apply_mcp(u),
-            Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms()),
+            Update::Alertmanager(u) => self.apply_alertmanager(u, now_ms),
             Update::Loki(u) => self.apply_loki(u),
             Update::Prometheus(u) => self.apply_prometheus(u),
-            Update::File(done) => self.apply_file(done, now_ms()),
+            Update::File(done) => self.apply_file(done, now_ms),
         }
     }
 

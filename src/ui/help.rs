@@ -12,11 +12,20 @@ use super::format;
 
 pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
+    // The replay's keys are listed in a replay only (elsewhere they only say so).
+    let replaying = matches!(view.tape, Some(crate::screen::Tape::Replay { .. }));
+    let replay_only = [
+        crate::action::Action::ReplayPause,
+        crate::action::Action::ReplayFaster,
+        crate::action::Action::ReplaySlower,
+    ]
+    .map(crate::action::Action::description);
     let mut rows: Vec<(String, String)> = view
         .keymap
         .of_mode(view.mode)
         .help_rows()
         .into_iter()
+        .filter(|(_, d)| replaying || !replay_only.contains(d))
         .map(|(k, d)| (k, d.to_string()))
         .collect();
     for b in view.bindings {

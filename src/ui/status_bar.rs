@@ -31,6 +31,11 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
             view.dashboard.sample_count()
         ),
     };
+    // A recording written or replayed is said before the counters, never cut.
+    let right = match &view.tape {
+        Some(tape) => format!(" {} · {right}", tape.text()),
+        None => right,
+    };
     // The counters get their width first; the message or the hints fit into the rest,
     // two columns short of them, a message cut with `…`.
     let right_w = width(&right).min(usize::from(area.width)) as u16;

@@ -20,6 +20,7 @@ mod e2e_logs;
 mod e2e_mcp_faults;
 mod e2e_mcp_only;
 mod e2e_oauth;
+mod e2e_record;
 mod e2e_scrape_fleet;
 mod e2e_secrets;
 mod e2e_signals;

@@ -24,6 +24,7 @@ mod profiles;
 mod query_log;
 mod query_thanos_mimir;
 mod query_timeline;
+mod recording;
 mod render;
 mod render_alerts;
 mod render_catalog;

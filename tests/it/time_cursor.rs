@@ -257,7 +257,13 @@ fn query_mode_asks_the_engine_for_the_cursors_instant() {
 fn the_tools_table_shows_the_cursors_instant_and_its_keys_move_the_cursor_there() {
     let (mut app, start) = fixture::healthy_app();
     let mut now = start;
-    let live: Vec<f64> = app.dashboard.stats.tools.iter().map(|r| r.per_sec).collect();
+    let live: Vec<f64> = app
+        .dashboard
+        .stats
+        .tools
+        .iter()
+        .map(|r| r.per_sec)
+        .collect();
     press(&mut app, &mut now, KeyCode::Home);
     let t = app.nav.cursor.at_ms().expect("in the past");
     press(&mut app, &mut now, KeyCode::Char('7'));
@@ -270,5 +276,8 @@ fn the_tools_table_shows_the_cursors_instant_and_its_keys_move_the_cursor_there(
     press(&mut app, &mut now, KeyCode::Right);
     assert!(app.nav.cursor.at_ms().is_some_and(|x| x > t));
     press(&mut app, &mut now, KeyCode::Home);
-    assert!(app.nav.cursor.at_ms().is_some_and(|x| x > t), "Home did not move the cursor");
+    assert!(
+        app.nav.cursor.at_ms().is_some_and(|x| x > t),
+        "Home did not move the cursor"
+    );
 }

@@ -311,6 +311,22 @@ actions! {
         keys: [ch('L')],
         modes: Mode::Screen(Screen::Tools),
     }
+    /// `mcptop replay`: pause the replay, or resume it.
+    ReplayPause {
+        name: "replay_pause", help: "replay: pause / resume", short: "pause", keys: [ch(' ')],
+        modes: Mode::Screen(Screen::Overview | Screen::Fleet | Screen::Alerts) | Mode::Drilled,
+    }
+    /// `mcptop replay`: the next speed (1x, 10x, 60x).
+    ReplayFaster {
+        name: "replay_faster", help: "replay: faster (1x 10x 60x)", short: "faster",
+        keys: [ch('>')],
+        modes: Mode::Screen(Screen::Overview | Screen::Fleet | Screen::Alerts) | Mode::Drilled,
+    }
+    /// `mcptop replay`: the previous speed.
+    ReplaySlower {
+        name: "replay_slower", help: "replay: slower", short: "slower", keys: [ch('<')],
+        modes: Mode::Screen(Screen::Overview | Screen::Fleet | Screen::Alerts) | Mode::Drilled,
+    }
 }
 
 impl Action {

@@ -68,6 +68,7 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
             prometheus,
             ui: raw.ui,
             keys: super::keys::convert(&src, raw.keys)?,
+            record: record(&src, raw.record.as_ref(), raw.record_max_bytes.as_ref())?,
             warnings: Vec::new(),
         },
         binding_servers,
@@ -79,6 +80,10 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Parsed, ConfigError> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    /// `record = "path"`: a recording of what scrape mode receives.
+    record: Option<Spanned<String>>,
+    /// `record_max_bytes`: the recording's size limit.
+    record_max_bytes: Option<Spanned<i64>>,
     #[serde(default)]
     target: super::target_raw::RawTarget,
     #[serde(default)]
@@ -113,6 +118,40 @@ struct RawFile {
     prometheus: Option<super::prometheus::RawProm>,
     #[serde(default)]
     environments: Vec<super::prometheus::RawProm>,
+}
+
+/// `record` and `record_max_bytes`.
+///
+/// Errors: an empty path, or a limit under [`super::RecordConfig::MIN_MAX_BYTES`]; at the
+/// value's place.
+fn record(
+    src: &Source,
+    path: Option<&Spanned<String>>,
+    max: Option<&Spanned<i64>>,
+) -> Result<super::RecordConfig, ConfigError> {
+    let mut r = super::RecordConfig::default();
+    if let Some(p) = path {
+        if p.get_ref().trim().is_empty() {
+            return Err(src.error(p.span(), "record", "is empty: name the file to record into"));
+        }
+        r.path = Some(expand_home(p.get_ref()).map_err(|m| src.error(p.span(), "record", m))?);
+    }
+    if let Some(m) = max {
+        r.max_bytes = u64::try_from(*m.get_ref())
+            .ok()
+            .filter(|n| *n >= super::RecordConfig::MIN_MAX_BYTES)
+            .ok_or_else(|| {
+                src.error(
+                    m.span(),
+                    "record_max_bytes",
+                    format!(
+                        "must be at least {} (64 KiB)",
+                        super::RecordConfig::MIN_MAX_BYTES
+                    ),
+                )
+            })?;
+    }
+    Ok(r)
 }
 
 /// `[mcp]` as written.

@@ -51,6 +51,8 @@ pub struct Flags {
     pub selector: Option<String>,
     /// `--env NAME`: the environment to start in.
     pub env: Option<String>,
+    /// `--record FILE`: `record`.
+    pub record: Option<PathBuf>,
 }
 
 /// An MCP server given on the command line with `--mcp [NAME=]URL`.

@@ -74,6 +74,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// `[keys]`: actions given other keys than the defaults, in file order.
     pub keys: Vec<(crate::action::Action, Vec<crate::action::Key>)>,
+    /// `record` and `record_max_bytes` (or `--record FILE`): a recording of scrape mode.
+    pub record: RecordConfig,
     /// Not from the file: what loading dropped without failing (imported servers skipped or
     /// shadowed by an earlier one of the same name), one line each, for the operator. Holds
     /// names and reasons, never header or environment values.
@@ -100,7 +102,37 @@ impl Default for Config {
             prometheus: PrometheusConfig::default(),
             ui: UiConfig::default(),
             keys: Vec::new(),
+            record: RecordConfig::default(),
             warnings: Vec::new(),
+        }
+    }
+}
+
+/// Where scrape mode records what it receives (`record = "path"`, `--record FILE`), and
+/// how large the file may grow (`record_max_bytes`, bytes): at the limit recording stops,
+/// saying so; the dashboard goes on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordConfig {
+    pub path: Option<std::path::PathBuf>,
+    pub max_bytes: u64,
+    /// Not from the file: the config file loaded, whose number settings a recording keeps
+    /// ([`crate::model::recording::config_text::numbers_only`]).
+    pub config_file: Option<std::path::PathBuf>,
+}
+
+impl RecordConfig {
+    /// Default `record_max_bytes`: 100 MB.
+    pub const DEFAULT_MAX_BYTES: u64 = 100_000_000;
+    /// The smallest `record_max_bytes` accepted: 64 KiB (the header and some records).
+    pub const MIN_MAX_BYTES: u64 = 64 * 1024;
+}
+
+impl Default for RecordConfig {
+    fn default() -> Self {
+        RecordConfig {
+            path: None,
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            config_file: None,
         }
     }
 }
@@ -303,14 +335,16 @@ impl Config {
     /// an import that cannot be read or is not an MCP client config (see
     /// [`mcp_import::import`]); a binding naming no server.
     pub fn load(args: &Flags) -> Result<Config, ConfigError> {
-        let parsed = match &args.config {
-            Some(path) => file::read(path)?,
+        let (parsed, read) = match &args.config {
+            Some(path) => (file::read(path)?, Some(path.clone())),
             None => match default_path() {
-                Some(path) if path.exists() => file::read(&path)?,
-                _ => file::Parsed::default(),
+                Some(path) if path.exists() => (file::read(&path)?, Some(path)),
+                _ => (file::Parsed::default(), None),
             },
         };
-        Self::finish(parsed, args)
+        let mut cfg = Self::finish(parsed, args)?;
+        cfg.record.config_file = read;
+        Ok(cfg)
     }
 
     /// Parses a config from TOML text; `origin` names the file in errors. Like
@@ -394,6 +428,9 @@ impl Config {
         }
         if let Some(d) = args.history {
             self.window.history = d;
+        }
+        if let Some(p) = &args.record {
+            self.record.path = Some(p.clone());
         }
         if args.read_only {
             self.mcp.read_only = true;

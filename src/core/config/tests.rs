@@ -307,3 +307,35 @@ fn load_with_targets(path: &Path, targets: &[&str]) -> Config {
     })
     .expect("loads")
 }
+
+#[test]
+fn record_and_its_limit_name_the_line_and_key() {
+    let cfg = Config::from_toml(
+        "record = \"/var/tmp/incident.rec\"\nrecord_max_bytes = 200000\n",
+        Path::new("c.toml"),
+    )
+    .expect("loads");
+    assert_eq!(
+        cfg.record.path.as_deref(),
+        Some(Path::new("/var/tmp/incident.rec"))
+    );
+    assert_eq!(cfg.record.max_bytes, 200_000);
+    assert_eq!(Config::default().record.max_bytes, 100_000_000);
+    let err = Config::from_toml(
+        "record = \"/r.rec\"\nrecord_max_bytes = 1000\n",
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("c.toml:2:") && err.contains("record_max_bytes") && err.contains("65536"),
+        "{err}"
+    );
+    let err = Config::from_toml("record = \" \"\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("c.toml:1:") && err.contains("`record`"),
+        "{err}"
+    );
+}

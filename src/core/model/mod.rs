@@ -21,6 +21,7 @@ pub mod promql;
 pub mod promql_text;
 pub mod query;
 pub mod query_mode;
+pub mod recording;
 pub mod rules;
 pub mod series;
 pub mod snapshot;

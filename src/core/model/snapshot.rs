@@ -109,6 +109,9 @@ pub struct Incident {
     pub collected_ms: Option<i64>,
     /// The fleet's members, when the report covers a whole fleet (not one drilled target).
     pub fleet: Option<ReportFleet>,
+    /// Other events of the timeline, `(Unix ms, event)`: the deploy marks of a recording
+    /// (`mcptop snapshot --from`). Empty by default.
+    pub marks: Vec<(i64, String)>,
 }
 
 /// Formats a Unix ms instant as `2026-11-30 09:41:02 UTC`.
@@ -167,6 +170,7 @@ impl Incident {
             window_ms,
             collected_ms: None,
             fleet: None,
+            marks: Vec::new(),
         }
     }
 
@@ -383,6 +387,9 @@ impl Incident {
             if let Some(end) = a.ends_at_ms.filter(|_| a.state == AlertState::Resolved) {
                 rows.push((end, format!("{}{} resolved", a.name, a.on()), a.origin));
             }
+        }
+        for (t, event) in &self.marks {
+            rows.push((*t, event.clone(), "mcptop"));
         }
         rows.push((self.taken_ms, "snapshot taken".to_string(), "mcptop"));
         rows.sort_by_key(|r| r.0);

@@ -8,6 +8,7 @@ pub mod fleet;
 mod fleet_apply;
 pub mod logs;
 pub mod nav;
+pub mod tape;
 pub mod tool_table;
 pub mod view;
 
@@ -16,6 +17,7 @@ use std::time::Duration;
 use crate::action::Key;
 use crate::model::mcp::ServerId;
 
+pub use tape::Tape;
 pub use view::View;
 
 /// A key bound to a tool call in the config (`[[bindings]]`), resolved to a server index.

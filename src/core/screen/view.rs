@@ -81,6 +81,8 @@ pub struct View<'a> {
     pub audit_stall: Option<crate::audit::Stall>,
     /// The deploy marked with `D`, if any.
     pub deploy: Option<&'a DeployMark>,
+    /// A recording written or replayed: the footer says so.
+    pub tape: Option<crate::screen::Tape>,
 }
 
 impl View<'_> {

@@ -12,6 +12,7 @@
 
 mod audit;
 mod error;
+pub mod recording;
 mod work;
 
 use std::path::PathBuf;
@@ -74,6 +75,9 @@ pub enum FileDone {
         fetch: FetchId,
         result: Result<Vec<String>, FileError>,
     },
+    /// The recording thread's news ([`recording::start`]): how large the file is, or that
+    /// recording stopped and why.
+    Recording(recording::RecordingNote),
 }
 
 /// Hands a command to the files task. `Ok(None)`: queued, the answer comes as an
