@@ -1,6 +1,7 @@
 //! End to end: `--record FILE` on a demo whose error ratio is raised mid-way, the real
 //! binary killed with SIGKILL, then `mcptop replay FILE` shows the error tile go from ok to
-//! CRIT as the replay passes the change (with the footer's speed and pause), and
+//! CRIT as the replay passes the change (with the footer's speed and pause), the time
+//! cursor moved back before the change shows it ok again and `End` CRIT, and
 //! `mcptop snapshot --from FILE --at TIME` reports a low error ratio before the change and
 //! a high one after it.
 
@@ -16,7 +17,7 @@ use support::tmux::{Tmux, shell_quote};
 
 const WAIT: Duration = Duration::from_secs(60);
 /// Scrapes recorded before the change, and after it.
-const BEFORE: usize = 10;
+const BEFORE: usize = 16;
 const AFTER: usize = 12;
 
 /// The error rate tile's value line: the second of the four tiles under their titles.
@@ -85,7 +86,7 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
     );
     // `exec`: the shell's PID becomes mcptop's, for the SIGKILL below.
     let script = format!(
-        "echo $$ > {pid}; exec {env} {bin} --interval 1s --timeout 500ms --window 10s --target {addr} --record {file}",
+        "echo $$ > {pid}; exec {env} {bin} --interval 1s --timeout 500ms --window 10s --history 2m --target {addr} --record {file}",
         pid = shell_quote(&pid_file),
         bin = shell_quote(bin),
         addr = server.addr,
@@ -141,6 +142,21 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
         s.contains("replay 10x") && error_tile(s).is_some_and(|t| t.contains('✖'))
     });
     assert!(!screen.contains("EXIT="), "{screen}");
+    // Paused past the change, the time cursor goes back before it (`Home`: the oldest
+    // whole window, 10 s after the start, the change at 16 s; the 2-minute history keeps
+    // the numbers of every second) and the tile is ok there; `End` is live, CRIT again.
+    replay.keys("Space");
+    replay.wait_for("paused at 10x", WAIT, |s| {
+        s.contains("replay 10x paused at")
+    });
+    replay.keys("Home");
+    replay.wait_for("the cursor before the change, ok", WAIT, |s| {
+        s.contains("◷ at ") && error_tile(s).is_some_and(|t| t.contains('✔'))
+    });
+    replay.keys("End");
+    replay.wait_for("live again, CRIT", WAIT, |s| {
+        !s.contains("◷ at ") && error_tile(s).is_some_and(|t| t.contains('✖'))
+    });
     replay.keys("q");
     replay.wait_for("replay quits", WAIT, |s| s.contains("EXIT=0"));
 
