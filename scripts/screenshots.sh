@@ -10,8 +10,9 @@
 # and the dead target (--target each, no Prometheus) for the fleet screens of scrape mode.
 # Usage: scripts/screenshots.sh [--install] [SECONDS_TO_WAIT] [SCENARIO...]
 # Scenarios (default: all of them):
-#   demo          overview, help, tools, form, call, calls, alerts, alert-detail,
-#                 silence-form, silences, logs
+#   demo          overview, help, by-tool, tool-view, cursor, tools, form, call, calls,
+#                 alerts, alert-detail, silence-form, silences, logs, replay (of the
+#                 demo's own recording)
 #   light         overview, tools, alerts and logs in the light theme
 #   fleet         query mode's fleet from Prometheus (fleet, fleet-instance, fleet-light)
 #   scrape-fleet  scrape mode's fleet of --target (scrape-fleet, scrape-fleet-target,
@@ -165,7 +166,8 @@ MD
   tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
      target/release/mcptop --config $work/mcptop.toml --alertmanager $am \
-     demo --port $demo_port --interval 1s --window 1m --history 5m --rate 8"
+     demo --port $demo_port --interval 1s --window 1m --history 5m --rate 8 \
+     --record $work/demo.rec"
   # The same demo in the light theme, from its own dashboard.
   tmux -L "$sock" new-session -d -s light -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-light TERM=xterm-256color \
@@ -210,6 +212,16 @@ if want demo; then
   shoot help
   keys() { tmux -L "$sock" send-keys -t shot "$@"; sleep 1; }
   keys Escape
+  # Tools by their numbers, one tool's view, and the time cursor four minutes back.
+  keys 7
+  shoot by-tool
+  keys Enter
+  shoot tool-view
+  keys Escape
+  keys 1
+  for _ in $(seq 24); do keys Left; done
+  shoot cursor
+  keys End
   keys 2
   shoot tools
   keys / && keys -l notion.search && keys Enter && keys Enter
@@ -233,6 +245,16 @@ if want demo; then
   keys 4
   shoot logs
   tmux -L "$sock" send-keys -t shot 'q'
+  # The recording of this session played back at 10x, paused.
+  sleep 2
+  tmux -L "$sock" new-session -d -s replay -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
+     target/release/mcptop replay $work/demo.rec; sleep 60"
+  rkeys() { tmux -L "$sock" send-keys -t replay "$@"; sleep 1; }
+  rkeys '>'
+  sleep 8
+  rkeys Space
+  shot_target=replay shoot replay
 fi
 
 # The light theme: overview, tools, alerts, logs.

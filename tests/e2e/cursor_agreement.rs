@@ -11,14 +11,12 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use mcptop::model::alerts::matcher::Matcher;
-use mcptop::model::dashboard::{Dashboard, ModelConfig, Scrape, ScrapedSample};
+use mcptop::model::dashboard::{Dashboard, ModelConfig, Scrape};
 use mcptop::model::profile::{Profile, ProfileChoice};
 use mcptop::model::promql_text::Promql;
-use mcptop::model::series::SeriesKey;
 use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 use support::prometheus::{Job, Prometheus};
 
@@ -42,27 +40,14 @@ fn model() -> Dashboard {
 /// Every stored sample of the request histogram, by scrape time, fed to a model: each
 /// scrape arrives half an interval after its samples' own time.
 async fn model_of_prometheus(prom: &Prometheus, t_ms: i64) -> Dashboard {
-    let series = prom
-        .samples(
+    let by_time = prom
+        .samples_by_time(
             &format!(
                 "{{__name__=~\"mcp_server_operation_duration_seconds_(count|bucket)\",job=\"{JOB}\"}}[5m]"
             ),
             t_ms,
         )
         .await;
-    assert!(!series.is_empty(), "no samples of {JOB}");
-    let mut by_time: BTreeMap<i64, Vec<ScrapedSample>> = BTreeMap::new();
-    for (mut labels, points) in series {
-        let name = labels.remove("__name__").expect("__name__");
-        let key = SeriesKey::new(&name, labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        for (t, v) in points {
-            by_time.entry(t).or_default().push(ScrapedSample {
-                key: key.clone().into(),
-                value: v,
-                timestamp_ms: Some(t),
-            });
-        }
-    }
     let mut m = model();
     for (t, samples) in by_time {
         let at = t + INTERVAL_MS / 2;

@@ -48,7 +48,6 @@ use mcptop::model::alerts::matcher::Matcher;
 use mcptop::model::dashboard::{Dashboard, ModelConfig, Scrape, ScrapedSample};
 use mcptop::model::profile::{Profile, ProfileChoice};
 use mcptop::model::promql_text::Promql;
-use mcptop::model::series::SeriesKey;
 use mcptop::model::stats::Stats;
 use mcptop::sources::endpoint::Endpoint;
 use mcptop::sources::scrape;
@@ -235,27 +234,14 @@ async fn ask(prom: &Prometheus, job: &str, t_ms: i64) -> Answer {
 /// `t_ms`: the maths alone, on identical input.
 async fn model_of_prometheus_samples(prom: &Prometheus, job: &str, t_ms: i64) -> Stats {
     let range = format!("{}s", RANGE_MS / 1000 + 10);
-    let series = prom
-        .samples(
+    let by_time = prom
+        .samples_by_time(
             &format!(
                 "{{__name__=~\"mcp_server_operation_duration_seconds_(count|bucket)\",job=\"{job}\"}}[{range}]"
             ),
             t_ms,
         )
         .await;
-    assert!(!series.is_empty(), "no samples of {job}");
-    let mut by_time: std::collections::BTreeMap<i64, Vec<ScrapedSample>> = Default::default();
-    for (mut labels, points) in series {
-        let name = labels.remove("__name__").expect("__name__");
-        let key = SeriesKey::new(&name, labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        for (t, v) in points {
-            by_time.entry(t).or_default().push(ScrapedSample {
-                key: key.clone().into(),
-                value: v,
-                timestamp_ms: Some(t),
-            });
-        }
-    }
     let mut m = model();
     for (t, samples) in by_time {
         m.apply_scrape(t, Ok(scrape_of(t, samples)));

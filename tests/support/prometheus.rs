@@ -249,6 +249,38 @@ impl Prometheus {
         matrix(&data)
     }
 
+    /// [`Prometheus::samples`] as scrapes, for feeding a model the engine's own samples:
+    /// every sample keyed by its series (the `__name__` label as the metric name), with its
+    /// own timestamp, grouped by that timestamp, oldest first.
+    pub async fn samples_by_time(
+        &self,
+        selector: &str,
+        time_ms: i64,
+    ) -> BTreeMap<i64, Vec<mcptop::model::dashboard::ScrapedSample>> {
+        let series = self.samples(selector, time_ms).await;
+        assert!(!series.is_empty(), "no samples of {selector}");
+        let mut by_time: BTreeMap<i64, Vec<mcptop::model::dashboard::ScrapedSample>> =
+            BTreeMap::new();
+        for (mut labels, points) in series {
+            let name = labels.remove("__name__").expect("__name__");
+            let key = mcptop::model::series::SeriesKey::new(
+                &name,
+                labels.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+            for (t, v) in points {
+                by_time
+                    .entry(t)
+                    .or_default()
+                    .push(mcptop::model::dashboard::ScrapedSample {
+                        key: key.clone().into(),
+                        value: v,
+                        timestamp_ms: Some(t),
+                    });
+            }
+        }
+        by_time
+    }
+
     /// Timestamps (ms) of the scrapes of `job` in the last `range` before `time_ms`,
     /// oldest first, read from `up`.
     pub async fn scrape_times(&self, job: &str, range: &str, time_ms: i64) -> Vec<i64> {
