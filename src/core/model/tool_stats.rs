@@ -184,7 +184,8 @@ pub(crate) fn finish(rows: Vec<Partial<'_>>, range_s: f64) -> Vec<ToolRow> {
         .map(|r| {
             let mut error_types = r.error_types;
             error_types.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            let err_per_sec: f64 = error_types.iter().map(|(_, e)| e).sum();
+            // A fold from +0.0: an empty `sum()` of f64 is -0.0, shown `-0.00%`.
+            let err_per_sec = error_types.iter().fold(0.0, |sum, (_, e)| sum + e);
             ToolRow {
                 tool: r.tool.to_string(),
                 module: r.module.to_string(),

@@ -128,6 +128,11 @@ fn each_tool_has_its_rate_share_errors_and_quantiles() {
     let types: Vec<&str> = github.error_types.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(types, ["tool_error", "timeout"], "largest first");
     near("notion error ratio", notion.error_ratio, 0.0);
+    assert!(
+        notion.error_ratio.is_some_and(f64::is_sign_positive)
+            && notion.err_per_sec.is_sign_positive(),
+        "no errors is +0, not the -0 of an empty sum (drawn -0.00%)"
+    );
     assert_eq!(notion.top_error(), None);
 
     // Every call of notion.search in (0.2, 0.5], of github's in (0.5, 1].

@@ -1,11 +1,13 @@
 //! Numbers, durations and sizes written short for the panels, the watch output and the
 //! snapshot report: fixed, short, unit-bearing.
 
-/// A rate or count with 3 significant digits: `312`, `31.2`, `3.12`, `0.05`.
+/// A rate or count with 3 significant digits: `312`, `31.2`, `3.12`, `0.05`. A negative
+/// zero (an empty `f64` sum is `-0.0`) is written `0.00`, never `-0.00`.
 pub fn number(v: f64) -> String {
     if !v.is_finite() {
         return "–".into();
     }
+    let v = v + 0.0;
     let a = v.abs();
     if a >= 1e6 {
         format!("{:.2}M", v / 1e6)
@@ -20,12 +22,12 @@ pub fn number(v: f64) -> String {
     }
 }
 
-/// A ratio (0..1) as a percentage: `2.31%`.
+/// A ratio (0..1) as a percentage: `2.31%`; a negative zero is `0.00%`.
 pub fn percent(ratio: f64) -> String {
     if !ratio.is_finite() {
         return "–".into();
     }
-    let p = ratio * 100.0;
+    let p = ratio * 100.0 + 0.0;
     if p >= 10.0 {
         format!("{p:.1}%")
     } else {
@@ -93,6 +95,15 @@ pub fn bytes(b: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_zero_is_written_as_zero() {
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert!(empty.is_sign_negative(), "an empty sum is -0.0");
+        assert_eq!(percent(empty), "0.00%");
+        assert_eq!(percent(empty / 3.0), "0.00%");
+        assert_eq!(number(empty), "0.00");
+    }
 
     #[test]
     fn formats() {
