@@ -212,14 +212,17 @@ if want demo; then
   shoot help
   keys() { tmux -L "$sock" send-keys -t shot "$@"; sleep 1; }
   keys Escape
-  # Tools by their numbers, one tool's view, and the time cursor four minutes back.
+  # Tools by their numbers, one tool's view (the first row is a module: j to its first
+  # tool), and the time cursor held back 40 steps.
   keys 7
   shoot by-tool
+  keys j
   keys Enter
   shoot tool-view
   keys Escape
   keys 1
-  for _ in $(seq 24); do keys Left; done
+  for _ in $(seq 40); do tmux -L "$sock" send-keys -t shot Left; sleep 0.05; done
+  sleep 1
   shoot cursor
   keys End
   keys 2

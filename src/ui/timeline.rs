@@ -46,7 +46,7 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     if let Some((at_ms, _)) = view.cursor {
         title.spans.push(Span::styled(
             format!("◷ {} ", hms(at_ms)),
-            Style::new().fg(t.accent),
+            Style::new().fg(t.warn),
         ));
     }
     let end = view.now_ms as f64 / 1000.0;
@@ -133,7 +133,9 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let datasets: Vec<Dataset> = std::iter::once(line(&mark, t.warn))
         .chain(runs.iter().map(|(_, err)| line(err, t.errors)))
         .chain(runs.iter().map(|(req, _)| line(req, t.requests)))
-        .chain(std::iter::once(line(&cursor, t.accent)))
+        // The cursor in the text colour, the header's "not live" in warn: neither can be
+        // taken for a spike of the requests' line.
+        .chain(std::iter::once(line(&cursor, t.text)))
         .chain(std::iter::once(dots(&resolved, t.ok)))
         .chain(std::iter::once(dots(&fired, t.crit)))
         .collect();
