@@ -116,18 +116,7 @@ impl FleetOrder {
     }
 
     fn compare(&self, a: &InstanceRow, b: &InstanceRow) -> Ordering {
-        let num = |x: Option<f64>, y: Option<f64>| match (
-            x.filter(|v| !v.is_nan()),
-            y.filter(|v| !v.is_nan()),
-        ) {
-            (Some(x), Some(y)) => {
-                let o = x.total_cmp(&y);
-                if self.descending { o.reverse() } else { o }
-            }
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
+        let num = |x: Option<f64>, y: Option<f64>| by_number(x, y, self.descending);
         let text = |x: &str, y: &str| {
             let o = x.cmp(y);
             if self.descending { o.reverse() } else { o }
@@ -145,6 +134,21 @@ impl FleetOrder {
             FleetColumn::P99 => num(a.p99, b.p99),
             FleetColumn::LastError => text(&a.last_error, &b.last_error),
         }
+    }
+}
+
+/// A sort column's order of two numbers: ascending, or descending when asked; a missing
+/// or NaN value sorts last either way (a table sorted by errors never starts with rows
+/// that have none).
+pub fn by_number(x: Option<f64>, y: Option<f64>, descending: bool) -> Ordering {
+    match (x.filter(|v| !v.is_nan()), y.filter(|v| !v.is_nan())) {
+        (Some(x), Some(y)) => {
+            let o = x.total_cmp(&y);
+            if descending { o.reverse() } else { o }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
     }
 }
 

@@ -109,18 +109,8 @@ impl ToolOrder {
     }
 
     fn compare(&self, a: &ToolRow, b: &ToolRow) -> Ordering {
-        let num = |x: Option<f64>, y: Option<f64>| match (
-            x.filter(|v| !v.is_nan()),
-            y.filter(|v| !v.is_nan()),
-        ) {
-            (Some(x), Some(y)) => {
-                let o = x.total_cmp(&y);
-                if self.descending { o.reverse() } else { o }
-            }
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
+        let num =
+            |x: Option<f64>, y: Option<f64>| crate::model::fleet::by_number(x, y, self.descending);
         let text = |x: Option<&str>, y: Option<&str>| match (x, y) {
             (Some(x), Some(y)) => {
                 let o = x.cmp(y);
