@@ -35,6 +35,10 @@ impl App {
     /// ([`crate::model::past::PastStats`]); query mode over the timeline's steps, from its
     /// oldest point to now, and asks the engine for each instant it stops on.
     pub(super) fn cursor_action(&mut self, action: Action, now_ms: i64) -> bool {
+        if self.replay.is_some() {
+            // A replay's clock stands still while paused: a held key is told by the wall's.
+            return self.replay_cursor(action, crate::model::clock::now_ms());
+        }
         let before = self.nav.cursor.clone();
         let query = self.query_mode();
         let d = self.shown_dashboard();
@@ -148,7 +152,7 @@ impl App {
 
     /// The instants the cursor snaps to: alert transitions and the deploy mark of the
     /// target in view, oldest first.
-    fn mark_times(&self) -> Vec<i64> {
+    pub(super) fn mark_times(&self) -> Vec<i64> {
         let mut times = self.marks.times();
         if let Some(d) = self
             .deploy

@@ -21,6 +21,9 @@ use crate::sources::Update;
 use crate::sources::files::recording::Recording;
 use crate::sources::targets::TargetSet;
 
+#[path = "replay_seek.rs"]
+mod seek;
+
 /// A replay key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayKey {
@@ -44,6 +47,8 @@ pub struct Replay {
     dropped_bytes: u64,
     /// When the clock last moved, wall clock.
     moved: Instant,
+    /// The model before any record, for a seek back ([`seek::Blank`]).
+    blank: Option<Box<seek::Blank>>,
 }
 
 impl Replay {
@@ -60,6 +65,7 @@ impl Replay {
             paused: false,
             dropped_bytes: rec.dropped_bytes,
             moved: Instant::now(),
+            blank: None,
         }
     }
 
@@ -373,7 +379,7 @@ pub async fn replay(viewer: Config, path: &Path) -> Result<Option<crate::tui::Ca
             t.until_ms = rec.header.t + 3 * super::nav::TOAST_MS;
         }
     }
-    app.replay = Some(Replay::new(rec));
+    app.start_replay(rec);
     super::event_loop::run_app(app, false).await
 }
 

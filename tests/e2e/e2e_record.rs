@@ -1,9 +1,10 @@
-//! End to end: `--record FILE` on a demo whose error ratio is raised mid-way, the real
-//! binary killed with SIGKILL, then `mcptop replay FILE` shows the error tile go from ok to
-//! CRIT as the replay passes the change (with the footer's speed and pause), the time
-//! cursor moved back before the change shows it ok again and `End` CRIT, and
-//! `mcptop snapshot --from FILE --at TIME` reports a low error ratio before the change and
-//! a high one after it.
+//! End to end: `--record FILE` on a demo for two minutes, its error ratio raised after the
+//! first, the real binary killed with SIGKILL, then `mcptop replay FILE` shows the error
+//! tile go from ok to CRIT as the replay passes the change (with the footer's speed and
+//! pause); `Home` takes the time cursor back before the change, past the one minute of
+//! history the model keeps (the playback head moves there), where the tile is ok again,
+//! and playing on turns it CRIT; `mcptop snapshot --from FILE --at TIME` reports a low
+//! error ratio before the change and a high one after it.
 
 use crate::support;
 
@@ -16,9 +17,9 @@ use mcptop::sources::files::recording::{self, Recording};
 use support::tmux::{Tmux, shell_quote};
 
 const WAIT: Duration = Duration::from_secs(60);
-/// Scrapes recorded before the change, and after it.
-const BEFORE: usize = 16;
-const AFTER: usize = 12;
+/// Scrapes recorded before the change, and after it: a minute each at 1 s.
+const BEFORE: usize = 60;
+const AFTER: usize = 60;
 
 /// The error rate tile's value line: the second of the four tiles under their titles.
 fn error_tile(screen: &str) -> Option<&str> {
@@ -86,7 +87,7 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
     );
     // `exec`: the shell's PID becomes mcptop's, for the SIGKILL below.
     let script = format!(
-        "echo $$ > {pid}; exec {env} {bin} --interval 1s --timeout 500ms --window 10s --history 2m --target {addr} --record {file}",
+        "echo $$ > {pid}; exec {env} {bin} --interval 1s --timeout 500ms --window 10s --history 1m --target {addr} --record {file}",
         pid = shell_quote(&pid_file),
         bin = shell_quote(bin),
         addr = server.addr,
@@ -133,29 +134,35 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
         s.contains("replay 1x at")
             && error_tile(s).is_some_and(|t| t.contains('✔') && t.contains('%'))
     });
-    // ...Space pauses it, `>` goes to 10x, and past the change it turns CRIT.
+    // ...Space pauses it, `>` `>` go to 60x, and past the change it turns CRIT.
     replay.keys("Space");
     replay.wait_for("paused", WAIT, |s| s.contains("replay 1x paused at"));
     replay.keys("Space");
     replay.keys(">");
-    let screen = replay.wait_for("the replay's CRIT error tile at 10x", WAIT, |s| {
-        s.contains("replay 10x") && error_tile(s).is_some_and(|t| t.contains('✖'))
+    replay.keys(">");
+    let screen = replay.wait_for("the replay's CRIT error tile at 60x", WAIT, |s| {
+        s.contains("replay 60x") && error_tile(s).is_some_and(|t| t.contains('✖'))
     });
     assert!(!screen.contains("EXIT="), "{screen}");
-    // Paused past the change, the time cursor goes back before it (`Home`: the oldest
-    // whole window, 10 s after the start, the change at 16 s; the 2-minute history keeps
-    // the numbers of every second) and the tile is ok there; `End` is live, CRIT again.
-    replay.keys("Space");
-    replay.wait_for("paused at 10x", WAIT, |s| {
-        s.contains("replay 10x paused at")
-    });
+    // `Home`: the first whole window (10 s after the start, the change a minute later),
+    // older than the minute of history the model keeps, so the playback head goes there,
+    // paused, and the tile is ok.
+    let home = chrono::DateTime::from_timestamp_millis(start + 10_000)
+        .expect("a time")
+        .with_timezone(&chrono::Local)
+        .format("%H:%M:%S")
+        .to_string();
     replay.keys("Home");
-    replay.wait_for("the cursor before the change, ok", WAIT, |s| {
-        s.contains("◷ at ") && error_tile(s).is_some_and(|t| t.contains('✔'))
+    replay.wait_for("the head before the change, ok", WAIT, |s| {
+        s.contains(&format!("replay 60x paused at {home}"))
+            && error_tile(s).is_some_and(|t| t.contains('✔'))
     });
-    replay.keys("End");
-    replay.wait_for("live again, CRIT", WAIT, |s| {
-        !s.contains("◷ at ") && error_tile(s).is_some_and(|t| t.contains('✖'))
+    // Played on from there, past the change, CRIT again.
+    replay.keys("Space");
+    replay.wait_for("past the change again, CRIT", WAIT, |s| {
+        s.contains("replay 60x ")
+            && !s.contains("paused")
+            && error_tile(s).is_some_and(|t| t.contains('✖'))
     });
     replay.keys("q");
     replay.wait_for("replay quits", WAIT, |s| s.contains("EXIT=0"));

@@ -40,6 +40,7 @@ mod render_themes;
 mod render_timeline_gap;
 mod render_tool_stats;
 mod render_width;
+mod replay_cursor;
 mod scrape_faults;
 mod scrape_limits;
 mod time_cursor;

@@ -155,6 +155,11 @@ impl Dashboard {
         self.profile.as_ref()
     }
 
+    /// The settings it was made with (a fresh one with the same: `Dashboard::new(d.model().clone())`).
+    pub fn model(&self) -> &ModelConfig {
+        &self.cfg
+    }
+
     /// Range of the rate window, ms.
     pub fn range_ms(&self) -> i64 {
         i64::try_from(self.cfg.range.as_millis()).unwrap_or(i64::MAX)
