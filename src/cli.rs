@@ -115,7 +115,7 @@ pub struct WatchArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub env: Option<String>,
 
-    /// Record what scrape mode receives (the samples the profile reads, health, Alertmanager's alerts, deploy marks) into FILE, a new file, as it comes; `mcptop replay FILE` plays it back. Not in query mode [config: record; size limit record_max_bytes, default 100 MB]
+    /// Record what scrape mode receives (the samples the profile reads, health, Alertmanager's alerts, deploy marks, the log lines of Loki and of the MCP servers) into FILE, a new file, as it comes; `mcptop replay FILE` plays it back. Not in query mode [config: record; size limit record_max_bytes, default 100 MB]
     #[arg(long, global = true, value_name = "FILE")]
     pub record: Option<PathBuf>,
 }

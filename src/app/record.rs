@@ -2,7 +2,8 @@
 //! the recording thread (`sources::files::recording`), which compresses and appends them;
 //! the event loop never waits on the file. Recorded: each scrape's samples (those the
 //! profile reads: the scrape source keeps no other), its errors, health checks, the targets,
-//! Alertmanager's alerts when they change, and deploy marks.
+//! Alertmanager's alerts when they change, deploy marks, and log lines (Loki's and the MCP
+//! servers' own, [`super::record_logs`]).
 
 use std::path::Path;
 
@@ -20,18 +21,21 @@ use crate::sources::targets::TargetSet;
 
 /// A recording being written.
 pub struct Recorder {
-    link: RecordLink,
+    pub(super) link: RecordLink,
     bytes: u64,
     stopped: Option<String>,
     /// Alertmanager's last recorded alerts, by instance: a poll is recorded only when they
     /// changed.
     alerts: Vec<Option<Vec<RecAlert>>>,
+    /// Loki's last recorded health (`Connected` or `Failed`): a change is recorded only when
+    /// it differs.
+    pub(super) loki_health: Option<crate::model::recording::LokiChange>,
 }
 
-/// The header of a recording made with `cfg`, starting at `t_ms`: the settings in effect
-/// and the config file's number settings (no URL, header or secret). A config file that
-/// cannot be read again gives an empty `config` (the effective settings are in the header's
-/// own fields).
+/// The header of a recording made with `cfg`, starting at `t_ms`: the settings in effect,
+/// the config file's number settings (no URL, header or secret), Loki's LogQL query and the
+/// MCP servers' names. A config file that cannot be read again gives an empty `config` (the
+/// effective settings are in the header's own fields).
 pub fn header(cfg: &Config, t_ms: i64) -> Header {
     let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     let config = cfg
@@ -60,6 +64,12 @@ pub fn header(cfg: &Config, t_ms: i64) -> Header {
             .map(|u| crate::text::url::redact(u))
             .collect(),
         config,
+        loki_query: cfg
+            .loki
+            .url
+            .as_ref()
+            .map(|_| cfg.loki.query_for(&cfg.target_name())),
+        mcp_servers: cfg.mcp.servers.iter().map(|s| s.name.clone()).collect(),
     }
 }
 
@@ -101,6 +111,7 @@ impl App {
             bytes: 0,
             stopped: None,
             alerts: Vec::new(),
+            loki_health: None,
         });
         Ok(())
     }
@@ -182,7 +193,10 @@ impl App {
                     alerts,
                 }
             }
-            _ => return,
+            other => match self.log_event(other, now_ms) {
+                Some(event) => event,
+                None => return,
+            },
         };
         self.record_event(event);
     }

@@ -281,6 +281,12 @@ impl App {
                     before: self.shown_dashboard().stats.clone(),
                 });
             }
+            Event::Logs {
+                t_ms,
+                source,
+                entries,
+            } => self.apply_recorded_logs(t_ms, source, entries),
+            Event::Loki { t_ms, change } => self.apply_recorded_loki(t_ms, change),
             Event::End { reason, .. } => {
                 self.toast(&format!("the recording ends here: {reason}"), true, t);
             }
@@ -368,6 +374,7 @@ pub async fn replay(viewer: Config, path: &Path) -> Result<Option<crate::tui::Ca
     let cfg = replay_config(viewer, &rec).map_err(crate::exit::usage)?;
     let mut app = App::new(cfg).map_err(crate::exit::usage)?;
     app.audit = None;
+    app.replay_log_sources(&rec.header, &rec.events);
     if rec.dropped_bytes > 0 {
         let text = format!(
             "the file was cut off: {} bytes at its end dropped ({})",
@@ -385,7 +392,9 @@ pub async fn replay(viewer: Config, path: &Path) -> Result<Option<crate::tui::Ca
 
 /// `mcptop snapshot --from FILE --at TIME`: the incident report of the instant `at_ms` of
 /// `rec`, made by replaying the recording into a fresh model up to it (as the dashboard
-/// would have shown it then); its timeline adds the recording's deploy marks up to then.
+/// would have shown it then, the recorded log lines up to then included: the report's most
+/// frequent errors are those of the first log source); its timeline adds the recording's
+/// deploy marks up to then.
 ///
 /// Errors: as [`replay_config`] and [`App::new`].
 pub fn incident_at(
@@ -396,6 +405,7 @@ pub fn incident_at(
     let cfg = replay_config(viewer, rec)?;
     let mut app = App::new(cfg)?;
     app.audit = None;
+    app.replay_log_sources(&rec.header, &rec.events);
     app.replay_until(&rec.events, at_ms);
     app.refresh_logs(at_ms);
     let mut incident = app.incident(at_ms);

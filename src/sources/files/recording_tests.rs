@@ -21,6 +21,8 @@ fn header(t: i64) -> Header {
         fleet: false,
         alertmanagers: Vec::new(),
         config: String::new(),
+        loki_query: None,
+        mcp_servers: Vec::new(),
     }
 }
 

@@ -278,13 +278,9 @@ impl McpState {
                     c.elapsed = Some(elapsed);
                 }
             }
-            McpUpdate::Log { server, mut line } => {
+            McpUpdate::Log { server, line } => {
                 if let Some(s) = self.servers.get_mut(server) {
-                    // Masked once on arrival rather than on every frame that shows it.
-                    if let std::borrow::Cow::Owned(masked) = super::mask::mask_text(&line.text) {
-                        line.text = masked;
-                    }
-                    s.logs.push(log_entry(line));
+                    s.logs.push(masked_log_entry(line));
                 }
             }
             McpUpdate::Catalog { server, catalog } => {
@@ -458,6 +454,16 @@ impl McpState {
             .rev()
             .find(|c| c.server == server && c.tool == tool)
     }
+}
+
+/// `line` as its server's log keeps it: secrets in its text masked
+/// ([`super::mask::mask_text`], once on arrival rather than on every frame that shows it),
+/// then [`log_entry`]. A recording keeps this same entry.
+pub fn masked_log_entry(mut line: LogLine) -> LogEntry {
+    if let std::borrow::Cow::Owned(masked) = super::mask::mask_text(&line.text) {
+        line.text = masked;
+    }
+    log_entry(line)
 }
 
 /// A server's log line as the log pane keeps it: stream labels `origin` (`stderr`,

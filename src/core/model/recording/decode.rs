@@ -1,11 +1,13 @@
-//! JSON lines back into records: series IDs into the keys they stand for, `dt`s into Unix
-//! ms.
+//! JSON lines back into records: series and stream IDs into the keys and label sets they
+//! stand for, `dt`s into Unix ms.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::logs::{LokiChange, follow_of, source_of};
 use super::{Event, FORMAT, Header, Line, VERSION};
 use crate::model::dashboard::{Scrape, ScrapedSample};
+use crate::model::logs::Labels;
 use crate::model::series::SeriesKey;
 use crate::model::status::HealthInfo;
 
@@ -41,12 +43,19 @@ pub enum DecodeError {
     /// A sample naming a series no line defined, or a definition out of turn.
     #[error("series {0} is not defined before its use")]
     Series(u32),
+    /// A log entry naming a stream no line defined, or a definition out of turn.
+    #[error("log stream {0} is not defined before its use")]
+    Stream(u32),
+    /// A `logs` or `loki` record whose fields do not go together (line `line` of the frame).
+    #[error("line {line} of the frame: {message}")]
+    Record { line: usize, message: String },
 }
 
 /// Reads the frames of one file in order ([`Decoder::frame`]).
 #[derive(Debug, Default)]
 pub struct Decoder {
     series: Vec<Arc<SeriesKey>>,
+    streams: Vec<Arc<Labels>>,
     header: Option<Header>,
     last_t_ms: i64,
 }
@@ -80,14 +89,22 @@ impl Decoder {
                 line: n + 1,
                 message: e.to_string(),
             })?;
-            if let Some(item) = self.line(line)? {
+            let record = |message: String| DecodeError::Record {
+                line: n + 1,
+                message,
+            };
+            if let Some(item) = self.line(line, record)? {
                 out.push(item);
             }
         }
         Ok(out)
     }
 
-    fn line(&mut self, line: Line) -> Result<Option<Item>, DecodeError> {
+    fn line(
+        &mut self,
+        line: Line,
+        record: impl Fn(String) -> DecodeError,
+    ) -> Result<Option<Item>, DecodeError> {
         if let Line::Header(h) = line {
             if h.format != FORMAT {
                 return Err(DecodeError::Format(h.format));
@@ -192,6 +209,55 @@ impl Decoder {
                 target,
                 set,
             },
+            Line::Stream { id, labels } => {
+                if id as usize != self.streams.len() {
+                    return Err(DecodeError::Stream(id));
+                }
+                self.streams.push(Arc::new(labels));
+                return Ok(None);
+            }
+            Line::Logs {
+                dt,
+                source,
+                server,
+                entries,
+            } => {
+                let source = source_of(&source, server).map_err(&record)?;
+                let mut out = Vec::with_capacity(entries.len());
+                for e in entries {
+                    let stream = self
+                        .streams
+                        .get(e.stream as usize)
+                        .ok_or(DecodeError::Stream(e.stream))?;
+                    out.push(e.entry(Arc::clone(stream)));
+                }
+                Event::Logs {
+                    t_ms: at(dt),
+                    source,
+                    entries: out,
+                }
+            }
+            Line::Loki {
+                dt,
+                query,
+                follow,
+                error,
+            } => {
+                let change = match (query, follow, error) {
+                    (Some(q), None, None) => LokiChange::Query(q),
+                    (None, Some(f), None) => LokiChange::Connected(follow_of(&f).map_err(&record)?),
+                    (None, None, Some(e)) => LokiChange::Failed(e),
+                    _ => {
+                        return Err(record(
+                            "a loki record has one of query, follow or error".to_string(),
+                        ));
+                    }
+                };
+                Event::Loki {
+                    t_ms: at(dt),
+                    change,
+                }
+            }
             Line::End { dt, reason } => Event::End {
                 t_ms: at(dt),
                 reason,

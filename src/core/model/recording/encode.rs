@@ -1,11 +1,14 @@
-//! Records into JSON lines: each series key is written once, with the ID its samples use
-//! from then on, and each record's time is the `dt` after the previous one's.
+//! Records into JSON lines: each series key and each log stream's label set is written
+//! once, with the ID its samples or entries use from then on, and each record's time is the
+//! `dt` after the previous one's.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::logs::{EntryLine, LokiChange, follow_word, source_fields};
 use super::value::Point;
 use super::{Event, Header, Line};
+use crate::model::logs::Labels;
 use crate::model::series::SeriesKey;
 
 /// Turns [`Event`]s into the lines of one frame each, remembering the series IDs given so
@@ -13,6 +16,7 @@ use crate::model::series::SeriesKey;
 #[derive(Debug)]
 pub struct Encoder {
     ids: HashMap<Arc<SeriesKey>, u32>,
+    streams: HashMap<Labels, u32>,
     last_t_ms: i64,
 }
 
@@ -21,6 +25,7 @@ impl Encoder {
     pub fn new(start_ms: i64) -> Encoder {
         Encoder {
             ids: HashMap::new(),
+            streams: HashMap::new(),
             last_t_ms: start_ms,
         }
     }
@@ -35,10 +40,10 @@ impl Encoder {
         self.ids.len()
     }
 
-    /// The lines of `event`'s frame: the series it is the first to name, then its record;
-    /// each line ends with `\n`. A record a few ms older than the previous one (the
-    /// scrape and health tasks read the clock each on its own) keeps its own time: its
-    /// `dt` is negative.
+    /// The lines of `event`'s frame: the series and log streams it is the first to name,
+    /// then its record; each line ends with `\n`. A record a few ms older than the previous
+    /// one (the scrape and health tasks read the clock each on its own) keeps its own time:
+    /// its `dt` is negative.
     pub fn encode(&mut self, event: &Event) -> String {
         let t = event.t_ms();
         let dt = t.saturating_sub(self.last_t_ms);
@@ -102,6 +107,35 @@ impl Encoder {
                 target: target.clone(),
                 set: *set,
             },
+            Event::Logs {
+                source, entries, ..
+            } => {
+                let (source, server) = source_fields(source);
+                let entries = entries
+                    .iter()
+                    .map(|e| EntryLine::of(e, self.stream(&e.stream, &mut out)))
+                    .collect();
+                Line::Logs {
+                    dt,
+                    source,
+                    server,
+                    entries,
+                }
+            }
+            Event::Loki { change, .. } => {
+                let (mut query, mut follow, mut error) = (None, None, None);
+                match change {
+                    LokiChange::Query(q) => query = Some(q.clone()),
+                    LokiChange::Connected(m) => follow = Some(follow_word(*m).to_string()),
+                    LokiChange::Failed(e) => error = Some(e.clone()),
+                }
+                Line::Loki {
+                    dt,
+                    query,
+                    follow,
+                    error,
+                }
+            }
             Event::End { reason, .. } => Line::End {
                 dt,
                 reason: reason.clone(),
@@ -127,6 +161,21 @@ impl Encoder {
                 .collect(),
         }));
         self.ids.insert(Arc::clone(key), id);
+        id
+    }
+
+    /// The ID of the log stream `labels`, writing its stream line into `out` the first
+    /// time.
+    fn stream(&mut self, labels: &Labels, out: &mut String) -> u32 {
+        if let Some(id) = self.streams.get(labels) {
+            return *id;
+        }
+        let id = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
+        out.push_str(&line(&Line::Stream {
+            id,
+            labels: labels.clone(),
+        }));
+        self.streams.insert(labels.clone(), id);
         id
     }
 }

@@ -6,13 +6,19 @@
 //! format could not read.
 //!
 //! A frame's lines: the series it introduces (`{"k":"series","id":N,...}`, each series key
-//! once per file, numbered from 0), then its one record. Times are Unix ms: the header's
-//! `t` is the start, every later record's `dt` is ms after the previous record's time.
+//! once per file, numbered from 0) and the log streams it introduces (`{"k":"stream",...}`,
+//! each label set once per file, numbered from 0), then its one record. Times are Unix ms:
+//! the header's `t` is the start, every later record's `dt` is ms after the previous
+//! record's time.
+//!
+//! Version 2 added log lines (`logs`, `stream`), Loki's changes (`loki`) and the header's
+//! `loki_query` and `mcp_servers`; a version 1 file reads as before.
 
 pub mod at;
 pub mod config_text;
 mod decode;
 mod encode;
+pub mod logs;
 mod value;
 
 use std::collections::BTreeMap;
@@ -21,14 +27,17 @@ use serde::{Deserialize, Serialize};
 
 pub use decode::{DecodeError, Decoder, Item};
 pub use encode::Encoder;
+pub use logs::{LogsSource, LokiChange};
 
 use super::dashboard::Scrape;
+use super::logs::{Labels, LogEntry};
 use super::status::HealthInfo;
 
 /// The `format` of every header.
 pub const FORMAT: &str = "mcptop-recording";
-/// The format version written; a reader refuses a newer one.
-pub const VERSION: u32 = 1;
+/// The format version written; a reader refuses a newer one and reads every older one
+/// (version 1: no log lines).
+pub const VERSION: u32 = 2;
 
 /// The first record of a file: what wrote it and with which settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +75,14 @@ pub struct Header {
     /// `[[rules]]`) as TOML, with nothing else: no URL, header, token, password or file
     /// ([`config_text::numbers_only`]).
     pub config: String,
+    /// The LogQL query of the Loki source at the start, when `[loki]` has a URL (version 2;
+    /// a later [`LokiChange::Query`] replaces it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loki_query: Option<String>,
+    /// The configured MCP servers' names, in config order (version 2): whose own logs the
+    /// [`Event::Logs`] of [`LogsSource::Mcp`] may hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mcp_servers: Vec<String>,
 }
 
 /// A scrape target as the recording names it.
@@ -130,6 +147,15 @@ pub enum Event {
         target: String,
         set: bool,
     },
+    /// Log lines `source` kept, oldest first, as the app applied them (an MCP server's
+    /// text masked as its log shows it).
+    Logs {
+        t_ms: i64,
+        source: LogsSource,
+        entries: Vec<LogEntry>,
+    },
+    /// The Loki source's query or health changed.
+    Loki { t_ms: i64, change: LokiChange },
     /// The writer stopped recording (the size limit, a write error): the last record.
     End { t_ms: i64, reason: String },
 }
@@ -143,6 +169,8 @@ impl Event {
             | Event::Health { t_ms, .. }
             | Event::Alerts { t_ms, .. }
             | Event::Deploy { t_ms, .. }
+            | Event::Logs { t_ms, .. }
+            | Event::Loki { t_ms, .. }
             | Event::End { t_ms, .. } => *t_ms,
         }
     }
@@ -197,6 +225,31 @@ enum Line {
         dt: i64,
         target: String,
         set: bool,
+    },
+    /// A log stream's label set, written once, in the frame of the first entry of it.
+    Stream {
+        id: u32,
+        #[serde(default)]
+        labels: Labels,
+    },
+    Logs {
+        dt: i64,
+        /// `loki` or `mcp`.
+        source: String,
+        /// The MCP server's name, for `mcp`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        server: Option<String>,
+        entries: Vec<logs::EntryLine>,
+    },
+    /// One of `query`, `follow` (`tail` or `poll`) or `error`.
+    Loki {
+        dt: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        query: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        follow: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
     },
     End {
         dt: i64,

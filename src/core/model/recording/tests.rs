@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::model::dashboard::{Scrape, ScrapedSample};
+use crate::model::logs::{Labels, Level, LogEntry};
 use crate::model::series::SeriesKey;
 
 fn header(t: i64) -> Header {
@@ -20,6 +21,8 @@ fn header(t: i64) -> Header {
         fleet: false,
         alertmanagers: Vec::new(),
         config: String::new(),
+        loki_query: None,
+        mcp_servers: Vec::new(),
     }
 }
 
@@ -272,4 +275,138 @@ threshold = 0.2
         .expect("kept config loads");
     assert_eq!(cfg.scrape.interval, Duration::from_secs(5));
     assert!(cfg.alertmanager.urls.is_empty() && cfg.mcp.servers.is_empty());
+}
+
+fn entry(ts_ns: i64, line: &str, stream: &Arc<Labels>, level: Level) -> LogEntry {
+    LogEntry {
+        level,
+        ..LogEntry::new(ts_ns, line.to_string(), Arc::clone(stream), Vec::new())
+    }
+}
+
+#[test]
+fn log_lines_read_back_as_written_with_each_stream_once() {
+    use crate::model::logs::FollowMode;
+    let t0 = 1_796_687_400_000;
+    let api: Arc<Labels> = Arc::new(vec![("app".into(), "mcp-api".into())]);
+    let stderr: Arc<Labels> = Arc::new(vec![("origin".into(), "stderr".into())]);
+    let mut with_meta = entry(t0 * 1_000_000 + 7, "upstream timed out", &api, Level::Error);
+    with_meta.metadata = vec![("trace_id".into(), "abc123".into())];
+    with_meta.parsed = vec![("status".into(), "504".into())];
+    let events = vec![
+        Event::Loki {
+            t_ms: t0,
+            change: LokiChange::Connected(FollowMode::Tail),
+        },
+        Event::Logs {
+            t_ms: t0 + 100,
+            source: LogsSource::Loki,
+            entries: vec![
+                with_meta,
+                entry(t0 * 1_000_000 + 9, "GET /mcp 200", &api, Level::Unknown),
+            ],
+        },
+        Event::Logs {
+            t_ms: t0 + 200,
+            source: LogsSource::Mcp("gw".into()),
+            entries: vec![entry(
+                (t0 + 200) * 1_000_000,
+                "listening on :8080",
+                &stderr,
+                Level::Info,
+            )],
+        },
+        Event::Logs {
+            t_ms: t0 + 300,
+            source: LogsSource::Loki,
+            entries: vec![entry(
+                t0 * 1_000_000 + 11,
+                "GET /mcp 500",
+                &api,
+                Level::Warn,
+            )],
+        },
+        Event::Loki {
+            t_ms: t0 + 400,
+            change: LokiChange::Query("{app=\"mcp-api\"} |= \"500\"".into()),
+        },
+        Event::Loki {
+            t_ms: t0 + 500,
+            change: LokiChange::Failed("HTTP 502: bad gateway".into()),
+        },
+    ];
+    let mut h = header(t0);
+    h.loki_query = Some("{app=\"mcp-api\"}".into());
+    h.mcp_servers = vec!["gw".into(), "loki".into()];
+    let (frames, items) = round_trip(&h, &events);
+    // The first Loki frame defines its stream once for both entries; the last, none.
+    assert!(
+        frames[2].starts_with("{\"k\":\"stream\",\"id\":0,\"labels\":[[\"app\",\"mcp-api\"]]}\n"),
+        "{}",
+        frames[2]
+    );
+    assert_eq!(frames[2].lines().count(), 2, "{}", frames[2]);
+    assert!(
+        frames[2].contains("\"source\":\"loki\",\"entries\":[{\"ts\":"),
+        "{}",
+        frames[2]
+    );
+    assert!(frames[2].contains("\"metadata\":[[\"trace_id\",\"abc123\"]]"));
+    // No level, metadata or parsed labels written when there are none.
+    assert!(
+        frames[2].contains("\"line\":\"GET /mcp 200\",\"stream\":0}"),
+        "{}",
+        frames[2]
+    );
+    assert!(
+        frames[3].contains("\"source\":\"mcp\",\"server\":\"gw\""),
+        "{}",
+        frames[3]
+    );
+    assert_eq!(frames[4].lines().count(), 1, "{}", frames[4]);
+    assert!(frames[5].contains("\"query\":"), "{}", frames[5]);
+    assert_eq!(items[0], Item::Header(Box::new(h)));
+    let got: Vec<Event> = items[1..]
+        .iter()
+        .map(|i| match i {
+            Item::Event(e) => e.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, events);
+}
+
+#[test]
+fn a_version_1_file_reads_and_a_stream_used_before_its_line_is_refused() {
+    // A version 1 header has neither `loki_query` nor `mcp_servers`.
+    let v1 = concat!(
+        "{\"k\":\"header\",\"format\":\"mcptop-recording\",\"version\":1,\"mcptop\":\"0.1.0\",",
+        "\"t\":1000,\"interval_ms\":2000,\"timeout_ms\":1500,\"range_ms\":300000,",
+        "\"history_ms\":3600000,\"profile\":\"auto\",\"name\":\"demo\",\"config\":\"\"}\n"
+    );
+    let mut dec = Decoder::new();
+    let items = dec.frame(v1).expect("a version 1 header reads");
+    match &items[..] {
+        [Item::Header(h)] => {
+            assert_eq!(h.version, 1);
+            assert_eq!(h.loki_query, None);
+            assert!(h.mcp_servers.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = dec
+        .frame("{\"k\":\"logs\",\"dt\":0,\"source\":\"loki\",\"entries\":[{\"ts\":1,\"line\":\"x\",\"stream\":0}]}\n")
+        .expect_err("undefined stream");
+    assert_eq!(e, DecodeError::Stream(0));
+    let e = dec
+        .frame("{\"k\":\"logs\",\"dt\":0,\"source\":\"mcp\",\"entries\":[]}\n")
+        .expect_err("an MCP server's log without its name");
+    assert!(matches!(e, DecodeError::Record { line: 1, .. }), "{e:?}");
+    let e = dec
+        .frame("{\"k\":\"loki\",\"dt\":0}\n")
+        .expect_err("a loki record of nothing");
+    assert!(
+        e.to_string().contains("one of query, follow or error"),
+        "{e}"
+    );
 }
