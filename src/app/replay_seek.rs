@@ -10,13 +10,16 @@
 //! longest `for` of the local rules, one timeline step and two scrape intervals. Records
 //! older than that carry over only as the state they left: the newest target list, each
 //! Alertmanager's newest alert list and a deploy mark still set (replayed from one window
-//! before it, so that its "before" tiles are right).
+//! before it, so that its "before" tiles are right); their log lines are all applied (the
+//! log buffers keep lines by count, not time).
 
 use super::{App, Replay};
 use crate::action::Action;
 use crate::model::alerts::AlertsState;
 use crate::model::cursor::Reach;
 use crate::model::dashboard::Dashboard;
+use crate::model::logs::LokiState;
+use crate::model::mcp::state::McpState;
 use crate::model::recording::Event;
 use crate::model::rules::RuleEngine;
 
@@ -26,6 +29,9 @@ use crate::model::rules::RuleEngine;
 pub(super) struct Blank {
     alerts: AlertsState,
     rules: RuleEngine,
+    /// The log sources with no line yet ([`App::replay_log_sources`]).
+    loki: Option<LokiState>,
+    mcp: McpState,
 }
 
 impl Blank {
@@ -33,6 +39,8 @@ impl Blank {
         Blank {
             alerts: app.alerts.clone(),
             rules: app.rules.clone(),
+            loki: app.loki.clone(),
+            mcp: app.mcp.clone(),
         }
     }
 }
@@ -84,7 +92,8 @@ impl Replay {
 
 impl App {
     /// Plays `rec` back from its start on this app, made with its [`super::replay_config`]
-    /// and nothing applied yet (the blank state a seek back starts from is taken now).
+    /// and its log sources ([`App::replay_log_sources`]) and nothing applied yet (the blank
+    /// state a seek back starts from is taken now).
     pub fn start_replay(&mut self, rec: crate::sources::files::recording::Recording) {
         let mut replay = Replay::new(rec);
         replay.blank = Some(Box::new(Blank::of(self)));
@@ -210,6 +219,13 @@ impl App {
         let first = events.partition_point(|e| e.t_ms() < from);
         let carried = carried_state(&events[..first]);
         self.blank_model(blank.as_deref());
+        // Log lines are kept by count, not time: all of them, as a play from the start.
+        for e in events[..first]
+            .iter()
+            .filter(|e| matches!(e, Event::Logs { .. } | Event::Loki { .. }))
+        {
+            self.apply_recorded(e.clone());
+        }
         for e in carried {
             self.apply_recorded(e);
         }
@@ -225,7 +241,7 @@ impl App {
         }
     }
 
-    /// The model as before any record: fresh dashboards, no alert, mark or deploy.
+    /// The model as before any record: fresh dashboards, no alert, mark, deploy or log line.
     fn blank_model(&mut self, blank: Option<&Blank>) {
         self.dashboard = Dashboard::new(self.dashboard.model().clone());
         if let Some(f) = self.fleet.as_mut() {
@@ -239,6 +255,11 @@ impl App {
         if let Some(b) = blank {
             self.alerts = b.alerts.clone();
             self.rules = b.rules.clone();
+            self.loki = b.loki.clone();
+            self.mcp = b.mcp.clone();
+            // The log pane follows its buffer by sequence numbers, which start again.
+            self.nav.logs_synced = None;
+            self.log_summary = crate::screen::logs::LogSummary::default();
         }
         self.marks = crate::model::marks::MarkLog::default();
         self.deploy = None;

@@ -8,7 +8,10 @@ use crossterm::event::KeyCode;
 use mcptop::app::App;
 use mcptop::app::replay::replay_config;
 use mcptop::config::Config;
-use mcptop::model::recording::{Event, RecTarget};
+use std::sync::Arc;
+
+use mcptop::model::logs::LogEntry;
+use mcptop::model::recording::{Event, LogsSource, RecTarget};
 use mcptop::model::status::HealthInfo;
 use mcptop::sources::files::recording::Recording;
 
@@ -22,13 +25,14 @@ const DEPLOY_S: i64 = 900;
 
 /// Twenty minutes of the fixture's server scraped every 2 s (its load doubles between
 /// minutes 4 and 6), a rate window of 1 minute and 3 minutes of history, with a deploy
-/// marked at minute 15.
+/// marked at minute 15 and a Loki line every minute.
 fn recording() -> Recording {
     let mut cfg = fixture::config();
     cfg.scrape.interval = Duration::from_secs(2);
     cfg.window.range = Duration::from_secs(60);
     cfg.window.history = Duration::from_secs(180);
-    let header = mcptop::app::record::header(&cfg, T0);
+    let mut header = mcptop::app::record::header(&cfg, T0);
+    header.loki_query = Some("{app=\"demo\"}".into());
     let mut events = vec![Event::Targets {
         t_ms: T0,
         targets: vec![RecTarget {
@@ -55,6 +59,18 @@ fn recording() -> Recording {
                 version: Some("0.1.0".into()),
             }),
         });
+        if t % 60 == 0 {
+            events.push(Event::Logs {
+                t_ms,
+                source: LogsSource::Loki,
+                entries: vec![LogEntry::new(
+                    t_ms * 1_000_000,
+                    format!("level=error msg=\"minute {}\"", t / 60),
+                    Arc::new(vec![("app".to_string(), "demo".to_string())]),
+                    Vec::new(),
+                )],
+            });
+        }
         if t == DEPLOY_S {
             events.push(Event::Deploy {
                 t_ms: t_ms + 500,
@@ -78,6 +94,7 @@ fn played() -> (App, Recording) {
     let rec = recording();
     let mut app = App::new(replay_config(Config::default(), &rec).expect("cfg")).expect("app");
     app.audit = None;
+    app.replay_log_sources(&rec.header, &rec.events);
     app.start_replay(rec.clone());
     app.advance_replay(Instant::now() + Duration::from_secs(LENGTH_S as u64 + 5));
     assert_eq!(app.now(), T0 + LENGTH_S * 1000);
@@ -87,6 +104,7 @@ fn played() -> (App, Recording) {
 /// The model of a fresh replay applied from the recording's start up to `t_ms`.
 fn from_start(rec: &Recording, t_ms: i64) -> App {
     let mut app = App::new(replay_config(Config::default(), rec).expect("cfg")).expect("app");
+    app.replay_log_sources(&rec.header, &rec.events);
     app.replay_until(&rec.events, t_ms);
     app
 }
