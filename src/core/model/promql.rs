@@ -97,6 +97,25 @@ fn over_window(
         return None;
     }
     let start = eval_ms.saturating_sub(range_ms);
+    if series.last().is_none_or(|l| l.t_ms <= start) {
+        return None;
+    }
+    // The usual window, ending at or after the newest sample: its ends and the resets
+    // kept aside are enough (the same arithmetic in the same order as the walk below).
+    if let Some(w) = series.window_ends(start, eval_ms) {
+        if w.n < 2 {
+            return None;
+        }
+        let mut result = w.last.v - w.first.v;
+        if is_counter {
+            for prev in series.resets_between(w.first.t_ms, w.last.t_ms) {
+                result += prev;
+            }
+        }
+        return finish(
+            result, w.first, w.last, w.n, start, eval_ms, is_counter, is_rate,
+        );
+    }
     extrapolate(
         series.range(start, eval_ms),
         start,
@@ -138,6 +157,32 @@ where
         }
     }
 
+    finish(
+        result,
+        first,
+        last,
+        n,
+        range_start_ms,
+        range_end_ms,
+        is_counter,
+        is_rate,
+    )
+}
+
+/// Steps 2 to 6 of [`extrapolated_rate`]: the change `result` of a window
+/// `(range_start_ms, range_end_ms]` whose `n` samples run from `first` to `last`,
+/// extrapolated to its edges.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    result: f64,
+    first: Sample,
+    last: Sample,
+    n: usize,
+    range_start_ms: i64,
+    range_end_ms: i64,
+    is_counter: bool,
+    is_rate: bool,
+) -> Option<f64> {
     let sampled = ms_to_s(last.t_ms - first.t_ms);
     let range_s = ms_to_s(range_end_ms - range_start_ms);
     if sampled <= 0.0 || (is_rate && range_s <= 0.0) {

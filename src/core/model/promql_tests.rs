@@ -219,3 +219,57 @@ fn extrapolates_to_boundaries_when_close() {
     let r = rate(&c, 40 * SEC, 40 * SEC).expect("rate");
     assert!(close(r, 1.0, 1e-12), "{r}");
 }
+
+// ---- the window's ends against the walk ----------------------------------
+
+/// `rate`/`increase` from the window's ends and the resets kept aside give the walk's
+/// answer bit for bit: counters with resets, NaN, a value below zero, irregular scrape
+/// times, windows from one sample to the whole series, and again after old samples are
+/// trimmed (their resets with them).
+#[test]
+fn the_ends_of_a_window_give_what_walking_it_gives() {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for round in 0..200 {
+        let mut s = Series::default();
+        let mut t = 1_000_000;
+        let mut v = 0.0;
+        for _ in 0..(20 + next() % 300) {
+            t += 500 + (next() % 1500) as i64;
+            v = match next() % 40 {
+                0 => 0.0,     // a reset
+                1 => v / 3.0, // a partial drop
+                2 if round % 7 == 0 => f64::NAN,
+                3 if round % 11 == 0 => -5.0,
+                _ if v.is_nan() => 1.0,
+                _ => v + (next() % 50) as f64 * 0.5,
+            };
+            s.push(Sample { t_ms: t, v });
+        }
+        if round % 3 == 0 {
+            let cut = s.first().map_or(0, |f| f.t_ms) + (next() % 60_000) as i64;
+            s.trim_before(cut);
+        }
+        let last = s.last().map_or(0, |l| l.t_ms);
+        for range in [1_000, 5_000, 30_000, 60_000, 300_000, 10_000_000] {
+            for end in [last, last + 1, last + 2_500] {
+                let start = end - range;
+                let walked: Vec<Sample> = s.range(start, end).collect();
+                for (counter, is_rate) in [(true, true), (true, false), (false, true)] {
+                    let want = extrapolated_rate(&walked, start, end, counter, is_rate);
+                    let got = over_window(&s, end, range, counter, is_rate);
+                    assert_eq!(
+                        got.map(f64::to_bits),
+                        want.map(f64::to_bits),
+                        "round {round}, range {range}, end {end}: {got:?} vs {want:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -11,9 +11,11 @@
 //! constant series and a counter growing by small steps cost 2 bytes a sample instead of
 //! 16. Values are kept bit for bit (NaN payloads and -0 included).
 //!
-//! Reading decodes from the oldest sample: a range walks the series once, as the window
-//! holds nearly the whole series anyway (the store keeps the rate window and a little
-//! more).
+//! Reading decodes from the oldest sample: a range walks the series once. A window that
+//! ends at or after the newest sample needs only its ends ([`Series::window_ends`]): the
+//! walk stops at the window's first sample (the store keeps the rate window and a little
+//! more, so a few samples in), and the counter resets inside it are kept aside as they are
+//! pushed ([`Series::resets_between`]), so `rate` and `increase` do not decode the rest.
 
 use super::Sample;
 
@@ -28,6 +30,18 @@ pub struct Series {
     /// Every sample after the first, packed.
     bytes: Vec<u8>,
     len: usize,
+    /// Each drop of the value (`v < previous v`, a counter reset) among the stored samples
+    /// after the first: the dropped sample's time and the previous value, oldest first.
+    resets: Vec<(i64, f64)>,
+}
+
+/// The ends of a left-open window of a series and how many samples it holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindowEnds {
+    pub first: Sample,
+    pub last: Sample,
+    /// Samples in the window, `first` and `last` included (1 when they are the same).
+    pub n: usize,
 }
 
 impl Series {
@@ -93,6 +107,46 @@ impl Series {
             .take_while(move |s| s.t_ms <= end_incl_ms)
     }
 
+    /// The first and newest samples of the left-open window `(start_excl_ms, end_incl_ms]`
+    /// and how many it holds, decoding only the samples up to the first; `None` when the
+    /// window holds no sample, or ends before the newest sample (walk it with
+    /// [`Series::range`] then).
+    pub fn window_ends(&self, start_excl_ms: i64, end_incl_ms: i64) -> Option<WindowEnds> {
+        let last = self.last()?;
+        if last.t_ms > end_incl_ms || last.t_ms <= start_excl_ms {
+            return None;
+        }
+        let mut it = self.iter();
+        let mut skipped = 0;
+        let first = loop {
+            let s = it.next()?;
+            if s.t_ms > start_excl_ms {
+                break s;
+            }
+            skipped += 1;
+        };
+        Some(WindowEnds {
+            first,
+            last,
+            n: self.len - skipped,
+        })
+    }
+
+    /// The previous values of the drops (counter resets) at samples with
+    /// `after_excl_ms < t_ms <= to_incl_ms`, oldest first: what `rate` adds back between
+    /// a window's first and last samples.
+    pub fn resets_between(
+        &self,
+        after_excl_ms: i64,
+        to_incl_ms: i64,
+    ) -> impl Iterator<Item = f64> + '_ {
+        let from = self.resets.partition_point(|r| r.0 <= after_excl_ms);
+        self.resets[from..]
+            .iter()
+            .take_while(move |r| r.0 <= to_incl_ms)
+            .map(|r| r.1)
+    }
+
     /// Appends if `s` is newer than the last sample; false (and nothing stored)
     /// otherwise, as Prometheus rejects out-of-order samples.
     pub fn push(&mut self, s: Sample) -> bool {
@@ -130,13 +184,16 @@ impl Series {
             let le = (x >> (trail * 8)).to_le_bytes();
             self.bytes.extend_from_slice(&le[..n as usize]);
         }
+        if s.v < prev.v {
+            self.resets.push((s.t_ms, prev.v));
+        }
         self.last = Some((s, delta));
         self.len += 1;
         true
     }
 
     /// Drops samples with `t_ms < cutoff_ms`; returns how many were dropped.
-    pub(super) fn trim_before(&mut self, cutoff_ms: i64) -> usize {
+    pub(crate) fn trim_before(&mut self, cutoff_ms: i64) -> usize {
         let Some(mut at) = self.first else {
             return 0;
         };
@@ -160,6 +217,9 @@ impl Series {
         self.bytes.drain(..pos);
         self.first = Some(at);
         self.len -= dropped;
+        let first_t = at.0.t_ms;
+        let gone = self.resets.partition_point(|r| r.0 <= first_t);
+        self.resets.drain(..gone);
         dropped
     }
 }
