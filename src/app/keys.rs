@@ -29,6 +29,7 @@ impl App {
     pub fn on_key_at(&mut self, ev: &KeyEvent, now_ms: i64) -> bool {
         let changed = self.clearing_toast(|app| app.key_at(ev, now_ms));
         self.end_drill_off_overview();
+        self.sync_tool_columns();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);
         }
@@ -58,6 +59,7 @@ impl App {
             return false;
         };
         let changed = self.clearing_toast(|app| app.act(action, now_ms));
+        self.sync_tool_columns();
         self.end_drill_off_overview();
         if self.nav.screen == Screen::Logs {
             self.refresh_logs(now_ms);

@@ -117,6 +117,10 @@ pub struct App {
     pub prom_link: Option<PromLink>,
     /// Query mode: asks the source for the time cursor's instant.
     pub at_link: Option<cursor::AtLink>,
+    /// Query mode: tells the source whether the per-tool columns are shown (asked).
+    pub tools_link: Option<query::ToolsLink>,
+    /// What the source was last told through `tools_link`.
+    pub tools_shown: bool,
     /// Query mode: the source's answer for the time cursor's instant.
     pub at_answer: Option<cursor::AtAnswer>,
     /// A deploy marked with `D`: when, and the tiles just before.
@@ -309,6 +313,8 @@ impl App {
             fleet,
             prom_link: None,
             at_link: None,
+            tools_link: None,
+            tools_shown: false,
             at_answer: None,
             deploy: None,
             marks: crate::model::marks::MarkLog::default(),

@@ -8,6 +8,10 @@ use crate::model::query_mode::PromUpdate;
 /// Switches the source to another environment; `Err` says why it could not.
 pub type PromLink = Box<dyn Fn(usize, u64) -> Result<(), String> + Send>;
 
+/// Tells the query-mode source whether the per-tool columns are shown, so that it asks
+/// them only then; `Err` says why it could not.
+pub type ToolsLink = Box<dyn Fn(bool) -> Result<(), String> + Send>;
+
 /// What `:env` says outside query mode.
 pub(super) const NEEDS_QUERY_MODE: &str =
     "environments need query mode: set [prometheus] or --prometheus URL";
@@ -97,6 +101,20 @@ impl App {
             _ => {}
         }
         self.sync_title();
+    }
+
+    /// Query mode: tells the source when the By-tool table (or a tool's view) comes into
+    /// view or leaves it, so that the four per-tool queries are asked only while shown.
+    pub(super) fn sync_tool_columns(&mut self) {
+        let shown = self.nav.screen == crate::action::Screen::ToolStats;
+        if shown == self.tools_shown {
+            return;
+        }
+        if let Some(link) = &self.tools_link
+            && link(shown).is_ok()
+        {
+            self.tools_shown = shown;
+        }
     }
 
     /// Switches to environment `name`: the fleet, tiles and timeline start afresh.

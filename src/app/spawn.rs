@@ -31,8 +31,11 @@ pub(super) fn spawn_sources(
             &mut set,
         ));
         let at = std::sync::Arc::clone(&handle);
+        let tools = std::sync::Arc::clone(&handle);
         app.prom_link = Some(Box::new(move |i, run| handle.switch(i, run)));
         app.at_link = Some(Box::new(move |t| at.ask_at(t)));
+        app.tools_link = Some(Box::new(move |shown| tools.show_tools(shown)));
+        app.sync_tool_columns();
         set
     } else if app.no_target {
         tokio::task::JoinSet::new()

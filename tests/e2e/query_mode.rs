@@ -75,7 +75,9 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
         interval: REFRESH,
         ..settings()
     };
-    let _handle = prometheus::spawn(&cfg, every_3s, tx, &mut tasks);
+    let handle = prometheus::spawn(&cfg, every_3s, tx, &mut tasks);
+    // As the By-tool table in view: the four per-tool queries are asked too.
+    handle.show_tools(true).expect("the source runs");
 
     // The profile is detected from the series the selector finds.
     let profile = loop {
@@ -191,23 +193,34 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
         engine == Engine::VictoriaMetrics
     );
 
-    // One refresh sends the same 20 instant queries (7 tiles in total, 4 per-tool columns
-    // for every tool at once, 7 tiles by instance, `up` and its sample times) for three
-    // instances as for one, counted by the engine
-    // itself. The source is stopped so that only the refresh asked here is counted.
+    // One refresh sends the same 12 instant queries (7 tiles by instance, the whole
+    // selector's 3 quantiles, `up` and its sample times; the whole selector's requests,
+    // errors, calls by tool and memory are summed from the instances'), and 16 with the
+    // 4 per-tool columns (for every tool at once) while they are shown, for three
+    // instances as for one, counted by the engine itself. The source is stopped so that
+    // only the refreshes asked here are counted.
     tasks.abort_all();
     while tasks.join_next().await.is_some() {}
     let client = prometheus::client::PromClient::new(&cfg.environments[0]).expect("client");
     for (selector, instances) in [("job=\"mcp\"", 3), ("job=\"other\"", 1)] {
         let sel = mcptop::config::prometheus::parse_selector(selector).expect("selector");
         let q = Queries::new(Promql::new(&profile, &sel, 20_000), sel);
-        let before = prom.query_requests_settled().await;
-        let answers = refresh::refresh(&client, &q, mcptop::sources::now_ms())
-            .await
-            .expect("a refresh");
-        let after = prom.query_requests_settled().await;
-        assert_eq!(answers.up.len(), instances, "{selector}");
-        assert_eq!(after - before, 20.0, "{selector}: one refresh, 20 queries");
+        for (with_tools, queries) in [(false, 12.0), (true, 16.0)] {
+            let before = prom.query_requests_settled().await;
+            let answers = refresh::refresh(&client, &q, mcptop::sources::now_ms(), with_tools)
+                .await
+                .expect("a refresh");
+            let after = prom.query_requests_settled().await;
+            assert_eq!(answers.up.len(), instances, "{selector}");
+            assert_eq!(
+                after - before,
+                queries,
+                "{selector}, tool columns {with_tools}: one refresh, {queries} queries"
+            );
+            if instances == 3 {
+                assert_eq!(!answers.tools.p95.is_empty(), with_tools, "{selector}");
+            }
+        }
     }
     busy.shutdown().await;
     flaky.shutdown().await;

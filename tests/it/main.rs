@@ -21,6 +21,7 @@ mod loki_follow;
 mod mcp_import;
 mod mcp_import_env;
 mod profiles;
+mod query_cost;
 mod query_log;
 mod query_thanos_mimir;
 mod query_timeline;

@@ -57,6 +57,38 @@ impl TileAnswers {
     }
 }
 
+impl TileAnswers {
+    /// The whole selector's requests, errors, calls by tool and memory from the answers
+    /// `by (instance)`, so they need no queries of their own: the sums over the instances
+    /// (`sum without (instance)`: what `sum(...)` answers, bar the order of the additions)
+    /// and the largest memory (`max`, exactly). The quantiles are left as they are: a
+    /// quantile of the whole is not one of its instances' quantiles.
+    pub fn fill_total_from(&mut self, by_instance: &TileAnswers) {
+        self.requests = sum_without_instance(&by_instance.requests);
+        self.errors = sum_without_instance(&by_instance.errors);
+        self.by_tool = sum_without_instance(&by_instance.by_tool);
+        self.memory = by_instance
+            .memory
+            .iter()
+            .map(|(_, v)| *v)
+            .reduce(|a, b| if b > a || a.is_nan() { b } else { a })
+            .map(|v| vec![(Labels::new(), v)])
+            .unwrap_or_default();
+    }
+}
+
+/// `sum without (instance) (v)`: the values summed by their labels but `instance`, in the
+/// order of those labels.
+pub fn sum_without_instance(v: &Vector) -> Vector {
+    let mut sums: BTreeMap<Labels, f64> = BTreeMap::new();
+    for (labels, value) in v {
+        let mut key = labels.clone();
+        key.remove("instance");
+        *sums.entry(key).or_insert(0.0) += value;
+    }
+    sums.into_iter().collect()
+}
+
 /// A target as `/api/v1/targets` lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetState {

@@ -60,6 +60,7 @@ const ASSUMED_SCRAPE: Duration = Duration::from_secs(15);
 pub struct PromHandle {
     env: watch::Sender<(usize, u64)>,
     at: watch::Sender<Option<i64>>,
+    tools: watch::Sender<bool>,
 }
 
 impl PromHandle {
@@ -78,6 +79,16 @@ impl PromHandle {
     pub fn ask_at(&self, t_ms: Option<i64>) -> Result<(), String> {
         self.at
             .send(t_ms)
+            .map_err(|_| "the Prometheus source has stopped".to_string())
+    }
+
+    /// Whether the per-tool columns (errors by tool and type, P50/P95/P99 by tool: four
+    /// queries) are asked at each refresh: while the By-tool table or a tool's view is
+    /// shown. Off at start; turned on, a refresh is asked at once.
+    /// Errors: the source has stopped.
+    pub fn show_tools(&self, shown: bool) -> Result<(), String> {
+        self.tools
+            .send(shown)
             .map_err(|_| "the Prometheus source has stopped".to_string())
     }
 }
@@ -104,21 +115,34 @@ pub fn spawn_with(
 ) -> PromHandle {
     let (tx, rx) = watch::channel((cfg.start_index(), 0));
     let (at_tx, at_rx) = watch::channel(None);
+    let (tools_tx, tools_rx) = watch::channel(false);
     tasks.spawn(run(
         cfg.environments.clone(),
         settings,
         rules,
-        (rx, at_rx),
+        (rx, at_rx, tools_rx),
         updates,
     ));
-    PromHandle { env: tx, at: at_tx }
+    PromHandle {
+        env: tx,
+        at: at_tx,
+        tools: tools_tx,
+    }
 }
+
+/// What the app asks of the source: the environment and run, the time cursor's instant,
+/// whether the tool columns are shown.
+type Asks = (
+    watch::Receiver<(usize, u64)>,
+    watch::Receiver<Option<i64>>,
+    watch::Receiver<bool>,
+);
 
 async fn run(
     envs: Vec<PromEnv>,
     settings: Settings,
     rules: Rules,
-    (mut env, mut at): (watch::Receiver<(usize, u64)>, watch::Receiver<Option<i64>>),
+    (mut env, mut at, mut tools): Asks,
     updates: mpsc::Sender<Update>,
 ) {
     loop {
@@ -130,20 +154,23 @@ async fn run(
             continue;
         };
         tokio::select! {
-            () = follow(run, current, &settings, rules, &mut at, &updates) => return,
+            () = follow(run, current, &settings, rules, (&mut at, &mut tools), &updates) => return,
             changed = env.changed() => if changed.is_err() { return },
         }
     }
 }
 
 /// Reads one environment until the app goes away; between refreshes, answers the time
-/// cursor's instants (`at`).
+/// cursor's instants (`at`); asks the tool columns while `tools` says they are shown.
 async fn follow(
     run: u64,
     env: &PromEnv,
     s: &Settings,
     rules: Rules,
-    at: &mut watch::Receiver<Option<i64>>,
+    (at, tools): (
+        &mut watch::Receiver<Option<i64>>,
+        &mut watch::Receiver<bool>,
+    ),
     updates: &mpsc::Sender<Update>,
 ) {
     let send = |u: PromUpdate| async move { updates.send(Update::Prometheus(u)).await.is_ok() };
@@ -229,13 +256,23 @@ async fn follow(
                     return;
                 }
                 let Some(t_ms) = *at.borrow_and_update() else { continue };
-                let result = refresh::refresh(&client, &queries, t_ms)
+                let with_tools = *tools.borrow();
+                let result = refresh::refresh(&client, &queries, t_ms, with_tools)
                     .await
                     .map(|a| Box::new(query_mode::assemble(&a, &shape)));
                 if !send(PromUpdate::At { run, t_ms, result }).await {
                     return;
                 }
                 continue;
+            }
+            changed = tools.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                // Shown now: their numbers at once, not at the next tick.
+                if !*tools.borrow_and_update() {
+                    continue;
+                }
             }
         }
         let t_ms = super::now_ms();
@@ -244,7 +281,8 @@ async fn follow(
                 return;
             }
         }
-        let result = refresh::refresh(&client, &queries, t_ms)
+        let with_tools = *tools.borrow();
+        let result = refresh::refresh(&client, &queries, t_ms, with_tools)
             .await
             .map(|a| Box::new(query_mode::assemble(&a, &shape)));
         if !send(PromUpdate::Refresh { run, t_ms, result }).await {
@@ -270,7 +308,7 @@ pub async fn baseline(
         Promql::new(&profile, &env.selector, range_ms),
         env.selector.clone(),
     );
-    let answers = refresh::refresh(&client, &queries, t_ms).await?;
+    let answers = refresh::refresh(&client, &queries, t_ms, false).await?;
     let shape = Shape {
         tool_label: profile.tool_label.as_deref(),
         module_re: &s.module_pattern,

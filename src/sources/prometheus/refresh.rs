@@ -1,8 +1,10 @@
-//! One refresh of query mode: the tiles' queries for the whole selector and `by (instance)`,
-//! the per-tool columns for the whole selector (errors by tool and type, P50/P95/P99 by
-//! tool: four queries, whatever the number of tools), `up`, and the targets list, sent
-//! together. The number of requests depends on the panels, never on the number of
-//! instances or tools.
+//! One refresh of query mode: the tiles' queries `by (instance)` (the whole selector's
+//! requests, errors, calls by tool and memory are summed from them; only its quantiles are
+//! asked of their own), the per-tool columns for the whole selector while the By-tool
+//! table or a tool's view is shown (errors by tool and type, P50/P95/P99 by tool: four
+//! queries, whatever the number of tools), `up`, and the targets list, sent together. The
+//! number of requests depends on the panels shown, never on the number of instances or
+//! tools: 12 a refresh, 16 with the tool columns.
 
 use futures::future::join_all;
 
@@ -36,6 +38,20 @@ impl Queries {
     }
 }
 
+/// The whole selector's quantiles, in [`TileAnswers`] order: its other tiles are summed
+/// from the answers `by (instance)` ([`TileAnswers::fill_total_from`]).
+fn total_quantiles(q: &Promql) -> [Option<String>; 7] {
+    [
+        None,
+        None,
+        q.quantile(0.5),
+        q.quantile(0.95),
+        q.quantile(0.99),
+        None,
+        None,
+    ]
+}
+
 /// The expressions of one set of tiles, in [`TileAnswers`] order; `None` where the profile
 /// has no such panel.
 fn tiles(q: &Promql) -> [Option<String>; 7] {
@@ -61,16 +77,27 @@ fn tool_columns(q: &Promql) -> [Option<String>; 4] {
     ]
 }
 
-/// Asks every query at `t_ms` (the tiles, `up` and `timestamp(up)`, whose sample times say
-/// how fresh the answer is), then, when an instance is down, the targets list for its last
-/// scrape error (a list that can be long on a shared Prometheus, so not every time).
+/// Asks every query at `t_ms` (the tiles, the tool columns when `with_tools`, `up` and
+/// `timestamp(up)`, whose sample times say how fresh the answer is), then, when an
+/// instance is down, the targets list for its last scrape error (a list that can be long
+/// on a shared Prometheus, so not every time). Without `with_tools` the answers' tool
+/// columns are empty (the tools' calls per second are still there).
 ///
 /// Errors: the first query that failed, with the expression it was. A targets list the
 /// API does not have (Mimir, Cortex: 404) is not an error; another failure of it is a
 /// warning (Thanos Querier has one, merged from its StoreAPIs' targets).
-pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answers, SourceError> {
-    let mut exprs: Vec<Option<String>> = tiles(&q.total).into();
-    exprs.extend(tool_columns(&q.total));
+pub async fn refresh(
+    client: &PromClient,
+    q: &Queries,
+    t_ms: i64,
+    with_tools: bool,
+) -> Result<Answers, SourceError> {
+    let mut exprs: Vec<Option<String>> = total_quantiles(&q.total).into();
+    if with_tools {
+        exprs.extend(tool_columns(&q.total));
+    } else {
+        exprs.extend([None, None, None, None]);
+    }
     exprs.extend(tiles(&q.by_instance));
     exprs.push(Some(q.total.up()));
     exprs.push(Some(format!("timestamp({})", q.total.up())));
@@ -101,9 +128,10 @@ pub async fn refresh(client: &PromClient, q: &Queries, t_ms: i64) -> Result<Answ
         }
     }
     let mut it = vectors.into_iter();
-    let total = TileAnswers::take(&mut it);
+    let mut total = TileAnswers::take(&mut it);
     let tools = ToolAnswers::take(&mut it);
     let by_instance = TileAnswers::take(&mut it);
+    total.fill_total_from(&by_instance);
     let up = it.next().unwrap_or_default();
     let up_at = it.next().unwrap_or_default();
     let targets = if up.iter().any(|(_, v)| *v < 1.0) {
