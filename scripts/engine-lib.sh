@@ -7,11 +7,12 @@
 #                        starts it) on 127.0.0.1 scraping HOST:PORT every second as job
 #                        "mcp", its TSDB in the work directory; waits (60 s at most) until
 #                        it has scraped the target once. Sets prom_url[NAME], prom_pid[NAME].
-#   prom_counters URL    prints "CPU_S REQUESTS QUERY QUERY_RANGE" from the engine's own
-#                        /metrics: process_cpu_seconds_total, and the sum of
-#                        prometheus_http_requests_total over every handler but /metrics
+#   prom_counters URL    prints "CPU_S REQUESTS QUERY QUERY_RANGE QUERY_S QUERY_RANGE_S"
+#                        from the engine's own /metrics: process_cpu_seconds_total, the sum
+#                        of prometheus_http_requests_total over every handler but /metrics
 #                        (the scripts' own reads of it), then /api/v1/query's and
-#                        /api/v1/query_range's alone
+#                        /api/v1/query_range's alone, and the seconds spent answering each
+#                        of the two (prometheus_http_request_duration_seconds_sum)
 #   grafatui_find        sets grafatui_bin: `grafatui` on PATH when it is 0.1.18, else the
 #                        copy installed under GRAFATUI_ROOT (default
 #                        /tmp/mcptop-perf/grafatui), installed there first with
@@ -73,7 +74,11 @@ prom_counters() {
       if ($1 ~ /handler="\/api\/v1\/query"/) q += $2
       if ($1 ~ /handler="\/api\/v1\/query_range"/) qr += $2
     }
-    END { printf "%s %d %d %d\n", cpu + 0, req, q, qr }'
+    /^prometheus_http_request_duration_seconds_sum\{/ {
+      if ($1 ~ /handler="\/api\/v1\/query"/) qs += $2
+      if ($1 ~ /handler="\/api\/v1\/query_range"/) qrs += $2
+    }
+    END { printf "%s %d %d %d %.6f %.6f\n", cpu + 0, req, q, qr, qs, qrs }'
 }
 
 grafatui_version=0.1.18
