@@ -205,6 +205,7 @@ start_row() {
   rm -f "$term"
   perf_new_session_sized "$name" "$size" "$cfg" "${cmd[@]}"
   row_pid[$name]=$(tm display-message -p -t "$name" '#{pane_pid}')
+  perf_pids+=("${row_pid[$name]}")
   tm pipe-pane -o -t "$name" "cat >> $(printf '%q' "$term")"
   row_of[$name]=$row size_of[$name]=$size ivl_of[$name]=$ivl
   names+=("$name")
@@ -328,6 +329,7 @@ for name in "${names[@]}"; do
     "$(status_kb "$pid" VmHWM)" "$(status_kb "$pid" VmRSS)" >> "$out/peak.tsv"
   tm capture-pane -p -t "$name" > "$out/$name.screen"
   tm kill-session -t "$name"
+  perf_stop "$pid"
 done
 
 rss_line=""

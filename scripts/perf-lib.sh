@@ -14,6 +14,7 @@
 #                        (kill the tmux server and every pid in perf_pids, remove the work
 #                        directory)
 #   perf_pids            the pids of background servers, killed on exit
+#   perf_stop PID        SIGTERM, then SIGKILL when PID still runs after 2 s
 #   target_dir           cargo's target directory: CARGO_TARGET_DIR (relative to the
 #                        repository root when relative, as cargo reads it there), default
 #                        target/ of the repository
@@ -60,8 +61,20 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 perf_cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null || true
   local p
-  for p in "${perf_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${perf_pids[@]}"; do perf_stop "$p"; done
   rm -rf "$work"
+}
+
+# perf_stop PID: SIGTERM, then SIGKILL if it still runs after 2 s (grafatui 0.1.18 outlives
+# its closed pane, ignoring SIGHUP and SIGTERM, and spins a core)
+perf_stop() {
+  local i
+  kill "$1" 2>/dev/null || return 0
+  for i in $(seq 20); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
 }
 
 perf_setup() {
