@@ -22,7 +22,7 @@
 # Usage: scripts/keylatency.sh [options]
 #   --reps N       key presses each way per program (default 20, so 2N samples)
 #   --healthy      also measure the dashboard against the demo server (sources working)
-#   --bin PATH     mcptop binary (default: target/release/mcptop, built first)
+#   --bin PATH     mcptop binary (default: ${CARGO_TARGET_DIR:-target}/release/mcptop, built first)
 #   --no-build     do not run `cargo build --release` first
 #   --out DIR      results directory (default /tmp/mcptop-perf/keylatency)
 #   -h, --help     this text

@@ -4,6 +4,7 @@
 #
 # Usage: scripts/parse-vs-promtool.sh            (RUNS=10 scripts/parse-vs-promtool.sh)
 #
+# Honours CARGO_TARGET_DIR (default target/) for the example it builds.
 # Needs python3, cargo and promtool (Debian package `prometheus`; PROMTOOL=/path overrides).
 # Timing is plain bash: wall-clock nanoseconds from `date +%s%N` around each promtool
 # process, RUNS runs (default 5), mean and minimum. promtool's time is a whole process:
@@ -31,7 +32,7 @@ file=$dir/metrics.txt
 
 python3 scripts/gen-exposition.py "$file"
 cargo build --quiet --release --example parse_exposition
-example=target/release/examples/parse_exposition
+example=${CARGO_TARGET_DIR:-target}/release/examples/parse_exposition
 "$example" --generate "$dir/rust.txt"
 if ! cmp -s "$file" "$dir/rust.txt"; then
     echo "the Python and Rust generators disagree (cmp $file $dir/rust.txt)" >&2

@@ -1,5 +1,6 @@
-# scripts/perf-lib.sh: helpers shared by scripts/measure.sh, scripts/keylatency.sh and
-# scripts/soak.sh; sourced by them (`. "$(dirname "$0")/perf-lib.sh"`), not run on its own.
+# scripts/perf-lib.sh: helpers shared by scripts/measure.sh, scripts/profile.sh,
+# scripts/keylatency.sh, scripts/rss-series.sh and scripts/soak.sh; sourced by them
+# (`. "$(dirname "$0")/perf-lib.sh"`), not run on its own.
 #
 # Provides:
 #   here, repo           the scripts directory and the repository root
@@ -13,7 +14,12 @@
 #                        (kill the tmux server and every pid in perf_pids, remove the work
 #                        directory)
 #   perf_pids            the pids of background servers, killed on exit
-#   perf_build           `cargo build --release` unless --bin or --no-build; checks the binary
+#   perf_stop PID        SIGTERM, then SIGKILL when PID still runs after 2 s
+#   target_dir           cargo's target directory: CARGO_TARGET_DIR (relative to the
+#                        repository root when relative, as cargo reads it there), default
+#                        target/ of the repository
+#   perf_build           `cargo build --release` (into target_dir) unless --bin or
+#                        --no-build; checks the binary
 #   log MESSAGE          a timestamped line on stderr
 #   clk_tck, cpu_ticks PID, status_kb PID FIELD, load1
 #                        process figures from /proc (utime+stime in clock ticks, a
@@ -26,12 +32,16 @@
 #                        environment all measurements use (truecolor, C.UTF-8, no
 #                        NO_COLOR/SSH_*, XDG_CONFIG_HOME=CONFIG_HOME, XDG_STATE_HOME in
 #                        the work directory)
+#   perf_new_session_sized NAME COLSxROWS CONFIG_HOME PROGRAM ARGS...
+#                        the same at another size
 # Expects the caller to define bin, build and out (the option defaults) before perf_arg.
 # shellcheck shell=bash disable=SC2034,SC2154 # variables are set and read across the files
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 perf_prog=${0##*/}
+target_dir=${CARGO_TARGET_DIR:-target}
+case "$target_dir" in /*) ;; *) target_dir=$repo/$target_dir ;; esac
 perf_pids=()
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -51,12 +61,24 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 perf_cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null || true
   local p
-  for p in "${perf_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${perf_pids[@]}"; do perf_stop "$p"; done
   rm -rf "$work"
 }
 
+# perf_stop PID: SIGTERM, then SIGKILL if it still runs after 2 s (grafatui 0.1.18 outlives
+# its closed pane, ignoring SIGHUP and SIGTERM, and spins a core)
+perf_stop() {
+  local i
+  kill "$1" 2>/dev/null || return 0
+  for i in $(seq 20); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
 perf_setup() {
-  bin=${bin:-$repo/target/release/mcptop}
+  bin=${bin:-$target_dir/release/mcptop}
   mkdir -p "$out"
   work=$(mktemp -d "/tmp/mcptop-$1.XXXXXX")
   sock="mcptop-$1-$$"
@@ -109,9 +131,15 @@ wait_http() {
 tm() { tmux -L "$sock" -f "$work/tmux.conf" "$@"; }
 
 perf_new_session() {
-  local name=$1 cfg=$2 cmd
-  shift 2
+  local name=$1
+  shift
+  perf_new_session_sized "$name" 200x50 "$@"
+}
+
+perf_new_session_sized() {
+  local name=$1 size=$2 cfg=$3 cmd
+  shift 3
   cmd=$(printf '%q ' env -u NO_COLOR -u SSH_CONNECTION -u SSH_TTY COLORTERM=truecolor \
     LANG=C.UTF-8 XDG_CONFIG_HOME="$cfg" XDG_STATE_HOME="$work/state" "$@")
-  tm new-session -d -s "$name" -x 200 -y 50 "exec $cmd"
+  tm new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" "exec $cmd"
 }

@@ -20,7 +20,7 @@
 #   --interval S    scrape interval in seconds (default 2)
 #   --window S      seconds measured after the first scrape (default 330: the counters'
 #                   window of 5m + one timeline step + two intervals, and a margin)
-#   --bin PATH      mcptop binary (default: target/release/mcptop, built first)
+#   --bin PATH      mcptop binary (default: ${CARGO_TARGET_DIR:-target}/release/mcptop, built first)
 #   --no-build      do not run `cargo build --release` first
 #   --out DIR       results directory (default /tmp/mcptop-perf/rss-series)
 #   -h, --help      this text

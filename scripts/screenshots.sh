@@ -21,6 +21,7 @@
 #                 scripts/install-peers.sh): mcp-resources, mcp-resource-read,
 #                 mcp-prompt, mcp-elicitation
 # SECONDS_TO_WAIT (default 150) is how long demo, light and fleet let their history fill.
+# The release binary is built into CARGO_TARGET_DIR (default target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +59,8 @@ for p in $need; do
 done
 
 cargo build --release --locked
+# The binary cargo just built (CARGO_TARGET_DIR honoured, default target/).
+mcptop=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/mcptop
 work=$(mktemp -d)
 sock="mcptop-shot-$$"
 am_pid=""
@@ -82,7 +85,7 @@ if want fleet || want scrape-fleet; then
   for spec in "30 0.01 40,300" "8 0.12 40,300" "12 0.01 900,4000"; do
     read -r rate err lat <<<"$spec"
     port=$(free_port)
-    target/release/mcptop demo --serve-only --port "$port" --rate "$rate" --error-ratio "$err" \
+    "$mcptop" demo --serve-only --port "$port" --rate "$rate" --error-ratio "$err" \
       --latency-ms "$lat" >"$work/demo-$port.log" 2>&1 &
     fleet_pids+=($!)
     fleet_addrs+=("127.0.0.1:$port")
@@ -106,7 +109,7 @@ if want scrape-fleet; then
     [ "$s" = scrape-fleet-light ] && theme="--theme light"
     tmux -L "$sock" new-session -d -s "$s" -x "$cols" -y "$rows" \
       "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-$s TERM=xterm-256color \
-       target/release/mcptop$scrape_args --interval 1s --window 1m --history 5m $theme"
+       $mcptop$scrape_args --interval 1s --window 1m --history 5m $theme"
   done
 fi
 
@@ -165,13 +168,13 @@ MD
   demo_port=$(free_port)
   tmux -L "$sock" new-session -d -s shot -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-     target/release/mcptop --config $work/mcptop.toml --alertmanager $am \
+     $mcptop --config $work/mcptop.toml --alertmanager $am \
      demo --port $demo_port --interval 1s --window 1m --history 5m --rate 8 \
      --record $work/demo.rec"
   # The same demo in the light theme, from its own dashboard.
   tmux -L "$sock" new-session -d -s light -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-light TERM=xterm-256color \
-     target/release/mcptop --config $work/mcptop.toml --alertmanager $am --theme light \
+     $mcptop --config $work/mcptop.toml --alertmanager $am --theme light \
      --target http://127.0.0.1:$demo_port --mcp demo=http://127.0.0.1:$demo_port/mcp \
      --interval 1s --window 1m --history 5m"
 fi
@@ -252,7 +255,7 @@ if want demo; then
   sleep 2
   tmux -L "$sock" new-session -d -s replay -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-     target/release/mcptop replay $work/demo.rec; sleep 60"
+     $mcptop replay $work/demo.rec; sleep 60"
   rkeys() { tmux -L "$sock" send-keys -t replay "$@"; sleep 1; }
   rkeys '>'
   sleep 8
@@ -280,7 +283,7 @@ if want fleet; then
     "$prom_port" "'job=\"mcp\"'" "$prom_port" "'job=\"staging\"'" > "$work/fleet.toml"
   tmux -L "$sock" new-session -d -s fleet -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-     target/release/mcptop --config $work/fleet.toml"
+     $mcptop --config $work/fleet.toml"
   sleep 8
   tmux -L "$sock" send-keys -t fleet o o o
   sleep 1
@@ -291,7 +294,7 @@ if want fleet; then
   tmux -L "$sock" send-keys -t fleet Escape 'q'
   tmux -L "$sock" new-session -d -s fleet-light -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state TERM=xterm-256color \
-     target/release/mcptop --config $work/fleet.toml --theme light"
+     $mcptop --config $work/fleet.toml --theme light"
   sleep 8
   tmux -L "$sock" send-keys -t fleet-light o o o
   sleep 1
@@ -343,7 +346,7 @@ if want mcp; then
     "$everything" > "$work/claude.json"
   tmux -L "$sock" new-session -d -s mcp -x "$cols" -y "$rows" \
     "env XDG_CONFIG_HOME=$work/cfg XDG_STATE_HOME=$work/state-mcp TERM=xterm-256color \
-     target/release/mcptop --mcp-config $work/claude.json"
+     $mcptop --mcp-config $work/claude.json"
   mkeys() { tmux -L "$sock" send-keys -t mcp "$@"; sleep 1; }
   for _ in $(seq 1 30); do
     tmux -L "$sock" capture-pane -p -t mcp | grep -q "connected" && break

@@ -33,7 +33,7 @@
 #   --rate N          mean tools/call rate of the demo's load generator (default 20)
 #   --no-loki         no log source
 #   --loki-mode MODE  how the dashboard follows the log stream: tail (default) or poll
-#   --bin PATH        mcptop binary (default: target/release/mcptop, built first)
+#   --bin PATH        mcptop binary (default: ${CARGO_TARGET_DIR:-target}/release/mcptop, built first)
 #   --no-build        do not run `cargo build --release` first
 #   --out DIR         results directory (default /tmp/mcptop-perf/soak)
 #   -h, --help        this text

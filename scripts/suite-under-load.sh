@@ -5,14 +5,15 @@
 # 5) with CI=true (so no test skips for a missing program) while a second cargo process
 # compiles mcptop in release mode over and over in a target dir of its own: the load a
 # developer's parallel build puts on a 2-core machine. Each run's log is kept in
-# target/suite-under-load/run-N.log; the summary gives per run the tests passed and failed,
-# the failing tests by name, and the wall time. Exit 0 when every run passed.
+# $CARGO_TARGET_DIR/suite-under-load/run-N.log (default target/); the summary gives per run
+# the tests passed and failed, the failing tests by name, and the wall time. Exit 0 when
+# every run passed.
 #
 # Usage: scripts/suite-under-load.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
-out=target/suite-under-load
+out=${CARGO_TARGET_DIR:-target}/suite-under-load
 mkdir -p "$out"
 load_dir="$(mktemp -d)"
 export CI=true
