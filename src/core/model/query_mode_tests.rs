@@ -160,3 +160,39 @@ fn a_quantile_answered_with_the_top_bucket_bound_is_a_lower_bound() {
     };
     assert!(!assemble(&a, &shape).total.p95_lower_bound);
 }
+
+#[test]
+fn the_whole_selectors_rates_are_the_instances_sums_and_its_memory_their_largest() {
+    let tool = |i: &str, t: &str, v: f64| (l(&[("instance", i), ("gen_ai_tool_name", t)]), v);
+    let by_instance = TileAnswers {
+        requests: vec![inst("a:1", 2.5), inst("b:1", 0.5)],
+        errors: Vec::new(),
+        by_tool: vec![
+            tool("a:1", "notion.search", 2.0),
+            tool("a:1", "jira.create", 0.5),
+            tool("b:1", "notion.search", 0.5),
+        ],
+        memory: vec![inst("a:1", f64::NAN), inst("b:1", 4e7), inst("c:1", 3e7)],
+        p95: vec![inst("a:1", 0.9)],
+        ..TileAnswers::default()
+    };
+    let mut total = TileAnswers {
+        p95: vec![(Labels::new(), 0.7)],
+        ..TileAnswers::default()
+    };
+    total.fill_total_from(&by_instance);
+    assert_eq!(total.requests, vec![(Labels::new(), 3.0)]);
+    // No error series: no answer, as `sum(...)` of nothing.
+    assert!(total.errors.is_empty());
+    assert_eq!(
+        total.by_tool,
+        vec![
+            (l(&[("gen_ai_tool_name", "jira.create")]), 0.5),
+            (l(&[("gen_ai_tool_name", "notion.search")]), 2.5),
+        ]
+    );
+    // As PromQL `max`: a NaN gives way to any number.
+    assert_eq!(total.memory, vec![(Labels::new(), 4e7)]);
+    // The quantile is the whole selector's own answer, untouched.
+    assert_eq!(total.p95, vec![(Labels::new(), 0.7)]);
+}
