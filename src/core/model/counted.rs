@@ -136,11 +136,7 @@ impl Target {
         };
         for (_, s) in store.select(name).filter(|(key, _)| target(key)) {
             out.seen_before |= sampled_in(s, start - LOOKBACK_MS, start);
-            if let Some(t) = s
-                .range(eval_ms - LOOKBACK_MS, eval_ms)
-                .last()
-                .map(|x| x.t_ms)
-            {
+            if let Some(t) = s.last_in(eval_ms - LOOKBACK_MS, eval_ms).map(|x| x.t_ms) {
                 out.latest_ms = Some(out.latest_ms.map_or(t, |l| l.max(t)));
             }
         }
@@ -160,8 +156,7 @@ pub fn counted_increase(
     let start = eval_ms - range_ms;
     if target.seen_before && !sampled_in(series, start - LOOKBACK_MS, start) {
         let newest = series
-            .range(start, eval_ms)
-            .last()
+            .last_in(start, eval_ms)
             .filter(|s: &Sample| s.t_ms > eval_ms - LOOKBACK_MS)
             .filter(|s| Some(s.t_ms) == target.latest_ms);
         if let Some(s) = newest {

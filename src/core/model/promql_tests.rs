@@ -273,3 +273,19 @@ fn the_ends_of_a_window_give_what_walking_it_gives() {
         }
     }
 }
+
+/// `Series::last_in` is the walk's last sample of the window, wherever the window ends.
+#[test]
+fn the_last_sample_of_a_window_is_the_walks() {
+    let s = series(&[(1_000, 1.0), (2_000, 2.0), (3_500, 0.5), (5_000, 7.0)]);
+    for start in [0, 999, 1_000, 2_500, 3_500, 4_999, 5_000, 6_000] {
+        for end in [0, 1_000, 1_500, 3_500, 4_999, 5_000, 9_000] {
+            assert_eq!(
+                s.last_in(start, end),
+                s.range(start, end).last(),
+                "({start}, {end}]"
+            );
+        }
+    }
+    assert_eq!(Series::default().last_in(0, 10), None);
+}

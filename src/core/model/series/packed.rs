@@ -132,6 +132,16 @@ impl Series {
         })
     }
 
+    /// The newest sample with `start_excl_ms < t_ms <= end_incl_ms`: the newest sample
+    /// itself when it is at or before `end_incl_ms` (no decoding), else found by walking.
+    pub fn last_in(&self, start_excl_ms: i64, end_incl_ms: i64) -> Option<Sample> {
+        let last = self.last()?;
+        if last.t_ms <= end_incl_ms {
+            return (last.t_ms > start_excl_ms).then_some(last);
+        }
+        self.range(start_excl_ms, end_incl_ms).last()
+    }
+
     /// The previous values of the drops (counter resets) at samples with
     /// `after_excl_ms < t_ms <= to_incl_ms`, oldest first: what `rate` adds back between
     /// a window's first and last samples.
