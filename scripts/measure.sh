@@ -211,21 +211,6 @@ start_row() {
   names+=("$name")
 }
 
-# wait_screen NAME WHAT SECS PATTERN...: until the pane shows every (fixed-string) pattern
-wait_screen() {
-  local name=$1 what=$2 secs=$3 i p screen ok
-  shift 3
-  for i in $(seq $((secs * 10))); do
-    screen=$(tm capture-pane -p -t "$name")
-    ok=1
-    for p in "$@"; do [[ $screen == *"$p"* ]] || ok=0; done
-    [ "$ok" = 1 ] && return 0
-    sleep 0.1
-  done
-  echo "measure.sh: $name never showed $what; its screen:" >&2
-  echo "$screen" >&2
-  exit 1
-}
 
 for ivl in $intervals; do
   for size in $sizes; do

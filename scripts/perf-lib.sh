@@ -143,3 +143,20 @@ perf_new_session_sized() {
     LANG=C.UTF-8 XDG_CONFIG_HOME="$cfg" XDG_STATE_HOME="$work/state" "$@")
   tm new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" "exec $cmd"
 }
+
+# wait_screen NAME WHAT SECS PATTERN...: until tmux pane NAME shows every (fixed-string)
+# pattern, else exits naming the script and WHAT with the pane's screen.
+wait_screen() {
+  local name=$1 what=$2 secs=$3 i p screen ok
+  shift 3
+  for i in $(seq $((secs * 10))); do
+    screen=$(tm capture-pane -p -t "$name")
+    ok=1
+    for p in "$@"; do [[ $screen == *"$p"* ]] || ok=0; done
+    [ "$ok" = 1 ] && return 0
+    sleep 0.1
+  done
+  echo "$(basename "$0"): $name never showed $what; its screen:" >&2
+  echo "$screen" >&2
+  exit 1
+}

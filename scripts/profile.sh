@@ -118,20 +118,6 @@ for m in $modes; do
   tm pipe-pane -o -t "$m" "cat >> $(printf '%q' "$out/$m.term")"
 done
 
-wait_screen() {
-  local name=$1 what=$2 secs=$3 i p screen ok
-  shift 3
-  for i in $(seq $((secs * 10))); do
-    screen=$(tm capture-pane -p -t "$name")
-    ok=1
-    for p in "$@"; do [[ $screen == *"$p"* ]] || ok=0; done
-    [ "$ok" = 1 ] && return 0
-    sleep 0.1
-  done
-  echo "profile.sh: $name never showed $what; its screen:" >&2
-  echo "$screen" >&2
-  exit 1
-}
 if [ -n "${pid_of[instance]:-}" ]; then
   wait_screen instance "the demo's row" 60 "● up" "$demo_addr"
   tm send-keys -t instance Enter

@@ -272,5 +272,25 @@ fn rec_alert(a: &crate::model::alerts::Alert) -> RecAlert {
 }
 
 #[cfg(test)]
+impl App {
+    /// Tests: closes the recording and waits (up to 10 s) for its thread to have written
+    /// everything.
+    pub(super) fn close_recording_now(&mut self) {
+        let Some(r) = self.recorder.take() else {
+            return;
+        };
+        let thread = r.link.close();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !thread.is_finished() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the thread never ended"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+#[cfg(test)]
 #[path = "record_tests.rs"]
 mod tests;

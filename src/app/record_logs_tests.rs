@@ -1,6 +1,5 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::mpsc;
 
@@ -122,15 +121,8 @@ fn record(dir: &std::path::Path) -> Recording {
         };
         app.apply_at(u, now);
     }
-    let thread = app.recorder.take().expect("recording").link.close();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !thread.is_finished() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the thread never ended"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    assert!(app.recorder.is_some(), "recording");
+    app.close_recording_now();
     recording::read(&path).expect("reads")
 }
 

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use tokio::sync::mpsc;
 
 use crate::app::App;
@@ -61,15 +59,8 @@ fn alertmanager_polls_are_recorded_when_they_change_and_replay_as_alerts() {
     // The same set again: nothing new to record.
     app.apply_at(poll(2000, vec![alert()]), 2000);
     app.apply_at(poll(3000, Vec::new()), 3000);
-    let thread = app.recorder.take().expect("recording").link.close();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !thread.is_finished() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the thread never ended"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    assert!(app.recorder.is_some(), "recording");
+    app.close_recording_now();
 
     let rec = recording::read(&path).expect("reads");
     assert_eq!(rec.header.alertmanagers.len(), 1);

@@ -11,7 +11,7 @@ use std::time::Duration;
 use mcptop::config::{PromEnv, PrometheusConfig};
 use mcptop::model::profile::ProfileChoice;
 use mcptop::sources::prometheus;
-use support::query_source::{error_marker, refresh_where};
+use support::query_source::{error_marker, refresh_where, settings};
 use support::thanos_like::{self, Quirks, Shared};
 use tokio::sync::mpsc;
 
@@ -73,13 +73,8 @@ async fn a_refresh_asks_twelve_queries_and_the_tool_columns_only_while_shown() {
     let settings = prometheus::Settings {
         // Named, so the stand-in need not answer detection; it has a tool label.
         profile: ProfileChoice::OtelMcp,
-        custom_profile: None,
         interval: Duration::from_millis(300),
-        range: Duration::from_secs(20),
-        history: Duration::from_secs(60),
-        module_pattern: regex::Regex::new("^([^._]+)").expect("regex"),
-        module_label: None,
-        polling_paths: mcptop::model::profile::default_polling_paths(),
+        ..settings()
     };
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
