@@ -118,6 +118,9 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
     assert!(rec.series > 0 && rec.events.len() > BEFORE + AFTER);
     let (start, end) = rec.span_ms();
     assert!(start < changed_ms && changed_ms < end);
+    // Two minutes: more than the replay's one minute of history on either side of the
+    // change, so that `Home` below lies outside what the replay keeps at the end.
+    assert!(end - start >= 115_000, "recorded {} ms", end - start);
 
     // The replay starts at 1x before the change: the error tile is ok there...
     let replay = Tmux::start(
@@ -144,6 +147,10 @@ async fn a_recording_killed_mid_incident_replays_the_change_and_reports_both_sid
         s.contains("replay 60x") && error_tile(s).is_some_and(|t| t.contains('✖'))
     });
     assert!(!screen.contains("EXIT="), "{screen}");
+    // Played to its end (at 60x, two seconds), the model keeps the last minute only.
+    replay.wait_for("the replay's end", WAIT, |s| {
+        s.contains("replay 60x ended at")
+    });
     // `Home`: the first whole window (10 s after the start, the change a minute later),
     // older than the minute of history the model keeps, so the playback head goes there,
     // paused, and the tile is ok.
