@@ -116,10 +116,7 @@ impl App {
         let mut cursor = self.nav.cursor.clone();
         // The cursor may go anywhere in the recording; the head moves when it leaves the
         // kept instants, so a live cursor (at the head) starts from the head.
-        let reach = Reach {
-            earliest_ms: whole.earliest_ms,
-            latest_ms: whole.latest_ms,
-        };
+        let reach = whole;
         let inside = |t: i64| kept.is_some_and(|k| (k.earliest_ms..=k.latest_ms).contains(&t));
         let past = d.past();
         let settle = |t: i64, dir: i8| if inside(t) { past.settle(t, dir) } else { None };
