@@ -9,12 +9,13 @@
 
 use crate::support;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use mcptop::config::PrometheusConfig;
 use mcptop::model::profile::ProfileKind;
 use mcptop::model::promql_text::Promql;
-use mcptop::model::query_mode::PromUpdate;
+use mcptop::model::query_mode::{Labels, PromUpdate};
 use mcptop::sources::prometheus::refresh::{self, Queries};
 use mcptop::sources::{Update, prometheus};
 use mcptop_demo::DemoServer;
@@ -193,37 +194,113 @@ async fn fleet_numbers_and_a_dead_one_down(engine: Engine) {
         engine == Engine::VictoriaMetrics
     );
 
-    // One refresh sends the same 12 instant queries (7 tiles by instance, the whole
-    // selector's 3 quantiles, `up` and its sample times; the whole selector's requests,
-    // errors, calls by tool and memory are summed from the instances'), and 16 with the
-    // 4 per-tool columns (for every tool at once) while they are shown, for three
-    // instances as for one, counted by the engine itself. The source is stopped so that
-    // only the refreshes asked here are counted.
+    // One refresh is one request (a combined query: the tiles and the latency buckets by
+    // instance, `up` and its sample times, and the 2 per-tool parts while they are shown;
+    // the quantiles are taken from the buckets), for three instances as for one, counted
+    // by the engine itself. The source is stopped so that only the refreshes asked here
+    // are counted.
     tasks.abort_all();
     while tasks.join_next().await.is_some() {}
-    let client = prometheus::client::PromClient::new(&cfg.environments[0]).expect("client");
+    // As the source makes it: probed, VictoriaMetrics known.
+    let client = prometheus::engine::fresh(
+        prometheus::client::PromClient::new(&cfg.environments[0]).expect("client"),
+        &cfg.environments[0],
+    )
+    .await;
+    assert_eq!(client.victoria_metrics, engine == Engine::VictoriaMetrics);
     for (selector, instances) in [("job=\"mcp\"", 3), ("job=\"other\"", 1)] {
         let sel = mcptop::config::prometheus::parse_selector(selector).expect("selector");
         let q = Queries::new(Promql::new(&profile, &sel, 20_000), sel);
-        for (with_tools, queries) in [(false, 12.0), (true, 16.0)] {
+        for with_tools in [false, true] {
             let before = prom.query_requests_settled().await;
-            let answers = refresh::refresh(&client, &q, mcptop::sources::now_ms(), with_tools)
+            // Five seconds ago, so that the engine's own answers below see the same
+            // samples (VictoriaMetrics makes a sample searchable a second or two after
+            // it took it).
+            let t_ms = mcptop::sources::now_ms() - 5_000;
+            let answers = refresh::refresh(&client, &q, t_ms, with_tools)
                 .await
                 .expect("a refresh");
             let after = prom.query_requests_settled().await;
             assert_eq!(answers.up.len(), instances, "{selector}");
             assert_eq!(
                 after - before,
-                queries,
-                "{selector}, tool columns {with_tools}: one refresh, {queries} queries"
+                1.0,
+                "{selector}, tool columns {with_tools}: one refresh, one request"
             );
             if instances == 3 {
                 assert_eq!(!answers.tools.p95.is_empty(), with_tools, "{selector}");
+            }
+            if instances == 3 && with_tools {
+                quantiles_agree(&prom, &q, &answers, t_ms, engine).await;
             }
         }
     }
     busy.shutdown().await;
     flaky.shutdown().await;
+}
+
+/// The quantiles a refresh took from the buckets equal the engine's own
+/// `histogram_quantile` at the same instant: the whole selector's, each instance's and each
+/// tool's P50, P95 and P99. (On VictoriaMetrics, whose `histogram_quantile` is MetricsQL's
+/// own, the refresh asks the engine for them: taken from the buckets with Prometheus'
+/// formula, the whole selector's P50 of the demo read 0.0332 s against its 0.0370 s.)
+async fn quantiles_agree(
+    prom: &Prometheus,
+    q: &Queries,
+    answers: &mcptop::model::query_mode::Answers,
+    t_ms: i64,
+    engine: Engine,
+) {
+    let close = |ours: f64, theirs: f64| (ours - theirs).abs() <= 1e-9 * theirs.abs().max(1e-9);
+    let by = |v: &Vec<(Labels, f64)>, label: &str| -> BTreeMap<String, f64> {
+        v.iter()
+            .map(|(l, x)| (l.get(label).cloned().unwrap_or_default(), *x))
+            .collect()
+    };
+    let cases = [
+        (
+            0.5,
+            &answers.total.p50,
+            &answers.by_instance.p50,
+            &answers.tools.p50,
+        ),
+        (
+            0.95,
+            &answers.total.p95,
+            &answers.by_instance.p95,
+            &answers.tools.p95,
+        ),
+        (
+            0.99,
+            &answers.total.p99,
+            &answers.by_instance.p99,
+            &answers.tools.p99,
+        ),
+    ];
+    for (quantile, total, by_instance, tools) in cases {
+        let exprs = [
+            (q.total.quantile(quantile), total, "instance"),
+            (q.by_instance.quantile(quantile), by_instance, "instance"),
+            (q.total.tool_quantile(quantile), tools, "gen_ai_tool_name"),
+        ];
+        for (expr, ours, label) in exprs {
+            let expr = expr.expect("a histogram");
+            let theirs = by(&prom.vector(&expr, t_ms).await, label);
+            let ours = by(ours, label);
+            assert!(!theirs.is_empty(), "{engine:?}: {expr}");
+            for (key, theirs) in &theirs {
+                if theirs.is_nan() {
+                    assert!(ours.get(key).is_none_or(|x| x.is_nan()), "{engine:?} {key}");
+                    continue;
+                }
+                let ours = ours.get(key).copied().unwrap_or(f64::NAN);
+                assert!(
+                    close(ours, *theirs),
+                    "{engine:?} {expr} {key}: ours {ours}, the engine's {theirs}"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,9 @@
 //! What one refresh of query mode costs the engine, counted by a loopback stand-in
-//! ([`support::thanos_like`]): 12 instant queries (the tiles by instance, the whole
-//! selector's three quantiles, `up` and `timestamp(up)`), and the four per-tool queries
-//! only while the By-tool table is shown (the source is told so).
+//! ([`support::thanos_like`]): one request, a combined query of seven parts (the tiles and
+//! the latency buckets by instance, `up` and `timestamp(up)`: no quantile is asked, they
+//! are taken from the buckets), and the two per-tool parts only while the By-tool table is
+//! shown (the source is told so); the timeline's `query_range` once a step, not every
+//! refresh.
 
 use crate::support;
 
@@ -55,16 +57,28 @@ async fn refreshes(rx: &mut mpsc::Receiver<mcptop::sources::Update>, n: usize) {
     }
 }
 
-/// The per-tool quantile queries among `queries`.
-fn tool_quantiles(queries: &[String]) -> usize {
-    queries
+/// The parts of the one query of a refresh.
+fn parts(queries: &[String]) -> Vec<String> {
+    assert_eq!(queries.len(), 1, "one request a refresh: {queries:#?}");
+    support::combined_query::parts(&queries[0])
+        .into_iter()
+        .map(|(tag, part)| {
+            assert!(tag.is_some(), "a combined query: {part}");
+            part
+        })
+        .collect()
+}
+
+/// The per-tool bucket parts among `parts`.
+fn tool_buckets(parts: &[String]) -> usize {
+    parts
         .iter()
-        .filter(|q| q.starts_with("histogram_quantile") && q.contains("gen_ai_tool_name"))
+        .filter(|q| q.contains("_bucket") && q.contains("gen_ai_tool_name"))
         .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refresh_asks_twelve_queries_and_the_tool_columns_only_while_shown() {
+async fn a_refresh_is_one_request_and_asks_the_tool_columns_only_while_shown() {
     let (url, state) = thanos_like::start(Quirks::thanos(&error_marker())).await;
     let cfg = PrometheusConfig {
         environments: vec![env(&url)],
@@ -74,16 +88,23 @@ async fn a_refresh_asks_twelve_queries_and_the_tool_columns_only_while_shown() {
         // Named, so the stand-in need not answer detection; it has a tool label.
         profile: ProfileChoice::OtelMcp,
         interval: Duration::from_millis(300),
+        // A timeline point every 10 s (history / 360).
+        history: Duration::from_secs(3600),
         ..settings()
     };
     let (tx, mut rx) = mpsc::channel(64);
     let mut tasks = tokio::task::JoinSet::new();
     let handle = prometheus::spawn(&cfg, settings, tx, &mut tasks);
     refreshes(&mut rx, 3).await;
-    let plain = last_refresh(&state);
-    assert_eq!(plain.len(), 12, "{plain:#?}");
-    assert_eq!(tool_quantiles(&plain), 0, "{plain:#?}");
-    // The whole selector's requests are not asked: they are the instances' sum.
+    let plain = parts(&last_refresh(&state));
+    assert_eq!(plain.len(), 7, "{plain:#?}");
+    assert_eq!(tool_buckets(&plain), 0, "{plain:#?}");
+    // No quantile is asked (they are the buckets'), nor the whole selector's requests
+    // (the instances' sum).
+    assert!(
+        plain.iter().all(|q| !q.contains("histogram_quantile")),
+        "{plain:#?}"
+    );
     assert_eq!(
         plain.iter().filter(|q| q.starts_with("sum(")).count(),
         0,
@@ -92,12 +113,31 @@ async fn a_refresh_asks_twelve_queries_and_the_tool_columns_only_while_shown() {
 
     handle.show_tools(true).expect("the source runs");
     refreshes(&mut rx, 3).await;
-    let shown = last_refresh(&state);
-    assert_eq!(shown.len(), 16, "{shown:#?}");
-    assert_eq!(tool_quantiles(&shown), 3, "{shown:#?}");
+    let shown = parts(&last_refresh(&state));
+    assert_eq!(shown.len(), 9, "{shown:#?}");
+    assert_eq!(tool_buckets(&shown), 1, "{shown:#?}");
 
     handle.show_tools(false).expect("the source runs");
     refreshes(&mut rx, 3).await;
-    assert_eq!(last_refresh(&state).len(), 12);
+    assert_eq!(parts(&last_refresh(&state)).len(), 7);
+
+    // The timeline (1 h of history: a point every 10 s) asked its range once at the
+    // start and then at most once a step, though refreshes came every 300 ms.
+    let seen = thanos_like::seen(&state);
+    let instants = seen
+        .iter()
+        .filter(|s| {
+            s.path == "/api/v1/query" && !s.param("query").unwrap_or("").starts_with("group by")
+        })
+        .count();
+    let ranges = seen
+        .iter()
+        .filter(|s| s.path == "/api/v1/query_range")
+        .count();
+    assert!(instants >= 9, "{instants} refreshes");
+    assert!(
+        (1..=2 + instants * 300 / 10_000).contains(&ranges),
+        "{ranges} range queries over {instants} refreshes"
+    );
     tasks.abort_all();
 }

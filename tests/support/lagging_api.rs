@@ -76,18 +76,33 @@ async fn query_range(State(lag): State<Shared>, Query(p): Query<RangeParams>) ->
         (p.end * 1000.0).round() as i64,
         ((p.step * 1000.0).round() as i64).max(1),
     );
-    let (offset, errors, holes) = match lag.lock() {
+    let (offset, marker, holes) = match lag.lock() {
         Ok(mut l) => {
             l.ranges.push((start, end));
-            (
-                l.offset_ms,
-                p.query.contains(&l.error_marker),
-                l.holes.clone(),
-            )
+            (l.offset_ms, l.error_marker.clone(), l.holes.clone())
         }
-        Err(_) => (0, false, Vec::new()),
+        Err(_) => (0, String::new(), Vec::new()),
     };
-    let series: Vec<(Value, f64)> = if p.query.contains("by (instance)") {
+    let result: Vec<Value> = super::combined_query::parts(&p.query)
+        .into_iter()
+        .flat_map(|(tag, part)| {
+            let errors = !marker.is_empty() && part.contains(&marker);
+            let points = points(&part, errors, (start, end, step), (now, offset), &holes);
+            super::combined_query::tag(points, tag.as_deref())
+        })
+        .collect();
+    axum::Json(json!({"status": "success", "data": {"resultType": "matrix", "result": result}}))
+}
+
+/// One part's series over `[start, end]` every `step`, lagging `offset` behind `now`.
+fn points(
+    query: &str,
+    errors: bool,
+    (start, end, step): (i64, i64, i64),
+    (now, offset): (i64, i64),
+    holes: &[(i64, i64)],
+) -> Vec<Value> {
+    let series: Vec<(Value, f64)> = if query.contains("by (instance)") {
         INSTANCES
             .iter()
             .map(|(i, share)| (json!({ "instance": i }), *share))
@@ -96,7 +111,7 @@ async fn query_range(State(lag): State<Shared>, Query(p): Query<RangeParams>) ->
         vec![(json!({}), 1.0)]
     };
     let scale = if errors { 0.1 } else { 1.0 };
-    let result: Vec<Value> = series
+    series
         .into_iter()
         .map(|(metric, share)| {
             let mut values = Vec::new();
@@ -119,6 +134,5 @@ async fn query_range(State(lag): State<Shared>, Query(p): Query<RangeParams>) ->
             json!({"metric": metric, "values": values})
         })
         .filter(|s| s["values"].as_array().is_some_and(|v| !v.is_empty()))
-        .collect();
-    axum::Json(json!({"status": "success", "data": {"resultType": "matrix", "result": result}}))
+        .collect()
 }

@@ -3,6 +3,7 @@
 
 pub mod alertmanager;
 pub mod alerts_fixture;
+pub mod combined_query;
 pub mod demo;
 pub mod drive;
 pub mod exiting;

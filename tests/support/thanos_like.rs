@@ -31,7 +31,8 @@
 //!
 //! Data: two instances, `a:9464` (¾ of the total) and `b:9464` (¼), the total
 //! [`super::lagging_api::truth`] requests per second; an expression holding `error_marker`
-//! answers a twentieth of that, a latency quantile (`histogram_quantile`) 0.2 s. The store holding `b` is the one that fails in a partial
+//! answers a twentieth of that, latency buckets ([`BUCKETS`]) a share of it each. A
+//! combined query ([`super::combined_query`]) is answered part by part. The store holding `b` is the one that fails in a partial
 //! answer: then only `a` is answered. Detection's `group by` queries answer nothing (the
 //! tests name their profile).
 
@@ -46,8 +47,8 @@ use super::lagging_api::{INSTANCES, truth};
 /// The errors' share of the requests.
 pub const ERROR_SHARE: f64 = 0.05;
 
-/// Every latency quantile, seconds.
-pub const QUANTILE_S: f64 = 0.2;
+/// The latency buckets' bounds and the share of the requests in each (cumulative).
+pub const BUCKETS: [(&str, f64); 4] = [("0.1", 0.5), ("0.25", 0.9), ("0.5", 0.99), ("+Inf", 1.0)];
 
 /// Which quirks the stand-in has.
 #[derive(Debug, Clone, Default)]
@@ -233,6 +234,16 @@ fn instances(partial: bool) -> &'static [(&'static str, f64)] {
 }
 
 fn instant(q: &Quirks, query: &str, partial: bool) -> Value {
+    let result: Vec<Value> = super::combined_query::parts(query)
+        .into_iter()
+        .flat_map(|(tag, part)| {
+            super::combined_query::tag(instant_part(q, &part, partial), tag.as_deref())
+        })
+        .collect();
+    json!({"resultType": "vector", "result": result})
+}
+
+fn instant_part(q: &Quirks, query: &str, partial: bool) -> Vec<Value> {
     let now = mcptop::sources::now_ms();
     let one = |labels: Value, v: f64| json!({"metric": labels, "value": [now as f64 / 1000.0, v.to_string()]});
     let by_instance = |f: &dyn Fn(&str, f64) -> f64| -> Vec<Value> {
@@ -241,15 +252,28 @@ fn instant(q: &Quirks, query: &str, partial: bool) -> Value {
             .map(|(i, share)| one(json!({"instance": i, "job": "mcp"}), f(i, *share)))
             .collect()
     };
-    let result: Vec<Value> = if query.starts_with("group by") {
+    if query.starts_with("group by") {
         Vec::new()
     } else if query.starts_with("timestamp(") {
         by_instance(&|_, _| (now / 1000) as f64)
     } else if query.starts_with("up") {
         let down = q.down.as_ref().map(|(i, _)| i.as_str());
         by_instance(&|i, _| if Some(i) == down { 0.0 } else { 1.0 })
-    } else if query.contains("histogram_quantile") {
-        by_instance(&|_, _| QUANTILE_S)
+    } else if query.contains("_bucket") {
+        let per_instance = query.contains("by (instance");
+        let mut out = Vec::new();
+        for (i, share) in instances(partial) {
+            for (le, cumulative) in BUCKETS {
+                let v = truth(now) * share * cumulative;
+                let labels = if per_instance {
+                    json!({"instance": i, "le": le})
+                } else {
+                    json!({"le": le})
+                };
+                out.push(one(labels, v));
+            }
+        }
+        out
     } else {
         let scale = if query.contains(&q.error_marker) {
             ERROR_SHARE
@@ -263,11 +287,20 @@ fn instant(q: &Quirks, query: &str, partial: bool) -> Value {
             let answered: f64 = instances(partial).iter().map(|(_, s)| s).sum();
             vec![one(json!({}), truth(now) * answered * scale)]
         }
-    };
-    json!({"resultType": "vector", "result": result})
+    }
 }
 
 fn range(q: &Quirks, seen: &Seen, query: &str, partial: bool) -> Value {
+    let result: Vec<Value> = super::combined_query::parts(query)
+        .into_iter()
+        .flat_map(|(tag, part)| {
+            super::combined_query::tag(range_part(q, seen, &part, partial), tag.as_deref())
+        })
+        .collect();
+    json!({"resultType": "matrix", "result": result})
+}
+
+fn range_part(q: &Quirks, seen: &Seen, query: &str, partial: bool) -> Vec<Value> {
     let ms = |name: &str| {
         seen.param(name)
             .and_then(|v| v.parse::<f64>().ok())
@@ -292,7 +325,7 @@ fn range(q: &Quirks, seen: &Seen, query: &str, partial: bool) -> Value {
     } else {
         vec![(json!({}), instances(partial).iter().map(|(_, s)| s).sum())]
     };
-    let result: Vec<Value> = series
+    series
         .into_iter()
         .map(|(metric, share)| {
             let mut values = Vec::new();
@@ -304,8 +337,7 @@ fn range(q: &Quirks, seen: &Seen, query: &str, partial: bool) -> Value {
             }
             json!({"metric": metric, "values": values})
         })
-        .collect();
-    json!({"resultType": "matrix", "result": result})
+        .collect()
 }
 
 /// Thanos Querier's `/api/v1/targets`: every instance, the down one with its error.

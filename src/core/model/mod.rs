@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod clock;
+pub mod combined;
 pub mod counted;
 pub mod criteria;
 pub mod cursor;

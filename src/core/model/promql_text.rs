@@ -134,6 +134,35 @@ impl Promql {
         ))
     }
 
+    /// The latency histogram's buckets per second, `sum by (le) (rate(BUCKET{sel}[r]))`
+    /// (with [`Promql::by`]'s labels before `le`): what every [`Promql::quantile`] reads,
+    /// in one answer, for [`super::query_mode::quantiles`] to take the quantiles of as
+    /// `histogram_quantile` would. `None` without a latency histogram.
+    pub fn buckets(&self) -> Option<String> {
+        let bucket = self.bucket.as_deref()?;
+        let sel = self.selector(&[]);
+        Some(format!(
+            "{}(rate({bucket}{sel}[{}]))",
+            self.sum(&["le"]),
+            self.range
+        ))
+    }
+
+    /// Each tool's buckets per second, `sum by (tool_label, le) (rate(BUCKET{sel, tool
+    /// call}[r]))`: what every [`Promql::tool_quantile`] reads, in one answer. `None`
+    /// without a latency histogram or a tool label.
+    pub fn tool_buckets(&self) -> Option<String> {
+        let bucket = self.bucket.as_deref()?;
+        let label = self.tool_label.as_deref()?;
+        let extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
+        let sel = self.selector(&extra);
+        Some(format!(
+            "{}(rate({bucket}{sel}[{}]))",
+            self.sum(&[label, "le"]),
+            self.range
+        ))
+    }
+
     /// Tool calls per second by tool, counted as [`Promql::requests`] and summed
     /// `by (tool_label)` over `REQ{sel, tool call}`; `None` when the profile names no tool
     /// label.

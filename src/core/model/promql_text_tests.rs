@@ -298,3 +298,30 @@ fn per_tool_columns_are_one_expression_each_for_every_tool() {
     assert_eq!(http.tool_errors(), None);
     assert_eq!(http.tool_quantile(0.5), None);
 }
+
+#[test]
+fn buckets_are_what_the_quantiles_read_in_one_answer() {
+    let q = Promql::new(&Profile::otel_mcp(), &sel(r#"job="mcp""#), 300_000);
+    let b = "mcp_server_operation_duration_seconds_bucket";
+    assert_eq!(
+        q.buckets().as_deref(),
+        Some(format!(r#"sum by (le) (rate({b}{{job="mcp"}}[300s]))"#).as_str())
+    );
+    assert_eq!(
+        q.clone().by(&["instance"]).buckets().as_deref(),
+        Some(format!(r#"sum by (instance, le) (rate({b}{{job="mcp"}}[300s]))"#).as_str())
+    );
+    assert_eq!(
+        q.tool_buckets().as_deref(),
+        Some(
+            format!(
+                r#"sum by (gen_ai_tool_name, le) (rate({b}{{job="mcp",mcp_method_name="tools/call"}}[300s]))"#
+            )
+            .as_str()
+        )
+    );
+    // Each quantile is histogram_quantile over exactly that answer.
+    let quantile = q.quantile(0.95).unwrap_or_default();
+    let buckets = q.buckets().unwrap_or_default();
+    assert_eq!(quantile, format!("histogram_quantile(0.95, {buckets})"));
+}

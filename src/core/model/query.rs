@@ -144,7 +144,7 @@ pub fn bucket_rates_by(
 /// Parses an `le` label value like Go `strconv.ParseFloat` does for the
 /// forms exporters emit: decimal/exponent notation, "+Inf"/"-Inf"/"Inf"
 /// (any case), "NaN". Surrounding whitespace is rejected, as in Go.
-fn parse_le(s: &str) -> Option<f64> {
+pub(crate) fn parse_le(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
 

@@ -89,6 +89,49 @@ pub fn sum_without_instance(v: &Vector) -> Vector {
     sums.into_iter().collect()
 }
 
+/// The quantiles of the tiles, P50, P95 and P99.
+pub const TILE_QUANTILES: [f64; 3] = [0.5, 0.95, 0.99];
+
+/// `histogram_quantile(q, buckets)` for each `q` of `qs`, as Prometheus evaluates it over
+/// an instant vector of buckets per second (promql/functions.go `funcHistogramQuantile`):
+/// the series are grouped by their labels but `le` (and `__name__`), each group's
+/// `(le, value)` pairs go to [`super::promql::histogram_quantile`], and a series whose
+/// `le` is missing or not a number is left out. One vector per `q`, each with one series
+/// per group (NaN where Prometheus answers NaN: no `+Inf` bucket, no observations), in
+/// the order of the groups' labels. Input: [`super::promql_text::Promql::buckets`]'s answer.
+#[must_use]
+pub fn quantiles<const N: usize>(buckets: &Vector, qs: [f64; N]) -> [Vector; N] {
+    let mut groups: BTreeMap<Labels, Vec<(f64, f64)>> = BTreeMap::new();
+    for (labels, value) in buckets {
+        let Some(le) = labels.get("le").and_then(|le| super::query::parse_le(le)) else {
+            continue;
+        };
+        let mut key = labels.clone();
+        key.remove("le");
+        key.remove("__name__");
+        groups.entry(key).or_default().push((le, *value));
+    }
+    qs.map(|q| {
+        groups
+            .iter()
+            .map(|(labels, b)| {
+                (
+                    labels.clone(),
+                    super::promql::histogram_quantile(q, &mut b.clone()),
+                )
+            })
+            .collect()
+    })
+}
+
+impl TileAnswers {
+    /// P50, P95 and P99 from the buckets per second ([`quantiles`]).
+    pub fn set_quantiles(&mut self, buckets: &Vector) {
+        let [p50, p95, p99] = quantiles(buckets, TILE_QUANTILES);
+        (self.p50, self.p95, self.p99) = (p50, p95, p99);
+    }
+}
+
 /// A target as `/api/v1/targets` lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetState {

@@ -196,3 +196,32 @@ fn the_whole_selectors_rates_are_the_instances_sums_and_its_memory_their_largest
     // The quantile is the whole selector's own answer, untouched.
     assert_eq!(total.p95, vec![(Labels::new(), 0.7)]);
 }
+
+#[test]
+fn quantiles_are_histogram_quantile_per_group_of_buckets() {
+    let b = |i: &str, le: &str, v: f64| (l(&[("instance", i), ("le", le)]), v);
+    // The buckets of the `histogram_quantile` docstring for a:1; b:1 has no +Inf bucket;
+    // a series without `le` or with a bad one is left out.
+    let buckets = vec![
+        b("a:1", "0.1", 8.0),
+        b("a:1", "0.5", 10.0),
+        b("a:1", "1", 11.0),
+        b("a:1", "+Inf", 12.0),
+        b("b:1", "0.1", 1.0),
+        b("b:1", "bad", 5.0),
+        inst("b:1", 9.0),
+    ];
+    let [p50, p95] = quantiles(&buckets, [0.5, 0.95]);
+    assert_eq!(p95[0], inst("a:1", 1.0));
+    assert!((p50[0].1 - 0.075).abs() < 1e-12);
+    assert_eq!(p50[1].0, l(&[("instance", "b:1")]));
+    assert!(p50[1].1.is_nan() && p95[1].1.is_nan());
+    assert_eq!(p50.len(), 2);
+
+    // The whole selector's: the instances' buckets summed by `le` first, as
+    // `sum by (le)` answers.
+    let mut total = TileAnswers::default();
+    total.set_quantiles(&sum_without_instance(&buckets[..4].to_vec()));
+    assert_eq!(total.p95, vec![(Labels::new(), 1.0)]);
+    assert_eq!(total.p99, vec![(Labels::new(), 1.0)]);
+}

@@ -5,9 +5,11 @@
 //! (30 s by default), and a `query_range` whose whole range lies there answers
 //! `"result":[]`. So a point is not final when first answered:
 //!
-//! - every refresh asks the range from the oldest point not yet final to now (aligned to
-//!   the step); a point stays open, asked again each time and replaced by the newest
-//!   answer, until it is older than [`Rules::open_ms`] (2 minutes by default);
+//! - each new step asks the range from the oldest point not yet final to now (aligned to
+//!   the step), once: a refresh within a step whose point was answered asks nothing (at
+//!   a 1-hour history, one `query_range` every 10 s, not every refresh); a point stays
+//!   open, asked again at each step and replaced by the newest answer, until it is older
+//!   than [`Rules::open_ms`] (2 minutes by default);
 //! - a point the engine still has not answered when it leaves that window becomes part
 //!   of a [`Gap`] (drawn with its reason), unless it is older than the first point the
 //!   engine ever answered and than the start of asking (a fleet younger than the history
@@ -69,6 +71,9 @@ pub struct Sync {
     /// When the gaps were last asked again.
     gaps_asked_ms: Option<i64>,
     answered_once: bool,
+    /// The newest aligned point an answer reached: a refresh in the same step asks
+    /// nothing more.
+    answered_to: Option<i64>,
 }
 
 impl Sync {
@@ -89,6 +94,7 @@ impl Sync {
             missing: BTreeSet::new(),
             gaps_asked_ms: None,
             answered_once: false,
+            answered_to: None,
         }
     }
 
@@ -102,17 +108,27 @@ impl Sync {
     }
 
     /// The range to ask at `now_ms`: from the oldest point not yet final (or the oldest
-    /// gap, when they are due to be asked again) to now; `None` when no point is due.
+    /// gap, when they are due to be asked again) to now; `None` when no point is due: the
+    /// newest aligned point was answered already and no gap is due.
     pub fn ask(&mut self, now_ms: i64) -> Option<Ask> {
         let oldest = self.oldest(now_ms);
         let end = self.align(now_ms);
         let mut start = self.final_to.map_or(oldest, |f| f + self.step_ms);
-        if let Some(&gap) = self.missing.iter().find(|t| **t >= oldest)
-            && self
-                .gaps_asked_ms
-                .is_none_or(|t| now_ms - t >= self.rules.gap_retry_ms)
-        {
-            start = start.min(gap);
+        let gap_due = match self.missing.iter().find(|t| **t >= oldest) {
+            Some(&gap)
+                if self
+                    .gaps_asked_ms
+                    .is_none_or(|t| now_ms - t >= self.rules.gap_retry_ms) =>
+            {
+                start = start.min(gap);
+                true
+            }
+            _ => false,
+        };
+        if !gap_due && self.answered_to.is_some_and(|a| a >= end) {
+            return None;
+        }
+        if gap_due {
             self.gaps_asked_ms = Some(now_ms);
         }
         let start = start.max(oldest);
@@ -127,6 +143,7 @@ impl Sync {
     /// had a point. Returns the gaps as they stand, oldest first.
     pub fn answered(&mut self, ask: &Ask, answered: &BTreeSet<i64>, now_ms: i64) -> Vec<Gap> {
         self.answered_once = true;
+        self.answered_to = Some(self.answered_to.map_or(ask.end_ms, |a| a.max(ask.end_ms)));
         if let Some(&first) = answered.iter().next() {
             self.first_answered = Some(self.first_answered.map_or(first, |f| f.min(first)));
         }

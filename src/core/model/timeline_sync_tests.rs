@@ -148,3 +148,33 @@ fn the_open_window_is_at_least_three_steps() {
     let (start, end) = asked.expect("asked");
     assert!(end - start >= 3 * 60_000, "{}", end - start);
 }
+
+#[test]
+fn a_refresh_within_an_answered_step_asks_nothing() {
+    // A 10 s step, refreshes every second: one ask a step, then none until the next.
+    let step = 10_000;
+    let mut s = Sync::new(step, 3_600_000, Rules::default(), T0);
+    let mut asks = 0;
+    for i in 0..60 {
+        let now = T0 + i * 1_000 + 300;
+        if let Some(ask) = s.ask(now) {
+            asks += 1;
+            assert_eq!(ask.end_ms, now.div_euclid(step) * step, "{i}");
+            let answered: BTreeSet<i64> = (0..)
+                .map(|k| ask.start_ms + k * step)
+                .take_while(|t| *t <= ask.end_ms)
+                .collect();
+            s.answered(&ask, &answered, now);
+        }
+    }
+    // Refreshes at T0 .. T0 + 59 s: the first ask, then one per step boundary crossed.
+    let boundaries = ((T0 + 59_300).div_euclid(step) - T0.div_euclid(step)) as usize;
+    assert_eq!(asks, 1 + boundaries);
+    // An ask that was not answered (it failed) is asked again at the next refresh.
+    let unanswered = T0 + 70_300;
+    assert!(s.ask(unanswered).is_some());
+    assert!(
+        s.ask(unanswered + 1_000).is_some(),
+        "not answered: asked again"
+    );
+}

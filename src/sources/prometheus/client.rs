@@ -27,6 +27,10 @@ pub struct PromClient {
     pub shown: String,
     /// Whether queries carry VictoriaMetrics' `nocache=1` (see [`crate::config::NoCache`]).
     pub nocache: bool,
+    /// The API is VictoriaMetrics ([`super::engine::is_victoria_metrics`]): MetricsQL's
+    /// `histogram_quantile` is its own, so query mode asks it for the quantiles instead of
+    /// taking them from the buckets ([`super::refresh`]).
+    pub victoria_metrics: bool,
     /// Thanos' `partial_response=<bool>` on every query, when configured.
     partial_response: Option<bool>,
     /// Whether the environment sends a tenant header (`X-Scope-OrgID`), to explain a
@@ -63,6 +67,7 @@ impl PromClient {
             base,
             shown: redact(text),
             nocache: false,
+            victoria_metrics: false,
             partial_response: env.partial_response,
             has_tenant: env
                 .http

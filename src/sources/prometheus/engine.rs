@@ -19,30 +19,42 @@ pub fn is_victoria_metrics_answer(status: u16, body: &[u8]) -> bool {
             .is_ok_and(|v| v.get("topByCount").is_some_and(serde_json::Value::is_array))
 }
 
+/// Whether the API behind `client` is VictoriaMetrics. A probe that fails counts as "not
+/// VictoriaMetrics", and is logged.
+pub async fn is_victoria_metrics(client: &PromClient, env: &PromEnv) -> bool {
+    match client.get_raw("status/top_queries").await {
+        Ok((status, body)) => {
+            let vm = is_victoria_metrics_answer(status, &body);
+            tracing::debug!(env = %env.name, victoria_metrics = vm, "query mode: engine probed");
+            vm
+        }
+        Err(e) => {
+            tracing::warn!(env = %env.name, error = %e, "query mode: engine probe failed; taken for Prometheus");
+            false
+        }
+    }
+}
+
 /// Whether queries to `env` should carry `nocache=1`: as configured, or (auto) when the API
-/// is VictoriaMetrics. A probe that fails counts as "not VictoriaMetrics" (the parameter
-/// is then left out, as before), and is logged.
+/// is VictoriaMetrics ([`is_victoria_metrics`]; when the probe fails the parameter is left
+/// out).
 pub async fn wants_nocache(client: &PromClient, env: &PromEnv) -> bool {
     match env.nocache {
         NoCache::On => true,
         NoCache::Off => false,
-        NoCache::Auto => match client.get_raw("status/top_queries").await {
-            Ok((status, body)) => {
-                let vm = is_victoria_metrics_answer(status, &body);
-                tracing::debug!(env = %env.name, victoria_metrics = vm, "query mode: engine probed");
-                vm
-            }
-            Err(e) => {
-                tracing::warn!(env = %env.name, error = %e, "query mode: engine probe failed; nocache not sent");
-                false
-            }
-        },
+        NoCache::Auto => is_victoria_metrics(client, env).await,
     }
 }
 
-/// `client` with `nocache` set for `env` (see [`wants_nocache`]).
+/// `client` with `victoria_metrics` probed and `nocache` set for `env` (see
+/// [`wants_nocache`]).
 pub async fn fresh(mut client: PromClient, env: &PromEnv) -> PromClient {
-    client.nocache = wants_nocache(&client, env).await;
+    client.victoria_metrics = is_victoria_metrics(&client, env).await;
+    client.nocache = match env.nocache {
+        NoCache::On => true,
+        NoCache::Off => false,
+        NoCache::Auto => client.victoria_metrics,
+    };
     client
 }
 

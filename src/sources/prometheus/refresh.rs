@@ -1,19 +1,22 @@
-//! One refresh of query mode: the tiles' queries `by (instance)` (the whole selector's
-//! requests, errors, calls by tool and memory are summed from them; only its quantiles are
-//! asked of their own), the per-tool columns for the whole selector while the By-tool
-//! table or a tool's view is shown (errors by tool and type, P50/P95/P99 by tool: four
-//! queries, whatever the number of tools), `up`, and the targets list, sent together. The
-//! number of requests depends on the panels shown, never on the number of instances or
-//! tools: 12 a refresh, 16 with the tool columns.
-
-use futures::future::join_all;
+//! One refresh of query mode, asked in one request ([`crate::model::combined`]): the
+//! tiles' queries `by (instance)` (the whole selector's requests, errors, calls by tool and
+//! memory are summed from them), the latency buckets `by (instance, le)` (every quantile of
+//! every instance and of the whole selector is taken from them, as `histogram_quantile`
+//! would; VictoriaMetrics is asked for its own quantiles instead), the per-tool columns for the whole selector while the By-tool table or a tool's
+//! view is shown (errors by tool and type, buckets by tool), `up` and `timestamp(up)`.
+//! The targets list is asked only when an instance is down. One request a refresh,
+//! whatever the panels shown, the number of instances or of tools.
 
 use super::api::Data;
 use super::client::{PromClient, abbreviated};
 use crate::model::alerts::matcher::Matcher;
+use crate::model::combined;
 use crate::model::partial::TARGETS_WARNING;
 use crate::model::promql_text::Promql;
-use crate::model::query_mode::{Answers, Matrix, TargetState, TileAnswers, Vector};
+use crate::model::query_mode::{
+    Answers, Matrix, TILE_QUANTILES, TargetState, TileAnswers, Vector, quantiles,
+    sum_without_instance,
+};
 use crate::model::source_error::SourceError;
 use crate::model::tool_answers::ToolAnswers;
 
@@ -36,104 +39,128 @@ impl Queries {
             selector,
         }
     }
+
+    /// The parts of one refresh, at the indices [`refresh`] takes them apart by:
+    /// requests, errors, calls by tool and memory `by (instance)`, `up`, `timestamp(up)`;
+    /// the latency buckets `by (instance, le)`; with `with_tools` the errors by tool and
+    /// type and the buckets by tool. With `engine_quantiles` (VictoriaMetrics, whose
+    /// `histogram_quantile` is MetricsQL's own) the engine's quantiles take the buckets'
+    /// places: P50, P95 and P99 by instance, of the whole selector and, with `with_tools`,
+    /// by tool. A part not asked is `None`.
+    pub fn parts(&self, with_tools: bool, engine_quantiles: bool) -> [Option<String>; PARTS] {
+        let (b, t) = (&self.by_instance, &self.total);
+        let local = !engine_quantiles;
+        let engine = |p: &Promql, q: f64| p.quantile(q).filter(|_| engine_quantiles);
+        let tool = |q: f64| {
+            t.tool_quantile(q)
+                .filter(|_| engine_quantiles && with_tools)
+        };
+        [
+            Some(b.requests()),
+            Some(b.errors()),
+            b.by_tool(),
+            Some(b.memory()),
+            Some(t.up()),
+            Some(format!("timestamp({})", t.up())),
+            b.buckets().filter(|_| local),
+            t.tool_errors().filter(|_| with_tools),
+            t.tool_buckets().filter(|_| local && with_tools),
+            engine(b, 0.5),
+            engine(b, 0.95),
+            engine(b, 0.99),
+            engine(t, 0.5),
+            engine(t, 0.95),
+            engine(t, 0.99),
+            tool(0.5),
+            tool(0.95),
+            tool(0.99),
+        ]
+    }
 }
 
-/// The whole selector's quantiles, in [`TileAnswers`] order: its other tiles are summed
-/// from the answers `by (instance)` ([`TileAnswers::fill_total_from`]).
-fn total_quantiles(q: &Promql) -> [Option<String>; 7] {
-    [
-        None,
-        None,
-        q.quantile(0.5),
-        q.quantile(0.95),
-        q.quantile(0.99),
-        None,
-        None,
-    ]
-}
+/// The number of [`Queries::parts`].
+pub const PARTS: usize = 18;
 
-/// The expressions of one set of tiles, in [`TileAnswers`] order; `None` where the profile
-/// has no such panel.
-fn tiles(q: &Promql) -> [Option<String>; 7] {
-    [
-        Some(q.requests()),
-        Some(q.errors()),
-        q.quantile(0.5),
-        q.quantile(0.95),
-        q.quantile(0.99),
-        q.by_tool(),
-        Some(q.memory()),
-    ]
-}
-
-/// The per-tool columns in [`ToolAnswers`] order (calls per second by tool are the tiles'
-/// `by_tool`); `None` where the profile has no tool label or histogram.
-fn tool_columns(q: &Promql) -> [Option<String>; 4] {
-    [
-        q.tool_errors(),
-        q.tool_quantile(0.5),
-        q.tool_quantile(0.95),
-        q.tool_quantile(0.99),
-    ]
-}
-
-/// Asks every query at `t_ms` (the tiles, the tool columns when `with_tools`, `up` and
-/// `timestamp(up)`, whose sample times say how fresh the answer is), then, when an
-/// instance is down, the targets list for its last scrape error (a list that can be long
-/// on a shared Prometheus, so not every time). Without `with_tools` the answers' tool
-/// columns are empty (the tools' calls per second are still there).
+/// Asks every part of [`Queries::parts`] at `t_ms` in one request, then, when an instance
+/// is down, the targets list for its last scrape error (a list that can be long on a
+/// shared Prometheus, so not every time). `timestamp(up)`'s sample times say how fresh the
+/// answer is. Without `with_tools` the answers' tool columns are empty (the tools' calls
+/// per second are still there). The quantiles are taken from the buckets as Prometheus'
+/// `histogram_quantile` would ([`quantiles`]), except on VictoriaMetrics
+/// ([`PromClient::victoria_metrics`]), which is asked for its own.
 ///
-/// Errors: the first query that failed, with the expression it was. A targets list the
-/// API does not have (Mimir, Cortex: 404) is not an error; another failure of it is a
-/// warning (Thanos Querier has one, merged from its StoreAPIs' targets).
+/// Errors: the request failed (with its expression, abbreviated), or its answer was not
+/// an instant vector of tagged series. A targets list the API does not have (Mimir,
+/// Cortex: 404) is not an error; another failure of it is a warning (Thanos Querier has
+/// one, merged from its StoreAPIs' targets).
 pub async fn refresh(
     client: &PromClient,
     q: &Queries,
     t_ms: i64,
     with_tools: bool,
 ) -> Result<Answers, SourceError> {
-    let mut exprs: Vec<Option<String>> = total_quantiles(&q.total).into();
-    if with_tools {
-        exprs.extend(tool_columns(&q.total));
-    } else {
-        exprs.extend([None, None, None, None]);
-    }
-    exprs.extend(tiles(&q.by_instance));
-    exprs.push(Some(q.total.up()));
-    exprs.push(Some(format!("timestamp({})", q.total.up())));
-    let asked = join_all(exprs.iter().map(|e| async move {
-        match e {
-            Some(e) => client
-                .query(e, t_ms)
-                .await
-                .map(Some)
-                .map_err(|why| why.of_query(abbreviated(e))),
-            None => Ok(None),
-        }
-    }));
-    let answers = asked.await;
-    let mut vectors = Vec::with_capacity(answers.len());
+    let parts = q.parts(with_tools, client.victoria_metrics);
+    let expr = combined::combine(&parts).unwrap_or_default();
+    let answer = client
+        .query(&expr, t_ms)
+        .await
+        .map_err(|why| why.of_query(abbreviated(&expr)))?;
     let mut warnings: Vec<String> = Vec::new();
-    for a in answers {
-        match a? {
-            Some(answer) => {
-                for w in answer.warnings {
-                    if !warnings.contains(&w) {
-                        warnings.push(w);
-                    }
-                }
-                vectors.push(vector(answer.data)?);
-            }
-            None => vectors.push(Vector::new()),
+    for w in answer.warnings {
+        if !warnings.contains(&w) {
+            warnings.push(w);
         }
     }
-    let mut it = vectors.into_iter();
-    let mut total = TileAnswers::take(&mut it);
-    let tools = ToolAnswers::take(&mut it);
-    let by_instance = TileAnswers::take(&mut it);
+    let split = combined::split(vector(answer.data)?, PARTS)?;
+    let Ok::<[Vector; PARTS], _>(
+        [
+            requests,
+            errors,
+            by_tool,
+            memory,
+            up,
+            up_at,
+            buckets,
+            tool_errors,
+            tool_buckets,
+            i50,
+            i95,
+            i99,
+            t50,
+            t95,
+            t99,
+            tool50,
+            tool95,
+            tool99,
+        ],
+    ) = split.try_into()
+    else {
+        return Err(SourceError::BadAnswer(
+            "a combined answer lost its parts".into(),
+        ));
+    };
+    let mut by_instance = TileAnswers {
+        requests,
+        errors,
+        by_tool,
+        memory,
+        ..TileAnswers::default()
+    };
+    let mut total = TileAnswers::default();
     total.fill_total_from(&by_instance);
-    let up = it.next().unwrap_or_default();
-    let up_at = it.next().unwrap_or_default();
+    let mut tools = ToolAnswers {
+        errors: tool_errors,
+        ..ToolAnswers::default()
+    };
+    if client.victoria_metrics {
+        (by_instance.p50, by_instance.p95, by_instance.p99) = (i50, i95, i99);
+        (total.p50, total.p95, total.p99) = (t50, t95, t99);
+        (tools.p50, tools.p95, tools.p99) = (tool50, tool95, tool99);
+    } else {
+        by_instance.set_quantiles(&buckets);
+        total.set_quantiles(&sum_without_instance(&buckets));
+        [tools.p50, tools.p95, tools.p99] = quantiles(&tool_buckets, TILE_QUANTILES);
+    }
     let targets = if up.iter().any(|(_, v)| *v < 1.0) {
         match client.targets().await {
             Ok(t) => Some(fleet_targets(t.data, &q.selector)),
@@ -186,15 +213,15 @@ pub async fn up_only(
     } else {
         format!("up{{{}}}", sel.join(","))
     };
-    let at_expr = format!("timestamp({expr})");
-    let (answer, at) = futures::join!(client.query(&expr, t_ms), client.query(&at_expr, t_ms));
-    let answer = answer.map_err(|why| why.of_query(abbreviated(&expr)))?;
-    let up = vector(answer.data)?;
-    // Sample times only date the answer: without them the row still shows.
-    let up_at = at
-        .ok()
-        .and_then(|a| vector(a.data).ok())
-        .unwrap_or_default();
+    let parts = [Some(expr.clone()), Some(format!("timestamp({expr})"))];
+    let combined = combined::combine(&parts).unwrap_or_default();
+    let answer = client
+        .query(&combined, t_ms)
+        .await
+        .map_err(|why| why.of_query(abbreviated(&combined)))?;
+    let mut it = combined::split(vector(answer.data)?, parts.len())?.into_iter();
+    let up = it.next().unwrap_or_default();
+    let up_at = it.next().unwrap_or_default();
     let targets = match up.iter().any(|(_, v)| *v < 1.0) {
         true => client
             .targets()
@@ -227,9 +254,10 @@ fn vector(data: Data) -> Result<Vector, SourceError> {
 /// Requests and errors per second over `[start_ms, end_ms]` every `step_ms`, total and by
 /// instance, for the timeline, and tool calls per second by tool for each tool's sparkline:
 /// `(total requests, total errors, by instance requests, by instance errors, by tool)`
-/// (the last empty, and not asked, without a tool label).
+/// (the last empty, and not asked, without a tool label), asked in one `query_range`
+/// ([`crate::model::combined`]).
 ///
-/// Errors: the first range query that failed.
+/// Errors: the range query failed, or its answer was not a matrix of tagged series.
 pub async fn backfill(
     client: &PromClient,
     total: &Promql,
@@ -238,30 +266,27 @@ pub async fn backfill(
     end_ms: i64,
     step_ms: i64,
 ) -> Result<[Matrix; 5], SourceError> {
-    let mut exprs = vec![
-        total.requests(),
-        total.errors(),
-        by_instance.requests(),
-        by_instance.errors(),
+    let parts = [
+        Some(total.requests()),
+        Some(total.errors()),
+        Some(by_instance.requests()),
+        Some(by_instance.errors()),
+        total.by_tool(),
     ];
-    exprs.extend(total.by_tool());
-    let answers = join_all(
-        exprs
-            .iter()
-            .map(|e| client.query_range(e, start_ms, end_ms, step_ms)),
-    )
-    .await;
+    let expr = combined::combine(&parts).unwrap_or_default();
+    let answer = client
+        .query_range(&expr, start_ms, end_ms, step_ms)
+        .await
+        .map_err(|why| why.of_query(abbreviated(&expr)))?;
+    let Data::Matrix(m) = answer.data else {
+        return Err(
+            SourceError::BadAnswer("a range query did not answer a matrix".into())
+                .of_query(abbreviated(&expr)),
+        );
+    };
     let mut out: [Matrix; 5] = Default::default();
-    for (slot, (a, e)) in out.iter_mut().zip(answers.into_iter().zip(&exprs)) {
-        match a.map_err(|why| why.of_query(abbreviated(e)))?.data {
-            Data::Matrix(m) => *slot = m,
-            _ => {
-                return Err(
-                    SourceError::BadAnswer("a range query did not answer a matrix".into())
-                        .of_query(abbreviated(e)),
-                );
-            }
-        }
+    for (slot, part) in out.iter_mut().zip(combined::split(m, parts.len())?) {
+        *slot = part;
     }
     Ok(out)
 }
