@@ -425,12 +425,21 @@ impl App {
     /// What time-dependent text shows: the age of the last good scrape in whole seconds.
     /// A tick redraws only when this changes.
     fn clock(&self, now_ms: i64) -> Clock {
-        let age = self
-            .dashboard
-            .status
-            .scrape
-            .age_secs(now_ms)
-            .map(|s| s.floor() as i64);
+        // The header's age (query mode: of the newest sample; else of the last good
+        // scrape or answer) counts each second once the numbers are late: older than two
+        // refresh intervals. Before that a refresh redraws it anyway, so the second that
+        // passes between two refreshes costs no frame of its own (it did: two frames a
+        // second in query mode, where the newest sample is 0-2 s old).
+        let fresh_ms = 2 * i64::try_from(self.cfg.scrape.interval.as_millis()).unwrap_or(i64::MAX);
+        let query = self
+            .fleet
+            .as_ref()
+            .and_then(|f| f.query().map(|q| (q, f.drilled.as_deref())));
+        let age_ms = query
+            .and_then(|(q, drilled)| q.sampled_ms(drilled))
+            .or(self.dashboard.status.scrape.last_ok_ms)
+            .map(|t| now_ms.saturating_sub(t).max(0));
+        let age = age_ms.map(|a| if a < fresh_ms { -1 } else { a / 1000 });
         // Running calls show their elapsed seconds, the logs screen the age of Loki's
         // last good answer and counts over moving windows.
         let running = if self.mcp.running() > 0 || self.nav.screen == crate::action::Screen::Logs {
@@ -442,3 +451,7 @@ impl App {
         (age, running, toast, self.audit_stall(now_ms))
     }
 }
+
+#[cfg(test)]
+#[path = "clock_tests.rs"]
+mod clock_tests;

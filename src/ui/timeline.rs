@@ -15,7 +15,79 @@ use crate::model::timeline::Gap;
 /// Chart points: (Unix seconds, per-second value).
 type Points = Vec<(f64, f64)>;
 
+/// Draws the timeline in `area`. The chart is drawn again only when what it shows
+/// changed (its points, marks, gaps, cursor, deploy, theme, area, or its right edge, the
+/// next step after now): between steps (10 s at an hour of history) a frame copies the
+/// cells drawn last ([`cached`]). Drawing it was the largest part of a frame.
 pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
+    let end_ms = right_edge(view);
+    let key = key(view, area, end_ms);
+    cached(key, area, buf, |buf| draw(view, area, buf, end_ms));
+}
+
+/// The chart's right edge, Unix ms: the first step boundary at or after now, so that it
+/// moves once a step, as the points do.
+fn right_edge(view: &Scene) -> i64 {
+    let step = view.dashboard.timeline.step_ms.max(1);
+    let now = view.now_ms;
+    now.div_euclid(step) * step + if now.rem_euclid(step) == 0 { 0 } else { step }
+}
+
+/// A hash of everything [`draw`] reads.
+fn key(view: &Scene, area: Rect, end_ms: i64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    let tl = &view.dashboard.timeline;
+    let t = view.theme;
+    (area, end_ms, view.history, tl.range_ms, tl.step_ms).hash(&mut h);
+    (
+        &t.name, t.text, t.muted, t.border, t.title, t.ok, t.warn, t.crit,
+    )
+        .hash(&mut h);
+    (t.requests, t.errors).hash(&mut h);
+    view.deploy.map(|d| d.t_ms).hash(&mut h);
+    view.cursor.as_ref().map(|(at, _)| *at).hash(&mut h);
+    for g in tl.gaps() {
+        (g.from_ms, g.to_ms, &g.reason).hash(&mut h);
+    }
+    for p in tl.points() {
+        (p.t_ms, p.req_per_sec.to_bits(), p.err_per_sec.to_bits()).hash(&mut h);
+    }
+    for m in view.marks.iter() {
+        (m.t_ms, m.transition == Transition::Firing).hash(&mut h);
+    }
+    h.finish()
+}
+
+thread_local! {
+    /// The last chart drawn: its key and its cells.
+    static LAST: std::cell::RefCell<Option<(u64, Buffer)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Copies the cells kept for `key` into `area` of `buf`, or runs `draw` and keeps what it
+/// drew there.
+fn cached(key: u64, area: Rect, buf: &mut Buffer, draw: impl FnOnce(&mut Buffer)) {
+    let copy = |from: &Buffer, to: &mut Buffer| {
+        for y in area.top()..area.bottom() {
+            for x in area.left()..area.right() {
+                if let (Some(src), Some(dst)) = (from.cell((x, y)), to.cell_mut((x, y))) {
+                    dst.clone_from(src);
+                }
+            }
+        }
+    };
+    LAST.with_borrow_mut(|last| match last {
+        Some((k, cells)) if *k == key && cells.area == area => copy(cells, buf),
+        _ => {
+            draw(buf);
+            let mut cells = Buffer::empty(area);
+            copy(buf, &mut cells);
+            *last = Some((key, cells));
+        }
+    });
+}
+
+fn draw(view: &Scene, area: Rect, buf: &mut Buffer, end_ms: i64) {
     let t = view.theme;
     let tl = &view.dashboard.timeline;
     let title = Line::from(vec![
@@ -49,7 +121,7 @@ pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
             Style::new().fg(t.warn),
         ));
     }
-    let end = view.now_ms as f64 / 1000.0;
+    let end = end_ms as f64 / 1000.0;
     let start = end - view.history.as_secs_f64();
     let mut block = Block::new()
         .borders(Borders::ALL)
