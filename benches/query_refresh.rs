@@ -1,14 +1,18 @@
-//! One query-mode refresh against a fleet of 200 instances: the 16 answers a
-//! Prometheus-compatible API sends (JSON, as `/api/v1/query` writes it) decoded and turned
-//! into the fleet's rows and each instance's tiles. The network round trips are the API's;
-//! this is mcptop's share of a refresh.
+//! One query-mode refresh against a fleet of 200 instances: the one answer a
+//! Prometheus-compatible API sends to the combined query (JSON, as `/api/v1/query` writes
+//! it: the tiles by instance, `up`, its sample times and the latency buckets by instance,
+//! each series tagged with its part) decoded, split, the quantiles taken from the buckets,
+//! and turned into the fleet's rows and each instance's tiles. The network round trip is
+//! the API's; this is mcptop's share of a refresh.
 //!
 //! Run: `cargo bench --bench query_refresh`.
 
 use std::fmt::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mcptop::model::query_mode::{Answers, Shape, TargetState, TileAnswers, assemble};
+use mcptop::model::combined;
+use mcptop::model::query_mode::{Shape, assemble};
+use mcptop::model::refresh_parts::{self, PARTS, Part};
 use mcptop::sources::prometheus::api::{self, Data};
 
 const INSTANCES: usize = 200;
@@ -28,84 +32,83 @@ const TOOLS: [&str; 13] = [
     "cache.get",
 ];
 
-/// A vector answer with one series per `labels` entry.
-fn vector(series: &[(String, f64)]) -> Vec<u8> {
+/// Series `(labels, value)` of one part, its labels written as JSON members.
+type Series = Vec<(String, f64)>;
+
+/// The answer to the combined query: every part's series tagged with its index.
+fn answer(parts: &[(Part, Series)]) -> Vec<u8> {
     let mut out = String::from(r#"{"status":"success","data":{"resultType":"vector","result":["#);
-    for (i, (labels, v)) in series.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    let mut first = true;
+    for (part, series) in parts {
+        for (labels, v) in series {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let sep = if labels.is_empty() { "" } else { "," };
+            let _ = write!(
+                out,
+                r#"{{"metric":{{{labels}{sep}"mcptop_part":"{}"}},"value":[1796000000.123,"{v}"]}}"#,
+                *part as usize
+            );
         }
-        let _ = write!(
-            out,
-            r#"{{"metric":{{{labels}}},"value":[1796000000.123,"{v}"]}}"#
-        );
     }
     out.push_str("]}}");
     out.into_bytes()
 }
 
-fn by_instance(f: impl Fn(usize) -> f64) -> Vec<u8> {
-    let series: Vec<(String, f64)> = (0..INSTANCES)
-        .map(|i| {
-            (
-                format!(r#""instance":"10.0.{}.{}:9464""#, i / 250, i % 250),
-                f(i),
-            )
-        })
-        .collect();
-    vector(&series)
+fn instance(i: usize) -> String {
+    format!(r#""instance":"10.0.{}.{}:9464""#, i / 250, i % 250)
 }
 
-fn bodies() -> Vec<Vec<u8>> {
-    let one = |v: f64| vector(&[(String::new(), v)]);
-    let tools_total: Vec<(String, f64)> = TOOLS
-        .iter()
-        .map(|t| (format!(r#""gen_ai_tool_name":"{t}""#), 3.5))
-        .collect();
-    let tools_by: Vec<(String, f64)> = (0..INSTANCES)
+fn by_instance(f: impl Fn(usize) -> f64) -> Series {
+    (0..INSTANCES).map(|i| (instance(i), f(i))).collect()
+}
+
+/// The latency buckets' bounds (the OpenTelemetry defaults in seconds, as the demo's).
+const LE: [&str; 15] = [
+    "0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1", "2.5", "5",
+    "7.5", "10", "+Inf",
+];
+
+fn body() -> Vec<u8> {
+    let tools_by: Series = (0..INSTANCES)
         .flat_map(|i| {
-            TOOLS.iter().map(move |t| {
-                (
-                    format!(
-                        r#""instance":"10.0.{}.{}:9464","gen_ai_tool_name":"{t}""#,
-                        i / 250,
-                        i % 250
-                    ),
-                    0.25,
-                )
-            })
+            TOOLS
+                .iter()
+                .map(move |t| (format!(r#"{},"gen_ai_tool_name":"{t}""#, instance(i)), 0.25))
         })
         .collect();
-    let up: Vec<(String, f64)> = (0..INSTANCES)
+    let up: Series = (0..INSTANCES)
         .map(|i| {
             (
-                format!(
-                    r#""instance":"10.0.{}.{}:9464","job":"mcp""#,
-                    i / 250,
-                    i % 250
-                ),
+                format!(r#"{},"job":"mcp""#, instance(i)),
                 if i % 50 == 0 { 0.0 } else { 1.0 },
             )
         })
         .collect();
-    vec![
-        one(812.5),
-        one(9.1),
-        one(0.12),
-        one(0.61),
-        one(2.3),
-        vector(&tools_total),
-        one(9.6e7),
-        by_instance(|i| 4.0 + i as f64 * 0.01),
-        by_instance(|i| 0.01 * i as f64),
-        by_instance(|_| 0.1),
-        by_instance(|i| 0.5 + i as f64 * 0.001),
-        by_instance(|i| 1.5 + i as f64 * 0.002),
-        vector(&tools_by),
-        by_instance(|_| 5.0e7),
-        vector(&up),
-        by_instance(|i| 1_796_000_000.0 + i as f64 * 0.001),
-    ]
+    let buckets: Series = (0..INSTANCES)
+        .flat_map(|i| {
+            LE.iter().enumerate().map(move |(k, le)| {
+                (
+                    format!(r#"{},"le":"{le}""#, instance(i)),
+                    4.0 * (k + 1) as f64 / LE.len() as f64,
+                )
+            })
+        })
+        .collect();
+    answer(&[
+        (Part::Requests, by_instance(|i| 4.0 + i as f64 * 0.01)),
+        (Part::Errors, by_instance(|i| 0.01 * i as f64)),
+        (Part::ByTool, tools_by),
+        (Part::Memory, by_instance(|_| 5.0e7)),
+        (Part::Up, up),
+        (
+            Part::UpAt,
+            by_instance(|i| 1_796_000_000.0 + i as f64 * 0.001),
+        ),
+        (Part::Buckets, buckets),
+    ])
 }
 
 fn decode(body: &[u8]) -> Vec<(api::Labels, f64)> {
@@ -115,28 +118,15 @@ fn decode(body: &[u8]) -> Vec<(api::Labels, f64)> {
     }
 }
 
-fn refresh(bodies: &[Vec<u8>], shape: &Shape<'_>) -> usize {
-    let mut v = bodies.iter().map(|b| decode(b));
-    let total = TileAnswers::take(&mut v);
-    let by = TileAnswers::take(&mut v);
-    let up = v.next().unwrap_or_default();
-    let up_at = v.next().unwrap_or_default();
-    let answers = Answers {
-        t_ms: 1_796_000_000_123,
-        total,
-        by_instance: by,
-        tools: Default::default(),
-        up,
-        up_at,
-        targets: Some(Vec::<TargetState>::new()),
-        warnings: Vec::new(),
-    };
+fn refresh(body: &[u8], shape: &Shape<'_>) -> usize {
+    let parts = combined::split(decode(body), PARTS).expect("tagged");
+    let answers = refresh_parts::answers(1_796_000_000_123, parts, false);
     assemble(&answers, shape).rows.len()
 }
 
 fn bench(c: &mut Criterion) {
-    let bodies = bodies();
-    let bytes: usize = bodies.iter().map(Vec::len).sum();
+    let body = body();
+    let bytes = body.len();
     let re = regex::Regex::new("^([^._]+)").expect("regex");
     let shape = Shape {
         tool_label: Some("gen_ai_tool_name"),
@@ -145,13 +135,13 @@ fn bench(c: &mut Criterion) {
         range_ms: 300_000,
         top_bucket_s: None,
     };
-    assert_eq!(refresh(&bodies, &shape), INSTANCES);
+    assert_eq!(refresh(&body, &shape), INSTANCES);
     c.bench_function(
         &format!(
             "query refresh, {INSTANCES} instances ({} KiB of JSON)",
             bytes / 1024
         ),
-        |b| b.iter(|| refresh(std::hint::black_box(&bodies), &shape)),
+        |b| b.iter(|| refresh(std::hint::black_box(&body), &shape)),
     );
 }
 

@@ -23,6 +23,7 @@ pub mod promql_text;
 pub mod query;
 pub mod query_mode;
 pub mod recording;
+pub mod refresh_parts;
 pub mod rules;
 pub mod series;
 pub mod snapshot;

@@ -101,27 +101,35 @@ pub const TILE_QUANTILES: [f64; 3] = [0.5, 0.95, 0.99];
 /// the order of the groups' labels. Input: [`super::promql_text::Promql::buckets`]'s answer.
 #[must_use]
 pub fn quantiles<const N: usize>(buckets: &Vector, qs: [f64; N]) -> [Vector; N] {
-    let mut groups: BTreeMap<Labels, Vec<(f64, f64)>> = BTreeMap::new();
-    for (labels, value) in buckets {
-        let Some(le) = labels.get("le").and_then(|le| super::query::parse_le(le)) else {
-            continue;
-        };
-        let mut key = labels.clone();
-        key.remove("le");
-        key.remove("__name__");
-        groups.entry(key).or_default().push((le, *value));
+    // The series with a good `le`, sorted by their other labels: each group is a run,
+    // found without copying a label set (one copy per group, for the answer).
+    fn grouped(l: &Labels) -> impl Iterator<Item = (&String, &String)> {
+        l.iter().filter(|(k, _)| *k != "le" && *k != "__name__")
     }
-    qs.map(|q| {
-        groups
-            .iter()
-            .map(|(labels, b)| {
-                (
-                    labels.clone(),
-                    super::promql::histogram_quantile(q, &mut b.clone()),
-                )
-            })
-            .collect()
-    })
+    let mut good: Vec<(&Labels, f64, f64)> = buckets
+        .iter()
+        .filter_map(|(l, v)| Some((l, super::query::parse_le(l.get("le")?)?, *v)))
+        .collect();
+    good.sort_by(|a, b| grouped(a.0).cmp(grouped(b.0)));
+    let mut out: [Vector; N] = std::array::from_fn(|_| Vector::new());
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let mut i = 0;
+    while i < good.len() {
+        let first = good[i].0;
+        run.clear();
+        while i < good.len() && grouped(good[i].0).eq(grouped(first)) {
+            run.push((good[i].1, good[i].2));
+            i += 1;
+        }
+        let labels: Labels = grouped(first)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (slot, q) in out.iter_mut().zip(qs) {
+            let value = super::promql::histogram_quantile(q, &mut run.clone());
+            slot.push((labels.clone(), value));
+        }
+    }
+    out
 }
 
 impl TileAnswers {

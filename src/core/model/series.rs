@@ -42,12 +42,66 @@ pub struct Sample {
 /// Strings are shared (`Arc<str>`): an [`Interner`] gives every series of a target the
 /// same allocation of a label name or value, and a key itself is shared (`Arc<SeriesKey>`)
 /// between the scrape task and the store, so a series costs its key once.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Keys compare by their strings (name, then the labels in order, as the derived order of
+/// the fields would), looking at the pointers first: two keys, or two strings, sharing one
+/// allocation are equal without reading them. A store's lookup with the scrape's own key
+/// (the one it keeps) is then one pointer comparison at the end of the search, and label
+/// names and values from one interner compare by pointer until they differ.
+#[derive(Debug, Clone)]
 pub struct SeriesKey {
     /// Metric name, e.g. `mcp_requests_total`.
     pub name: Arc<str>,
     /// `(label name, label value)` pairs sorted by label name.
     pub labels: Vec<(Arc<str>, Arc<str>)>,
+}
+
+/// `a.cmp(b)`, equal at once when they share an allocation.
+fn cmp_shared(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
+    if Arc::ptr_eq(a, b) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
+}
+
+impl Ord for SeriesKey {
+    fn cmp(&self, other: &SeriesKey) -> std::cmp::Ordering {
+        if std::ptr::eq(self, other) {
+            return std::cmp::Ordering::Equal;
+        }
+        cmp_shared(&self.name, &other.name).then_with(|| {
+            for ((ak, av), (bk, bv)) in self.labels.iter().zip(&other.labels) {
+                let c = cmp_shared(ak, bk).then_with(|| cmp_shared(av, bv));
+                if c.is_ne() {
+                    return c;
+                }
+            }
+            self.labels.len().cmp(&other.labels.len())
+        })
+    }
+}
+
+impl PartialOrd for SeriesKey {
+    fn partial_cmp(&self, other: &SeriesKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for SeriesKey {
+    fn eq(&self, other: &SeriesKey) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for SeriesKey {}
+
+/// By the strings, as equality compares them.
+impl std::hash::Hash for SeriesKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.labels.hash(state);
+    }
 }
 
 impl SeriesKey {

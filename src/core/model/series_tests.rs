@@ -276,3 +276,41 @@ fn a_store_keeps_a_shared_key_rather_than_a_copy() {
     assert_eq!(Arc::strong_count(&key), 2, "the store holds the same key");
     assert_eq!(store.get(&key).map(Series::len), Some(2));
 }
+
+#[test]
+fn keys_order_as_their_strings_whether_or_not_they_share_them() {
+    use std::sync::Arc;
+    let shared: Arc<str> = Arc::from("job");
+    let key = |name: &str, labels: &[(&Arc<str>, &str)]| SeriesKey {
+        name: Arc::from(name),
+        labels: labels
+            .iter()
+            .map(|(k, v)| (Arc::clone(k), Arc::from(*v)))
+            .collect(),
+    };
+    let own: Arc<str> = Arc::from("job");
+    let a = key("x", &[(&shared, "a")]);
+    let a_copy = key("x", &[(&own, "a")]);
+    let b = key("x", &[(&shared, "b")]);
+    let longer = key("x", &[(&shared, "a"), (&own, "z")]);
+    assert_eq!(a, a_copy);
+    assert_eq!(a.cmp(&a_copy), std::cmp::Ordering::Equal);
+    assert!(a < b && b > a_copy);
+    assert!(a < longer, "a prefix first, as Vec's order");
+    assert!(key("w", &[(&shared, "z")]) < a, "the name first");
+    // As the derived order of (name, labels) would have it.
+    let plain = |k: &SeriesKey| {
+        (
+            k.name.to_string(),
+            k.labels
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    for x in [&a, &b, &longer] {
+        for y in [&a, &b, &longer, &a_copy] {
+            assert_eq!(x.cmp(y), plain(x).cmp(&plain(y)));
+        }
+    }
+}

@@ -122,6 +122,9 @@ struct RawTarget {
 /// Errors: the API's error (`bad_data: parse error at char 5 (HTTP 400)`), a non-JSON body
 /// (`HTTP 502: <its first line>`), or JSON of another shape.
 pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, SourceError> {
+    if let Some(answer) = query_typed(status, body) {
+        return Ok(answer);
+    }
     let (data, warnings) = envelope::<QueryData>(status, body)?;
     let parsed = match data {
         QueryData::Vector(items) => Data::Vector(
@@ -153,6 +156,62 @@ pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, SourceError> {
         data: parsed,
         warnings,
     })
+}
+
+/// The common answer, a success holding a vector or a matrix of numbers, decoded in one
+/// pass straight into its types, then its label names and values and warnings cleaned as
+/// [`crate::inbound::json`] cleans every string (a label set is rebuilt only when one of
+/// its strings changed). Decoding through a `serde_json::Value` first, as the general path
+/// does, cost a 200-instance refresh twice the time. `None` for anything else (an error, a
+/// scalar, a bad number): [`query`]'s general path then decodes it and says what is wrong.
+fn query_typed(status: u16, body: &[u8]) -> Option<Answer<Data>> {
+    use std::borrow::Cow;
+    if !(200..300).contains(&status) {
+        return None;
+    }
+    let env: Envelope<QueryData> = serde_json::from_slice(body).ok()?;
+    if env.status != "success" {
+        return None;
+    }
+    let clean = crate::inbound::Cleaner::new();
+    let dirty = |s: &str| matches!(clean.text(s), Cow::Owned(_));
+    let labels = |l: Labels| -> Labels {
+        if l.iter().any(|(k, v)| dirty(k) || dirty(v)) {
+            l.into_iter()
+                .map(|(k, v)| (clean.string(k), clean.string(v)))
+                .collect()
+        } else {
+            l
+        }
+    };
+    let data = match env.data? {
+        QueryData::Vector(items) => Data::Vector(
+            items
+                .into_iter()
+                .map(|i| Some((labels(i.metric), number(&i.value.1).ok()?)))
+                .collect::<Option<_>>()?,
+        ),
+        QueryData::Matrix(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let points = item
+                    .values
+                    .iter()
+                    .map(|(t, v)| Some((millis(t).ok()?, number(v).ok()?)))
+                    .collect::<Option<Vec<_>>>()?;
+                out.push((labels(item.metric), points));
+            }
+            Data::Matrix(out)
+        }
+        QueryData::Scalar(_) | QueryData::String(_) => return None,
+    };
+    let warnings = env
+        .warnings
+        .into_iter()
+        .chain(env.infos)
+        .map(|w| clean.string(w))
+        .collect();
+    Some(Answer { data, warnings })
 }
 
 /// Decodes `/api/v1/targets`: the active targets.

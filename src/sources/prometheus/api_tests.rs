@@ -132,3 +132,43 @@ fn a_targets_last_scrape_is_read_in_any_offset_and_the_zero_time_is_none() {
         [Some(1_796_595_488_429), Some(1_796_595_488_429), None, None]
     );
 }
+
+#[test]
+fn a_success_answers_labels_and_warnings_are_cleaned_on_the_fast_path() {
+    // Escape sequences in a label name, a label value and a warning of a 200 answer, in a
+    // vector and in a matrix: what reaches the model is terminal-safe.
+    let vector = br#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"instance":"a:1\u001b]52;c;Zm9v\u0007","x\u001b[2J":"v"},"value":[1700000000,"1"]},
+        {"metric":{"instance":"b:1"},"value":[1700000000,"2"]}]},
+        "warnings":["stores down \u001b[31mred"]}"#;
+    let a = query(200, vector).expect("decodes");
+    let Data::Vector(v) = &a.data else {
+        panic!("vector")
+    };
+    assert_eq!(v.len(), 2);
+    for (labels, _) in v {
+        for (k, val) in labels {
+            assert!(
+                !k.contains('\u{1b}') && !val.contains('\u{1b}'),
+                "{k}={val}"
+            );
+            assert!(!val.contains('\u{7}'), "{val}");
+        }
+    }
+    assert_eq!(v[1].0.get("instance").map(String::as_str), Some("b:1"));
+    assert!(
+        a.warnings.iter().all(|w| !w.contains('\u{1b}')),
+        "{:?}",
+        a.warnings
+    );
+    let matrix = br#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"job":"\u001b[1mmcp"},"values":[[1700000000,"1"]]}]}}"#;
+    let Data::Matrix(m) = query(200, matrix).expect("decodes").data else {
+        panic!("matrix")
+    };
+    assert!(m[0].0.values().all(|v| !v.contains('\u{1b}')), "{m:?}");
+    // A bad number still gets the general path's error.
+    let bad = br#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{},"value":[1700000000,"twelve"]}]}}"#;
+    assert!(matches!(query(200, bad), Err(SourceError::BadAnswer(_))));
+}

@@ -13,12 +13,9 @@ use crate::model::alerts::matcher::Matcher;
 use crate::model::combined;
 use crate::model::partial::TARGETS_WARNING;
 use crate::model::promql_text::Promql;
-use crate::model::query_mode::{
-    Answers, Matrix, TILE_QUANTILES, TargetState, TileAnswers, Vector, quantiles,
-    sum_without_instance,
-};
+use crate::model::query_mode::{Answers, Matrix, TargetState, Vector};
+use crate::model::refresh_parts::{self, PARTS, Part};
 use crate::model::source_error::SourceError;
-use crate::model::tool_answers::ToolAnswers;
 
 /// The PromQL of one environment and profile.
 #[derive(Debug, Clone)]
@@ -55,31 +52,35 @@ impl Queries {
             t.tool_quantile(q)
                 .filter(|_| engine_quantiles && with_tools)
         };
-        [
-            Some(b.requests()),
-            Some(b.errors()),
-            b.by_tool(),
-            Some(b.memory()),
-            Some(t.up()),
-            Some(format!("timestamp({})", t.up())),
-            b.buckets().filter(|_| local),
-            t.tool_errors().filter(|_| with_tools),
-            t.tool_buckets().filter(|_| local && with_tools),
-            engine(b, 0.5),
-            engine(b, 0.95),
-            engine(b, 0.99),
-            engine(t, 0.5),
-            engine(t, 0.95),
-            engine(t, 0.99),
-            tool(0.5),
-            tool(0.95),
-            tool(0.99),
-        ]
+        let mut parts: [Option<String>; PARTS] = Default::default();
+        for (part, expr) in [
+            (Part::Requests, Some(b.requests())),
+            (Part::Errors, Some(b.errors())),
+            (Part::ByTool, b.by_tool()),
+            (Part::Memory, Some(b.memory())),
+            (Part::Up, Some(t.up())),
+            (Part::UpAt, Some(format!("timestamp({})", t.up()))),
+            (Part::Buckets, b.buckets().filter(|_| local)),
+            (Part::ToolErrors, t.tool_errors().filter(|_| with_tools)),
+            (
+                Part::ToolBuckets,
+                t.tool_buckets().filter(|_| local && with_tools),
+            ),
+            (Part::InstanceP50, engine(b, 0.5)),
+            (Part::InstanceP95, engine(b, 0.95)),
+            (Part::InstanceP99, engine(b, 0.99)),
+            (Part::TotalP50, engine(t, 0.5)),
+            (Part::TotalP95, engine(t, 0.95)),
+            (Part::TotalP99, engine(t, 0.99)),
+            (Part::ToolP50, tool(0.5)),
+            (Part::ToolP95, tool(0.95)),
+            (Part::ToolP99, tool(0.99)),
+        ] {
+            parts[part as usize] = expr;
+        }
+        parts
     }
 }
-
-/// The number of [`Queries::parts`].
-pub const PARTS: usize = 18;
 
 /// Asks every part of [`Queries::parts`] at `t_ms` in one request, then, when an instance
 /// is down, the targets list for its last scrape error (a list that can be long on a
@@ -112,56 +113,8 @@ pub async fn refresh(
         }
     }
     let split = combined::split(vector(answer.data)?, PARTS)?;
-    let Ok::<[Vector; PARTS], _>(
-        [
-            requests,
-            errors,
-            by_tool,
-            memory,
-            up,
-            up_at,
-            buckets,
-            tool_errors,
-            tool_buckets,
-            i50,
-            i95,
-            i99,
-            t50,
-            t95,
-            t99,
-            tool50,
-            tool95,
-            tool99,
-        ],
-    ) = split.try_into()
-    else {
-        return Err(SourceError::BadAnswer(
-            "a combined answer lost its parts".into(),
-        ));
-    };
-    let mut by_instance = TileAnswers {
-        requests,
-        errors,
-        by_tool,
-        memory,
-        ..TileAnswers::default()
-    };
-    let mut total = TileAnswers::default();
-    total.fill_total_from(&by_instance);
-    let mut tools = ToolAnswers {
-        errors: tool_errors,
-        ..ToolAnswers::default()
-    };
-    if client.victoria_metrics {
-        (by_instance.p50, by_instance.p95, by_instance.p99) = (i50, i95, i99);
-        (total.p50, total.p95, total.p99) = (t50, t95, t99);
-        (tools.p50, tools.p95, tools.p99) = (tool50, tool95, tool99);
-    } else {
-        by_instance.set_quantiles(&buckets);
-        total.set_quantiles(&sum_without_instance(&buckets));
-        [tools.p50, tools.p95, tools.p99] = quantiles(&tool_buckets, TILE_QUANTILES);
-    }
-    let targets = if up.iter().any(|(_, v)| *v < 1.0) {
+    let mut answers = refresh_parts::answers(t_ms, split, client.victoria_metrics);
+    let targets = if answers.up.iter().any(|(_, v)| *v < 1.0) {
         match client.targets().await {
             Ok(t) => Some(fleet_targets(t.data, &q.selector)),
             // The API has no targets list: its answer is not JSON (`404 page not found`).
@@ -174,16 +127,9 @@ pub async fn refresh(
     } else {
         None
     };
-    Ok(Answers {
-        t_ms,
-        total,
-        by_instance,
-        tools,
-        up,
-        up_at,
-        targets,
-        warnings,
-    })
+    answers.targets = targets;
+    answers.warnings = warnings;
+    Ok(answers)
 }
 
 /// The targets `selector` picks out of the targets list.
