@@ -386,8 +386,29 @@ impl App {
     pub fn apply_shown(&mut self, update: Update) -> bool {
         let shown =
             !matches!(update, Update::Loki(_)) || self.nav.screen == crate::action::Screen::Logs;
+        // A health check that answers as the last one did changes nothing drawn (its
+        // ticker is not the scrape's: it cost a frame of its own when the two drifted
+        // apart). In a fleet, a target's row is redrawn.
+        let health = matches!(update, Update::Health { .. }) && self.fleet.is_none();
+        let before = health.then(|| self.health_shown());
         self.apply(update);
-        shown
+        shown && before.is_none_or(|b| b != self.health_shown())
+    }
+
+    /// What the screens show of the target's health check.
+    fn health_shown(
+        &self,
+    ) -> (
+        u32,
+        Option<String>,
+        Option<crate::model::status::HealthInfo>,
+    ) {
+        let s = &self.dashboard.status;
+        (
+            s.health.consecutive_failures,
+            s.health.last_error.as_ref().map(ToString::to_string),
+            s.health_info.clone(),
+        )
     }
 
     /// Applies a source's update to the model, at the app's clock ([`App::now`]).

@@ -15,10 +15,12 @@ use crate::model::timeline::Gap;
 /// Chart points: (Unix seconds, per-second value).
 type Points = Vec<(f64, f64)>;
 
-/// Draws the timeline in `area`. The chart is drawn again only when what it shows
-/// changed (its points, marks, gaps, cursor, deploy, theme, area, or its right edge, the
-/// next step after now): between steps (10 s at an hour of history) a frame copies the
-/// cells drawn last ([`cached`]). Drawing it was the largest part of a frame.
+/// Draws the timeline in `area`: the settled points, one a step (the live value between
+/// two steps is the tiles'; at an hour of history the line ends at most a step, 10 s,
+/// before now). The chart is drawn again only when what it shows changed (its points,
+/// marks, gaps, cursor, deploy, theme, area, or its right edge, the next step after now):
+/// between steps a frame copies the cells drawn last ([`cached`]). Drawing it was the
+/// largest part of a frame.
 pub fn render(view: &Scene, area: Rect, buf: &mut Buffer) {
     let end_ms = right_edge(view);
     let key = key(view, area, end_ms);
@@ -50,7 +52,7 @@ fn key(view: &Scene, area: Rect, end_ms: i64) -> u64 {
     for g in tl.gaps() {
         (g.from_ms, g.to_ms, &g.reason).hash(&mut h);
     }
-    for p in tl.points() {
+    for p in tl.settled() {
         (p.t_ms, p.req_per_sec.to_bits(), p.err_per_sec.to_bits()).hash(&mut h);
     }
     for m in view.marks.iter() {
@@ -135,7 +137,7 @@ fn draw(view: &Scene, area: Rect, buf: &mut Buffer, end_ms: i64) {
     let mut runs: Vec<(Points, Points)> = Vec::new();
     let mut last_x = f64::NEG_INFINITY;
     let mut max: f64 = 0.0;
-    for p in tl.points() {
+    for p in tl.settled() {
         let x = p.t_ms as f64 / 1000.0;
         if x < start {
             continue;

@@ -125,13 +125,7 @@ impl Promql {
     /// `histogram_quantile(q, sum by (le) (rate(BUCKET{sel}[r])))`; `None` when the
     /// profile has no latency histogram.
     pub fn quantile(&self, q: f64) -> Option<String> {
-        let bucket = self.bucket.as_deref()?;
-        let sel = self.selector(&[]);
-        Some(format!(
-            "histogram_quantile({q}, {}(rate({bucket}{sel}[{}])))",
-            self.sum(&["le"]),
-            self.range
-        ))
+        Some(format!("histogram_quantile({q}, {})", self.buckets()?))
     }
 
     /// The latency histogram's buckets per second, `sum by (le) (rate(BUCKET{sel}[r]))`
@@ -192,15 +186,7 @@ impl Promql {
     /// `histogram_quantile(q, sum by (tool_label, le) (rate(BUCKET{sel, tool call}[r])))`;
     /// `None` without a latency histogram or a tool label.
     pub fn tool_quantile(&self, q: f64) -> Option<String> {
-        let bucket = self.bucket.as_deref()?;
-        let label = self.tool_label.as_deref()?;
-        let extra: Vec<&str> = self.tool_call.iter().map(String::as_str).collect();
-        let sel = self.selector(&extra);
-        Some(format!(
-            "histogram_quantile({q}, {}(rate({bucket}{sel}[{}])))",
-            self.sum(&[label, "le"]),
-            self.range
-        ))
+        Some(format!("histogram_quantile({q}, {})", self.tool_buckets()?))
     }
 
     /// Resident memory in bytes: `max(process_resident_memory_bytes{sel})`.

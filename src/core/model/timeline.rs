@@ -1,8 +1,7 @@
 //! The request timeline: request and error rates at evenly spaced, aligned points.
 //!
 //! Points sit on multiples of `step` (Unix time), so a past point never changes and each
-//! scrape adds at most the points that became due plus one live point at the newest
-//! sample. The range of each point's `rate()` follows Grafana's `$__rate_interval`:
+//! scrape adds at most the points that became due. The range of each point's `rate()` follows Grafana's `$__rate_interval`:
 //! `max(step + scrape interval, 4 * scrape interval)`.
 
 use std::collections::VecDeque;
@@ -43,7 +42,6 @@ pub struct Timeline {
     /// Points kept, ms.
     pub history_ms: i64,
     points: VecDeque<Point>,
-    live: Option<Point>,
     /// Next aligned point not yet evaluated.
     next_ms: Option<i64>,
     /// Stretches the API left unanswered, oldest first (query mode only).
@@ -62,13 +60,14 @@ impl Timeline {
             range_ms: (step_ms + interval_ms).max(4 * interval_ms),
             history_ms,
             points: VecDeque::new(),
-            live: None,
             next_ms: None,
             gaps: Vec::new(),
         }
     }
 
-    /// Adds the aligned points due up to `eval_ms` and recomputes the live point.
+    /// Adds the aligned points due up to `eval_ms`. (The value between two steps is the
+    /// tiles'; a live point here cost every scrape a second pass over the request
+    /// counters, and moved the chart every frame.)
     pub fn update(&mut self, profile: &Profile, counters: &SeriesStore, eval_ms: i64) {
         let first_due = eval_ms - self.history_ms;
         let aligned_first = first_due.div_euclid(self.step_ms) * self.step_ms + self.step_ms;
@@ -83,9 +82,6 @@ impl Timeline {
         while self.points.front().is_some_and(|p| p.t_ms <= first_due) {
             self.points.pop_front();
         }
-        self.live = self
-            .point(profile, counters, eval_ms)
-            .filter(|_| self.points.back().is_none_or(|p| p.t_ms < eval_ms));
     }
 
     fn point(&self, profile: &Profile, counters: &SeriesStore, t_ms: i64) -> Option<Point> {
@@ -124,7 +120,6 @@ impl Timeline {
                 self.points.pop_front();
             }
         }
-        self.live = None;
     }
 
     /// Replaces the gaps (query mode sends the whole list each time).
@@ -137,21 +132,20 @@ impl Timeline {
         &self.gaps
     }
 
-    /// The aligned points only, oldest first (no live point): the ones another timeline's
-    /// can be added to, point by point, since they sit on the same multiples of the step.
+    /// The aligned points, oldest first: the ones another timeline's can be added to,
+    /// point by point, since they sit on the same multiples of the step.
     pub fn settled(&self) -> impl Iterator<Item = Point> + '_ {
         self.points.iter().copied()
     }
 
-    /// Every point, oldest first, the live one last.
+    /// Every point, oldest first.
     pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
-        self.points.iter().copied().chain(self.live)
+        self.points.iter().copied()
     }
 
     /// Forgets every point (e.g. when the profile changes).
     pub fn clear(&mut self) {
         self.points.clear();
-        self.live = None;
         self.next_ms = None;
         self.gaps.clear();
     }

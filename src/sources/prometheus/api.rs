@@ -127,30 +127,13 @@ pub fn query(status: u16, body: &[u8]) -> Result<Answer<Data>, SourceError> {
     }
     let (data, warnings) = envelope::<QueryData>(status, body)?;
     let parsed = match data {
-        QueryData::Vector(items) => Data::Vector(
-            items
-                .into_iter()
-                .map(|i| Ok((i.metric, number(&i.value.1)?)))
-                .collect::<Result<_, SourceError>>()?,
-        ),
-        QueryData::Matrix(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                let points = item
-                    .values
-                    .iter()
-                    .map(|(t, v)| Ok((millis(t)?, number(v)?)))
-                    .collect::<Result<Vec<_>, SourceError>>()?;
-                out.push((item.metric, points));
-            }
-            Data::Matrix(out)
-        }
         QueryData::Scalar((t, v)) => Data::Scalar(millis(&t)?, number(&v)?),
         QueryData::String(_) => {
             return Err(SourceError::BadAnswer(
                 "unexpected resultType `string`".into(),
             ));
         }
+        series => numbers(series, |l| l)?,
     };
     Ok(Answer {
         data: parsed,
@@ -185,25 +168,8 @@ fn query_typed(status: u16, body: &[u8]) -> Option<Answer<Data>> {
         }
     };
     let data = match env.data? {
-        QueryData::Vector(items) => Data::Vector(
-            items
-                .into_iter()
-                .map(|i| Some((labels(i.metric), number(&i.value.1).ok()?)))
-                .collect::<Option<_>>()?,
-        ),
-        QueryData::Matrix(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                let points = item
-                    .values
-                    .iter()
-                    .map(|(t, v)| Some((millis(t).ok()?, number(v).ok()?)))
-                    .collect::<Option<Vec<_>>>()?;
-                out.push((labels(item.metric), points));
-            }
-            Data::Matrix(out)
-        }
         QueryData::Scalar(_) | QueryData::String(_) => return None,
+        series => numbers(series, labels).ok()?,
     };
     let warnings = env
         .warnings
@@ -212,6 +178,39 @@ fn query_typed(status: u16, body: &[u8]) -> Option<Answer<Data>> {
         .map(|w| clean.string(w))
         .collect();
     Some(Answer { data, warnings })
+}
+
+/// A vector's or a matrix's series with their values as numbers and their label sets
+/// through `labels`.
+///
+/// Errors: a value or timestamp that is not a number; a scalar or a string (the callers
+/// take those apart themselves).
+fn numbers(data: QueryData, labels: impl Fn(Labels) -> Labels) -> Result<Data, SourceError> {
+    Ok(match data {
+        QueryData::Vector(items) => Data::Vector(
+            items
+                .into_iter()
+                .map(|i| Ok((labels(i.metric), number(&i.value.1)?)))
+                .collect::<Result<_, SourceError>>()?,
+        ),
+        QueryData::Matrix(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let points = item
+                    .values
+                    .iter()
+                    .map(|(t, v)| Ok((millis(t)?, number(v)?)))
+                    .collect::<Result<Vec<_>, SourceError>>()?;
+                out.push((labels(item.metric), points));
+            }
+            Data::Matrix(out)
+        }
+        QueryData::Scalar(_) | QueryData::String(_) => {
+            return Err(SourceError::BadAnswer(
+                "a scalar or a string where series were expected".into(),
+            ));
+        }
+    })
 }
 
 /// Decodes `/api/v1/targets`: the active targets.
