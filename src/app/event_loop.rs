@@ -158,10 +158,12 @@ async fn event_loop(
         if dirty && !suspended && last_draw.elapsed() >= FRAME {
             let now = app.now();
             app.refresh_logs(now);
-            if let Ok(size) = terminal.size() {
-                app.nav.log_rows = ui::logs::rows(size.into());
-            }
-            terminal.draw(|f| ui::draw_with(f, &app.view(now), &app.theme, app.widgets()))?;
+            // The frame's own area: asking the terminal its size opens /dev/tty (ratatui's
+            // draw already asks it once a frame).
+            terminal.draw(|f| {
+                app.nav.log_rows = ui::logs::rows(f.area());
+                ui::draw_with(f, &app.view(now), &app.theme, app.widgets());
+            })?;
             debug_faults_once_drawn();
             drawn_clock = app.clock(now);
             last_draw = Instant::now();
