@@ -14,9 +14,10 @@
 # polling) adds latency of its own, so the same loop
 # runs against a baseline: a small Python program in the same pane size that redraws a
 # full screen with the same marker text the instant it reads the key. The difference of
-# the medians is what the dashboard adds. The dashboard's frame interval is
-# FRAME = 33 ms (src/app/mod.rs): a key is handled as soon as it arrives and a frame is
-# drawn at once when the last one is at least 33 ms old, so one frame is 33 ms. With
+# the medians is what the dashboard adds; the verdict (and the exit status) is the worst
+# press, which must be within one frame, tmux's own path included. The dashboard's frame
+# interval is FRAME = 33 ms (src/app/mod.rs): a key is handled as soon as it arrives and
+# its frame drawn at once (the sources' updates are coalesced to one frame each 33 ms). With
 # --healthy, the dashboard is also measured against a working demo server.
 #
 # Usage: scripts/keylatency.sh [options]
@@ -241,8 +242,16 @@ load_after=$(load1)
     END {
       b = med("baseline")
       d = med("mcptop-hanging") - b
-      printf "mcptop with hanging sources adds %.1f ms to the baseline median (one frame: 33 ms): %s\n", d, (d <= 33 ? "within one frame" : "MORE than one frame")
-      printf "worst press with hanging sources: %.1f ms (worst baseline press: %.1f ms)\n", mx("mcptop-hanging"), mx("baseline")
+      printf "mcptop with hanging sources adds %.1f ms to the baseline median (one frame: 33 ms)\n", d
+      w = mx("mcptop-hanging")
+      printf "worst press with hanging sources: %.1f ms (worst baseline press: %.1f ms): %s\n", w, mx("baseline"), (w <= 33 ? "every key within one frame" : "a key took MORE than one frame")
+      if (n["mcptop-healthy"] > 0) {
+        h = mx("mcptop-healthy")
+        printf "worst press with working sources: %.1f ms: %s\n", h, (h <= 33 ? "every key within one frame" : "a key took MORE than one frame")
+      }
     }' "$out/samples.tsv"
 } > "$out/summary.txt"
 cat "$out/summary.txt"
+# The verdict is the worst press (with 40 presses the 99th percentile is the maximum), not
+# the median: the exit status is 1 when any key took more than one frame.
+! grep -q "MORE than one frame" "$out/summary.txt"

@@ -149,13 +149,17 @@ async fn event_loop(
     replay_ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut signals = crate::tui::Signals::with_job_control()?;
     let mut dirty = true;
+    // A key or a click changed the screen: its frame is drawn at once, not held back to
+    // one frame after the last (a refresh drawn just before the key made it wait up to
+    // 33 ms). Updates from the sources are still coalesced to a frame each FRAME.
+    let mut answer_now = false;
     let mut last_draw = Instant::now() - FRAME;
     let mut drawn_clock: Clock = (None, 0, false, None);
     // Stopped by Ctrl-Z or SIGTSTP and continued, but the SIGCONT not handled yet: the
     // terminal is the shell's, nothing is drawn.
     let mut suspended = false;
     loop {
-        if dirty && !suspended && last_draw.elapsed() >= FRAME {
+        if dirty && !suspended && (answer_now || last_draw.elapsed() >= FRAME) {
             let now = app.now();
             app.refresh_logs(now);
             // The frame's own area: asking the terminal its size opens /dev/tty (ratatui's
@@ -168,6 +172,7 @@ async fn event_loop(
             drawn_clock = app.clock(now);
             last_draw = Instant::now();
             dirty = false;
+            answer_now = false;
         }
         let frame_due = last_draw + FRAME;
         tokio::select! {
@@ -177,11 +182,17 @@ async fn event_loop(
                 Some(Ok(Event::Key(k))) if crate::tui::is_suspend_key(&k) => {
                     suspended = crate::tui::suspend(terminal, app.mouse, Suspend::Key)?;
                 }
-                Some(Ok(Event::Key(k))) => dirty |= app.on_key(&k),
+                Some(Ok(Event::Key(k))) => {
+                    let changed = app.on_key(&k);
+                    dirty |= changed;
+                    answer_now |= changed;
+                }
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
                 Some(Ok(Event::Mouse(m))) => {
                     let width = terminal.size().map_or(80, |s| s.width);
-                    dirty |= app.on_mouse(&m, width, app.now());
+                    let changed = app.on_mouse(&m, width, app.now());
+                    dirty |= changed;
+                    answer_now |= changed;
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(eyre!("terminal input failed: {e}")),
