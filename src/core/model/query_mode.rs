@@ -41,23 +41,6 @@ pub struct TileAnswers {
 }
 
 impl TileAnswers {
-    /// The next seven answers of `it`, in field order (requests, errors, p50, p95, p99,
-    /// by_tool, memory); a missing one is empty.
-    pub fn take(it: &mut impl Iterator<Item = Vector>) -> TileAnswers {
-        let mut next = || it.next().unwrap_or_default();
-        TileAnswers {
-            requests: next(),
-            errors: next(),
-            p50: next(),
-            p95: next(),
-            p99: next(),
-            by_tool: next(),
-            memory: next(),
-        }
-    }
-}
-
-impl TileAnswers {
     /// The whole selector's requests, errors, calls by tool and memory from the answers
     /// `by (instance)`, so they need no queries of their own: the sums over the instances
     /// (`sum without (instance)`: what `sum(...)` answers, bar the order of the additions)

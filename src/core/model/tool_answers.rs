@@ -1,8 +1,9 @@
 //! Query mode's tool rows: the answers of a Prometheus-compatible API to the per-tool
 //! PromQL ([`super::promql_text::Promql::by_tool`], [`super::promql_text::Promql::tool_errors`],
-//! [`super::promql_text::Promql::tool_quantile`]) turned into the [`ToolRow`]s scrape mode
-//! computes ([`super::tool_stats::compute`]). One query per column for every tool: the
-//! number of queries does not grow with the tools.
+//! and the quantiles of [`super::promql_text::Promql::tool_buckets`], or on
+//! VictoriaMetrics [`super::promql_text::Promql::tool_quantile`]) turned into the
+//! [`ToolRow`]s scrape mode computes ([`super::tool_stats::compute`]). One part of the
+//! refresh's query per column for every tool: their number does not grow with the tools.
 
 use std::collections::BTreeMap;
 
@@ -22,20 +23,6 @@ pub struct ToolAnswers {
     pub p50: Vector,
     pub p95: Vector,
     pub p99: Vector,
-}
-
-impl ToolAnswers {
-    /// The next four answers of `it`, in field order (errors, p50, p95, p99); a missing one
-    /// is empty.
-    pub fn take(it: &mut impl Iterator<Item = Vector>) -> ToolAnswers {
-        let mut next = || it.next().unwrap_or_default();
-        ToolAnswers {
-            errors: next(),
-            p50: next(),
-            p95: next(),
-            p99: next(),
-        }
-    }
 }
 
 /// The rows of every tool in `by_tool` (calls per second by the tool label), busiest

@@ -87,7 +87,7 @@ impl Queries {
 /// shared Prometheus, so not every time). `timestamp(up)`'s sample times say how fresh the
 /// answer is. Without `with_tools` the answers' tool columns are empty (the tools' calls
 /// per second are still there). The quantiles are taken from the buckets as Prometheus'
-/// `histogram_quantile` would ([`quantiles`]), except on VictoriaMetrics
+/// `histogram_quantile` would ([`crate::model::query_mode::quantiles`]), except on VictoriaMetrics
 /// ([`PromClient::victoria_metrics`]), which is asked for its own.
 ///
 /// Errors: the request failed (with its expression, abbreviated), or its answer was not
