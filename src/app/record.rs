@@ -280,14 +280,17 @@ impl App {
             return;
         };
         let thread = r.link.close();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !thread.is_finished() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the thread never ended"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        // Waits on the thread's end with a deadline: its join, passed on by a helper.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(thread.join().is_ok());
+        });
+        let ended = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(
+            ended,
+            Ok(true),
+            "the recording thread never ended, or panicked"
+        );
     }
 }
 

@@ -52,7 +52,7 @@ fn key(view: &Scene, area: Rect, end_ms: i64) -> u64 {
     for g in tl.gaps() {
         (g.from_ms, g.to_ms, &g.reason).hash(&mut h);
     }
-    for p in tl.settled() {
+    for p in tl.points() {
         (p.t_ms, p.req_per_sec.to_bits(), p.err_per_sec.to_bits()).hash(&mut h);
     }
     for m in view.marks.iter() {
@@ -137,7 +137,7 @@ fn draw(view: &Scene, area: Rect, buf: &mut Buffer, end_ms: i64) {
     let mut runs: Vec<(Points, Points)> = Vec::new();
     let mut last_x = f64::NEG_INFINITY;
     let mut max: f64 = 0.0;
-    for p in tl.settled() {
+    for p in tl.points() {
         let x = p.t_ms as f64 / 1000.0;
         if x < start {
             continue;

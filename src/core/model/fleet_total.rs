@@ -98,11 +98,11 @@ pub fn timeline<'a>(members: impl IntoIterator<Item = &'a Dashboard> + Clone) ->
         .clone()
         .into_iter()
         .filter(|d| d.status.scrape.is_ok())
-        .filter_map(|d| d.timeline.settled().last().map(|p| p.t_ms))
+        .filter_map(|d| d.timeline.points().last().map(|p| p.t_ms))
         .min();
     let mut at: BTreeMap<i64, Point> = BTreeMap::new();
     for d in members {
-        for p in d.timeline.settled() {
+        for p in d.timeline.points() {
             let slot = at.entry(p.t_ms).or_insert(Point {
                 t_ms: p.t_ms,
                 req_per_sec: 0.0,

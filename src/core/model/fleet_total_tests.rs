@@ -106,7 +106,7 @@ fn the_fleet_is_what_one_query_over_every_target_gives() {
     assert!((total.modules[0].share - 0.75).abs() < 1e-9);
     assert_eq!(total.range_ms, want.range_ms);
     let fleet = timeline([&a, &b]);
-    let one: Vec<Point> = both.timeline.settled().collect();
+    let one: Vec<Point> = both.timeline.points().collect();
     assert_eq!(fleet.len(), one.len());
     for (x, y) in fleet.iter().zip(&one) {
         assert_eq!(x.t_ms, y.t_ms);
@@ -147,8 +147,8 @@ fn the_newest_instant_waits_for_every_live_target() {
             b.apply_scrape(t * 1000, Ok(scrape(t, samples("b:1", t, B))));
         }
     }
-    let b_last = b.timeline.settled().last().expect("points").t_ms;
-    let a_last = a.timeline.settled().last().expect("points").t_ms;
+    let b_last = b.timeline.points().last().expect("points").t_ms;
+    let a_last = a.timeline.points().last().expect("points").t_ms;
     assert!(a_last > b_last, "{a_last} {b_last}");
     let fleet = timeline([&a, &b]);
     assert_eq!(fleet.last().map(|p| p.t_ms), Some(b_last));

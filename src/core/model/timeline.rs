@@ -132,13 +132,8 @@ impl Timeline {
         &self.gaps
     }
 
-    /// The aligned points, oldest first: the ones another timeline's can be added to,
-    /// point by point, since they sit on the same multiples of the step.
-    pub fn settled(&self) -> impl Iterator<Item = Point> + '_ {
-        self.points.iter().copied()
-    }
-
-    /// Every point, oldest first.
+    /// Every point, oldest first: on multiples of the step, so another timeline's can be
+    /// added to them point by point.
     pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
         self.points.iter().copied()
     }
