@@ -153,8 +153,12 @@ fn draw(view: &Scene, area: Rect, buf: &mut Buffer, end_ms: i64) {
         max = max.max(p.req_per_sec).max(p.err_per_sec);
     }
     if runs.is_empty() {
+        let step = std::time::Duration::from_millis(tl.step_ms.max(0) as u64);
         Paragraph::new(Line::styled(
-            "no points yet: rate() needs two scrapes",
+            format!(
+                "no points yet: one every {} once rate() has two scrapes",
+                format::span(step)
+            ),
             t.muted(),
         ))
         .block(block)
