@@ -172,3 +172,24 @@ fn a_success_answers_labels_and_warnings_are_cleaned_on_the_fast_path() {
         {"metric":{},"value":[1700000000,"twelve"]}]}}"#;
     assert!(matches!(query(200, bad), Err(SourceError::BadAnswer(_))));
 }
+
+#[test]
+fn a_known_secret_echoed_in_a_success_answer_is_masked_on_the_fast_path() {
+    crate::secrets::remember("prom-api-test-secret-77");
+    let body = br#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"instance":"a:1","token":"Bearer prom-api-test-secret-77"},"value":[1700000000,"1"]}]},
+        "warnings":["query by prom-api-test-secret-77 was slow"]}"#;
+    let a = query(200, body).expect("decodes");
+    let Data::Vector(v) = &a.data else {
+        panic!("vector")
+    };
+    assert_eq!(v[0].0.get("token").map(String::as_str), Some("Bearer ***"));
+    assert_eq!(v[0].0.get("instance").map(String::as_str), Some("a:1"));
+    assert!(
+        a.warnings
+            .iter()
+            .all(|w| !w.contains("prom-api-test-secret-77")),
+        "{:?}",
+        a.warnings
+    );
+}
