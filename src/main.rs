@@ -5,10 +5,13 @@ use mcptop::cli::{Cli, Command, DemoArgs, McpServerArg, WatchArgs};
 use mcptop::config::Config;
 use mcptop_demo::{DemoOptions, DemoServer, LoadOptions};
 
-// Two workers whatever the host: the dashboard's work is a few sockets and one frame a
-// second, and each worker thread costs its own stack and malloc arena, so a 64-core bastion
-// would otherwise pay 64 of each for nothing.
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+// One worker whatever the host: the dashboard's work is a few sockets and one frame a
+// second. The loop runs on the main thread (keys, frames, the model), the source tasks on
+// the worker, so a large scrape's parse never holds a key back. A second worker would only
+// wake the first (a futex and two context switches) for tasks that need no parallelism,
+// and each costs its own stack and malloc arena; on a 64-core bastion the default would
+// start 64. Blocking work (files, the audit log, the recording) has threads of its own.
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() {
     install_panic_report();
     let cli = match Cli::try_parse() {
