@@ -2,6 +2,7 @@
 //! it to alert transitions and the deploy mark, and back to live; in query mode, asking
 //! the engine for the cursor's instant.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use super::App;
@@ -92,7 +93,7 @@ impl App {
     }
 
     /// Whether the numbers come from a query API.
-    fn query_mode(&self) -> bool {
+    pub(super) fn query_mode(&self) -> bool {
         self.fleet.as_ref().is_some_and(|f| f.query().is_some())
     }
 
@@ -112,18 +113,23 @@ impl App {
     /// query mode's answer for it (the whole selector's, or the drilled instance's), with
     /// `· asking…` until it is here and the API's error when it failed (every tile then
     /// says no data: the live numbers are never shown under a past time).
-    pub(super) fn cursor_view(&self, now_ms: i64) -> (&Stats, Option<(i64, String)>) {
+    /// A past instant's numbers are unpacked from what was kept ([`crate::model::past::PastStats::at`]), so
+    /// they come owned; live ones and query mode's answers are borrowed.
+    pub(super) fn cursor_view(&self, now_ms: i64) -> (Cow<'_, Stats>, Option<(i64, String)>) {
         let d = self.shown_dashboard();
         let (Some(t), Some(label)) = (
             self.nav.cursor.at_ms(),
             self.nav.cursor.label(now_ms, self.local_offset),
         ) else {
-            return (&d.stats, None);
+            return (Cow::Borrowed(&d.stats), None);
         };
         if !self.query_mode() {
             return match d.past().at(t) {
-                Some(s) => (s, Some((s.eval_ms, label))),
-                None => (&d.stats, None),
+                Some(s) => {
+                    let at = s.eval_ms;
+                    (Cow::Owned(s), Some((at, label)))
+                }
+                None => (Cow::Borrowed(&d.stats), None),
             };
         }
         let drilled = self.fleet.as_ref().and_then(|f| f.drilled.as_deref());
@@ -134,19 +140,26 @@ impl App {
                     None => Some(&r.total),
                 };
                 match stats {
-                    Some(s) => (s, Some((t, label))),
-                    None => (&NO_NUMBERS, Some((t, format!("{label} · no data for it")))),
+                    Some(s) => (Cow::Borrowed(s), Some((t, label))),
+                    None => (
+                        Cow::Borrowed(&*NO_NUMBERS),
+                        Some((t, format!("{label} · no data for it"))),
+                    ),
                 }
             }
-            Some(AtAnswer { result: Err(e), .. }) => {
-                (&NO_NUMBERS, Some((t, format!("{label} · ✖ {e}"))))
-            }
-            None => (&NO_NUMBERS, Some((t, format!("{label} · asking…")))),
+            Some(AtAnswer { result: Err(e), .. }) => (
+                Cow::Borrowed(&*NO_NUMBERS),
+                Some((t, format!("{label} · ✖ {e}"))),
+            ),
+            None => (
+                Cow::Borrowed(&*NO_NUMBERS),
+                Some((t, format!("{label} · asking…"))),
+            ),
         }
     }
 
     /// The numbers in view ([`App::cursor_view`] without the header's words).
-    pub(super) fn cursor_stats(&self) -> &Stats {
+    pub(super) fn cursor_stats(&self) -> Cow<'_, Stats> {
         self.cursor_view(0).0
     }
 

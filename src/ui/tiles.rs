@@ -66,7 +66,7 @@ fn tiles(view: &Scene) -> [Tile; 4] {
 }
 
 fn current(view: &Scene) -> [Tile; 4] {
-    let s = view.stats;
+    let s = &*view.stats;
     let th = view.thresholds;
     let waiting = || "waiting for data".to_string();
     let requests = Tile {

@@ -25,7 +25,7 @@ fn home_goes_to_the_oldest_whole_window_and_the_tiles_show_that_instant() {
     assert_eq!(app.nav.cursor.at_ms(), Some(reach.earliest_ms));
     let view = app.view(now);
     let kept = app.dashboard.past().at(reach.earliest_ms).expect("kept");
-    assert_eq!(view.stats, kept, "the tiles' numbers are the kept ones");
+    assert_eq!(*view.stats, kept, "the tiles' numbers are the kept ones");
     assert_eq!(kept.range_ms, 300_000, "over a whole window");
     // The fixture's load doubles between minutes 4 and 6: a window ending near minute 5
     // holds more of it than the live one (minutes 5 to 10).
@@ -41,7 +41,7 @@ fn home_goes_to_the_oldest_whole_window_and_the_tiles_show_that_instant() {
     // Esc returns to live.
     press(&mut app, &mut now, KeyCode::Esc);
     assert!(app.nav.cursor.is_live());
-    assert_eq!(app.view(now).stats, &app.dashboard.stats);
+    assert_eq!(*app.view(now).stats, app.dashboard.stats);
     assert!(!render(&app, now, 120, 30).contains("◷ at "));
 }
 
@@ -189,7 +189,7 @@ fn query_mode_asks_the_engine_for_the_cursors_instant() {
     }));
     let mut now = start;
     press(&mut app, &mut now, KeyCode::Char('1'));
-    let live = app.view(now).stats.clone();
+    let live = app.view(now).stats.into_owned();
     press(&mut app, &mut now, KeyCode::Left);
     let t = app.nav.cursor.at_ms().expect("in the past");
     let step = app.dashboard.timeline.step_ms;
@@ -221,8 +221,8 @@ fn query_mode_asks_the_engine_for_the_cursors_instant() {
             ..Refresh::default()
         })),
     }));
-    assert_eq!(app.view(now).stats, &total);
-    assert_ne!(app.view(now).stats, &live);
+    assert_eq!(*app.view(now).stats, total);
+    assert_ne!(*app.view(now).stats, live);
     let screen = render(&app, now, 120, 30);
     assert!(!screen.contains("asking…"), "{screen}");
     assert!(screen.contains("◷ at "), "{screen}");
@@ -250,7 +250,7 @@ fn query_mode_asks_the_engine_for_the_cursors_instant() {
     assert!(render(&app, now, 160, 30).contains("query timed out"));
     press(&mut app, &mut now, KeyCode::End);
     assert!(app.nav.cursor.is_live());
-    assert_eq!(app.view(now).stats, &live);
+    assert_eq!(*app.view(now).stats, live);
 }
 
 #[test]

@@ -365,7 +365,7 @@ fn past_stats_are_the_live_stats_of_their_instant_and_reach_back_the_history() {
             .iter()
             .find(|s| s.eval_ms == kept.eval_ms)
             .expect("live then");
-        assert_eq!(kept, then);
+        assert_eq!(&kept, then);
         assert_eq!(kept.range_ms, 300_000);
     }
     // Before one window was held there is nothing to reach.
@@ -374,4 +374,47 @@ fn past_stats_are_the_live_stats_of_their_instant_and_reach_back_the_history() {
         young.apply_scrape(t * 1000, Ok(scrape(t)));
     }
     assert_eq!(young.past().reach(), None);
+}
+
+#[test]
+fn unwanted_tool_rows_are_computed_for_the_kept_past_only_and_at_once_when_wanted() {
+    let mut shown = model();
+    let mut hidden = model();
+    hidden.want_tools(false);
+    let mut skipped = 0;
+    for t in (0..=405).step_by(3) {
+        shown.apply_scrape(t * 1000, Ok(scrape(t)));
+        hidden.apply_scrape(t * 1000, Ok(scrape(t)));
+        let kept = hidden
+            .past()
+            .at(t * 1000)
+            .is_some_and(|s| s.eval_ms == t * 1000);
+        if kept {
+            assert_eq!(hidden.stats, shown.stats, "kept for the cursor at {t} s");
+        } else {
+            skipped += 1;
+            assert!(hidden.stats.tools.is_empty(), "not computed at {t} s");
+            let tiles = Stats {
+                tools: Vec::new(),
+                ..shown.stats.clone()
+            };
+            assert_eq!(hidden.stats, tiles, "every tile computed at {t} s");
+        }
+    }
+    assert!(skipped > 60, "most scrapes skip the rows: {skipped}");
+    assert!(!shown.stats.tools.is_empty());
+    // The cursor's past is the same either way, tool rows and all.
+    for t in (0..=405_000).step_by(1000) {
+        assert_eq!(hidden.past().at(t), shown.past().at(t), "at {t} ms");
+    }
+    // Wanted again: computed at once, as at the latest scrape.
+    assert!(hidden.stats.tools.is_empty());
+    hidden.want_tools(true);
+    assert_eq!(hidden.stats, shown.stats);
+    // And kept up at every scrape while wanted.
+    for t in (408..=420).step_by(3) {
+        shown.apply_scrape(t * 1000, Ok(scrape(t)));
+        hidden.apply_scrape(t * 1000, Ok(scrape(t)));
+        assert_eq!(hidden.stats, shown.stats, "at {t} s");
+    }
 }

@@ -17,6 +17,7 @@ pub mod marks;
 pub mod mcp;
 pub mod partial;
 pub mod past;
+mod past_tools;
 pub mod profile;
 pub mod promql;
 pub mod promql_text;

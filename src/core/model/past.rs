@@ -8,15 +8,24 @@
 //! instead would multiply the samples held, and the reading cost of every window (a
 //! series is decoded from its oldest sample), by history / range (12 for an hour over
 //! 5 minutes). Memory here is bounded by the timeline's point count (360) whatever the
-//! scrape interval.
+//! scrape interval; each instant's tool rows are kept packed ([`super::past_tools`]), about
+//! a third of their size as the tools screen holds them.
 
 use std::collections::VecDeque;
 
 use super::cursor::Reach;
+use super::past_tools::{PackedTools, Shared};
 use super::stats::Stats;
 
-/// The kept numbers, oldest first: at most one per step of the timeline.
+/// One kept instant: its numbers without the tool rows, and the rows packed.
 #[derive(Debug, Clone, Default, PartialEq)]
+struct Kept {
+    stats: Stats,
+    tools: PackedTools,
+}
+
+/// The kept numbers, oldest first: at most one per step of the timeline.
+#[derive(Debug, Clone, Default)]
 pub struct PastStats {
     /// Spacing of the kept instants, ms (the timeline's step).
     step_ms: i64,
@@ -24,7 +33,9 @@ pub struct PastStats {
     history_ms: i64,
     /// The full rate window, ms: an entry over less (the first minutes) is not reachable.
     range_ms: i64,
-    kept: VecDeque<Stats>,
+    kept: VecDeque<Kept>,
+    /// The strings and bucket bounds of the kept tool rows.
+    shared: Shared,
 }
 
 impl PastStats {
@@ -36,6 +47,7 @@ impl PastStats {
             history_ms,
             range_ms,
             kept: VecDeque::new(),
+            shared: Shared::default(),
         }
     }
 
@@ -43,62 +55,103 @@ impl PastStats {
     /// newest kept one's), and drops entries older than the history before it. An
     /// evaluation not later than the newest kept is ignored.
     pub fn record(&mut self, stats: &Stats) {
-        let slot = |t: i64| t.div_euclid(self.step_ms);
-        if self
-            .kept
-            .back()
-            .is_some_and(|newest| slot(stats.eval_ms) <= slot(newest.eval_ms))
-        {
+        if !self.keeps(stats.eval_ms) {
             return;
         }
-        self.kept.push_back(stats.clone());
+        // Every field but the three vectors is `Copy`: a field added that is not makes
+        // this fail to build rather than go unkept.
+        let tiles = Stats {
+            latency_buckets: stats.latency_buckets.clone(),
+            modules: stats.modules.clone(),
+            tools: Vec::new(),
+            ..*stats
+        };
+        let tools = PackedTools::pack(&stats.tools, &mut self.shared);
+        self.kept.push_back(Kept {
+            stats: tiles,
+            tools,
+        });
         let cutoff = stats.eval_ms.saturating_sub(self.history_ms);
-        while self.kept.front().is_some_and(|s| s.eval_ms < cutoff) {
+        let before = self.kept.len();
+        while self.kept.front().is_some_and(|k| k.stats.eval_ms < cutoff) {
             self.kept.pop_front();
         }
+        if self.kept.len() < before {
+            self.shared.prune();
+        }
+    }
+
+    /// Whether [`PastStats::record`] would keep an evaluation at `eval_ms`: the first of
+    /// its step.
+    pub fn keeps(&self, eval_ms: i64) -> bool {
+        let slot = |t: i64| t.div_euclid(self.step_ms);
+        self.kept
+            .back()
+            .is_none_or(|newest| slot(eval_ms) > slot(newest.stats.eval_ms))
     }
 
     /// Forgets everything (a new profile, a new environment).
     pub fn clear(&mut self) {
         self.kept.clear();
+        self.shared.clear();
     }
 
     /// The instants the cursor may take: from the oldest kept over a whole window to the
     /// newest kept. `None` when none is over a whole window yet.
     pub fn reach(&self) -> Option<Reach> {
-        let earliest = self.kept.iter().find(|s| s.range_ms >= self.range_ms)?;
+        let earliest = self
+            .kept
+            .iter()
+            .find(|k| k.stats.range_ms >= self.range_ms)?;
         let latest = self.kept.back()?;
         Some(Reach {
-            earliest_ms: earliest.eval_ms,
-            latest_ms: latest.eval_ms,
+            earliest_ms: earliest.stats.eval_ms,
+            latest_ms: latest.stats.eval_ms,
         })
     }
 
     /// The kept instant nearest to `t_ms` on the side `dir` points to: at or before it
     /// (`dir` <= 0), at or after it (`dir` > 0). `None` when there is none that side.
     pub fn settle(&self, t_ms: i64, dir: i8) -> Option<i64> {
-        let i = self.kept.partition_point(|s| s.eval_ms <= t_ms);
+        let i = self.kept.partition_point(|k| k.stats.eval_ms <= t_ms);
         if dir > 0 {
-            if i > 0 && self.kept.get(i - 1).is_some_and(|s| s.eval_ms == t_ms) {
+            if i > 0
+                && self
+                    .kept
+                    .get(i - 1)
+                    .is_some_and(|k| k.stats.eval_ms == t_ms)
+            {
                 return Some(t_ms);
             }
-            self.kept.get(i).map(|s| s.eval_ms)
+            self.kept.get(i).map(|k| k.stats.eval_ms)
         } else {
             i.checked_sub(1)
                 .and_then(|j| self.kept.get(j))
-                .map(|s| s.eval_ms)
+                .map(|k| k.stats.eval_ms)
         }
     }
 
-    /// The numbers kept at or before `t_ms` (the newest such); `None` before the first.
-    pub fn at(&self, t_ms: i64) -> Option<&Stats> {
-        let i = self.kept.partition_point(|s| s.eval_ms <= t_ms);
-        i.checked_sub(1).and_then(|j| self.kept.get(j))
+    /// The numbers kept at or before `t_ms` (the newest such), equal to the `Stats` that
+    /// was recorded, tool rows and all; `None` before the first. Unpacks the tool rows:
+    /// a few microseconds for a dozen tools.
+    pub fn at(&self, t_ms: i64) -> Option<Stats> {
+        let i = self.kept.partition_point(|k| k.stats.eval_ms <= t_ms);
+        let k = self.kept.get(i.checked_sub(1)?)?;
+        Some(Stats {
+            tools: k.tools.unpack(),
+            ..k.stats.clone()
+        })
     }
 
     /// Number of entries kept.
     pub fn len(&self) -> usize {
         self.kept.len()
+    }
+
+    /// Distinct strings the kept tool rows share.
+    #[cfg(test)]
+    fn shared_strings(&self) -> usize {
+        self.shared.strings()
     }
 
     /// Whether none is kept.

@@ -81,3 +81,46 @@ fn clear_forgets() {
     assert!(p.is_empty());
     assert_eq!(p.reach(), None);
 }
+
+#[test]
+fn an_instant_comes_back_with_its_tool_rows_as_recorded() {
+    use crate::model::stats::Latency;
+    use crate::model::tool_stats::ToolRow;
+    let tool = |name: &str, per_sec: f64| ToolRow {
+        tool: name.into(),
+        module: "notion".into(),
+        per_sec,
+        share: 0.5,
+        err_per_sec: 0.1,
+        error_ratio: Some(0.1 / per_sec),
+        error_types: vec![("tool_error".into(), 0.1)],
+        latency: Latency {
+            p95: Some(0.25),
+            ..Latency::default()
+        },
+        calls: per_sec * 30.0,
+        latency_buckets: vec![(0.1, per_sec / 2.0), (f64::INFINITY, per_sec)],
+    };
+    let mut p = PastStats::new(10_000, 60_000, 30_000);
+    let mut recorded = Vec::new();
+    for i in 0..20 {
+        let mut s = stats(i * 10_000, 30_000);
+        s.latency_buckets = vec![(0.1, 1.0), (f64::INFINITY, 2.0)];
+        s.tools = vec![
+            tool("notion.search", 1.0 + i as f64),
+            tool(&format!("t{i}"), 2.0),
+        ];
+        p.record(&s);
+        recorded.push(s);
+    }
+    for s in &recorded[13..] {
+        assert_eq!(p.at(s.eval_ms).as_ref(), Some(s));
+    }
+    assert_eq!(p.at(120_000), None, "out of the history");
+    // Tools of instants that left the history are let go with them.
+    assert_eq!(
+        p.shared_strings(),
+        1 + 7 + 2,
+        "notion.search, t13..t19, notion, tool_error"
+    );
+}

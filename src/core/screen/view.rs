@@ -1,5 +1,7 @@
 //! The view a frame is drawn from: everything on screen, borrowed from the app's state.
 
+use std::borrow::Cow;
+
 use std::time::Duration;
 
 use crate::action::{Keymap, Mode};
@@ -26,8 +28,8 @@ pub struct View<'a> {
     pub dashboard: &'a Dashboard,
     /// The numbers the tiles, the modules and the header show: the dashboard's live ones,
     /// or, with the time cursor in the past, those kept for its instant
-    /// ([`Dashboard::past`]).
-    pub stats: &'a Stats,
+    /// ([`Dashboard::past`]), unpacked for this frame.
+    pub stats: Cow<'a, Stats>,
     /// The time cursor's instant (Unix ms) and the header's words for it
     /// (`at 03:12:40 (-14m) · 02:12:40 UTC`); `None` when live.
     pub cursor: Option<(i64, String)>,
