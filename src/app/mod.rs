@@ -286,7 +286,7 @@ impl App {
         for table in &unverified_tls {
             tracing::warn!(endpoint = %table, "TLS certificate verification is off (insecure_skip_verify)");
         }
-        Ok(App {
+        let mut app = App {
             target_name,
             target_url: crate::text::url::redact(&target_url),
             no_target,
@@ -325,7 +325,10 @@ impl App {
             recorder: None,
             replay: None,
             cfg,
-        })
+        };
+        // Scrape mode: the tool rows are not on the first screen.
+        app.sync_tool_columns();
+        Ok(app)
     }
 
     /// A read-only view for drawing at `now_ms`.

@@ -103,10 +103,21 @@ impl App {
         self.sync_title();
     }
 
-    /// Query mode: tells the source when the By-tool table (or a tool's view) comes into
-    /// view or leaves it, so that the four per-tool queries are asked only while shown.
+    /// Tells the sources when the By-tool table (or a tool's view) comes into view or
+    /// leaves it. Query mode: the source asks the four per-tool queries only while shown.
+    /// Scrape mode: only the dashboard in view computes its tool rows at each scrape
+    /// ([`crate::model::dashboard::Dashboard::want_tools`]), and only while shown.
     pub(super) fn sync_tool_columns(&mut self) {
         let shown = self.nav.screen == crate::action::Screen::ToolStats;
+        if !self.query_mode() {
+            let drilled = self.fleet.as_ref().and_then(|f| f.drilled.clone());
+            self.dashboard.want_tools(shown && drilled.is_none());
+            if let Some(f) = self.fleet.as_mut() {
+                for (name, d) in &mut f.instances {
+                    d.want_tools(shown && drilled.as_ref() == Some(name));
+                }
+            }
+        }
         if shown == self.tools_shown {
             return;
         }

@@ -241,6 +241,7 @@ impl App {
     /// The model as before any record: fresh dashboards, no alert, mark, deploy or log line.
     fn blank_model(&mut self, blank: Option<&Blank>) {
         self.dashboard = Dashboard::new(self.dashboard.model().clone());
+        self.sync_tool_columns();
         if let Some(f) = self.fleet.as_mut() {
             f.instances.clear();
             f.rows.clear();

@@ -62,6 +62,7 @@ impl App {
         }
         f.warnings = set.file_error.into_iter().collect();
         f.rebuild_rows();
+        self.sync_tool_columns();
         self.update_fleet_total(now_ms);
         self.eval_rules(now_ms);
     }

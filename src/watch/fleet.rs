@@ -51,7 +51,7 @@ impl Fleet {
 
     /// Query mode: the fleet behind the API, judged at once.
     pub fn query_mode(&mut self) {
-        let d = Dashboard::new(self.model.clone());
+        let d = unshown(self.model.clone());
         let w = Watched::new(None, d, self.template.clone(), None, Duration::ZERO);
         self.watched.insert(0, w);
     }
@@ -94,7 +94,7 @@ impl Fleet {
             let model = self.model.for_target(t.profile.clone(), t.polling_paths());
             let w = Watched::new(
                 Some(t.name.clone()),
-                Dashboard::new(model),
+                unshown(model),
                 self.template.clone(),
                 self.warm_up,
                 elapsed,
@@ -198,4 +198,12 @@ fn apply_query(w: &mut Watched, u: PromUpdate, now_ms: i64) {
         },
         _ => {}
     }
+}
+
+/// A dashboard for a watch: no screen shows its tool rows, so it computes them only for
+/// its kept past ([`Dashboard::want_tools`]).
+fn unshown(model: ModelConfig) -> Dashboard {
+    let mut d = Dashboard::new(model);
+    d.want_tools(false);
+    d
 }

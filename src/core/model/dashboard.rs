@@ -119,6 +119,8 @@ pub struct Dashboard {
     past: PastStats,
     /// Each tool's call rate over the history (scrape mode), for its sparkline.
     pub tool_history: ToolHistory,
+    /// Whether [`Stats::tools`] is computed at every scrape ([`Dashboard::want_tools`]).
+    tools_wanted: bool,
 }
 
 impl Dashboard {
@@ -147,7 +149,39 @@ impl Dashboard {
             past,
             tool_history: ToolHistory::like(&timeline),
             timeline,
+            tools_wanted: true,
         }
+    }
+
+    /// Scrape mode: whether the live tool rows ([`Stats::tools`]) are wanted, i.e. shown
+    /// (true from [`Dashboard::new`]). While they are not, a scrape computes them only
+    /// when the time cursor keeps its instant (the first of each timeline step, see
+    /// [`PastStats`]), and the live `stats.tools` may be empty or from an earlier scrape.
+    /// Wanting them again computes them at once, at the latest evaluation, as that scrape
+    /// would have: the same instant, range and samples.
+    ///
+    /// Per-tool rows cost a quarter of a scrape's model update (the grouped sums and a
+    /// quantile per tool); the tools screen is one of six.
+    pub fn want_tools(&mut self, wanted: bool) {
+        let was = std::mem::replace(&mut self.tools_wanted, wanted);
+        if !wanted || was {
+            return;
+        }
+        let Some(profile) = &self.profile else {
+            return;
+        };
+        if self.counters.series_count() == 0 {
+            // Nothing scraped (or query mode, whose rows come with its answers).
+            return;
+        }
+        self.stats.tools = super::tool_stats::compute(
+            profile,
+            &self.counters,
+            &self.buckets,
+            &self.cfg.module_pattern,
+            self.stats.eval_ms,
+            self.stats.range_ms,
+        );
     }
 
     /// The active profile, once resolved.
@@ -293,6 +327,7 @@ impl Dashboard {
             self.range_ms(),
             interval_ms,
         );
+        let tools = self.tools_wanted || self.past.keeps(eval_ms);
         self.stats = stats::compute(
             profile,
             &self.counters,
@@ -300,6 +335,7 @@ impl Dashboard {
             &self.cfg.module_pattern,
             eval_ms,
             range_ms,
+            tools,
         );
         self.timeline.update(profile, &self.counters, eval_ms);
         self.tool_history.update(profile, &self.counters, eval_ms);

@@ -77,7 +77,8 @@ impl Stats {
 /// histogram's `_bucket` series; only series the profile counts ([`Profile::counts`]) are
 /// summed. `module_re`'s first capture group (or whole match) names the module of a tool
 /// (a tool it does not match is its own module), unless the profile takes the tool
-/// label's whole value as the module ([`super::profile::ModuleRule`]).
+/// label's whole value as the module ([`super::profile::ModuleRule`]). The per-tool rows
+/// ([`tool_stats::compute`]) are computed only when `tools` is true, else left empty.
 pub fn compute(
     profile: &Profile,
     counters: &SeriesStore,
@@ -85,6 +86,7 @@ pub fn compute(
     module_re: &Regex,
     eval_ms: i64,
     range_ms: i64,
+    tools: bool,
 ) -> Stats {
     let (req, err) = request_rates(profile, counters, eval_ms, range_ms);
     let error_ratio = match (req, err) {
@@ -110,7 +112,11 @@ pub fn compute(
         top_bucket_s: latency.top_bucket_s,
         latency_buckets: rates,
         modules: modules(profile, counters, module_re, eval_ms, range_ms),
-        tools: tool_stats::compute(profile, counters, buckets, module_re, eval_ms, range_ms),
+        tools: if tools {
+            tool_stats::compute(profile, counters, buckets, module_re, eval_ms, range_ms)
+        } else {
+            Vec::new()
+        },
         resident_memory_bytes: counters
             .select("process_resident_memory_bytes")
             .filter_map(|(_, s)| match s.last() {
