@@ -45,8 +45,11 @@
 # rate window plus one timeline step and two intervals (5m + 10s + 2s = 312 s for the
 # counters, 5m + 2s for the latency buckets; SeriesStore::trim in src/core/model/series.rs
 # drops older ones at every scrape). So past 312 s each series holds all the samples it
-# ever will, and of the history only the timeline's VecDeque still grows, by at most 360 x
-# 24 B. What can still grow is the number of series: the demo server exports a series per
+# ever will, and what the history still grows are the timeline's points (at most 360 x
+# 24 B), each tool's sparkline points (360 x 16 B a tool) and the time cursor's past tiles
+# (src/core/model/past.rs: one set of tiles and packed tool rows a step, about 3-4 KB each
+# with the demo's 14 tools, so 1-1.5 MB at 360). What can also grow is the number of
+# series: the demo server exports a series per
 # tool and error type only once that combination has happened, so rarer combinations keep
 # appearing for a long while (531 series after 6 minutes, 707 after an hour in one run,
 # flat for its last 10 minutes), and RSS with them. The default --rss-seconds 360 is

@@ -314,3 +314,31 @@ fn keys_order_as_their_strings_whether_or_not_they_share_them() {
         }
     }
 }
+
+#[test]
+fn dropping_the_oldest_sample_moves_the_buffer_only_when_a_push_needs_the_room() {
+    let mut store = SeriesStore::with_interval(Duration::from_secs(312), Duration::from_secs(1));
+    let key = SeriesKey::new("up", [("job", "a")]);
+    let mut moves = 0;
+    let mut last_dropped = 0;
+    for (i, t) in (0..3_000_000).step_by(1000).enumerate() {
+        assert!(store.push(&key, s(t, i as f64)));
+        store.trim(t);
+        let series = store.get(&key).expect("kept");
+        let dropped = series.dropped_bytes();
+        if dropped < last_dropped {
+            moves += 1;
+        }
+        last_dropped = dropped;
+        assert_eq!(series.capacity(), 323 * 2, "never grown, at {t} ms");
+    }
+    // 3,000 scrapes, one sample dropped at each from the 313th on: the buffer's 20 spare
+    // bytes take ten samples' drops before the move.
+    assert!((200..=300).contains(&moves), "{moves} moves");
+    let got: Vec<i64> = store
+        .get(&key)
+        .map(|s| s.iter().map(|x| x.t_ms).collect())
+        .unwrap_or_default();
+    assert_eq!(got.len(), 313);
+    assert_eq!(got.first(), Some(&(2_999_000 - 312_000)));
+}

@@ -27,8 +27,12 @@ pub struct Series {
     first: Option<(Sample, i64)>,
     /// Newest sample and the interval before it: the state the next one is packed from.
     last: Option<(Sample, i64)>,
-    /// Every sample after the first, packed.
+    /// Every sample after the first, packed, from `start` on. The bytes before `start` are
+    /// samples already dropped ([`Series::trim_before`]); they are let go when a push
+    /// needs their room, so dropping the oldest sample at every scrape moves the buffer
+    /// once in many scrapes, not every time, and never grows it.
     bytes: Vec<u8>,
+    start: usize,
     len: usize,
     /// Each drop of the value (`v < previous v`, a counter reset) among the stored samples
     /// after the first: the dropped sample's time and the previous value, oldest first.
@@ -85,10 +89,21 @@ impl Series {
         self.last.map(|(s, _)| s)
     }
 
+    /// Bytes of dropped samples still in the buffer (see `bytes`), for tests.
+    #[cfg(test)]
+    pub(crate) fn dropped_bytes(&self) -> usize {
+        self.start
+    }
+
+    /// The packed bytes of the samples after the first.
+    fn live(&self) -> &[u8] {
+        self.bytes.get(self.start..).unwrap_or_default()
+    }
+
     /// Every sample, oldest first.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            bytes: &self.bytes,
+            bytes: self.live(),
             at: self.first,
             left: self.len,
         }
@@ -169,31 +184,41 @@ impl Series {
         if s.t_ms <= prev.t_ms {
             return false;
         }
-        // Grow by a quarter rather than doubling, so a series settles near its window's
-        // size; still geometric, so pushes stay amortised O(1).
-        if self.bytes.capacity() - self.bytes.len() < MAX_PACKED {
-            self.bytes
-                .reserve_exact((self.bytes.len() / 4).max(2 * MAX_PACKED));
-        }
         let delta = s.t_ms.wrapping_sub(prev.t_ms);
-        put_varint(&mut self.bytes, zigzag(delta.wrapping_sub(prev_delta)));
+        let mut out = Packed::default();
+        put_varint(&mut out, zigzag(delta.wrapping_sub(prev_delta)));
         let x = prev.v.to_bits() ^ s.v.to_bits();
         if x == 0 {
-            self.bytes.push(0);
+            out.push(0);
         } else if let Some(z) = int_delta(prev.v, s.v).map(zigzag) {
             if z < 0x7f {
-                self.bytes.push(0x80 | z as u8);
+                out.push(0x80 | z as u8);
             } else {
-                self.bytes.push(0xff);
-                put_varint(&mut self.bytes, z);
+                out.push(0xff);
+                put_varint(&mut out, z);
             }
         } else {
             let trail = x.trailing_zeros() / 8;
             let n = 8 - x.leading_zeros() / 8 - trail;
-            self.bytes.push(((trail as u8) << 4) | n as u8);
+            out.push(((trail as u8) << 4) | n as u8);
             let le = (x >> (trail * 8)).to_le_bytes();
-            self.bytes.extend_from_slice(&le[..n as usize]);
+            for b in &le[..n as usize] {
+                out.push(*b);
+            }
         }
+        let packed = out.bytes();
+        if self.bytes.capacity() - self.bytes.len() < packed.len() {
+            // The dropped samples' room first; then grow by a quarter rather than
+            // doubling, so a series settles near its window's size (still geometric, so
+            // pushes stay amortised O(1)).
+            self.bytes.drain(..self.start);
+            self.start = 0;
+            if self.bytes.capacity() - self.bytes.len() < packed.len() {
+                self.bytes
+                    .reserve_exact((self.bytes.len() / 4).max(2 * MAX_PACKED));
+            }
+        }
+        self.bytes.extend_from_slice(packed);
         if s.v < prev.v {
             self.resets.push((s.t_ms, prev.v));
         }
@@ -217,14 +242,14 @@ impl Series {
         }
         // The first kept sample becomes the unpacked first one: decode up to it and drop
         // the bytes before and of it; the samples after it were packed against it.
-        let (mut pos, mut dropped) = (0, 0);
+        let (mut pos, mut dropped) = (self.start, 0);
         while at.0.t_ms < cutoff_ms {
             match unpack(&self.bytes, pos, at) {
                 Some((next, end)) => (at, pos, dropped) = (next, end, dropped + 1),
                 None => break,
             }
         }
-        self.bytes.drain(..pos);
+        self.start = pos;
         self.first = Some(at);
         self.len -= dropped;
         let first_t = at.0.t_ms;
@@ -236,6 +261,26 @@ impl Series {
 
 /// The most bytes one packed sample takes: a 10-byte varint, a tag and 8 value bytes.
 const MAX_PACKED: usize = 19;
+
+/// One sample's bytes as [`Series::push`] packs them, before they are appended.
+#[derive(Default)]
+struct Packed {
+    buf: [u8; MAX_PACKED],
+    n: usize,
+}
+
+impl Packed {
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.n) {
+            *slot = b;
+            self.n += 1;
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.n).unwrap_or_default()
+    }
+}
 
 /// Oldest-first iterator over a [`Series`].
 #[derive(Debug, Clone)]
@@ -319,7 +364,7 @@ fn unzigzag(u: u64) -> i64 {
     ((u >> 1) as i64) ^ -((u & 1) as i64)
 }
 
-fn put_varint(out: &mut Vec<u8>, mut u: u64) {
+fn put_varint(out: &mut Packed, mut u: u64) {
     while u >= 0x80 {
         out.push((u as u8) | 0x80);
         u >>= 7;
