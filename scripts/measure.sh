@@ -28,7 +28,10 @@
 # programs see the same machine at the same time: each round is the side-by-side
 # measurement of all of them, and the table gives the median and the range over the
 # rounds. Per row and round:
-#   - CPU: utime+stime of the process from /proc/PID/stat over the window, as % of one core;
+#   - CPU: the time its threads spent on a CPU over the window (the scheduler's ns,
+#     /proc/PID/task/*/schedstat), as % of one core; and, as a cross-check, utime+stime
+#     from /proc/PID/stat (10 ms ticks: about nine a minute at these loads, so one tick is a
+#     tenth of the figure; the last column of results.tsv);
 #   - bytes written to the terminal per second: `tmux pipe-pane -o` appends everything the
 #     program writes to a file; its growth over the window;
 #   - for the query rows and grafatui, the engine's cost: the deltas of its own
@@ -265,18 +268,18 @@ alive() {
     kill -0 "${row_pid[$name]}" 2>/dev/null || { echo "measure.sh: $name exited early" >&2; exit 1; }
   done
 }
-# snapshot: per row "NAME TIME TICKS TERM_BYTES", per engine "engine NAME TIME CPU REQ Q QR"
+# snapshot: per row "NAME TIME TICKS TERM_BYTES NS", per engine "engine NAME TIME CPU REQ Q QR"
 snapshot() {
   local name
   for name in "${names[@]}"; do
-    echo "$name $(now) $(cpu_ticks "${row_pid[$name]}") $(fsize "$out/$name.term")"
+    echo "$name $(now) $(cpu_ticks "${row_pid[$name]}") $(fsize "$out/$name.term") $(cpu_ns "${row_pid[$name]}")"
   done
   for name in "${engines[@]}"; do
     echo "engine $name $(now) $(prom_counters "${prom_url[$name]}")"
   done
 }
 
-printf 'round\tname\trow\tsize\tinterval_s\twall_s\tcpu_s\tcpu_pct_core\tterm_bytes_per_s\tengine_cpu_pct_core\tengine_requests_per_s\tengine_query\tengine_query_range\tload1\n' > "$out/results.tsv"
+printf 'round\tname\trow\tsize\tinterval_s\twall_s\tcpu_s\tcpu_pct_core\tterm_bytes_per_s\tengine_cpu_pct_core\tengine_requests_per_s\tengine_query\tengine_query_range\tload1\tcpu_pct_core_ticks\n' > "$out/results.tsv"
 if [ ${#names[@]} -gt 0 ]; then
   log "${#names[@]} rows started ($rows at $sizes, every $intervals s); warm-up ${warmup}s, then $rounds x ${duration}s"
   sleep "$warmup"
@@ -290,9 +293,9 @@ if [ ${#names[@]} -gt 0 ]; then
     # One line per row: its figures and its engine's over the window.
     awk -v r="$r" -v tck="$clk_tck" -v la="$la/$(load1)" -v rowsof="$(for n in "${names[@]}"; do printf '%s=%s=%s=%s=%s ' "$n" "${row_of[$n]}" "${size_of[$n]}" "${ivl_of[$n]}" "${row_engine[$n]:-}"; done)" '
       FNR == NR { if ($1 == "engine") { et0[$2] = $3; ec0[$2] = $4; er0[$2] = $5; eq0[$2] = $6; eqr0[$2] = $7 }
-                  else { t0[$1] = $2; c0[$1] = $3; b0[$1] = $4 }; next }
+                  else { t0[$1] = $2; c0[$1] = $3; b0[$1] = $4; n0[$1] = $5 }; next }
       $1 == "engine" { et1[$2] = $3; ec1[$2] = $4; er1[$2] = $5; eq1[$2] = $6; eqr1[$2] = $7; next }
-      { t1[$1] = $2; c1[$1] = $3; b1[$1] = $4 }
+      { t1[$1] = $2; c1[$1] = $3; b1[$1] = $4; n1[$1] = $5 }
       function engine(e,   w) {
         if (e == "" || !(e in et1)) return "-\t-\t-\t-"
         w = et1[e] - et0[e]
@@ -302,10 +305,10 @@ if [ ${#names[@]} -gt 0 ]; then
         n = split(rowsof, spec, " ")
         for (i = 1; i <= n; i++) {
           split(spec[i], f, "=")
-          k = f[1]; w = t1[k] - t0[k]; cpu = (c1[k] - c0[k]) / tck
-          printf "%s\t%s\t%s\t%s\t%s\t%.1f\t%.2f\t%.3f\t%.1f\t%s\t%s\n", r, k, f[2], f[3], f[4], w, cpu, cpu / w * 100, (b1[k] - b0[k]) / w, engine(f[5]), la
+          k = f[1]; w = t1[k] - t0[k]; ticks = (c1[k] - c0[k]) / tck; cpu = (n1[k] - n0[k]) / 1e9
+          printf "%s\t%s\t%s\t%s\t%s\t%.1f\t%.3f\t%.4f\t%.1f\t%s\t%s\t%.3f\n", r, k, f[2], f[3], f[4], w, cpu, cpu / w * 100, (b1[k] - b0[k]) / w, engine(f[5]), la, ticks / w * 100
         }
-        if ("alone" in et1) printf "%s\talone\tengine-alone\t-\t-\t%.1f\t-\t-\t-\t%s\t%s\n", r, et1["alone"] - et0["alone"], engine("alone"), la
+        if ("alone" in et1) printf "%s\talone\tengine-alone\t-\t-\t%.1f\t-\t-\t-\t%s\t%s\t-\n", r, et1["alone"] - et0["alone"], engine("alone"), la
       }' "$work/before" "$work/after" >> "$out/results.tsv"
     log "round $r of $rounds done (load average $la)"
   done
