@@ -24,6 +24,10 @@ struct Kept {
     tools: PackedTools,
 }
 
+/// The most entries [`PastStats::new`] makes room for up front (the timeline's 360 steps
+/// and then some); a longer history grows as it fills.
+const MAX_ROOM: usize = 1024;
+
 /// The kept numbers, oldest first: at most one per step of the timeline.
 #[derive(Debug, Clone, Default)]
 pub struct PastStats {
@@ -42,11 +46,18 @@ impl PastStats {
     /// Keeps one `Stats` per `step_ms` (at least 1 ms) for `history_ms`; entries whose
     /// `range_ms` is below `range_ms` are kept for the timeline but not reachable.
     pub fn new(step_ms: i64, history_ms: i64, range_ms: i64) -> PastStats {
+        let step_ms = step_ms.max(1);
+        // Room for every instant the history holds, made once: growing by doubling would
+        // hold the old and the new buffer at once (the peak RSS) and end a third unused.
+        let room = usize::try_from(history_ms / step_ms)
+            .unwrap_or(0)
+            .saturating_add(2)
+            .min(MAX_ROOM);
         PastStats {
-            step_ms: step_ms.max(1),
+            step_ms,
             history_ms,
             range_ms,
-            kept: VecDeque::new(),
+            kept: VecDeque::with_capacity(room),
             shared: Shared::default(),
         }
     }

@@ -4,9 +4,11 @@
 //! a vector of `(le, rate)` pairs of its own, about 700 bytes a row for 15 buckets.
 //!
 //! Packed, the numbers of all rows sit in one `f64` slice (nine a row, then the row's bucket
-//! rates), the strings (tool, module, error type) and the bucket bounds are shared with the
-//! other instants that hold the same ones, and no vector keeps spare capacity: about 250
-//! bytes a row. Unpacking gives back rows equal (`==`) to those packed, bit for bit.
+//! rates, each only when it differs from the bucket's below: above a tool's slowest call
+//! every cumulative rate is the same), the strings (tool, module, error type) and the bucket
+//! bounds are shared with the other instants that hold the same ones, and no vector keeps
+//! spare capacity: about 250 bytes a row. Unpacking gives back rows equal (`==`) to those
+//! packed, bit for bit.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -77,6 +79,9 @@ struct Row {
     bounds: Arc<[f64]>,
     /// Which optional numbers are present, and the lower-bound marks ([`flag`]).
     flags: u8,
+    /// Bit `i` set: bucket `i`'s rate is bucket `i - 1`'s, bit for bit, and not stored
+    /// (buckets from the 64th on are always stored).
+    repeats: u64,
     /// How many of [`PackedTools::errors`] are this row's (they follow the rows before).
     errors: u32,
 }
@@ -140,7 +145,17 @@ impl PackedTools {
                 flags |= flag::P99_LOWER_BOUND;
             }
             nums.extend_from_slice(&fixed);
-            nums.extend(r.latency_buckets.iter().map(|(_, rate)| *rate));
+            let mut repeats = 0u64;
+            let mut below: Option<u64> = None;
+            for (i, (_, rate)) in r.latency_buckets.iter().enumerate() {
+                let bits = rate.to_bits();
+                if i < 64 && below == Some(bits) {
+                    repeats |= 1 << i;
+                } else {
+                    nums.push(*rate);
+                }
+                below = Some(bits);
+            }
             errors.extend(
                 r.error_types
                     .iter()
@@ -151,6 +166,7 @@ impl PackedTools {
                 module: shared.string(&r.module),
                 bounds: shared.bounds(&r.latency_buckets),
                 flags,
+                repeats,
                 errors: u32::try_from(r.error_types.len()).unwrap_or(u32::MAX),
             });
         }
@@ -203,7 +219,19 @@ impl PackedTools {
                         top_bucket_s: opt(top, flag::TOP_BUCKET),
                     },
                     calls,
-                    latency_buckets: row.bounds.iter().map(|le| (*le, next())).collect(),
+                    latency_buckets: {
+                        let mut rate = 0.0;
+                        row.bounds
+                            .iter()
+                            .enumerate()
+                            .map(|(i, le)| {
+                                if i >= 64 || row.repeats & (1 << i) == 0 {
+                                    rate = next();
+                                }
+                                (*le, rate)
+                            })
+                            .collect()
+                    },
                 }
             })
             .collect()

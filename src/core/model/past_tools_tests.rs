@@ -85,3 +85,42 @@ fn strings_and_bounds_are_shared_between_instants_and_let_go_when_unheld() {
     shared.prune();
     assert_eq!((shared.strings.len(), shared.bounds.len()), (0, 0));
 }
+
+#[test]
+fn repeated_bucket_rates_are_stored_once_and_read_back_bit_for_bit() {
+    let mut shared = Shared::default();
+    let mut many = row("many", "m", 1.0);
+    // 70 buckets: runs of zeros, -0 beside 0 (different bits), NaNs, and repeats past the
+    // 64th bucket, which are stored whatever they are.
+    many.latency_buckets = (0..70)
+        .map(|i| {
+            let rate = match i {
+                0..=9 => 0.0,
+                10 => -0.0,
+                11..=19 => f64::NAN,
+                20..=39 => 0.5,
+                40..=59 => 0.5 + f64::from(i) * 1e-17,
+                _ => 1.0,
+            };
+            (f64::from(i), rate)
+        })
+        .collect();
+    let packed = PackedTools::pack(std::slice::from_ref(&many), &mut shared);
+    let bits = |r: &ToolRow| {
+        r.latency_buckets
+            .iter()
+            .map(|(le, v)| (le.to_bits(), v.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    let back = packed.unpack();
+    assert_eq!(bits(&back[0]), bits(&many));
+    // Stored: 0, -0, NaN, 0.5, bucket 40 and those of 41..59 that differ from the one
+    // below, 1.0, and the six buckets from the 64th on.
+    let distinct_40_59 = many.latency_buckets[40..60]
+        .windows(2)
+        .filter(|w| w[0].1.to_bits() != w[1].1.to_bits())
+        .count();
+    let stored = packed.nums.len() - FIXED;
+    assert!(distinct_40_59 > 0);
+    assert_eq!(stored, 4 + 1 + distinct_40_59 + 1 + 6);
+}
