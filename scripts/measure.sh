@@ -50,8 +50,8 @@
 # drops older ones at every scrape). So past 312 s each series holds all the samples it
 # ever will, and what the history still grows are the timeline's points (at most 360 x
 # 24 B), each tool's sparkline points (360 x 16 B a tool) and the time cursor's past tiles
-# (src/core/model/past.rs: one set of tiles and packed tool rows a step, about 3-4 KB each
-# with the demo's 14 tools, so 1-1.5 MB at 360). What can also grow is the number of
+# (src/core/model/past.rs: one set of tiles and packed tool rows a step, 5-6 KB each with
+# the demo's 14 tools, so about 2 MB at 360). What can also grow is the number of
 # series: the demo server exports a series per
 # tool and error type only once that combination has happened, so rarer combinations keep
 # appearing for a long while (531 series after 6 minutes, 707 after an hour in one run,
