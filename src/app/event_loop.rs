@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, eyre};
-use crossterm::event::Event;
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -140,7 +141,7 @@ async fn event_loop(
     mcp_tasks: &mut tokio::task::JoinSet<()>,
 ) -> Result<Option<crate::tui::Caught>> {
     use crate::tui::{Signal, Suspend};
-    let mut events = terminal_input()?;
+    let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     // A replay's clock moves ten times a second (at 60x, six recorded seconds a step).
@@ -175,7 +176,7 @@ async fn event_loop(
         }
         let frame_due = last_draw + FRAME;
         tokio::select! {
-            ev = events.recv() => match ev {
+            ev = events.next() => match ev {
                 // Raw mode turns Ctrl-Z into a key; the SIGCONT of `fg` takes the terminal
                 // again below.
                 Some(Ok(Event::Key(k))) if crate::tui::is_suspend_key(&k) => {
@@ -230,33 +231,6 @@ async fn event_loop(
             return Ok(None);
         }
     }
-}
-
-/// The terminal's input events, read on a thread of their own (`mcptop-input`) and handed
-/// to the loop; the thread ends after an error or when the loop is gone (at its next
-/// event), and the process's exit ends it otherwise.
-///
-/// crossterm's `EventStream` does the same with a thread it starts, but the loop's every
-/// poll of the stream then tried to take the input reader's lock that thread holds while
-/// it waits, and gave up after spinning: 24 `sched_yield` calls a second on the main
-/// thread, about 2 % of scrape mode's CPU (README "Performance", third round).
-///
-/// Errors: the thread cannot be started.
-fn terminal_input() -> Result<mpsc::Receiver<std::io::Result<Event>>> {
-    let (tx, rx) = mpsc::channel(64);
-    std::thread::Builder::new()
-        .name("mcptop-input".into())
-        .spawn(move || {
-            loop {
-                let ev = crossterm::event::read();
-                let failed = ev.is_err();
-                if tx.blocking_send(ev).is_err() || failed {
-                    return;
-                }
-            }
-        })
-        .map_err(|e| eyre!("cannot start the terminal input thread: {e}"))?;
-    Ok(rx)
 }
 
 /// Debug builds only, for the end-to-end tests, once the first frame is drawn:
