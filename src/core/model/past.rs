@@ -95,7 +95,8 @@ impl PastStats {
     /// Whether [`PastStats::record`] would keep an evaluation at `eval_ms`: the first of
     /// its step.
     pub fn keeps(&self, eval_ms: i64) -> bool {
-        let slot = |t: i64| t.div_euclid(self.step_ms);
+        // `max(1)`: a `PastStats::default()` has no step.
+        let slot = |t: i64| t.div_euclid(self.step_ms.max(1));
         self.kept
             .back()
             .is_none_or(|newest| slot(eval_ms) > slot(newest.stats.eval_ms))
