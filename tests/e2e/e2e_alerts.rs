@@ -104,8 +104,12 @@ fn silence_an_alert_for_an_hour() {
     tmux.wait_for("the silences list", STEP, |s| {
         s.contains("e2e maintenance window") && s.contains("active")
     });
-    let audit = std::fs::read_to_string(dir.path().join("state/mcptop/audit.jsonl"))
-        .expect("audit log written");
+    let audit = support::audit::wait_for_audit(
+        &dir.path().join("state/mcptop/audit.jsonl"),
+        "the silence's audit line",
+        STEP,
+        |a| a.contains("\"action\":\"silence.create\""),
+    );
     assert!(audit.contains("\"action\":\"silence.create\""), "{audit}");
     assert!(audit.contains("\"outcome\":\"ok\""), "{audit}");
 
@@ -128,8 +132,12 @@ fn read_only_refuses_the_same_keys() {
     let screen = tmux.wait_for("the refusal", STEP, |s| s.contains("read-only mode"));
     assert!(!screen.contains("Comment"), "no silence form:\n{screen}");
     assert!(rt.block_on(am.silences()).is_empty(), "nothing was written");
-    let audit = std::fs::read_to_string(dir.path().join("state/mcptop/audit.jsonl"))
-        .expect("audit log written");
+    let audit = support::audit::wait_for_audit(
+        &dir.path().join("state/mcptop/audit.jsonl"),
+        "the refusal's audit line",
+        STEP,
+        |a| a.contains("\"outcome\":\"refused\""),
+    );
     assert!(audit.contains("\"outcome\":\"refused\""), "{audit}");
     tmux.keys("q");
 }

@@ -87,8 +87,17 @@ fn a_task_tool_is_called_polled_and_cancelled_from_the_screen() {
     assert!(!cancelled.contains("Research Report"), "{cancelled}");
     tmux.keys("Escape");
 
-    let audit = std::fs::read_to_string(dir.path().join("state/mcptop/audit.jsonl"))
-        .expect("the audit log");
+    let audit = support::audit::wait_for_audit(
+        &dir.path().join("state/mcptop/audit.jsonl"),
+        "the two calls' audit lines",
+        STEP,
+        |a| {
+            a.lines()
+                .filter(|l| l.contains("simulate-research-query"))
+                .count()
+                >= 2
+        },
+    );
     let lines: Vec<&str> = audit
         .lines()
         .filter(|l| l.contains("simulate-research-query"))

@@ -129,8 +129,12 @@ fn read_only_refuses_a_destructive_tool() {
     assert!(!screen.contains("Confirm tools/call"), "{screen}");
     assert!(!screen.contains("Call cache.flush"), "{screen}");
     // The refusal is in the audit log; nothing was called.
-    let audit = std::fs::read_to_string(dir.path().join("state/mcptop/audit.jsonl"))
-        .expect("audit log written");
+    let audit = support::audit::wait_for_audit(
+        &dir.path().join("state/mcptop/audit.jsonl"),
+        "the refusal's audit line",
+        STEP,
+        |a| a.contains("\"outcome\":\"refused\"") && a.contains("cache.flush"),
+    );
     assert!(audit.contains("\"outcome\":\"refused\""), "{audit}");
     assert!(audit.contains("cache.flush"), "{audit}");
     tmux.keys("q");

@@ -3,6 +3,7 @@
 
 pub mod alertmanager;
 pub mod alerts_fixture;
+pub mod audit;
 pub mod combined_query;
 pub mod demo;
 pub mod drive;
