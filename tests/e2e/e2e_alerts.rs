@@ -104,7 +104,8 @@ fn silence_an_alert_for_an_hour() {
     tmux.wait_for("the silences list", STEP, |s| {
         s.contains("e2e maintenance window") && s.contains("active")
     });
-    let audit = support::audit::wait_for_audit(
+    let audit = support::tmux::wait_for_file(
+        &tmux,
         &dir.path().join("state/mcptop/audit.jsonl"),
         "the silence's audit line",
         STEP,
@@ -132,7 +133,8 @@ fn read_only_refuses_the_same_keys() {
     let screen = tmux.wait_for("the refusal", STEP, |s| s.contains("read-only mode"));
     assert!(!screen.contains("Comment"), "no silence form:\n{screen}");
     assert!(rt.block_on(am.silences()).is_empty(), "nothing was written");
-    let audit = support::audit::wait_for_audit(
+    let audit = support::tmux::wait_for_file(
+        &tmux,
         &dir.path().join("state/mcptop/audit.jsonl"),
         "the refusal's audit line",
         STEP,

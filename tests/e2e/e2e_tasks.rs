@@ -87,7 +87,8 @@ fn a_task_tool_is_called_polled_and_cancelled_from_the_screen() {
     assert!(!cancelled.contains("Research Report"), "{cancelled}");
     tmux.keys("Escape");
 
-    let audit = support::audit::wait_for_audit(
+    let audit = support::tmux::wait_for_file(
+        &tmux,
         &dir.path().join("state/mcptop/audit.jsonl"),
         "the two calls' audit lines",
         STEP,

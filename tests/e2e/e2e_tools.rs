@@ -129,7 +129,8 @@ fn read_only_refuses_a_destructive_tool() {
     assert!(!screen.contains("Confirm tools/call"), "{screen}");
     assert!(!screen.contains("Call cache.flush"), "{screen}");
     // The refusal is in the audit log; nothing was called.
-    let audit = support::audit::wait_for_audit(
+    let audit = support::tmux::wait_for_file(
+        &tmux,
         &dir.path().join("state/mcptop/audit.jsonl"),
         "the refusal's audit line",
         STEP,

@@ -3,7 +3,6 @@
 
 pub mod alertmanager;
 pub mod alerts_fixture;
-pub mod audit;
 pub mod combined_query;
 pub mod demo;
 pub mod drive;

@@ -90,3 +90,18 @@ impl Drop for Tmux {
 pub fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
+
+/// The text of the file at `path` once `pred` holds for it, waited for on `tmux`'s own
+/// polling of the screen ([`Tmux::wait_for`]): for what the app writes after the screen
+/// shows it (the audit log). Panics after `timeout`, naming `what`.
+pub fn wait_for_file(
+    tmux: &Tmux,
+    path: &std::path::Path,
+    what: &str,
+    timeout: Duration,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    let read = || std::fs::read_to_string(path).unwrap_or_default();
+    tmux.wait_for(what, timeout, |_| pred(&read()));
+    read()
+}
