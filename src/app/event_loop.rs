@@ -12,6 +12,11 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use super::*;
 
+/// How long after the last update the clock's own tick comes (then once a second): a
+/// quarter of a second past a 1 s refresh's next update, so that a scrape arriving a few
+/// ms late does not find the tick just before it.
+const CLOCK_QUIET: Duration = Duration::from_millis(1250);
+
 /// `mcptop snapshot`: runs the sources (no TUI, no MCP clients) for `collect`, applying
 /// every update as the dashboard does ([`App::apply`]: the tiles, the fleet's rows and the
 /// local rules at each scrape), so that the numbers cover `collect` of data, the rules had
@@ -141,7 +146,8 @@ async fn event_loop(
     mcp_tasks: &mut tokio::task::JoinSet<()>,
 ) -> Result<Option<crate::tui::Caught>> {
     use crate::tui::{Signal, Suspend};
-    let mut events = EventStream::new();
+    // Polled only when it has input, not at every wake of the loop (`tui::Gated`).
+    let mut events = crate::tui::Gated::new(EventStream::new());
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     // A replay's clock moves ten times a second (at 60x, six recorded seconds a step).
@@ -203,6 +209,11 @@ async fn event_loop(
                 while let Ok(more) = rx.try_recv() {
                     dirty |= app.apply_shown(more);
                 }
+                // The clock is looked at with every update, and its own tick put off until
+                // updates stop: a second wake each second, out of phase with the scrapes,
+                // cost more than the check.
+                dirty |= app.clock(app.now()) != drawn_clock;
+                ticker.reset_after(CLOCK_QUIET);
             }
             _ = ticker.tick() => dirty |= app.clock(app.now()) != drawn_clock,
             _ = replay_ticker.tick(), if app.replay.is_some() => {

@@ -1,10 +1,12 @@
 //! Terminal set-up and tear-down, suspending to the shell (Ctrl-Z) and back, and the signals
 //! that end the program cleanly.
 
+mod gated;
 mod signals;
 #[cfg(unix)]
 mod watchdog;
 
+pub use gated::Gated;
 pub use signals::{Caught, Signal, Signals};
 #[cfg(unix)]
 pub use watchdog::Watchdog;

@@ -69,12 +69,19 @@ thread_local! {
 /// Copies the cells kept for `key` into `area` of `buf`, or runs `draw` and keeps what it
 /// drew there.
 fn cached(key: u64, area: Rect, buf: &mut Buffer, draw: impl FnOnce(&mut Buffer)) {
+    // Row by row, as slices of the buffers' cells (a cell at a time, each looked up by its
+    // position, was 4 % of scrape mode's CPU).
     let copy = |from: &Buffer, to: &mut Buffer| {
-        for y in area.top()..area.bottom() {
-            for x in area.left()..area.right() {
-                if let (Some(src), Some(dst)) = (from.cell((x, y)), to.cell_mut((x, y))) {
-                    dst.clone_from(src);
-                }
+        let r = area.intersection(from.area).intersection(to.area);
+        let w = usize::from(r.width);
+        let at =
+            |b: Rect, y: u16| usize::from(y - b.y) * usize::from(b.width) + usize::from(r.x - b.x);
+        for y in r.top()..r.bottom() {
+            let (a, b) = (at(from.area, y), at(to.area, y));
+            if let (Some(src), Some(dst)) =
+                (from.content.get(a..a + w), to.content.get_mut(b..b + w))
+            {
+                dst.clone_from_slice(src);
             }
         }
     };
