@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
+use foldhash::quality::RandomState;
+
 mod intern;
 mod packed;
 pub use intern::Interner;
@@ -165,7 +167,9 @@ pub struct SeriesStore {
     retention_ms: i64,
     /// Samples a new series' buffer is allocated for (0: grow as pushed).
     series_capacity: usize,
-    by_name: HashMap<Arc<str>, BTreeMap<Arc<SeriesKey>, Series>>,
+    /// foldhash, seeded at random (as the scrape's interner, `series/intern.rs`): looked up
+    /// for every sample of every scrape; SipHash was 0.7 % of scrape mode's CPU.
+    by_name: HashMap<Arc<str>, BTreeMap<Arc<SeriesKey>, Series>, RandomState>,
     samples: usize,
 }
 
@@ -176,7 +180,7 @@ impl SeriesStore {
         Self {
             retention_ms: i64::try_from(retention.as_millis()).unwrap_or(i64::MAX),
             series_capacity: 0,
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             samples: 0,
         }
     }
