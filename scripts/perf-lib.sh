@@ -1,5 +1,6 @@
 # scripts/perf-lib.sh: helpers shared by scripts/measure.sh, scripts/profile.sh,
-# scripts/keylatency.sh, scripts/rss-series.sh and scripts/soak.sh; sourced by them
+# scripts/keylatency.sh, scripts/rss-series.sh, scripts/soak.sh and scripts/side-by-side.sh;
+# sourced by them
 # (`. "$(dirname "$0")/perf-lib.sh"`), not run on its own.
 #
 # Provides:

@@ -211,9 +211,15 @@ async fn event_loop(
                 }
                 // The clock is looked at with every update, and its own tick put off until
                 // updates stop: a second wake each second, out of phase with the scrapes,
-                // cost more than the check.
-                dirty |= app.clock(app.now()) != drawn_clock;
-                ticker.reset_after(CLOCK_QUIET);
+                // cost more than the check. Not while it counts seconds (late numbers'
+                // age, running calls, the logs screen's ages) or shows a toast: updates
+                // 1-1.25 s apart would make those step by two.
+                let clock = app.clock(app.now());
+                dirty |= clock != drawn_clock;
+                let counting = clock.0.is_some_and(|age| age >= 0) || clock.1 != 0 || clock.2;
+                if !counting {
+                    ticker.reset_after(CLOCK_QUIET);
+                }
             }
             _ = ticker.tick() => dirty |= app.clock(app.now()) != drawn_clock,
             _ = replay_ticker.tick(), if app.replay.is_some() => {
