@@ -216,8 +216,7 @@ async fn event_loop(
                 // 1-1.25 s apart would make those step by two.
                 let clock = app.clock(app.now());
                 dirty |= clock != drawn_clock;
-                let counting = clock.0.is_some_and(|age| age >= 0) || clock.1 != 0 || clock.2;
-                if !counting {
+                if !counts_seconds(&clock) {
                     ticker.reset_after(CLOCK_QUIET);
                 }
             }

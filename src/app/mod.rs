@@ -63,6 +63,13 @@ pub use query::PromLink;
 /// What time-dependent text shows ([`App::clock`]).
 type Clock = (Option<i64>, i64, bool, Option<crate::audit::Stall>);
 
+/// Whether `clock` ([`App::clock`]) changes from one second to the next on its own: late
+/// numbers' age, running calls or the logs screen's ages counting, or a toast shown.
+fn counts_seconds(clock: &Clock) -> bool {
+    let (age, running, toast, _) = clock;
+    age.is_some_and(|a| a >= 0) || *running != 0 || *toast
+}
+
 /// Shortest time between two frames (about 30 fps).
 const FRAME: Duration = Duration::from_millis(33);
 
